@@ -1,0 +1,209 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads and validates the estate's YAML. Every problem becomes one line that names the file and
+ * the key, because the operator reading it is usually in the middle of something else.
+ */
+public final class ConfigLoader {
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
+  public LifeboatConfig load(Path file) {
+    String where = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(where + ": no such config file");
+    } catch (IOException e) {
+      throw new ConfigException(where + ": cannot read: " + e.getMessage());
+    }
+    LifeboatConfig config = parse(where, text);
+    validate(where, config);
+    return absolutise(config);
+  }
+
+  LifeboatConfig parse(String where, String text) {
+    if (text.isBlank()) {
+      throw new ConfigException(where + ": the file is empty");
+    }
+    try {
+      LifeboatConfig config = yaml.readValue(text, LifeboatConfig.class);
+      if (config == null) {
+        throw new ConfigException(where + ": the file holds no settings");
+      }
+      return config;
+    } catch (UnrecognizedPropertyException e) {
+      String known = e.getKnownPropertyIds() == null ? "" : e.getKnownPropertyIds().stream()
+          .map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(where + ": unknown key '" + path(e, e.getPropertyName())
+          + "'" + line(e) + (known.isEmpty() ? "" : " (expected one of: " + known + ")"));
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(where + ": '" + path(e, null) + "'" + line(e) + " must be "
+          + describe(e.getTargetType()) + ", not '" + e.getValue() + "'");
+    } catch (MismatchedInputException e) {
+      String msg = e.getOriginalMessage();
+      if (msg != null && msg.startsWith("Missing required creator property")) {
+        String key = msg.replaceAll("^Missing required creator property '([^']*)'.*$", "$1");
+        throw new ConfigException(where + ": missing key '" + path(e, key) + "'" + line(e));
+      }
+      throw new ConfigException(where + ": '" + path(e, null) + "'" + line(e) + " must be "
+          + describe(e.getTargetType()));
+    } catch (JsonProcessingException e) {
+      String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed YAML");
+      throw new ConfigException(where + ": not valid YAML" + line(e) + ": " + msg);
+    }
+  }
+
+  private void validate(String where, LifeboatConfig c) {
+    if (c.databases().isEmpty()) {
+      throw new ConfigException(where + ": 'databases' must list at least one database");
+    }
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < c.databases().size(); i++) {
+      DatabaseConfig d = c.databases().get(i);
+      String key = "databases[" + i + "]";
+      if (d == null) {
+        throw new ConfigException(where + ": '" + key + "' is empty");
+      }
+      requireName(where, key + ".name", d.name());
+      if (!seen.add(d.name())) {
+        throw new ConfigException(where + ": '" + key + ".name' repeats '" + d.name() + "'");
+      }
+      requirePort(where, key + ".port", d.port());
+      if (d.passwordEnv() != null) {
+        requireEnvName(where, key + ".passwordEnv", d.passwordEnv());
+      }
+    }
+    RepositoryConfig r = c.repository();
+    if (!r.endpoint().matches("https?://[^\\s/]+(/.*)?")) {
+      throw new ConfigException(where + ": 'repository.endpoint' must be an http(s) URL, not '"
+          + r.endpoint() + "'");
+    }
+    if (!r.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw new ConfigException(where + ": 'repository.bucket' is not a valid S3 bucket name: '"
+          + r.bucket() + "'");
+    }
+    if (r.prefix().contains("..")) {
+      throw new ConfigException(where + ": 'repository.prefix' must not contain '..'");
+    }
+    requireEnvName(where, "repository.accessKeyEnv", r.accessKeyEnv());
+    requireEnvName(where, "repository.secretKeyEnv", r.secretKeyEnv());
+    if (!List.of("none", "AES256", "aws:kms").contains(r.serverSideEncryption())) {
+      throw new ConfigException(where + ": 'repository.serverSideEncryption' must be none, AES256"
+          + " or aws:kms, not '" + r.serverSideEncryption() + "'");
+    }
+    if (r.partSizeMb() < 5 || r.partSizeMb() > 512) {
+      throw new ConfigException(where + ": 'repository.partSizeMb' must be between 5 and 512"
+          + " (S3's smallest part is 5 MiB)");
+    }
+    if (r.maxUploadMbPerSecond() < 0) {
+      throw new ConfigException(where + ": 'repository.maxUploadMbPerSecond' must be 0 or more");
+    }
+    if (c.retention().fullDays() < 1) {
+      throw new ConfigException(where + ": 'retention.fullDays' must be at least 1");
+    }
+    if (c.compression().level() < 1 || c.compression().level() > 19) {
+      throw new ConfigException(where + ": 'compression.level' must be between 1 and 19");
+    }
+    if (c.compression().workers() < 0 || c.compression().workers() > 64) {
+      throw new ConfigException(where + ": 'compression.workers' must be between 0 and 64");
+    }
+    if (c.schedules().catchupWindowMinutes() < 1) {
+      throw new ConfigException(where + ": 'schedules.catchupWindowMinutes' must be at least 1");
+    }
+    requirePort(where, "metrics.port", c.metrics().port());
+  }
+
+  private static void requireName(String where, String key, String value) {
+    if (!SAFE_NAME.matcher(value).matches()) {
+      throw new ConfigException(where + ": '" + key + "' must be letters, digits, _ . - (at most"
+          + " 63), not '" + abbreviate(value) + "'");
+    }
+  }
+
+  private static void requireEnvName(String where, String key, String value) {
+    if (!ENV_NAME.matcher(value).matches()) {
+      throw new ConfigException(where + ": '" + key + "' must name an environment variable, not '"
+          + abbreviate(value) + "'");
+    }
+  }
+
+  private static void requirePort(String where, String key, int port) {
+    if (port < 1 || port > 65535) {
+      throw new ConfigException(where + ": '" + key + "' must be a port between 1 and 65535");
+    }
+  }
+
+  /** Relative local paths are taken from the directory the command runs in, once, here. */
+  private static LifeboatConfig absolutise(LifeboatConfig c) {
+    RepositoryConfig r = c.repository();
+    if (r.localCopyDir() == null) {
+      return c;
+    }
+    String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+    RepositoryConfig repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
+        r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
+        r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
+    return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
+        c.schedules(), c.targets(), c.compression(), c.metrics());
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+  }
+
+  private static String path(JsonMappingException e, String leaf) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        if (sb.length() > 0) sb.append('.');
+        sb.append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    if (leaf != null && !sb.toString().endsWith(leaf)) {
+      if (sb.length() > 0) sb.append('.');
+      sb.append(leaf);
+    }
+    return sb.toString();
+  }
+
+  private static String line(JsonProcessingException e) {
+    return e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+        : " (line " + e.getLocation().getLineNr() + ")";
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == null) return "of another type";
+    if (type == Integer.class || type == int.class || type == Long.class) return "a whole number";
+    if (type == Boolean.class || type == boolean.class) return "true or false";
+    if (type == String.class) return "a string";
+    if (List.class.isAssignableFrom(type)) return "a list";
+    return "a mapping (" + type.getSimpleName() + ")";
+  }
+}

@@ -1,0 +1,228 @@
+package io.lifeboat.storage.s3;
+
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.workflows.common.FailureKind;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+
+/** S3 (AWS, MinIO, s3proxy) through the AWS SDK v2, path-style when configured. */
+public final class S3ObjectStore implements ObjectStore {
+  private final S3Client s3;
+  private final RepositoryConfig repo;
+
+  public S3ObjectStore(RepositoryConfig repo, Secrets secrets) {
+    this.repo = repo;
+    this.s3 = S3Client.builder()
+        .endpointOverride(URI.create(repo.endpoint()))
+        .region(Region.of(repo.region()))
+        .forcePathStyle(repo.pathStyle())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+            secrets.require(repo.accessKeyEnv(), "repository.accessKeyEnv"),
+            secrets.require(repo.secretKeyEnv(), "repository.secretKeyEnv"))))
+        .httpClientBuilder(UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(120)))
+        .build();
+  }
+
+  @Override
+  public void put(String key, byte[] content, String contentType) {
+    call("put " + key, () -> {
+      PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(repo.bucket()).key(key)
+          .contentType(contentType);
+      if (sse() != null) req.serverSideEncryption(sse());
+      if (storageClass() != null) req.storageClass(storageClass());
+      return s3.putObject(req.build(), RequestBody.fromBytes(content));
+    });
+  }
+
+  @Override
+  public InputStream get(String key) {
+    return call("get " + key, () -> s3.getObject(b -> b.bucket(repo.bucket()).key(key)));
+  }
+
+  @Override
+  public boolean exists(String key) {
+    try {
+      call("head " + key, () -> s3.headObject(b -> b.bucket(repo.bucket()).key(key)));
+      return true;
+    } catch (StorageException e) {
+      if (e.kind() == FailureKind.BACKUP_NOT_FOUND) return false;
+      throw e;
+    }
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    return call("list " + prefix, () -> {
+      List<String> keys = new ArrayList<>();
+      ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(repo.bucket())
+          .prefix(prefix).build();
+      for (var page : s3.listObjectsV2Paginator(req)) {
+        for (S3Object o : page.contents()) keys.add(o.key());
+      }
+      keys.sort(String::compareTo);
+      return keys;
+    });
+  }
+
+  @Override
+  public void delete(String key) {
+    call("delete " + key, () -> s3.deleteObject(b -> b.bucket(repo.bucket()).key(key)));
+  }
+
+  @Override
+  public String startUpload(String key) {
+    return call("start upload " + key, () -> {
+      CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
+          .bucket(repo.bucket()).key(key).contentType("application/zstd");
+      if (sse() != null) req.serverSideEncryption(sse());
+      if (storageClass() != null) req.storageClass(storageClass());
+      return s3.createMultipartUpload(req.build()).uploadId();
+    });
+  }
+
+  @Override
+  public String uploadPart(String key, String uploadId, int partNumber, byte[] data, int length) {
+    return call("upload part " + partNumber + " of " + key, () -> s3.uploadPart(
+        b -> b.bucket(repo.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
+        RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, 0, length))).eTag());
+  }
+
+  @Override
+  public void completeUpload(String key, String uploadId, List<String> etags) {
+    List<CompletedPart> parts = new ArrayList<>();
+    for (int i = 0; i < etags.size(); i++) {
+      parts.add(CompletedPart.builder().partNumber(i + 1).eTag(etags.get(i)).build());
+    }
+    call("complete upload " + key, () -> s3.completeMultipartUpload(b -> b.bucket(repo.bucket())
+        .key(key).uploadId(uploadId)
+        .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
+  }
+
+  @Override
+  public void abortUpload(String key, String uploadId) {
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(repo.bucket()).key(key).uploadId(uploadId));
+    } catch (NoSuchUploadException e) {
+      // already gone: what we wanted
+    } catch (S3Exception e) {
+      if (e.statusCode() != 404) throw classify("abort upload " + key, e);
+    } catch (SdkException e) {
+      throw classify("abort upload " + key, e);
+    }
+  }
+
+  @Override
+  public int abortUploads(String prefix) {
+    int aborted = 0;
+    for (PendingUpload u : pendingUploads(prefix)) {
+      abortUpload(u.key(), u.uploadId());
+      aborted++;
+    }
+    return aborted;
+  }
+
+  @Override
+  public List<PendingUpload> pendingUploads(String prefix) {
+    return call("list uploads " + prefix, () -> {
+      List<PendingUpload> out = new ArrayList<>();
+      ListMultipartUploadsResponse resp =
+          s3.listMultipartUploads(b -> b.bucket(repo.bucket()).prefix(prefix));
+      for (MultipartUpload u : resp.uploads()) out.add(new PendingUpload(u.key(), u.uploadId()));
+      return out;
+    });
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  private ServerSideEncryption sse() {
+    return "none".equals(repo.serverSideEncryption()) ? null
+        : ServerSideEncryption.fromValue(repo.serverSideEncryption());
+  }
+
+  private StorageClass storageClass() {
+    // STANDARD is what S3 does anyway; not sending it keeps S3-compatible servers happy.
+    return "STANDARD".equals(repo.storageClass()) ? null : StorageClass.fromValue(repo.storageClass());
+  }
+
+  private <T> T call(String what, java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (SdkException e) {
+      throw classify(what, e);
+    }
+  }
+
+  private StorageException classify(String what, SdkException e) {
+    String where = repo.endpoint() + " bucket " + repo.bucket();
+    if (e instanceof NoSuchKeyException) {
+      return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
+    }
+    if (e instanceof S3Exception s3e) {
+      String code = s3e.awsErrorDetails() == null ? "" : s3e.awsErrorDetails().errorCode();
+      int status = s3e.statusCode();
+      if ("NoSuchBucket".equals(code)) {
+        return new StorageException(FailureKind.S3_NO_SUCH_BUCKET,
+            "S3 bucket " + repo.bucket() + " does not exist at " + repo.endpoint(), e);
+      }
+      if (status == 403 || "InvalidAccessKeyId".equals(code)
+          || "SignatureDoesNotMatch".equals(code) || "AccessDenied".equals(code)) {
+        return new StorageException(FailureKind.S3_ACCESS_DENIED,
+            "S3 refused the credentials (" + (code.isEmpty() ? status : code) + ") at " + where
+                + "; check " + repo.accessKeyEnv() + "/" + repo.secretKeyEnv(), e);
+      }
+      if (status == 404) {
+        return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
+      }
+      if (status >= 500 || status == 429 || status == 408) {
+        return new StorageException(FailureKind.S3_UNAVAILABLE,
+            "S3 answered " + status + " " + code + " to " + what + " at " + where, e);
+      }
+      return new StorageException(FailureKind.S3_UNAVAILABLE,
+          "S3 failed " + what + ": " + status + " " + code, e);
+    }
+    if (e instanceof SdkClientException) {
+      return new StorageException(FailureKind.S3_UNAVAILABLE,
+          "S3 at " + repo.endpoint() + " is not answering (" + rootMessage(e) + ")", e);
+    }
+    return new StorageException(FailureKind.S3_UNAVAILABLE, "S3 failed " + what + ": "
+        + rootMessage(e), e);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) c = c.getCause();
+    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+  }
+}

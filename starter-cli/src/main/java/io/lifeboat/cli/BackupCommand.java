@@ -1,0 +1,127 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.backup.BackupResult;
+import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backup", description = "Start a backup.",
+    subcommands = {BackupCommand.Db.class})
+final class BackupCommand {
+  @ParentCommand LifeboatCli root;
+
+  @Command(name = "db", description = "Back up one database now (pg_dump to the repository).")
+  static final class Db implements Callable<Integer> {
+    @ParentCommand BackupCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Parameters(paramLabel = "NAME", description = "database name from the config")
+    String name;
+
+    @Option(names = "--wait", description = "show progress and wait for the summary")
+    boolean waitForIt;
+
+    @Option(names = "--json", description = "print the result as JSON")
+    boolean json;
+
+    @Option(names = "--task-queue", hidden = true)
+    String taskQueue;
+
+    @Override
+    public Integer call() throws Exception {
+      LifeboatCli root = parent.root;
+      PrintWriter out = root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+        LifeboatConfig c = s.config();
+        DatabaseConfig db = s.database(name);
+        WorkflowClient client = s.temporal().client();
+        refuseIfRunning(client, db);
+        String workflowId = BackupPlans.workflowIdBase(db) + "-manual";
+        var options = BackupPlans.options(c, db, workflowId)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+        if (taskQueue != null) options.setTaskQueue(taskQueue);
+        DatabaseBackupWorkflow wf = client.newWorkflowStub(DatabaseBackupWorkflow.class, options.build());
+        try {
+          WorkflowClient.start(wf::backup, BackupPlans.request(c, db));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          throw new UserError("a backup of " + db.name() + " is already running (" + workflowId
+              + "); wait for it: " + s.temporal().webLink(workflowId));
+        }
+        String link = s.temporal().webLink(workflowId);
+        if (!waitForIt) {
+          out.println(json ? Json.write(java.util.Map.of("workflowId", workflowId, "webUi", link))
+              : "started backup of " + db.name() + ": " + workflowId + "\n  " + link);
+          return 0;
+        }
+        if (!json) out.println("backing up " + db.name() + " (" + workflowId + ")");
+        BackupResult result = new BackupProgress(client, workflowId, out, !json).await();
+        if (json) {
+          out.println(Json.write(result));
+        } else {
+          printSummary(out, c, result, link);
+        }
+        return 0;
+      }
+    }
+
+    private void refuseIfRunning(WorkflowClient client, DatabaseConfig db) {
+      String query = LifeboatSearchAttributes.DATABASE.getName() + "='" + db.name() + "' AND "
+          + LifeboatSearchAttributes.KIND.getName() + "='" + LifeboatSearchAttributes.KIND_DB_FULL
+          + "' AND ExecutionStatus='Running'";
+      Optional<WorkflowExecutionMetadata> running =
+          client.listExecutions(query).findFirst();
+      if (running.isPresent()) {
+        throw new UserError("a backup of " + db.name() + " is already running ("
+            + running.get().getExecution().getWorkflowId() + "); not starting another");
+      }
+    }
+
+    private static void printSummary(PrintWriter out, LifeboatConfig c, BackupResult r, String link) {
+      BackupManifest m = r.manifest();
+      long dumpMillis = r.steps().stream().filter(t -> t.step().equals("dump-and-upload"))
+          .mapToLong(t -> t.durationMillis()).sum();
+      long totalMillis = r.steps().stream().mapToLong(t -> t.durationMillis()).sum();
+      double ratio = m.storedBytes() == 0 ? 0 : (double) m.rawBytes() / m.storedBytes();
+      double mbps = dumpMillis == 0 ? 0 : m.rawBytes() / 1048576.0 / (dumpMillis / 1000.0);
+      out.println();
+      out.println("backup " + m.backupId() + " of " + m.database() + " is committed");
+      out.printf("  size        %s dumped, %s stored (%.1fx, %s)%n", Bytes.human(m.rawBytes()),
+          Bytes.human(m.storedBytes()), ratio, m.compression());
+      out.printf("  duration    %s total, dump+upload %s (%.1f MB/s)%n",
+          Bytes.duration(totalMillis), Bytes.duration(dumpMillis), mbps);
+      out.println("  location    s3://" + c.repository().bucket() + "/" + m.objectKey());
+      if (m.localCopy() != null) out.println("  local copy  " + m.localCopy());
+      out.println("  sha256      " + m.sha256());
+      out.println("  verified    " + m.verification());
+      for (var t : r.steps()) {
+        out.printf("    %-16s %8s%n", t.step(), Bytes.duration(t.durationMillis()));
+      }
+      List<String> expired = r.expiredBackupIds();
+      if (!expired.isEmpty()) out.println("  expired     " + String.join(", ", expired));
+      if (r.retentionWarning() != null) out.println("  warning     " + r.retentionWarning());
+      out.println("  workflow    " + link);
+    }
+  }
+
+  static WorkflowStub untyped(WorkflowClient client, String workflowId) {
+    return client.newUntypedWorkflowStub(workflowId);
+  }
+}

@@ -1,0 +1,38 @@
+package io.lifeboat.cli;
+
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_FULL;
+
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.workflows.backup.DatabaseBackupRequest;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+
+/** How a database backup is started, the same way by hand and by a schedule. */
+final class BackupPlans {
+  private BackupPlans() {}
+
+  static DatabaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
+    return new DatabaseBackupRequest(db, c.repository(), c.compression(),
+        c.retention().fullDays(), null);
+  }
+
+  /** Schedules append the scheduled time to this id, so each nightly run has its own. */
+  static String workflowIdBase(DatabaseConfig db) {
+    return "backup-db-" + db.name();
+  }
+
+  static String scheduleId(DatabaseConfig db) {
+    return "backup-db-" + db.name();
+  }
+
+  static WorkflowOptions.Builder options(LifeboatConfig c, DatabaseConfig db, String workflowId) {
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(workflowId)
+        .setTaskQueue(c.temporal().taskQueue())
+        .setTypedSearchAttributes(SearchAttributes.newBuilder()
+            .set(DATABASE, db.name()).set(KIND, KIND_DB_FULL).build());
+  }
+}

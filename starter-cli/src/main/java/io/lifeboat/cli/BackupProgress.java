@@ -1,0 +1,129 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.workflows.backup.BackupResult;
+import io.lifeboat.workflows.backup.BackupStatus;
+import io.lifeboat.workflows.backup.DumpProgress;
+import io.lifeboat.workflows.common.FailureKind;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
+import java.io.PrintWriter;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for a backup while showing its step and a bar of bytes dumped. Bytes come from the
+ * dump activity's heartbeat details (DescribeWorkflowExecution), so the bar moves even when
+ * the worker is busy; retries are shown with the reason of the failed attempt.
+ */
+final class BackupProgress {
+  private final WorkflowClient client;
+  private final String workflowId;
+  private final PrintWriter out;
+  private final boolean show;
+  private final boolean tty = System.console() != null;
+  private long expected;
+  private String lastLine = "";
+  private long lastPrinted;
+
+  BackupProgress(WorkflowClient client, String workflowId, PrintWriter out, boolean show) {
+    this.client = client;
+    this.workflowId = workflowId;
+    this.out = out;
+    this.show = show;
+  }
+
+  BackupResult await() {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    long started = System.currentTimeMillis();
+    while (true) {
+      try {
+        BackupResult r = stub.getResult(1, TimeUnit.SECONDS, BackupResult.class);
+        if (show && tty) out.println();
+        return r;
+      } catch (TimeoutException stillRunning) {
+        if (show) render(stub, System.currentTimeMillis() - started);
+      } catch (WorkflowFailedException e) {
+        if (show && tty) out.println();
+        throw new OperationFailed(explain(e));
+      }
+    }
+  }
+
+  static String explain(WorkflowFailedException e) {
+    Throwable c = e.getCause();
+    ApplicationFailure app = null;
+    for (Throwable t = c; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure a) {
+        app = a;
+        break;
+      }
+    }
+    if (app != null) {
+      String hint = FailureKind.ofType(app.getType()).map(k -> " (" + k.hint() + ")").orElse("");
+      return "backup failed: " + app.getOriginalMessage() + hint;
+    }
+    String msg = c instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(c);
+    return "backup failed: " + msg;
+  }
+
+  private void render(WorkflowStub stub, long elapsedMillis) {
+    if (expected == 0) {
+      try {
+        BackupStatus s = CompletableFuture.supplyAsync(() -> stub.query("status", BackupStatus.class))
+            .get(2, TimeUnit.SECONDS);
+        expected = s.expectedRawBytes();
+      } catch (Exception ignored) {
+        // no worker answering queries right now; the bar waits for the next tick
+      }
+    }
+    var desc = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build());
+    String step = "waiting for the worker";
+    String bar = "";
+    String retry = "";
+    for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
+      step = a.getActivityType().getName();
+      if (a.hasHeartbeatDetails() && a.getActivityType().getName().equals("DumpToRepository")) {
+        Optional<DumpProgress> p = Optional.ofNullable(client.getOptions().getDataConverter()
+            .fromPayloads(0, Optional.of(a.getHeartbeatDetails()), DumpProgress.class,
+                DumpProgress.class));
+        bar = p.map(this::bar).orElse("");
+      }
+      if (a.getAttempt() > 1 && a.hasLastFailure()) {
+        retry = "  attempt " + a.getAttempt() + ", last: " + a.getLastFailure().getMessage();
+      }
+    }
+    String line = String.format("  [%s] %-20s %s%s", Bytes.duration(elapsedMillis), step, bar, retry);
+    if (tty) {
+      out.print("\r" + line + "   ");
+      out.flush();
+    } else if (!line.replaceAll("\\[[^]]*]", "").equals(lastLine.replaceAll("\\[[^]]*]", ""))
+        && System.currentTimeMillis() - lastPrinted > 2000) {
+      out.println(line);
+      lastLine = line;
+      lastPrinted = System.currentTimeMillis();
+    }
+  }
+
+  private String bar(DumpProgress p) {
+    int width = 24;
+    // pg_dump's output is usually smaller than the database on disk (indexes are not dumped),
+    // so the bar is an estimate and stops short of full until the dump ends.
+    double frac = expected <= 0 ? 0 : Math.min(0.99, (double) p.rawBytes() / expected);
+    int filled = (int) (frac * width);
+    return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "] "
+        + Bytes.human(p.rawBytes()) + " dumped, " + Bytes.human(p.storedBytes()) + " stored, "
+        + p.partsDone().size() + " parts";
+  }
+}

@@ -1,0 +1,76 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "backups", description = "What the repository holds.",
+    subcommands = {BackupsCommand.ListBackups.class})
+final class BackupsCommand {
+  @ParentCommand LifeboatCli root;
+
+  /** Reads manifests from the repository, not Temporal: it works after losing Temporal too. */
+  @Command(name = "list", description = "Committed backups, newest first (read from the manifests).")
+  static final class ListBackups implements Callable<Integer> {
+    @ParentCommand BackupsCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Option(names = "--database", paramLabel = "NAME", description = "only this database")
+    String database;
+
+    @Override
+    public Integer call() throws IOException {
+      LifeboatCli root = parent.root;
+      PrintWriter out = root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+        LifeboatConfig c = s.config();
+        List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
+        List<BackupManifest> found = new ArrayList<>();
+        ObjectStore store = s.repository();
+        for (DatabaseConfig db : dbs) {
+          for (String key : store.list(RepositoryLayout.fullBackupsRoot(c.repository().prefix(), db.name()))) {
+            if (key.endsWith("/" + RepositoryLayout.MANIFEST)) {
+              try (InputStream in = store.get(key)) {
+                found.add(Json.MAPPER.readValue(in, BackupManifest.class));
+              }
+            }
+          }
+        }
+        found.sort(Comparator.comparing(BackupManifest::startedAt).reversed());
+        if (json) {
+          out.println(Json.write(found));
+          return 0;
+        }
+        if (found.isEmpty()) {
+          out.println("no committed backups in s3://" + c.repository().bucket() + "/"
+              + c.repository().prefix());
+          return 0;
+        }
+        out.printf("%-17s %-24s %-8s %10s %10s %6s  %s%n", "ID", "DATABASE", "KIND", "DUMPED",
+            "STORED", "RATIO", "STARTED");
+        for (BackupManifest m : found) {
+          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %s%n", m.backupId(), m.database(),
+              m.kind(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
+              m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt());
+        }
+        return 0;
+      }
+    }
+  }
+}

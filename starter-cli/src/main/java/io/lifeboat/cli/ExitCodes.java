@@ -1,0 +1,67 @@
+package io.lifeboat.cli;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.lifeboat.config.ConfigException;
+import io.lifeboat.storage.StorageException;
+import picocli.CommandLine;
+
+/**
+ * Every exception that can leave a command, mapped to one line and an exit code, here only.
+ * 0 ok, 1 the operation failed, 2 bad input, 3 a part of the stack is unreachable.
+ */
+final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
+    CommandLine.IParameterExceptionHandler {
+  static final int FAILED = 1;
+  static final int BAD_INPUT = 2;
+  static final int UNREACHABLE = 3;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    Throwable t = e;
+    if (t instanceof UserError || t instanceof ConfigException) {
+      return print(cmd, t.getMessage(), BAD_INPUT);
+    }
+    if (t instanceof OperationFailed) {
+      return print(cmd, t.getMessage(), FAILED);
+    }
+    if (t instanceof StorageException se) {
+      return print(cmd, se.getMessage() + " (" + se.kind().hint() + ")", FAILED);
+    }
+    StatusRuntimeException grpc = find(t, StatusRuntimeException.class);
+    if (grpc != null) {
+      Status.Code code = grpc.getStatus().getCode();
+      if (code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED) {
+        return print(cmd, "cannot reach Temporal (" + grpc.getStatus().getDescription()
+            + "); is the stack up? try ./lifeboat status", UNREACHABLE);
+      }
+      return print(cmd, "Temporal refused: " + grpc.getStatus(), FAILED);
+    }
+    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return print(cmd, "unexpected error: " + msg.lines().findFirst().orElse(msg)
+        + " (set LIFEBOAT_DEBUG=1 for details)", FAILED);
+  }
+
+  @Override
+  public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    CommandLine cmd = ex.getCommandLine();
+    String hint = cmd.getCommandSpec().qualifiedName();
+    return print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT);
+  }
+
+  private static int print(CommandLine cmd, String message, int code) {
+    cmd.getErr().println("lifeboat: " + message.replace('\n', ' '));
+    if (System.getenv("LIFEBOAT_DEBUG") != null) {
+      new Throwable("debug trace").printStackTrace(cmd.getErr());
+    }
+    cmd.getErr().flush();
+    return code;
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) return type.cast(c);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * The estate as one YAML file describes it. Records here cross the workflow boundary as
+ * arguments, so they hold names of secrets (environment variables, files), never secrets.
+ */
+public record LifeboatConfig(
+    @JsonProperty(required = true) String estate,
+    TemporalConfig temporal,
+    @JsonProperty(required = true) RepositoryConfig repository,
+    @JsonProperty(required = true) List<DatabaseConfig> databases,
+    RetentionConfig retention,
+    SchedulesConfig schedules,
+    TargetsConfig targets,
+    CompressionConfig compression,
+    MetricsConfig metrics) {
+
+  public LifeboatConfig {
+    temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
+    retention = retention != null ? retention : RetentionConfig.DEFAULT;
+    schedules = schedules != null ? schedules : SchedulesConfig.DEFAULT;
+    targets = targets != null ? targets : TargetsConfig.DEFAULT;
+    compression = compression != null ? compression : CompressionConfig.DEFAULT;
+    metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
+    databases = databases == null ? List.of() : List.copyOf(databases);
+  }
+
+  /** The database named so in this file, or empty. */
+  public java.util.Optional<DatabaseConfig> database(String name) {
+    return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+}

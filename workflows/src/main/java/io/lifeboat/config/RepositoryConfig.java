@@ -1,0 +1,54 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Where backups live. Credentials are given by the names of environment variables that the
+ * worker reads, so a workflow's history never holds a key.
+ *
+ * @param serverSideEncryption none, AES256 or aws:kms
+ * @param localCopyDir when set, every stored object is also written here (the seed's "S3 + local")
+ * @param maxUploadMbPerSecond 0 for no limit; operators cap backup bandwidth on shared links
+ */
+public record RepositoryConfig(
+    @JsonProperty(required = true) String endpoint,
+    @JsonProperty(required = true) String bucket,
+    String prefix,
+    String region,
+    Boolean pathStyle,
+    @JsonProperty(required = true) String accessKeyEnv,
+    @JsonProperty(required = true) String secretKeyEnv,
+    String serverSideEncryption,
+    String storageClass,
+    String localCopyDir,
+    Integer partSizeMb,
+    Integer maxUploadMbPerSecond) {
+
+  public RepositoryConfig {
+    prefix = prefix != null ? stripSlashes(prefix) : "lifeboat";
+    region = region != null ? region : "us-east-1";
+    pathStyle = pathStyle != null ? pathStyle : Boolean.TRUE;
+    serverSideEncryption = serverSideEncryption != null ? serverSideEncryption : "none";
+    storageClass = storageClass != null ? storageClass : "STANDARD";
+    partSizeMb = partSizeMb != null ? partSizeMb : 16;
+    maxUploadMbPerSecond = maxUploadMbPerSecond != null ? maxUploadMbPerSecond : 0;
+  }
+
+  private static String stripSlashes(String p) {
+    String s = p;
+    while (s.startsWith("/")) s = s.substring(1);
+    while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
+    return s;
+  }
+
+  public RepositoryConfig withPrefix(String newPrefix) {
+    return new RepositoryConfig(endpoint, bucket, newPrefix, region, pathStyle, accessKeyEnv,
+        secretKeyEnv, serverSideEncryption, storageClass, localCopyDir, partSizeMb,
+        maxUploadMbPerSecond);
+  }
+
+  public RepositoryConfig withUploadLimit(int mbPerSecond, int partMb) {
+    return new RepositoryConfig(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv,
+        secretKeyEnv, serverSideEncryption, storageClass, localCopyDir, partMb, mbPerSecond);
+  }
+}

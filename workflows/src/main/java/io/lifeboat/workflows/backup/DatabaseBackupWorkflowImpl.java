@@ -1,0 +1,126 @@
+package io.lifeboat.workflows.backup;
+
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_FULL;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
+
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.common.StepRecorder;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
+  private static final Logger log = Workflow.getLogger(DatabaseBackupWorkflowImpl.class);
+
+  /** A dump may run for hours; a silent worker is declared dead after this. */
+  static final Duration DUMP_HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+
+  private final StepRecorder steps = new StepRecorder();
+  private String backupId;
+  private String database;
+  private long expectedRawBytes;
+
+  @Override
+  public BackupResult backup(DatabaseBackupRequest request) {
+    database = request.database().name();
+    backupId = RepositoryLayout.backupId(Workflow.currentTimeMillis());
+    String prefix = request.repository().prefix();
+    String objectKey = RepositoryLayout.dumpKey(prefix, database, backupId);
+    Workflow.upsertTypedSearchAttributes(
+        DATABASE.valueSet(database), KIND.valueSet(KIND_DB_FULL),
+        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+
+    DatabaseBackupActivities quick = activities(request.retry(), Duration.ofMinutes(10), null);
+    DatabaseBackupActivities streaming =
+        activities(request.retry(), Duration.ofHours(12), DUMP_HEARTBEAT_TIMEOUT);
+    try {
+      DatabaseFacts facts = steps.run("assess", () -> quick.assess(request.database()));
+      expectedRawBytes = facts.sizeBytes();
+      DumpResult dump = steps.run("dump-and-upload", () -> streaming.dumpToRepository(
+          new DumpRequest(request.database(), request.repository(), request.compression(),
+              backupId, objectKey)));
+      VerifyResult verified = steps.run("verify", () -> streaming.verifyStoredDump(
+          new VerifyRequest(request.repository(), objectKey, dump.sha256(), dump.storedBytes())));
+      BackupManifest manifest = manifest(request, facts, dump, verified);
+      steps.run("commit-manifest", () -> quick.commitManifest(request.repository(), manifest));
+
+      List<String> expired = List.of();
+      String retentionWarning = null;
+      try {
+        expired = steps.run("retention", () -> quick.applyRetention(new RetentionRequest(
+            request.repository(), database, request.retentionDays(), Workflow.currentTimeMillis())));
+      } catch (ActivityFailure e) {
+        // The backup itself is committed and good; a failed clean-up must not hide that.
+        retentionWarning = "retention failed: " + e.getCause().getMessage();
+        log.warn("backup {} of {} is good but {}", backupId, database, retentionWarning);
+      }
+      steps.finish("done");
+      Workflow.upsertTypedSearchAttributes(
+          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      return new BackupResult(manifest, expired, retentionWarning, steps.steps());
+    } catch (ActivityFailure e) {
+      steps.finish("failed");
+      Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      discardLeftovers(request);
+      throw e;
+    }
+  }
+
+  @Override
+  public BackupStatus status() {
+    return new BackupStatus(backupId, database, steps.current(), expectedRawBytes, steps.steps());
+  }
+
+  private void discardLeftovers(DatabaseBackupRequest request) {
+    DatabaseBackupActivities cleanup = activities(request.retry(), Duration.ofMinutes(10), null);
+    try {
+      cleanup.discardIncomplete(new DiscardRequest(request.repository(), database, backupId));
+    } catch (ActivityFailure e) {
+      // No manifest was written, so nothing half-done can be taken for a backup; retention
+      // removes the orphaned object later. Say so rather than mask the original failure.
+      log.warn("could not remove leftovers of failed backup {}: {}", backupId, e.getMessage());
+    }
+  }
+
+  private BackupManifest manifest(
+      DatabaseBackupRequest request, DatabaseFacts facts, DumpResult dump, VerifyResult verified) {
+    var repo = request.repository();
+    return new BackupManifest(
+        BackupManifest.FORMAT_VERSION, backupId, KIND_DB_FULL, database,
+        request.database().address(), facts.serverVersion(),
+        Instant.ofEpochMilli(dump.startedAtMillis()).toString(),
+        Instant.ofEpochMilli(dump.finishedAtMillis()).toString(),
+        dump.rawBytes(), dump.storedBytes(), dump.sha256(), dump.compression(),
+        dump.objectKey(), dump.localCopy(), repo.storageClass(), repo.serverSideEncryption(),
+        Map.of("pg_dump", dump.pgDumpVersion(), "lifeboat", "0.1.0"),
+        "pg_restore --list: " + verified.tocEntries() + " entries, sha256 re-read from storage",
+        Workflow.getInfo().getWorkflowId());
+  }
+
+  private static DatabaseBackupActivities activities(
+      DatabaseBackupRequest.RetryTuning retry, Duration startToClose, Duration heartbeat) {
+    ActivityOptions.Builder options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(startToClose)
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setMaximumAttempts(retry.maxAttempts())
+            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
+            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
+            .setBackoffCoefficient(2.0)
+            .setDoNotRetry(FailureKind.nonRetryableTypes())
+            .build());
+    if (heartbeat != null) {
+      options.setHeartbeatTimeout(heartbeat);
+    }
+    return Workflow.newActivityStub(DatabaseBackupActivities.class, options.build());
+  }
+}

@@ -1,0 +1,64 @@
+package io.lifeboat.workflows.common;
+
+import io.temporal.failure.ApplicationFailure;
+import java.util.Arrays;
+
+/**
+ * Every failure Lifeboat raises, with its retry meaning, in one place. Activities throw
+ * {@link #failure}; workflows list {@link #nonRetryableTypes()} in their retry options, so a
+ * retry is never spent on something only a person can fix.
+ */
+public enum FailureKind {
+  UNKNOWN_DATABASE(false, "check the database name in the config and on the server"),
+  PG_AUTH_FAILED(false, "check the user and the password variable named in the config"),
+  PG_UNAVAILABLE(true, "is PostgreSQL running and reachable from the worker?"),
+  PG_TOOL_FAILED(true, "see the tool's message; the worker log has the full stderr"),
+  S3_ACCESS_DENIED(false, "check the credentials the repository's accessKeyEnv/secretKeyEnv name"),
+  S3_NO_SUCH_BUCKET(false, "create the bucket or fix repository.bucket"),
+  S3_UNAVAILABLE(true, "is the S3 endpoint reachable from the worker?"),
+  BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
+  BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
+  LOCAL_IO(true, "check free space and permissions of the local copy directory"),
+  CONFIG_INVALID(false, "fix the config file");
+
+  private final boolean retryable;
+  private final String hint;
+
+  FailureKind(boolean retryable, String hint) {
+    this.retryable = retryable;
+    this.hint = hint;
+  }
+
+  public boolean retryable() {
+    return retryable;
+  }
+
+  public String hint() {
+    return hint;
+  }
+
+  /** The Temporal failure type string; stable, since histories and alerts refer to it. */
+  public String type() {
+    return "Lifeboat." + name();
+  }
+
+  public ApplicationFailure failure(String message) {
+    return failure(message, null);
+  }
+
+  public ApplicationFailure failure(String message, Throwable cause) {
+    return retryable
+        ? ApplicationFailure.newFailureWithCause(message, type(), cause)
+        : ApplicationFailure.newNonRetryableFailureWithCause(message, type(), cause);
+  }
+
+  public static String[] nonRetryableTypes() {
+    return Arrays.stream(values()).filter(k -> !k.retryable).map(FailureKind::type)
+        .toArray(String[]::new);
+  }
+
+  /** The kind named by a failure type string, if it is one of ours. */
+  public static java.util.Optional<FailureKind> ofType(String type) {
+    return Arrays.stream(values()).filter(k -> k.type().equals(type)).findFirst();
+  }
+}

@@ -1,0 +1,27 @@
+package io.lifeboat.workflows.common;
+
+import io.temporal.common.SearchAttributeKey;
+import java.util.List;
+
+/** Custom search attributes; `lifeboat up` registers exactly these on the dev server. */
+public final class LifeboatSearchAttributes {
+  public static final SearchAttributeKey<String> DATABASE =
+      SearchAttributeKey.forKeyword("LifeboatDatabase");
+  public static final SearchAttributeKey<String> KIND = SearchAttributeKey.forKeyword("LifeboatKind");
+  public static final SearchAttributeKey<String> OUTCOME =
+      SearchAttributeKey.forKeyword("LifeboatOutcome");
+  public static final SearchAttributeKey<String> RTO_STATUS =
+      SearchAttributeKey.forKeyword("LifeboatRtoStatus");
+  public static final SearchAttributeKey<String> WAITING_STEP =
+      SearchAttributeKey.forKeyword("LifeboatWaitingStep");
+
+  public static final List<SearchAttributeKey<String>> ALL =
+      List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
+
+  public static final String KIND_DB_FULL = "db-full";
+  public static final String OUTCOME_RUNNING = "running";
+  public static final String OUTCOME_SUCCEEDED = "succeeded";
+  public static final String OUTCOME_FAILED = "failed";
+
+  private LifeboatSearchAttributes() {}
+}

@@ -1,0 +1,49 @@
+package io.lifeboat.workflows.common;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where things live in a repository. The layout is the contract that lets an operator recover
+ * from the bucket and the config alone, so it is spelled out once, here.
+ *
+ * <pre>
+ * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
+ * </pre>
+ */
+public final class RepositoryLayout {
+  public static final String MANIFEST = "manifest.json";
+  public static final String DUMP = "dump.pgc.zst";
+
+  private static final DateTimeFormatter ID_FORMAT =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  private RepositoryLayout() {}
+
+  /** Backup ids sort by time as strings: 20261121T020000Z. */
+  public static String backupId(long epochMillis) {
+    return ID_FORMAT.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  public static String fullBackupsRoot(String prefix, String database) {
+    return join(prefix, "db", database, "full") + "/";
+  }
+
+  public static String fullBackupDir(String prefix, String database, String backupId) {
+    return fullBackupsRoot(prefix, database) + backupId + "/";
+  }
+
+  public static String dumpKey(String prefix, String database, String backupId) {
+    return fullBackupDir(prefix, database, backupId) + DUMP;
+  }
+
+  public static String manifestKey(String prefix, String database, String backupId) {
+    return fullBackupDir(prefix, database, backupId) + MANIFEST;
+  }
+
+  private static String join(String prefix, String... parts) {
+    String tail = String.join("/", parts);
+    return prefix == null || prefix.isEmpty() ? tail : prefix + "/" + tail;
+  }
+}
