@@ -136,6 +136,11 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'schedules.catchupWindowMinutes' must be at least 1");
     }
     requirePort(where, "metrics.port", c.metrics().port());
+    if (c.retries().maxAttempts() < 1 || c.retries().initialIntervalSeconds() < 1
+        || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
+      throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
+          + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
+    }
   }
 
   private static void requireName(String where, String key, String value) {
@@ -169,7 +174,7 @@ public final class ConfigLoader {
         r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
         r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
-        c.schedules(), c.targets(), c.compression(), c.metrics());
+        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries());
   }
 
   private static String abbreviate(String s) {

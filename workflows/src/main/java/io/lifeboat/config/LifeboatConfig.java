@@ -16,7 +16,8 @@ public record LifeboatConfig(
     SchedulesConfig schedules,
     TargetsConfig targets,
     CompressionConfig compression,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    RetryConfig retries) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -25,6 +26,7 @@ public record LifeboatConfig(
     targets = targets != null ? targets : TargetsConfig.DEFAULT;
     compression = compression != null ? compression : CompressionConfig.DEFAULT;
     metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
+    retries = retries != null ? retries : RetryConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
   }
 

@@ -108,7 +108,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
   }
 
   private static DatabaseBackupActivities activities(
-      DatabaseBackupRequest.RetryTuning retry, Duration startToClose, Duration heartbeat) {
+      io.lifeboat.config.RetryConfig retry, Duration startToClose, Duration heartbeat) {
     ActivityOptions.Builder options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)
         .setRetryOptions(RetryOptions.newBuilder()
