@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         BackupsCommand.class,
         SchedulesCommand.class,
         ConfigCommand.class,
+        WorkerCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
