@@ -1,6 +1,8 @@
 package io.lifeboat.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,12 +11,17 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -50,6 +57,7 @@ public final class ConfigLoader {
     if (text.isBlank()) {
       throw new ConfigException(where + ": the file is empty");
     }
+    checkKeys(where, text);
     try {
       LifeboatConfig config = yaml.readValue(text, LifeboatConfig.class);
       if (config == null) {
@@ -78,7 +86,55 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * Reports the first unknown key at its own line before binding. The binder cannot: records
+   * are built through their constructors, so Jackson buffers unknown keys, reports a missing
+   * required key first (a typo'd "buckt" became "missing key 'repository.bucket'") and reports
+   * unknown keys at the end of their mapping, not at their line.
+   */
+  private void checkKeys(String where, String text) {
+    try (JsonParser p = yaml.getFactory().createParser(text)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new ConfigException(where + ": the file holds no settings (only comments?)");
+      }
+      walk(where, p, first, LifeboatConfig.class, "");
+    } catch (IOException e) {
+      // Not valid YAML: readValue reports it, with its line.
+    }
+  }
+
+  private static void walk(String where, JsonParser p, JsonToken t, Type type, String path)
+      throws IOException {
+    if (t == JsonToken.START_OBJECT && type instanceof Class<?> c && c.isRecord()) {
+      Map<String, Type> known = new TreeMap<>();
+      for (RecordComponent rc : c.getRecordComponents()) {
+        known.put(rc.getName(), rc.getGenericType());
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        String key = path.isEmpty() ? name : path + "." + name;
+        if (!known.containsKey(name)) {
+          throw new ConfigException(where + ": unknown key '" + key + "' (line "
+              + p.currentTokenLocation().getLineNr() + ") (expected one of: "
+              + String.join(", ", known.keySet()) + ")");
+        }
+        walk(where, p, p.nextToken(), known.get(name), key);
+      }
+    } else if (t == JsonToken.START_ARRAY && type instanceof ParameterizedType pt
+        && pt.getRawType() == List.class) {
+      int i = 0;
+      for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+        walk(where, p, e, pt.getActualTypeArguments()[0], path + "[" + i++ + "]");
+      }
+    } else {
+      p.skipChildren(); // scalars, and shapes the binder rejects with its own message
+    }
+  }
+
   private void validate(String where, LifeboatConfig c) {
+    requireValue(where, "estate", c.estate());
+    requireValue(where, "repository", c.repository());
     if (c.databases().isEmpty()) {
       throw new ConfigException(where + ": 'databases' must list at least one database");
     }
@@ -89,6 +145,10 @@ public final class ConfigLoader {
       if (d == null) {
         throw new ConfigException(where + ": '" + key + "' is empty");
       }
+      requireValue(where, key + ".name", d.name());
+      requireValue(where, key + ".host", d.host());
+      requireValue(where, key + ".port", d.port());
+      requireValue(where, key + ".user", d.user());
       requireName(where, key + ".name", d.name());
       if (!seen.add(d.name())) {
         throw new ConfigException(where + ": '" + key + ".name' repeats '" + d.name() + "'");
@@ -99,6 +159,10 @@ public final class ConfigLoader {
       }
     }
     RepositoryConfig r = c.repository();
+    requireValue(where, "repository.endpoint", r.endpoint());
+    requireValue(where, "repository.bucket", r.bucket());
+    requireValue(where, "repository.accessKeyEnv", r.accessKeyEnv());
+    requireValue(where, "repository.secretKeyEnv", r.secretKeyEnv());
     if (!r.endpoint().matches("https?://[^\\s/]+(/.*)?")) {
       throw new ConfigException(where + ": 'repository.endpoint' must be an http(s) URL, not '"
           + r.endpoint() + "'");
@@ -140,6 +204,13 @@ public final class ConfigLoader {
         || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
+    }
+  }
+
+  /** A key written with nothing after it is null in YAML: present, so Jackson lets it pass. */
+  private static void requireValue(String where, String key, Object value) {
+    if (value == null || value instanceof String str && str.isBlank()) {
+      throw new ConfigException(where + ": '" + key + "' has no value");
     }
   }
 

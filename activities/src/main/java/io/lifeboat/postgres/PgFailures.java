@@ -60,9 +60,16 @@ public final class PgFailures {
   public static String lastMeaningfulLine(String stderr) {
     if (stderr == null || stderr.isBlank()) return "no message";
     String[] lines = stderr.strip().split("\n");
+    // PostgreSQL 12+ tools: "pg_dump: error: ..." then "pg_dump: detail: ..." / "pg_dump: hint:".
+    for (int i = lines.length - 1; i >= 0; i--) {
+      if (lines[i].contains(": error: ")) {
+        return oneLine(lines[i].strip());
+      }
+    }
     for (int i = lines.length - 1; i >= 0; i--) {
       String l = lines[i].strip();
-      if (!l.isEmpty() && !l.startsWith("DETAIL") && !l.startsWith("HINT")) {
+      if (!l.isEmpty() && !l.startsWith("DETAIL") && !l.startsWith("HINT")
+          && !l.matches("\\S+: (detail|hint): .*")) {
         return oneLine(l);
       }
     }

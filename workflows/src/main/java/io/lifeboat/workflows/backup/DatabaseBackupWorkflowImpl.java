@@ -12,6 +12,8 @@ import io.lifeboat.workflows.common.StepRecorder;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,17 +63,22 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             request.repository(), database, request.retentionDays(), Workflow.currentTimeMillis())));
       } catch (ActivityFailure e) {
         // The backup itself is committed and good; a failed clean-up must not hide that.
-        retentionWarning = "retention failed: " + e.getCause().getMessage();
+        retentionWarning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
+            ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
         log.warn("backup {} of {} is good but {}", backupId, database, retentionWarning);
       }
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new BackupResult(manifest, expired, retentionWarning, steps.steps());
-    } catch (ActivityFailure e) {
-      steps.finish("failed");
-      Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-      discardLeftovers(request);
+    } catch (ActivityFailure | CanceledFailure e) {
+      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
+      // Cleanup must run even when the workflow itself was cancelled.
+      Workflow.newDetachedCancellationScope(() -> {
+        Workflow.upsertTypedSearchAttributes(
+            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+        discardLeftovers(request);
+      }).run();
       throw e;
     }
   }

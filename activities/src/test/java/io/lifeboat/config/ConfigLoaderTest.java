@@ -1,0 +1,317 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The loader's contract: the example estate loads as written, and every mistake an operator
+ * can make becomes one line that names the file and the key to fix.
+ */
+class ConfigLoaderTest {
+  private static final Path EXAMPLE = Path.of("..", "examples", "farmtally", "lifeboat.yml");
+
+  /** The smallest valid file; every bad case below is this with one mistake in it. */
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+        partSizeMb: 16
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+          passwordEnv: LIFEBOAT_PG_PASSWORD
+      retention:
+        fullDays: 30
+      """;
+
+  @TempDir Path dir;
+
+  private final ConfigLoader loader = new ConfigLoader();
+
+  @Test
+  void theExampleEstateLoadsAsWritten() {
+    LifeboatConfig c = loader.load(EXAMPLE);
+
+    assertEquals("farmtally", c.estate());
+    assertEquals("127.0.0.1:7233", c.temporal().address());
+    assertEquals("default", c.temporal().namespace());
+    assertEquals("lifeboat", c.temporal().taskQueue());
+    assertEquals("http://localhost:8233", c.temporal().webUi());
+
+    RepositoryConfig r = c.repository();
+    assertEquals("http://127.0.0.1:9000", r.endpoint());
+    assertEquals("farmtally-backups", r.bucket());
+    assertEquals("lifeboat", r.prefix());
+    assertEquals("us-east-1", r.region());
+    assertEquals(Boolean.TRUE, r.pathStyle());
+    assertEquals("LIFEBOAT_S3_ACCESS_KEY", r.accessKeyEnv());
+    assertEquals("LIFEBOAT_S3_SECRET_KEY", r.secretKeyEnv());
+    assertEquals("none", r.serverSideEncryption());
+    assertEquals("STANDARD", r.storageClass());
+    assertEquals(16, r.partSizeMb());
+    assertEquals(0, r.maxUploadMbPerSecond());
+    // Relative local paths are resolved once, against the directory the command runs in.
+    assertEquals(Path.of(".lifeboat/local-copies").toAbsolutePath().normalize().toString(),
+        r.localCopyDir());
+
+    assertEquals(1, c.databases().size());
+    DatabaseConfig db = c.database("farmtally_production").orElseThrow();
+    assertEquals("127.0.0.1", db.host());
+    assertEquals(55432, db.port());
+    assertEquals("lifeboat", db.user());
+    assertEquals("LIFEBOAT_PG_PASSWORD", db.passwordEnv());
+    assertEquals("0 2 * * *", db.backupSchedule());
+    assertEquals(2, db.validation().size());
+    assertEquals("users present", db.validation().get(0).name());
+    assertEquals("select count(*) from users", db.validation().get(0).sql());
+    assertEquals(1L, db.validation().get(0).minimum());
+    assertEquals("select count(*) from tallies", db.validation().get(1).sql());
+    assertTrue(c.database("nope").isEmpty());
+
+    assertEquals(30, c.retention().fullDays());
+    assertEquals("UTC", c.schedules().timezone());
+    assertEquals(60, c.schedules().catchupWindowMinutes());
+    assertEquals(Boolean.FALSE, c.schedules().paused());
+    assertEquals(30, c.targets().databaseRtoMinutes());
+    assertEquals(120, c.targets().serverRtoMinutes());
+    assertEquals(15, c.targets().applicationRtoMinutes());
+    assertEquals(15, c.targets().rpoMinutes());
+    assertEquals(3, c.compression().level());
+    assertEquals(2, c.compression().workers());
+    assertEquals(9464, c.metrics().port());
+    assertEquals(6, c.retries().maxAttempts());
+    assertEquals(5, c.retries().initialIntervalSeconds());
+    assertEquals(240, c.retries().maxIntervalSeconds());
+  }
+
+  @Test
+  void theBaseOfTheBadCasesIsValidAndTakesDefaults() throws IOException {
+    LifeboatConfig c = loader.load(write(BASE));
+    assertEquals("farmtally_production", c.databases().get(0).name());
+    assertEquals("lifeboat", c.repository().prefix());
+    assertEquals(3, c.compression().level());
+    assertEquals(9464, c.metrics().port());
+    assertEquals(RetryConfig.DEFAULT, c.retries());
+    assertEquals(null, c.repository().localCopyDir());
+  }
+
+  static Stream<Arguments> badConfigs() {
+    return Stream.of(
+        bad("unknown top-level key", BASE + "estat: typo\n", "estat"),
+        bad("unknown nested key", variant("  bucket: farmtally-backups",
+            "  buckt: farmtally-backups"), "repository.buckt"),
+        bad("missing repository.bucket", variant("  bucket: farmtally-backups\n", ""),
+            "repository.bucket"),
+        bad("missing databases[0].port", variant("    port: 55432\n", ""),
+            "databases[0].port"),
+        bad("port is not a number", variant("port: 55432", "port: \"abc\""),
+            "databases[0].port"),
+        bad("port is a fraction", variant("port: 55432", "port: 5432.5"), "databases[0].port"),
+        bad("fullDays is a list", variant("fullDays: 30", "fullDays: [1]"), "retention.fullDays"),
+        bad("repository is a scalar", """
+            estate: farmtally
+            repository: farmtally-backups
+            databases:
+              - name: farmtally_production
+                host: 127.0.0.1
+                port: 55432
+                user: lifeboat
+            """, "repository"),
+        bad("database entry is a scalar", variant("""
+              - name: farmtally_production
+                host: 127.0.0.1
+                port: 55432
+                user: lifeboat
+                passwordEnv: LIFEBOAT_PG_PASSWORD
+            """, "  - farmtally_production\n"), "databases[0]"),
+        bad("empty databases list", variant("""
+            databases:
+              - name: farmtally_production
+                host: 127.0.0.1
+                port: 55432
+                user: lifeboat
+                passwordEnv: LIFEBOAT_PG_PASSWORD
+            """, "databases: []\n"), "databases"),
+        bad("duplicate database names", variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+            """
+                passwordEnv: LIFEBOAT_PG_PASSWORD
+              - name: farmtally_production
+                host: 127.0.0.2
+                port: 5432
+                user: lifeboat
+            """), "databases[1].name"),
+        bad("bucket name with capitals and underscore", variant("bucket: farmtally-backups",
+            "bucket: FarmTally_Backups"), "repository.bucket"),
+        bad("endpoint is not a URL", variant("endpoint: http://127.0.0.1:9000",
+            "endpoint: 127.0.0.1:9000"), "repository.endpoint"),
+        bad("accessKeyEnv is not a variable name", variant(
+            "accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY", "accessKeyEnv: LIFEBOAT-S3-ACCESS-KEY"),
+            "repository.accessKeyEnv"),
+        bad("accessKeyEnv holds a secret", variant("accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY",
+            "accessKeyEnv: \"AKIA/EXAMPLE+KEY=\""), "repository.accessKeyEnv"),
+        bad("passwordEnv is not a variable name", variant("passwordEnv: LIFEBOAT_PG_PASSWORD",
+            "passwordEnv: $LIFEBOAT_PG_PASSWORD"), "databases[0].passwordEnv"),
+        bad("partSizeMb below S3's minimum", variant("partSizeMb: 16", "partSizeMb: 1"),
+            "repository.partSizeMb"),
+        bad("database name climbs directories", variant("name: farmtally_production",
+            "name: ../etc"), "databases[0].name"),
+        bad("database name with shell metacharacters", variant("name: farmtally_production",
+            "name: \"x; rm -rf /\""), "databases[0].name"),
+        bad("database name with command substitution", variant("name: farmtally_production",
+            "name: \"$(id)\""), "databases[0].name"),
+        bad("retries.maxAttempts zero", BASE + "retries:\n  maxAttempts: 0\n", "retries"),
+        // A key written with no value is null in YAML, which is not the same as absent.
+        bad("empty port", variant("port: 55432", "port:"), "databases[0].port"),
+        bad("empty bucket", variant("bucket: farmtally-backups", "bucket:"),
+            "repository.bucket"),
+        bad("empty database name", variant("name: farmtally_production", "name:"),
+            "databases[0].name"),
+        bad("empty accessKeyEnv", variant("accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY",
+            "accessKeyEnv:"), "repository.accessKeyEnv"),
+        bad("empty endpoint", variant("endpoint: http://127.0.0.1:9000", "endpoint:"),
+            "repository.endpoint"),
+        bad("empty host", variant("host: 127.0.0.1", "host:"), "databases[0].host"),
+        bad("empty user", variant("user: lifeboat", "user:"), "databases[0].user"),
+        bad("empty estate", variant("estate: farmtally", "estate:"), "estate"),
+        bad("empty repository", variant("""
+            repository:
+              endpoint: http://127.0.0.1:9000
+              bucket: farmtally-backups
+              accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+              secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+              partSizeMb: 16
+            """, "repository:\n"), "repository"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badConfigs")
+  void aMistakeIsOneLineNamingFileAndKey(String label, String yaml, String key)
+      throws IOException {
+    Path file = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), label);
+    assertOperatorMessage(e, file);
+    assertTrue(e.getMessage().contains("'" + key + "'"),
+        "message does not name the key '" + key + "': " + e.getMessage());
+  }
+
+  static Stream<Arguments> unparseable() {
+    return Stream.of(
+        Arguments.of("unclosed bracket", BASE + "schedules: {timezone: UTC\n"),
+        Arguments.of("unclosed flow list", variant("fullDays: 30", "fullDays: [30")),
+        Arguments.of("bad indentation", variant("  bucket: farmtally-backups",
+            "   bucket: farmtally-backups")),
+        Arguments.of("tab indentation", variant("  bucket: farmtally-backups",
+            "\tbucket: farmtally-backups")));
+  }
+
+  /** Malformed YAML has no key to name; the line is what the operator needs instead. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unparseable")
+  void malformedYamlIsOneLineNamingFileAndLine(String label, String yaml) throws IOException {
+    Path file = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), label);
+    assertOperatorMessage(e, file);
+    assertTrue(e.getMessage().matches(".*\\bline \\d+.*"),
+        "message does not give the line: " + e.getMessage());
+  }
+
+  static Stream<Arguments> contentless() {
+    return Stream.of(
+        Arguments.of("zero bytes", ""),
+        Arguments.of("blank lines", "\n  \n\n"),
+        Arguments.of("only comments", "# estate config, to be written\n# later\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentless")
+  void aFileWithoutSettingsSaysSo(String label, String yaml) throws IOException {
+    Path file = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), label);
+    assertOperatorMessage(e, file);
+    String m = e.getMessage().toLowerCase(Locale.ROOT);
+    assertTrue(m.contains("empty") || m.contains("no settings"),
+        "message does not say the file is empty: " + e.getMessage());
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    Path file = dir.resolve("nowhere").resolve("lifeboat.yml");
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+    assertOperatorMessage(e, file);
+    assertTrue(e.getMessage().contains("no such"), e.getMessage());
+  }
+
+  @Test
+  void anUnknownKeyListsTheKnownOnes() throws IOException {
+    Path file = write(variant("  bucket: farmtally-backups", "  buckt: farmtally-backups"));
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+    assertTrue(e.getMessage().contains("bucket"), e.getMessage());
+    assertTrue(e.getMessage().contains("accessKeyEnv"), e.getMessage());
+  }
+
+  /** A line number is only a help if it is the line of the mistake. */
+  @Test
+  void anUnknownKeyIsReportedAtItsOwnLine() throws IOException {
+    Path file = write(variant("repository:\n", "repository:\n  prefx: nightly\n"));
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+    assertTrue(e.getMessage().contains("'repository.prefx'"), e.getMessage());
+    assertTrue(e.getMessage().contains("(line 3)"),
+        "prefx is on line 3 of the file: " + e.getMessage());
+  }
+
+  @Test
+  void aBadValueIsQuotedBack() throws IOException {
+    Path file = write(variant("port: 55432", "port: \"abc\""));
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+    assertTrue(e.getMessage().contains("'abc'"), e.getMessage());
+    assertTrue(e.getMessage().contains("whole number"), e.getMessage());
+  }
+
+  private static Arguments bad(String label, String yaml, String key) {
+    return Arguments.of(label, yaml, key);
+  }
+
+  /** BASE with one piece replaced; refuses to build a case that changes nothing. */
+  private static String variant(String from, String to) {
+    assertTrue(BASE.contains(from), "BASE has no '" + from + "'");
+    String changed = BASE.replace(from, to);
+    assertNotEquals(BASE, changed);
+    return changed;
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = dir.resolve("lifeboat.yml");
+    Files.writeString(file, yaml, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** One line, naming the file, written for an operator rather than a Java developer. */
+  private static void assertOperatorMessage(ConfigException e, Path file) {
+    String m = e.getMessage();
+    assertFalse(m == null || m.isBlank(), "no message");
+    assertFalse(m.contains("\n") || m.contains("\r"), "message is not one line:\n" + m);
+    assertTrue(m.contains(file.toString()), "message does not name the file: " + m);
+    assertFalse(m.contains("com.fasterxml") || m.contains("Exception"),
+        "message leaks Java internals: " + m);
+  }
+}
