@@ -49,11 +49,39 @@ final class BackupProgress {
         if (show && tty) out.println();
         return r;
       } catch (TimeoutException stillRunning) {
-        if (show) render(stub, System.currentTimeMillis() - started);
+        if (show) {
+          try {
+            render(stub, System.currentTimeMillis() - started);
+          } catch (io.grpc.StatusRuntimeException busy) {
+            // The server may refuse a describe while the workflow is busy: skip this tick.
+          }
+        }
       } catch (WorkflowFailedException e) {
         if (show && tty) out.println();
         throw new OperationFailed(explain(e));
+      } catch (RuntimeException e) {
+        if (!isBusy(e)) throw e;
+        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
+        sleepQuietly(250);
       }
+    }
+  }
+
+  private static boolean isBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException sre
+          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -242,5 +242,8 @@ final class RealStack implements AutoCloseable {
     }
     if (stores != null) stores.close();
     if (temporal != null) temporal.close();
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }
