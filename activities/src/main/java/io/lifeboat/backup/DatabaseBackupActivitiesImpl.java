@@ -356,11 +356,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         if (when == null || id.equals(newest)) continue;
         boolean isCommitted = committed.contains(id);
         if (isCommitted && when.isBefore(cutoff) || !isCommitted && when.isBefore(orphanCutoff)) {
-          // Manifest first: once it is gone the backup no longer exists, whatever happens next.
-          List<String> keys = new ArrayList<>(e.getValue());
-          keys.sort((a, b) -> Boolean.compare(!a.endsWith(RepositoryLayout.MANIFEST),
-              !b.endsWith(RepositoryLayout.MANIFEST)));
-          for (String k : keys) {
+          for (String k : manifestFirst(e.getValue())) {
             store.delete(k);
             deleteLocal(repo, k);
           }
@@ -384,10 +380,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       } catch (StorageException e) {
         log.warn("listing unfinished uploads under {} failed: {}", dir, e.getMessage());
       }
-      List<String> keys = new ArrayList<>(store.list(dir));
-      keys.sort((a, b) -> Boolean.compare(!a.endsWith(RepositoryLayout.MANIFEST),
-          !b.endsWith(RepositoryLayout.MANIFEST)));
-      for (String k : keys) {
+      for (String k : manifestFirst(store.list(dir))) {
         store.delete(k);
         deleteLocal(repo, k);
       }
@@ -402,6 +395,14 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       }
       return null;
     });
+  }
+
+  /** Deletion order: once the manifest is gone the backup no longer exists, whatever follows. */
+  private static List<String> manifestFirst(List<String> keys) {
+    List<String> ordered = new ArrayList<>(keys);
+    ordered.sort((a, b) -> Boolean.compare(!a.endsWith(RepositoryLayout.MANIFEST),
+        !b.endsWith(RepositoryLayout.MANIFEST)));
+    return ordered;
   }
 
   private static Instant parseId(String id) {
