@@ -44,8 +44,11 @@ public final class LifeboatWorker implements AutoCloseable {
 
   @Override
   public void close() {
-    factory.shutdown();
-    factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-    stores.close();
+    try {
+      factory.shutdown();
+      factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      stores.close();
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.worker;
 
+import com.uber.m3.tally.Scope;
 import io.lifeboat.config.TemporalConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
@@ -14,16 +15,29 @@ public final class TemporalConnection implements AutoCloseable {
   private final WorkflowServiceStubs stubs;
   private final WorkflowClient client;
 
-  private TemporalConnection(TemporalConfig config) {
+  private TemporalConnection(TemporalConfig config, Scope metricsScope) {
     this.config = config;
-    this.stubs = WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(config.address()).build());
+    WorkflowServiceStubsOptions.Builder options =
+        WorkflowServiceStubsOptions.newBuilder().setTarget(config.address());
+    if (metricsScope != null) {
+      options.setMetricsScope(metricsScope);
+    }
+    this.stubs = WorkflowServiceStubs.newServiceStubs(options.build());
     this.client = WorkflowClient.newInstance(stubs,
         WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
   }
 
+  /** A connection without metrics, as the CLI uses it. */
   public static TemporalConnection open(TemporalConfig config) {
-    return new TemporalConnection(config);
+    return new TemporalConnection(config, null);
+  }
+
+  /**
+   * A connection whose client, and the workers made from it, report the SDK's metrics and the
+   * workflows' own ({@code Workflow.getMetricsScope()}) into {@code metricsScope}.
+   */
+  public static TemporalConnection open(TemporalConfig config, Scope metricsScope) {
+    return new TemporalConnection(config, metricsScope);
   }
 
   public WorkflowClient client() {

@@ -4,13 +4,23 @@ import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.Secrets;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The long-running worker: {@code WorkerMain --config FILE [--task-queue Q]}. */
+/**
+ * The long-running worker: {@code WorkerMain --config FILE [--task-queue Q]}. Serves Prometheus
+ * metrics on {@code http://127.0.0.1:<metrics.port>/metrics} ({@code LIFEBOAT_METRICS_HOST}
+ * changes the address it binds, e.g. {@code 0.0.0.0} inside a container).
+ */
 public final class WorkerMain {
   private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+  /** Exit status when the metrics port cannot be bound. */
+  static final int EXIT_METRICS_PORT = 4;
 
   private WorkerMain() {}
 
@@ -34,16 +44,58 @@ public final class WorkerMain {
       return;
     }
     String queue = taskQueue != null ? taskQueue : config.temporal().taskQueue();
-    TemporalConnection temporal = TemporalConnection.open(config.temporal());
-    LifeboatWorker worker = new LifeboatWorker(temporal.client(), queue, Secrets.fromEnvironment());
+    String metricsHost = System.getenv().getOrDefault("LIFEBOAT_METRICS_HOST", "127.0.0.1");
+    int metricsPort = config.metrics().port();
+    WorkerMetrics metrics = new WorkerMetrics();
+    MetricsServer metricsServer;
+    try {
+      metricsServer = MetricsServer.start(
+          new InetSocketAddress(metricsHost, metricsPort), metrics.registry());
+    } catch (BindException e) {
+      System.err.println("lifeboat worker: metrics port " + metricsPort + " is in use");
+      System.exit(EXIT_METRICS_PORT);
+      return;
+    } catch (IOException e) {
+      System.err.println("lifeboat worker: cannot serve metrics on " + metricsHost + ":"
+          + metricsPort + ": " + e.getMessage());
+      System.exit(EXIT_METRICS_PORT);
+      return;
+    }
+    log.info("Metrics on {}", metricsServer.uri());
+    TemporalConnection temporal = null;
+    LifeboatWorker worker = null;
+    try {
+      temporal = TemporalConnection.open(config.temporal(), metrics.scope());
+      worker = new LifeboatWorker(temporal.client(), queue, Secrets.fromEnvironment());
+      worker.start();
+    } catch (RuntimeException | Error e) {
+      // The metrics server's and reporter's threads must not keep a failed worker alive.
+      stop(worker, temporal, metricsServer, metrics);
+      throw e;
+    }
+    LifeboatWorker started = worker;
+    TemporalConnection connection = temporal;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Worker stopping");
-      worker.close();
-      temporal.close();
+      stop(started, connection, metricsServer, metrics);
     }));
-    worker.start();
     log.info("Worker started: task queue {} at {} namespace {}", queue,
         config.temporal().address(), config.temporal().namespace());
     Thread.currentThread().join();
+  }
+
+  /** Closes what was opened, each part even when an earlier one fails to close. */
+  private static void stop(LifeboatWorker worker, TemporalConnection temporal,
+      MetricsServer metricsServer, WorkerMetrics metrics) {
+    for (AutoCloseable part : new AutoCloseable[] {worker, temporal, metricsServer, metrics}) {
+      if (part == null) {
+        continue;
+      }
+      try {
+        part.close();
+      } catch (Exception | Error e) {
+        log.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+      }
+    }
   }
 }

@@ -5,6 +5,7 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_FULL;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.workflows.common.BackupMetrics;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.RepositoryLayout;
@@ -35,7 +36,8 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
   @Override
   public BackupResult backup(DatabaseBackupRequest request) {
     database = request.database().name();
-    backupId = RepositoryLayout.backupId(Workflow.currentTimeMillis());
+    long startedAt = Workflow.currentTimeMillis();
+    backupId = RepositoryLayout.backupId(startedAt);
     String prefix = request.repository().prefix();
     String objectKey = RepositoryLayout.dumpKey(prefix, database, backupId);
     Workflow.upsertTypedSearchAttributes(
@@ -70,6 +72,9 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      // Metrics are not commands: dropped on replay, absent from the history.
+      BackupMetrics.succeeded(Workflow.getMetricsScope(), database, KIND_DB_FULL, startedAt,
+          Workflow.currentTimeMillis(), dump.storedBytes(), dump.rawBytes());
       return new BackupResult(manifest, expired, retentionWarning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
@@ -79,6 +84,8 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         discardLeftovers(request);
       }).run();
+      BackupMetrics.failed(Workflow.getMetricsScope(), database, KIND_DB_FULL, startedAt,
+          Workflow.currentTimeMillis());
       throw e;
     }
   }

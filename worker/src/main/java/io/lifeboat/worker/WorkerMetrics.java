@@ -1,0 +1,79 @@
+package io.lifeboat.worker;
+
+import com.uber.m3.tally.RootScopeBuilder;
+import com.uber.m3.tally.Scope;
+import com.uber.m3.tally.ScopeCloseException;
+import io.lifeboat.workflows.common.BackupMetrics;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.temporal.common.reporter.MicrometerClientStatsReporter;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The worker's metrics: one Prometheus registry that receives both the Temporal SDK's own
+ * metrics and the workflows' backup metrics ({@code Workflow.getMetricsScope()}), through the
+ * tally scope given to the Temporal connection.
+ */
+public final class WorkerMetrics implements AutoCloseable {
+  /** The SDK's value for a tag that does not apply (activity_type on a workflow metric...). */
+  private static final String SDK_NO_VALUE = "none";
+  private static final Set<String> OWN_TAGS =
+      Set.of(BackupMetrics.TAG_DATABASE, BackupMetrics.TAG_KIND, BackupMetrics.TAG_OUTCOME);
+
+  private final PrometheusMeterRegistry registry;
+  private final Scope scope;
+
+  public WorkerMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.registry.config().meterFilter(lifeboatMeters());
+    this.scope = new RootScopeBuilder()
+        .reporter(new MicrometerClientStatsReporter(registry))
+        .reportEvery(com.uber.m3.util.Duration.ofSeconds(1));
+  }
+
+  /**
+   * The SDK tags every metric with the same keys, most of them {@code "none"} for a workflow's
+   * own metrics; Lifeboat's metrics keep only the tags that say something (database, kind,
+   * outcome, namespace, task_queue, workflow_type) and get a {@code # HELP} line.
+   */
+  private static MeterFilter lifeboatMeters() {
+    return new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        if (!id.getName().startsWith("lifeboat_")) {
+          return id;
+        }
+        List<Tag> kept = id.getTags().stream()
+            .filter(t -> !SDK_NO_VALUE.equals(t.getValue()) || OWN_TAGS.contains(t.getKey()))
+            .toList();
+        return new Meter.Id(id.getName(), Tags.of(kept), id.getBaseUnit(),
+            BackupMetrics.HELP.getOrDefault(id.getName(), id.getDescription()), id.getType());
+      }
+    };
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The scope to give Temporal: {@code WorkflowServiceStubsOptions.setMetricsScope}. */
+  public Scope scope() {
+    return scope;
+  }
+
+  /** Reports what is pending, then closes the registry. */
+  @Override
+  public void close() {
+    try {
+      scope.close();
+    } catch (ScopeCloseException e) {
+      // Nothing is left to report to; the registry is closed below either way.
+    }
+    registry.close();
+  }
+}
