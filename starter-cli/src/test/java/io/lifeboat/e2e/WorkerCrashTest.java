@@ -66,6 +66,8 @@ class WorkerCrashTest {
       RealStack.addDatabase(root, db);
       ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("repository"))
           .put("maxUploadMbPerSecond", 4).put("partSizeMb", 5);
+      // The stack's own worker holds the configured metrics port.
+      root.putObject("metrics").put("port", freePort());
     });
     Process first = worker(config, "worker-1");
     RealStack.Run start = stack.cli("backup", "db", db, "--config", config.toString());
@@ -75,6 +77,7 @@ class WorkerCrashTest {
 
     DumpProgress seen = null;
     for (int i = 0; i < 600 && (seen == null || seen.partsDone().isEmpty()); i++) {
+      assertTrue(first.isAlive(), () -> "worker-1 exited early: " + log("worker-1"));
       seen = progress(client, workflowId).orElse(null);
       if (seen == null || seen.partsDone().isEmpty()) Thread.sleep(100);
     }
@@ -106,8 +109,24 @@ class WorkerCrashTest {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
     assertEquals(result.manifest().sha256(), HexFormat.of().formatHex(sha.digest()));
-    String log2 = java.nio.file.Files.readString(stack.dir.resolve("worker-2.log"));
+    String log2 = log("worker-2");
     assertTrue(log2.contains("aborting upload"), "the retry aborted the killed attempt's upload");
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private String log(String name) {
+    try {
+      return java.nio.file.Files.readString(stack.dir.resolve(name + ".log"));
+    } catch (java.io.IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
   }
 
   private static Optional<DumpProgress> progress(WorkflowClient client, String workflowId) {
