@@ -99,7 +99,7 @@ for spec in "bench_pgbench:" "bench_md5:md5"; do
   plain=$(echo "$t1 - $t0" | bc); plain_size=$(du -h "$out/$db.pgc" | cut -f1)
   t0=$(seconds); "$LIFEBOAT" backup db "$db" --wait --config "$config" | tee "$out/$db.lifeboat.txt"; t1=$(seconds)
   ours=$(echo "$t1 - $t0" | bc)
-  ours_size=$(grep -oE '[0-9.]+ [KMGT]?i?B stored' -m1 "$out/$db.lifeboat.txt" | cut -d' ' -f1-2 || true)
+  ours_size=$(grep -E '^  size ' "$out/$db.lifeboat.txt" | grep -oE '[0-9.]+ [KMGT]?i?B stored' | cut -d' ' -f1-2 || true)
   ratio=$(echo "scale=2; $ours / $plain" | bc)
   printf '%-14s %10s %12.1f %12s %12.1f %12s %8s\n' "$db" "$size" "$plain" "$plain_size" "$ours" "$ours_size" "$ratio" >> "$report"
   rm -f "$out/$db.pgc"

@@ -59,6 +59,7 @@ import org.slf4j.LoggerFactory;
 public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
   private static final Logger log = LoggerFactory.getLogger(DatabaseBackupActivitiesImpl.class);
   private static final int CHUNK = 1 << 20;
+  private static final long HEARTBEAT_EVERY_NANOS = 250_000_000L;
 
   private final StoreFactory stores;
   private final PgTools pg;
@@ -151,10 +152,17 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       byte[] buf = new byte[CHUNK];
       try (InputStream in = dump.getInputStream()) {
         int n;
+        long nextBeat = 0;
         while ((n = in.read(buf)) > 0) {
           zstd.write(buf, 0, n);
           raw += n;
-          ctx.heartbeat(new DumpProgress(key, uploadId, raw, sink.storedBytes(), sink.partsDone()));
+          // A pipe read returns a few KiB: building heartbeat details on every read cost
+          // seconds per GiB. The SDK throttles sending; this throttles the building.
+          long now = System.nanoTime();
+          if (now >= nextBeat) {
+            ctx.heartbeat(new DumpProgress(key, uploadId, raw, sink.storedBytes(), sink.partsDone()));
+            nextBeat = now + HEARTBEAT_EVERY_NANOS;
+          }
         }
       }
       int exit = dump.waitFor();
@@ -229,6 +237,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
          ZstdInputStream unzstd = new ZstdInputStream(digest)) {
       OutputStream toRestore = restore.getOutputStream();
       boolean restoreOpen = true;
+      long nextBeat = 0;
       byte[] buf = new byte[CHUNK];
       int n;
       while ((n = unzstd.read(buf)) > 0) {
@@ -241,7 +250,11 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
             restoreOpen = false;
           }
         }
-        ctx.heartbeat(null);
+        long now = System.nanoTime();
+        if (now >= nextBeat) {
+          ctx.heartbeat(null);
+          nextBeat = now + HEARTBEAT_EVERY_NANOS;
+        }
       }
       try {
         toRestore.close();
