@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
 public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
   private static final Logger log = LoggerFactory.getLogger(DatabaseBackupActivitiesImpl.class);
   private static final int CHUNK = 1 << 20;
-  private static final long HEARTBEAT_EVERY_NANOS = 250_000_000L;
 
   private final StoreFactory stores;
   private final PgTools pg;
@@ -143,26 +142,24 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     PartUploader sink = null;
     try (OutputStream local = openLocal(localPartial)) {
       long limit = repo.maxUploadMbPerSecond() * 1024L * 1024L;
-      sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024, limit, local);
+      long[] raw = {0};
+      PartUploader[] self = new PartUploader[1];
+      Runnable beat = () -> ctx.heartbeat(new DumpProgress(key, uploadId, raw[0],
+          self[0].storedBytes(), self[0].partsDone()));
+      sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024, limit, local,
+          beat);
+      self[0] = sink;
       ZstdOutputStream zstd = new ZstdOutputStream(sink);
       zstd.setLevel(req.compression().level());
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
-      long raw = 0;
       byte[] buf = new byte[CHUNK];
       try (InputStream in = dump.getInputStream()) {
         int n;
-        long nextBeat = 0;
         while ((n = in.read(buf)) > 0) {
           zstd.write(buf, 0, n);
-          raw += n;
-          // A pipe read returns a few KiB: building heartbeat details on every read cost
-          // seconds per GiB. The SDK throttles sending; this throttles the building.
-          long now = System.nanoTime();
-          if (now >= nextBeat) {
-            ctx.heartbeat(new DumpProgress(key, uploadId, raw, sink.storedBytes(), sink.partsDone()));
-            nextBeat = now + HEARTBEAT_EVERY_NANOS;
-          }
+          raw[0] += n;
+          beat.run();
         }
       }
       int exit = dump.waitFor();
@@ -180,8 +177,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       }
       String compression = "zstd level " + req.compression().level() + ", "
           + req.compression().workers() + " workers";
-      ctx.heartbeat(new DumpProgress(key, null, raw, sink.storedBytes(), sink.partsDone()));
-      return new DumpResult(key, raw, sink.storedBytes(), sink.sha256Hex(), version, compression,
+      ctx.heartbeat(new DumpProgress(key, null, raw[0], sink.storedBytes(), sink.partsDone()));
+      return new DumpResult(key, raw[0], sink.storedBytes(), sink.sha256Hex(), version, compression,
           localFinal == null ? null : localFinal.toString(), started, System.currentTimeMillis());
     } finally {
       if (!completed) {
@@ -237,7 +234,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
          ZstdInputStream unzstd = new ZstdInputStream(digest)) {
       OutputStream toRestore = restore.getOutputStream();
       boolean restoreOpen = true;
-      long nextBeat = 0;
       byte[] buf = new byte[CHUNK];
       int n;
       while ((n = unzstd.read(buf)) > 0) {
@@ -250,11 +246,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
             restoreOpen = false;
           }
         }
-        long now = System.nanoTime();
-        if (now >= nextBeat) {
-          ctx.heartbeat(null);
-          nextBeat = now + HEARTBEAT_EVERY_NANOS;
-        }
+        ctx.heartbeat(null);
       }
       try {
         toRestore.close();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class PartUploader extends OutputStream {
   private static final int IN_FLIGHT = 2;
+  private static final long WAIT_SLICE_MILLIS = 200;
 
   private final ObjectStore store;
   private final String key;
@@ -34,6 +36,7 @@ public final class PartUploader extends OutputStream {
   private final List<Integer> partsDone = new ArrayList<>();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final long startedNanos = System.nanoTime();
+  private final Runnable whileWaiting;
 
   private byte[] buffer;
   private int filled;
@@ -41,8 +44,14 @@ public final class PartUploader extends OutputStream {
   private long stored;
   private long queuedBytes;
 
+  /**
+   * @param whileWaiting called every fraction of a second while the stream waits for parts to
+   *     upload (back-pressure, and the tail after the last byte): the caller heartbeats there,
+   *     or a slow link would look like a dead worker
+   */
   public PartUploader(ObjectStore store, String key, String uploadId, int partSize,
-      long bytesPerSecond, OutputStream localCopy) {
+      long bytesPerSecond, OutputStream localCopy, Runnable whileWaiting) {
+    this.whileWaiting = whileWaiting;
     this.store = store;
     this.key = key;
     this.uploadId = uploadId;
@@ -92,7 +101,9 @@ public final class PartUploader extends OutputStream {
     if (filled > 0 || nextPart == 1) sendBuffer();
     sender.shutdown();
     try {
-      slots.acquire(IN_FLIGHT);
+      while (!slots.tryAcquire(IN_FLIGHT, WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+        whileWaiting.run();
+      }
       slots.release(IN_FLIGHT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -135,7 +146,9 @@ public final class PartUploader extends OutputStream {
     final long mustNotFinishBefore = bytesPerSecond <= 0 ? 0
         : startedNanos + (long) (queuedBytes * 1e9 / bytesPerSecond);
     try {
-      slots.acquire();
+      while (!slots.tryAcquire(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+        whileWaiting.run();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while uploading", e);

@@ -76,12 +76,16 @@ class WorkerCrashTest {
     WorkflowClient client = stack.temporal().client();
 
     DumpProgress seen = null;
+    DumpProgress latest = null;
     for (int i = 0; i < 600 && (seen == null || seen.partsDone().isEmpty()); i++) {
       assertTrue(first.isAlive(), () -> "worker-1 exited early: " + log("worker-1"));
       seen = progress(client, workflowId).orElse(null);
+      if (seen != null) latest = seen;
       if (seen == null || seen.partsDone().isEmpty()) Thread.sleep(100);
     }
-    assertTrue(seen != null && !seen.partsDone().isEmpty(), "upload under way before the kill");
+    final DumpProgress last = latest;
+    assertTrue(seen != null && !seen.partsDone().isEmpty(), () -> "upload under way before the kill;"
+        + " last progress " + last + "; worker-1 log:\n" + log("worker-1"));
     first.destroyForcibly(); // SIGKILL: no shutdown hook, no abort, parts left behind
     assertTrue(first.waitFor(10, TimeUnit.SECONDS));
     assertEquals(137, first.exitValue(), "killed by SIGKILL");
