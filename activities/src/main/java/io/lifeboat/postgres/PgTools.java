@@ -2,7 +2,6 @@ package io.lifeboat.postgres;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.Secrets;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,10 +49,6 @@ public final class PgTools {
     return binDir == null ? name : binDir.resolve(name).toString();
   }
 
-  public Path binDir() {
-    return binDir;
-  }
-
   /** Connection flags for a tool, database last-but-one so callers can append options. */
   public List<String> connection(DatabaseConfig db, String database) {
     List<String> args = new ArrayList<>(List.of("-h", db.host(), "-p", String.valueOf(db.port()),
@@ -79,9 +74,5 @@ public final class PgTools {
   public String password(DatabaseConfig db) {
     return db.passwordEnv() == null ? null
         : secrets.require(db.passwordEnv(), "password of " + db.name());
-  }
-
-  public static String pathSeparatorJoin(List<String> parts) {
-    return String.join(File.pathSeparator, parts);
   }
 }

@@ -11,7 +11,6 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionMetadata;
-import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -119,9 +118,5 @@ final class BackupCommand {
       if (r.retentionWarning() != null) out.println("  warning     " + r.retentionWarning());
       out.println("  workflow    " + link);
     }
-  }
-
-  static WorkflowStub untyped(WorkflowClient client, String workflowId) {
-    return client.newUntypedWorkflowStub(workflowId);
   }
 }

@@ -25,14 +25,6 @@ public record DatabaseConfig(
     return host + ":" + port;
   }
 
-  public DatabaseConfig withName(String otherName) {
-    return new DatabaseConfig(otherName, host, port, user, passwordEnv, backupSchedule, validation);
-  }
-
-  public DatabaseConfig withPort(int otherPort) {
-    return new DatabaseConfig(name, host, otherPort, user, passwordEnv, backupSchedule, validation);
-  }
-
   /** A query whose single value an operator expects after a restore, e.g. a row count. */
   public record ValidationQuery(
       @JsonProperty(required = true) String name,

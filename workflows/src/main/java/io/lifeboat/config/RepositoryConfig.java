@@ -40,15 +40,4 @@ public record RepositoryConfig(
     while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
     return s;
   }
-
-  public RepositoryConfig withPrefix(String newPrefix) {
-    return new RepositoryConfig(endpoint, bucket, newPrefix, region, pathStyle, accessKeyEnv,
-        secretKeyEnv, serverSideEncryption, storageClass, localCopyDir, partSizeMb,
-        maxUploadMbPerSecond);
-  }
-
-  public RepositoryConfig withUploadLimit(int mbPerSecond, int partMb) {
-    return new RepositoryConfig(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv,
-        secretKeyEnv, serverSideEncryption, storageClass, localCopyDir, partMb, mbPerSecond);
-  }
 }
