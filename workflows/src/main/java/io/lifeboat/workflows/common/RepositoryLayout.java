@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
  *
  * <pre>
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
+ * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
  * </pre>
  */
 public final class RepositoryLayout {
@@ -40,6 +41,20 @@ public final class RepositoryLayout {
 
   public static String manifestKey(String prefix, String database, String backupId) {
     return fullBackupDir(prefix, database, backupId) + MANIFEST;
+  }
+
+  public static String reportsRoot(String prefix) {
+    return join(prefix, "reports") + "/";
+  }
+
+  /**
+   * One run's report. A workflow id repeats (one recovery per database at a time, many over
+   * the years), so the run's start time (a backup-style id) keeps runs apart and sorts them.
+   */
+  public static String reportKey(String prefix, String kind, String workflowId, long startedAt,
+      String extension) {
+    return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "/report."
+        + extension;
   }
 
   private static String join(String prefix, String... parts) {
