@@ -28,6 +28,11 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     if (t instanceof StorageException se) {
       return print(cmd, se.getMessage() + " (" + se.kind().hint() + ")", FAILED);
     }
+    io.temporal.payload.codec.PayloadCodecException codec =
+        find(t, io.temporal.payload.codec.PayloadCodecException.class);
+    if (codec != null) {
+      return print(cmd, codec.getMessage(), BAD_INPUT);
+    }
     StatusRuntimeException grpc = find(t, StatusRuntimeException.class);
     if (grpc != null) {
       Status.Code code = grpc.getStatus().getCode();

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        KeysCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
