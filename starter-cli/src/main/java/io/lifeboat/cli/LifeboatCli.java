@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         SchedulesCommand.class,
         ConfigCommand.class,
         WorkerCommand.class,
+        VerifyCommand.class,
+        CheckCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
