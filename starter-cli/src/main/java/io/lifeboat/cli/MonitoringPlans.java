@@ -15,8 +15,18 @@ import java.util.List;
 
 /** How verification and checks are started, the same way by hand and by a schedule. */
 final class MonitoringPlans {
-  static final String VERIFY_ID = "verify-backups";
-  static final String CHECK_ID = "check-backups";
+  /** Schedule and workflow ids carry the estate, so two estates on one Temporal never collide. */
+  static String verifyId(LifeboatConfig c) {
+    return "verify-backups-" + slug(c.estate());
+  }
+
+  static String checkId(LifeboatConfig c) {
+    return "check-backups-" + slug(c.estate());
+  }
+
+  private static String slug(String s) {
+    return s.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
 
   private MonitoringPlans() {}
 

@@ -55,23 +55,23 @@ final class SchedulesCommand {
 
   /** The daily verification and the hourly check (issue #7), as the config asks for them. */
   static java.util.Map<String, Schedule> monitoring(LifeboatConfig c, String taskQueue) {
-    var verifyOptions = MonitoringPlans.options(c, MonitoringPlans.VERIFY_ID,
+    var verifyOptions = MonitoringPlans.options(c, MonitoringPlans.verifyId(c),
         io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_VERIFY);
-    var checkOptions = MonitoringPlans.options(c, MonitoringPlans.CHECK_ID,
+    var checkOptions = MonitoringPlans.options(c, MonitoringPlans.checkId(c),
         io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_CHECK);
     if (taskQueue != null) {
       verifyOptions.setTaskQueue(taskQueue);
       checkOptions.setTaskQueue(taskQueue);
     }
     var map = new java.util.LinkedHashMap<String, Schedule>();
-    map.put(MonitoringPlans.VERIFY_ID, schedule(
+    map.put(MonitoringPlans.verifyId(c), schedule(
         ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(io.lifeboat.workflows.verify.BackupVerificationWorkflow.class)
             .setArguments(MonitoringPlans.verification(c, c.databases(),
                 c.verification().restore()))
             .setOptions(verifyOptions.build()).build(),
         c.verification().schedule(), c));
-    map.put(MonitoringPlans.CHECK_ID, schedule(
+    map.put(MonitoringPlans.checkId(c), schedule(
         ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(io.lifeboat.workflows.check.RepositoryCheckWorkflow.class)
             .setArguments(MonitoringPlans.check(c))
@@ -81,7 +81,7 @@ final class SchedulesCommand {
   }
 
   static String cronOf(LifeboatConfig c, String id) {
-    return id.equals(MonitoringPlans.VERIFY_ID) ? c.verification().schedule()
+    return id.equals(MonitoringPlans.verifyId(c)) ? c.verification().schedule()
         : c.checks().schedule();
   }
 
@@ -188,7 +188,7 @@ final class SchedulesCommand {
                 "missing", true));
           }
         }
-        for (String id : List.of(MonitoringPlans.VERIFY_ID, MonitoringPlans.CHECK_ID)) {
+        for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c))) {
           try {
             ScheduleDescription d = schedules.getHandle(id).describe();
             List<String> next = d.getInfo().getNextActionTimes().stream().limit(3)

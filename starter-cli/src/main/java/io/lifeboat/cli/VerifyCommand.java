@@ -59,7 +59,7 @@ final class VerifyCommand implements Callable<Integer> {
             .getWorkflowId() + "); wait for it: " + s.temporal().webLink(
                 e.getExecution().getWorkflowId()));
       });
-      String workflowId = MonitoringPlans.VERIFY_ID + "-manual";
+      String workflowId = MonitoringPlans.verifyId(c) + "-manual";
       var options = MonitoringPlans.options(c, workflowId, LifeboatSearchAttributes.KIND_VERIFY)
           .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
           .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
