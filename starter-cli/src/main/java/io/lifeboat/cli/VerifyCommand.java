@@ -52,8 +52,10 @@ final class VerifyCommand implements Callable<Integer> {
       LifeboatConfig c = s.config();
       List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
       WorkflowClient client = s.temporal().client();
+      // This estate's runs only, manual or scheduled (their ids start with the schedule id).
       String running = "LifeboatKind='" + LifeboatSearchAttributes.KIND_VERIFY
-          + "' AND ExecutionStatus='Running'";
+          + "' AND ExecutionStatus='Running' AND WorkflowId STARTS_WITH '"
+          + MonitoringPlans.verifyId(c) + "'";
       client.listExecutions(running).findFirst().ifPresent(e -> {
         throw new UserError("a verification is already running (" + e.getExecution()
             .getWorkflowId() + "); wait for it: " + s.temporal().webLink(
