@@ -87,6 +87,40 @@ class CheckEndToEndTest {
     assertTrue(good.out().contains("all checks pass"), good.out());
   }
 
+  /** The scheduled form: the workflow on a real worker remembers findings in the bucket. */
+  @Test
+  void checkWorkflowReportsAndNotifiesOnlyOnChange() throws Exception {
+    stack.startWorker();
+    String db = stack.tag + "_wf";
+    Path config = stack.config("check-wf", root -> RealStack.addDatabase(root, db));
+    var c = new io.lifeboat.config.ConfigLoader().load(config);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    manifest(db, today.minusDays(3).atTime(2, 0).toInstant(ZoneOffset.UTC));
+    var request = new io.lifeboat.workflows.check.RepositoryCheckRequest(
+        java.util.List.of(new io.lifeboat.workflows.check.CheckSource("db-full", db)),
+        c.repository(), c.checks(), "UTC", c.retries(), null);
+
+    var first = run(request, "check-" + stack.tag + "-1");
+    assertFalse(first.passed());
+    assertTrue(first.changedSinceLast(), "first finding is news");
+    assertTrue(first.problems().get(0).contains(db + " (db-full): newest backup"),
+        first.problems().toString());
+    assertTrue(stack.keys().contains(RepositoryLayout.latestCheckKey(stack.prefix)),
+        stack.keys().toString());
+
+    var second = run(request, "check-" + stack.tag + "-2");
+    assertFalse(second.passed());
+    assertFalse(second.changedSinceLast(), "same findings an hour later are not news");
+  }
+
+  private io.lifeboat.workflows.check.CheckReport run(
+      io.lifeboat.workflows.check.RepositoryCheckRequest request, String id) {
+    return stack.temporal().client().newWorkflowStub(
+        io.lifeboat.workflows.check.RepositoryCheckWorkflow.class,
+        io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(id)
+            .setTaskQueue(stack.taskQueue).build()).check(request);
+  }
+
   @Test
   void unknownDatabaseIsBadInput() throws Exception {
     Path config = stack.config("check-bad", root -> { });
