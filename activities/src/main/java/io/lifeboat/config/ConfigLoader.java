@@ -206,6 +206,61 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
     }
+    validateMonitoring(where, c);
+  }
+
+  /** The verification, checks and notifications sections (issue #7). */
+  private static void validateMonitoring(String where, LifeboatConfig c) {
+    ChecksConfig k = c.checks();
+    if (k.maxAgeHours() < 1) {
+      throw new ConfigException(where + ": 'checks.maxAgeHours' must be at least 1");
+    }
+    if (k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {
+      throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
+          + " must be 0 or more");
+    }
+    // A requirement the retention cannot keep would fail every check: say so now instead.
+    int keep = c.retention().fullDays();
+    if (k.daily() + 1 > keep || 7 * k.weekly() > keep || 31 * k.monthly() > keep) {
+      throw new ConfigException(where + ": 'checks' asks for " + k.daily() + " daily, "
+          + k.weekly() + " weekly and " + k.monthly() + " monthly backups, but"
+          + " 'retention.fullDays' " + keep + " keeps fewer (needs daily+1, 7 x weekly and"
+          + " 31 x monthly days at most)");
+    }
+    requireValue(where, "checks.schedule", k.schedule());
+    requireValue(where, "verification.schedule", c.verification().schedule());
+    NotificationsConfig n = c.notifications();
+    if (n.webhook() != null) {
+      requireValue(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+      requireEnvName(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+    }
+    NotificationsConfig.Email e = n.email();
+    if (e != null) {
+      requireValue(where, "notifications.email.host", e.host());
+      requireValue(where, "notifications.email.from", e.from());
+      requirePort(where, "notifications.email.port", e.port());
+      if (e.to().isEmpty()) {
+        throw new ConfigException(where + ": 'notifications.email.to' must list at least one"
+            + " address");
+      }
+      for (String addr : e.to()) {
+        if (addr == null || !addr.matches("[^@\\s]+@[^@\\s]+")) {
+          throw new ConfigException(where + ": 'notifications.email.to' holds '" + addr
+              + "', not an email address");
+        }
+      }
+      if (!e.from().matches("[^@\\s]+@[^@\\s]+")) {
+        throw new ConfigException(where + ": 'notifications.email.from' is not an email address");
+      }
+      if ((e.usernameEnv() == null) != (e.passwordEnv() == null)) {
+        throw new ConfigException(where + ": 'notifications.email' needs both usernameEnv and"
+            + " passwordEnv, or neither");
+      }
+      if (e.usernameEnv() != null) {
+        requireEnvName(where, "notifications.email.usernameEnv", e.usernameEnv());
+        requireEnvName(where, "notifications.email.passwordEnv", e.passwordEnv());
+      }
+    }
   }
 
   private static void validateTemporal(String where, TemporalConfig t) {
@@ -267,7 +322,8 @@ public final class ConfigLoader {
         r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
         r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
-        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries());
+        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
+        c.checks(), c.notifications());
   }
 
   private static String abbreviate(String s) {

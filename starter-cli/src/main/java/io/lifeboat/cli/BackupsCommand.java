@@ -22,6 +22,12 @@ import picocli.CommandLine.ParentCommand;
 final class BackupsCommand {
   @ParentCommand LifeboatCli root;
 
+  /** The last verification record's verdict: "passed <time>", "FAILED <time>" or "-". */
+  static String verified(ObjectStore store, String prefix, BackupManifest m) {
+    return io.lifeboat.backup.Manifests.lastVerification(store, prefix, m.database(), m.backupId())
+        .map(r -> (r.passed() ? "passed " : "FAILED ") + r.verifiedAt()).orElse("-");
+  }
+
   /** Reads manifests from the repository, not Temporal: it works after losing Temporal too. */
   @Command(name = "list", description = "Committed backups, newest first (read from the manifests).")
   static final class ListBackups implements Callable<Integer> {
@@ -62,12 +68,13 @@ final class BackupsCommand {
               + c.repository().prefix());
           return 0;
         }
-        out.printf("%-17s %-24s %-8s %10s %10s %6s  %s%n", "ID", "DATABASE", "KIND", "DUMPED",
-            "STORED", "RATIO", "STARTED");
+        out.printf("%-17s %-24s %-8s %10s %10s %6s  %-24s %s%n", "ID", "DATABASE", "KIND",
+            "DUMPED", "STORED", "RATIO", "STARTED", "VERIFIED");
         for (BackupManifest m : found) {
-          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %s%n", m.backupId(), m.database(),
+          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %-24s %s%n", m.backupId(), m.database(),
               m.kind(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
-              m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt());
+              m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt(),
+              verified(store, c.repository().prefix(), m));
         }
         return 0;
       }

@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
         WorkerCommand.class,
         ReportCommand.class,
         KeysCommand.class,
+        VerifyCommand.class,
+        CheckCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -27,10 +27,14 @@ class ScheduledBackupEndToEndTest {
   @AfterEach
   void down() throws Exception {
     if (scheduleId != null) {
-      try {
-        stack.temporal().schedules().getHandle(scheduleId).delete();
-      } catch (RuntimeException ignored) {
-        // already gone
+      // apply also creates the estate's verification and check schedules (estate = this test)
+      for (String id : List.of(scheduleId, "verify-backups-" + stack.tag,
+          "check-backups-" + stack.tag)) {
+        try {
+          stack.temporal().schedules().getHandle(id).delete();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
       }
     }
     stack.close();
@@ -39,12 +43,18 @@ class ScheduledBackupEndToEndTest {
   @Test
   void appliedScheduleExistsIsIdempotentAndTriggerRunsABackup() throws Exception {
     String db = stack.createDatabase("sched", 1_000);
-    Path config = stack.config("sched", root -> RealStack.addDatabase(root, db));
+    Path config = stack.config("sched", root -> {
+      RealStack.addDatabase(root, db);
+      root.put("estate", stack.tag);
+    });
     scheduleId = "backup-db-" + db;
 
     RealStack.Run first = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.out().contains("created schedule " + scheduleId), first.out());
+    assertTrue(first.out().contains("created schedule verify-backups-" + stack.tag + ": '30 5 * * *'"),
+        first.out());
+    assertTrue(first.out().contains("created schedule check-backups-" + stack.tag), first.out());
     RealStack.Run again = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, again.exit(), again.err());
     assertTrue(again.out().contains("updated schedule " + scheduleId), again.out());

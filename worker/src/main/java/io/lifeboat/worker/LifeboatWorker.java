@@ -34,9 +34,18 @@ public final class LifeboatWorker implements AutoCloseable {
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .build());
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
+    PgTools pg = PgTools.discover(secrets);
+    worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg));
+    // Verification, checks and notifications (issue #7).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
+        io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)),
-        new ReportActivitiesImpl(stores));
+        new ReportActivitiesImpl(stores),
+        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
+        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
+            new io.lifeboat.check.RepositoryChecker()),
+        new io.lifeboat.notify.NotificationActivitiesImpl(secrets));
   }
 
   public LifeboatWorker start() {

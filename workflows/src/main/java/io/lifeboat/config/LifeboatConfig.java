@@ -17,7 +17,10 @@ public record LifeboatConfig(
     TargetsConfig targets,
     CompressionConfig compression,
     MetricsConfig metrics,
-    RetryConfig retries) {
+    RetryConfig retries,
+    VerificationConfig verification,
+    ChecksConfig checks,
+    NotificationsConfig notifications) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -28,6 +31,9 @@ public record LifeboatConfig(
     metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
     retries = retries != null ? retries : RetryConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
+    verification = verification != null ? verification : VerificationConfig.DEFAULT;
+    checks = checks != null ? checks : ChecksConfig.DEFAULT;
+    notifications = notifications != null ? notifications : NotificationsConfig.NONE;
   }
 
   /** The database named so in this file, or empty. */

@@ -19,7 +19,15 @@ public enum FailureKind {
   BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
-  CONFIG_INVALID(false, "fix the config file");
+  CONFIG_INVALID(false, "fix the config file"),
+  // Verification, checks and notifications (issue #7).
+  RESTORE_TEST_FAILED(false, "the dump does not restore cleanly into a scratch database; take a"
+      + " new backup and keep the previous good one"),
+  VALIDATION_FAILED(false, "a validation query on the restored copy gave less than its minimum;"
+      + " check the source data and the query in the config"),
+  SCRATCH_NAME_TAKEN(false, "the scratch database name would be a configured database; rename it"),
+  NOTIFY_FAILED(true, "is the webhook or SMTP server reachable from the worker?"),
+  NOTIFY_MISCONFIGURED(false, "check notifications in the config and the variables it names");
 
   private final boolean retryable;
   private final String hint;

@@ -19,6 +19,9 @@ public final class LifeboatSearchAttributes {
       List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
 
   public static final String KIND_DB_FULL = "db-full";
+  /** The daily verification and the repository check (issue #7). */
+  public static final String KIND_VERIFY = "verify";
+  public static final String KIND_CHECK = "check";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";

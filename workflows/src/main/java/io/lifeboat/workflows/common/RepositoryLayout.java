@@ -11,6 +11,8 @@ import java.time.format.DateTimeFormatter;
  * <pre>
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
  * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
+ * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-VID.json...}
+ * PREFIX/reports/check/latest.json
  * </pre>
  */
 public final class RepositoryLayout {
@@ -56,6 +58,28 @@ public final class RepositoryLayout {
     return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "/report."
         + extension;
   }
+
+  /**
+   * A verification record beside the backup it verified; the manifest is never rewritten, so a
+   * backup can carry many records, one per verification run (id = time of the run).
+   */
+  public static String verificationKey(String prefix, String database, String backupId,
+      long verifiedAtMillis) {
+    return fullBackupDir(prefix, database, backupId) + VERIFICATION_PREFIX
+        + backupId(verifiedAtMillis) + ".json";
+  }
+
+  public static boolean isVerificationRecord(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    return name.startsWith(VERIFICATION_PREFIX) && name.endsWith(".json");
+  }
+
+  /** The last scheduled check's findings, so the next run notifies only on a change. */
+  public static String latestCheckKey(String prefix) {
+    return join(prefix, "reports", "check", "latest.json");
+  }
+
+  public static final String VERIFICATION_PREFIX = "verification-";
 
   private static String join(String prefix, String... parts) {
     String tail = String.join("/", parts);
