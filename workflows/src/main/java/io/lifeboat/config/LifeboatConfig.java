@@ -17,7 +17,9 @@ public record LifeboatConfig(
     TargetsConfig targets,
     CompressionConfig compression,
     MetricsConfig metrics,
-    RetryConfig retries) {
+    RetryConfig retries,
+    List<ApplicationConfig> applications,
+    ConfigurationBackupConfig configuration) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -28,10 +30,17 @@ public record LifeboatConfig(
     metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
     retries = retries != null ? retries : RetryConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
+    applications = applications == null ? List.of() : List.copyOf(applications);
+    configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
   }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The application named so in this file, or empty. */
+  public java.util.Optional<ApplicationConfig> application(String name) {
+    return applications.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 }

@@ -19,7 +19,15 @@ public enum FailureKind {
   BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
-  CONFIG_INVALID(false, "fix the config file");
+  CONFIG_INVALID(false, "fix the config file"),
+  APP_UNKNOWN(false, "check the application name against 'applications' in the config"),
+  APP_RELEASE_MISSING(false, "check the application's releaseRoot: it needs current/ (and previous/ to roll back)"),
+  APP_SOURCE_MISSING(false, "a file the configuration backup lists does not exist; fix the list"),
+  ARCHIVE_TRAVERSAL(false, "the archive tries to write outside its directory; it was refused, use another backup"),
+  ARCHIVE_CORRUPT(false, "the archive does not match its manifest; use the previous good backup"),
+  PM2_FAILED(true, "see pm2's message; check PM2_HOME and that the pm2 daemon can start"),
+  NPM_FAILED(true, "npm ci --omit=dev failed; check package-lock.json and the npm registry"),
+  APP_UNHEALTHY(true, "the app does not answer its health URL; see pm2 logs for the process");
 
   private final boolean retryable;
   private final String hint;

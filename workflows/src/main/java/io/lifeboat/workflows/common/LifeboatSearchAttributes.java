@@ -19,6 +19,12 @@ public final class LifeboatSearchAttributes {
       List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
 
   public static final String KIND_DB_FULL = "db-full";
+  public static final String KIND_APP = "app";
+  public static final String KIND_CONFIG = "config";
+  public static final String KIND_APP_ROLLBACK = "application-rollback";
+  public static final String RTO_WITHIN = "within";
+  public static final String RTO_AT_RISK = "at-risk";
+  public static final String RTO_BREACHED = "breached";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";

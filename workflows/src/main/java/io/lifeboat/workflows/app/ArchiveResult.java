@@ -1,0 +1,19 @@
+package io.lifeboat.workflows.app;
+
+import java.util.List;
+
+/**
+ * @param rawBytes bytes of the files before compression
+ * @param files per-file digests when asked for, else empty
+ * @param missingOptional optional sources that were not there (e.g. no Jenkins casc file)
+ */
+public record ArchiveResult(
+    String objectKey,
+    long storedBytes,
+    long rawBytes,
+    String sha256,
+    int fileCount,
+    List<FileDigest> files,
+    List<String> missingOptional,
+    long startedAtMillis,
+    long finishedAtMillis) {}
