@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         SchedulesCommand.class,
         ConfigCommand.class,
         WorkerCommand.class,
+        ReportCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

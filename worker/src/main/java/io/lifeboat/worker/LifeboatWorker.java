@@ -3,6 +3,7 @@ package io.lifeboat.worker;
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
+import io.lifeboat.report.ReportActivitiesImpl;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.workflows.backup.DatabaseBackupWorkflowImpl;
 import io.temporal.client.WorkflowClient;
@@ -34,7 +35,8 @@ public final class LifeboatWorker implements AutoCloseable {
         .build());
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)));
+        new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)),
+        new ReportActivitiesImpl(stores));
   }
 
   public LifeboatWorker start() {

@@ -12,6 +12,7 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
  * PREFIX/app/APP/ID/{app.tar.gz, manifest.json}
  * PREFIX/config/ID/{config.tar.gz, manifest.json}
+ * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
  * </pre>
  */
 public final class RepositoryLayout {
@@ -66,6 +67,20 @@ public final class RepositoryLayout {
 
   public static String configBackupDir(String prefix, String backupId) {
     return configBackupsRoot(prefix) + backupId + "/";
+  }
+
+  public static String reportsRoot(String prefix) {
+    return join(prefix, "reports") + "/";
+  }
+
+  /**
+   * One run's report. A workflow id repeats (one recovery per database at a time, many over
+   * the years), so the run's start time (a backup-style id) keeps runs apart and sorts them.
+   */
+  public static String reportKey(String prefix, String kind, String workflowId, long startedAt,
+      String extension) {
+    return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "/report."
+        + extension;
   }
 
   private static String join(String prefix, String... parts) {

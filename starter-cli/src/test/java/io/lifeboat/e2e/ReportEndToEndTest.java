@@ -1,0 +1,87 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.config.ConfigLoader;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.report.ReportActivitiesImpl;
+import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.workflows.common.StepTiming;
+import io.lifeboat.workflows.report.ReportActivities.StoreReportRequest;
+import io.lifeboat.workflows.report.ReportActivities.StoredReport;
+import io.lifeboat.workflows.report.RunReport;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/** Reports go to the real repository and come back through `lifeboat report`. */
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
+class ReportEndToEndTest {
+  private RealStack stack;
+  private Path config;
+  private StoreFactory stores;
+  private ReportActivitiesImpl reports;
+
+  @BeforeEach
+  void up() throws Exception {
+    stack = new RealStack();
+    config = stack.config("report", root -> { });
+    stores = new StoreFactory(Secrets.fromEnvironment());
+    reports = new ReportActivitiesImpl(stores);
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    stores.close();
+    stack.close();
+  }
+
+  private StoredReport store(String workflowId, long startedAt, String outcome) {
+    RunReport r = new RunReport(workflowId, "run-" + startedAt, "database-recovery",
+        "farmtally_production", "farmtally", startedAt, startedAt + 95_000, outcome, 30 * 60_000L,
+        List.of(new StepTiming("assess", startedAt, startedAt + 5_000, "ok"),
+            new StepTiming("restore", startedAt + 5_000, startedAt + 95_000, "ok")),
+        Map.of("Backup used", "20261120T020000Z"), List.of());
+    return reports.storeReport(new StoreReportRequest(
+        new ConfigLoader().load(config).repository(), r));
+  }
+
+  @Test
+  void newestRunOfAWorkflowIsPrinted() throws Exception {
+    String id = "recover-db-" + stack.tag;
+    StoredReport first = store(id, 1_795_000_000_000L, RunReport.FAILED);
+    store(id, 1_795_000_600_000L, RunReport.SUCCEEDED);
+    assertTrue(stack.keys().contains(first.jsonKey()), stack.keys().toString());
+    assertTrue(stack.keys().contains(first.markdownKey()), stack.keys().toString());
+
+    RealStack.Run md = stack.cli("report", id, "--config", config.toString());
+    assertEquals(0, md.exit(), md.err());
+    assertTrue(md.out().startsWith("# Database recovery: farmtally_production"), md.out());
+    assertTrue(md.out().contains("| Outcome | succeeded |"), md.out());
+    assertTrue(md.out().contains("| RTO | met"), md.out());
+
+    RealStack.Run json = stack.cli("report", id, "--json", "--config", config.toString());
+    assertEquals(0, json.exit(), json.err());
+    assertTrue(json.out().contains("\"runId\" : \"run-1795000600000\""), json.out());
+  }
+
+  @Test
+  void unknownOrMalformedIdIsOneLine() throws Exception {
+    for (String[] c : List.of(new String[] {"no-such-workflow", "no report for workflow"},
+        new String[] {"../../etc/passwd", "not a workflow id"},
+        new String[] {"x;rm -rf /", "not a workflow id"})) {
+      RealStack.Run run = stack.cli("report", c[0], "--config", config.toString());
+      assertEquals(2, run.exit(), run.err());
+      String err = run.err().strip();
+      assertEquals(1, err.lines().count(), err);
+      assertTrue(err.contains(c[1]), err);
+      assertFalse(err.contains("Exception"), err);
+    }
+  }
+}
