@@ -34,6 +34,13 @@ public final class LifeboatWorker implements AutoCloseable {
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .build());
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ApplicationRollbackWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
+        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
     worker.registerActivitiesImplementations(
         new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)),
         new ReportActivitiesImpl(stores));

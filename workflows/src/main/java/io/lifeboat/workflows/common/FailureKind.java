@@ -27,7 +27,7 @@ public enum FailureKind {
   ARCHIVE_CORRUPT(false, "the archive does not match its manifest; use the previous good backup"),
   PM2_FAILED(true, "see pm2's message; check PM2_HOME and that the pm2 daemon can start"),
   NPM_FAILED(true, "npm ci --omit=dev failed; check package-lock.json and the npm registry"),
-  APP_UNHEALTHY(true, "the app does not answer its health URL; see pm2 logs for the process");
+  APP_UNHEALTHY(false, "the app does not answer its health URL; see pm2 logs for the process");
 
   private final boolean retryable;
   private final String hint;
