@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        RollbackCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

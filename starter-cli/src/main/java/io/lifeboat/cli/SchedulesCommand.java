@@ -87,6 +87,7 @@ final class SchedulesCommand {
           out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, id,
               db.backupSchedule(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
         }
+        if (database == null) AppSchedules.apply(schedules, c, taskQueue, out);
         return 0;
       }
     }
@@ -121,6 +122,7 @@ final class SchedulesCommand {
                 "missing", true));
           }
         }
+        rows.addAll(AppSchedules.rows(schedules, c));
         if (json) {
           out.println(Json.write(rows));
           return 0;
