@@ -9,7 +9,8 @@ module.exports = {
     name: 'farmtally',
     cwd: path.join(__dirname, 'current'),
     script: 'server.js',
-    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '3300' },
+    // LIFEBOAT_APP_PORT lets ./lifeboat up move the app off a busy port; the config's healthUrl follows.
+    env: { NODE_ENV: 'production', HOST: '127.0.0.1', PORT: process.env.LIFEBOAT_APP_PORT || '3300' },
     autorestart: true,
     max_restarts: 5,
     min_uptime: 2000,

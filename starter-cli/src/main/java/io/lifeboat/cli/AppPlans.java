@@ -51,8 +51,9 @@ final class AppPlans {
     return "backup-app-" + a.name();
   }
 
-  static String configBackupId() {
-    return "backup-config";
+  /** Per estate: one Temporal namespace may serve several estates. */
+  static String configBackupId(LifeboatConfig c) {
+    return "backup-config-" + c.estate();
   }
 
   static String rollbackId(ApplicationConfig a) {

@@ -44,7 +44,7 @@ final class AppSchedules {
               .setOptions(options).build())));
     }
     if (!c.configuration().isEmpty()) {
-      String id = AppPlans.configBackupId();
+      String id = AppPlans.configBackupId(c);
       var options = AppPlans.options(c, id, AppPlans.CONFIG, taskQueue).build();
       out.add(new Planned(id, c.configuration().schedule(), "configuration",
           schedule(c, c.configuration().schedule(), ScheduleActionStartWorkflow.newBuilder()

@@ -41,7 +41,7 @@ final class BackupConfigCommand implements Callable<Integer> {
             + " (files, nginxDir, ecosystemFile, jenkinsCascFile)");
       }
       WorkflowClient client = s.temporal().client();
-      String workflowId = AppPlans.configBackupId() + "-manual";
+      String workflowId = AppPlans.configBackupId(c) + "-manual";
       ConfigurationBackupWorkflow wf = client.newWorkflowStub(ConfigurationBackupWorkflow.class,
           AppPlans.options(c, workflowId, AppPlans.CONFIG, taskQueue)
               .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
