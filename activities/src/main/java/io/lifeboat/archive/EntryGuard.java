@@ -47,11 +47,21 @@ public final class EntryGuard {
       symlinks.add(rel);
     } else if (e.isLink()) {
       relative(e.getLinkName()); // a hard link's target is an archive name: same rules
-    } else if (!e.isDirectory() && !e.isFile()) {
+    } else if (!e.isDirectory() && !isRegular(e)) {
       throw new UnsafeArchiveException("refused: '" + raw + "' is not a file, directory or link"
           + " (device or FIFO)");
     }
     return rel;
+  }
+
+  /**
+   * An allow-list: commons-compress calls any entry not ending in a slash a "file", devices
+   * included, so the type flag itself is checked.
+   */
+  static boolean isRegular(TarArchiveEntry e) {
+    byte f = e.getLinkFlag();
+    return !e.isCharacterDevice() && !e.isBlockDevice() && !e.isFIFO()
+        && (f == TarArchiveEntry.LF_NORMAL || f == TarArchiveEntry.LF_OLDNORM || f == '7');
   }
 
   public int entries() {
