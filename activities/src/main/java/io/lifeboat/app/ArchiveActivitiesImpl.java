@@ -123,7 +123,7 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       ObjectStore store = stores.forRepository(req.repository());
       MessageDigest sha = ArtifactRepository.sha256();
       long[] count = {0};
-      EntryGuard guard = new EntryGuard(null);
+      EntryGuard guard = new EntryGuard(null, req.linksMayPointAnywhere());
       try (InputStream raw = store.get(req.objectKey());
            DigestInputStream digest = new DigestInputStream(counting(raw, count), sha);
            TarArchiveInputStream tar = SafeExtractor.open(digest)) {

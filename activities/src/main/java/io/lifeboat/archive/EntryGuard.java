@@ -16,12 +16,23 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  */
 public final class EntryGuard {
   private final String stripPrefix;
+  private final boolean linksMayPointAnywhere;
   private final Set<String> symlinks = new HashSet<>();
   private int entries;
 
   /** @param stripPrefix a top directory every entry must be under (e.g. "current"), or null */
   public EntryGuard(String stripPrefix) {
+    this(stripPrefix, false);
+  }
+
+  /**
+   * @param linksMayPointAnywhere accept any symbolic link target (configuration archives hold
+   *     /etc's absolute links); names and entries below links are still checked. Never for an
+   *     archive that is extracted.
+   */
+  public EntryGuard(String stripPrefix, boolean linksMayPointAnywhere) {
     this.stripPrefix = stripPrefix;
+    this.linksMayPointAnywhere = linksMayPointAnywhere;
   }
 
   /**
@@ -34,6 +45,10 @@ public final class EntryGuard {
     String rel = relative(raw);
     if (e.isSymbolicLink()) {
       String link = e.getLinkName();
+      if (linksMayPointAnywhere) {
+        symlinks.add(rel);
+        return rel;
+      }
       if (link == null || link.isEmpty() || link.startsWith("/") || link.contains("\\")
           || link.indexOf('\0') >= 0) {
         throw new UnsafeArchiveException("refused: symbolic link '" + raw + "' points to '"

@@ -137,6 +137,17 @@ class SafeExtractorTest {
   }
 
   @Test
+  void configurationArchivesMayHoldAbsoluteLinksButStillNoDotDotNames() throws Exception {
+    TarArchiveEntry link = new TarArchiveEntry("nginx/sites-enabled/default",
+        TarArchiveEntry.LF_SYMLINK, true);
+    link.setLinkName("/etc/nginx/sites-available/default");
+    assertEquals("nginx/sites-enabled/default", new EntryGuard(null, true).check(link));
+    assertThrows(UnsafeArchiveException.class, () -> new EntryGuard(null, false).check(link));
+    TarArchiveEntry up = new TarArchiveEntry("nginx/../../x", TarArchiveEntry.LF_NORMAL, true);
+    assertThrows(UnsafeArchiveException.class, () -> new EntryGuard(null, true).check(up));
+  }
+
+  @Test
   void lexicalCheck() {
     assertTrue(EntryGuard.staysInside("a/../b"));
     assertTrue(EntryGuard.staysInside("a/b/../.."));

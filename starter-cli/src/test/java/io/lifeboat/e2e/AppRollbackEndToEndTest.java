@@ -97,6 +97,10 @@ class AppRollbackEndToEndTest {
     assertEquals(0, second.exit(), second.err());
     JsonNode m = JSON.readTree(second.out()).path("manifest");
     String tampered = m.path("backupId").asText();
+    RealStack.Run list = stack.cli("backups", "list", "--app", "farmtally", "--config", config.toString());
+    assertEquals(0, list.exit(), list.err());
+    assertTrue(list.out().indexOf(tampered) < list.out().indexOf(good) && list.out().contains(" r2 "),
+        "newest first, with the commit: " + list.out());
     // Someone rewrites the stored archive: valid gzip, different bytes.
     byte[] other = stack.store().get(JSON.readTree(first.out()).path("manifest").path("objectKey")
         .asText()).readAllBytes();

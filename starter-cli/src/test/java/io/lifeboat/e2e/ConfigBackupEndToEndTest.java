@@ -39,6 +39,11 @@ class ConfigBackupEndToEndTest {
     Files.writeString(etc.resolve("nginx/sites-enabled/farmtally"),
         "server { listen 80; location / { proxy_pass http://127.0.0.1:3300; } }\n");
     Files.writeString(etc.resolve("ecosystem.config.js"), "module.exports = { apps: [] };\n");
+    // Debian's layout: an absolute link from sites-enabled into sites-available.
+    Files.createDirectories(etc.resolve("nginx/sites-available"));
+    Files.writeString(etc.resolve("nginx/sites-available/default"), "server { listen 8080; }\n");
+    Files.createSymbolicLink(etc.resolve("nginx/sites-enabled/default"),
+        etc.resolve("nginx/sites-available/default"));
     Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n");
   }
 
@@ -65,7 +70,7 @@ class ConfigBackupEndToEndTest {
     assertEquals(0, run.exit(), run.err());
     JsonNode m = JSON.readTree(run.out()).path("manifest");
     assertEquals("config", m.path("kind").asText());
-    assertEquals(4, m.path("fileCount").asInt(), m.toString());
+    assertEquals(5, m.path("fileCount").asInt(), "links are not counted as files: " + m);
     Map<String, String> digests = new HashMap<>();
     for (JsonNode f : m.path("files")) digests.put(f.path("name").asText(), f.path("sha256").asText());
     assertEquals(sha256(etc.resolve("nginx/nginx.conf")), digests.get("nginx/nginx.conf"));
@@ -82,13 +87,15 @@ class ConfigBackupEndToEndTest {
          TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        if (e.isFile()) {
+        if (e.isFile() && !e.isSymbolicLink()) {
           stored.put(e.getName(), HexFormat.of().formatHex(
               MessageDigest.getInstance("SHA-256").digest(tar.readAllBytes())));
         }
       }
     }
     assertEquals(digests, stored);
+    RealStack.Run list = stack.cli("backups", "list", "--configuration", "--config", config.toString());
+    assertTrue(list.out().contains(m.path("backupId").asText()), list.out());
   }
 
   @Test

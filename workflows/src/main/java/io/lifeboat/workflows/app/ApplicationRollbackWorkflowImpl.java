@@ -66,8 +66,10 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
 
     RollbackActivities quick = activities(request.retry(), Duration.ofMinutes(2));
     RollbackActivities slow = activities(request.retry(), Duration.ofMinutes(30));
+    // The whole run id: its first characters are a timestamp (UUIDv7) that two rollbacks in
+    // the same minute share.
     String runKey = Workflow.getInfo().getWorkflowId().replaceAll("[^A-Za-z0-9_.-]", "_")
-        + "-" + Workflow.getInfo().getRunId().substring(0, 8);
+        + "-" + Workflow.getInfo().getRunId().replaceAll("[^A-Za-z0-9-]", "");
     Map<String, String> facts = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>();
     facts.put("application", application);

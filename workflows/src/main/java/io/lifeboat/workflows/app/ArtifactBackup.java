@@ -46,19 +46,22 @@ final class ArtifactBackup {
 
   /**
    * @param dir the backup's directory (ends with a slash); the archive and manifest go in it
+   * @param configurationArchive a configuration backup: a sha256 per file in the manifest, and
+   *     symbolic links may point anywhere (they are /etc's, and such an archive is never
+   *     extracted by a rollback)
    * @param manifestFor builds the manifest from what was archived
    */
   ArtifactBackupResult run(String dir, String archiveName, List<ArchiveSource> sources,
-      List<String> excludes, boolean digestEachFile, String root, int keep,
+      List<String> excludes, boolean configurationArchive, String root, int keep,
       java.util.function.BiFunction<ArchiveResult, String, ArtifactManifest> manifestFor) {
     String objectKey = dir + archiveName;
     try {
       ArchiveResult archived = steps.run("archive-and-upload", () -> streaming.archiveToRepository(
-          new ArchiveRequest(repository, objectKey, sources, excludes, digestEachFile)));
+          new ArchiveRequest(repository, objectKey, sources, excludes, configurationArchive)));
       int entries = steps.run("verify", () -> streaming.verifyStoredArchive(new VerifyArchiveRequest(
-          repository, objectKey, archived.sha256(), archived.storedBytes())));
+          repository, objectKey, archived.sha256(), archived.storedBytes(), configurationArchive)));
       ArtifactManifest manifest = manifestFor.apply(archived,
-          "read back: sha256 matches, " + entries + " entries, none leaves the archive root");
+          "read back: sha256 matches, " + entries + " entries, no entry name leaves the archive root");
       steps.run("commit-manifest", () -> quick.commitArtifactManifest(
           new CommitRequest(repository, dir + RepositoryLayout.MANIFEST, manifest)));
       List<String> expired = List.of();
