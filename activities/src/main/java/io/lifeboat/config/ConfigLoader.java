@@ -159,6 +159,7 @@ public final class ConfigLoader {
         requireEnvName(where, key + ".passwordEnv", d.passwordEnv());
       }
     }
+    validateTemporal(where, c.temporal());
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
     requireValue(where, "repository.bucket", r.bucket());
@@ -205,6 +206,27 @@ public final class ConfigLoader {
         || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
+    }
+  }
+
+  private static void validateTemporal(String where, TemporalConfig t) {
+    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
+    if (pe != null) {
+      if ((pe.keysetFile() == null) == (pe.keysetEnv() == null)) {
+        throw new ConfigException(where + ": 'temporal.payloadEncryption' needs exactly one of"
+            + " keysetFile or keysetEnv");
+      }
+      if (pe.keysetEnv() != null) {
+        requireEnvName(where, "temporal.payloadEncryption.keysetEnv", pe.keysetEnv());
+      }
+      if (pe.codecServerPort() != 0) {
+        requirePort(where, "temporal.payloadEncryption.codecServerPort", pe.codecServerPort());
+      }
+    }
+    TemporalConfig.TlsConfig tls = t.tls();
+    if (tls != null && (tls.certFile() == null) != (tls.keyFile() == null)) {
+      throw new ConfigException(where + ": 'temporal.tls' needs both certFile and keyFile for"
+          + " mTLS, or neither");
     }
   }
 

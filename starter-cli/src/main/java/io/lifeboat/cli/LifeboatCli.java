@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         WorkerCommand.class,
         ReportCommand.class,
         RollbackCommand.class,
+        KeysCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
