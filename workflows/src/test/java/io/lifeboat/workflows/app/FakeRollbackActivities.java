@@ -80,6 +80,6 @@ class FakeRollbackActivities implements RollbackActivities, ReportActivities {
   public StoredReport storeReport(StoreReportRequest request) {
     calls.add("storeReport");
     reports.add(request.report());
-    return new StoredReport("reports/application-rollback/x/report.json", "x.md");
+    return new StoredReport("reports/application-rollback/x/report.json", "x.md", "x.html");
   }
 }
