@@ -76,6 +76,10 @@ class AppRollbackEndToEndTest {
     // The report is in the repository, under the rollback kind.
     assertTrue(stack.keys().stream().anyMatch(k -> k.contains("/reports/application-rollback/")
         && k.endsWith(".json")), stack.keys().toString());
+    RealStack.Run report = stack.cli("report", "rollback-app-farmtally", "--config", config.toString());
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(report.out().contains("verify-health") && report.out().contains("farmtally"),
+        report.out());
 
     // And forward again, from the repository this time: download, check, extract, npm ci.
     RealStack.Run toBackup = stack.cli("rollback", "app", "farmtally", "--to", backupId, "--wait",
