@@ -84,7 +84,7 @@ public final class Pm2 {
       return "pm2 restart " + app.pm2Name() + " (was " + p.status() + ")";
     }
     if (app.ecosystemFile() == null) {
-      throw FailureKind.PM2_FAILED.failure("pm2 does not know the process " + app.pm2Name()
+      throw FailureKind.CONFIG_INVALID.failure("pm2 does not know the process " + app.pm2Name()
           + " and the application has no ecosystemFile to start it from");
     }
     if (!Files.isRegularFile(Path.of(app.ecosystemFile()))) {

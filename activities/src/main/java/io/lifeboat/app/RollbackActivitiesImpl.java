@@ -64,6 +64,7 @@ public class RollbackActivitiesImpl implements RollbackActivities {
     Runnable beat = beat();
     requireReleaseRoot(app);
     Pm2.Process p = pm2.describe(app, beat);
+    beat.run();
     HealthProbe.Answer health = HealthProbe.probe(app.healthUrl());
     Path current = Path.of(app.currentDir());
     String commit = Files.isDirectory(current) ? ReleaseCommit.read(current).commit() : "missing";
@@ -101,13 +102,25 @@ public class RollbackActivitiesImpl implements RollbackActivities {
     ArtifactRepository repo = new ArtifactRepository(stores.forRepository(req.repository()));
     String appRoot = RepositoryLayout.appBackupsRoot(req.repository().prefix(), app.name());
     String id = req.backupId();
+    String why = "";
     if (id == null) {
-      List<String> ids = repo.committedIds(appRoot);
-      if (ids.isEmpty()) {
-        throw FailureKind.APP_RELEASE_MISSING.failure("nothing to roll back to: " + app.name()
-            + " has no previous/ in " + root + " and no backup in the repository");
+      // No previous/: the newest stored build that is not the one running now (the newest
+      // backup is often the broken release itself, taken right after its deployment).
+      Path current = Path.of(app.currentDir());
+      String running = Files.isDirectory(current) ? ReleaseCommit.read(current).commit() : null;
+      for (String candidate : repo.committedIds(appRoot)) {
+        Optional<ArtifactManifest> cm = repo.manifest(appRoot, candidate);
+        if (cm.isPresent() && (running == null || "unknown".equals(running)
+            || !running.equals(cm.get().commit()))) {
+          id = candidate;
+          why = ", the newest stored build not at the running commit " + running;
+          break;
+        }
       }
-      id = ids.get(0);
+      if (id == null) {
+        throw FailureKind.APP_RELEASE_MISSING.failure("nothing to roll back to: " + app.name()
+            + " has no previous/ in " + root + " and no stored backup of another commit");
+      }
     }
     String backupId = id;
     ArtifactManifest m = repo.manifest(appRoot, backupId).orElseThrow(() ->
@@ -139,8 +152,8 @@ public class RollbackActivitiesImpl implements RollbackActivities {
         throw FailureKind.ARCHIVE_CORRUPT.failure("backup " + backupId + " of " + app.name()
             + " cannot be extracted: " + e.getMessage());
       }
-      return new StagedRelease("backup " + backupId, backupId, m.commit(), staging.toString(),
-          files);
+      return new StagedRelease("backup " + backupId + why, backupId, m.commit(),
+          staging.toString(), files);
     } finally {
       Files.deleteIfExists(download);
     }
@@ -230,6 +243,7 @@ public class RollbackActivitiesImpl implements RollbackActivities {
         HealthProbe.Answer a = HealthProbe.probe(u);
         lines.add(a.line());
         all &= a.ok();
+        beat.run(); // a probe may take seconds: keep the heartbeat well inside its timeout
       }
       beat.run();
       if (all) {

@@ -124,4 +124,28 @@ class AppRollbackEndToEndTest {
       assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".rollback-")));
     }
   }
+
+  @Test
+  void withoutPreviousTheNewestStoredBuildOfAnotherCommitIsUsed() throws Exception {
+    RealStack.Run r2 = stack.cli("backup", "app", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, r2.exit(), r2.err());
+    String r2Id = JSON.readTree(r2.out()).path("manifest").path("backupId").asText();
+    // Deploy r3 and back it up, as the daily schedule would after a deployment; then r3 breaks.
+    app.setRevision("current", "r3");
+    RealStack.Run r3 = stack.cli("backup", "app", "--after-deploy", "--wait", "--config",
+        config.toString());
+    assertEquals(0, r3.exit(), r3.err());
+    try (Stream<Path> files = Files.walk(app.root.resolve("previous"))) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+    }
+    app.corrupt();
+
+    RealStack.Run run = stack.cli("rollback", "app", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(r2Id, result.path("release").path("backupId").asText(),
+        "not the newest backup: that one is the broken r3 itself");
+    assertEquals("r2", app.revision());
+    assertTrue(app.body("/api/health").contains("\"revision\":\"r2\""), app.body("/api/health"));
+  }
 }
