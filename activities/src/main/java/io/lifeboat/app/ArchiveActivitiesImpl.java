@@ -27,6 +27,8 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -87,24 +89,34 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       ctx.heartbeat(new ArchiveProgress(key, uploadId, 0, 0));
       boolean done = false;
       PartUploader sink = null;
-      try {
+      Path localFinal = localPath(req.repository(), key);
+      Path localPartial = localFinal == null ? null
+          : localFinal.resolveSibling(localFinal.getFileName() + ".partial");
+      try (OutputStream local = openLocal(localPartial)) {
         PartUploader[] self = new PartUploader[1];
         Runnable beat = () -> ctx.heartbeat(new ArchiveProgress(key, uploadId, 0,
             self[0] == null ? 0 : self[0].storedBytes()));
         sink = new PartUploader(store, key, uploadId, req.repository().partSizeMb() * 1024 * 1024,
-            req.repository().maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
+            req.repository().maxUploadMbPerSecond() * 1024L * 1024L, local, beat);
         self[0] = sink;
         TarGzWriter.Summary summary = new TarGzWriter(req.excludes(), req.digestEachFile(), beat)
             .write(req.sources(), sink);
         store.completeUpload(key, uploadId, sink.finish());
         done = true;
+        if (local != null) {
+          local.close();
+          Files.move(localPartial, localFinal, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.ATOMIC_MOVE);
+        }
         ctx.heartbeat(new ArchiveProgress(key, null, summary.rawBytes(), sink.storedBytes()));
         return new ArchiveResult(key, sink.storedBytes(), summary.rawBytes(), sink.sha256Hex(),
-            summary.fileCount(), summary.files(), missing, started, System.currentTimeMillis());
+            summary.fileCount(), summary.files(), missing, started, System.currentTimeMillis(),
+            localFinal == null ? null : localFinal.toString());
       } catch (IOException e) {
         throw FailureKind.LOCAL_IO.failure("archiving into " + key + " failed: " + e.getMessage());
       } finally {
         if (!done) {
+          deleteQuietly(localPartial);
           if (sink != null) sink.cancel();
           try {
             store.abortUpload(key, uploadId);
@@ -160,12 +172,23 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + req.manifestKey()
             + ": its archive is not in the repository");
       }
+      byte[] body;
       try {
-        store.put(req.manifestKey(), ArtifactRepository.JSON.writeValueAsBytes(req.manifest()),
-            "application/json");
+        body = ArtifactRepository.JSON.writeValueAsBytes(req.manifest());
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
+      Path local = localPath(req.repository(), req.manifestKey());
+      if (local != null) {
+        try {
+          Files.createDirectories(local.getParent());
+          Files.write(local, body);
+        } catch (IOException e) {
+          throw FailureKind.LOCAL_IO.failure("cannot write the local manifest " + local + ": "
+              + e.getMessage());
+        }
+      }
+      store.put(req.manifestKey(), body, "application/json"); // the commit mark: last
       return null;
     });
   }
@@ -178,6 +201,7 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       List<String> expired = new ArrayList<>();
       for (String id : ids.subList(Math.min(req.keep(), ids.size()), ids.size())) {
         deleteDir(store, req.root() + id + "/");
+        deleteLocalDir(req.repository(), req.root() + id + "/");
         expired.add(id);
       }
       return expired;
@@ -190,6 +214,7 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       ObjectStore store = stores.forRepository(req.repository());
       store.abortUploads(req.directory());
       deleteDir(store, req.directory());
+      deleteLocalDir(req.repository(), req.directory());
       return null;
     });
   }
@@ -199,6 +224,37 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
     String manifest = dir + RepositoryLayout.MANIFEST;
     if (store.exists(manifest)) store.delete(manifest);
     for (String k : store.list(dir)) store.delete(k);
+  }
+
+  private static Path localPath(io.lifeboat.config.RepositoryConfig repo, String key) {
+    return repo.localCopyDir() == null ? null : Path.of(repo.localCopyDir()).resolve(key);
+  }
+
+  private static OutputStream openLocal(Path partial) throws IOException {
+    if (partial == null) return null;
+    Files.createDirectories(partial.getParent());
+    return new java.io.BufferedOutputStream(Files.newOutputStream(partial), 1 << 16);
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (p == null) return;
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      log.warn("could not delete {}: {}", p, e.getMessage());
+    }
+  }
+
+  /** The local copy of one backup directory (a flat directory of files). */
+  private static void deleteLocalDir(io.lifeboat.config.RepositoryConfig repo, String dir) {
+    Path local = localPath(repo, dir);
+    if (local == null || !Files.isDirectory(local)) return;
+    try (var files = Files.list(local)) {
+      for (Path p : files.toList()) Files.deleteIfExists(p);
+      Files.deleteIfExists(local);
+    } catch (IOException e) {
+      log.warn("could not clean local copy {}: {}", local, e.getMessage());
+    }
   }
 
   private static InputStream counting(InputStream in, long[] counter) {

@@ -17,6 +17,7 @@ final class ArtifactSummary {
     out.printf("  size        %d files, %s, %s stored%n", m.fileCount(), Bytes.human(m.rawBytes()),
         Bytes.human(m.storedBytes()));
     out.println("  location    s3://" + c.repository().bucket() + "/" + m.objectKey());
+    if (m.localCopy() != null) out.println("  local copy  " + m.localCopy());
     out.println("  sha256      " + m.sha256());
     out.println("  verified    " + m.verification());
     if (!m.missingOptional().isEmpty()) {

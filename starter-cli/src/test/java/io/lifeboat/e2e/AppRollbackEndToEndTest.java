@@ -54,6 +54,9 @@ class AppRollbackEndToEndTest {
     assertEquals("r2", manifest.path("commit").asText());
     assertTrue(stack.keys().contains(manifest.path("objectKey").asText()), stack.keys().toString());
     assertTrue(stack.keys().stream().anyMatch(k -> k.endsWith(backupId + "/manifest.json")));
+    Path local = Path.of(manifest.path("localCopy").asText());
+    assertTrue(Files.isRegularFile(local) && Files.isRegularFile(local.resolveSibling("manifest.json")),
+        "the local copy beside S3, as the seed keeps one: " + local);
 
     app.corrupt();
     assertEquals(500, app.status("/api/health"), "the broken release fails its health check");

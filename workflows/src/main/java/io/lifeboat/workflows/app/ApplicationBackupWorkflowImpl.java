@@ -43,7 +43,7 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_APP, app, release.commit(), release.commitSource() + ", " + request.reason(),
             ArtifactBackup.iso(archived.startedAtMillis()),
-            ArtifactBackup.iso(archived.finishedAtMillis()), archived.objectKey(),
+            ArtifactBackup.iso(archived.finishedAtMillis()), archived.objectKey(), archived.localCopy(),
             archived.storedBytes(), archived.rawBytes(), archived.sha256(), archived.fileCount(),
             a.excludes(), List.of(), archived.missingOptional(), verification,
             Workflow.getInfo().getWorkflowId()));

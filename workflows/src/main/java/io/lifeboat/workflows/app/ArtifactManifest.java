@@ -19,6 +19,7 @@ public record ArtifactManifest(
     String startedAt,
     String finishedAt,
     String objectKey,
+    String localCopy,
     long storedBytes,
     long rawBytes,
     String sha256,

@@ -32,7 +32,7 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_CONFIG, estate, null, "weekly configuration backup",
             ArtifactBackup.iso(archived.startedAtMillis()),
-            ArtifactBackup.iso(archived.finishedAtMillis()), archived.objectKey(),
+            ArtifactBackup.iso(archived.finishedAtMillis()), archived.objectKey(), archived.localCopy(),
             archived.storedBytes(), archived.rawBytes(), archived.sha256(), archived.fileCount(),
             List.of(), archived.files(), archived.missingOptional(), verification,
             Workflow.getInfo().getWorkflowId()));

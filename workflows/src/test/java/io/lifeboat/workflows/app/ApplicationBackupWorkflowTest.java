@@ -48,7 +48,7 @@ class ApplicationBackupWorkflowTest {
       calls.add("archive");
       archived = request;
       if (archiveFails) throw FailureKind.APP_SOURCE_MISSING.failure("gone (fake)");
-      return new ArchiveResult(request.objectKey(), 100, 300, "abc", 3, List.of(), List.of(), 1, 2);
+      return new ArchiveResult(request.objectKey(), 100, 300, "abc", 3, List.of(), List.of(), 1, 2, null);
     }
 
     @Override
