@@ -61,6 +61,19 @@ class AppRollbackCrashTest {
   void sigkillDuringInstallStillEndsInAWorkingApp() throws Exception {
     // previous/ installs slowly: time to kill the worker in the middle of npm ci.
     app.postinstall("previous", "setTimeout(() => {}, 8000)");
+    killDuring("InstallDependencies", 500);
+  }
+
+  @Test
+  void sigkillWhileTheStoppedAppComesBackStillEndsInAWorkingApp() throws Exception {
+    // The app takes 8 s to listen after a (re)start: the worker dies while the app is down.
+    app.close();
+    app = new SampleApp(stack, Map.of("STARTUP_DELAY_MS", "8000"));
+    killDuring("VerifyHealth", -1);
+  }
+
+  /** Kills worker-1 while the named activity runs; expectedHealthAtKill -1: nothing answers. */
+  private void killDuring(String activity, int expectedHealthAtKill) throws Exception {
     app.start();
     Path config = stack.config("crash", root -> {
       app.addTo(root);
@@ -73,18 +86,20 @@ class AppRollbackCrashTest {
     String workflowId = "rollback-app-farmtally";
     WorkflowClient client = stack.temporal().client();
 
-    boolean installing = false;
-    for (int i = 0; i < 600 && !installing; i++) {
+    boolean running = false;
+    for (int i = 0; i < 600 && !running; i++) {
       assertTrue(first.isAlive(), () -> "worker-1 exited early: " + log("worker-1"));
-      installing = pending(client, workflowId).contains("InstallDependencies");
-      if (!installing) Thread.sleep(100);
+      running = pending(client, workflowId).contains(activity);
+      if (!running) Thread.sleep(100);
     }
-    assertTrue(installing, () -> "npm ci under way before the kill; worker-1 log:\n" + log("worker-1"));
-    Thread.sleep(1500); // npm is running now
+    assertTrue(running, () -> activity + " under way before the kill; worker-1 log:\n"
+        + log("worker-1"));
+    Thread.sleep(1500); // the step is in the middle of its work now
     first.destroyForcibly(); // SIGKILL: no shutdown hook, the activity just vanishes
     assertTrue(first.waitFor(10, TimeUnit.SECONDS));
     assertEquals(137, first.exitValue(), "killed by SIGKILL");
-    assertEquals(500, app.status("/api/health"), "still the broken release: nothing swapped yet");
+    assertEquals(expectedHealthAtKill, app.status("/api/health"),
+        "at the kill: 500 = still the broken release, -1 = the app is down");
 
     worker(config, "worker-2");
     RollbackResult result = client.newUntypedWorkflowStub(workflowId)
@@ -96,7 +111,7 @@ class AppRollbackCrashTest {
         maxAttempt = Math.max(maxAttempt, e.getActivityTaskStartedEventAttributes().getAttempt());
       }
     }
-    assertTrue(maxAttempt >= 2, "the install step was retried after the kill");
+    assertTrue(maxAttempt >= 2, "the killed step was retried after the kill");
     assertTrue(result.health().healthy());
     assertEquals(200, app.status("/api/health"));
     assertTrue(app.body("/api/health").contains("\"revision\":\"r1\""), app.body("/api/health"));
