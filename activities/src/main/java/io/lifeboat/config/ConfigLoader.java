@@ -50,6 +50,7 @@ public final class ConfigLoader {
     }
     LifeboatConfig config = parse(where, text);
     validate(where, config);
+    ApplicationConfigRules.validate(where, config);
     return absolutise(config);
   }
 
@@ -314,16 +315,18 @@ public final class ConfigLoader {
   /** Relative local paths are taken from the directory the command runs in, once, here. */
   private static LifeboatConfig absolutise(LifeboatConfig c) {
     RepositoryConfig r = c.repository();
-    if (r.localCopyDir() == null) {
-      return c;
+    RepositoryConfig repo = r;
+    if (r.localCopyDir() != null) {
+      String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+      repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
+          r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
+          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     }
-    String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
-    RepositoryConfig repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
-        r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
-        r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
-        c.checks(), c.notifications());
+        c.checks(), c.notifications(),
+        ApplicationConfigRules.absolute(c.applications()),
+        ApplicationConfigRules.absolute(c.configuration()));
   }
 
   private static String abbreviate(String s) {

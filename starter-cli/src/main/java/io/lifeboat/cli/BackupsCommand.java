@@ -40,12 +40,24 @@ final class BackupsCommand {
     @Option(names = "--database", paramLabel = "NAME", description = "only this database")
     String database;
 
+    @Option(names = "--app", paramLabel = "NAME", description = "application backups of NAME instead")
+    String app;
+
+    @Option(names = "--configuration", description = "configuration backups instead")
+    boolean configuration;
+
     @Override
     public Integer call() throws IOException {
       LifeboatCli root = parent.root;
       PrintWriter out = root.spec.commandLine().getOut();
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
+        if (app != null || configuration) {
+          String prefix = c.repository().prefix();
+          return ArtifactListing.print(s.repository(), c, app != null
+              ? RepositoryLayout.appBackupsRoot(prefix, AppPlans.application(s, app).name())
+              : RepositoryLayout.configBackupsRoot(prefix), json, out);
+        }
         List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
         List<BackupManifest> found = new ArrayList<>();
         ObjectStore store = s.repository();

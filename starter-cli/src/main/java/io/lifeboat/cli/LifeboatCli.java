@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        RollbackCommand.class,
         KeysCommand.class,
         VerifyCommand.class,
         CheckCommand.class,

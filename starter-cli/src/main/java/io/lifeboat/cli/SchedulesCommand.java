@@ -154,6 +154,7 @@ final class SchedulesCommand {
                 c.schedules().catchupWindowMinutes());
           }
         }
+        if (database == null) AppSchedules.apply(schedules, c, taskQueue, out);
         return 0;
       }
     }
@@ -200,6 +201,7 @@ final class SchedulesCommand {
             rows.add(java.util.Map.of("id", id, "cron", cronOf(c, id), "missing", true));
           }
         }
+        rows.addAll(AppSchedules.rows(schedules, c));
         if (json) {
           out.println(Json.write(rows));
           return 0;

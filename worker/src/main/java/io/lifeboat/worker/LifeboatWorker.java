@@ -40,6 +40,13 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
         io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ApplicationRollbackWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
+        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
     worker.registerActivitiesImplementations(
         new ReportActivitiesImpl(stores),
         new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),

@@ -20,7 +20,9 @@ public record LifeboatConfig(
     RetryConfig retries,
     VerificationConfig verification,
     ChecksConfig checks,
-    NotificationsConfig notifications) {
+    NotificationsConfig notifications,
+    List<ApplicationConfig> applications,
+    ConfigurationBackupConfig configuration) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -34,10 +36,17 @@ public record LifeboatConfig(
     verification = verification != null ? verification : VerificationConfig.DEFAULT;
     checks = checks != null ? checks : ChecksConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationsConfig.NONE;
+    applications = applications == null ? List.of() : List.copyOf(applications);
+    configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
   }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The application named so in this file, or empty. */
+  public java.util.Optional<ApplicationConfig> application(String name) {
+    return applications.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 }

@@ -22,6 +22,12 @@ public final class LifeboatSearchAttributes {
   /** The daily verification and the repository check (issue #7). */
   public static final String KIND_VERIFY = "verify";
   public static final String KIND_CHECK = "check";
+  public static final String KIND_APP = "app";
+  public static final String KIND_CONFIG = "config";
+  public static final String KIND_APP_ROLLBACK = "application-rollback";
+  public static final String RTO_WITHIN = "within";
+  public static final String RTO_AT_RISK = "at-risk";
+  public static final String RTO_BREACHED = "breached";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";

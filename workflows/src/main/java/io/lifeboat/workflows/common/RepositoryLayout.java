@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
  *
  * <pre>
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
+ * PREFIX/app/APP/ID/{app.tar.gz, manifest.json}
+ * PREFIX/config/ID/{config.tar.gz, manifest.json}
  * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-VID.json...}
  * PREFIX/reports/check/latest.json
@@ -18,6 +20,8 @@ import java.time.format.DateTimeFormatter;
 public final class RepositoryLayout {
   public static final String MANIFEST = "manifest.json";
   public static final String DUMP = "dump.pgc.zst";
+  public static final String APP_ARCHIVE = "app.tar.gz";
+  public static final String CONFIG_ARCHIVE = "config.tar.gz";
 
   private static final DateTimeFormatter ID_FORMAT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -43,6 +47,28 @@ public final class RepositoryLayout {
 
   public static String manifestKey(String prefix, String database, String backupId) {
     return fullBackupDir(prefix, database, backupId) + MANIFEST;
+  }
+
+  /** Application backup ids also carry the commit: 20261121T030000Z-1a2b3c4d. */
+  public static String appBackupId(long epochMillis, String commit) {
+    String c = commit == null ? "" : commit.replaceAll("[^A-Za-z0-9]", "");
+    return backupId(epochMillis) + "-" + (c.isEmpty() ? "nocommit" : c.substring(0, Math.min(8, c.length())));
+  }
+
+  public static String appBackupsRoot(String prefix, String app) {
+    return join(prefix, "app", app) + "/";
+  }
+
+  public static String appBackupDir(String prefix, String app, String backupId) {
+    return appBackupsRoot(prefix, app) + backupId + "/";
+  }
+
+  public static String configBackupsRoot(String prefix) {
+    return join(prefix, "config") + "/";
+  }
+
+  public static String configBackupDir(String prefix, String backupId) {
+    return configBackupsRoot(prefix) + backupId + "/";
   }
 
   public static String reportsRoot(String prefix) {
