@@ -157,6 +157,7 @@ public final class ConfigLoader {
       if (d.passwordEnv() != null) {
         requireEnvName(where, key + ".passwordEnv", d.passwordEnv());
       }
+      validateRecovery(where, key + ".recovery", d.recovery());
     }
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
@@ -204,6 +205,26 @@ public final class ConfigLoader {
         || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
+    }
+  }
+
+  private static void validateRecovery(String where, String key, DatabaseConfig.RecoveryConfig r) {
+    if (r.dataDirectory() != null && !Path.of(r.dataDirectory()).isAbsolute()) {
+      throw new ConfigException(where + ": '" + key + ".dataDirectory' must be an absolute path,"
+          + " not '" + abbreviate(r.dataDirectory()) + "'");
+    }
+    if (!r.osUser().matches("[a-z_][a-z0-9_-]{0,31}")) {
+      throw new ConfigException(where + ": '" + key + ".osUser' is not a user name: '"
+          + abbreviate(r.osUser()) + "'");
+    }
+    var app = r.application();
+    if (app != null && app.healthUrl() != null && !app.healthUrl().matches("https?://\\S+")) {
+      throw new ConfigException(where + ": '" + key + ".application.healthUrl' must be an http(s)"
+          + " URL, not '" + abbreviate(app.healthUrl()) + "'");
+    }
+    if (app != null && app.pm2Name() != null && !SAFE_NAME.matcher(app.pm2Name()).matches()) {
+      throw new ConfigException(where + ": '" + key + ".application.pm2Name' must be letters,"
+          + " digits, _ . -, not '" + abbreviate(app.pm2Name()) + "'");
     }
   }
 

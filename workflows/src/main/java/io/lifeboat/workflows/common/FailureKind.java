@@ -19,7 +19,13 @@ public enum FailureKind {
   BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
-  CONFIG_INVALID(false, "fix the config file");
+  CONFIG_INVALID(false, "fix the config file"),
+  RECOVERY_TARGET_INVALID(false,
+      "pick a target between the oldest base backup and the newest archived WAL"),
+  RECOVERY_FAILED(false, "the damaged data was not touched; see the worker log and the report"),
+  VERIFICATION_FAILED(false, "the recovered copy failed a validation query; it was not swapped in"),
+  CLUSTER_CONTROL_FAILED(true, "pg_ctl failed; check the cluster's log and the OS user in the config"),
+  APPLICATION_FAILED(true, "check the application's process manager (pm2) and its health URL");
 
   private final boolean retryable;
   private final String hint;

@@ -19,6 +19,10 @@ public final class LifeboatSearchAttributes {
       List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
 
   public static final String KIND_DB_FULL = "db-full";
+  public static final String KIND_DB_RECOVERY = "db-recovery";
+  public static final String RTO_ON_TRACK = "on-track";
+  public static final String RTO_BREACHED = "breached";
+  public static final String RTO_MET = "met";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";
