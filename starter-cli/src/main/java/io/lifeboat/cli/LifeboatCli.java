@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
         SchedulesCommand.class,
         ConfigCommand.class,
         WorkerCommand.class,
+        WalPushCommand.class,
+        WalFetchCommand.class,
+        WalShipCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -19,7 +19,14 @@ public enum FailureKind {
   BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
-  CONFIG_INVALID(false, "fix the config file");
+  CONFIG_INVALID(false, "fix the config file"),
+  WAL_CONFLICT(false, "a different file is already archived under this name: two clusters share"
+      + " one archive, or the cluster was re-created; give it its own database entry"),
+  WAL_NOT_FOUND(false, "the segment is not in the archive; list it with `lifeboat wal list NAME`"),
+  WAL_BAD_NAME(false, "archive_command passes %p %f, restore_command %f %p"),
+  WAL_GAP(false, "segments are missing from the archive: take a new base backup now"
+      + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
+  BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed");
 
   private final boolean retryable;
   private final String hint;

@@ -19,6 +19,10 @@ public final class LifeboatSearchAttributes {
       List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
 
   public static final String KIND_DB_FULL = "db-full";
+  /** Physical base backups (pg_basebackup), the starting point of point-in-time recovery. */
+  public static final String KIND_DB_BASE = "db-base";
+  /** The 6-hourly WAL archive continuity and RPO check. */
+  public static final String KIND_WAL_CHECK = "wal-check";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";
