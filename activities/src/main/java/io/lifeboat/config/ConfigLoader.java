@@ -201,6 +201,18 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'schedules.catchupWindowMinutes' must be at least 1");
     }
     requirePort(where, "metrics.port", c.metrics().port());
+    WalConfig w = c.wal();
+    if (w.baseRetentionCount() < 1 || w.baseRetentionDays() < 1) {
+      throw new ConfigException(where + ": 'wal.baseRetentionCount' and 'wal.baseRetentionDays'"
+          + " must be at least 1");
+    }
+    if (w.compressionLevel() < 1 || w.compressionLevel() > 19) {
+      throw new ConfigException(where + ": 'wal.compressionLevel' must be between 1 and 19");
+    }
+    if (Integer.bitCount(w.segmentSizeMb()) != 1 || w.segmentSizeMb() > 1024) {
+      throw new ConfigException(where + ": 'wal.segmentSizeMb' must be a power of 2 from 1 to 1024"
+          + " (initdb --wal-segsize)");
+    }
     if (c.retries().maxAttempts() < 1 || c.retries().initialIntervalSeconds() < 1
         || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
@@ -266,7 +278,7 @@ public final class ConfigLoader {
         r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
         r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
-        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries());
+        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.wal());
   }
 
   private static String abbreviate(String s) {

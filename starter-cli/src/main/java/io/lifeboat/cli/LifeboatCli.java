@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        WalPushCommand.class,
+        WalFetchCommand.class,
+        WalShipCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

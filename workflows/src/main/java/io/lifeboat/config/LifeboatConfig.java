@@ -17,7 +17,8 @@ public record LifeboatConfig(
     TargetsConfig targets,
     CompressionConfig compression,
     MetricsConfig metrics,
-    RetryConfig retries) {
+    RetryConfig retries,
+    WalConfig wal) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -27,6 +28,7 @@ public record LifeboatConfig(
     compression = compression != null ? compression : CompressionConfig.DEFAULT;
     metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
     retries = retries != null ? retries : RetryConfig.DEFAULT;
+    wal = wal != null ? wal : WalConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
   }
 

@@ -23,6 +23,10 @@ public final class LifeboatSearchAttributes {
   public static final String RTO_ON_TRACK = "on-track";
   public static final String RTO_BREACHED = "breached";
   public static final String RTO_MET = "met";
+  /** Physical base backups (pg_basebackup), the starting point of point-in-time recovery. */
+  public static final String KIND_DB_BASE = "db-base";
+  /** The 6-hourly WAL archive continuity and RPO check. */
+  public static final String KIND_WAL_CHECK = "wal-check";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";
