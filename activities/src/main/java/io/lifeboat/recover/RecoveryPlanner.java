@@ -20,12 +20,21 @@ import java.util.Optional;
  * a base backup plus WAL when the repository has them (any target), else the newest full dump
  * (latest only). A target outside what is stored is refused here.
  */
-final class RecoveryPlanner {
+public final class RecoveryPlanner {
   static final ObjectMapper JSON = new ObjectMapper();
   private final PitrPlanner pitr;
 
   RecoveryPlanner(PitrPlanner pitr) {
     this.pitr = pitr;
+  }
+
+  /**
+   * The plan the workflow's first step will make, for the CLI to refuse a bad target before a
+   * workflow is even started. Failures are the registry's ApplicationFailures.
+   */
+  public static RecoveryPlan preview(PlanRequest req, ObjectStore store) {
+    return DatabaseRecoveryActivitiesImpl.typed(() -> new RecoveryPlanner(new PitrPlanner())
+        .plan(req, store));
   }
 
   RecoveryPlan plan(PlanRequest req, ObjectStore store) {

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        RecoverCommand.class,
         WalPushCommand.class,
         WalFetchCommand.class,
         WalShipCommand.class,

@@ -3,9 +3,11 @@ package io.lifeboat.worker;
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
+import io.lifeboat.recover.DatabaseRecoveryActivitiesImpl;
 import io.lifeboat.report.ReportActivitiesImpl;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.workflows.backup.DatabaseBackupWorkflowImpl;
+import io.lifeboat.workflows.recover.DatabaseRecoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -34,9 +36,12 @@ public final class LifeboatWorker implements AutoCloseable {
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .build());
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DatabaseRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)),
         new ReportActivitiesImpl(stores));
+    worker.registerActivitiesImplementations(
+        new DatabaseRecoveryActivitiesImpl(stores, PgTools.discover(secrets)));
   }
 
   public LifeboatWorker start() {
