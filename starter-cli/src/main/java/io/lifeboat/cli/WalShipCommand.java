@@ -50,8 +50,15 @@ final class WalShipCommand implements Callable<Integer> {
         throw e;
       }
       Files.deleteIfExists(fatal);
-      new WalShipper(WalArgs.archive(s, db), dir, parallel, Duration.ofSeconds(idleSeconds),
-          System.out).run();
+      // For operators and tests that must stop it; the lock, not this file, decides who runs.
+      Path pid = dir.resolve("shipper.pid");
+      Files.writeString(pid, ProcessHandle.current().pid() + "\n");
+      try {
+        new WalShipper(WalArgs.archive(s, db), dir, parallel, Duration.ofSeconds(idleSeconds),
+            System.out).run();
+      } finally {
+        Files.deleteIfExists(pid);
+      }
       return 0;
     }
   }
