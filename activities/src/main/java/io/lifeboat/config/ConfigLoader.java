@@ -229,6 +229,9 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": '" + key + ".osUser' is not a user name: '"
           + abbreviate(r.osUser()) + "'");
     }
+    if (r.downloadMbPerSecond() < 0) {
+      throw new ConfigException(where + ": '" + key + ".downloadMbPerSecond' must be 0 or more");
+    }
     var app = r.application();
     if (app != null && app.healthUrl() != null && !app.healthUrl().matches("https?://\\S+")) {
       throw new ConfigException(where + ": '" + key + ".application.healthUrl' must be an http(s)"

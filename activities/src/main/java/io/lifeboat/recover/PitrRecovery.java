@@ -119,24 +119,17 @@ final class PitrRecovery {
         dir.toString()))).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     StderrTail stderr = new StderrTail(tar.getErrorStream(), "tar");
     long total = req.plan().storedBytes();
-    long[] read = {0};
+    Throttle throttle = new Throttle(req.database().recovery().downloadMbPerSecond());
     boolean ok = false;
     try (InputStream obj = store.get(req.plan().objectKey());
-         InputStream counted = new java.io.FilterInputStream(obj) {
-           @Override
-           public int read(byte[] b, int off, int len) throws IOException {
-             int n = super.read(b, off, len);
-             if (n > 0) read[0] += n;
-             return n;
-           }
-         };
+         InputStream counted = throttle.wrap(obj);
          ZstdInputStream unzstd = new ZstdInputStream(counted);
          OutputStream toTar = tar.getOutputStream()) {
       byte[] buf = new byte[CHUNK];
       int n;
       while ((n = unzstd.read(buf)) > 0) {
         toTar.write(buf, 0, n);
-        ctx.heartbeat(new RestoreProgress("download", read[0], total, null, 0));
+        ctx.heartbeat(new RestoreProgress("download", throttle.bytes(), total, null, 0));
       }
       ok = true;
     } catch (com.github.luben.zstd.ZstdIOException e) {
@@ -192,7 +185,8 @@ final class PitrRecovery {
         control.start(dir, sc.scratchPort(), logFile, serverOptions(req, work));
       }
       List<String> index = Files.readAllLines(work.resolve("index"));
-      try (WalFeeder feeder = new WalFeeder(archive, work, control, index, 16, 3).start()) {
+      try (WalFeeder feeder = new WalFeeder(archive, work, control, index, 16, 3,
+          new Throttle(req.database().recovery().downloadMbPerSecond())).start()) {
         ReplayResult r = awaitPromotion(req, control, dir, logFile, feeder, ctx);
         Files.writeString(resultFile, r.endLsn() + "\n" + r.timeline() + "\n" + r.walSegments()
             + "\n" + (r.stoppedAt() == null ? "" : r.stoppedAt()) + "\n");
@@ -218,11 +212,17 @@ final class PitrRecovery {
     o.add("-c recovery_target_timeline=latest");
     RecoveryTarget t = req.target();
     if (RecoveryTarget.TIME.equals(t.mode())) {
-      o.add("-c recovery_target_time='" + sh(t.time()) + "'");
+      o.add("-c recovery_target_time='" + pgTime(t.time()) + "'");
     } else if (RecoveryTarget.LSN.equals(t.mode())) {
       o.add("-c recovery_target_lsn='" + sh(t.lsn()) + "'");
     }
     return o;
+  }
+
+  /** PostgreSQL's timestamptz input does not take ISO's T and Z: 2026-11-21 09:14:00.5+00. */
+  static String pgTime(String isoInstant) {
+    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(isoInstant));
   }
 
   /** pg_ctl passes -o through sh: values go inside single quotes and must not hold one. */

@@ -54,6 +54,7 @@ final class WalFeeder implements AutoCloseable {
   private final ClusterControl control;
   private final List<String> segments;
   private final int ahead;
+  private final Throttle throttle;
   private final ExecutorService pool;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private final Set<String> fetched = ConcurrentHashMap.newKeySet();
@@ -64,7 +65,8 @@ final class WalFeeder implements AutoCloseable {
 
   /** @param index every archived name, as written to the index file */
   WalFeeder(WalArchive archive, Path work, ClusterControl control, List<String> index, int ahead,
-      int threads) {
+      int threads, Throttle throttle) {
+    this.throttle = throttle;
     this.archive = archive;
     this.work = work;
     this.control = control;
@@ -153,6 +155,7 @@ final class WalFeeder implements AutoCloseable {
         if (!archive.fetch(name, tmp)) {
           throw new IllegalStateException("WAL " + name + " is listed but no longer archived");
         }
+        throttle.account(archive.info(name).map(i -> i.size()).orElse(0L));
         control.own(tmp);
         Files.move(tmp, work.resolve("wal").resolve(name), StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);

@@ -64,13 +64,17 @@ public record DatabaseConfig(
    * @param osUser the OS user that owns the data directory and runs pg_ctl (default postgres)
    * @param binDir PostgreSQL server binaries (pg_ctl), default the worker's client tools' dir
    * @param application the application to stop during recovery; none when unset
+   * @param downloadMbPerSecond caps what a recovery reads from the repository (base backup and
+   *     WAL), for a link shared with production traffic; 0 for no cap
    */
   public record RecoveryConfig(
-      String dataDirectory, String osUser, String binDir, ApplicationConfig application) {
-    public static final RecoveryConfig DEFAULT = new RecoveryConfig(null, null, null, null);
+      String dataDirectory, String osUser, String binDir, ApplicationConfig application,
+      Integer downloadMbPerSecond) {
+    public static final RecoveryConfig DEFAULT = new RecoveryConfig(null, null, null, null, null);
 
     public RecoveryConfig {
       osUser = osUser != null ? osUser : "postgres";
+      downloadMbPerSecond = downloadMbPerSecond != null ? downloadMbPerSecond : 0;
     }
   }
 

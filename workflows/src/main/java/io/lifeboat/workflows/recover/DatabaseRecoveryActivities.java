@@ -8,7 +8,7 @@ import io.temporal.activity.ActivityInterface;
  * it: it detects what an earlier attempt finished and carries on, or starts its own part over
  * cleanly. Nothing here deletes the damaged data: it is renamed aside.
  */
-@ActivityInterface
+@ActivityInterface(namePrefix = "Recovery")
 public interface DatabaseRecoveryActivities {
 
   /**

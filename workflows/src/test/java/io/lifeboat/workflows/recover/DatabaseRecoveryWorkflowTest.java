@@ -216,7 +216,7 @@ class DatabaseRecoveryWorkflowTest {
       }
       if (swapAt < 0 && e.hasActivityTaskScheduledEventAttributes()
           && e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
-              .equals("SwapDataDirectory")) {
+              .equals("RecoverySwapDataDirectory")) {
         swapAt = i;
       }
     }
