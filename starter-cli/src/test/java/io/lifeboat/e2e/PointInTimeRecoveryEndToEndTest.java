@@ -84,6 +84,7 @@ class PointInTimeRecoveryEndToEndTest {
 
     RealStack.Run r = stack.cli("recover", "db", db, "--to", t.time(), "--wait", "--config",
         config.toString());
+    System.out.println(r.out());
     assertEquals(0, r.exit(), r.out() + r.err() + "\n" + cluster.log());
 
     assertEquals(t.checksum(), PitrFixture.checksum(cluster), "the data as it was at " + t.time());
@@ -120,6 +121,7 @@ class PointInTimeRecoveryEndToEndTest {
 
     RealStack.Run r = stack.cli("recover", "db", db, "--latest", "--wait", "--config",
         config.toString());
+    System.out.println(r.out());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(Files.isDirectory(cluster.data));
     assertEquals(expected, PitrFixture.checksum(cluster));
