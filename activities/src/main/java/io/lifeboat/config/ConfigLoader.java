@@ -158,6 +158,7 @@ public final class ConfigLoader {
       if (d.passwordEnv() != null) {
         requireEnvName(where, key + ".passwordEnv", d.passwordEnv());
       }
+      validateRecovery(where, key + ".recovery", d.recovery());
     }
     validateTemporal(where, c.temporal());
     RepositoryConfig r = c.repository();
@@ -202,6 +203,18 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'schedules.catchupWindowMinutes' must be at least 1");
     }
     requirePort(where, "metrics.port", c.metrics().port());
+    WalConfig w = c.wal();
+    if (w.baseRetentionCount() < 1 || w.baseRetentionDays() < 1) {
+      throw new ConfigException(where + ": 'wal.baseRetentionCount' and 'wal.baseRetentionDays'"
+          + " must be at least 1");
+    }
+    if (w.compressionLevel() < 1 || w.compressionLevel() > 19) {
+      throw new ConfigException(where + ": 'wal.compressionLevel' must be between 1 and 19");
+    }
+    if (Integer.bitCount(w.segmentSizeMb()) != 1 || w.segmentSizeMb() > 1024) {
+      throw new ConfigException(where + ": 'wal.segmentSizeMb' must be a power of 2 from 1 to 1024"
+          + " (initdb --wal-segsize)");
+    }
     if (c.retries().maxAttempts() < 1 || c.retries().initialIntervalSeconds() < 1
         || c.retries().maxIntervalSeconds() < c.retries().initialIntervalSeconds()) {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
@@ -285,6 +298,29 @@ public final class ConfigLoader {
     }
   }
 
+  private static void validateRecovery(String where, String key, DatabaseConfig.RecoveryConfig r) {
+    if (r.dataDirectory() != null && !Path.of(r.dataDirectory()).isAbsolute()) {
+      throw new ConfigException(where + ": '" + key + ".dataDirectory' must be an absolute path,"
+          + " not '" + abbreviate(r.dataDirectory()) + "'");
+    }
+    if (!r.osUser().matches("[a-z_][a-z0-9_-]{0,31}")) {
+      throw new ConfigException(where + ": '" + key + ".osUser' is not a user name: '"
+          + abbreviate(r.osUser()) + "'");
+    }
+    if (r.downloadMbPerSecond() < 0) {
+      throw new ConfigException(where + ": '" + key + ".downloadMbPerSecond' must be 0 or more");
+    }
+    var app = r.application();
+    if (app != null && app.healthUrl() != null && !app.healthUrl().matches("https?://\\S+")) {
+      throw new ConfigException(where + ": '" + key + ".application.healthUrl' must be an http(s)"
+          + " URL, not '" + abbreviate(app.healthUrl()) + "'");
+    }
+    if (app != null && app.pm2Name() != null && !SAFE_NAME.matcher(app.pm2Name()).matches()) {
+      throw new ConfigException(where + ": '" + key + ".application.pm2Name' must be letters,"
+          + " digits, _ . -, not '" + abbreviate(app.pm2Name()) + "'");
+    }
+  }
+
   /** A key written with nothing after it is null in YAML: present, so Jackson lets it pass. */
   private static void requireValue(String where, String key, Object value) {
     if (value == null || value instanceof String str && str.isBlank()) {
@@ -326,7 +362,7 @@ public final class ConfigLoader {
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
-        ApplicationConfigRules.absolute(c.configuration()));
+        ApplicationConfigRules.absolute(c.configuration()), c.wal());
   }
 
   private static String abbreviate(String s) {

@@ -2,6 +2,8 @@ package io.lifeboat.storage;
 
 import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A backup repository's storage.
@@ -43,6 +45,20 @@ public interface ObjectStore extends AutoCloseable {
   List<PendingUpload> pendingUploads(String prefix);
 
   record PendingUpload(String key, String uploadId) {}
+
+  /**
+   * Writes the object only when no object has that key (S3 conditional write, If-None-Match:
+   * *), with user metadata. Returns false, writing nothing, when the key already exists: the
+   * caller decides whether the existing object is the same (a retry) or a conflict.
+   */
+  boolean putIfAbsent(String key, byte[] content, String contentType, Map<String, String> metadata);
+
+  /** Size and user metadata of an object, or empty when there is none. */
+  Optional<ObjectInfo> head(String key);
+
+  /** @param metadata user metadata, keys in lower case without the x-amz-meta- prefix */
+  record ObjectInfo(String key, long size, java.time.Instant lastModified,
+      Map<String, String> metadata) {}
 
   @Override
   void close();

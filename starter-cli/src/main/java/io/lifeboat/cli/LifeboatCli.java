@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
         KeysCommand.class,
         VerifyCommand.class,
         CheckCommand.class,
+        RecoverCommand.class,
+        WalPushCommand.class,
+        WalFetchCommand.class,
+        WalShipCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

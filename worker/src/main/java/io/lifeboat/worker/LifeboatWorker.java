@@ -3,9 +3,11 @@ package io.lifeboat.worker;
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
+import io.lifeboat.recover.DatabaseRecoveryActivitiesImpl;
 import io.lifeboat.report.ReportActivitiesImpl;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.workflows.backup.DatabaseBackupWorkflowImpl;
+import io.lifeboat.workflows.recover.DatabaseRecoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
@@ -33,13 +35,22 @@ public final class LifeboatWorker implements AutoCloseable {
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .build());
-    worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
     PgTools pg = PgTools.discover(secrets);
-    worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg));
-    // Verification, checks and notifications (issue #7).
+    // Database: nightly dumps, and recovery (dump or base backup + WAL replay).
+    worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class,
+        DatabaseRecoveryWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg),
+        new DatabaseRecoveryActivitiesImpl(stores, pg));
+    // Verification, repository checks and notifications.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
         io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
+        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
+            new io.lifeboat.check.RepositoryChecker()),
+        new io.lifeboat.notify.NotificationActivitiesImpl(secrets));
+    // Application and configuration backups, application rollback.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
         io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
@@ -47,12 +58,8 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new io.lifeboat.app.ArchiveActivitiesImpl(stores),
         io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
-    worker.registerActivitiesImplementations(
-        new ReportActivitiesImpl(stores),
-        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
-        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
-            new io.lifeboat.check.RepositoryChecker()),
-        new io.lifeboat.notify.NotificationActivitiesImpl(secrets));
+    // Reports of recoveries, rollbacks and drills.
+    worker.registerActivitiesImplementations(new ReportActivitiesImpl(stores));
   }
 
   public LifeboatWorker start() {

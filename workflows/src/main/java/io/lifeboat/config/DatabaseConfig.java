@@ -14,20 +14,76 @@ public record DatabaseConfig(
     @JsonProperty(required = true) String user,
     String passwordEnv,
     String backupSchedule,
-    List<ValidationQuery> validation) {
+    List<ValidationQuery> validation,
+    RecoveryConfig recovery) {
 
   public DatabaseConfig {
     backupSchedule = backupSchedule != null ? backupSchedule : "0 2 * * *";
     validation = validation == null ? List.of() : List.copyOf(validation);
+    recovery = recovery != null ? recovery : RecoveryConfig.DEFAULT;
+  }
+
+  /** A database without recovery settings (the server is asked for its data directory). */
+  public DatabaseConfig(String name, String host, Integer port, String user, String passwordEnv,
+      String backupSchedule, List<ValidationQuery> validation) {
+    this(name, host, port, user, passwordEnv, backupSchedule, validation, null);
   }
 
   public String address() {
     return host + ":" + port;
   }
 
-  /** A query whose single value an operator expects after a restore, e.g. a row count. */
+  /**
+   * A query whose single value an operator expects after a restore, e.g. a row count.
+   *
+   * @param notAfterTarget the value is a timestamp (e.g. {@code select max(created_at) ...})
+   *     that must not be later than a point-in-time recovery's target
+   */
   public record ValidationQuery(
       @JsonProperty(required = true) String name,
       @JsonProperty(required = true) String sql,
-      Long minimum) {}
+      Long minimum,
+      Boolean notAfterTarget) {
+
+    public ValidationQuery {
+      notAfterTarget = notAfterTarget != null ? notAfterTarget : Boolean.FALSE;
+    }
+
+    public ValidationQuery(String name, String sql, Long minimum) {
+      this(name, sql, minimum, null);
+    }
+  }
+
+  /**
+   * What a recovery needs to know about the server beyond a connection: where its data
+   * directory is (asked from the server when it answers, needed from here when it does not),
+   * which OS user runs it, and the application to stop while it is replaced.
+   *
+   * @param dataDirectory the cluster's data directory; when unset, recovery asks the server
+   *     ({@code SHOW data_directory}) and, when the server is gone, the base backup manifest
+   * @param osUser the OS user that owns the data directory and runs pg_ctl (default postgres)
+   * @param binDir PostgreSQL server binaries (pg_ctl), default the worker's client tools' dir
+   * @param application the application to stop during recovery; none when unset
+   * @param downloadMbPerSecond caps what a recovery reads from the repository (base backup and
+   *     WAL), for a link shared with production traffic; 0 for no cap
+   */
+  public record RecoveryConfig(
+      String dataDirectory, String osUser, String binDir, ApplicationConfig application,
+      Integer downloadMbPerSecond) {
+    public static final RecoveryConfig DEFAULT = new RecoveryConfig(null, null, null, null, null);
+
+    public RecoveryConfig {
+      osUser = osUser != null ? osUser : "postgres";
+      downloadMbPerSecond = downloadMbPerSecond != null ? downloadMbPerSecond : 0;
+    }
+  }
+
+  /**
+   * The application that uses the database, stopped while it is recovered (the seed's PM2 app).
+   *
+   * @param pm2Name the PM2 process name; nothing is stopped when unset
+   * @param pm2Home PM2_HOME of the user running the app, when not the worker's
+   * @param healthUrl checked after the restart; a 2xx/3xx answer counts as healthy
+   */
+  public record ApplicationConfig(String pm2Name, String pm2Home, String healthUrl) {}
 }

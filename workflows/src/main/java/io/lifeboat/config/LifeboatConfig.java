@@ -22,7 +22,8 @@ public record LifeboatConfig(
     ChecksConfig checks,
     NotificationsConfig notifications,
     List<ApplicationConfig> applications,
-    ConfigurationBackupConfig configuration) {
+    ConfigurationBackupConfig configuration,
+    WalConfig wal) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -32,6 +33,7 @@ public record LifeboatConfig(
     compression = compression != null ? compression : CompressionConfig.DEFAULT;
     metrics = metrics != null ? metrics : MetricsConfig.DEFAULT;
     retries = retries != null ? retries : RetryConfig.DEFAULT;
+    wal = wal != null ? wal : WalConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
     verification = verification != null ? verification : VerificationConfig.DEFAULT;
     checks = checks != null ? checks : ChecksConfig.DEFAULT;

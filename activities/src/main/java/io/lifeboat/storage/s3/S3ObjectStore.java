@@ -10,6 +10,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -21,6 +23,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
@@ -61,6 +64,40 @@ public final class S3ObjectStore implements ObjectStore {
       if (storageClass() != null) req.storageClass(storageClass());
       return s3.putObject(req.build(), RequestBody.fromBytes(content));
     });
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content, String contentType,
+      Map<String, String> metadata) {
+    try {
+      PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(repo.bucket()).key(key)
+          .contentType(contentType).metadata(metadata).ifNoneMatch("*");
+      if (sse() != null) req.serverSideEncryption(sse());
+      if (storageClass() != null) req.storageClass(storageClass());
+      s3.putObject(req.build(), RequestBody.fromBytes(content));
+      return true;
+    } catch (S3Exception e) {
+      // 412: an object is there; 409: a concurrent conditional write to the same key won.
+      if (e.statusCode() == 412 || e.statusCode() == 409) return false;
+      throw classify("put " + key, e);
+    } catch (SdkException e) {
+      throw classify("put " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(String key) {
+    try {
+      HeadObjectResponse r = s3.headObject(b -> b.bucket(repo.bucket()).key(key));
+      return Optional.of(new ObjectInfo(key, r.contentLength(), r.lastModified(), r.metadata()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) return Optional.empty();
+      throw classify("head " + key, e);
+    } catch (SdkException e) {
+      throw classify("head " + key, e);
+    }
   }
 
   @Override

@@ -35,7 +35,20 @@ public enum FailureKind {
   ARCHIVE_CORRUPT(false, "the archive does not match its manifest; use the previous good backup"),
   PM2_FAILED(true, "see pm2's message; check PM2_HOME and that the pm2 daemon can start"),
   NPM_FAILED(true, "npm ci --omit=dev failed; check package-lock.json and the npm registry"),
-  APP_UNHEALTHY(false, "the app does not answer its health URL; see pm2 logs for the process");
+  APP_UNHEALTHY(false, "the app does not answer its health URL; see pm2 logs for the process"),
+  RECOVERY_TARGET_INVALID(false,
+      "pick a target between the oldest base backup and the newest archived WAL"),
+  RECOVERY_FAILED(false, "the damaged data was not touched; see the worker log and the report"),
+  VERIFICATION_FAILED(false, "the recovered copy failed a validation query; it was not swapped in"),
+  CLUSTER_CONTROL_FAILED(true, "pg_ctl failed; check the cluster's log and the OS user in the config"),
+  APPLICATION_FAILED(true, "check the application's process manager (pm2) and its health URL"),
+  WAL_CONFLICT(false, "a different file is already archived under this name: two clusters share"
+      + " one archive, or the cluster was re-created; give it its own database entry"),
+  WAL_NOT_FOUND(false, "the segment is not in the archive; list it with `lifeboat wal list NAME`"),
+  WAL_BAD_NAME(false, "archive_command passes %p %f, restore_command %f %p"),
+  WAL_GAP(false, "segments are missing from the archive: take a new base backup now"
+      + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
+  BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed");
 
   private final boolean retryable;
   private final String hint;

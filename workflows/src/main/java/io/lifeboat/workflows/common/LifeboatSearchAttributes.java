@@ -28,6 +28,13 @@ public final class LifeboatSearchAttributes {
   public static final String RTO_WITHIN = "within";
   public static final String RTO_AT_RISK = "at-risk";
   public static final String RTO_BREACHED = "breached";
+  public static final String KIND_DB_RECOVERY = "db-recovery";
+  public static final String RTO_ON_TRACK = "on-track";
+  public static final String RTO_MET = "met";
+  /** Physical base backups (pg_basebackup), the starting point of point-in-time recovery. */
+  public static final String KIND_DB_BASE = "db-base";
+  /** The 6-hourly WAL archive continuity and RPO check. */
+  public static final String KIND_WAL_CHECK = "wal-check";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";

@@ -15,7 +15,21 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-VID.json...}
  * PREFIX/reports/check/latest.json
+ * PREFIX/db/DB/base/ID/{base.tar.zst, manifest.json}
+ * PREFIX/wal/DB/TTTTTTTT/SEGMENT.zst            WAL segments of timeline TTTTTTTT
+ * PREFIX/wal/DB/TTTTTTTT/SEGMENT.OFFSET.backup.zst, SEGMENT.partial.zst
+ * PREFIX/wal/DB/TTTTTTTT.history.zst            timeline history files
  * </pre>
+ *
+ * <p>WAL objects: DB is the configured database whose cluster archives the WAL. Each object is
+ * one zstd frame of the file PostgreSQL handed to archive_command, with S3 user metadata
+ * {@value #META_SHA256} (hex SHA-256 of the raw, uncompressed file) and {@value #META_RAW_BYTES};
+ * wal-fetch refuses a file whose checksum does not match. An object, once written, is never
+ * overwritten (put-if-absent): the same content again is a no-op, different content is an error.
+ *
+ * <p>Base backups: base.tar.zst is the tar stream of {@code pg_basebackup -Ft -X none -D -}
+ * (its backup_manifest inside), zstd-compressed; manifest.json ({@code BaseBackupManifest}) is
+ * written last and only after pg_verifybackup passed on the backup plus the WAL it needs.
  */
 public final class RepositoryLayout {
   public static final String MANIFEST = "manifest.json";
@@ -106,6 +120,54 @@ public final class RepositoryLayout {
   }
 
   public static final String VERIFICATION_PREFIX = "verification-";
+
+  public static final String BASE_TAR = "base.tar.zst";
+  public static final String META_SHA256 = "lifeboat-sha256";
+  public static final String META_RAW_BYTES = "lifeboat-raw-bytes";
+
+  public static String baseBackupsRoot(String prefix, String database) {
+    return join(prefix, "db", database, "base") + "/";
+  }
+
+  public static String baseBackupDir(String prefix, String database, String backupId) {
+    return baseBackupsRoot(prefix, database) + backupId + "/";
+  }
+
+  public static String baseTarKey(String prefix, String database, String backupId) {
+    return baseBackupDir(prefix, database, backupId) + BASE_TAR;
+  }
+
+  public static String baseManifestKey(String prefix, String database, String backupId) {
+    return baseBackupDir(prefix, database, backupId) + MANIFEST;
+  }
+
+  /** PREFIX/wal/DB/ */
+  public static String walRoot(String prefix, String database) {
+    return join(prefix, "wal", database) + "/";
+  }
+
+  /**
+   * The key of a file PostgreSQL archives: segments (24 hex digits), their .partial and .backup
+   * variants under the timeline's directory, timeline history files at the root.
+   *
+   * @throws IllegalArgumentException for any other name (nothing else is archived)
+   */
+  public static String walKey(String prefix, String database, String walFileName) {
+    if (walFileName.matches("[0-9A-F]{8}\\.history")) {
+      return walRoot(prefix, database) + walFileName + ".zst";
+    }
+    if (walFileName.matches("[0-9A-F]{24}(\\.partial|\\.[0-9A-F]{8}\\.backup)?")) {
+      return walRoot(prefix, database) + walFileName.substring(0, 8) + "/" + walFileName + ".zst";
+    }
+    throw new IllegalArgumentException("not a WAL file name: '" + walFileName + "'");
+  }
+
+  /** The WAL file name a key under {@link #walRoot} stands for, or null for anything else. */
+  public static String walFileName(String key) {
+    int slash = key.lastIndexOf('/');
+    String name = key.substring(slash + 1);
+    return name.endsWith(".zst") ? name.substring(0, name.length() - 4) : null;
+  }
 
   private static String join(String prefix, String... parts) {
     String tail = String.join("/", parts);

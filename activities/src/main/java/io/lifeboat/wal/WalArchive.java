@@ -1,0 +1,237 @@
+package io.lifeboat.wal;
+
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStream;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.ObjectStore.ObjectInfo;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.wal.WalNames;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The WAL archive of one configured database's cluster: {@code PREFIX/wal/NAME/} (see
+ * {@link RepositoryLayout}). What archive_command and restore_command do, and what the checks,
+ * retention and recovery read. Thread-safe: the shipper pushes several segments at once.
+ *
+ * <p>Durability: {@link #push} returns only after S3 acknowledged the object (the SDK sends a
+ * checksum of the body and S3 verifies it before it answers), and it never overwrites an object:
+ * the write is conditional, so two pushers of one name cannot both win.
+ */
+public final class WalArchive {
+  private final ObjectStore store;
+  private final String prefix;
+  private final String database;
+  private final int level;
+
+  public WalArchive(ObjectStore store, String prefix, String database, int compressionLevel) {
+    this.store = store;
+    this.prefix = prefix;
+    this.database = database;
+    this.level = compressionLevel;
+  }
+
+  public enum Outcome { STORED, ALREADY_ARCHIVED }
+
+  public record PushResult(String name, String key, Outcome outcome, String sha256, long rawBytes,
+      long storedBytes) {}
+
+  /** One archived file as listed: name, key, and the timeline it belongs to. */
+  public record Entry(String name, String key) {
+    public boolean isSegment() {
+      return WalNames.isSegment(name);
+    }
+
+    public int timeline() {
+      return WalNames.timeline(name);
+    }
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String key(String walFileName) {
+    requireName(walFileName);
+    return RepositoryLayout.walKey(prefix, database, walFileName);
+  }
+
+  /**
+   * Archives a file under its WAL name. The same content again is a no-op; different content
+   * under a name that is already archived fails with {@link FailureKind#WAL_CONFLICT} and
+   * leaves the archived object as it was.
+   */
+  public PushResult push(Path file, String walFileName) {
+    String key = key(walFileName);
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.LOCAL_IO, "cannot read " + file + ": " + e, e);
+    }
+    String sha = sha256(raw);
+    Optional<ObjectInfo> existing = store.head(key);
+    if (existing.isPresent()) {
+      return same(walFileName, key, existing.get(), sha, raw.length);
+    }
+    byte[] packed = Zstd.compress(raw, level);
+    Map<String, String> meta = Map.of(RepositoryLayout.META_SHA256, sha,
+        RepositoryLayout.META_RAW_BYTES, Long.toString(raw.length));
+    if (store.putIfAbsent(key, packed, "application/zstd", meta)) {
+      return new PushResult(walFileName, key, Outcome.STORED, sha, raw.length, packed.length);
+    }
+    // Someone stored it between our look and our write: judge what is there now.
+    return same(walFileName, key, store.head(key).orElseThrow(() -> new StorageException(
+        FailureKind.S3_UNAVAILABLE, "S3 refused to store " + key + " but has no such object",
+        null)), sha, raw.length);
+  }
+
+  private PushResult same(String name, String key, ObjectInfo info, String sha, long rawBytes) {
+    String stored = info.metadata().get(RepositoryLayout.META_SHA256);
+    if (sha.equals(stored)) {
+      return new PushResult(name, key, Outcome.ALREADY_ARCHIVED, sha, rawBytes, info.size());
+    }
+    throw new StorageException(FailureKind.WAL_CONFLICT, "WAL file " + name + " of " + database
+        + " is already archived with different content (archived sha256 " + stored
+        + ", this file " + sha + "); not overwritten", null);
+  }
+
+  /**
+   * Restores an archived file to {@code dest}: decompressed into a temporary file beside it,
+   * checked against the recorded SHA-256 and size, then renamed into place, so PostgreSQL
+   * never sees a partial or corrupt file. Returns false, creating nothing, when the archive
+   * does not have it.
+   */
+  public boolean fetch(String walFileName, Path dest) {
+    String key = key(walFileName);
+    Optional<ObjectInfo> info = store.head(key);
+    if (info.isEmpty()) return false;
+    String want = info.get().metadata().get(RepositoryLayout.META_SHA256);
+    Path dir = dest.toAbsolutePath().getParent();
+    Path tmp = dir.resolve("." + dest.getFileName() + ".lifeboat-" + ProcessHandle.current().pid());
+    MessageDigest sha = digest();
+    long bytes = 0;
+    try (InputStream obj = store.get(key);
+         InputStream in = new ZstdInputStream(obj);
+         FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
+             StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+      byte[] buf = new byte[1 << 20];
+      int n;
+      OutputStream os = java.nio.channels.Channels.newOutputStream(out);
+      while ((n = in.read(buf)) > 0) {
+        sha.update(buf, 0, n);
+        os.write(buf, 0, n);
+        bytes += n;
+      }
+      os.flush();
+      out.force(true);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new StorageException(FailureKind.BACKUP_CORRUPT, "cannot restore " + key + " to "
+          + dest + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      deleteQuietly(tmp);
+      throw e;
+    }
+    String got = HexFormat.of().formatHex(sha.digest());
+    String wantBytes = info.get().metadata().get(RepositoryLayout.META_RAW_BYTES);
+    if (want == null || !want.equals(got)
+        || wantBytes != null && Long.parseLong(wantBytes) != bytes) {
+      deleteQuietly(tmp);
+      throw new StorageException(FailureKind.BACKUP_CORRUPT, "archived " + walFileName + " of "
+          + database + " does not match its checksum (sha256 " + got + ", recorded " + want
+          + "); not restored", null);
+    }
+    try {
+      Files.move(tmp, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteQuietly(tmp);
+      throw new StorageException(FailureKind.LOCAL_IO, "cannot move " + walFileName + " into "
+          + dest + ": " + e.getMessage(), e);
+    }
+    return true;
+  }
+
+  public Optional<ObjectInfo> info(String walFileName) {
+    return store.head(key(walFileName));
+  }
+
+  /** Everything archived, in name order within each timeline directory. */
+  public List<Entry> list() {
+    List<Entry> out = new ArrayList<>();
+    for (String key : store.list(RepositoryLayout.walRoot(prefix, database))) {
+      String name = RepositoryLayout.walFileName(key);
+      if (name != null && WalNames.isArchivable(name)) out.add(new Entry(name, key));
+    }
+    return out;
+  }
+
+  /** Segment names (24 hex digits), sorted: by timeline, then position. */
+  public List<String> segments() {
+    return list().stream().filter(Entry::isSegment).map(Entry::name).sorted().toList();
+  }
+
+  /** Timelines that have segments or a history file. */
+  public TreeSet<Integer> timelines() {
+    TreeSet<Integer> t = new TreeSet<>();
+    for (Entry e : list()) t.add(e.timeline());
+    return t;
+  }
+
+  /** The newest segment: the furthest position, on the highest timeline at that position. */
+  public Optional<String> newestSegment(long segmentSize) {
+    return segments().stream().max((a, b) -> {
+      int c = Long.compare(WalNames.segmentNumber(a, segmentSize),
+          WalNames.segmentNumber(b, segmentSize));
+      return c != 0 ? c : Integer.compare(WalNames.timeline(a), WalNames.timeline(b));
+    });
+  }
+
+  /** Removes one archived file (retention). Removing what is not there succeeds. */
+  public void delete(String walFileName) {
+    store.delete(key(walFileName));
+  }
+
+  private static void requireName(String name) {
+    if (!WalNames.isArchivable(name)) {
+      throw new StorageException(FailureKind.WAL_BAD_NAME, "'" + name + "' is not a WAL file"
+          + " name (a segment, .partial, .backup or .history file)", null);
+    }
+  }
+
+  static String sha256(byte[] data) {
+    return HexFormat.of().formatHex(digest().digest(data));
+  }
+
+  private static MessageDigest digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a temporary file; nothing refers to it
+    }
+  }
+}
