@@ -58,6 +58,15 @@ class GaugeSeederTest {
     @Override public void abortUpload(String k, String u) { }
     @Override public int abortUploads(String prefix) { return 0; }
     @Override public List<PendingUpload> pendingUploads(String prefix) { return List.of(); }
+    @Override public boolean putIfAbsent(String key, byte[] content, String contentType,
+        java.util.Map<String, String> metadata) {
+      return objects.putIfAbsent(key, content) == null;
+    }
+    @Override public java.util.Optional<ObjectInfo> head(String key) {
+      byte[] b = objects.get(key);
+      return b == null ? java.util.Optional.empty()
+          : java.util.Optional.of(new ObjectInfo(key, b.length, java.time.Instant.EPOCH, java.util.Map.of()));
+    }
     @Override public void close() { }
   }
 
