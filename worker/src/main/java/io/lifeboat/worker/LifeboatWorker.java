@@ -1,6 +1,8 @@
 package io.lifeboat.worker;
 
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
+import io.lifeboat.base.BaseBackupActivitiesImpl;
+import io.lifeboat.workflows.base.BaseBackupWorkflowImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.storage.StoreFactory;
@@ -35,6 +37,9 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)));
+    worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new BaseBackupActivitiesImpl(stores, PgTools.discover(secrets), secrets));
   }
 
   public LifeboatWorker start() {
