@@ -3,6 +3,8 @@ package io.lifeboat.worker;
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
 import io.lifeboat.base.BaseBackupActivitiesImpl;
 import io.lifeboat.workflows.base.BaseBackupWorkflowImpl;
+import io.lifeboat.wal.WalCheckActivitiesImpl;
+import io.lifeboat.workflows.wal.WalCheckWorkflowImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.storage.StoreFactory;
@@ -40,6 +42,9 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(
         new BaseBackupActivitiesImpl(stores, PgTools.discover(secrets), secrets));
+    worker.registerWorkflowImplementationTypes(WalCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new WalCheckActivitiesImpl(stores, PgTools.discover(secrets)));
   }
 
   public LifeboatWorker start() {
