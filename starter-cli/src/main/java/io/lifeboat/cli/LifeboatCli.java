@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         WalPushCommand.class,
         WalFetchCommand.class,
         WalShipCommand.class,
+        WalPrefetchCommand.class,
         WalCommand.class,
     })
 public final class LifeboatCli implements Runnable {
