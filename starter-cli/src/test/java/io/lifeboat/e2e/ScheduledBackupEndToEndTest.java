@@ -27,9 +27,11 @@ class ScheduledBackupEndToEndTest {
   @AfterEach
   void down() throws Exception {
     if (scheduleId != null) {
-      // apply also creates the estate's verification and check schedules (estate = this test)
-      for (String id : List.of(scheduleId, "verify-backups-" + stack.tag,
-          "check-backups-" + stack.tag)) {
+      // apply also creates the database's base-backup and WAL-check schedules and the
+      // estate's verification and check schedules (estate = this test)
+      String db = scheduleId.substring("backup-db-".length());
+      for (String id : List.of(scheduleId, "backup-base-" + db, "wal-check-" + db,
+          "verify-backups-" + stack.tag, "check-backups-" + stack.tag)) {
         try {
           stack.temporal().schedules().getHandle(id).delete();
         } catch (RuntimeException ignored) {

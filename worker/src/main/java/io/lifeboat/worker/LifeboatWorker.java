@@ -1,6 +1,10 @@
 package io.lifeboat.worker;
 
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
+import io.lifeboat.base.BaseBackupActivitiesImpl;
+import io.lifeboat.workflows.base.BaseBackupWorkflowImpl;
+import io.lifeboat.wal.WalCheckActivitiesImpl;
+import io.lifeboat.workflows.wal.WalCheckWorkflowImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.recover.DatabaseRecoveryActivitiesImpl;
@@ -60,6 +64,10 @@ public final class LifeboatWorker implements AutoCloseable {
         io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
     // Reports of recoveries, rollbacks and drills.
     worker.registerActivitiesImplementations(new ReportActivitiesImpl(stores));
+    // Base backups and the WAL archive check (point-in-time recovery's inputs).
+    worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class, WalCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new BaseBackupActivitiesImpl(stores, pg, secrets),
+        new WalCheckActivitiesImpl(stores, pg));
   }
 
   public LifeboatWorker start() {

@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
 import io.lifeboat.workflows.common.BackupMetrics;
+import io.lifeboat.workflows.common.WalMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -35,6 +36,7 @@ public final class WorkerMetrics implements AutoCloseable {
     all.putAll(io.lifeboat.workflows.verify.VerificationMetrics.HELP);
     all.putAll(io.lifeboat.workflows.check.CheckMetrics.HELP);
     all.putAll(io.lifeboat.workflows.notify.Notifier.HELP);
+    all.putAll(WalMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 
