@@ -174,4 +174,22 @@ class AppRollbackEndToEndTest {
     assertTrue(manifests.stream().noneMatch(k -> k.contains(ids.get(0))), manifests.toString());
     assertTrue(stack.keys().stream().noneMatch(k -> k.contains(ids.get(0))), "all of it is gone");
   }
+
+  @Test
+  void whenPm2LostTheProcessItIsStartedFromTheEcosystemFileWithoutTheWorkersSecrets()
+      throws Exception {
+    app.pm2("kill"); // the daemon and the app are gone, as after a reboot without pm2 startup
+    assertEquals(-1, app.status("/api/health"));
+    RealStack.Run run = stack.cli("rollback", "app", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    assertEquals("not known to pm2", JSON.readTree(run.out()).path("before").path("pm2Status").asText());
+    JsonNode health = JSON.readTree(app.body("/api/health"));
+    assertEquals("r1", health.path("revision").asText());
+    // The worker's pm2 call started the daemon and the app: neither got the worker's secrets.
+    String environ = Files.readString(Path.of("/proc/" + health.path("pid").asInt() + "/environ"));
+    String secretEnv = stack.base.repository().secretKeyEnv();
+    assertTrue(System.getenv(secretEnv) != null, "the worker had " + secretEnv);
+    assertTrue(!environ.contains(secretEnv + "=") && !environ.contains("LIFEBOAT_PG_PASSWORD="),
+        "no secret in the app's environment");
+  }
 }
