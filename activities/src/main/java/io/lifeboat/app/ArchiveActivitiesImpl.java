@@ -54,11 +54,18 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
   @Override
   public ReleaseFacts inspectRelease(ApplicationConfig app) {
     Path current = Path.of(app.currentDir());
-    if (!Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(current)) {
+    if (!Files.isDirectory(current)) {
       throw FailureKind.APP_RELEASE_MISSING.failure("release directory " + current + " of "
           + app.name() + " does not exist");
     }
-    return ReleaseCommit.read(current);
+    try {
+      // current/ may be a link to releases/N (Capistrano, many CI deploys): archive what it
+      // points to, or the archive would hold one link and no code.
+      return ReleaseCommit.read(current.toRealPath());
+    } catch (IOException e) {
+      throw FailureKind.APP_RELEASE_MISSING.failure("release directory " + current + " of "
+          + app.name() + " cannot be read: " + e.getMessage());
+    }
   }
 
   @Override

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Commands {
   private static final int KEEP_STDOUT = 4 << 20;
+  /** What a tool needs from the worker's environment; everything else stays behind. */
+  static final java.util.Set<String> PASSED = java.util.Set.of("PATH", "HOME", "USER", "LOGNAME",
+      "LANG", "TZ", "TMPDIR", "SHELL", "NODE_OPTIONS", "NODE_EXTRA_CA_CERTS", "HTTP_PROXY",
+      "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy", "PM2_HOME");
 
   private Commands() {}
 
@@ -27,7 +31,12 @@ final class Commands {
       Runnable tick) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(argv);
     if (cwd != null) pb.directory(cwd.toFile());
-    pb.environment().putAll(env);
+    // Not the worker's environment: it holds the repository and database secrets, and pm2
+    // hands its caller's environment to the apps it starts, npm to every install script.
+    Map<String, String> child = pb.environment();
+    child.keySet().removeIf(k -> !PASSED.contains(k) && !k.startsWith("LC_")
+        && !k.startsWith("NPM_CONFIG_") && !k.startsWith("npm_config_"));
+    child.putAll(env);
     pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = pb.start();
     StderrTail err = new StderrTail(p.getErrorStream(), argv.get(0));

@@ -59,8 +59,9 @@ public final class Pm2 {
       }
       return null;
     } catch (IOException e) {
-      throw FailureKind.PM2_FAILED.failure("pm2 jlist printed no process list: "
-          + Commands.lastLine(out + "\n" + r.stderr()));
+      // Only stderr: stdout may be a half-printed process list, environments included.
+      throw FailureKind.PM2_FAILED.failure("pm2 jlist printed no process list (exit " + r.exit()
+          + "): " + Commands.lastLine(r.stderr()));
     }
   }
 
@@ -113,8 +114,9 @@ public final class Pm2 {
 
   private static void check(Commands.Result r, String what) {
     if (r.exit() != 0) {
+      String last = Commands.lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr());
       throw FailureKind.PM2_FAILED.failure("pm2 " + what + " exited " + r.exit() + ": "
-          + Commands.lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr()));
+          + (last.length() > 300 ? last.substring(0, 300) + "…" : last));
     }
   }
 }

@@ -83,9 +83,10 @@ public class RollbackActivitiesImpl implements RollbackActivities {
         // A retry starts clean: whatever an earlier attempt staged is replaced.
         ReleaseDirs.deleteTree(staging);
         Path previous = Path.of(app.previousDir());
-        if (req.backupId() == null && Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS)) {
+        if (req.backupId() == null && Files.isDirectory(previous)) {
           Files.createDirectories(staging.getParent());
-          int files = ReleaseDirs.copyTree(previous, staging, beat);
+          // previous/ may link to releases/N: copy what it points to, links inside kept as links
+          int files = ReleaseDirs.copyTree(previous.toRealPath(), staging, beat);
           return new StagedRelease("previous/ (" + previous + ")", null,
               ReleaseCommit.read(staging).commit(), staging.toString(), files);
         }

@@ -151,4 +151,45 @@ class AppRollbackEndToEndTest {
     assertEquals("r2", app.revision());
     assertTrue(app.body("/api/health").contains("\"revision\":\"r2\""), app.body("/api/health"));
   }
+
+  @Test
+  void onlyTheNewestBackupsAreKept() throws Exception {
+    Path keepTwo = stack.config("keep", root -> {
+      app.addTo(root);
+      ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("applications").get(0)).put("keep", 2);
+    });
+    List<String> ids = new java.util.ArrayList<>();
+    JsonNode last = null;
+    for (String rev : List.of("r3", "r4", "r5")) {
+      app.setRevision("current", rev);
+      RealStack.Run run = stack.cli("backup", "app", "--wait", "--json", "--config", keepTwo.toString());
+      assertEquals(0, run.exit(), run.err());
+      last = JSON.readTree(run.out());
+      ids.add(last.path("manifest").path("backupId").asText());
+      Thread.sleep(1100); // ids are per second: keep them in time order
+    }
+    assertEquals(ids.get(0), last.path("expiredBackupIds").get(0).asText(), last.toString());
+    List<String> manifests = stack.keys().stream().filter(k -> k.endsWith("manifest.json")).toList();
+    assertEquals(2, manifests.size(), manifests.toString());
+    assertTrue(manifests.stream().noneMatch(k -> k.contains(ids.get(0))), manifests.toString());
+    assertTrue(stack.keys().stream().noneMatch(k -> k.contains(ids.get(0))), "all of it is gone");
+  }
+
+  @Test
+  void whenPm2LostTheProcessItIsStartedFromTheEcosystemFileWithoutTheWorkersSecrets()
+      throws Exception {
+    app.pm2("kill"); // the daemon and the app are gone, as after a reboot without pm2 startup
+    assertEquals(-1, app.status("/api/health"));
+    RealStack.Run run = stack.cli("rollback", "app", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    assertEquals("not known to pm2", JSON.readTree(run.out()).path("before").path("pm2Status").asText());
+    JsonNode health = JSON.readTree(app.body("/api/health"));
+    assertEquals("r1", health.path("revision").asText());
+    // The worker's pm2 call started the daemon and the app: neither got the worker's secrets.
+    String environ = Files.readString(Path.of("/proc/" + health.path("pid").asInt() + "/environ"));
+    String secretEnv = stack.base.repository().secretKeyEnv();
+    assertTrue(System.getenv(secretEnv) != null, "the worker had " + secretEnv);
+    assertTrue(!environ.contains(secretEnv + "=") && !environ.contains("LIFEBOAT_PG_PASSWORD="),
+        "no secret in the app's environment");
+  }
 }

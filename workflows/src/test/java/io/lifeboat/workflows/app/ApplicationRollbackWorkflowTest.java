@@ -158,16 +158,27 @@ class ApplicationRollbackWorkflowTest {
     WorkflowReplayer.replayWorkflowExecution(history, ApplicationRollbackWorkflowImpl.class);
   }
 
-  /** Histories recorded from the real server by the end-to-end tests (SIGKILL run, tampered archive). */
+  /**
+   * Histories recorded from the real server by the end-to-end tests: the SIGKILL rollback, the
+   * tampered archive, application and configuration backups, a missing release.
+   */
   @TestFactory
   Stream<DynamicTest> recordedServerHistoriesReplay() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.list(RECORDED)) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
-    assertTrue(files.size() >= 2, "recorded histories under " + RECORDED);
-    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () ->
-        WorkflowReplayer.replayWorkflowExecution(Files.readString(f, StandardCharsets.UTF_8),
-            ApplicationRollbackWorkflowImpl.class)));
+    assertTrue(files.size() >= 5, "recorded histories under " + RECORDED);
+    java.util.Map<String, Class<?>> impls = java.util.Map.of(
+        "ApplicationRollbackWorkflow", ApplicationRollbackWorkflowImpl.class,
+        "ApplicationBackupWorkflow", ApplicationBackupWorkflowImpl.class,
+        "ConfigurationBackupWorkflow", ConfigurationBackupWorkflowImpl.class);
+    return files.stream().map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> {
+      String json = Files.readString(f, StandardCharsets.UTF_8);
+      String type = WorkflowExecutionHistory.fromJson(json).getEvents().get(0)
+          .getWorkflowExecutionStartedEventAttributes().getWorkflowType().getName();
+      assertTrue(impls.containsKey(type), f + ": unexpected workflow type " + type);
+      WorkflowReplayer.replayWorkflowExecution(json, impls.get(type));
+    }));
   }
 }
