@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
  * from the bucket and the config alone, so it is spelled out once, here.
  *
  * <pre>
- * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-VID.json...}
+ * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-TIME-MS.json...}
  * PREFIX/reports/check/latest.json
  * </pre>
  */
@@ -49,8 +49,10 @@ public final class RepositoryLayout {
    */
   public static String verificationKey(String prefix, String database, String backupId,
       long verifiedAtMillis) {
+    // Milliseconds too: two runs in the same second must not overwrite each other's record.
     return fullBackupDir(prefix, database, backupId) + VERIFICATION_PREFIX
-        + backupId(verifiedAtMillis) + ".json";
+        + backupId(verifiedAtMillis) + "-" + String.format("%03d", verifiedAtMillis % 1000)
+        + ".json";
   }
 
   public static boolean isVerificationRecord(String key) {

@@ -102,6 +102,8 @@ class BackupVerificationWorkflowTest {
     assertTrue(r.recordKey().startsWith(
         "lifeboat/db/farmtally_production/full/20261121T020000Z/verification-2026112"),
         r.recordKey());
+    assertTrue(r.recordKey().matches(".*/verification-\\d{8}T\\d{6}Z-\\d{3}\\.json"),
+        "time to the millisecond, so records of close runs never collide: " + r.recordKey());
 
     String scratch = fake.calls.get(2).split(" ")[2];
     assertTrue(scratch.matches("lifeboat_verify_farmtally_production_[a-z0-9]{8}"), scratch);
