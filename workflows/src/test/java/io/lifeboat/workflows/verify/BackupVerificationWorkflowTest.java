@@ -202,6 +202,19 @@ class BackupVerificationWorkflowTest {
   }
 
   @Test
+  void withoutRestoreNoScratchDatabaseIsTouched() {
+    VerificationRequest base = request(NotificationsConfig.NONE, "farmtally_production");
+    VerificationRequest checksumsOnly = new VerificationRequest(base.databases(),
+        base.repository(), false, base.retry(), base.notifications());
+    VerificationResult r = stub().verify(checksumsOnly).results().get(0);
+    assertTrue(r.passed());
+    assertEquals(List.of("newest backup", "sha256", "pg_restore --list"),
+        r.checks().stream().map(CheckOutcome::name).toList());
+    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("restoreAndValidate")
+        || c.startsWith("dropScratch")), fake.calls.toString());
+  }
+
+  @Test
   void scratchNamesAreSafeUniqueAndShort() {
     String name = DatabaseDumpVerifier.scratchName("Farm-Tally.prod", "0a1b2c3d-4e5f-6789");
     assertEquals("lifeboat_verify_farm_tally_prod_0a1b2c3d", name);
