@@ -169,7 +169,10 @@ class VerificationEndToEndTest {
     assertTrue(GreenMailUtil.getBody(mail).contains("verify-backups-"), "web UI link in mail");
 
     // The worker's /metrics: verification failed now, one pass and one failure counted.
-    String scrape = scrapeUntil("lifeboat_verification_success", db, "0.0");
+    // The tally scope flushes every second, not all series at once: wait for each.
+    String scrape = scrapeUntil(body -> "0.0".equals(value(body, "lifeboat_verification_success",
+        db, null)) && "1.0".equals(value(body, "lifeboat_verification_runs_total", db, "failed"))
+        && value(body, "lifeboat_notifications_sent_total", null, null) != null);
     assertEquals("0.0", value(scrape, "lifeboat_verification_success", db, null));
     assertEquals("1.0", value(scrape, "lifeboat_verification_runs_total", db, "failed"));
     assertEquals("1.0", value(scrape, "lifeboat_verification_runs_total", db, "passed"));
@@ -180,13 +183,13 @@ class VerificationEndToEndTest {
   }
 
   /** The tally scope reports to the registry every second: poll until the value shows. */
-  private String scrapeUntil(String name, String source, String expected) throws Exception {
+  private String scrapeUntil(java.util.function.Predicate<String> ready) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     String body = "";
     for (int i = 0; i < 50; i++) {
       body = http.send(HttpRequest.newBuilder(metricsServer.uri()).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      if (expected.equals(value(body, name, source, null))) return body;
+      if (ready.test(body)) return body;
       Thread.sleep(200);
     }
     return body;

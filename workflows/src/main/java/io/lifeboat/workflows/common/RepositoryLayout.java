@@ -9,11 +9,10 @@ import java.time.format.DateTimeFormatter;
  * from the bucket and the config alone, so it is spelled out once, here.
  *
  * <pre>
- * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
+ * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-TIME-MS.json...}
  * PREFIX/app/APP/ID/{app.tar.gz, manifest.json}
  * PREFIX/config/ID/{config.tar.gz, manifest.json}
- * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
- * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-VID.json...}
+ * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md, report.html}
  * PREFIX/reports/check/latest.json
  * PREFIX/db/DB/base/ID/{base.tar.zst, manifest.json}
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.zst            WAL segments of timeline TTTTTTTT
@@ -105,8 +104,10 @@ public final class RepositoryLayout {
    */
   public static String verificationKey(String prefix, String database, String backupId,
       long verifiedAtMillis) {
+    // Milliseconds too: two runs in the same second must not overwrite each other's record.
     return fullBackupDir(prefix, database, backupId) + VERIFICATION_PREFIX
-        + backupId(verifiedAtMillis) + ".json";
+        + backupId(verifiedAtMillis) + "-" + String.format("%03d", verifiedAtMillis % 1000)
+        + ".json";
   }
 
   public static boolean isVerificationRecord(String key) {

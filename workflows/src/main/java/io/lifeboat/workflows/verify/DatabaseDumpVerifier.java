@@ -102,7 +102,9 @@ final class DatabaseDumpVerifier implements SourceVerifier {
     } catch (ActivityFailure | ApplicationFailure e) {
       ApplicationFailure app = e instanceof ApplicationFailure a ? a
           : e.getCause() instanceof ApplicationFailure a2 ? a2 : null;
-      failureType = app != null ? app.getType() : "Lifeboat.UNKNOWN";
+      // Not one of ours (an activity timeout, say): name the Temporal failure instead.
+      failureType = app != null ? app.getType()
+          : e.getCause() != null ? e.getCause().getClass().getSimpleName() : "ActivityFailure";
       message = app != null ? app.getOriginalMessage()
           : e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage() : e.getMessage();
       checks.add(new CheckOutcome(failedCheckName(checks), false, message));

@@ -102,6 +102,8 @@ class BackupVerificationWorkflowTest {
     assertTrue(r.recordKey().startsWith(
         "lifeboat/db/farmtally_production/full/20261121T020000Z/verification-2026112"),
         r.recordKey());
+    assertTrue(r.recordKey().matches(".*/verification-\\d{8}T\\d{6}Z-\\d{3}\\.json"),
+        "time to the millisecond, so records of close runs never collide: " + r.recordKey());
 
     String scratch = fake.calls.get(2).split(" ")[2];
     assertTrue(scratch.matches("lifeboat_verify_farmtally_production_[a-z0-9]{8}"), scratch);
@@ -197,6 +199,19 @@ class BackupVerificationWorkflowTest {
     assertEquals(3, fake.deliveryAttempts.get(Delivery.CHANNEL_WEBHOOK), "retried, then given up");
     assertEquals(List.of(Delivery.CHANNEL_EMAIL),
         fake.deliveries.stream().map(Delivery::channel).toList(), "email still went out");
+  }
+
+  @Test
+  void withoutRestoreNoScratchDatabaseIsTouched() {
+    VerificationRequest base = request(NotificationsConfig.NONE, "farmtally_production");
+    VerificationRequest checksumsOnly = new VerificationRequest(base.databases(),
+        base.repository(), false, base.retry(), base.notifications());
+    VerificationResult r = stub().verify(checksumsOnly).results().get(0);
+    assertTrue(r.passed());
+    assertEquals(List.of("newest backup", "sha256", "pg_restore --list"),
+        r.checks().stream().map(CheckOutcome::name).toList());
+    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("restoreAndValidate")
+        || c.startsWith("dropScratch")), fake.calls.toString());
   }
 
   @Test
