@@ -145,8 +145,10 @@ class WalArchivingEndToEndTest {
     // An object whose recorded checksum is not that of its bytes (as bit rot would leave it).
     ObjectStore store = stack.store();
     String key = archive.key(name);
-    assertTrue(store.putIfAbsent(key, com.github.luben.zstd.Zstd.compress(new byte[] {1, 2, 3}),
-        "application/zstd", Map.of(RepositoryLayout.META_SHA256, sha256(raw))));
+    store.putIfAbsent(key, com.github.luben.zstd.Zstd.compress(new byte[] {1, 2, 3}),
+        "application/zstd", Map.of(RepositoryLayout.META_SHA256, sha256(raw)));
+    assertEquals(sha256(raw), store.head(key).orElseThrow().metadata()
+        .get(RepositoryLayout.META_SHA256));
     Path dest = stack.dir.resolve("dest");
     StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
         () -> archive.fetch(name, dest));
