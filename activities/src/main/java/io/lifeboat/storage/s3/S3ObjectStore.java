@@ -81,6 +81,10 @@ public final class S3ObjectStore implements ObjectStore {
       if (e.statusCode() == 412 || e.statusCode() == 409) return false;
       throw classify("put " + key, e);
     } catch (SdkException e) {
+      // The answer was lost (or a 412 arrived while the body was still being sent, which the
+      // HTTP client reports as a write error): if the object is there now, it exists, and the
+      // caller compares its checksum; if not, the write failed and may be retried.
+      if (head(key).isPresent()) return false;
       throw classify("put " + key, e);
     }
   }

@@ -1,0 +1,255 @@
+#!/usr/bin/env bash
+# Benchmark: point-in-time recovery's backup half (this file's functions are meant to be
+# extended with the restore half: see "restore half" below).
+#
+#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep]
+#
+# 1. A throwaway PostgreSQL 15 cluster (run as the postgres OS user, its own port) that archives
+#    through `lifeboat wal-push` exactly as the sample cluster does (asynchronous: spool +
+#    shipper), loaded with pgbench -i -s SCALE (about 2 GB at 130).
+# 2. Our base backup (`lifeboat backup base NAME --wait`: pg_basebackup streamed through zstd to
+#    S3, unpacked and checked by pg_verifybackup with the WAL fetched from the archive, stored
+#    object re-read) against `pgbackrest backup --type=full --compress-type=lz4 --process-max=2`
+#    of the same cluster to a local repository. Prints the ratio ours/pgBackRest.
+# 3. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
+#    pg_stat_archiver every second: archive lag in segments (current segment minus the last
+#    archived one, minus one) and failures.
+# Everything is left in place with --keep for the restore half (the WAL after the base backup is
+# what a PITR replays); otherwise the cluster, the worker and the repository prefix are removed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scale=130
+wal_mb=1024
+keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale="$2"; shift 2 ;;
+    --wal-mb) wal_mb="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep)" >&2; exit 2 ;;
+  esac
+done
+
+export LIFEBOAT_S3_ACCESS_KEY=${LIFEBOAT_S3_ACCESS_KEY:-lifeboat-local}
+export LIFEBOAT_S3_SECRET_KEY=${LIFEBOAT_S3_SECRET_KEY:-lifeboat-local-secret}
+PGBIN=${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}
+CP="$ROOT/starter-cli/target/lifeboat-cli.jar:$ROOT/starter-cli/target/lib/*"
+BENCH=${LIFEBOAT_BENCH_DIR:-/var/lib/lifeboat-bench/pitr}   # the postgres user must enter it
+PORT=${LIFEBOAT_BENCH_PORT:-56432}
+DB=bench_pitr
+TQ=lifeboat-bench-pitr
+TAG=$(date -u +%Y%m%dT%H%M%SZ)
+PREFIX=bench/pitr-$TAG
+OUT="$ROOT/bench/out"
+RESULTS="$OUT/pitr-$TAG.txt"
+mkdir -p "$OUT"
+
+say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+psql_b() { "$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PORT" -U postgres -d "${2:-postgres}" -c "$1"; }
+now_ms() { date +%s%3N; }
+cli() { java -cp "$CP" io.lifeboat.cli.LifeboatCli "$@"; }
+
+declare -A env
+stack_env() {
+  while IFS='=' read -r k v; do env[$k]=$v; done < <(cli config stack-env --config examples/farmtally/lifeboat.yml)
+}
+
+write_config() {
+  CONFIG="$BENCH/lifeboat.yml"
+  cat > "$CONFIG" <<YAML
+estate: bench-pitr
+temporal: {address: "${env[TEMPORAL_ADDRESS]}", namespace: "${env[TEMPORAL_NAMESPACE]}", taskQueue: "$TQ"}
+repository:
+  endpoint: "${env[S3_ENDPOINT]}"
+  bucket: "${env[S3_BUCKET]}"
+  prefix: "$PREFIX"
+  region: "${env[S3_REGION]}"
+  accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+  secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+  partSizeMb: 32
+databases:
+  - {name: $DB, host: 127.0.0.1, port: $PORT, user: postgres}
+compression: {level: 3, workers: 2}
+metrics: {port: 19479}
+YAML
+  chmod 644 "$CONFIG"
+}
+
+# --- the cluster -------------------------------------------------------------------------------
+setup_cluster() {
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$BENCH"
+  mkdir -p "$BENCH/spool" "$BENCH/pgbackrest"
+  chmod 755 "$BENCH" "$(dirname "$BENCH")"
+  write_config
+  printf 'LIFEBOAT_S3_ACCESS_KEY=%s\nLIFEBOAT_S3_SECRET_KEY=%s\nLIFEBOAT_WAL_SHIP_IDLE=30\n' \
+    "$LIFEBOAT_S3_ACCESS_KEY" "$LIFEBOAT_S3_SECRET_KEY" > "$BENCH/wal.env"
+  chmod 600 "$BENCH/wal.env"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH"
+  as_pg "$PGBIN/initdb" -D "$BENCH/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+  cat >> "$BENCH/data/postgresql.conf" <<CONF
+port = $PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$BENCH'
+wal_level = replica
+max_wal_senders = 4
+max_wal_size = 4GB
+shared_buffers = 256MB
+archive_mode = on
+archive_command = 'LIFEBOAT_ENV_FILE=$BENCH/wal.env $ROOT/lifeboat wal-push --config $CONFIG --spool $BENCH/spool --database $DB %p %f'
+CONF
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -l "$BENCH/postgres.log" -w start >/dev/null
+  psql_b "create database $DB"
+  local t0; t0=$(now_ms)
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -i -s "$scale" -q "$DB" >/dev/null 2>&1
+  psql_b "checkpoint"
+  say "cluster: pgbench -i -s $scale in $(( ($(now_ms) - t0) / 1000 )) s, database $(psql_b "select pg_size_pretty(pg_database_size('$DB'))")"
+}
+
+start_worker() {
+  LIFEBOAT_LOG_LEVEL=INFO java -cp "$CP" io.lifeboat.worker.WorkerMain --config "$CONFIG" --task-queue "$TQ" \
+    > "$BENCH/worker.log" 2>&1 &
+  WORKER_PID=$!
+  for _ in $(seq 1 120); do grep -q 'Worker started' "$BENCH/worker.log" && return 0; sleep 0.5; done
+  echo "bench/pitr.sh: the worker did not start; see $BENCH/worker.log" >&2; exit 1
+}
+
+# --- base backups ------------------------------------------------------------------------------
+bench_base_ours() {
+  local t0 t1 json
+  t0=$(now_ms)
+  json=$(cli backup base "$DB" --wait --json --config "$CONFIG")
+  t1=$(now_ms)
+  OURS_MS=$((t1 - t0))
+  printf '%s\n' "$json" > "$OUT/pitr-$TAG-base.json"
+  read -r OURS_STREAM_MS OURS_RAW OURS_STORED < <(python3 -c '
+import json,sys; from datetime import datetime
+m=json.load(sys.stdin)["manifest"]
+f=lambda s: datetime.fromisoformat(s.replace("Z","+00:00")).timestamp()
+print(int((f(m["finishedAt"])-f(m["startedAt"]))*1000), m["rawBytes"], m["storedBytes"])' <<<"$json")
+  BASE_STOP_SEGMENT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["stopWalSegment"])' <<<"$json")
+  say "ours:       $(awk "BEGIN{printf \"%.1f\", $OURS_MS/1000}") s total (CLI start to committed manifest; pg_basebackup stream $(awk "BEGIN{printf \"%.1f\", $OURS_STREAM_MS/1000}") s), $((OURS_RAW / 1048576)) MiB -> $((OURS_STORED / 1048576)) MiB stored, pg_verifybackup passed"
+}
+
+bench_base_pgbackrest() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" t0 t1 size
+  cat > "$conf" <<CONF
+[global]
+repo1-path=$BENCH/pgbackrest/repo
+log-path=$BENCH/pgbackrest
+lock-path=$BENCH/pgbackrest
+log-level-console=warn
+repo1-retention-full=1
+[bench]
+pg1-path=$BENCH/data
+pg1-port=$PORT
+pg1-socket-path=$BENCH
+CONF
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH/pgbackrest"
+  as_pg pgbackrest --config="$conf" --stanza=bench stanza-create >/dev/null
+  t0=$(now_ms)
+  # archive-check=n: WAL goes to our archive, not pgBackRest's; the copy itself is the same.
+  as_pg pgbackrest --config="$conf" --stanza=bench backup --type=full --compress-type=lz4 \
+    --process-max=2 --archive-check=n >/dev/null
+  t1=$(now_ms)
+  PGBR_MS=$((t1 - t0))
+  size=$(du -sb "$BENCH/pgbackrest/repo/backup" | cut -f1)
+  say "pgBackRest: $(awk "BEGIN{printf \"%.1f\", $PGBR_MS/1000}") s (backup --type=full --compress-type=lz4 --process-max=2), $((size / 1048576)) MiB in its repository"
+  # Ours also proves the backup restorable (pg_verifybackup); pgBackRest's nearest step is its
+  # verify command (checksums of the repository's files), timed separately for comparison.
+  t0=$(now_ms)
+  as_pg pgbackrest --config="$conf" --stanza=bench verify >/dev/null 2>&1 || true
+  PGBR_VERIFY_MS=$(( $(now_ms) - t0 ))
+  say "pgBackRest verify: $(awk "BEGIN{printf \"%.1f\", $PGBR_VERIFY_MS/1000}") s"
+  say "ratio ours/pgBackRest: $(awk "BEGIN{printf \"%.2f\", $OURS_MS/$PGBR_MS}") total vs backup, $(awk "BEGIN{printf \"%.2f\", $OURS_MS/($PGBR_MS+$PGBR_VERIFY_MS)}") total vs backup+verify, $(awk "BEGIN{printf \"%.2f\", $OURS_STREAM_MS/$PGBR_MS}") stream only vs backup (target <= 1.0)"
+}
+
+# --- WAL after the base backup, and the archive lag under full pgbench load -------------------
+# The same load with one JVM per segment (wal-push without --spool), for 40 s: the reason the
+# asynchronous design exists. Archiving goes back to asynchronous afterwards.
+bench_wal_lag_sync() {
+  local cmd="LIFEBOAT_ENV_FILE=$BENCH/wal.env $ROOT/lifeboat wal-push --config $CONFIG --database $DB %p %f"
+  psql_b "alter system set archive_command = '$cmd'" >/dev/null
+  psql_b "select pg_reload_conf()" >/dev/null
+  wal_mb=1000000 LAG_LABEL="one JVM per segment (no spool)" LAG_MAX_SECONDS=40 bench_wal_lag
+  psql_b "alter system reset archive_command" >/dev/null
+  psql_b "select pg_reload_conf()" >/dev/null
+  # let the asynchronous path catch up before the next measurement
+  local i; for i in $(seq 1 600); do
+    [ "$(psql_b "select count(*) from pg_ls_archive_statusdir() where name like '%.ready'")" = 0 ] && break
+    sleep 1
+  done
+}
+
+bench_wal_lag() {
+  local segs=$(( wal_mb / 16 )) start_lsn samples=0 lagsum=0 lagmax=0 cur last lag t0 pid
+  start_lsn=$(psql_b "select pg_current_wal_lsn()")
+  local f0; f0=$(psql_b "select failed_count from pg_stat_archiver")
+  t0=$(now_ms)
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 4 -j 2 -T 3600 -N "$DB" \
+    > "$BENCH/pgbench.log" 2>&1 &
+  pid=$!
+  while :; do
+    sleep 1
+    read -r cur last written < <(psql_b "select pg_walfile_name(pg_current_wal_lsn()),
+      coalesce(last_archived_wal, '-'), pg_wal_lsn_diff(pg_current_wal_lsn(), '$start_lsn')::bigint
+      from pg_stat_archiver" | tr '|' ' ')
+    lag=$(python3 -c "
+c,l='$cur','$last'
+n=lambda s: int(s[8:16],16)*256+int(s[16:24],16)
+print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
+    samples=$((samples + 1)); lagsum=$((lagsum + lag)); [ "$lag" -le "$lagmax" ] || lagmax=$lag
+    [ "$written" -lt $((segs * 16 * 1048576)) ] || break
+    [ -z "${LAG_MAX_SECONDS:-}" ] || [ $(( ($(now_ms) - t0) / 1000 )) -lt "$LAG_MAX_SECONDS" ] || break
+  done
+  kill -TERM "$pid" 2>/dev/null || true   # background jobs ignore SIGINT
+  wait "$pid" 2>/dev/null || true
+  local secs=$(( ($(now_ms) - t0) / 1000 ))
+  local f1; f1=$(psql_b "select failed_count from pg_stat_archiver")
+  psql_b "select pg_switch_wal()" >/dev/null
+  WAL_END_LSN=$(psql_b "select pg_current_wal_lsn()")
+  say "WAL (${LAG_LABEL:-asynchronous wal-push}): $((written / 1048576)) MiB in ${secs} s under pgbench -c 4 -j 2 -N ($(awk "BEGIN{printf \"%.2f\", $written/16777216/$secs}") segments/s)"
+  say "archive lag (${LAG_LABEL:-asynchronous wal-push}): max $lagmax segments, mean $(awk "BEGIN{printf \"%.2f\", $lagsum/$samples}") over $samples samples; archiver failures during the run: $((f1 - f0))"
+}
+
+# --- restore half: the recovery helper adds bench_restore_* here, using $CONFIG, $DB, $PREFIX,
+# $BASE_STOP_SEGMENT and $WAL_END_LSN, before cleanup.
+
+cleanup() {
+  [ -z "${WORKER_PID:-}" ] || kill "$WORKER_PID" 2>/dev/null || true
+  if [ "$keep" = 1 ]; then
+    say "kept: cluster $BENCH (port $PORT), repository prefix $PREFIX, config $CONFIG"
+    return 0
+  fi
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -m fast stop >/dev/null 2>&1 || true
+  for p in "$BENCH/spool/$DB/shipper.pid" "$BENCH/spool/$DB/fetch/prefetcher.pid"; do
+    [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+  done
+  rm -rf "$BENCH"
+  AWS_ACCESS_KEY_ID=$LIFEBOAT_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$LIFEBOAT_S3_SECRET_KEY \
+    AWS_DEFAULT_REGION=${env[S3_REGION]} aws --endpoint-url "${env[S3_ENDPOINT]}" \
+    s3 rm --recursive --quiet "s3://${env[S3_BUCKET]}/$PREFIX/" || true
+}
+
+main() {
+  command -v pgbackrest >/dev/null || { echo "bench/pitr.sh: needs pgbackrest (apt-get install pgbackrest)" >&2; exit 3; }
+  [ -f "$ROOT/starter-cli/target/lifeboat-cli.jar" ] || { echo "bench/pitr.sh: build first (./lifeboat up builds)" >&2; exit 3; }
+  say "bench/pitr.sh $TAG: scale $scale, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
+  stack_env
+  trap cleanup EXIT
+  # a run whose worker was killed leaves its workflow open: end it, it is this script's own
+  "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
+    --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+  setup_cluster
+  start_worker
+  bench_base_ours
+  bench_base_pgbackrest
+  bench_wal_lag_sync
+  bench_wal_lag
+  say "results in $RESULTS"
+}
+
+main
