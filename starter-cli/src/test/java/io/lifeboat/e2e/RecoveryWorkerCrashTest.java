@@ -105,15 +105,21 @@ class RecoveryWorkerCrashTest {
     assertEquals(0, start.exit(), start.err());
     String workflowId = "recover-db-" + db;
     WorkflowClient client = stack.temporal().client();
+    // A second recovery of the same database while this one runs: refused, nothing started.
+    RealStack.Run second = stack.cli("recover", "db", db, "--latest", "--config",
+        config.toString());
+    assertEquals(2, second.exit(), second.out() + second.err());
+    assertTrue(second.err().contains("already running"), second.err());
+    assertEquals(1, second.err().strip().lines().count(), second.err());
 
     awaitProgress(client, workflowId, "RecoveryDownloadBase", p -> p.bytesDone() > 0, first,
         "worker-1");
     kill(first);
 
-    Process second = worker("worker-2");
-    awaitProgress(client, workflowId, "RecoveryReplay", p -> p.walSegmentsFetched() >= 1, second,
+    Process next = worker("worker-2");
+    awaitProgress(client, workflowId, "RecoveryReplay", p -> p.walSegmentsFetched() >= 1, next,
         "worker-2");
-    kill(second);
+    kill(next);
 
     worker("worker-3");
     RecoveryResult r = client.newUntypedWorkflowStub(workflowId)
