@@ -168,6 +168,26 @@ public final class WalArchive {
     return true;
   }
 
+  /** A small archived file (a timeline history) in memory, checksum-checked; empty if absent. */
+  public Optional<byte[]> read(String walFileName) {
+    String key = key(walFileName);
+    Optional<ObjectInfo> info = store.head(key);
+    if (info.isEmpty()) return Optional.empty();
+    byte[] raw;
+    try (InputStream in = new ZstdInputStream(store.get(key))) {
+      raw = in.readAllBytes();
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.BACKUP_CORRUPT, "cannot read " + key + ": "
+          + e.getMessage(), e);
+    }
+    String want = info.get().metadata().get(RepositoryLayout.META_SHA256);
+    if (want == null || !want.equals(sha256(raw))) {
+      throw new StorageException(FailureKind.BACKUP_CORRUPT, "archived " + walFileName + " of "
+          + database + " does not match its checksum", null);
+    }
+    return Optional.of(raw);
+  }
+
   public Optional<ObjectInfo> info(String walFileName) {
     return store.head(key(walFileName));
   }

@@ -254,6 +254,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void walDefaultsAndBadWalSettings() throws IOException {
+    LifeboatConfig c = loader.load(write(BASE));
+    assertEquals("0 3 * * 0", c.wal().baseSchedule());
+    assertEquals("0 */6 * * *", c.wal().checkSchedule());
+    assertEquals(16L * 1024 * 1024, c.wal().segmentSizeBytes());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> loader.load(write(BASE + "\nwal:\n  segmentSizeMb: 3\n")));
+    assertTrue(e.getMessage().contains("wal.segmentSizeMb"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> loader.load(write(BASE + "\nwal:\n  baseRetentionCount: 0\n")));
+    assertTrue(e.getMessage().contains("wal.baseRetentionCount"), e.getMessage());
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     Path file = dir.resolve("nowhere").resolve("lifeboat.yml");
     ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backup", description = "Start a backup.",
-    subcommands = {BackupCommand.Db.class})
+    subcommands = {BackupCommand.Db.class, BaseBackupCommand.class})
 final class BackupCommand {
   @ParentCommand LifeboatCli root;
 

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
         WalPushCommand.class,
         WalFetchCommand.class,
         WalShipCommand.class,
+        WalPrefetchCommand.class,
+        WalCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -86,6 +86,20 @@ final class SchedulesCommand {
           }
           out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, id,
               db.backupSchedule(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
+          for (WalSchedules.Plan plan : WalSchedules.plans(c, db, taskQueue)) {
+            ScheduleHandle h = schedules.getHandle(plan.id());
+            try {
+              h.describe();
+              h.update(input -> new ScheduleUpdate(plan.schedule()));
+              what = "updated";
+            } catch (ScheduleException notThere) {
+              schedules.createSchedule(plan.id(), plan.schedule(),
+                  ScheduleOptions.newBuilder().build());
+              what = "created";
+            }
+            out.printf("%s schedule %s: '%s' %s%n", what, plan.id(), plan.cron(),
+                c.schedules().timezone());
+          }
         }
         return 0;
       }
@@ -108,6 +122,18 @@ final class SchedulesCommand {
         ScheduleClient schedules = s.temporal().schedules();
         var rows = new java.util.ArrayList<java.util.Map<String, Object>>();
         for (DatabaseConfig db : c.databases()) {
+          for (WalSchedules.Plan plan : WalSchedules.plans(c, db, null)) {
+            try {
+              ScheduleDescription d = schedules.getHandle(plan.id()).describe();
+              rows.add(java.util.Map.of("id", plan.id(), "database", db.name(), "cron",
+                  plan.cron(), "paused", d.getSchedule().getState().isPaused(), "next",
+                  d.getInfo().getNextActionTimes().stream().limit(3).map(Instant::toString)
+                      .toList(), "recentRuns", d.getInfo().getRecentActions().size()));
+            } catch (ScheduleException missing) {
+              rows.add(java.util.Map.of("id", plan.id(), "database", db.name(), "cron",
+                  plan.cron(), "missing", true));
+            }
+          }
           String id = BackupPlans.scheduleId(db);
           try {
             ScheduleDescription d = schedules.getHandle(id).describe();

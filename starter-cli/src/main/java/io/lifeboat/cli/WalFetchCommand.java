@@ -28,6 +28,10 @@ final class WalFetchCommand implements Callable<Integer> {
       + " whose archive to read (default: the only one in the config)")
   String database;
 
+  @Option(names = "--spool", paramLabel = "DIR", description = "prefetch through this spool"
+      + " (handled by the launcher; ignored here)")
+  Path spool;
+
   @Parameters(paramLabel = "ARGS", description = "[NAME] WALNAME PATH (%f %p)", arity = "2..3")
   List<String> args;
 

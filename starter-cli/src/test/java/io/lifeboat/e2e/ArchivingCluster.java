@@ -68,7 +68,7 @@ final class ArchivingCluster implements AutoCloseable {
     String cp = readableClasspath(dir.resolve("cp"));
     Files.writeString(envFile, "LIFEBOAT_S3_ACCESS_KEY=" + System.getenv("LIFEBOAT_S3_ACCESS_KEY")
         + "\nLIFEBOAT_S3_SECRET_KEY=" + System.getenv("LIFEBOAT_S3_SECRET_KEY")
-        + "\nLIFEBOAT_CLASSPATH=" + cp + "\nLIFEBOAT_WAL_SHIP_IDLE=5\n");
+        + "\nLIFEBOAT_CLASSPATH=" + cp + "\nLIFEBOAT_WAL_SHIP_IDLE=5\nLIFEBOAT_WAL_FETCH_IDLE=5\n");
     sh("chmod", "-R", "a+rX", dir.toString());
     sh("chmod", "600", envFile.toString());
     // The directory itself belongs to postgres (server log, socket); the class path links stay
@@ -209,7 +209,16 @@ final class ArchivingCluster implements AutoCloseable {
       // not running
     }
     // The shipper exits by itself when idle; stop it now so no process outlives the test.
-    Path pid = spool.resolve(database).resolve("shipper.pid");
+    for (Path pid : List.of(spool.resolve(database).resolve("shipper.pid"),
+        spool.resolve(database).resolve("fetch").resolve("prefetcher.pid"))) {
+      stopJava(pid);
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  private static void stopJava(Path pid) {
     if (Files.exists(pid)) {
       try {
         long p = Long.parseLong(Files.readString(pid).strip());
@@ -219,9 +228,6 @@ final class ArchivingCluster implements AutoCloseable {
       } catch (IOException | NumberFormatException ignored) {
         // gone already
       }
-    }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

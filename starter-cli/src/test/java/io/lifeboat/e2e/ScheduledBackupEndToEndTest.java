@@ -27,10 +27,14 @@ class ScheduledBackupEndToEndTest {
   @AfterEach
   void down() throws Exception {
     if (scheduleId != null) {
-      try {
-        stack.temporal().schedules().getHandle(scheduleId).delete();
-      } catch (RuntimeException ignored) {
-        // already gone
+      // apply also creates the database's base-backup and WAL-check schedules
+      String db = scheduleId.substring("backup-db-".length());
+      for (String id : new String[] {scheduleId, "backup-base-" + db, "wal-check-" + db}) {
+        try {
+          stack.temporal().schedules().getHandle(id).delete();
+        } catch (RuntimeException ignored) {
+          // already gone
+        }
       }
     }
     stack.close();

@@ -90,6 +90,24 @@ class WalArchivingEndToEndTest {
     assertTrue(missing.err().contains("not in the WAL archive"), missing.err());
     assertFalse(Files.exists(stack.dir.resolve("nope")));
 
+    // restore_command's asynchronous path, as postgres: each segment in order, verified,
+    // from the prefetcher's spool; a name the archive lacks exits 1.
+    for (String seg : segments) {
+      Path dest = cluster.dir.resolve("RECOVERYXLOG");
+      RealStack.Run got = cluster.launcherAsPostgres("wal-fetch", "--config",
+          cluster.config.toString(), "--spool", cluster.spool.toString(), "--database", db, seg,
+          dest.toString());
+      assertEquals(0, got.exit(), seg + ": " + got.err());
+      assertEquals(archive.info(seg).orElseThrow().metadata().get(RepositoryLayout.META_SHA256),
+          sha256(Files.readAllBytes(dest)), seg);
+      Files.delete(dest);
+    }
+    RealStack.Run absent = cluster.launcherAsPostgres("wal-fetch", "--config",
+        cluster.config.toString(), "--spool", cluster.spool.toString(), "--database", db,
+        "00000002.history", cluster.dir.resolve("h").toString());
+    assertEquals(1, absent.exit(), absent.err());
+    assertFalse(Files.exists(cluster.dir.resolve("h")));
+
     // The same file again, through the asynchronous path: a no-op, exit 0.
     Path copy = cluster.dir.resolve("again");
     Files.copy(restored, copy);

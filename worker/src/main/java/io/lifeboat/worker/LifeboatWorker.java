@@ -1,6 +1,10 @@
 package io.lifeboat.worker;
 
 import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
+import io.lifeboat.base.BaseBackupActivitiesImpl;
+import io.lifeboat.workflows.base.BaseBackupWorkflowImpl;
+import io.lifeboat.wal.WalCheckActivitiesImpl;
+import io.lifeboat.workflows.wal.WalCheckWorkflowImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.recover.DatabaseRecoveryActivitiesImpl;
@@ -42,6 +46,12 @@ public final class LifeboatWorker implements AutoCloseable {
         new ReportActivitiesImpl(stores));
     worker.registerActivitiesImplementations(
         new DatabaseRecoveryActivitiesImpl(stores, PgTools.discover(secrets)));
+    worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new BaseBackupActivitiesImpl(stores, PgTools.discover(secrets), secrets));
+    worker.registerWorkflowImplementationTypes(WalCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        new WalCheckActivitiesImpl(stores, PgTools.discover(secrets)));
   }
 
   public LifeboatWorker start() {

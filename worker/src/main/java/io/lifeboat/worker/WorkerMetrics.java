@@ -4,6 +4,7 @@ import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
 import io.lifeboat.workflows.common.BackupMetrics;
+import io.lifeboat.workflows.common.WalMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -52,7 +53,8 @@ public final class WorkerMetrics implements AutoCloseable {
             .filter(t -> !SDK_NO_VALUE.equals(t.getValue()) || OWN_TAGS.contains(t.getKey()))
             .toList();
         return new Meter.Id(id.getName(), Tags.of(kept), id.getBaseUnit(),
-            BackupMetrics.HELP.getOrDefault(id.getName(), id.getDescription()), id.getType());
+            BackupMetrics.HELP.getOrDefault(id.getName(),
+                WalMetrics.HELP.getOrDefault(id.getName(), id.getDescription())), id.getType());
       }
     };
   }

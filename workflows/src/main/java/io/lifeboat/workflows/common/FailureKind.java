@@ -32,7 +32,9 @@ public enum FailureKind {
   WAL_BAD_NAME(false, "archive_command passes %p %f, restore_command %f %p"),
   WAL_GAP(false, "segments are missing from the archive: take a new base backup now"
       + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
-  BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed");
+  BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
+  ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
+      + " --database NAME %p %f', then restart PostgreSQL");
 
   private final boolean retryable;
   private final String hint;

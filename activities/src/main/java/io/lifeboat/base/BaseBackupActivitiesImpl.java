@@ -1,0 +1,471 @@
+package io.lifeboat.base;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.lifeboat.config.ConfigException;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.postgres.PgFailures;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.process.StderrTail;
+import io.lifeboat.process.Tools;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.PartUploader;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.wal.BaseBackups;
+import io.lifeboat.wal.WalArchive;
+import io.lifeboat.workflows.backup.DiscardRequest;
+import io.lifeboat.workflows.base.BaseBackupActivities;
+import io.lifeboat.workflows.base.BaseBackupManifest;
+import io.lifeboat.workflows.base.BaseClusterFacts;
+import io.lifeboat.workflows.base.BaseRetentionRequest;
+import io.lifeboat.workflows.base.BaseRetentionResult;
+import io.lifeboat.workflows.base.BaseStreamProgress;
+import io.lifeboat.workflows.base.BaseStreamRequest;
+import io.lifeboat.workflows.base.BaseStreamResult;
+import io.lifeboat.workflows.base.BaseVerifyStoredRequest;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.wal.WalNames;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base backups. The tar stream of pg_basebackup goes two ways at once: compressed into S3, and
+ * unpacked into a scratch directory where pg_verifybackup checks every file against the
+ * backup's own manifest and parses the WAL the backup needs, fetched from our archive. The
+ * backup is therefore proven restorable from what the repository holds before it is committed;
+ * the scratch directory is removed whatever happens.
+ */
+public class BaseBackupActivitiesImpl implements BaseBackupActivities {
+  private static final Logger log = LoggerFactory.getLogger(BaseBackupActivitiesImpl.class);
+  private static final int CHUNK = 1 << 20;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final StoreFactory stores;
+  private final PgTools pg;
+  private final Path scratchRoot;
+
+  public BaseBackupActivitiesImpl(StoreFactory stores, PgTools pg, Secrets secrets) {
+    this.stores = stores;
+    this.pg = pg;
+    String dir = secrets.optional("LIFEBOAT_SCRATCH_DIR");
+    this.scratchRoot = Path.of(dir != null && !dir.isBlank() ? dir
+        : System.getProperty("java.io.tmpdir"));
+  }
+
+  @Override
+  public BaseClusterFacts assessCluster(DatabaseConfig db) {
+    return typed(() -> {
+      Properties props = new Properties();
+      props.setProperty("user", db.user());
+      String password = pg.password(db);
+      if (password != null) props.setProperty("password", password);
+      props.setProperty("connectTimeout", "10");
+      props.setProperty("ApplicationName", "lifeboat");
+      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
+      try (Connection c = DriverManager.getConnection(url, props);
+           Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("select current_setting('server_version'),"
+               + " current_setting('archive_mode'), current_setting('archive_command'),"
+               + " (select sum(pg_database_size(oid)) from pg_database)")) {
+        rs.next();
+        boolean archiving = !"off".equals(rs.getString(2));
+        if (!archiving) {
+          throw FailureKind.ARCHIVING_OFF.failure("the cluster of " + db.name() + " at "
+              + db.address() + " does not archive WAL (archive_mode = off): a base backup"
+              + " without the archive cannot be restored");
+        }
+        return new BaseClusterFacts(rs.getString(1), true, rs.getLong(4));
+      } catch (SQLException e) {
+        throw PgFailures.fromSql(db, e);
+      }
+    });
+  }
+
+  @Override
+  public BaseStreamResult streamAndVerify(BaseStreamRequest req) {
+    return typed(() -> {
+      ActivityExecutionContext ctx = Activity.getExecutionContext();
+      ObjectStore store = stores.forRepository(req.repository());
+      ctx.getHeartbeatDetails(BaseStreamProgress.class).ifPresent(prev -> {
+        // A base backup cannot resume: start clean, leaving nothing of the killed attempt.
+        if (prev.uploadId() != null) store.abortUpload(prev.objectKey(), prev.uploadId());
+      });
+      Path scratch = null;
+      try {
+        Files.createDirectories(scratchRoot);
+        scratch = Files.createTempDirectory(scratchRoot, "lifeboat-base-" + req.backupId() + "-");
+        return stream(req, store, ctx, scratch);
+      } catch (IOException e) {
+        throw FailureKind.PG_TOOL_FAILED.failure("base backup stream failed: " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw FailureKind.PG_TOOL_FAILED.failure("interrupted");
+      } finally {
+        if (scratch != null) deleteTree(scratch);
+      }
+    });
+  }
+
+  private BaseStreamResult stream(BaseStreamRequest req, ObjectStore store,
+      ActivityExecutionContext ctx, Path scratch) throws IOException, InterruptedException {
+    DatabaseConfig db = req.database();
+    RepositoryConfig repo = req.repository();
+    String version = toolVersion("pg_basebackup");
+    long started = System.currentTimeMillis();
+    List<String> argv = new ArrayList<>();
+    argv.add(pg.tool("pg_basebackup"));
+    argv.addAll(pg.connection(db, null));
+    // -X none: the WAL comes from our archive (BASE_BACKUP waits until it is archived), which
+    // the verification below then proves; tar to stdout carries backup_manifest inside.
+    argv.addAll(List.of("-D", "-", "-Ft", "-X", "none", "--checkpoint=fast",
+        "--manifest-checksums=CRC32C", "-l", req.label()));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(pg.environment(db));
+    Process bb = pb.start();
+    StderrTail bbErr = new StderrTail(bb.getErrorStream(), "pg_basebackup");
+    Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", scratch.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    StderrTail tarErr = new StderrTail(tar.getErrorStream(), "tar");
+
+    String key = req.objectKey();
+    String uploadId = store.startUpload(key);
+    long[] raw = {0};
+    String[] phase = {"streaming"};
+    PartUploader[] self = new PartUploader[1];
+    Runnable beat = () -> ctx.heartbeat(new BaseStreamProgress(key, uploadId, phase[0], raw[0],
+        self[0] == null ? 0 : self[0].storedBytes()));
+    beat.run();
+    boolean completed = false;
+    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
+        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
+    self[0] = sink;
+    try {
+      ZstdOutputStream zstd = new ZstdOutputStream(sink);
+      zstd.setLevel(req.compression().level());
+      zstd.setWorkers(req.compression().workers());
+      zstd.setChecksum(true);
+      byte[] buf = new byte[CHUNK];
+      try (InputStream in = bb.getInputStream(); OutputStream toTar = tar.getOutputStream()) {
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          toTar.write(buf, 0, n);
+          zstd.write(buf, 0, n);
+          raw[0] += n;
+          beat.run();
+        }
+      }
+      int exit = bb.waitFor();
+      if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
+      if (tar.waitFor() != 0) {
+        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + scratch
+            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
+      }
+      zstd.close();
+      store.completeUpload(key, uploadId, sink.finish());
+      completed = true;
+      long finished = System.currentTimeMillis();
+
+      phase[0] = "verifying";
+      beat.run();
+      Facts f = verify(req, store, scratch, beat);
+      String compression = "zstd level " + req.compression().level() + ", "
+          + req.compression().workers() + " workers";
+      return new BaseStreamResult(key, raw[0], sink.storedBytes(), sink.sha256Hex(), compression,
+          started, finished, f.startLsn, f.stopLsn, f.timeline, f.startSegment, f.stopSegment,
+          f.segmentSize, f.pgVersion, f.systemId, version, f.verification);
+    } finally {
+      if (!completed) {
+        bb.destroyForcibly();
+        tar.destroyForcibly();
+        sink.cancel();
+        try {
+          store.abortUpload(key, uploadId);
+        } catch (RuntimeException e) {
+          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
+        }
+      }
+      bbErr.close();
+      tarErr.close();
+    }
+  }
+
+  private record Facts(String startLsn, String stopLsn, int timeline, String startSegment,
+      String stopSegment, long segmentSize, String pgVersion, String systemId,
+      String verification) {}
+
+  /** WAL range from backup_manifest, the WAL itself from the archive, then pg_verifybackup. */
+  private Facts verify(BaseStreamRequest req, ObjectStore store, Path dir, Runnable beat)
+      throws IOException, InterruptedException {
+    Path manifestFile = dir.resolve("backup_manifest");
+    if (!Files.exists(manifestFile)) {
+      throw FailureKind.BASE_VERIFY_FAILED.failure("the base backup stream has no backup_manifest");
+    }
+    JsonNode manifest = JSON.readTree(manifestFile.toFile());
+    JsonNode ranges = manifest.path("WAL-Ranges");
+    if (!ranges.isArray() || ranges.isEmpty()) {
+      throw FailureKind.BASE_VERIFY_FAILED.failure("backup_manifest lists no WAL range");
+    }
+    Map<String, String> control = controlData(dir);
+    long segSize = Long.parseLong(control.getOrDefault("Bytes per WAL segment",
+        String.valueOf(req.wal().segmentSizeBytes())));
+    String systemId = control.get("Database system identifier");
+    String pgVersion = Files.readString(dir.resolve("PG_VERSION")).strip();
+
+    WalArchive archive = new WalArchive(store, req.repository().prefix(), req.database().name(),
+        req.wal().compressionLevel());
+    Path walDir = dir.resolve("pg_wal");
+    Files.createDirectories(walDir);
+    String firstSegment = null;
+    String lastSegment = null;
+    int fetched = 0;
+    for (JsonNode r : ranges) {
+      int tl = r.path("Timeline").asInt();
+      String from = WalNames.segmentOf(tl, r.path("Start-LSN").asText(), segSize);
+      String to = WalNames.segmentBefore(tl, r.path("End-LSN").asText(), segSize);
+      if (firstSegment == null) firstSegment = from;
+      lastSegment = to;
+      for (String s = from; s.compareTo(to) <= 0; s = WalNames.next(s, segSize)) {
+        if (!archive.fetch(s, walDir.resolve(s))) {
+          throw FailureKind.WAL_GAP.failure("the WAL archive of " + req.database().name()
+              + " lacks " + s + ", which base backup " + req.backupId() + " needs");
+        }
+        fetched++;
+        beat.run();
+      }
+    }
+    JsonNode first = ranges.get(0);
+    JsonNode last = ranges.get(ranges.size() - 1);
+    Tools.Result v = Tools.run(List.of(pg.tool("pg_verifybackup"), dir.toString()), Map.of(),
+        Duration.ofHours(6), null);
+    if (v.exit() != 0) {
+      throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
+          + req.backupId() + " of " + req.database().name() + ": "
+          + PgFailures.lastMeaningfulLine(v.stderr() + v.stdout()));
+    }
+    int files = manifest.path("Files").size();
+    String verification = "pg_verifybackup passed: " + files + " files checked against"
+        + " backup_manifest (CRC32C), WAL " + firstSegment + ".." + lastSegment + " (" + fetched
+        + " segments) fetched from the archive and parsed; stored sha256 re-read from storage";
+    return new Facts(first.path("Start-LSN").asText(), last.path("End-LSN").asText(),
+        last.path("Timeline").asInt(), firstSegment, lastSegment, segSize, pgVersion, systemId,
+        verification);
+  }
+
+  private Map<String, String> controlData(Path dir) throws IOException {
+    Tools.Result r = Tools.run(List.of(pg.tool("pg_controldata"), dir.toString()), Map.of(),
+        Duration.ofMinutes(1), null);
+    if (r.exit() != 0) {
+      throw FailureKind.BASE_VERIFY_FAILED.failure("pg_controldata cannot read the backup: "
+          + PgFailures.lastMeaningfulLine(r.stderr()));
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String line : r.stdout().split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0) out.put(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+    }
+    return out;
+  }
+
+  @Override
+  public void verifyStored(BaseVerifyStoredRequest req) {
+    typed(() -> {
+      ActivityExecutionContext ctx = Activity.getExecutionContext();
+      ObjectStore store = stores.forRepository(req.repository());
+      MessageDigest sha = sha256();
+      long bytes = 0;
+      try (InputStream in = store.get(req.objectKey())) {
+        byte[] buf = new byte[CHUNK];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          sha.update(buf, 0, n);
+          bytes += n;
+          ctx.heartbeat(bytes);
+        }
+      } catch (IOException e) {
+        throw FailureKind.BACKUP_CORRUPT.failure("stored base backup " + req.objectKey()
+            + " cannot be read back: " + e.getMessage());
+      }
+      String actual = HexFormat.of().formatHex(sha.digest());
+      if (!actual.equals(req.expectedSha256()) || bytes != req.expectedBytes()) {
+        throw FailureKind.BACKUP_CORRUPT.failure("stored base backup " + req.objectKey()
+            + " does not match what was streamed: sha256 " + actual + ", " + bytes
+            + " bytes; expected " + req.expectedSha256() + ", " + req.expectedBytes());
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public void commitBaseManifest(RepositoryConfig repo, BaseBackupManifest manifest) {
+    typed(() -> {
+      ObjectStore store = stores.forRepository(repo);
+      String key = RepositoryLayout.baseManifestKey(repo.prefix(), manifest.database(),
+          manifest.backupId());
+      if (!store.exists(manifest.objectKey())) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
+            + ": its base.tar.zst is not in the repository");
+      }
+      store.put(key, BaseBackups.json(manifest), "application/json");
+      return null;
+    });
+  }
+
+  @Override
+  public BaseRetentionResult applyBaseRetention(BaseRetentionRequest req) {
+    return typed(() -> {
+      RepositoryConfig repo = req.repository();
+      ObjectStore store = stores.forRepository(repo);
+      BaseBackups backups = new BaseBackups(store, repo.prefix(), req.database());
+      var dirs = backups.directories();
+      List<BaseBackupManifest> committed = backups.committed();
+      Instant now = Instant.ofEpochMilli(req.nowMillis());
+      Instant cutoff = now.minus(Duration.ofDays(req.wal().baseRetentionDays()));
+      Instant orphanCutoff = now.minus(Duration.ofDays(1));
+      int keepNewest = req.wal().baseRetentionCount();
+      List<BaseBackupManifest> kept = new ArrayList<>();
+      List<String> expired = new ArrayList<>();
+      for (int i = 0; i < committed.size(); i++) {
+        BaseBackupManifest m = committed.get(i);
+        boolean newest = i >= committed.size() - keepNewest;
+        Instant when = Instant.parse(m.finishedAt());
+        if (newest || !when.isBefore(cutoff)) {
+          kept.add(m);
+        } else {
+          deleteManifestFirst(store, dirs.get(m.backupId()));
+          expired.add(m.backupId());
+          log.info("retention: removed base backup {} of {}", m.backupId(), req.database());
+        }
+      }
+      for (var e : dirs.entrySet()) {
+        boolean isCommitted = committed.stream().anyMatch(m -> m.backupId().equals(e.getKey()));
+        Instant when = parseId(e.getKey());
+        if (!isCommitted && when != null && when.isBefore(orphanCutoff)) {
+          deleteManifestFirst(store, e.getValue());
+        }
+      }
+      if (kept.isEmpty()) {
+        return new BaseRetentionResult(expired, null, 0);
+      }
+      // WAL older than the oldest kept backup's start is needed by nobody: every kept backup
+      // starts at or after it, and recovery replays forward from a backup's start.
+      BaseBackupManifest oldest = kept.get(0);
+      long segSize = oldest.walSegmentSize();
+      long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
+      WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
+          req.wal().compressionLevel());
+      int removed = 0;
+      for (WalArchive.Entry e : archive.list()) {
+        if (WalNames.isHistory(e.name())) continue;
+        if (WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom) {
+          store.delete(e.key());
+          removed++;
+        }
+      }
+      if (removed > 0) {
+        log.info("retention: removed {} WAL files of {} before {}", removed, req.database(),
+            oldest.startWalSegment());
+      }
+      return new BaseRetentionResult(expired, oldest.startWalSegment(), removed);
+    });
+  }
+
+  @Override
+  public void discardIncompleteBase(DiscardRequest req) {
+    typed(() -> {
+      RepositoryConfig repo = req.repository();
+      ObjectStore store = stores.forRepository(repo);
+      String dir = RepositoryLayout.baseBackupDir(repo.prefix(), req.database(), req.backupId());
+      try {
+        store.abortUploads(dir);
+      } catch (StorageException e) {
+        log.warn("listing unfinished uploads under {} failed: {}", dir, e.getMessage());
+      }
+      deleteManifestFirst(store, store.list(dir));
+      return null;
+    });
+  }
+
+  /** Once the manifest is gone the backup no longer exists, whatever fails after. */
+  private static void deleteManifestFirst(ObjectStore store, List<String> keys) {
+    if (keys == null) return;
+    List<String> ordered = new ArrayList<>(keys);
+    ordered.sort(Comparator.comparing(k -> !k.endsWith(RepositoryLayout.MANIFEST)));
+    for (String k : ordered) store.delete(k);
+  }
+
+  private static Instant parseId(String id) {
+    try {
+      return java.time.LocalDateTime.parse(id, java.time.format.DateTimeFormatter
+          .ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private String toolVersion(String tool) {
+    try {
+      return Tools.run(List.of(pg.tool(tool), "--version"), Map.of(), Duration.ofSeconds(10), null)
+          .stdout().strip();
+    } catch (IOException e) {
+      throw FailureKind.PG_TOOL_FAILED.failure(tool + " is not installed for the worker ("
+          + e.getMessage() + "); set LIFEBOAT_PG_BIN or install the PostgreSQL client");
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> all = Files.walk(dir)) {
+      all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      log.warn("could not remove scratch directory {}: {}", dir, e.getMessage());
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static <T> T typed(Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (ApplicationFailure e) {
+      throw e;
+    } catch (StorageException e) {
+      throw e.kind().failure(e.getMessage());
+    } catch (ConfigException e) {
+      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,338 @@
+#!/usr/bin/env bash
+# Benchmark: point-in-time recovery's backup half (this file's functions are meant to be
+# extended with the restore half: see "restore half" below).
+#
+#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep] [--no-restore]
+#
+# 1. A throwaway PostgreSQL 15 cluster (run as the postgres OS user, its own port) that archives
+#    through `lifeboat wal-push` exactly as the sample cluster does (asynchronous: spool +
+#    shipper), loaded with pgbench -i -s SCALE (about 2 GB at 130).
+# 2. Our base backup (`lifeboat backup base NAME --wait`: pg_basebackup streamed through zstd to
+#    S3, unpacked and checked by pg_verifybackup with the WAL fetched from the archive, stored
+#    object re-read) against `pgbackrest backup --type=full --compress-type=lz4 --process-max=2`
+#    of the same cluster to a local repository. Prints the ratio ours/pgBackRest.
+# 3. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
+#    pg_stat_archiver every second: archive lag in segments (current segment minus the last
+#    archived one, minus one) and failures.
+# 4. The restore half (below, skipped with --no-restore): PITR to a target after that WAL, ours
+#    against pgbackrest restore --type=time with asynchronous archive-get.
+# Everything is left in place with --keep for the restore half (the WAL after the base backup is
+# what a PITR replays); otherwise the cluster, the worker and the repository prefix are removed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+scale=130
+wal_mb=1024
+keep=0
+restore=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) scale="$2"; shift 2 ;;
+    --wal-mb) wal_mb="$2"; shift 2 ;;
+    --keep) keep=1; shift ;;
+    --no-restore) restore=0; shift ;;
+    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore)" >&2; exit 2 ;;
+  esac
+done
+
+export LIFEBOAT_S3_ACCESS_KEY=${LIFEBOAT_S3_ACCESS_KEY:-lifeboat-local}
+export LIFEBOAT_S3_SECRET_KEY=${LIFEBOAT_S3_SECRET_KEY:-lifeboat-local-secret}
+PGBIN=${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}
+CP="$ROOT/starter-cli/target/lifeboat-cli.jar:$ROOT/starter-cli/target/lib/*"
+BENCH=${LIFEBOAT_BENCH_DIR:-/var/lib/lifeboat-bench/pitr}   # the postgres user must enter it
+PORT=${LIFEBOAT_BENCH_PORT:-56432}
+DB=bench_pitr
+TQ=lifeboat-bench-pitr
+TAG=$(date -u +%Y%m%dT%H%M%SZ)
+PREFIX=bench/pitr-$TAG
+OUT="$ROOT/bench/out"
+RESULTS="$OUT/pitr-$TAG.txt"
+mkdir -p "$OUT"
+
+say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
+as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
+psql_b() { "$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PORT" -U postgres -d "${2:-postgres}" -c "$1"; }
+now_ms() { date +%s%3N; }
+cli() { java -cp "$CP" io.lifeboat.cli.LifeboatCli "$@"; }
+
+declare -A env
+stack_env() {
+  while IFS='=' read -r k v; do env[$k]=$v; done < <(cli config stack-env --config examples/farmtally/lifeboat.yml)
+}
+
+write_config() {
+  CONFIG="$BENCH/lifeboat.yml"
+  cat > "$CONFIG" <<YAML
+estate: bench-pitr
+temporal: {address: "${env[TEMPORAL_ADDRESS]}", namespace: "${env[TEMPORAL_NAMESPACE]}", taskQueue: "$TQ"}
+repository:
+  endpoint: "${env[S3_ENDPOINT]}"
+  bucket: "${env[S3_BUCKET]}"
+  prefix: "$PREFIX"
+  region: "${env[S3_REGION]}"
+  accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+  secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+  partSizeMb: 32
+databases:
+  - {name: $DB, host: 127.0.0.1, port: $PORT, user: postgres}
+compression: {level: 3, workers: 2}
+metrics: {port: 19479}
+YAML
+  chmod 644 "$CONFIG"
+}
+
+# --- the cluster -------------------------------------------------------------------------------
+setup_cluster() {
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$BENCH"
+  mkdir -p "$BENCH/spool" "$BENCH/pgbackrest"
+  chmod 755 "$BENCH" "$(dirname "$BENCH")"
+  write_config
+  printf 'LIFEBOAT_S3_ACCESS_KEY=%s\nLIFEBOAT_S3_SECRET_KEY=%s\nLIFEBOAT_WAL_SHIP_IDLE=30\n' \
+    "$LIFEBOAT_S3_ACCESS_KEY" "$LIFEBOAT_S3_SECRET_KEY" > "$BENCH/wal.env"
+  chmod 600 "$BENCH/wal.env"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH"
+  as_pg "$PGBIN/initdb" -D "$BENCH/data" -U postgres --auth=trust -E UTF8 --locale=C >/dev/null
+  cat >> "$BENCH/data/postgresql.conf" <<CONF
+port = $PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$BENCH'
+wal_level = replica
+max_wal_senders = 4
+max_wal_size = 4GB
+shared_buffers = 256MB
+archive_mode = on
+archive_command = 'LIFEBOAT_ENV_FILE=$BENCH/wal.env $ROOT/lifeboat wal-push --config $CONFIG --spool $BENCH/spool --database $DB %p %f'
+CONF
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -l "$BENCH/postgres.log" -w start >/dev/null
+  psql_b "create database $DB"
+  local t0; t0=$(now_ms)
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -i -s "$scale" -q "$DB" >/dev/null 2>&1
+  psql_b "checkpoint"
+  say "cluster: pgbench -i -s $scale in $(( ($(now_ms) - t0) / 1000 )) s, database $(psql_b "select pg_size_pretty(pg_database_size('$DB'))")"
+}
+
+start_worker() {
+  LIFEBOAT_LOG_LEVEL=INFO java -cp "$CP" io.lifeboat.worker.WorkerMain --config "$CONFIG" --task-queue "$TQ" \
+    > "$BENCH/worker.log" 2>&1 &
+  WORKER_PID=$!
+  for _ in $(seq 1 120); do grep -q 'Worker started' "$BENCH/worker.log" && return 0; sleep 0.5; done
+  echo "bench/pitr.sh: the worker did not start; see $BENCH/worker.log" >&2; exit 1
+}
+
+# --- base backups ------------------------------------------------------------------------------
+bench_base_ours() {
+  local t0 t1 json
+  t0=$(now_ms)
+  json=$(cli backup base "$DB" --wait --json --config "$CONFIG")
+  t1=$(now_ms)
+  OURS_MS=$((t1 - t0))
+  printf '%s\n' "$json" > "$OUT/pitr-$TAG-base.json"
+  read -r OURS_STREAM_MS OURS_RAW OURS_STORED < <(python3 -c '
+import json,sys; from datetime import datetime
+m=json.load(sys.stdin)["manifest"]
+f=lambda s: datetime.fromisoformat(s.replace("Z","+00:00")).timestamp()
+print(int((f(m["finishedAt"])-f(m["startedAt"]))*1000), m["rawBytes"], m["storedBytes"])' <<<"$json")
+  BASE_STOP_SEGMENT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["stopWalSegment"])' <<<"$json")
+  say "ours:       $(awk "BEGIN{printf \"%.1f\", $OURS_MS/1000}") s total (CLI start to committed manifest; pg_basebackup stream $(awk "BEGIN{printf \"%.1f\", $OURS_STREAM_MS/1000}") s), $((OURS_RAW / 1048576)) MiB -> $((OURS_STORED / 1048576)) MiB stored, pg_verifybackup passed"
+}
+
+bench_base_pgbackrest() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" t0 t1 size
+  cat > "$conf" <<CONF
+[global]
+repo1-path=$BENCH/pgbackrest/repo
+log-path=$BENCH/pgbackrest
+lock-path=$BENCH/pgbackrest
+log-level-console=warn
+repo1-retention-full=1
+[bench]
+pg1-path=$BENCH/data
+pg1-port=$PORT
+pg1-socket-path=$BENCH
+CONF
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH/pgbackrest"
+  as_pg pgbackrest --config="$conf" --stanza=bench stanza-create >/dev/null
+  t0=$(now_ms)
+  # archive-check=n: WAL goes to our archive, not pgBackRest's; the copy itself is the same.
+  as_pg pgbackrest --config="$conf" --stanza=bench backup --type=full --compress-type=lz4 \
+    --process-max=2 --archive-check=n >/dev/null
+  t1=$(now_ms)
+  PGBR_MS=$((t1 - t0))
+  size=$(du -sb "$BENCH/pgbackrest/repo/backup" | cut -f1)
+  say "pgBackRest: $(awk "BEGIN{printf \"%.1f\", $PGBR_MS/1000}") s (backup --type=full --compress-type=lz4 --process-max=2), $((size / 1048576)) MiB in its repository"
+  say "ratio ours/pgBackRest: $(awk "BEGIN{printf \"%.2f\", $OURS_MS/$PGBR_MS}") total, $(awk "BEGIN{printf \"%.2f\", $OURS_STREAM_MS/$PGBR_MS}") stream only (target <= 1.0)"
+}
+
+# --- WAL after the base backup, and the archive lag under full pgbench load -------------------
+bench_wal_lag() {
+  local segs=$(( wal_mb / 16 )) start_lsn samples=0 lagsum=0 lagmax=0 cur last lag t0 pid
+  start_lsn=$(psql_b "select pg_current_wal_lsn()")
+  local f0; f0=$(psql_b "select failed_count from pg_stat_archiver")
+  t0=$(now_ms)
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 4 -j 2 -T 3600 -N "$DB" \
+    > "$BENCH/pgbench.log" 2>&1 &
+  pid=$!
+  while :; do
+    sleep 1
+    read -r cur last written < <(psql_b "select pg_walfile_name(pg_current_wal_lsn()),
+      coalesce(last_archived_wal, '-'), pg_wal_lsn_diff(pg_current_wal_lsn(), '$start_lsn')::bigint
+      from pg_stat_archiver" | tr '|' ' ')
+    lag=$(python3 -c "
+c,l='$cur','$last'
+n=lambda s: int(s[8:16],16)*256+int(s[16:24],16)
+print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
+    samples=$((samples + 1)); lagsum=$((lagsum + lag)); [ "$lag" -le "$lagmax" ] || lagmax=$lag
+    [ "$written" -lt $((segs * 16 * 1048576)) ] || break
+  done
+  kill -TERM "$pid" 2>/dev/null || true   # background jobs ignore SIGINT
+  wait "$pid" 2>/dev/null || true
+  local secs=$(( ($(now_ms) - t0) / 1000 ))
+  local f1; f1=$(psql_b "select failed_count from pg_stat_archiver")
+  psql_b "select pg_switch_wal()" >/dev/null
+  WAL_END_LSN=$(psql_b "select pg_current_wal_lsn()")
+  say "WAL: $((written / 1048576)) MiB in ${secs} s under pgbench -c 4 -j 2 -N ($(awk "BEGIN{printf \"%.2f\", $written/16777216/$secs}") segments/s)"
+  say "archive lag: max $lagmax segments, mean $(awk "BEGIN{printf \"%.2f\", $lagsum/$samples}") over $samples samples; archiver failures during the run: $((f1 - f0))"
+}
+
+# --- restore half: point-in-time recovery to a target near the end of that WAL ---------------
+# Ours (`lifeboat recover db NAME --to T --wait`) against `pgbackrest restore --type=time` of
+# pgBackRest's own full backup with asynchronous archive-get (archive-async=y, process-max=2,
+# a spool), each counted from its start until the server has promoted and answers. Ours is
+# timed from the CLI's start to the end of its replay step (the promoted server answered on
+# its scratch port); its verify and swap steps are printed apart.
+
+# A target just after the load: then a few commits, so the archive holds a commit past the
+# target (PostgreSQL stops before the first commit after it). Nothing writes in between, so a
+# digest taken now is the data at the target.
+pick_target() {
+  TARGET_ISO=$(psql_b "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+  TARGET_PG=$(python3 -c "import sys; t=sys.argv[1]; print(t.replace('T',' ').replace('Z','+00'))" "$TARGET_ISO")
+  TARGET_DIGEST=$(psql_b "$DIGEST_SQL" "$DB")
+  sleep 1
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 2 -j 1 -t 200 -N "$DB" >/dev/null 2>&1
+  local last; last=$(psql_b "select pg_walfile_name(pg_current_wal_lsn())")
+  psql_b "select pg_switch_wal()" >/dev/null
+  for _ in $(seq 1 600); do
+    [[ "$(psql_b "select coalesce(last_archived_wal, '')")" < "$last" ]] || break
+    sleep 0.5
+  done
+  say "target: $TARGET_ISO (then 400 more transactions; archived through $last)"
+}
+DIGEST_SQL="select md5(string_agg(abalance::text, ',' order by aid)) || '/' || (select count(*) from pgbench_history) from pgbench_accounts"
+
+# pgBackRest restores from its own repository: give it the WAL our archive holds (not timed).
+seed_pgbackrest_archive() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" dir="$BENCH/walcopy" n=0 f t0
+  t0=$(now_ms)
+  rm -rf "$dir"; mkdir -p "$dir"
+  AWS_ACCESS_KEY_ID=$LIFEBOAT_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$LIFEBOAT_S3_SECRET_KEY \
+    AWS_DEFAULT_REGION=${env[S3_REGION]} aws --endpoint-url "${env[S3_ENDPOINT]}" \
+    s3 sync --quiet "s3://${env[S3_BUCKET]}/$PREFIX/wal/$DB/00000001/" "$dir/"
+  for f in "$dir"/*.zst; do
+    local seg; seg=$(basename "$f" .zst)
+    [[ "$seg" =~ ^[0-9A-F]{24}$ ]] || continue
+    [[ "$seg" < "$BASE_STOP_SEGMENT" ]] && continue
+    zstd -dq --rm -f "$f" -o "$dir/$seg"
+    chown postgres:postgres "$dir/$seg" 2>/dev/null || true
+    as_pg pgbackrest --config="$conf" --stanza=bench --archive-async=n --compress-type=lz4 \
+      archive-push "$dir/$seg" >/dev/null
+    n=$((n + 1))
+  done
+  rm -rf "$dir"
+  say "seeded pgBackRest's archive with $n segments in $(( ($(now_ms) - t0) / 1000 )) s (not timed)"
+}
+
+bench_restore_pgbackrest() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" dir="$BENCH/pgbr-data" port2=$((PORT + 1)) t0 t1
+  cat >> "$conf" <<CONF
+spool-path=$BENCH/pgbackrest/spool
+[global:archive-get]
+archive-async=y
+process-max=2
+CONF
+  mkdir -p "$BENCH/pgbackrest/spool" "$dir"
+  chmod 700 "$dir"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH/pgbackrest" "$dir"
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t0=$(now_ms)
+  as_pg pgbackrest --config="$conf" --stanza=bench --pg1-path="$dir" --type=time \
+    "--target=$TARGET_PG" --target-action=promote --process-max=2 restore >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$BENCH/pgbr-restore.log" -W \
+    -o "-p $port2 -c archive_mode=off" start >/dev/null
+  until [ "$("$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$port2" -U postgres -d postgres \
+      -c 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; do
+    sleep 0.1
+    as_pg "$PGBIN/pg_ctl" -D "$dir" status >/dev/null 2>&1 || {
+      echo "bench/pitr.sh: pgBackRest's restored server stopped; see $BENCH/pgbr-restore.log" >&2; exit 1; }
+  done
+  t1=$(now_ms)
+  PGBR_RESTORE_MS=$((t1 - t0))
+  local digest; digest=$("$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$port2" -U postgres -d "$DB" -c "$DIGEST_SQL")
+  [ "$digest" = "$TARGET_DIGEST" ] || say "WARNING: pgBackRest's copy differs from the data at the target"
+  as_pg "$PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
+  rm -rf "$dir"
+  say "pgBackRest: $(awk "BEGIN{printf \"%.1f\", $PGBR_RESTORE_MS/1000}") s restore --type=time + start until promoted and answering (archive-async=y, process-max=2)$( [ "$digest" = "$TARGET_DIGEST" ] && echo ', data = target')"
+}
+
+bench_restore_ours() {
+  local t0 json t1
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t0=$(now_ms)
+  json=$(cli recover db "$DB" --to "$TARGET_ISO" --wait --json --config "$CONFIG")
+  t1=$(now_ms)
+  printf '%s\n' "$json" > "$OUT/pitr-$TAG-recover.json"
+  read -r REPLAY_END DL_MS REPLAY_MS VERIFY_SWAP_MS SEGS < <(python3 -c '
+import json,sys
+r=json.load(sys.stdin); s={t["step"]: t for t in r["steps"]}
+d=lambda n: s[n]["finishedAtMillis"]-s[n]["startedAtMillis"]
+print(s["replay"]["finishedAtMillis"], d("download"), d("replay"), d("verify")+d("swap"),
+      r["report"]["facts"].get("Replay","?").split()[0])' <<<"$json")
+  OURS_RESTORE_MS=$((REPLAY_END - t0))
+  local digest; digest=$(psql_b "$DIGEST_SQL" "$DB")
+  [ "$digest" = "$TARGET_DIGEST" ] || say "WARNING: our copy differs from the data at the target"
+  say "ours:       $(awk "BEGIN{printf \"%.1f\", $OURS_RESTORE_MS/1000}") s from the CLI's start until promoted and answering (download $(awk "BEGIN{printf \"%.1f\", $DL_MS/1000}") s, replay of $SEGS segments $(awk "BEGIN{printf \"%.1f\", $REPLAY_MS/1000}") s); then verify + swap $(awk "BEGIN{printf \"%.1f\", $VERIFY_SWAP_MS/1000}") s, $(awk "BEGIN{printf \"%.1f\", ($t1-$t0)/1000}") s in all$( [ "$digest" = "$TARGET_DIGEST" ] && echo ', data = target')"
+  say "ratio ours/pgBackRest (until promoted): $(awk "BEGIN{printf \"%.2f\", $OURS_RESTORE_MS/$PGBR_RESTORE_MS}") (target <= 1.0)"
+}
+
+cleanup() {
+  [ -z "${WORKER_PID:-}" ] || kill "$WORKER_PID" 2>/dev/null || true
+  if [ "$keep" = 1 ]; then
+    say "kept: cluster $BENCH (port $PORT), repository prefix $PREFIX, config $CONFIG"
+    return 0
+  fi
+  as_pg "$PGBIN/pg_ctl" -D "$BENCH/data" -m fast stop >/dev/null 2>&1 || true
+  for p in "$BENCH/spool/$DB/shipper.pid" "$BENCH/spool/$DB/fetch/prefetcher.pid"; do
+    [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null || true
+  done
+  rm -rf "$BENCH"
+  AWS_ACCESS_KEY_ID=$LIFEBOAT_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$LIFEBOAT_S3_SECRET_KEY \
+    AWS_DEFAULT_REGION=${env[S3_REGION]} aws --endpoint-url "${env[S3_ENDPOINT]}" \
+    s3 rm --recursive --quiet "s3://${env[S3_BUCKET]}/$PREFIX/" || true
+}
+
+main() {
+  say "bench/pitr.sh $TAG: scale $scale, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
+  stack_env
+  trap cleanup EXIT
+  # a run whose worker was killed leaves its workflow open: end it, it is this script's own
+  "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
+    --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+  "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
+    --workflow-id "recover-db-$DB" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+  setup_cluster
+  start_worker
+  bench_base_ours
+  bench_base_pgbackrest
+  bench_wal_lag
+  if [ "$restore" = 1 ]; then
+    pick_target
+    seed_pgbackrest_archive
+    bench_restore_pgbackrest
+    bench_restore_ours
+  fi
+  say "results in $RESULTS"
+}
+
+main

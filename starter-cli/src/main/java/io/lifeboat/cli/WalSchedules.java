@@ -1,0 +1,59 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.workflows.base.BaseBackupWorkflow;
+import io.lifeboat.workflows.wal.WalCheckWorkflow;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleState;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The point-in-time-recovery schedules of a database, beside its nightly dump: a base backup
+ * (weekly by default) and the WAL archive check (every 6 hours, the seed's incremental cadence).
+ */
+final class WalSchedules {
+  private WalSchedules() {}
+
+  record Plan(String id, String cron, Schedule schedule) {}
+
+  static List<Plan> plans(LifeboatConfig c, DatabaseConfig db, String taskQueue) {
+    WorkflowOptions.Builder base = BaseBackupCommand.options(c, db,
+        BaseBackupCommand.workflowIdBase(db));
+    WorkflowOptions.Builder check = WalCommand.options(c, db, WalCommand.workflowIdBase(db));
+    if (taskQueue != null) {
+      base.setTaskQueue(taskQueue);
+      check.setTaskQueue(taskQueue);
+    }
+    return List.of(
+        new Plan("backup-base-" + db.name(), c.wal().baseSchedule(), schedule(c,
+            ScheduleActionStartWorkflow.newBuilder().setWorkflowType(BaseBackupWorkflow.class)
+                .setArguments(BaseBackupCommand.request(c, db)).setOptions(base.build()).build(),
+            c.wal().baseSchedule())),
+        new Plan("wal-check-" + db.name(), c.wal().checkSchedule(), schedule(c,
+            ScheduleActionStartWorkflow.newBuilder().setWorkflowType(WalCheckWorkflow.class)
+                .setArguments(WalCommand.request(c, db)).setOptions(check.build()).build(),
+            c.wal().checkSchedule())));
+  }
+
+  private static Schedule schedule(LifeboatConfig c, ScheduleActionStartWorkflow action,
+      String cron) {
+    return Schedule.newBuilder()
+        .setAction(action)
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(cron))
+            .setTimeZoneName(c.schedules().timezone()).build())
+        .setPolicy(SchedulePolicy.newBuilder()
+            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+            .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes()))
+            .build())
+        .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
+            .setNote("managed by lifeboat schedules apply").build())
+        .build();
+  }
+}

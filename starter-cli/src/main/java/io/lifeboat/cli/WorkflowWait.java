@@ -1,0 +1,81 @@
+package io.lifeboat.cli;
+
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Waits for a workflow's result, printing the running activity (and its retries) when it
+ * changes. A failed workflow becomes one {@link OperationFailed} line.
+ */
+final class WorkflowWait {
+  private WorkflowWait() {}
+
+  static <T> T await(WorkflowClient client, String workflowId, Class<T> type, PrintWriter out,
+      boolean show, String what) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    long started = System.currentTimeMillis();
+    String last = "";
+    while (true) {
+      try {
+        return stub.getResult(1, TimeUnit.SECONDS, type);
+      } catch (TimeoutException stillRunning) {
+        if (!show) continue;
+        try {
+          String line = describe(client, workflowId);
+          if (!line.equals(last)) {
+            out.printf("  [%s] %s%n", Bytes.duration(System.currentTimeMillis() - started), line);
+            out.flush();
+            last = line;
+          }
+        } catch (io.grpc.StatusRuntimeException busy) {
+          // the server may refuse a describe while the workflow is busy: skip this tick
+        }
+      } catch (WorkflowFailedException e) {
+        throw new OperationFailed(BackupProgress.explain(e).replaceFirst("^backup", what));
+      } catch (RuntimeException e) {
+        if (!isBusy(e)) throw e;
+        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean isBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException sre
+          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(WorkflowClient client, String workflowId) {
+    var desc = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+            .build());
+    String step = "waiting for the worker";
+    String retry = "";
+    for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
+      step = a.getActivityType().getName();
+      if (a.getAttempt() > 1 && a.hasLastFailure()) {
+        retry = " (attempt " + a.getAttempt() + ", last: " + a.getLastFailure().getMessage() + ")";
+      }
+    }
+    return step + retry;
+  }
+}

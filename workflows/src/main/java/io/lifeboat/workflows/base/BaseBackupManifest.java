@@ -1,0 +1,47 @@
+package io.lifeboat.workflows.base;
+
+import java.util.Map;
+
+/**
+ * The commit mark of a base backup ({@code PREFIX/db/NAME/base/ID/manifest.json}), written last
+ * and only after pg_verifybackup passed: a base backup without one does not exist. With the
+ * WAL archive it is everything point-in-time recovery needs: restore {@link #objectKey}, then
+ * replay WAL from {@link #startWalSegment} on {@link #timeline}; the recovery must reach at
+ * least {@link #stopLsn} to be consistent.
+ *
+ * @param rawBytes bytes of the tar stream pg_basebackup produced
+ * @param storedBytes bytes stored (zstd)
+ * @param sha256 of the stored object
+ * @param walSegmentSize the cluster's wal_segment_size in bytes
+ * @param verified true when pg_verifybackup passed (a manifest is written only then)
+ * @param verification what was checked, in words
+ */
+public record BaseBackupManifest(
+    int formatVersion,
+    String kind,
+    String database,
+    String backupId,
+    String sourceAddress,
+    String startedAt,
+    String finishedAt,
+    String startLsn,
+    String stopLsn,
+    int timeline,
+    String startWalSegment,
+    String stopWalSegment,
+    long walSegmentSize,
+    long rawBytes,
+    long storedBytes,
+    String sha256,
+    String compression,
+    String objectKey,
+    String pgVersion,
+    String systemIdentifier,
+    boolean verified,
+    String verification,
+    Map<String, String> toolVersions,
+    String workflowId) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String KIND = "db-base";
+}

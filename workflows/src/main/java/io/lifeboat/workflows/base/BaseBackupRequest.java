@@ -1,0 +1,21 @@
+package io.lifeboat.workflows.base;
+
+import io.lifeboat.config.CompressionConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.config.WalConfig;
+
+/** Everything a base backup needs, resolved from the config when the run was started. */
+public record BaseBackupRequest(
+    DatabaseConfig database,
+    RepositoryConfig repository,
+    CompressionConfig compression,
+    WalConfig wal,
+    RetryConfig retry) {
+
+  public BaseBackupRequest {
+    wal = wal != null ? wal : WalConfig.DEFAULT;
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+}

@@ -1,0 +1,16 @@
+package io.lifeboat.workflows.base;
+
+import io.lifeboat.config.CompressionConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.WalConfig;
+
+/** @param label the backup label PostgreSQL records (backup_label, pg_stat_progress_basebackup) */
+public record BaseStreamRequest(
+    DatabaseConfig database,
+    RepositoryConfig repository,
+    CompressionConfig compression,
+    WalConfig wal,
+    String backupId,
+    String objectKey,
+    String label) {}
