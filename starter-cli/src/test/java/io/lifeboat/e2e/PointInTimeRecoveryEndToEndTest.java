@@ -69,7 +69,7 @@ class PointInTimeRecoveryEndToEndTest {
   void recoversToATimeUnderLoadExactlyAndKeepsTheDamagedDirectory() throws Exception {
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "1", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     Process load = PitrFixture.load(cluster, 2);
     PitrFixture.PointInTime t;
     try {
@@ -141,7 +141,7 @@ class PointInTimeRecoveryEndToEndTest {
   void latestAfterTheDataDirectoryWasDeleted() throws Exception {
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "1", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     PitrFixture.pgbench(cluster, "-c", "2", "-j", "1", "-t", "300", "-N");
     PitrFixture.archiveAll(cluster);
     String expected = PitrFixture.checksum(cluster);

@@ -85,9 +85,10 @@ class RecoveryWorkerCrashTest {
 
   @Test
   void sigkillDuringDownloadAndDuringReplayStillRecoversExactly() throws Exception {
+    Process first = worker("worker-1");
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "2", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     // WAL to replay after the base backup that zstd cannot shrink much (random hex, ~20 MB),
     // so at 1 MB/s the replay lasts long enough to be hit; then some load.
     PitrFixture.psql(cluster, "create table noise as select g, md5(random()::text)"
@@ -99,7 +100,6 @@ class RecoveryWorkerCrashTest {
     PitrFixture.archiveAll(cluster);
     assertFalse(PitrFixture.checksum(cluster).equals(t.checksum()));
 
-    Process first = worker("worker-1");
     RealStack.Run start = stack.cli("recover", "db", db, "--to", t.time(), "--config",
         config.toString());
     assertEquals(0, start.exit(), start.err());
