@@ -2,7 +2,7 @@
 # Benchmark: point-in-time recovery's backup half (this file's functions are meant to be
 # extended with the restore half: see "restore half" below).
 #
-#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep]
+#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep] [--no-restore]
 #
 # 1. A throwaway PostgreSQL 15 cluster (run as the postgres OS user, its own port) that archives
 #    through `lifeboat wal-push` exactly as the sample cluster does (asynchronous: spool +
@@ -14,6 +14,8 @@
 # 3. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
 #    pg_stat_archiver every second: archive lag in segments (current segment minus the last
 #    archived one, minus one) and failures.
+# 4. The restore half (below, skipped with --no-restore): PITR to a target after that WAL, ours
+#    against pgbackrest restore --type=time with asynchronous archive-get.
 # Everything is left in place with --keep for the restore half (the WAL after the base backup is
 # what a PITR replays); otherwise the cluster, the worker and the repository prefix are removed.
 set -euo pipefail
@@ -23,12 +25,14 @@ ROOT=$PWD
 scale=130
 wal_mb=1024
 keep=0
+restore=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --wal-mb) wal_mb="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep)" >&2; exit 2 ;;
+    --no-restore) restore=0; shift ;;
+    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore)" >&2; exit 2 ;;
   esac
 done
 
@@ -215,8 +219,105 @@ print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
   say "archive lag (${LAG_LABEL:-asynchronous wal-push}): max $lagmax segments, mean $(awk "BEGIN{printf \"%.2f\", $lagsum/$samples}") over $samples samples; archiver failures during the run: $((f1 - f0))"
 }
 
-# --- restore half: the recovery helper adds bench_restore_* here, using $CONFIG, $DB, $PREFIX,
-# $BASE_STOP_SEGMENT and $WAL_END_LSN, before cleanup.
+# --- restore half: point-in-time recovery to a target near the end of that WAL ---------------
+# Ours (`lifeboat recover db NAME --to T --wait`) against `pgbackrest restore --type=time` of
+# pgBackRest's own full backup with asynchronous archive-get (archive-async=y, process-max=2,
+# a spool), each counted from its start until the server has promoted and answers. Ours is
+# timed from the CLI's start to the end of its replay step (the promoted server answered on
+# its scratch port); its verify and swap steps are printed apart.
+
+# A target just after the load: then a few commits, so the archive holds a commit past the
+# target (PostgreSQL stops before the first commit after it). Nothing writes in between, so a
+# digest taken now is the data at the target.
+pick_target() {
+  TARGET_ISO=$(psql_b "select to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
+  TARGET_PG=$(python3 -c "import sys; t=sys.argv[1]; print(t.replace('T',' ').replace('Z','+00'))" "$TARGET_ISO")
+  TARGET_DIGEST=$(psql_b "$DIGEST_SQL" "$DB")
+  sleep 1
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 2 -j 1 -t 200 -N "$DB" >/dev/null 2>&1
+  local last; last=$(psql_b "select pg_walfile_name(pg_current_wal_lsn())")
+  psql_b "select pg_switch_wal()" >/dev/null
+  for _ in $(seq 1 600); do
+    [[ "$(psql_b "select coalesce(last_archived_wal, '')")" < "$last" ]] || break
+    sleep 0.5
+  done
+  say "target: $TARGET_ISO (then 400 more transactions; archived through $last)"
+}
+DIGEST_SQL="select md5(string_agg(abalance::text, ',' order by aid)) || '/' || (select count(*) from pgbench_history) from pgbench_accounts"
+
+# pgBackRest restores from its own repository: give it the WAL our archive holds (not timed).
+seed_pgbackrest_archive() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" dir="$BENCH/walcopy" n=0 f t0
+  t0=$(now_ms)
+  rm -rf "$dir"; mkdir -p "$dir"
+  AWS_ACCESS_KEY_ID=$LIFEBOAT_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$LIFEBOAT_S3_SECRET_KEY \
+    AWS_DEFAULT_REGION=${env[S3_REGION]} aws --endpoint-url "${env[S3_ENDPOINT]}" \
+    s3 sync --quiet "s3://${env[S3_BUCKET]}/$PREFIX/wal/$DB/00000001/" "$dir/"
+  for f in "$dir"/*.zst; do
+    local seg; seg=$(basename "$f" .zst)
+    [[ "$seg" =~ ^[0-9A-F]{24}$ ]] || continue
+    [[ "$seg" < "$BASE_STOP_SEGMENT" ]] && continue
+    zstd -dq --rm -f "$f" -o "$dir/$seg"
+    chown postgres:postgres "$dir/$seg" 2>/dev/null || true
+    as_pg pgbackrest --config="$conf" --stanza=bench --archive-async=n --compress-type=lz4 \
+      archive-push "$dir/$seg" >/dev/null
+    n=$((n + 1))
+  done
+  rm -rf "$dir"
+  say "seeded pgBackRest's archive with $n segments in $(( ($(now_ms) - t0) / 1000 )) s (not timed)"
+}
+
+bench_restore_pgbackrest() {
+  local conf="$BENCH/pgbackrest/pgbackrest.conf" dir="$BENCH/pgbr-data" port2=$((PORT + 1)) t0 t1
+  cat >> "$conf" <<CONF
+spool-path=$BENCH/pgbackrest/spool
+[global:archive-get]
+archive-async=y
+process-max=2
+CONF
+  mkdir -p "$BENCH/pgbackrest/spool" "$dir"
+  chmod 700 "$dir"
+  [ "$(id -u)" -ne 0 ] || chown -R postgres:postgres "$BENCH/pgbackrest" "$dir"
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t0=$(now_ms)
+  as_pg pgbackrest --config="$conf" --stanza=bench --pg1-path="$dir" --type=time \
+    "--target=$TARGET_PG" --target-action=promote --process-max=2 restore >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$dir" -l "$BENCH/pgbr-restore.log" -W \
+    -o "-p $port2 -c archive_mode=off" start >/dev/null
+  until [ "$("$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$port2" -U postgres -d postgres \
+      -c 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; do
+    sleep 0.1
+    as_pg "$PGBIN/pg_ctl" -D "$dir" status >/dev/null 2>&1 || {
+      echo "bench/pitr.sh: pgBackRest's restored server stopped; see $BENCH/pgbr-restore.log" >&2; exit 1; }
+  done
+  t1=$(now_ms)
+  PGBR_RESTORE_MS=$((t1 - t0))
+  local digest; digest=$("$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$port2" -U postgres -d "$DB" -c "$DIGEST_SQL")
+  [ "$digest" = "$TARGET_DIGEST" ] || say "WARNING: pgBackRest's copy differs from the data at the target"
+  as_pg "$PGBIN/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
+  rm -rf "$dir"
+  say "pgBackRest: $(awk "BEGIN{printf \"%.1f\", $PGBR_RESTORE_MS/1000}") s restore --type=time + start until promoted and answering (archive-async=y, process-max=2)$( [ "$digest" = "$TARGET_DIGEST" ] && echo ', data = target')"
+}
+
+bench_restore_ours() {
+  local t0 json t1
+  sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
+  t0=$(now_ms)
+  json=$(cli recover db "$DB" --to "$TARGET_ISO" --wait --json --config "$CONFIG")
+  t1=$(now_ms)
+  printf '%s\n' "$json" > "$OUT/pitr-$TAG-recover.json"
+  read -r REPLAY_END DL_MS REPLAY_MS VERIFY_SWAP_MS SEGS < <(python3 -c '
+import json,sys
+r=json.load(sys.stdin); s={t["step"]: t for t in r["steps"]}
+d=lambda n: s[n]["finishedAtMillis"]-s[n]["startedAtMillis"]
+print(s["replay"]["finishedAtMillis"], d("download"), d("replay"), d("verify")+d("swap"),
+      r["report"]["facts"].get("Replay","?").split()[0])' <<<"$json")
+  OURS_RESTORE_MS=$((REPLAY_END - t0))
+  local digest; digest=$(psql_b "$DIGEST_SQL" "$DB")
+  [ "$digest" = "$TARGET_DIGEST" ] || say "WARNING: our copy differs from the data at the target"
+  say "ours:       $(awk "BEGIN{printf \"%.1f\", $OURS_RESTORE_MS/1000}") s from the CLI's start until promoted and answering (download $(awk "BEGIN{printf \"%.1f\", $DL_MS/1000}") s, replay of $SEGS segments $(awk "BEGIN{printf \"%.1f\", $REPLAY_MS/1000}") s); then verify + swap $(awk "BEGIN{printf \"%.1f\", $VERIFY_SWAP_MS/1000}") s, $(awk "BEGIN{printf \"%.1f\", ($t1-$t0)/1000}") s in all$( [ "$digest" = "$TARGET_DIGEST" ] && echo ', data = target')"
+  say "ratio ours/pgBackRest (until promoted): $(awk "BEGIN{printf \"%.2f\", $OURS_RESTORE_MS/$PGBR_RESTORE_MS}") (target <= 1.0)"
+}
 
 cleanup() {
   [ -z "${WORKER_PID:-}" ] || kill "$WORKER_PID" 2>/dev/null || true
@@ -243,12 +344,20 @@ main() {
   # a run whose worker was killed leaves its workflow open: end it, it is this script's own
   "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
     --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+  "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
+    --workflow-id "recover-db-$DB" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
   setup_cluster
   start_worker
   bench_base_ours
   bench_base_pgbackrest
   bench_wal_lag_sync
   bench_wal_lag
+  if [ "$restore" = 1 ]; then
+    pick_target
+    seed_pgbackrest_archive
+    bench_restore_pgbackrest
+    bench_restore_ours
+  fi
   say "results in $RESULTS"
 }
 

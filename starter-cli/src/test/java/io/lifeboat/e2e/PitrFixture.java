@@ -1,22 +1,13 @@
 package io.lifeboat.e2e;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.luben.zstd.ZstdOutputStream;
-import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.common.RepositoryLayout;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What the point-in-time recovery tests do to an {@link ArchivingCluster}: a base backup in
- * the repository's layout, pgbench load in the background, a checksum of pgbench's tables.
+ * What the point-in-time recovery tests do to an {@link ArchivingCluster}: a base backup,
+ * pgbench load in the background, a checksum of pgbench's tables.
  */
 final class PitrFixture {
   private PitrFixture() {}
@@ -90,41 +81,12 @@ final class PitrFixture {
     c.awaitArchived(last);
   }
 
-  /**
-   * A base backup as the base-backup workflow stores it: {@code pg_basebackup -Ft -X none -D -}
-   * through zstd to {@code db/NAME/base/ID/base.tar.zst}, then manifest.json with the WAL range
-   * from the backup's own backup_manifest. Stands in for `lifeboat backup base` in these tests.
-   */
-  static String baseBackup(ArchivingCluster c, ObjectStore store, String prefix) throws Exception {
-    Path tar = c.dir.resolve("base.tar");
-    ArchivingCluster.sh("sh", "-c", RealStack.pg("pg_basebackup") + " -h 127.0.0.1 -p " + c.port
-        + " -U postgres -Ft -X none -D - > " + tar);
-    String manifestText = ArchivingCluster.sh("tar", "-xOf", tar.toString(), "backup_manifest");
-    JsonNode range = new ObjectMapper().readTree(manifestText).path("WAL-Ranges").get(0);
-    Instant finished = Instant.now();
-    String id = RepositoryLayout.backupId(finished.toEpochMilli());
-    ByteArrayOutputStream packed = new ByteArrayOutputStream();
-    try (ZstdOutputStream z = new ZstdOutputStream(packed)) {
-      Files.copy(tar, z);
+  /** A base backup through the real workflow (`lifeboat backup base NAME --wait`). */
+  static void baseBackup(RealStack stack, Path config, String db) {
+    RealStack.Run r = stack.cli("backup", "base", db, "--wait", "--config", config.toString());
+    if (r.exit() != 0) {
+      throw new AssertionError("backup base failed: " + r.out() + r.err());
     }
-    Files.delete(tar);
-    String key = RepositoryLayout.baseTarKey(prefix, c.database, id);
-    store.put(key, packed.toByteArray(), "application/zstd");
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("formatVersion", 1);
-    m.put("kind", "db-base");
-    m.put("database", c.database);
-    m.put("backupId", id);
-    m.put("finishedAt", finished.toString());
-    m.put("startLsn", range.path("Start-LSN").asText());
-    m.put("stopLsn", range.path("End-LSN").asText());
-    m.put("timeline", range.path("Timeline").asInt());
-    m.put("storedBytes", packed.size());
-    m.put("objectKey", key);
-    archiveAll(c);
-    store.put(RepositoryLayout.baseManifestKey(prefix, c.database, id),
-        new ObjectMapper().writeValueAsBytes(m), "application/json");
-    return id;
   }
 
   static List<String> siblings(Path data) throws Exception {

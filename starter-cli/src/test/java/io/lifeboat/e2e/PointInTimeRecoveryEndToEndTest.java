@@ -2,6 +2,7 @@ package io.lifeboat.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -68,7 +69,7 @@ class PointInTimeRecoveryEndToEndTest {
   void recoversToATimeUnderLoadExactlyAndKeepsTheDamagedDirectory() throws Exception {
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "1", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     Process load = PitrFixture.load(cluster, 2);
     PitrFixture.PointInTime t;
     try {
@@ -81,6 +82,8 @@ class PointInTimeRecoveryEndToEndTest {
     String after = PitrFixture.checksum(cluster);
     assertFalse(after.equals(t.checksum()), "the load changed the data after T");
     PitrFixture.archiveAll(cluster);
+
+    refusesBadTargetsBeforeStartingAnything(t);
 
     RealStack.Run r = stack.cli("recover", "db", db, "--to", t.time(), "--wait", "--config",
         config.toString());
@@ -106,11 +109,39 @@ class PointInTimeRecoveryEndToEndTest {
         stack.keys().toString());
   }
 
+  /** Each is one line, exit 2, and no workflow exists afterwards: nothing was stopped. */
+  private void refusesBadTargetsBeforeStartingAnything(PitrFixture.PointInTime t) throws Exception {
+    String[][] cases = {
+        {"--to", "2000-01-01T00:00:00Z", "is before the oldest base backup"},
+        {"--to", java.time.Instant.now().plusSeconds(86400).toString(),
+            "is after the newest archived WAL"},
+        {"--to", "yesterday at noon", "is not a time"},
+        {"--lsn", "0/10", "is before the end of the oldest base backup"},
+        {"--lsn", "FFFF/0", "is after the newest archived WAL"},
+        {"--lsn", "12345", "is not an LSN"},
+    };
+    for (String[] c : cases) {
+      RealStack.Run bad = stack.cli("recover", "db", db, c[0], c[1], "--config", config.toString());
+      assertEquals(2, bad.exit(), c[1] + ": " + bad.out() + bad.err());
+      assertTrue(bad.err().contains(c[2]), c[1] + ": " + bad.err());
+      assertEquals(1, bad.err().strip().lines().count(), "one line: " + bad.err());
+      assertFalse(bad.err().contains("Exception"), bad.err());
+    }
+    RealStack.Run both = stack.cli("recover", "db", db, "--latest", "--to", t.time(), "--config",
+        config.toString());
+    assertEquals(2, both.exit(), both.err());
+    RuntimeException none = assertThrows(RuntimeException.class,
+        () -> stack.temporal().client().newUntypedWorkflowStub("recover-db-" + db).describe());
+    assertTrue(none instanceof io.temporal.client.WorkflowNotFoundException
+        || String.valueOf(none.getMessage()).contains("NOT_FOUND"), "no workflow: " + none);
+    assertEquals(t.checksum().length(), PitrFixture.checksum(cluster).length(), "still serving");
+  }
+
   @Test
   void latestAfterTheDataDirectoryWasDeleted() throws Exception {
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "1", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     PitrFixture.pgbench(cluster, "-c", "2", "-j", "1", "-t", "300", "-N");
     PitrFixture.archiveAll(cluster);
     String expected = PitrFixture.checksum(cluster);

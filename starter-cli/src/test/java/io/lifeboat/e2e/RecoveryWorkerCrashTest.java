@@ -85,9 +85,10 @@ class RecoveryWorkerCrashTest {
 
   @Test
   void sigkillDuringDownloadAndDuringReplayStillRecoversExactly() throws Exception {
+    Process first = worker("worker-1");
     PitrFixture.createDatabase(cluster);
     PitrFixture.pgbench(cluster, "-i", "-s", "2", "-q");
-    PitrFixture.baseBackup(cluster, stack.store(), stack.prefix);
+    PitrFixture.baseBackup(stack, config, db);
     // WAL to replay after the base backup that zstd cannot shrink much (random hex, ~20 MB),
     // so at 1 MB/s the replay lasts long enough to be hit; then some load.
     PitrFixture.psql(cluster, "create table noise as select g, md5(random()::text)"
@@ -99,21 +100,26 @@ class RecoveryWorkerCrashTest {
     PitrFixture.archiveAll(cluster);
     assertFalse(PitrFixture.checksum(cluster).equals(t.checksum()));
 
-    Process first = worker("worker-1");
     RealStack.Run start = stack.cli("recover", "db", db, "--to", t.time(), "--config",
         config.toString());
     assertEquals(0, start.exit(), start.err());
     String workflowId = "recover-db-" + db;
     WorkflowClient client = stack.temporal().client();
+    // A second recovery of the same database while this one runs: refused, nothing started.
+    RealStack.Run second = stack.cli("recover", "db", db, "--latest", "--config",
+        config.toString());
+    assertEquals(2, second.exit(), second.out() + second.err());
+    assertTrue(second.err().contains("already running"), second.err());
+    assertEquals(1, second.err().strip().lines().count(), second.err());
 
     awaitProgress(client, workflowId, "RecoveryDownloadBase", p -> p.bytesDone() > 0, first,
         "worker-1");
     kill(first);
 
-    Process second = worker("worker-2");
-    awaitProgress(client, workflowId, "RecoveryReplay", p -> p.walSegmentsFetched() >= 1, second,
+    Process next = worker("worker-2");
+    awaitProgress(client, workflowId, "RecoveryReplay", p -> p.walSegmentsFetched() >= 1, next,
         "worker-2");
-    kill(second);
+    kill(next);
 
     worker("worker-3");
     RecoveryResult r = client.newUntypedWorkflowStub(workflowId)
