@@ -81,7 +81,7 @@ class ConfigLoaderTest {
     assertEquals("lifeboat", db.user());
     assertEquals("LIFEBOAT_PG_PASSWORD", db.passwordEnv());
     assertEquals("0 2 * * *", db.backupSchedule());
-    assertEquals(2, db.validation().size());
+    assertEquals(3, db.validation().size());
     assertEquals("users present", db.validation().get(0).name());
     assertEquals("select count(*) from users", db.validation().get(0).sql());
     assertEquals(1L, db.validation().get(0).minimum());
