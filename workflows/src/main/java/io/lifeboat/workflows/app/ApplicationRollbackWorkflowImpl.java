@@ -46,7 +46,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   private long startedAt;
   private long rtoMillis;
   private String source;
-  private String rtoStatus = LifeboatSearchAttributes.RTO_WITHIN;
+  private String rtoStatus = LifeboatSearchAttributes.RTO_ON_TRACK;
   private boolean finished;
 
   @Override
@@ -161,7 +161,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
 
   private String rtoWithin(long elapsed) {
     return elapsed > rtoMillis * AT_RISK ? LifeboatSearchAttributes.RTO_AT_RISK
-        : LifeboatSearchAttributes.RTO_WITHIN;
+        : LifeboatSearchAttributes.RTO_ON_TRACK;
   }
 
   /** A breach is final: a later step ending in time does not undo it. */

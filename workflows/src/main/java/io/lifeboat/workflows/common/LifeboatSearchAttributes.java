@@ -25,7 +25,6 @@ public final class LifeboatSearchAttributes {
   public static final String KIND_APP = "app";
   public static final String KIND_CONFIG = "config";
   public static final String KIND_APP_ROLLBACK = "application-rollback";
-  public static final String RTO_WITHIN = "within";
   public static final String RTO_AT_RISK = "at-risk";
   public static final String RTO_BREACHED = "breached";
   public static final String KIND_DB_RECOVERY = "db-recovery";

@@ -89,9 +89,9 @@ class ApplicationRollbackWorkflowTest {
     assertEquals(List.of("identify", "stage-release", "install-dependencies", "stop-app",
         "swap-release", "start-app", "verify-health"),
         r.steps().stream().map(StepTiming::step).toList());
-    assertEquals(LifeboatSearchAttributes.RTO_WITHIN, r.rtoStatus());
+    assertEquals(LifeboatSearchAttributes.RTO_ON_TRACK, r.rtoStatus());
     assertEquals(15 * 60_000L, r.rtoMillis());
-    assertEquals(LifeboatSearchAttributes.RTO_WITHIN, attribute(LifeboatSearchAttributes.RTO_STATUS));
+    assertEquals(LifeboatSearchAttributes.RTO_ON_TRACK, attribute(LifeboatSearchAttributes.RTO_STATUS));
     assertEquals(LifeboatSearchAttributes.OUTCOME_SUCCEEDED, attribute(LifeboatSearchAttributes.OUTCOME));
     assertEquals(LifeboatSearchAttributes.KIND_APP_ROLLBACK, attribute(LifeboatSearchAttributes.KIND));
 
