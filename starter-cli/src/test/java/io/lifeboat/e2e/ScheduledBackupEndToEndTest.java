@@ -82,5 +82,31 @@ class ScheduledBackupEndToEndTest {
         "scheduled runs get the schedule time in their id: " + done.getExecution().getWorkflowId());
     assertEquals(1, stack.keys().stream().filter(k -> k.endsWith("manifest.json")).count(),
         stack.keys().toString());
+
+    // The estate's verification and check schedules fire their workflows too: the backup
+    // just taken verifies, and the check finds it fresh.
+    var verification = triggerAndWait("verify-backups-" + stack.tag,
+        io.lifeboat.workflows.verify.VerificationReport.class);
+    assertTrue(verification.passed(), verification.toString());
+    assertEquals(db, verification.results().get(0).source());
+    var check = triggerAndWait("check-backups-" + stack.tag,
+        io.lifeboat.workflows.check.CheckReport.class);
+    assertTrue(check.passed(), check.toString());
+  }
+
+  private <T> T triggerAndWait(String schedule, Class<T> resultType) throws Exception {
+    stack.run(RealStack.temporalCli(), "schedule", "trigger", "--schedule-id", schedule,
+        "--address", stack.base.temporal().address(), "--namespace",
+        stack.base.temporal().namespace());
+    String query = "WorkflowId STARTS_WITH '" + schedule + "-'";
+    for (int i = 0; i < 120; i++) {
+      var runs = stack.temporal().client().listExecutions(query).toList();
+      if (!runs.isEmpty()) {
+        return stack.temporal().client().newUntypedWorkflowStub(
+            runs.get(0).getExecution().getWorkflowId()).getResult(2, java.util.concurrent.TimeUnit.MINUTES, resultType);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("schedule " + schedule + " started nothing");
   }
 }

@@ -84,7 +84,9 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         discardLeftovers(request);
         // Added with issue #7; histories recorded before it have no marker and skip this.
-        if (Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+        // A cancel is an operator's own decision: nobody needs telling.
+        if (!cancelled(e)
+            && Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
           notifyFailure(request, e);
         }
       }).run();
@@ -96,6 +98,14 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
 
   static final String NOTIFY_ON_FAILURE = "notify-on-failure";
 
+  /** A cancel reaches the workflow as itself, or as the cancelled activity it interrupted. */
+  private static boolean cancelled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CanceledFailure) return true;
+    }
+    return false;
+  }
+
   private void notifyFailure(DatabaseBackupRequest request, TemporalFailure e) {
     String step = steps.steps().isEmpty() ? "start"
         : steps.steps().get(steps.steps().size() - 1).step();
@@ -106,8 +116,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
         break;
       }
     }
-    String reason = e instanceof CanceledFailure ? "cancelled"
-        : app != null ? app.getOriginalMessage() : e.getOriginalMessage();
+    String reason = app != null ? app.getOriginalMessage() : e.getOriginalMessage();
     String hint = app == null ? "" : FailureKind.ofType(app.getType())
         .map(k -> " (" + k.hint() + ")").orElse("");
     Map<String, String> details = new java.util.LinkedHashMap<>();

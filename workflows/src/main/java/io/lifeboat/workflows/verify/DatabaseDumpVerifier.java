@@ -100,6 +100,9 @@ final class DatabaseDumpVerifier implements SourceVerifier {
               + String.join(", ", checks.stream().filter(c -> !c.passed())
                   .map(c -> c.name() + " = " + c.detail()).toList());
     } catch (ActivityFailure | ApplicationFailure e) {
+      if (e.getCause() instanceof io.temporal.failure.CanceledFailure) {
+        throw e; // the run is being cancelled: not a verdict on the backup
+      }
       ApplicationFailure app = e instanceof ApplicationFailure a ? a
           : e.getCause() instanceof ApplicationFailure a2 ? a2 : null;
       // Not one of ours (an activity timeout, say): name the Temporal failure instead.

@@ -88,6 +88,58 @@ class DatabaseBackupNotificationTest {
         DatabaseBackupWorkflowImpl.class);
   }
 
+  /** Dumps until cancelled, heartbeating, so a cancel reaches it. */
+  static final class BlockingDump implements DatabaseBackupActivities {
+    final java.util.concurrent.CountDownLatch dumping = new java.util.concurrent.CountDownLatch(1);
+    final List<String> discarded = new CopyOnWriteArrayList<>();
+
+    @Override public DatabaseFacts assess(io.lifeboat.config.DatabaseConfig d) {
+      return new DatabaseFacts("15", 1000);
+    }
+    @Override public DumpResult dumpToRepository(DumpRequest r) {
+      dumping.countDown();
+      while (true) {
+        io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    @Override public VerifyResult verifyStoredDump(VerifyRequest r) {
+      throw new UnsupportedOperationException();
+    }
+    @Override public void commitManifest(io.lifeboat.config.RepositoryConfig r, BackupManifest m) {
+      throw new UnsupportedOperationException();
+    }
+    @Override public List<String> applyRetention(RetentionRequest r) {
+      throw new UnsupportedOperationException();
+    }
+    @Override public void discardIncomplete(DiscardRequest r) {
+      discarded.add(r.backupId());
+    }
+  }
+
+  @Test
+  void aCancelledBackupIsCleanedUpWithoutNotifyingAnyone() throws Exception {
+    BlockingDump fake = new BlockingDump();
+    worker.registerActivitiesImplementations(fake, notifier);
+    env.start();
+    DatabaseBackupWorkflow wf = env.getWorkflowClient().newWorkflowStub(
+        DatabaseBackupWorkflow.class, BackupTestSupport.workflowOptions());
+    io.temporal.client.WorkflowClient.start(wf::backup, request());
+    assertTrue(fake.dumping.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    var stub = env.getWorkflowClient().newUntypedWorkflowStub(BackupTestSupport.WORKFLOW_ID);
+    stub.cancel();
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub.getResult(BackupResult.class));
+    assertInstanceOf(io.temporal.failure.CanceledFailure.class, e.getCause());
+    assertEquals(1, fake.discarded.size(), "leftovers removed");
+    assertTrue(sent.isEmpty(), "an operator's cancel is not news: " + sent);
+  }
+
   @Test
   void brokenChannelDoesNotMaskTheBackupFailure() {
     channelBroken = true;

@@ -167,6 +167,23 @@ class BackupVerificationWorkflowTest {
   }
 
   @Test
+  void cancelledMidRestoreDropsTheScratchAndRecordsNoVerdict() throws Exception {
+    fake.blockRestore = true;
+    io.temporal.client.WorkflowClient.start(stub()::verify,
+        request(BOTH, "farmtally_production"));
+    assertTrue(fake.restoring.await(30, java.util.concurrent.TimeUnit.SECONDS));
+    var untyped = env.getWorkflowClient().newUntypedWorkflowStub(WORKFLOW_ID);
+    untyped.cancel();
+    var e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.temporal.client.WorkflowFailedException.class,
+        () -> untyped.getResult(VerificationReport.class));
+    assertTrue(e.getCause() instanceof io.temporal.failure.CanceledFailure, e.toString());
+    assertEquals(1, fake.dropped.size(), "scratch dropped on cancel: " + fake.calls);
+    assertTrue(fake.records.isEmpty(), "a cancel is no verdict on the backup");
+    assertTrue(fake.deliveries.isEmpty());
+  }
+
+  @Test
   void validationBelowMinimumFails() {
     fake.validationValue = 0;
     VerificationResult r = stub().verify(request(NotificationsConfig.NONE, "farmtally_production"))

@@ -32,6 +32,8 @@ final class FakeVerificationActivities implements DatabaseVerificationActivities
   Set<String> restoreFails = Set.of();
   Set<String> failingChannels = Set.of();
   long validationValue = 10;
+  volatile boolean blockRestore;
+  final java.util.concurrent.CountDownLatch restoring = new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public NewestBackup findNewest(RepositoryConfig repository, DatabaseConfig database) {
@@ -58,6 +60,17 @@ final class FakeVerificationActivities implements DatabaseVerificationActivities
   @Override
   public RestoreCheckResult restoreAndValidate(RestoreCheckRequest request) {
     calls.add("restoreAndValidate " + request.database().name() + " " + request.scratchDatabase());
+    restoring.countDown();
+    while (blockRestore) {
+      // heartbeats, so the workflow's cancel reaches this activity
+      io.temporal.activity.Activity.getExecutionContext().heartbeat(null);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
     if (restoreFails.contains(request.database().name())) {
       throw FailureKind.RESTORE_TEST_FAILED.failure("pg_restore failed: relation exists");
     }
