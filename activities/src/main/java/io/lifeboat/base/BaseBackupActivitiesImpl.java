@@ -413,14 +413,24 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
       WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
           req.wal().compressionLevel());
-      int removed = 0;
-      for (WalArchive.Entry e : archive.list()) {
-        if (WalNames.isHistory(e.name())) continue;
-        if (WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom) {
-          store.delete(e.key());
-          removed++;
-        }
+      List<String> doomed = archive.list().stream()
+          .filter(e -> !WalNames.isHistory(e.name()))
+          .filter(e -> WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom)
+          .map(WalArchive.Entry::key).toList();
+      // A week of WAL is hundreds of objects: delete a few at a time, not one after another.
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(8);
+      try {
+        pool.submit(() -> doomed.parallelStream().forEach(store::delete)).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw FailureKind.S3_UNAVAILABLE.failure("interrupted while expiring WAL");
+      } finally {
+        pool.shutdown();
       }
+      int removed = doomed.size();
       if (removed > 0) {
         log.info("retention: removed {} WAL files of {} before {}", removed, req.database(),
             oldest.startWalSegment());

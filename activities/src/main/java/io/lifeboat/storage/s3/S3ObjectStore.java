@@ -231,7 +231,9 @@ public final class S3ObjectStore implements ObjectStore {
       return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
     }
     if (e instanceof S3Exception s3e) {
-      String code = s3e.awsErrorDetails() == null ? "" : s3e.awsErrorDetails().errorCode();
+      // A HEAD's error has no body, so no error code: only the status says what happened.
+      String code = s3e.awsErrorDetails() == null || s3e.awsErrorDetails().errorCode() == null
+          ? "" : s3e.awsErrorDetails().errorCode();
       int status = s3e.statusCode();
       if ("NoSuchBucket".equals(code)) {
         return new StorageException(FailureKind.S3_NO_SUCH_BUCKET,
