@@ -72,6 +72,16 @@ final class ClusterControl {
     runChecked(List.of(tool("pg_ctl"), "start", "-W", "-D", dataDir.toString(), "-l",
         logFile.toString(), "-o", opts.toString()), Duration.ofMinutes(2),
         "pg_ctl start of " + dataDir);
+    // -W returns before the postmaster wrote its pid file: wait for it, so that callers can
+    // tell "still starting" from "died" (a server that dies at once never writes it for long).
+    for (int i = 0; i < 300 && !Files.exists(dataDir.resolve("postmaster.pid")); i++) {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Fast stop, immediate if fast does not finish; nothing when nothing runs. */

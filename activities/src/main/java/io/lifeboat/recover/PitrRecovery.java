@@ -260,8 +260,8 @@ final class PitrRecovery {
           }
         }
       } catch (SQLException notYet) {
-        // Starting up or not yet consistent: the startup process is still replaying.
-        if (!control.running(dir)) throw serverDied(logFile);
+        // Starting up or not yet consistent: the startup process is still replaying. Whether
+        // it died is checked every tenth round above, so a slow start is not taken for one.
       }
       sleep(250);
     }

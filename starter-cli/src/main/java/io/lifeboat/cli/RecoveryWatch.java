@@ -37,8 +37,27 @@ final class RecoveryWatch {
         if (show) render(stub);
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(explain(e));
+      } catch (RuntimeException e) {
+        if (!isBusy(e)) throw e;
+        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
+  }
+
+  private static boolean isBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.grpc.StatusRuntimeException sre
+          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void render(WorkflowStub stub) {
