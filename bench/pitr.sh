@@ -321,6 +321,9 @@ print(s["replay"]["finishedAtMillis"], d("download"), d("replay"), d("verify")+d
 
 cleanup() {
   [ -z "${WORKER_PID:-}" ] || kill "$WORKER_PID" 2>/dev/null || true
+  # a run that failed half-way leaves its workflow open without a worker: end it
+  "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
+    --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh ended" >/dev/null 2>&1 || true
   if [ "$keep" = 1 ]; then
     say "kept: cluster $BENCH (port $PORT), repository prefix $PREFIX, config $CONFIG"
     return 0
