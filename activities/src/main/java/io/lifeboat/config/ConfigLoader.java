@@ -159,6 +159,7 @@ public final class ConfigLoader {
       }
       validateRecovery(where, key + ".recovery", d.recovery());
     }
+    validateTemporal(where, c.temporal());
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
     requireValue(where, "repository.bucket", r.bucket());
@@ -240,6 +241,27 @@ public final class ConfigLoader {
     if (app != null && app.pm2Name() != null && !SAFE_NAME.matcher(app.pm2Name()).matches()) {
       throw new ConfigException(where + ": '" + key + ".application.pm2Name' must be letters,"
           + " digits, _ . -, not '" + abbreviate(app.pm2Name()) + "'");
+    }
+  }
+
+  private static void validateTemporal(String where, TemporalConfig t) {
+    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
+    if (pe != null) {
+      if ((pe.keysetFile() == null) == (pe.keysetEnv() == null)) {
+        throw new ConfigException(where + ": 'temporal.payloadEncryption' needs exactly one of"
+            + " keysetFile or keysetEnv");
+      }
+      if (pe.keysetEnv() != null) {
+        requireEnvName(where, "temporal.payloadEncryption.keysetEnv", pe.keysetEnv());
+      }
+      if (pe.codecServerPort() != 0) {
+        requirePort(where, "temporal.payloadEncryption.codecServerPort", pe.codecServerPort());
+      }
+    }
+    TemporalConfig.TlsConfig tls = t.tls();
+    if (tls != null && (tls.certFile() == null) != (tls.keyFile() == null)) {
+      throw new ConfigException(where + ": 'temporal.tls' needs both certFile and keyFile for"
+          + " mTLS, or neither");
     }
   }
 

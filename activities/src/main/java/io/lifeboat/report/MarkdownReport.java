@@ -12,7 +12,7 @@ public final class MarkdownReport {
 
   public static String render(RunReport r) {
     StringBuilder md = new StringBuilder();
-    md.append("# ").append(title(r.kind())).append(": ").append(r.subject()).append("\n\n");
+    md.append("# ").append(ReportTitle.of(r)).append("\n\n");
     md.append("| | |\n|---|---|\n");
     row(md, "Outcome", r.outcome());
     row(md, "Estate", r.estate());
@@ -53,11 +53,6 @@ public final class MarkdownReport {
 
   private static String percent(long part, long whole) {
     return String.format("%.0f%%", 100.0 * part / whole);
-  }
-
-  private static String title(String kind) {
-    String t = kind.replace('-', ' ');
-    return Character.toUpperCase(t.charAt(0)) + t.substring(1);
   }
 
   private static void row(StringBuilder md, String key, String value) {

@@ -26,16 +26,18 @@ public final class ReportActivitiesImpl implements ReportActivities {
     String prefix = request.repository().prefix();
     String jsonKey = RepositoryLayout.reportKey(prefix, r.kind(), r.workflowId(), r.startedAtMillis(), "json");
     String mdKey = RepositoryLayout.reportKey(prefix, r.kind(), r.workflowId(), r.startedAtMillis(), "md");
+    String htmlKey = RepositoryLayout.reportKey(prefix, r.kind(), r.workflowId(), r.startedAtMillis(), "html");
     try {
       ObjectStore store = stores.forRepository(request.repository());
-      // Markdown first: the JSON is what `lifeboat report` looks for, so it marks the pair done.
+      // Renderings first: the JSON is what `lifeboat report` looks for, so it marks the set done.
       store.put(mdKey, MarkdownReport.render(r).getBytes(StandardCharsets.UTF_8), "text/markdown");
+      store.put(htmlKey, HtmlReport.render(r).getBytes(StandardCharsets.UTF_8), "text/html");
       store.put(jsonKey, JSON.writeValueAsBytes(r), "application/json");
     } catch (StorageException e) {
       throw e.kind().failure(e.getMessage());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a run report must serialise", e);
     }
-    return new StoredReport(jsonKey, mdKey);
+    return new StoredReport(jsonKey, mdKey, htmlKey);
   }
 }

@@ -197,6 +197,16 @@ class ConfigLoaderTest {
             "repository.endpoint"),
         bad("empty host", variant("host: 127.0.0.1", "host:"), "databases[0].host"),
         bad("empty user", variant("user: lifeboat", "user:"), "databases[0].user"),
+        bad("payload key both in a file and a variable", BASE
+            + "temporal:\n  payloadEncryption: {keysetFile: /k.json, keysetEnv: LB_KEYS}\n",
+            "temporal.payloadEncryption"),
+        bad("payload key nowhere", BASE + "temporal:\n  payloadEncryption: {codecServerPort: 8089}\n",
+            "temporal.payloadEncryption"),
+        bad("payload key variable is not a variable name", BASE
+            + "temporal:\n  payloadEncryption: {keysetEnv: \"$(cat key)\"}\n",
+            "temporal.payloadEncryption.keysetEnv"),
+        bad("mTLS certificate without its key", BASE
+            + "temporal:\n  tls: {certFile: /c.pem}\n", "temporal.tls"),
         bad("empty estate", variant("estate: farmtally", "estate:"), "estate"),
         bad("empty repository", variant("""
             repository:

@@ -28,6 +28,11 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     if (t instanceof StorageException se) {
       return print(cmd, se.getMessage() + " (" + se.kind().hint() + ")", FAILED);
     }
+    io.temporal.payload.codec.PayloadCodecException codec =
+        find(t, io.temporal.payload.codec.PayloadCodecException.class);
+    if (codec != null) {
+      return print(cmd, codec.getMessage(), BAD_INPUT);
+    }
     StatusRuntimeException grpc = find(t, StatusRuntimeException.class);
     if (grpc != null) {
       Status.Code code = grpc.getStatus().getCode();
@@ -49,13 +54,21 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     return print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT);
   }
 
+  private static final java.util.regex.Pattern OVERLONG = java.util.regex.Pattern.compile("[^\\s']{121,}");
+
   private static int print(CommandLine cmd, String message, int code) {
-    cmd.getErr().println("lifeboat: " + message.replace('\n', ' '));
+    cmd.getErr().println("lifeboat: " + abbreviate(message.replace('\n', ' ')));
     if (System.getenv("LIFEBOAT_DEBUG") != null) {
       new Throwable("debug trace").printStackTrace(cmd.getErr());
     }
     cmd.getErr().flush();
     return code;
+  }
+
+  /** A pasted blob in an argument must not turn the one line into a screenful. */
+  static String abbreviate(String message) {
+    return OVERLONG.matcher(message).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+        m.group().substring(0, 40) + "…(" + m.group().length() + " characters)"));
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         WalShipCommand.class,
         WalPrefetchCommand.class,
         WalCommand.class,
+        KeysCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -34,6 +34,10 @@ final class ReportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print the report's JSON")
   boolean json;
 
+  @Option(names = "--html", paramLabel = "FILE",
+      description = "also write the report as a self-contained HTML page with a timeline")
+  java.nio.file.Path html;
+
   @Override
   public Integer call() throws IOException {
     if (!WORKFLOW_ID.matcher(workflowId).matches()) {
@@ -56,6 +60,13 @@ final class ReportCommand implements Callable<Integer> {
       RunReport report;
       try (InputStream in = store.get(runs.get(runs.size() - 1))) {
         report = Json.MAPPER.readValue(in, RunReport.class);
+      }
+      if (html != null) {
+        try {
+          java.nio.file.Files.writeString(html, io.lifeboat.report.HtmlReport.render(report));
+        } catch (IOException e) {
+          throw new UserError("cannot write " + html + ": " + e.getClass().getSimpleName());
+        }
       }
       out.print(json ? Json.write(report) + "\n" : MarkdownReport.render(report));
       out.flush();

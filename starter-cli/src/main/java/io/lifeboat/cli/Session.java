@@ -40,7 +40,7 @@ final class Session implements AutoCloseable {
   }
 
   TemporalConnection temporal() {
-    if (temporal == null) temporal = TemporalConnection.open(config().temporal());
+    if (temporal == null) temporal = TemporalConnection.open(config().temporal(), env);
     return temporal;
   }
 

@@ -59,12 +59,19 @@ class ReportEndToEndTest {
     store(id, 1_795_000_600_000L, RunReport.SUCCEEDED);
     assertTrue(stack.keys().contains(first.jsonKey()), stack.keys().toString());
     assertTrue(stack.keys().contains(first.markdownKey()), stack.keys().toString());
+    assertTrue(stack.keys().contains(first.htmlKey()), stack.keys().toString());
 
     RealStack.Run md = stack.cli("report", id, "--config", config.toString());
     assertEquals(0, md.exit(), md.err());
     assertTrue(md.out().startsWith("# Database recovery: farmtally_production"), md.out());
     assertTrue(md.out().contains("| Outcome | succeeded |"), md.out());
     assertTrue(md.out().contains("| RTO | met"), md.out());
+
+    java.nio.file.Path html = stack.dir.resolve("report.html");
+    RealStack.Run withHtml = stack.cli("report", id, "--html", html.toString(), "--config",
+        config.toString());
+    assertEquals(0, withHtml.exit(), withHtml.err());
+    assertTrue(java.nio.file.Files.readString(html).contains("id=\"rto-line\""));
 
     RealStack.Run json = stack.cli("report", id, "--json", "--config", config.toString());
     assertEquals(0, json.exit(), json.err());

@@ -1,35 +1,71 @@
 package io.lifeboat.worker;
 
 import com.uber.m3.tally.Scope;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.TemporalConfig;
+import io.lifeboat.worker.codec.EncryptionCodec;
+import io.lifeboat.worker.codec.PayloadKeys;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleClientOptions;
+import io.temporal.common.converter.CodecDataConverter;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.File;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLException;
 
-/** The one way Lifeboat's processes reach Temporal, so CLI and worker agree on it. */
+/**
+ * The one way Lifeboat's processes reach Temporal, so CLI and worker agree on it: the same
+ * address, TLS and, above all, the same payload codec (a CLI without the worker's key could
+ * neither start a workflow the worker can read nor read its progress).
+ */
 public final class TemporalConnection implements AutoCloseable {
   private final TemporalConfig config;
   private final WorkflowServiceStubs stubs;
+  private final DataConverter dataConverter;
+  private final EncryptionCodec codec;
   private final WorkflowClient client;
 
-  private TemporalConnection(TemporalConfig config, Scope metricsScope) {
+  private TemporalConnection(TemporalConfig config, Map<String, String> env, Scope metricsScope) {
     this.config = config;
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder().setTarget(config.address());
     if (metricsScope != null) {
       options.setMetricsScope(metricsScope);
     }
+    if (config.tls() != null) {
+      options.setSslContext(sslContext(config.tls()));
+      if (config.tls().serverName() != null) {
+        options.setChannelInitializer(b -> b.overrideAuthority(config.tls().serverName()));
+      }
+    }
+    if (config.payloadEncryption() != null) {
+      codec = new EncryptionCodec(PayloadKeys.load(config.payloadEncryption(), env));
+      dataConverter = new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
+    } else {
+      codec = null;
+      dataConverter = DefaultDataConverter.newDefaultInstance();
+    }
     this.stubs = WorkflowServiceStubs.newServiceStubs(options.build());
-    this.client = WorkflowClient.newInstance(stubs,
-        WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+    this.client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+        .setNamespace(config.namespace()).setDataConverter(dataConverter).build());
   }
 
-  /** A connection without metrics, as the CLI uses it. */
+  /** A connection without metrics, as the CLI uses it; secrets from the process environment. */
   public static TemporalConnection open(TemporalConfig config) {
-    return new TemporalConnection(config, null);
+    return new TemporalConnection(config, System.getenv(), null);
+  }
+
+  /** A connection whose payload keyset (when it comes from a variable) is read from {@code env}. */
+  public static TemporalConnection open(TemporalConfig config, Map<String, String> env) {
+    return new TemporalConnection(config, env, null);
   }
 
   /**
@@ -37,7 +73,28 @@ public final class TemporalConnection implements AutoCloseable {
    * workflows' own ({@code Workflow.getMetricsScope()}) into {@code metricsScope}.
    */
   public static TemporalConnection open(TemporalConfig config, Scope metricsScope) {
-    return new TemporalConnection(config, metricsScope);
+    return new TemporalConnection(config, System.getenv(), metricsScope);
+  }
+
+  private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(
+      TemporalConfig.TlsConfig tls) {
+    try {
+      SslContextBuilder b = GrpcSslContexts.forClient();
+      if (tls.caFile() != null) b.trustManager(readable(tls.caFile(), "caFile"));
+      if (tls.certFile() != null) {
+        b.keyManager(readable(tls.certFile(), "certFile"), readable(tls.keyFile(), "keyFile"));
+      }
+      return b.build();
+    } catch (SSLException | IllegalArgumentException e) {
+      throw new ConfigException("temporal.tls: cannot use the certificates ("
+          + e.getMessage().lines().findFirst().orElse("unreadable PEM") + ")");
+    }
+  }
+
+  private static File readable(String path, String key) {
+    File f = new File(path);
+    if (!f.canRead()) throw new ConfigException("temporal.tls." + key + ": cannot read " + path);
+    return f;
   }
 
   public WorkflowClient client() {
@@ -45,12 +102,22 @@ public final class TemporalConnection implements AutoCloseable {
   }
 
   public ScheduleClient schedules() {
-    return ScheduleClient.newInstance(stubs,
-        ScheduleClientOptions.newBuilder().setNamespace(config.namespace()).build());
+    return ScheduleClient.newInstance(stubs, ScheduleClientOptions.newBuilder()
+        .setNamespace(config.namespace()).setDataConverter(dataConverter).build());
   }
 
   public TemporalConfig config() {
     return config;
+  }
+
+  /** The data converter every payload passes through (decodes heartbeat details, too). */
+  public DataConverter dataConverter() {
+    return dataConverter;
+  }
+
+  /** The payload codec, when payloads are encrypted; the worker serves it to the web UI. */
+  public java.util.Optional<EncryptionCodec> codec() {
+    return java.util.Optional.ofNullable(codec);
   }
 
   /** The web UI page of one workflow. */

@@ -3,6 +3,7 @@ package io.lifeboat.worker;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.worker.codec.CodecServer;
 import io.lifeboat.config.Secrets;
 import java.io.IOException;
 import java.net.BindException;
@@ -64,30 +65,56 @@ public final class WorkerMain {
     log.info("Metrics on {}", metricsServer.uri());
     TemporalConnection temporal = null;
     LifeboatWorker worker = null;
+    CodecServer codecServer = null;
     try {
       temporal = TemporalConnection.open(config.temporal(), metrics.scope());
+      codecServer = startCodecServer(config, temporal);
       worker = new LifeboatWorker(temporal.client(), queue, Secrets.fromEnvironment());
       worker.start();
+    } catch (ConfigException e) {
+      stop(worker, temporal, metricsServer, metrics, codecServer);
+      System.err.println("lifeboat worker: " + e.getMessage());
+      System.exit(2);
+      return;
     } catch (RuntimeException | Error e) {
       // The metrics server's and reporter's threads must not keep a failed worker alive.
-      stop(worker, temporal, metricsServer, metrics);
+      stop(worker, temporal, metricsServer, metrics, codecServer);
       throw e;
     }
     LifeboatWorker started = worker;
     TemporalConnection connection = temporal;
+    CodecServer codec = codecServer;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Worker stopping");
-      stop(started, connection, metricsServer, metrics);
+      stop(started, connection, metricsServer, metrics, codec);
     }));
     log.info("Worker started: task queue {} at {} namespace {}", queue,
         config.temporal().address(), config.temporal().namespace());
     Thread.currentThread().join();
   }
 
+  /**
+   * Serves the payload codec to the web UI when payloads are encrypted and a port is set. A
+   * port in use costs the UI its decoding, not the estate its backups: warn and go on.
+   */
+  private static CodecServer startCodecServer(LifeboatConfig config, TemporalConnection temporal) {
+    var pe = config.temporal().payloadEncryption();
+    if (pe == null || pe.codecServerPort() == 0 || temporal.codec().isEmpty()) return null;
+    try {
+      CodecServer server = new CodecServer(pe.codecServerPort(), temporal.codec().get(),
+          config.temporal().webUi()).start();
+      log.info("Payload codec for the web UI on http://127.0.0.1:{}", server.port());
+      return server;
+    } catch (IOException e) {
+      log.warn("payload codec server not started on port {}: {}", pe.codecServerPort(), e.toString());
+      return null;
+    }
+  }
+
   /** Closes what was opened, each part even when an earlier one fails to close. */
   private static void stop(LifeboatWorker worker, TemporalConnection temporal,
-      MetricsServer metricsServer, WorkerMetrics metrics) {
-    for (AutoCloseable part : new AutoCloseable[] {worker, temporal, metricsServer, metrics}) {
+      MetricsServer metricsServer, WorkerMetrics metrics, CodecServer codecServer) {
+    for (AutoCloseable part : new AutoCloseable[] {worker, codecServer, temporal, metricsServer, metrics}) {
       if (part == null) {
         continue;
       }

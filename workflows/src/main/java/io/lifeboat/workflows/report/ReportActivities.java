@@ -9,7 +9,7 @@ import io.temporal.activity.ActivityMethod;
 public interface ReportActivities {
 
   /**
-   * Writes {@code report.json} and {@code report.md} under
+   * Writes {@code report.json}, {@code report.md} and {@code report.html} under
    * {@code PREFIX/reports/KIND/WORKFLOW_ID/STARTED/}. Idempotent: a retry overwrites the same
    * keys with the same content.
    */
@@ -18,5 +18,5 @@ public interface ReportActivities {
 
   record StoreReportRequest(RepositoryConfig repository, RunReport report) {}
 
-  record StoredReport(String jsonKey, String markdownKey) {}
+  record StoredReport(String jsonKey, String markdownKey, String htmlKey) {}
 }

@@ -145,6 +145,7 @@ final class FakeRecoveryActivities implements DatabaseRecoveryActivities, Report
   public StoredReport storeReport(StoreReportRequest request) {
     record("storeReport", request);
     return new StoredReport("reports/" + request.report().workflowId() + ".json",
-        "reports/" + request.report().workflowId() + ".md");
+        "reports/" + request.report().workflowId() + ".md",
+        "reports/" + request.report().workflowId() + ".html");
   }
 }

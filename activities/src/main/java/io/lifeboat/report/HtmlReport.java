@@ -1,0 +1,122 @@
+package io.lifeboat.report;
+
+import io.lifeboat.workflows.common.StepTiming;
+import io.lifeboat.workflows.report.RunReport;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run report as one self-contained HTML page (no scripts, no external files: it must open
+ * from an auditor's mail or a ticket years later): the facts, and a timeline of the steps drawn
+ * against the RTO line in inline SVG.
+ */
+public final class HtmlReport {
+  private static final int WIDTH = 900;
+  private static final int LABEL = 190;
+  private static final int ROW = 26;
+
+  private HtmlReport() {}
+
+  public static String render(RunReport r) {
+    String title = ReportTitle.of(r);
+    StringBuilder h = new StringBuilder(8192);
+    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>").append(esc(title)).append("</title><style>")
+        .append("body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1d2733}")
+        .append("h1{font-size:1.4rem}table{border-collapse:collapse;margin:1rem 0}")
+        .append("td,th{border:1px solid #cfd6de;padding:.3rem .6rem;text-align:left}")
+        .append("th{background:#eef2f6}.met{color:#17713a;font-weight:600}")
+        .append(".breached{color:#b3261e;font-weight:600}.none{color:#555}")
+        .append("svg text{font:12px system-ui,sans-serif}</style></head><body>\n");
+    h.append("<h1>").append(esc(title)).append("</h1>\n");
+    h.append("<p class=\"").append(r.rtoStatus()).append("\" id=\"verdict\">")
+        .append(esc(verdict(r))).append("</p>\n<table>\n");
+    row(h, "Outcome", r.outcome());
+    row(h, "Estate", r.estate());
+    row(h, "Workflow", r.workflowId() + " (run " + r.runId() + ")");
+    row(h, "Started", Instant.ofEpochMilli(r.startedAtMillis()).toString());
+    row(h, "Finished", Instant.ofEpochMilli(r.finishedAtMillis()).toString());
+    row(h, "Duration", MarkdownReport.duration(r.durationMillis()));
+    if (r.rtoTargetMillis() > 0) row(h, "RTO target", MarkdownReport.duration(r.rtoTargetMillis()));
+    for (Map.Entry<String, String> f : r.facts().entrySet()) row(h, f.getKey(), f.getValue());
+    h.append("</table>\n<h2>Timeline</h2>\n").append(timeline(r));
+    h.append("<table><tr><th>#</th><th>Step</th><th>Outcome</th><th>Started</th><th>Duration</th></tr>\n");
+    int i = 1;
+    for (StepTiming s : r.steps()) {
+      h.append("<tr><td>").append(i++).append("</td><td>").append(esc(s.step()))
+          .append("</td><td>").append(esc(s.outcome())).append("</td><td>")
+          .append(Instant.ofEpochMilli(s.startedAtMillis())).append("</td><td>")
+          .append(MarkdownReport.duration(s.durationMillis())).append("</td></tr>\n");
+    }
+    h.append("</table>\n");
+    if (!r.notes().isEmpty()) {
+      h.append("<h2>Notes</h2><ul>\n");
+      for (String n : r.notes()) h.append("<li>").append(esc(n)).append("</li>\n");
+      h.append("</ul>\n");
+    }
+    return h.append("</body></html>\n").toString();
+  }
+
+  private static String verdict(RunReport r) {
+    return switch (r.rtoStatus()) {
+      case "met" -> "RTO met: " + MarkdownReport.duration(r.durationMillis()) + " of "
+          + MarkdownReport.duration(r.rtoTargetMillis());
+      case "breached" -> "RTO breached: " + MarkdownReport.duration(r.durationMillis()) + " against "
+          + MarkdownReport.duration(r.rtoTargetMillis()) + (RunReport.SUCCEEDED.equals(r.outcome())
+              ? "" : " (the run failed)");
+      default -> "No RTO target for this run.";
+    };
+  }
+
+  /** Bars on a time axis that spans the run or the RTO, whichever is longer. */
+  private static String timeline(RunReport r) {
+    long span = Math.max(1, Math.max(r.durationMillis(), r.rtoTargetMillis()));
+    int plot = WIDTH - LABEL - 20;
+    int height = ROW * r.steps().size() + 40;
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\""
+        + " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"steps against the RTO\">\n", WIDTH, height));
+    int y = 10;
+    for (StepTiming st : r.steps()) {
+      double x0 = LABEL + plot * (double) (st.startedAtMillis() - r.startedAtMillis()) / span;
+      double w = Math.max(2, plot * (double) st.durationMillis() / span);
+      String color = "ok".equals(st.outcome()) ? "#3b7dd8" : "#b3261e";
+      s.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\">%s</text>", y + 14, esc(st.step())))
+          .append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\""
+              + " fill=\"%s\"><title>%s: %s</title></rect>\n", x0, y, w, color, esc(st.step()),
+              MarkdownReport.duration(st.durationMillis())));
+      y += ROW;
+    }
+    if (r.rtoTargetMillis() > 0) {
+      double x = LABEL + plot * (double) r.rtoTargetMillis() / span;
+      s.append(String.format(Locale.ROOT, "<line id=\"rto-line\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\""
+          + " y2=\"%d\" stroke=\"#b3261e\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", x, x, y))
+          .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#b3261e\""
+              + " text-anchor=\"end\">RTO %s</text>\n", x - 4, y + 16,
+              MarkdownReport.duration(r.rtoTargetMillis())));
+    }
+    return s.append("</svg>\n").toString();
+  }
+
+  private static void row(StringBuilder h, String k, String v) {
+    h.append("<tr><th>").append(esc(k)).append("</th><td>").append(esc(v)).append("</td></tr>\n");
+  }
+
+  /** Everything from the run is text, never markup: a step name cannot inject HTML. */
+  static String esc(String s) {
+    if (s == null) return "";
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+}

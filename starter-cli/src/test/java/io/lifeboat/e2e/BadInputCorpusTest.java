@@ -1,0 +1,109 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * Runs every line of bad-input/corpus.tsv through the real CLI against the real stack: one
+ * line on stderr, the expected exit code, no stack trace, and nothing changed.
+ */
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputCorpusTest {
+  private static final String LONG = "a".repeat(10_000);
+  private static final Path PWNED = Path.of("/tmp/lifeboat-pwned");
+
+  private RealStack stack;
+  private Path config;
+  private Path badConfigs;
+
+  @BeforeAll
+  void up() throws Exception {
+    stack = new RealStack();
+    config = stack.config("corpus", root -> { });
+    badConfigs = stack.dir.resolve("bad-input");
+    Files.createDirectories(badConfigs);
+    for (String name : List.of("unknown-key", "port-not-a-number", "tabs", "empty", "shell-name",
+        "two-keysets")) {
+      try (var in = getClass().getResourceAsStream("/bad-input/" + name + ".yml")) {
+        Files.copy(in, badConfigs.resolve(name + ".yml"));
+      }
+    }
+    Files.deleteIfExists(PWNED);
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    try {
+      // Visibility lags a little; by now every line has run, so anything started would show.
+      long started = stack.temporal().client()
+          .listExecutions("TaskQueue = '" + stack.taskQueue + "'").count();
+      assertEquals(0, started, "no workflow was started by bad input");
+      assertFalse(Files.exists(PWNED), "no argument went through a shell");
+    } finally {
+      stack.close();
+    }
+  }
+
+  record Case(int exit, String phrase, List<String> args, int line) {}
+
+  private List<Case> corpus() throws Exception {
+    List<Case> cases = new ArrayList<>();
+    try (var in = new BufferedReader(new InputStreamReader(
+        getClass().getResourceAsStream("/bad-input/corpus.tsv"), StandardCharsets.UTF_8))) {
+      int n = 0;
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        n++;
+        if (line.isBlank() || line.startsWith("#")) continue;
+        String[] f = line.split("\t");
+        cases.add(new Case(Integer.parseInt(f[0]), f[1],
+            Arrays.asList(f).subList(2, f.length), n));
+      }
+    }
+    return cases;
+  }
+
+  private String expand(String arg) {
+    if (arg.equals("{config}")) return config.toString();
+    if (arg.equals("{long}")) return LONG;
+    if (arg.startsWith("{bad:")) {
+      return badConfigs.resolve(arg.substring(5, arg.length() - 1) + ".yml").toString();
+    }
+    return arg;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyLineIsOneClearLineAndChangesNothing() throws Exception {
+    return corpus().stream().map(c -> DynamicTest.dynamicTest(
+        "line " + c.line() + ": " + String.join(" ", c.args()).replace(LONG, "{long}"), () -> {
+          List<String> before = stack.keys();
+          String[] args = c.args().stream().map(this::expand).toArray(String[]::new);
+          RealStack.Run run = stack.cli(args);
+          String err = run.err().strip();
+          assertEquals(c.exit(), run.exit(), "exit code; stderr: " + err);
+          assertEquals(1, err.lines().count(), "one line: " + err);
+          assertTrue(err.startsWith("lifeboat: "), err);
+          assertTrue(err.contains(c.phrase()), "'" + c.phrase() + "' in: " + err);
+          assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+          assertTrue(err.length() < 600, "a line a person can read, not " + err.length() + " chars");
+          assertEquals(before, stack.keys(), "nothing written to the repository");
+        }));
+  }
+}

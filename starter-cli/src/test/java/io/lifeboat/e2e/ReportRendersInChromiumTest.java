@@ -1,0 +1,79 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.report.HtmlReport;
+import io.lifeboat.workflows.common.StepTiming;
+import io.lifeboat.workflows.report.RunReport;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The HTML report as a browser shows it: Debian's headless Chromium takes a screenshot (kept in
+ * target/artifacts for a person to look at), and the timeline's bars and RTO line are really
+ * painted: their colours are found in the pixels.
+ */
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
+class ReportRendersInChromiumTest {
+  private static final long T0 = 1_795_000_000_000L;
+
+  @Test
+  void timelineAndRtoLineArePainted() throws Exception {
+    RunReport r = new RunReport("recover-server-farmtally", "run-1", "server-recovery",
+        "farmtally", "farmtally", T0, T0 + 95 * 60_000L, RunReport.SUCCEEDED, 120 * 60_000L,
+        List.of(new StepTiming("provision (approved by alice)", T0, T0 + 20 * 60_000L, "ok"),
+            new StepTiming("ansible", T0 + 20 * 60_000L, T0 + 35 * 60_000L, "ok"),
+            new StepTiming("database", T0 + 35 * 60_000L, T0 + 70 * 60_000L, "ok"),
+            new StepTiming("tls", T0 + 70 * 60_000L, T0 + 95 * 60_000L, "ok")),
+        Map.of("Target", "standby"), List.of());
+    Path dir = Path.of("target", "artifacts").toAbsolutePath();
+    Files.createDirectories(dir);
+    Path html = dir.resolve("report.html");
+    Path png = dir.resolve("report.png");
+    Files.deleteIfExists(png);
+    Files.writeString(html, HtmlReport.render(r));
+
+    Path profile = Files.createTempDirectory("lifeboat-chromium");
+    Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1000,800",
+        "--screenshot=" + png, html.toUri().toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("chromium.log").toFile()).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+    assertEquals(0, p.exitValue(), Files.readString(dir.resolve("chromium.log")));
+
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertEquals(1000, img.getWidth());
+    assertTrue(count(img, 0x3b7dd8) > 500, "the step bars are painted");
+    assertTrue(count(img, 0xb3261e) > 50, "the RTO line is painted");
+  }
+
+  private static String chromium() {
+    for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+      if (Files.isExecutable(Path.of(c))) return c;
+    }
+    return "chromium";
+  }
+
+  /** Pixels within a small distance of a colour (antialiasing shifts edges, not fills). */
+  private static int count(BufferedImage img, int rgb) {
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int p = img.getRGB(x, y);
+        int dr = ((p >> 16) & 0xff) - ((rgb >> 16) & 0xff);
+        int dg = ((p >> 8) & 0xff) - ((rgb >> 8) & 0xff);
+        int db = (p & 0xff) - (rgb & 0xff);
+        if (dr * dr + dg * dg + db * db < 300) n++;
+      }
+    }
+    return n;
+  }
+}
