@@ -234,7 +234,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     if (!ranges.isArray() || ranges.isEmpty()) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("backup_manifest lists no WAL range");
     }
-    Map<String, String> control = controlData(dir);
+    Map<String, String> control = controlData(dir, req.database());
     long segSize = Long.parseLong(control.getOrDefault("Bytes per WAL segment",
         String.valueOf(req.wal().segmentSizeBytes())));
     String systemId = control.get("Database system identifier");
@@ -264,12 +264,21 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
     JsonNode first = ranges.get(0);
     JsonNode last = ranges.get(ranges.size() - 1);
-    Tools.Result v = Tools.run(List.of(pg.tool("pg_verifybackup"), dir.toString()), Map.of(),
-        Duration.ofHours(6), null);
-    if (v.exit() != 0) {
+    // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
+    Process verifier = new ProcessBuilder(pg.tool("pg_verifybackup"), dir.toString())
+        .redirectErrorStream(true).start();
+    StderrTail output = new StderrTail(verifier.getInputStream(), "pg_verifybackup");
+    try {
+      while (!verifier.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+    } finally {
+      verifier.destroyForcibly();
+    }
+    String said = output.text();
+    output.close();
+    if (verifier.exitValue() != 0) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
           + req.backupId() + " of " + req.database().name() + ": "
-          + PgFailures.lastMeaningfulLine(v.stderr() + v.stdout()));
+          + PgFailures.lastMeaningfulLine(said));
     }
     int files = manifest.path("Files").size();
     String verification = "pg_verifybackup passed: " + files + " files checked against"
@@ -280,7 +289,29 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         verification);
   }
 
-  private Map<String, String> controlData(Path dir) throws IOException {
+  /**
+   * The backup's pg_control as pg_controldata reads it; where only the PostgreSQL client is
+   * installed (the worker's container), the same two facts from the server it was taken from.
+   */
+  private Map<String, String> controlData(Path dir, DatabaseConfig db) throws IOException {
+    if (!Files.isExecutable(Path.of(pg.tool("pg_controldata")))) {
+      Properties props = new Properties();
+      props.setProperty("user", db.user());
+      String password = pg.password(db);
+      if (password != null) props.setProperty("password", password);
+      props.setProperty("connectTimeout", "10");
+      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
+      try (Connection c = DriverManager.getConnection(url, props);
+           Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("select system_identifier::text, (select setting from"
+               + " pg_settings where name = 'wal_segment_size') from pg_control_system()")) {
+        rs.next();
+        return Map.of("Database system identifier", rs.getString(1),
+            "Bytes per WAL segment", rs.getString(2));
+      } catch (SQLException e) {
+        throw PgFailures.fromSql(db, e);
+      }
+    }
     Tools.Result r = Tools.run(List.of(pg.tool("pg_controldata"), dir.toString()), Map.of(),
         Duration.ofMinutes(1), null);
     if (r.exit() != 0) {
@@ -382,14 +413,24 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
       WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
           req.wal().compressionLevel());
-      int removed = 0;
-      for (WalArchive.Entry e : archive.list()) {
-        if (WalNames.isHistory(e.name())) continue;
-        if (WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom) {
-          store.delete(e.key());
-          removed++;
-        }
+      List<String> doomed = archive.list().stream()
+          .filter(e -> !WalNames.isHistory(e.name()))
+          .filter(e -> WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom)
+          .map(WalArchive.Entry::key).toList();
+      // A week of WAL is hundreds of objects: delete a few at a time, not one after another.
+      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(8);
+      try {
+        pool.submit(() -> doomed.parallelStream().forEach(store::delete)).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw FailureKind.S3_UNAVAILABLE.failure("interrupted while expiring WAL");
+      } finally {
+        pool.shutdown();
       }
+      int removed = doomed.size();
       if (removed > 0) {
         log.info("retention: removed {} WAL files of {} before {}", removed, req.database(),
             oldest.startWalSegment());

@@ -73,16 +73,12 @@ public final class BaseBackups {
     }
   }
 
-  static byte[] toJson(BaseBackupManifest m) {
+  /** The manifest as stored (pretty JSON). */
+  public static byte[] json(BaseBackupManifest m) {
     try {
       return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** The manifest as stored (pretty JSON). */
-  public static byte[] json(BaseBackupManifest m) {
-    return toJson(m);
   }
 }

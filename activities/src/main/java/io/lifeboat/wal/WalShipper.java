@@ -50,6 +50,11 @@ public final class WalShipper {
   private final PrintStream log;
   private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
   private volatile Path walDir;
+  /**
+   * Set when the repository refuses us for a reason only a person can fix (credentials, bucket):
+   * the shipper then exits, so the next wal-push starts one that reads the corrected settings.
+   */
+  private volatile String refusedBy;
 
   public WalShipper(WalArchive archive, Path spool, int parallel, Duration idleExit,
       PrintStream log) {
@@ -105,6 +110,10 @@ public final class WalShipper {
         submitted |= readAhead(pool);
         if (submitted || !inFlight.isEmpty()) lastWork = System.nanoTime();
         if (System.nanoTime() - lastWork > idleExit.toNanos()) break;
+        if (refusedBy != null) {
+          say("exiting: " + refusedBy);
+          break;
+        }
         if (System.nanoTime() - lastSweep > Duration.ofMinutes(1).toNanos()) {
           sweepStaleMarkers();
           lastSweep = System.nanoTime();
@@ -156,6 +165,10 @@ public final class WalShipper {
         }
       } catch (StorageException e) {
         boolean vanished = e.kind() == FailureKind.LOCAL_IO && !Files.exists(file);
+        if (!e.kind().retryable() && e.kind() != FailureKind.WAL_CONFLICT
+            && e.kind() != FailureKind.LOCAL_IO) {
+          refusedBy = e.getMessage();
+        }
         if (requested || e.kind() == FailureKind.WAL_CONFLICT && !vanished) {
           refuse(name, e.getMessage() + (e.kind().retryable() ? "" : " (" + e.kind().hint() + ")"));
         }

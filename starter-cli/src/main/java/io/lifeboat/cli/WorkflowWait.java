@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.workflows.base.BaseStreamProgress;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
@@ -22,6 +23,7 @@ final class WorkflowWait {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     long started = System.currentTimeMillis();
     String last = "";
+    long lastPrinted = 0;
     while (true) {
       try {
         return stub.getResult(1, TimeUnit.SECONDS, type);
@@ -29,7 +31,10 @@ final class WorkflowWait {
         if (!show) continue;
         try {
           String line = describe(client, workflowId);
-          if (!line.equals(last)) {
+          // the byte counts change every tick: print when the step changes, or every 5 s
+          boolean newStep = !line.replaceAll(":.*", "").equals(last.replaceAll(":.*", ""));
+          if (newStep || System.currentTimeMillis() - lastPrinted > 5000) {
+            lastPrinted = System.currentTimeMillis();
             out.printf("  [%s] %s%n", Bytes.duration(System.currentTimeMillis() - started), line);
             out.flush();
             last = line;
@@ -72,6 +77,19 @@ final class WorkflowWait {
     String retry = "";
     for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
       step = a.getActivityType().getName();
+      if (a.hasHeartbeatDetails() && step.equals("StreamAndVerify")) {
+        try {
+          BaseStreamProgress p = client.getOptions().getDataConverter().fromPayloads(0,
+              java.util.Optional.of(a.getHeartbeatDetails()), BaseStreamProgress.class,
+              BaseStreamProgress.class);
+          if (p != null) {
+            step += " " + p.phase() + ": " + Bytes.human(p.rawBytes()) + " streamed, "
+                + Bytes.human(p.storedBytes()) + " stored";
+          }
+        } catch (RuntimeException notOurs) {
+          // details of another shape: the step name alone
+        }
+      }
       if (a.getAttempt() > 1 && a.hasLastFailure()) {
         retry = " (attempt " + a.getAttempt() + ", last: " + a.getLastFailure().getMessage() + ")";
       }

@@ -137,20 +137,46 @@ class WalArchivingEndToEndTest {
     assertTrue(sync.err().contains("different content"), sync.err());
   }
 
+  /**
+   * Wrong S3 keys: PostgreSQL's archiver fails (one line per attempt in its log), nothing is
+   * marked archived, WAL waits in pg_wal; with the keys fixed it catches up by itself.
+   */
+  @Test
+  void refusedCredentialsHoldTheWalUntilFixed() throws Exception {
+    String good = Files.readString(cluster.envFile);
+    String bad = good.replaceFirst("LIFEBOAT_S3_SECRET_KEY=.*", "LIFEBOAT_S3_SECRET_KEY=wrong");
+    ArchivingCluster.sh("sh", "-c", "cat > " + cluster.envFile + " <<'EOF'\n" + bad + "EOF");
+    String seg = cluster.psql("select pg_walfile_name(pg_current_wal_lsn())");
+    cluster.psql("create table t as select generate_series(1, 1000) g");
+    cluster.psql("select pg_switch_wal()");
+    for (int i = 0; !cluster.log().contains("S3 refused the credentials"); i++) {
+      if (i > 3000) throw new AssertionError("no refusal in the server log:\n" + cluster.log());
+      Thread.sleep(100);
+    }
+    assertTrue(Integer.parseInt(cluster.psql("select failed_count from pg_stat_archiver")) >= 1);
+    assertEquals("", cluster.psql("select coalesce(last_archived_wal, '') from pg_stat_archiver"));
+    assertTrue(cluster.log().lines().filter(l -> l.contains("S3 refused the credentials"))
+        .allMatch(l -> l.contains("lifeboat: wal-push " + seg)), cluster.log());
+    WalArchive archive = new WalArchive(stack.store(), stack.prefix, db, 3);
+    assertTrue(archive.segments().isEmpty(), archive.segments().toString());
+
+    ArchivingCluster.sh("sh", "-c", "cat > " + cluster.envFile + " <<'EOF'\n" + good + "EOF");
+    cluster.awaitArchived(seg);
+    assertTrue(archive.segments().contains(seg), archive.segments().toString());
+  }
+
   @Test
   void corruptObjectIsNeverRestored() throws Exception {
     WalArchive archive = new WalArchive(stack.store(), stack.prefix, db, 3);
     String name = "000000010000000000000042";
     byte[] raw = new byte[16 * 1024];
-    Path src = stack.dir.resolve("seg");
-    Files.write(src, raw);
-    archive.push(src, name);
-    // Replace the object with one whose recorded checksum is not that of its bytes.
+    // An object whose recorded checksum is not that of its bytes (as bit rot would leave it).
     ObjectStore store = stack.store();
     String key = archive.key(name);
-    store.delete(key);
     store.putIfAbsent(key, com.github.luben.zstd.Zstd.compress(new byte[] {1, 2, 3}),
         "application/zstd", Map.of(RepositoryLayout.META_SHA256, sha256(raw)));
+    assertEquals(sha256(raw), store.head(key).orElseThrow().metadata()
+        .get(RepositoryLayout.META_SHA256));
     Path dest = stack.dir.resolve("dest");
     StorageException e = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
         () -> archive.fetch(name, dest));

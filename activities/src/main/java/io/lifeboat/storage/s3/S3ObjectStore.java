@@ -81,6 +81,10 @@ public final class S3ObjectStore implements ObjectStore {
       if (e.statusCode() == 412 || e.statusCode() == 409) return false;
       throw classify("put " + key, e);
     } catch (SdkException e) {
+      // The answer was lost (or a 412 arrived while the body was still being sent, which the
+      // HTTP client reports as a write error): if the object is there now, it exists, and the
+      // caller compares its checksum; if not, the write failed and may be retried.
+      if (head(key).isPresent()) return false;
       throw classify("put " + key, e);
     }
   }
@@ -227,7 +231,9 @@ public final class S3ObjectStore implements ObjectStore {
       return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
     }
     if (e instanceof S3Exception s3e) {
-      String code = s3e.awsErrorDetails() == null ? "" : s3e.awsErrorDetails().errorCode();
+      // A HEAD's error has no body, so no error code: only the status says what happened.
+      String code = s3e.awsErrorDetails() == null || s3e.awsErrorDetails().errorCode() == null
+          ? "" : s3e.awsErrorDetails().errorCode();
       int status = s3e.statusCode();
       if ("NoSuchBucket".equals(code)) {
         return new StorageException(FailureKind.S3_NO_SUCH_BUCKET,

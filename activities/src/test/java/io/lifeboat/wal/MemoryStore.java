@@ -1,0 +1,99 @@
+package io.lifeboat.wal;
+
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.workflows.common.FailureKind;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/** An in-memory repository for unit tests of the archive logic (S3 itself is tested e2e). */
+final class MemoryStore implements ObjectStore {
+  record Obj(byte[] body, Map<String, String> meta) {}
+
+  final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();
+  volatile FailureKind refuseWith;
+
+  private void check() {
+    if (refuseWith != null) throw new StorageException(refuseWith, "refused: " + refuseWith, null);
+  }
+
+  @Override
+  public void put(String key, byte[] content, String contentType) {
+    check();
+    objects.put(key, new Obj(content, Map.of()));
+  }
+
+  @Override
+  public boolean putIfAbsent(String key, byte[] content, String contentType,
+      Map<String, String> metadata) {
+    check();
+    return objects.putIfAbsent(key, new Obj(content, Map.copyOf(metadata))) == null;
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(String key) {
+    check();
+    Obj o = objects.get(key);
+    return o == null ? Optional.empty()
+        : Optional.of(new ObjectInfo(key, o.body().length, Instant.now(), o.meta()));
+  }
+
+  @Override
+  public InputStream get(String key) {
+    check();
+    Obj o = objects.get(key);
+    if (o == null) throw new StorageException(FailureKind.BACKUP_NOT_FOUND, key, null);
+    return new ByteArrayInputStream(o.body());
+  }
+
+  @Override
+  public boolean exists(String key) {
+    return objects.containsKey(key);
+  }
+
+  @Override
+  public List<String> list(String prefix) {
+    return objects.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+  }
+
+  @Override
+  public void delete(String key) {
+    objects.remove(key);
+  }
+
+  @Override
+  public String startUpload(String key) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public String uploadPart(String key, String uploadId, int partNumber, byte[] data, int length) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void completeUpload(String key, String uploadId, List<String> etags) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public void abortUpload(String key, String uploadId) {}
+
+  @Override
+  public int abortUploads(String prefix) {
+    return 0;
+  }
+
+  @Override
+  public List<PendingUpload> pendingUploads(String prefix) {
+    return List.of();
+  }
+
+  @Override
+  public void close() {}
+}
