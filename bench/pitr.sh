@@ -42,8 +42,8 @@ PGBIN=${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}
 CP="$ROOT/starter-cli/target/lifeboat-cli.jar:$ROOT/starter-cli/target/lib/*"
 BENCH=${LIFEBOAT_BENCH_DIR:-/var/lib/lifeboat-bench/pitr}   # the postgres user must enter it
 PORT=${LIFEBOAT_BENCH_PORT:-56432}
-DB=bench_pitr
-TQ=lifeboat-bench-pitr
+DB=${LIFEBOAT_BENCH_DB:-bench_pitr}
+TQ=${LIFEBOAT_BENCH_TQ:-lifeboat-bench-pitr}
 TAG=$(date -u +%Y%m%dT%H%M%SZ)
 PREFIX=bench/pitr-$TAG
 OUT="$ROOT/bench/out"
@@ -77,7 +77,7 @@ repository:
 databases:
   - {name: $DB, host: 127.0.0.1, port: $PORT, user: postgres}
 compression: {level: 3, workers: 2}
-metrics: {port: 19479}
+metrics: {port: ${LIFEBOAT_BENCH_METRICS_PORT:-19479}}
 YAML
   chmod 644 "$CONFIG"
 }
@@ -238,7 +238,7 @@ pick_target() {
   local last; last=$(psql_b "select pg_walfile_name(pg_current_wal_lsn())")
   psql_b "select pg_switch_wal()" >/dev/null
   for _ in $(seq 1 600); do
-    [[ "$(psql_b "select coalesce(last_archived_wal, '')")" < "$last" ]] || break
+    [[ "$(psql_b "select coalesce(last_archived_wal, '') from pg_stat_archiver")" < "$last" ]] || break
     sleep 0.5
   done
   say "target: $TARGET_ISO (then 400 more transactions; archived through $last)"

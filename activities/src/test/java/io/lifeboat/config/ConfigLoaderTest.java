@@ -86,6 +86,11 @@ class ConfigLoaderTest {
     assertEquals("select count(*) from users", db.validation().get(0).sql());
     assertEquals(1L, db.validation().get(0).minimum());
     assertEquals("select count(*) from tallies", db.validation().get(1).sql());
+    assertEquals(Boolean.TRUE, db.validation().get(2).notAfterTarget());
+    assertEquals(Boolean.FALSE, db.validation().get(0).notAfterTarget());
+    assertEquals("postgres", db.recovery().osUser());
+    assertEquals(null, db.recovery().dataDirectory());
+    assertEquals(0, db.recovery().downloadMbPerSecond());
     assertTrue(c.database("nope").isEmpty());
 
     assertEquals(30, c.retention().fullDays());
@@ -387,5 +392,32 @@ class ConfigLoaderTest {
     assertTrue(m.contains(file.toString()), "message does not name the file: " + m);
     assertFalse(m.contains("com.fasterxml") || m.contains("Exception"),
         "message leaks Java internals: " + m);
+  }
+
+  /** The recovery section: mistakes in it are refused by the loader, one line each. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badRecovery")
+  void badRecoverySettingsAreOneLineNamingTheKey(String label, String section, String key)
+      throws IOException {
+    String yaml = BASE.replace("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+        "    passwordEnv: LIFEBOAT_PG_PASSWORD\n" + section);
+    assertTrue(yaml.contains("recovery:"), yaml);
+    Path file = write(yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), label);
+    assertOperatorMessage(e, file);
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
+  static Stream<Arguments> badRecovery() {
+    return Stream.of(
+        Arguments.of("relative data directory", "    recovery: {dataDirectory: pg/data}\n",
+            "databases[0].recovery.dataDirectory"),
+        Arguments.of("bad os user", "    recovery: {osUser: \"post gres\"}\n",
+            "databases[0].recovery.osUser"),
+        Arguments.of("negative cap", "    recovery: {downloadMbPerSecond: -1}\n",
+            "databases[0].recovery.downloadMbPerSecond"),
+        Arguments.of("health url", "    recovery: {application: {healthUrl: localhost:3000}}\n",
+            "databases[0].recovery.application.healthUrl"),
+        Arguments.of("unknown key", "    recovery: {dataDir: /x}\n", "dataDir"));
   }
 }

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
  * end-to-end runs: a recovery in flight survives a worker upgrade.
  */
 class DatabaseRecoveryReplayTest {
-  static final Path RECORDED = Path.of("src", "test", "resources", "histories");
+  static final Path RECORDED = Path.of("src", "test", "resources", "histories", "recovery");
 
   private static WorkflowExecutionHistory record(Consumer<FakeRecoveryActivities> setUp,
       RecoveryRequest request) {
