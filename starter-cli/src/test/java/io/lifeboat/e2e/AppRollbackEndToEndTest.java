@@ -69,7 +69,7 @@ class AppRollbackEndToEndTest {
     assertTrue(app.body("/api/health").contains("\"revision\":\"r1\""), app.body("/api/health"));
     assertEquals("r1", app.revision());
     assertTrue(rollback.out().contains("rolled back to previous/"), rollback.out());
-    assertTrue(rollback.out().contains("RTO: within"), rollback.out());
+    assertTrue(rollback.out().contains("RTO: on-track"), rollback.out());
     try (Stream<Path> left = Files.list(app.root)) {
       List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
       assertTrue(names.stream().anyMatch(n -> n.startsWith("replaced-")),
