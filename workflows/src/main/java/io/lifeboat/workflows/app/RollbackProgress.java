@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Where a rollback is, against its RTO.
  *
- * @param rtoStatus within, at-risk (past 80 % of the RTO) or breached
+ * @param rtoStatus on-track, at-risk (past 80 % of the RTO) or breached
  */
 public record RollbackProgress(
     String application,
