@@ -37,7 +37,7 @@ export LIFEBOAT_S3_SECRET_KEY=${LIFEBOAT_S3_SECRET_KEY:-lifeboat-local-secret}
 PGBIN=${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}
 CP="$ROOT/starter-cli/target/lifeboat-cli.jar:$ROOT/starter-cli/target/lib/*"
 BENCH=${LIFEBOAT_BENCH_DIR:-/var/lib/lifeboat-bench/pitr}   # the postgres user must enter it
-PORT=${LIFEBOAT_BENCH_PORT:-56432}
+PORT=${LIFEBOAT_BENCH_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 DB=bench_pitr
 TQ=lifeboat-bench-pitr
 TAG=$(date -u +%Y%m%dT%H%M%SZ)
