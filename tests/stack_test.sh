@@ -120,6 +120,17 @@ worker_up() {
 }
 check "worker: running and logged \"Worker started\"" worker_up
 
+app_health() { curl -fsS -m 5 "http://127.0.0.1:${LIFEBOAT_APP_PORT:-3300}/api/health"; }
+check "app: the sample app answers /api/health under PM2" app_health
+pm2_daemons() { # our PM2 daemon (its PM2_HOME is .lifeboat/pm2), if any
+  local d c
+  for d in /proc/[0-9]*; do
+    c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    [[ $c == *"God Daemon ($STATE/pm2)"* ]] && printf '%s %s\n' "${d#/proc/}" "$c"
+  done
+  return 0
+}
+
 # ---- up again changes nothing
 pid_files >"$TMP/pids.1"
 if "$LB" up >"$TMP/up2.out" 2>"$TMP/up2.err" </dev/null; then
@@ -133,10 +144,10 @@ if [ -s "$TMP/pids.1" ] && diff -q "$TMP/pids.1" "$TMP/pids.2" >/dev/null; then
 else
   not_ok "second up keeps the same pids" "$(diff "$TMP/pids.1" "$TMP/pids.2")"
 fi
-if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq 4 ]; then
-  ok "second up says each of the 4 parts is already running"
+if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq 5 ]; then
+  ok "second up says each of the 5 parts (with the app) is already running"
 else
-  not_ok "second up says each of the 4 parts is already running" "$(cat "$TMP/up2.out")"
+  not_ok "second up says each of the 5 parts (with the app) is already running" "$(cat "$TMP/up2.out")"
 fi
 
 check "status exits 0 with everything up" "$LB" status
@@ -145,6 +156,8 @@ check "status exits 0 with everything up" "$LB" status
 if "$LB" down >"$TMP/down.out" 2>&1 </dev/null; then ok "down exits 0"; else not_ok "down exits 0" "$(cat "$TMP/down.out")"; fi
 left=$(our_processes)
 if [ -z "$left" ]; then ok "after down no process of ours runs"; else not_ok "after down no process of ours runs" "$left"; fi
+left=$(pm2_daemons)
+if [ -z "$left" ]; then ok "after down no PM2 daemon of ours runs"; else not_ok "after down no PM2 daemon of ours runs" "$left"; fi
 if [ -z "$(pid_files)" ]; then ok "after down no pid files are left"; else not_ok "after down no pid files are left" "$(pid_files)"; fi
 open=""; for p in "${PORTS[@]}"; do listening "$p" && open+=" $p"; done
 if [ -z "$open" ]; then ok "after down ports ${PORTS[*]} are closed"; else not_ok "after down ports ${PORTS[*]} are closed" "still listening:$open"; fi

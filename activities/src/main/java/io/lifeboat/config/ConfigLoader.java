@@ -50,6 +50,7 @@ public final class ConfigLoader {
     }
     LifeboatConfig config = parse(where, text);
     validate(where, config);
+    ApplicationConfigRules.validate(where, config);
     return absolutise(config);
   }
 
@@ -219,6 +220,82 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
     }
+    validateMonitoring(where, c);
+  }
+
+  /** The verification, checks and notifications sections (issue #7). */
+  private static void validateMonitoring(String where, LifeboatConfig c) {
+    ChecksConfig k = c.checks();
+    if (k.maxAgeHours() < 1) {
+      throw new ConfigException(where + ": 'checks.maxAgeHours' must be at least 1");
+    }
+    if (k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {
+      throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
+          + " must be 0 or more");
+    }
+    // A requirement the retention cannot keep would fail every check: say so now instead.
+    int keep = c.retention().fullDays();
+    if (k.daily() + 1 > keep || 7 * k.weekly() > keep || 31 * k.monthly() > keep) {
+      throw new ConfigException(where + ": 'checks' asks for " + k.daily() + " daily, "
+          + k.weekly() + " weekly and " + k.monthly() + " monthly backups, but"
+          + " 'retention.fullDays' " + keep + " keeps fewer (needs daily+1, 7 x weekly and"
+          + " 31 x monthly days at most)");
+    }
+    requireValue(where, "checks.schedule", k.schedule());
+    requireValue(where, "verification.schedule", c.verification().schedule());
+    NotificationsConfig n = c.notifications();
+    if (n.webhook() != null) {
+      requireValue(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+      requireEnvName(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+    }
+    NotificationsConfig.Email e = n.email();
+    if (e != null) {
+      requireValue(where, "notifications.email.host", e.host());
+      requireValue(where, "notifications.email.from", e.from());
+      requirePort(where, "notifications.email.port", e.port());
+      if (e.to().isEmpty()) {
+        throw new ConfigException(where + ": 'notifications.email.to' must list at least one"
+            + " address");
+      }
+      for (String addr : e.to()) {
+        if (addr == null || !addr.matches("[^@\\s]+@[^@\\s]+")) {
+          throw new ConfigException(where + ": 'notifications.email.to' holds '" + addr
+              + "', not an email address");
+        }
+      }
+      if (!e.from().matches("[^@\\s]+@[^@\\s]+")) {
+        throw new ConfigException(where + ": 'notifications.email.from' is not an email address");
+      }
+      if ((e.usernameEnv() == null) != (e.passwordEnv() == null)) {
+        throw new ConfigException(where + ": 'notifications.email' needs both usernameEnv and"
+            + " passwordEnv, or neither");
+      }
+      if (e.usernameEnv() != null) {
+        requireEnvName(where, "notifications.email.usernameEnv", e.usernameEnv());
+        requireEnvName(where, "notifications.email.passwordEnv", e.passwordEnv());
+      }
+    }
+  }
+
+  private static void validateTemporal(String where, TemporalConfig t) {
+    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
+    if (pe != null) {
+      if ((pe.keysetFile() == null) == (pe.keysetEnv() == null)) {
+        throw new ConfigException(where + ": 'temporal.payloadEncryption' needs exactly one of"
+            + " keysetFile or keysetEnv");
+      }
+      if (pe.keysetEnv() != null) {
+        requireEnvName(where, "temporal.payloadEncryption.keysetEnv", pe.keysetEnv());
+      }
+      if (pe.codecServerPort() != 0) {
+        requirePort(where, "temporal.payloadEncryption.codecServerPort", pe.codecServerPort());
+      }
+    }
+    TemporalConfig.TlsConfig tls = t.tls();
+    if (tls != null && (tls.certFile() == null) != (tls.keyFile() == null)) {
+      throw new ConfigException(where + ": 'temporal.tls' needs both certFile and keyFile for"
+          + " mTLS, or neither");
+    }
   }
 
   private static void validateRecovery(String where, String key, DatabaseConfig.RecoveryConfig r) {
@@ -241,27 +318,6 @@ public final class ConfigLoader {
     if (app != null && app.pm2Name() != null && !SAFE_NAME.matcher(app.pm2Name()).matches()) {
       throw new ConfigException(where + ": '" + key + ".application.pm2Name' must be letters,"
           + " digits, _ . -, not '" + abbreviate(app.pm2Name()) + "'");
-    }
-  }
-
-  private static void validateTemporal(String where, TemporalConfig t) {
-    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
-    if (pe != null) {
-      if ((pe.keysetFile() == null) == (pe.keysetEnv() == null)) {
-        throw new ConfigException(where + ": 'temporal.payloadEncryption' needs exactly one of"
-            + " keysetFile or keysetEnv");
-      }
-      if (pe.keysetEnv() != null) {
-        requireEnvName(where, "temporal.payloadEncryption.keysetEnv", pe.keysetEnv());
-      }
-      if (pe.codecServerPort() != 0) {
-        requirePort(where, "temporal.payloadEncryption.codecServerPort", pe.codecServerPort());
-      }
-    }
-    TemporalConfig.TlsConfig tls = t.tls();
-    if (tls != null && (tls.certFile() == null) != (tls.keyFile() == null)) {
-      throw new ConfigException(where + ": 'temporal.tls' needs both certFile and keyFile for"
-          + " mTLS, or neither");
     }
   }
 
@@ -295,15 +351,18 @@ public final class ConfigLoader {
   /** Relative local paths are taken from the directory the command runs in, once, here. */
   private static LifeboatConfig absolutise(LifeboatConfig c) {
     RepositoryConfig r = c.repository();
-    if (r.localCopyDir() == null) {
-      return c;
+    RepositoryConfig repo = r;
+    if (r.localCopyDir() != null) {
+      String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+      repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
+          r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
+          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     }
-    String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
-    RepositoryConfig repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
-        r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
-        r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
-        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.wal());
+        c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
+        c.checks(), c.notifications(),
+        ApplicationConfigRules.absolute(c.applications()),
+        ApplicationConfigRules.absolute(c.configuration()), c.wal());
   }
 
   private static String abbreviate(String s) {

@@ -120,6 +120,39 @@ class ConfigLoaderTest {
     assertEquals(null, c.repository().localCopyDir());
   }
 
+  @Test
+  void monitoringSectionsTakeDefaultsAndLoadWhenGiven() throws IOException {
+    LifeboatConfig c = loader.load(write(BASE));
+    assertEquals("30 5 * * *", c.verification().schedule());
+    assertTrue(c.verification().restore());
+    assertEquals(25, c.checks().maxAgeHours());
+    assertEquals(7, c.checks().daily());
+    assertEquals(4, c.checks().weekly());
+    assertEquals(0, c.checks().monthly());
+    assertFalse(c.notifications().any());
+
+    LifeboatConfig given = loader.load(write(BASE.replace("fullDays: 30", "fullDays: 400") + """
+        checks:
+          maxAgeHours: 26
+          monthly: 12
+        notifications:
+          webhook:
+            urlEnv: LIFEBOAT_WEBHOOK_URL
+          email:
+            host: smtp.farmtally.test
+            port: 587
+            from: lifeboat@farmtally.test
+            to: [ops@farmtally.test]
+            usernameEnv: SMTP_USER
+            passwordEnv: SMTP_PASSWORD
+            startTls: true
+        """));
+    assertEquals(12, given.checks().monthly());
+    assertEquals("LIFEBOAT_WEBHOOK_URL", given.notifications().webhook().urlEnv());
+    assertEquals(587, given.notifications().email().port());
+    assertTrue(given.notifications().email().startTls());
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
         bad("unknown top-level key", BASE + "estat: typo\n", "estat"),
@@ -185,6 +218,23 @@ class ConfigLoaderTest {
         bad("database name with command substitution", variant("name: farmtally_production",
             "name: \"$(id)\""), "databases[0].name"),
         bad("retries.maxAttempts zero", BASE + "retries:\n  maxAttempts: 0\n", "retries"),
+        // verification, checks, notifications (issue #7)
+        bad("checks asking for monthly backups a 30-day retention deletes",
+            BASE + "checks:\n  monthly: 12\n", "checks"),
+        bad("checks.maxAgeHours zero", BASE + "checks:\n  maxAgeHours: 0\n",
+            "checks.maxAgeHours"),
+        bad("unknown key under checks", BASE + "checks:\n  maxAge: 25\n", "checks.maxAge"),
+        bad("webhook URL written in the config", BASE
+            + "notifications:\n  webhook:\n    urlEnv: \"https://hooks.slack.com/services/T/B/x\"\n",
+            "notifications.webhook.urlEnv"),
+        bad("email without recipients", BASE + "notifications:\n  email:\n    host: smtp.test\n"
+            + "    from: lifeboat@farmtally.test\n", "notifications.email.to"),
+        bad("email recipient is not an address", BASE + "notifications:\n  email:\n"
+            + "    host: smtp.test\n    from: lifeboat@farmtally.test\n    to: [ops]\n",
+            "notifications.email.to"),
+        bad("email user without password", BASE + "notifications:\n  email:\n"
+            + "    host: smtp.test\n    from: lifeboat@farmtally.test\n"
+            + "    to: [ops@farmtally.test]\n    usernameEnv: SMTP_USER\n", "notifications.email"),
         // A key written with no value is null in YAML, which is not the same as absent.
         bad("empty port", variant("port: 55432", "port:"), "databases[0].port"),
         bad("empty bucket", variant("bucket: farmtally-backups", "bucket:"),

@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backup", description = "Start a backup.",
-    subcommands = {BackupCommand.Db.class, BaseBackupCommand.class})
+    subcommands = {BackupCommand.Db.class, BaseBackupCommand.class, BackupAppCommand.class,
+        BackupConfigCommand.class})
 final class BackupCommand {
   @ParentCommand LifeboatCli root;
 

@@ -22,6 +22,12 @@ import picocli.CommandLine.ParentCommand;
 final class BackupsCommand {
   @ParentCommand LifeboatCli root;
 
+  /** The last verification record's verdict: "passed <time>", "FAILED <time>" or "-". */
+  static String verified(ObjectStore store, String prefix, BackupManifest m) {
+    return io.lifeboat.backup.Manifests.lastVerification(store, prefix, m.database(), m.backupId())
+        .map(r -> (r.passed() ? "passed " : "FAILED ") + r.verifiedAt()).orElse("-");
+  }
+
   /** Reads manifests from the repository, not Temporal: it works after losing Temporal too. */
   @Command(name = "list", description = "Committed backups, newest first (read from the manifests).")
   static final class ListBackups implements Callable<Integer> {
@@ -34,12 +40,24 @@ final class BackupsCommand {
     @Option(names = "--database", paramLabel = "NAME", description = "only this database")
     String database;
 
+    @Option(names = "--app", paramLabel = "NAME", description = "application backups of NAME instead")
+    String app;
+
+    @Option(names = "--configuration", description = "configuration backups instead")
+    boolean configuration;
+
     @Override
     public Integer call() throws IOException {
       LifeboatCli root = parent.root;
       PrintWriter out = root.spec.commandLine().getOut();
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
+        if (app != null || configuration) {
+          String prefix = c.repository().prefix();
+          return ArtifactListing.print(s.repository(), c, app != null
+              ? RepositoryLayout.appBackupsRoot(prefix, AppPlans.application(s, app).name())
+              : RepositoryLayout.configBackupsRoot(prefix), json, out);
+        }
         List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
         List<BackupManifest> found = new ArrayList<>();
         ObjectStore store = s.repository();
@@ -62,12 +80,13 @@ final class BackupsCommand {
               + c.repository().prefix());
           return 0;
         }
-        out.printf("%-17s %-24s %-8s %10s %10s %6s  %s%n", "ID", "DATABASE", "KIND", "DUMPED",
-            "STORED", "RATIO", "STARTED");
+        out.printf("%-17s %-24s %-8s %10s %10s %6s  %-24s %s%n", "ID", "DATABASE", "KIND",
+            "DUMPED", "STORED", "RATIO", "STARTED", "VERIFIED");
         for (BackupManifest m : found) {
-          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %s%n", m.backupId(), m.database(),
+          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %-24s %s%n", m.backupId(), m.database(),
               m.kind(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
-              m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt());
+              m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt(),
+              verified(store, c.repository().prefix(), m));
         }
         return 0;
       }

@@ -14,13 +14,16 @@ import picocli.CommandLine.Command;
         ConfigCommand.class,
         WorkerCommand.class,
         ReportCommand.class,
+        RollbackCommand.class,
+        KeysCommand.class,
+        VerifyCommand.class,
+        CheckCommand.class,
         RecoverCommand.class,
         WalPushCommand.class,
         WalFetchCommand.class,
         WalShipCommand.class,
         WalPrefetchCommand.class,
         WalCommand.class,
-        KeysCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

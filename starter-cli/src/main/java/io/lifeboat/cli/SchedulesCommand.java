@@ -53,6 +53,65 @@ final class SchedulesCommand {
         .build();
   }
 
+  /** The daily verification and the hourly check (issue #7), as the config asks for them. */
+  static java.util.Map<String, Schedule> monitoring(LifeboatConfig c, String taskQueue) {
+    var verifyOptions = MonitoringPlans.options(c, MonitoringPlans.verifyId(c),
+        io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_VERIFY);
+    var checkOptions = MonitoringPlans.options(c, MonitoringPlans.checkId(c),
+        io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_CHECK);
+    if (taskQueue != null) {
+      verifyOptions.setTaskQueue(taskQueue);
+      checkOptions.setTaskQueue(taskQueue);
+    }
+    var map = new java.util.LinkedHashMap<String, Schedule>();
+    map.put(MonitoringPlans.verifyId(c), schedule(
+        ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(io.lifeboat.workflows.verify.BackupVerificationWorkflow.class)
+            .setArguments(MonitoringPlans.verification(c, c.databases(),
+                c.verification().restore()))
+            .setOptions(verifyOptions.build()).build(),
+        c.verification().schedule(), c));
+    map.put(MonitoringPlans.checkId(c), schedule(
+        ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(io.lifeboat.workflows.check.RepositoryCheckWorkflow.class)
+            .setArguments(MonitoringPlans.check(c))
+            .setOptions(checkOptions.build()).build(),
+        c.checks().schedule(), c));
+    return map;
+  }
+
+  static String cronOf(LifeboatConfig c, String id) {
+    return id.equals(MonitoringPlans.verifyId(c)) ? c.verification().schedule()
+        : c.checks().schedule();
+  }
+
+  private static Schedule schedule(ScheduleActionStartWorkflow action, String cron,
+      LifeboatConfig c) {
+    return Schedule.newBuilder()
+        .setAction(action)
+        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(cron))
+            .setTimeZoneName(c.schedules().timezone()).build())
+        .setPolicy(SchedulePolicy.newBuilder()
+            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+            .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes()))
+            .build())
+        .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
+            .setNote("managed by lifeboat schedules apply").build())
+        .build();
+  }
+
+  static String createOrUpdate(ScheduleClient schedules, String id, Schedule want) {
+    ScheduleHandle handle = schedules.getHandle(id);
+    try {
+      handle.describe();
+      handle.update(input -> new ScheduleUpdate(want));
+      return "updated";
+    } catch (ScheduleException notThere) {
+      schedules.createSchedule(id, want, ScheduleOptions.newBuilder().build());
+      return "created";
+    }
+  }
+
   @Command(name = "apply", description = "Create or update one schedule per database (idempotent).")
   static final class Apply implements Callable<Integer> {
     @ParentCommand SchedulesCommand parent;
@@ -101,6 +160,15 @@ final class SchedulesCommand {
                 c.schedules().timezone());
           }
         }
+        if (database == null) {
+          for (var e : monitoring(c, taskQueue).entrySet()) {
+            String what = createOrUpdate(schedules, e.getKey(), e.getValue());
+            out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what,
+                e.getKey(), cronOf(c, e.getKey()), c.schedules().timezone(),
+                c.schedules().catchupWindowMinutes());
+          }
+        }
+        if (database == null) AppSchedules.apply(schedules, c, taskQueue, out);
         return 0;
       }
     }
@@ -147,6 +215,19 @@ final class SchedulesCommand {
                 "missing", true));
           }
         }
+        for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c))) {
+          try {
+            ScheduleDescription d = schedules.getHandle(id).describe();
+            List<String> next = d.getInfo().getNextActionTimes().stream().limit(3)
+                .map(Instant::toString).toList();
+            rows.add(java.util.Map.of("id", id, "cron", cronOf(c, id),
+                "paused", d.getSchedule().getState().isPaused(), "next", next,
+                "recentRuns", d.getInfo().getRecentActions().size()));
+          } catch (ScheduleException missing) {
+            rows.add(java.util.Map.of("id", id, "cron", cronOf(c, id), "missing", true));
+          }
+        }
+        rows.addAll(AppSchedules.rows(schedules, c));
         if (json) {
           out.println(Json.write(rows));
           return 0;

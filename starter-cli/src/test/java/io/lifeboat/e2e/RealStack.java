@@ -63,6 +63,10 @@ final class RealStack implements AutoCloseable {
     ((ObjectNode) root.with("temporal")).put("taskQueue", taskQueue);
     ObjectNode retries = root.putObject("retries");
     retries.put("maxAttempts", 3).put("initialIntervalSeconds", 1).put("maxIntervalSeconds", 2);
+    // The example's application and configuration sections point at the stack's own app and
+    // at /etc: a test that wants them adds its own (SampleApp.addTo).
+    root.remove("applications");
+    root.remove("configuration");
     edit.accept(root);
     Path file = dir.resolve(name + ".yml");
     yaml.writeValue(file.toFile(), root);

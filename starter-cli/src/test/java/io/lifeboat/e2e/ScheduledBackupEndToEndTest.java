@@ -27,9 +27,11 @@ class ScheduledBackupEndToEndTest {
   @AfterEach
   void down() throws Exception {
     if (scheduleId != null) {
-      // apply also creates the database's base-backup and WAL-check schedules
+      // apply also creates the database's base-backup and WAL-check schedules and the
+      // estate's verification and check schedules (estate = this test)
       String db = scheduleId.substring("backup-db-".length());
-      for (String id : new String[] {scheduleId, "backup-base-" + db, "wal-check-" + db}) {
+      for (String id : List.of(scheduleId, "backup-base-" + db, "wal-check-" + db,
+          "verify-backups-" + stack.tag, "check-backups-" + stack.tag)) {
         try {
           stack.temporal().schedules().getHandle(id).delete();
         } catch (RuntimeException ignored) {
@@ -43,12 +45,18 @@ class ScheduledBackupEndToEndTest {
   @Test
   void appliedScheduleExistsIsIdempotentAndTriggerRunsABackup() throws Exception {
     String db = stack.createDatabase("sched", 1_000);
-    Path config = stack.config("sched", root -> RealStack.addDatabase(root, db));
+    Path config = stack.config("sched", root -> {
+      RealStack.addDatabase(root, db);
+      root.put("estate", stack.tag);
+    });
     scheduleId = "backup-db-" + db;
 
     RealStack.Run first = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.out().contains("created schedule " + scheduleId), first.out());
+    assertTrue(first.out().contains("created schedule verify-backups-" + stack.tag + ": '30 5 * * *'"),
+        first.out());
+    assertTrue(first.out().contains("created schedule check-backups-" + stack.tag), first.out());
     RealStack.Run again = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, again.exit(), again.err());
     assertTrue(again.out().contains("updated schedule " + scheduleId), again.out());
@@ -74,5 +82,31 @@ class ScheduledBackupEndToEndTest {
         "scheduled runs get the schedule time in their id: " + done.getExecution().getWorkflowId());
     assertEquals(1, stack.keys().stream().filter(k -> k.endsWith("manifest.json")).count(),
         stack.keys().toString());
+
+    // The estate's verification and check schedules fire their workflows too: the backup
+    // just taken verifies, and the check finds it fresh.
+    var verification = triggerAndWait("verify-backups-" + stack.tag,
+        io.lifeboat.workflows.verify.VerificationReport.class);
+    assertTrue(verification.passed(), verification.toString());
+    assertEquals(db, verification.results().get(0).source());
+    var check = triggerAndWait("check-backups-" + stack.tag,
+        io.lifeboat.workflows.check.CheckReport.class);
+    assertTrue(check.passed(), check.toString());
+  }
+
+  private <T> T triggerAndWait(String schedule, Class<T> resultType) throws Exception {
+    stack.run(RealStack.temporalCli(), "schedule", "trigger", "--schedule-id", schedule,
+        "--address", stack.base.temporal().address(), "--namespace",
+        stack.base.temporal().namespace());
+    String query = "WorkflowId STARTS_WITH '" + schedule + "-'";
+    for (int i = 0; i < 120; i++) {
+      var runs = stack.temporal().client().listExecutions(query).toList();
+      if (!runs.isEmpty()) {
+        return stack.temporal().client().newUntypedWorkflowStub(
+            runs.get(0).getExecution().getWorkflowId()).getResult(2, java.util.concurrent.TimeUnit.MINUTES, resultType);
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("schedule " + schedule + " started nothing");
   }
 }

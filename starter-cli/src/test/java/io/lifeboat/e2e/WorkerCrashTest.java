@@ -114,7 +114,7 @@ class WorkerCrashTest {
     }
     assertEquals(result.manifest().sha256(), HexFormat.of().formatHex(sha.digest()));
     String log2 = log("worker-2");
-    assertTrue(log2.contains("aborting upload"), "the retry aborted the killed attempt's upload");
+    assertTrue(log2.contains("aborting upload"), "the retry aborted the killed attempt's upload: " + log2);
   }
 
   private static int freePort() {

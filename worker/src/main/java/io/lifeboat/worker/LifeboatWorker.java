@@ -39,19 +39,35 @@ public final class LifeboatWorker implements AutoCloseable {
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .build());
-    worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class);
-    worker.registerWorkflowImplementationTypes(DatabaseRecoveryWorkflowImpl.class);
+    PgTools pg = PgTools.discover(secrets);
+    // Database: nightly dumps, and recovery (dump or base backup + WAL replay).
+    worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class,
+        DatabaseRecoveryWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg),
+        new DatabaseRecoveryActivitiesImpl(stores, pg));
+    // Verification, repository checks and notifications.
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
+        io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new DatabaseBackupActivitiesImpl(stores, PgTools.discover(secrets)),
-        new ReportActivitiesImpl(stores));
+        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
+        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
+            new io.lifeboat.check.RepositoryChecker()),
+        new io.lifeboat.notify.NotificationActivitiesImpl(secrets));
+    // Application and configuration backups, application rollback.
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
+        io.lifeboat.workflows.app.ApplicationRollbackWorkflowImpl.class);
     worker.registerActivitiesImplementations(
-        new DatabaseRecoveryActivitiesImpl(stores, PgTools.discover(secrets)));
-    worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new BaseBackupActivitiesImpl(stores, PgTools.discover(secrets), secrets));
-    worker.registerWorkflowImplementationTypes(WalCheckWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new WalCheckActivitiesImpl(stores, PgTools.discover(secrets)));
+        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
+        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
+    // Reports of recoveries, rollbacks and drills.
+    worker.registerActivitiesImplementations(new ReportActivitiesImpl(stores));
+    // Base backups and the WAL archive check (point-in-time recovery's inputs).
+    worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class, WalCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new BaseBackupActivitiesImpl(stores, pg, secrets),
+        new WalCheckActivitiesImpl(stores, pg));
   }
 
   public LifeboatWorker start() {

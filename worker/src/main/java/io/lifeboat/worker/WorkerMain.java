@@ -90,6 +90,7 @@ public final class WorkerMain {
     }));
     log.info("Worker started: task queue {} at {} namespace {}", queue,
         config.temporal().address(), config.temporal().namespace());
+    seedInBackground(config, queue, metrics);
     Thread.currentThread().join();
   }
 
@@ -109,6 +110,19 @@ public final class WorkerMain {
       log.warn("payload codec server not started on port {}: {}", pe.codecServerPort(), e.toString());
       return null;
     }
+  }
+
+  /** S3 may be slow or down at start: the worker polls meanwhile, the gauges come when they can. */
+  private static void seedInBackground(LifeboatConfig config, String queue, WorkerMetrics metrics) {
+    Thread t = new Thread(() -> {
+      try (var stores = new io.lifeboat.storage.StoreFactory(Secrets.fromEnvironment())) {
+        GaugeSeeder.seed(metrics.scope(), config, queue, stores.forRepository(config.repository()));
+      } catch (RuntimeException e) {
+        log.warn("metrics not seeded from the repository: {}", e.getMessage());
+      }
+    }, "lifeboat-gauge-seeder");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Closes what was opened, each part even when an earlier one fails to close. */

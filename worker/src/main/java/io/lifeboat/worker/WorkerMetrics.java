@@ -24,7 +24,21 @@ public final class WorkerMetrics implements AutoCloseable {
   /** The SDK's value for a tag that does not apply (activity_type on a workflow metric...). */
   private static final String SDK_NO_VALUE = "none";
   private static final Set<String> OWN_TAGS =
-      Set.of(BackupMetrics.TAG_DATABASE, BackupMetrics.TAG_KIND, BackupMetrics.TAG_OUTCOME);
+      Set.of(BackupMetrics.TAG_DATABASE, BackupMetrics.TAG_KIND, BackupMetrics.TAG_OUTCOME,
+          io.lifeboat.workflows.verify.VerificationMetrics.TAG_SOURCE,
+          io.lifeboat.workflows.notify.Notifier.TAG_CHANNEL,
+          io.lifeboat.workflows.notify.Notifier.TAG_EVENT);
+  /** Every Lifeboat metric's # HELP line, from the classes that name them. */
+  static final java.util.Map<String, String> HELP = help();
+
+  private static java.util.Map<String, String> help() {
+    java.util.Map<String, String> all = new java.util.HashMap<>(BackupMetrics.HELP);
+    all.putAll(io.lifeboat.workflows.verify.VerificationMetrics.HELP);
+    all.putAll(io.lifeboat.workflows.check.CheckMetrics.HELP);
+    all.putAll(io.lifeboat.workflows.notify.Notifier.HELP);
+    all.putAll(WalMetrics.HELP);
+    return java.util.Map.copyOf(all);
+  }
 
   private final PrometheusMeterRegistry registry;
   private final Scope scope;
@@ -53,8 +67,7 @@ public final class WorkerMetrics implements AutoCloseable {
             .filter(t -> !SDK_NO_VALUE.equals(t.getValue()) || OWN_TAGS.contains(t.getKey()))
             .toList();
         return new Meter.Id(id.getName(), Tags.of(kept), id.getBaseUnit(),
-            BackupMetrics.HELP.getOrDefault(id.getName(),
-                WalMetrics.HELP.getOrDefault(id.getName(), id.getDescription())), id.getType());
+            HELP.getOrDefault(id.getName(), id.getDescription()), id.getType());
       }
     };
   }

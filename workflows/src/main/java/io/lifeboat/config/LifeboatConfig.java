@@ -18,6 +18,11 @@ public record LifeboatConfig(
     CompressionConfig compression,
     MetricsConfig metrics,
     RetryConfig retries,
+    VerificationConfig verification,
+    ChecksConfig checks,
+    NotificationsConfig notifications,
+    List<ApplicationConfig> applications,
+    ConfigurationBackupConfig configuration,
     WalConfig wal) {
 
   public LifeboatConfig {
@@ -30,10 +35,20 @@ public record LifeboatConfig(
     retries = retries != null ? retries : RetryConfig.DEFAULT;
     wal = wal != null ? wal : WalConfig.DEFAULT;
     databases = databases == null ? List.of() : List.copyOf(databases);
+    verification = verification != null ? verification : VerificationConfig.DEFAULT;
+    checks = checks != null ? checks : ChecksConfig.DEFAULT;
+    notifications = notifications != null ? notifications : NotificationsConfig.NONE;
+    applications = applications == null ? List.of() : List.copyOf(applications);
+    configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
   }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The application named so in this file, or empty. */
+  public java.util.Optional<ApplicationConfig> application(String name) {
+    return applications.stream().filter(a -> a.name().equals(name)).findFirst();
   }
 }

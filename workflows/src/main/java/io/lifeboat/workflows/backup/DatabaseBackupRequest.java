@@ -14,9 +14,18 @@ public record DatabaseBackupRequest(
     RepositoryConfig repository,
     CompressionConfig compression,
     int retentionDays,
-    RetryConfig retry) {
+    RetryConfig retry,
+    io.lifeboat.workflows.notify.NotificationTarget notifications) {
 
   public DatabaseBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+    notifications = notifications != null ? notifications
+        : io.lifeboat.workflows.notify.NotificationTarget.NONE;
+  }
+
+  /** Without notifications: the shape before issue #7, kept for tests and old callers. */
+  public DatabaseBackupRequest(DatabaseConfig database, RepositoryConfig repository,
+      CompressionConfig compression, int retentionDays, RetryConfig retry) {
+    this(database, repository, compression, retentionDays, retry, null);
   }
 }

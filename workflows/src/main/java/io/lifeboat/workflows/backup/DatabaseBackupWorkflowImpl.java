@@ -83,11 +83,52 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
         Workflow.upsertTypedSearchAttributes(
             OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         discardLeftovers(request);
+        // Added with issue #7; histories recorded before it have no marker and skip this.
+        // A cancel is an operator's own decision: nobody needs telling.
+        if (!cancelled(e)
+            && Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+          notifyFailure(request, e);
+        }
       }).run();
       BackupMetrics.failed(Workflow.getMetricsScope(), database, KIND_DB_FULL, startedAt,
           Workflow.currentTimeMillis());
       throw e;
     }
+  }
+
+  static final String NOTIFY_ON_FAILURE = "notify-on-failure";
+
+  /** A cancel reaches the workflow as itself, or as the cancelled activity it interrupted. */
+  private static boolean cancelled(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof CanceledFailure) return true;
+    }
+    return false;
+  }
+
+  private void notifyFailure(DatabaseBackupRequest request, TemporalFailure e) {
+    String step = steps.steps().isEmpty() ? "start"
+        : steps.steps().get(steps.steps().size() - 1).step();
+    io.temporal.failure.ApplicationFailure app = null;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.temporal.failure.ApplicationFailure a) {
+        app = a;
+        break;
+      }
+    }
+    String reason = app != null ? app.getOriginalMessage() : e.getOriginalMessage();
+    String hint = app == null ? "" : FailureKind.ofType(app.getType())
+        .map(k -> " (" + k.hint() + ")").orElse("");
+    Map<String, String> details = new java.util.LinkedHashMap<>();
+    details.put("database", database);
+    details.put("backup id", backupId);
+    details.put("failed step", step);
+    if (app != null) details.put("failure type", app.getType());
+    io.lifeboat.workflows.notify.Notifier.send(request.notifications(),
+        new io.lifeboat.workflows.notify.Notification(
+            io.lifeboat.workflows.notify.Notification.EVENT_FAILURE,
+            "backup of " + database + " failed", "step " + step + ": " + reason + hint, details,
+            request.notifications().link(Workflow.getInfo().getWorkflowId())));
   }
 
   @Override

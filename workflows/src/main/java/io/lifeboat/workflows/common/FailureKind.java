@@ -20,6 +20,22 @@ public enum FailureKind {
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
   CONFIG_INVALID(false, "fix the config file"),
+  // Verification, checks and notifications (issue #7).
+  RESTORE_TEST_FAILED(false, "the dump does not restore cleanly into a scratch database; take a"
+      + " new backup and keep the previous good one"),
+  VALIDATION_FAILED(false, "a validation query on the restored copy gave less than its minimum;"
+      + " check the source data and the query in the config"),
+  SCRATCH_NAME_TAKEN(false, "the scratch database name would be a configured database; rename it"),
+  NOTIFY_FAILED(true, "is the webhook or SMTP server reachable from the worker?"),
+  NOTIFY_MISCONFIGURED(false, "check notifications in the config and the variables it names"),
+  APP_UNKNOWN(false, "check the application name against 'applications' in the config"),
+  APP_RELEASE_MISSING(false, "check the application's releaseRoot: it needs current/ (and previous/ to roll back)"),
+  APP_SOURCE_MISSING(false, "a file the configuration backup lists does not exist; fix the list"),
+  ARCHIVE_TRAVERSAL(false, "the archive tries to write outside its directory; it was refused, use another backup"),
+  ARCHIVE_CORRUPT(false, "the archive does not match its manifest; use the previous good backup"),
+  PM2_FAILED(true, "see pm2's message; check PM2_HOME and that the pm2 daemon can start"),
+  NPM_FAILED(true, "npm ci --omit=dev failed; check package-lock.json and the npm registry"),
+  APP_UNHEALTHY(false, "the app does not answer its health URL; see pm2 logs for the process"),
   RECOVERY_TARGET_INVALID(false,
       "pick a target between the oldest base backup and the newest archived WAL"),
   RECOVERY_FAILED(false, "the damaged data was not touched; see the worker log and the report"),

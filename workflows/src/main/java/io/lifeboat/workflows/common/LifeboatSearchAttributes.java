@@ -19,9 +19,16 @@ public final class LifeboatSearchAttributes {
       List.of(DATABASE, KIND, OUTCOME, RTO_STATUS, WAITING_STEP);
 
   public static final String KIND_DB_FULL = "db-full";
+  /** The daily verification and the repository check (issue #7). */
+  public static final String KIND_VERIFY = "verify";
+  public static final String KIND_CHECK = "check";
+  public static final String KIND_APP = "app";
+  public static final String KIND_CONFIG = "config";
+  public static final String KIND_APP_ROLLBACK = "application-rollback";
+  public static final String RTO_AT_RISK = "at-risk";
+  public static final String RTO_BREACHED = "breached";
   public static final String KIND_DB_RECOVERY = "db-recovery";
   public static final String RTO_ON_TRACK = "on-track";
-  public static final String RTO_BREACHED = "breached";
   public static final String RTO_MET = "met";
   /** Physical base backups (pg_basebackup), the starting point of point-in-time recovery. */
   public static final String KIND_DB_BASE = "db-base";

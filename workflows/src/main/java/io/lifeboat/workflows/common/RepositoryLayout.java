@@ -9,8 +9,11 @@ import java.time.format.DateTimeFormatter;
  * from the bucket and the config alone, so it is spelled out once, here.
  *
  * <pre>
- * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json}
- * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md}
+ * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-TIME-MS.json...}
+ * PREFIX/app/APP/ID/{app.tar.gz, manifest.json}
+ * PREFIX/config/ID/{config.tar.gz, manifest.json}
+ * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md, report.html}
+ * PREFIX/reports/check/latest.json
  * PREFIX/db/DB/base/ID/{base.tar.zst, manifest.json}
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.zst            WAL segments of timeline TTTTTTTT
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.OFFSET.backup.zst, SEGMENT.partial.zst
@@ -30,6 +33,8 @@ import java.time.format.DateTimeFormatter;
 public final class RepositoryLayout {
   public static final String MANIFEST = "manifest.json";
   public static final String DUMP = "dump.pgc.zst";
+  public static final String APP_ARCHIVE = "app.tar.gz";
+  public static final String CONFIG_ARCHIVE = "config.tar.gz";
 
   private static final DateTimeFormatter ID_FORMAT =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -57,6 +62,28 @@ public final class RepositoryLayout {
     return fullBackupDir(prefix, database, backupId) + MANIFEST;
   }
 
+  /** Application backup ids also carry the commit: 20261121T030000Z-1a2b3c4d. */
+  public static String appBackupId(long epochMillis, String commit) {
+    String c = commit == null ? "" : commit.replaceAll("[^A-Za-z0-9]", "");
+    return backupId(epochMillis) + "-" + (c.isEmpty() ? "nocommit" : c.substring(0, Math.min(8, c.length())));
+  }
+
+  public static String appBackupsRoot(String prefix, String app) {
+    return join(prefix, "app", app) + "/";
+  }
+
+  public static String appBackupDir(String prefix, String app, String backupId) {
+    return appBackupsRoot(prefix, app) + backupId + "/";
+  }
+
+  public static String configBackupsRoot(String prefix) {
+    return join(prefix, "config") + "/";
+  }
+
+  public static String configBackupDir(String prefix, String backupId) {
+    return configBackupsRoot(prefix) + backupId + "/";
+  }
+
   public static String reportsRoot(String prefix) {
     return join(prefix, "reports") + "/";
   }
@@ -70,6 +97,30 @@ public final class RepositoryLayout {
     return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "/report."
         + extension;
   }
+
+  /**
+   * A verification record beside the backup it verified; the manifest is never rewritten, so a
+   * backup can carry many records, one per verification run (id = time of the run).
+   */
+  public static String verificationKey(String prefix, String database, String backupId,
+      long verifiedAtMillis) {
+    // Milliseconds too: two runs in the same second must not overwrite each other's record.
+    return fullBackupDir(prefix, database, backupId) + VERIFICATION_PREFIX
+        + backupId(verifiedAtMillis) + "-" + String.format("%03d", verifiedAtMillis % 1000)
+        + ".json";
+  }
+
+  public static boolean isVerificationRecord(String key) {
+    String name = key.substring(key.lastIndexOf('/') + 1);
+    return name.startsWith(VERIFICATION_PREFIX) && name.endsWith(".json");
+  }
+
+  /** The last scheduled check's findings, so the next run notifies only on a change. */
+  public static String latestCheckKey(String prefix) {
+    return join(prefix, "reports", "check", "latest.json");
+  }
+
+  public static final String VERIFICATION_PREFIX = "verification-";
 
   public static final String BASE_TAR = "base.tar.zst";
   public static final String META_SHA256 = "lifeboat-sha256";

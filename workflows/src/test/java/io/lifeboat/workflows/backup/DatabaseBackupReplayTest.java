@@ -135,7 +135,7 @@ class DatabaseBackupReplayTest {
       return List.of();
     }
     try (Stream<Path> s = Files.list(RECORDED)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().startsWith("database-backup-") && p.getFileName().toString().endsWith(".json")).sorted().toList();
     }
   }
 

@@ -1,0 +1,200 @@
+package io.lifeboat.check;
+
+import io.lifeboat.backup.Manifests;
+import io.lifeboat.config.ChecksConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.check.CheckReport;
+import io.lifeboat.workflows.check.CheckRequest;
+import io.lifeboat.workflows.check.CheckSource;
+import io.lifeboat.workflows.check.SourceCheck;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import java.io.IOException;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Judges the repository from its manifests alone (no Temporal needed, so {@code lifeboat check}
+ * works when Temporal is down): is the newest backup of each source fresh, and does every
+ * required day, ISO week and month hold a backup?
+ *
+ * <p>Extension points: a {@link BackupLister} per backup kind (applications, base backups) and
+ * {@link ExtraCheck}s run on every source (WAL continuity, from the WAL archive's own check).
+ */
+public final class RepositoryChecker {
+  private static final DateTimeFormatter ID =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+  /** The committed backups of one source of a kind, as backup ids (sortable by time). */
+  public interface BackupLister {
+    List<String> backupIds(ObjectStore store, RepositoryConfig repository, String source);
+  }
+
+  /** More findings for a source; each returned line is a problem (empty: all is well). */
+  public interface ExtraCheck {
+    List<Finding> check(ObjectStore store, CheckRequest request, CheckSource source);
+  }
+
+  /** @param key stable across runs while the problem persists (no ages in it) */
+  public record Finding(String key, String text) {}
+
+  private final Map<String, BackupLister> listers = new HashMap<>();
+  private final List<ExtraCheck> extras = new ArrayList<>();
+
+  public RepositoryChecker() {
+    listers.put(LifeboatSearchAttributes.KIND_DB_FULL, (store, repo, db) ->
+        Manifests.committed(store, repo.prefix(), db).stream().map(BackupManifest::backupId)
+            .toList());
+  }
+
+  public RepositoryChecker withLister(String kind, BackupLister lister) {
+    listers.put(kind, lister);
+    return this;
+  }
+
+  public RepositoryChecker withExtraCheck(ExtraCheck check) {
+    extras.add(check);
+    return this;
+  }
+
+  public CheckReport check(ObjectStore store, CheckRequest req) {
+    List<SourceCheck> results = new ArrayList<>();
+    TreeSet<String> keys = new TreeSet<>();
+    for (CheckSource source : req.sources()) {
+      BackupLister lister = listers.get(source.kind());
+      if (lister == null) {
+        throw FailureKind.CONFIG_INVALID.failure("no checker for backup kind " + source.kind());
+      }
+      List<Instant> times = lister.backupIds(store, req.repository(), source.name()).stream()
+          .map(RepositoryChecker::parseId).filter(t -> t != null).sorted().toList();
+      List<Finding> findings = new ArrayList<>();
+      SourceCheck c = judge(req, source, times, findings);
+      for (ExtraCheck extra : extras) {
+        List<Finding> more = extra.check(store, req, source);
+        findings.addAll(more);
+        if (!more.isEmpty()) {
+          List<String> problems = new ArrayList<>(c.problems());
+          more.forEach(f -> problems.add(f.text()));
+          c = new SourceCheck(c.kind(), c.source(), c.backups(), c.newestBackupId(),
+              c.newestAgeSeconds(), c.fresh(), false, problems);
+        }
+      }
+      findings.forEach(f -> keys.add(f.key()));
+      results.add(c);
+    }
+    boolean changed = req.remember() && remember(store, req.repository(), keys);
+    return new CheckReport(req.nowMillis(), results, changed);
+  }
+
+  static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,
+      List<Finding> findings) {
+    ChecksConfig limits = req.checks();
+    Instant now = Instant.ofEpochMilli(req.nowMillis());
+    String who = source.name() + " (" + source.kind() + ")";
+    String id = source.kind() + "/" + source.name();
+    List<String> problems = new ArrayList<>();
+    if (times.isEmpty()) {
+      String text = who + ": no committed backup in the repository";
+      problems.add(text);
+      findings.add(new Finding(id + ":none", text));
+      return new SourceCheck(source.kind(), source.name(), 0, null, -1, false, true, problems);
+    }
+    Instant newest = times.get(times.size() - 1);
+    long age = Math.max(0, now.getEpochSecond() - newest.getEpochSecond());
+    boolean fresh = age < limits.maxAgeHours() * 3600L;
+    if (!fresh) {
+      String text = String.format("%s: newest backup %s is %s old (limit %dh)", who,
+          format(newest), hours(age), limits.maxAgeHours());
+      problems.add(text);
+      findings.add(new Finding(id + ":stale:" + format(newest), text));
+    }
+
+    ZoneId zone = ZoneId.of(req.timezone());
+    LocalDate today = LocalDate.ofInstant(now, zone);
+    LocalDate first = LocalDate.ofInstant(times.get(0), zone);
+    TreeSet<LocalDate> days = new TreeSet<>();
+    times.forEach(t -> days.add(LocalDate.ofInstant(t, zone)));
+    List<String> missing = new ArrayList<>();
+    // Completed periods only; periods wholly before the first backup are not due yet.
+    for (int i = 1; i <= limits.daily(); i++) {
+      LocalDate d = today.minusDays(i);
+      if (!d.isBefore(first) && !days.contains(d)) missing.add("day " + d);
+    }
+    LocalDate monday = today.with(DayOfWeek.MONDAY);
+    for (int i = 1; i <= limits.weekly(); i++) {
+      LocalDate from = monday.minusWeeks(i);
+      LocalDate to = from.plusDays(6);
+      if (!to.isBefore(first) && days.subSet(from, true, to, true).isEmpty()) {
+        missing.add("week of " + from);
+      }
+    }
+    YearMonth month = YearMonth.from(today);
+    for (int i = 1; i <= limits.monthly(); i++) {
+      YearMonth m = month.minusMonths(i);
+      if (!m.atEndOfMonth().isBefore(first)
+          && days.subSet(m.atDay(1), true, m.atEndOfMonth(), true).isEmpty()) {
+        missing.add("month " + m);
+      }
+    }
+    if (!missing.isEmpty()) {
+      String text = String.format("%s: no backup for %s (required: %d daily, %d weekly,"
+          + " %d monthly)", who, String.join(", ", missing), limits.daily(), limits.weekly(),
+          limits.monthly());
+      problems.add(text);
+      findings.add(new Finding(id + ":missing:" + String.join(",", missing), text));
+    }
+    return new SourceCheck(source.kind(), source.name(), times.size(), format(newest), age, fresh,
+        missing.isEmpty(), problems);
+  }
+
+  /** Stores the finding keys; true when they differ from the ones stored before. */
+  private static boolean remember(ObjectStore store, RepositoryConfig repo, TreeSet<String> keys) {
+    String key = RepositoryLayout.latestCheckKey(repo.prefix());
+    TreeSet<String> before = new TreeSet<>();
+    if (store.exists(key)) {
+      before.addAll(List.of(Manifests.read(store, key, Remembered.class).findings()));
+    }
+    try {
+      store.put(key, Manifests.JSON.writeValueAsBytes(new Remembered(keys.toArray(String[]::new))),
+          "application/json");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return !before.equals(keys);
+  }
+
+  record Remembered(String[] findings) {}
+
+  static Instant parseId(String id) {
+    try {
+      return LocalDateTime.parse(id, ID).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private static String format(Instant t) {
+    return RepositoryLayout.backupId(t.toEpochMilli());
+  }
+
+  /** "26.3h" under three days, else "4d 2h": what an operator reads at a glance. */
+  static String hours(long seconds) {
+    if (seconds < 72 * 3600) return String.format(java.util.Locale.ROOT, "%.1fh", seconds / 3600.0);
+    return (seconds / 86400) + "d " + (seconds % 86400 / 3600) + "h";
+  }
+}

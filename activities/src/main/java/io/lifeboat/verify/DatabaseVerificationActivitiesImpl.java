@@ -1,0 +1,214 @@
+package io.lifeboat.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lifeboat.backup.Manifests;
+import io.lifeboat.config.ConfigException;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.postgres.PgFailures;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.verify.DatabaseVerificationActivities;
+import io.lifeboat.workflows.verify.DumpTarget;
+import io.lifeboat.workflows.verify.IntegrityResult;
+import io.lifeboat.workflows.verify.NewestBackup;
+import io.lifeboat.workflows.verify.RecordRequest;
+import io.lifeboat.workflows.verify.RestoreCheckRequest;
+import io.lifeboat.workflows.verify.RestoreCheckResult;
+import io.lifeboat.workflows.verify.ScratchDatabase;
+import io.temporal.activity.Activity;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationActivities {
+  private static final Logger log = LoggerFactory.getLogger(DatabaseVerificationActivitiesImpl.class);
+  /** Only databases named so are ever created or dropped by verification. */
+  static final String SCRATCH_PREFIX = "lifeboat_verify_";
+
+  private final StoreFactory stores;
+  private final PgTools pg;
+  private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  public DatabaseVerificationActivitiesImpl(StoreFactory stores, PgTools pg) {
+    this.stores = stores;
+    this.pg = pg;
+  }
+
+  @Override
+  public NewestBackup findNewest(RepositoryConfig repository, DatabaseConfig database) {
+    return typed(() -> new NewestBackup(Manifests.newest(stores.forRepository(repository),
+        repository.prefix(), database.name()).orElse(null)));
+  }
+
+  @Override
+  public IntegrityResult checkIntegrity(DumpTarget target) {
+    return typed(() -> {
+      BackupManifest m = target.manifest();
+      ObjectStore store = stores.forRepository(target.repository());
+      if (!store.exists(m.objectKey())) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("the dump " + m.objectKey() + " named by the"
+            + " manifest of " + m.backupId() + " is not in the repository");
+      }
+      try {
+        DumpStream.Checked checked = DumpStream.readAll(store, m, pg.tool("pg_restore"),
+            Activity.getExecutionContext()::heartbeat);
+        return new IntegrityResult(checked.sha256(), checked.bytes(), checked.rawBytes(),
+            checked.tocEntries());
+      } catch (IOException e) {
+        throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey()
+            + " cannot be read back: " + e.getMessage());
+      }
+    });
+  }
+
+  @Override
+  public RestoreCheckResult restoreAndValidate(RestoreCheckRequest req) {
+    return typed(() -> {
+      String scratch = req.scratchDatabase();
+      requireScratchName(scratch, req.database());
+      // A retry starts from an empty database: whatever an earlier attempt restored is dropped.
+      dropScratchDb(req.database(), scratch);
+      execute(req.database(), "create database " + quote(scratch));
+      ObjectStore store = stores.forRepository(req.repository());
+      try {
+        DumpStream.restore(store, req.manifest(), pg, req.database(), scratch,
+            Activity.getExecutionContext()::heartbeat);
+      } catch (IOException e) {
+        throw FailureKind.RESTORE_TEST_FAILED.failure("restoring " + req.manifest().backupId()
+            + " into " + scratch + " failed: " + e.getMessage());
+      }
+      return validate(req.database(), scratch);
+    });
+  }
+
+  private RestoreCheckResult validate(DatabaseConfig db, String scratch) {
+    try (Connection c = connect(db, scratch); Statement s = c.createStatement()) {
+      int tables;
+      try (ResultSet rs = s.executeQuery("select count(*) from pg_catalog.pg_tables where"
+          + " schemaname not in ('pg_catalog', 'information_schema')")) {
+        rs.next();
+        tables = rs.getInt(1);
+      }
+      List<RestoreCheckResult.QueryResult> results = new ArrayList<>();
+      for (DatabaseConfig.ValidationQuery q : db.validation()) {
+        String value;
+        boolean passed;
+        try (ResultSet rs = s.executeQuery(q.sql())) {
+          value = rs.next() ? rs.getString(1) : null;
+          passed = value != null && meets(value, q.minimum());
+        } catch (SQLException e) {
+          value = "error: " + e.getMessage().lines().findFirst().orElse("");
+          passed = false;
+        }
+        results.add(new RestoreCheckResult.QueryResult(q.name(), q.sql(), value, q.minimum(),
+            passed));
+      }
+      return new RestoreCheckResult(tables, results);
+    } catch (SQLException e) {
+      throw PgFailures.fromSql(db, e);
+    }
+  }
+
+  /** Without a minimum, any non-null value passes (e.g. "newest order date"). */
+  static boolean meets(String value, Long minimum) {
+    if (minimum == null) return true;
+    try {
+      return new java.math.BigDecimal(value.strip()).compareTo(java.math.BigDecimal.valueOf(minimum))
+          >= 0;
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void dropScratch(ScratchDatabase scratch) {
+    typed(() -> {
+      requireScratchName(scratch.name(), scratch.server());
+      dropScratchDb(scratch.server(), scratch.name());
+      return null;
+    });
+  }
+
+  @Override
+  public String recordVerification(RecordRequest req) {
+    return typed(() -> {
+      var r = req.record();
+      String key = RepositoryLayout.verificationKey(req.repository().prefix(), r.source(),
+          r.backupId(), req.verifiedAtMillis());
+      try {
+        stores.forRepository(req.repository()).put(key, json.writeValueAsBytes(r),
+            "application/json");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return key;
+    });
+  }
+
+  private void dropScratchDb(DatabaseConfig db, String scratch) {
+    execute(db, "drop database if exists " + quote(scratch) + " with (force)");
+    log.info("scratch database {} on {} dropped (if it existed)", scratch, db.address());
+  }
+
+  /** Never touch a database that verification did not name, nor the source itself. */
+  private static void requireScratchName(String name, DatabaseConfig source) {
+    if (name == null || !name.startsWith(SCRATCH_PREFIX) || !name.matches("[a-z0-9_]{1,63}")
+        || name.equals(source.name())) {
+      throw FailureKind.SCRATCH_NAME_TAKEN.failure("refusing to use '" + name
+          + "' as a scratch database: not a lifeboat_verify_ name");
+    }
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  /** Runs a statement in the source database's connection (CREATE/DROP DATABASE need one). */
+  private void execute(DatabaseConfig db, String sql) {
+    try (Connection c = connect(db, db.name()); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw PgFailures.fromSql(db, e);
+    }
+  }
+
+  private Connection connect(DatabaseConfig db, String database) throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", db.user());
+    String password = pg.password(db);
+    if (password != null) props.setProperty("password", password);
+    props.setProperty("connectTimeout", "10");
+    props.setProperty("ApplicationName", "lifeboat-verify");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + database, props);
+  }
+
+  private static <T> T typed(Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (ApplicationFailure e) {
+      throw e;
+    } catch (StorageException e) {
+      throw e.kind().failure(e.getMessage());
+    } catch (ConfigException e) {
+      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,210 @@
+package io.lifeboat.verify;
+
+import com.github.luben.zstd.ZstdIOException;
+import com.github.luben.zstd.ZstdInputStream;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.postgres.PgFailures;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.process.StderrTail;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.common.FailureKind;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A stored dump streamed from the repository into a pg_restore process, in constant memory:
+ * object → SHA-256 and byte count → zstd (frame checksums) → pg_restore's stdin. Whatever
+ * pg_restore does with it, every stored byte is read, so the checksum always covers the whole
+ * object.
+ */
+final class DumpStream {
+  private static final int CHUNK = 1 << 20;
+
+  private DumpStream() {}
+
+  record Checked(String sha256, long bytes, long rawBytes, int tocEntries) {}
+
+  /** Integrity: checksum and size against the manifest, zstd frames, pg_restore --list. */
+  static Checked readAll(ObjectStore store, BackupManifest m, String pgRestore,
+      Consumer<Long> heartbeat) throws IOException {
+    Process p = new ProcessBuilder(pgRestore, "--list").start();
+    ByteArrayOutputStream listing = new ByteArrayOutputStream();
+    Thread reader = drain(p.getInputStream(), listing, "pg_restore-list");
+    try (StderrTail stderr = new StderrTail(p.getErrorStream(), "pg_restore")) {
+      long[] counts = pump(store, m, p, heartbeat);
+      int exit = waitFor(p);
+      join(reader);
+      if (exit != 0) {
+        throw FailureKind.BACKUP_CORRUPT.failure("pg_restore --list rejects " + m.objectKey()
+            + ": " + PgFailures.lastMeaningfulLine(stderr.text()));
+      }
+      int entries = (int) listing.toString().lines()
+          .filter(l -> !l.isBlank() && !l.startsWith(";")).count();
+      if (entries == 0) {
+        throw FailureKind.BACKUP_CORRUPT.failure("pg_restore --list finds nothing in "
+            + m.objectKey());
+      }
+      return new Checked(m.sha256(), counts[0], counts[1], entries);
+    }
+  }
+
+  /** Restores into {@code target} in one transaction; any error fails the whole restore. */
+  static void restore(ObjectStore store, BackupManifest m, PgTools pg, DatabaseConfig db,
+      String target, Consumer<Long> heartbeat) throws IOException {
+    List<String> argv = new ArrayList<>();
+    argv.add(pg.tool("pg_restore"));
+    argv.addAll(pg.connection(db, target));
+    argv.addAll(List.of("--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"));
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    pb.environment().putAll(pg.environment(db));
+    Process p = pb.start();
+    Thread reader = drain(p.getInputStream(), OutputStream.nullOutputStream(), "pg_restore-out");
+    try (StderrTail stderr = new StderrTail(p.getErrorStream(), "pg_restore")) {
+      pump(store, m, p, heartbeat);
+      int exit = waitFor(p);
+      join(reader);
+      if (exit != 0) {
+        String why = PgFailures.lastMeaningfulLine(stderr.text());
+        FailureKind kind = PgFailures.kindOfToolError(stderr.text());
+        // Connection trouble is the server's, not the dump's: let it be retried.
+        if (kind == FailureKind.PG_TOOL_FAILED) kind = FailureKind.RESTORE_TEST_FAILED;
+        throw kind.failure("pg_restore of " + m.backupId() + " into " + target + " failed (exit "
+            + exit + "): " + why);
+      }
+    }
+  }
+
+  /**
+   * Streams the object into the process's stdin; checks size and SHA-256 against the manifest
+   * after the last byte. Returns {stored bytes, raw bytes}.
+   */
+  private static long[] pump(ObjectStore store, BackupManifest m, Process p,
+      Consumer<Long> heartbeat) throws IOException {
+    MessageDigest sha = sha256();
+    long[] stored = {0};
+    long raw = 0;
+    try (InputStream obj = store.get(m.objectKey());
+         DigestInputStream digest = new DigestInputStream(
+             new BufferedInputStream(counting(obj, stored), CHUNK), sha);
+         ZstdInputStream unzstd = new ZstdInputStream(digest)) {
+      OutputStream stdin = p.getOutputStream();
+      boolean open = true;
+      byte[] buf = new byte[CHUNK];
+      int n;
+      while ((n = unzstd.read(buf)) > 0) {
+        raw += n;
+        if (open) {
+          try {
+            stdin.write(buf, 0, n);
+          } catch (IOException closedEarly) {
+            // pg_restore stopped reading (--list needs only the header, or it failed):
+            // keep reading so the checksum covers every stored byte.
+            open = false;
+          }
+        }
+        heartbeat.accept(stored[0]);
+      }
+      closeQuietly(stdin);
+      byte[] rest = new byte[CHUNK];
+      while (digest.read(rest) > 0) {
+        // bytes after the last zstd frame still belong to the object
+      }
+    } catch (ZstdIOException e) {
+      p.destroyForcibly();
+      throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey()
+          + " is corrupt: zstd says " + e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      p.destroyForcibly();
+      throw e;
+    }
+    String actual = HexFormat.of().formatHex(sha.digest());
+    if (stored[0] != m.storedBytes()) {
+      p.destroyForcibly();
+      throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey() + " has "
+          + stored[0] + " bytes, the manifest says " + m.storedBytes());
+    }
+    if (!actual.equals(m.sha256())) {
+      p.destroyForcibly();
+      throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey()
+          + " does not match its manifest: sha256 " + actual + ", expected " + m.sha256());
+    }
+    return new long[] {stored[0], raw};
+  }
+
+  private static Thread drain(InputStream in, OutputStream to, String name) {
+    Thread t = new Thread(() -> {
+      try (in) {
+        in.transferTo(to);
+      } catch (IOException ignored) {
+        // the process ended
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static int waitFor(Process p) throws IOException {
+    try {
+      return p.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      p.destroyForcibly();
+      throw new IOException("interrupted while waiting for pg_restore");
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(OutputStream out) {
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // already closed by the process
+    }
+  }
+
+  private static InputStream counting(InputStream in, long[] counter) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) counter[0]++;
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n > 0) counter[0] += n;
+        return n;
+      }
+    };
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

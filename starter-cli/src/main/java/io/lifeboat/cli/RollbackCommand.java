@@ -1,0 +1,128 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.workflows.app.ApplicationRollbackWorkflow;
+import io.lifeboat.workflows.app.RollbackProgress;
+import io.lifeboat.workflows.app.RollbackResult;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "rollback", description = "Roll back to an earlier release.",
+    subcommands = {RollbackCommand.App.class})
+final class RollbackCommand {
+  @ParentCommand LifeboatCli root;
+
+  @Command(name = "app", description = "Roll an application back to previous/ or to a stored backup"
+      + " (stop, swap, npm ci --omit=dev, start, verify), timed against the application RTO.")
+  static final class App implements Callable<Integer> {
+    @ParentCommand RollbackCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Parameters(paramLabel = "NAME", arity = "0..1",
+        description = "application name from the config (optional when there is one)")
+    String name;
+
+    @Option(names = "--to", paramLabel = "BACKUP_ID",
+        description = "a backup in the repository (default: the local previous/ release)")
+    String to;
+
+    @Option(names = "--wait", description = "show progress and wait for the summary")
+    boolean waitForIt;
+
+    @Option(names = "--json", description = "print the result as JSON")
+    boolean json;
+
+    @Option(names = "--task-queue", hidden = true)
+    String taskQueue;
+
+    @Override
+    public Integer call() {
+      LifeboatCli root = parent.root;
+      PrintWriter out = root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+        LifeboatConfig c = s.config();
+        ApplicationConfig app = AppPlans.application(s, name);
+        if (to != null) requireBackup(s, c, app);
+        WorkflowClient client = s.temporal().client();
+        String workflowId = AppPlans.rollbackId(app);
+        ApplicationRollbackWorkflow wf = client.newWorkflowStub(ApplicationRollbackWorkflow.class,
+            AppPlans.options(c, workflowId, AppPlans.ROLLBACK, taskQueue)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+                .build());
+        try {
+          WorkflowClient.start(wf::rollback, AppPlans.rollback(c, app, to));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          throw new UserError("a rollback of " + app.name() + " is already running (" + workflowId
+              + "); follow it: " + s.temporal().webLink(workflowId));
+        }
+        String link = s.temporal().webLink(workflowId);
+        if (!waitForIt) {
+          out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link))
+              : "started rollback of " + app.name() + ": " + workflowId + "\n  " + link);
+          return 0;
+        }
+        if (!json) {
+          out.println("rolling back " + app.name() + " to " + (to == null ? "previous/" : to)
+              + " (" + workflowId + "), RTO " + c.targets().applicationRtoMinutes() + " min");
+        }
+        RollbackResult r = AppWait.await(client, workflowId, RollbackResult.class, out, !json,
+            "rollback", stub -> {
+              RollbackProgress p = stub.query("progress", RollbackProgress.class);
+              return String.format("%-22s %s of %s RTO (%s)", p.step(),
+                  Bytes.duration(p.elapsedMillis()), Bytes.duration(p.rtoMillis()), p.rtoStatus());
+            });
+        if (json) {
+          out.println(Json.write(r));
+        } else {
+          print(out, r, link);
+        }
+        return 0;
+      }
+    }
+
+    /** A named backup must exist before anything starts: a typo is bad input, not a failure. */
+    private void requireBackup(Session s, LifeboatConfig c, ApplicationConfig app) {
+      if (!to.matches("\\d{8}T\\d{6}Z(-[A-Za-z0-9]{1,64})?")) {
+        throw new UserError("--to takes a backup id such as 20261121T030000Z-1a2b3c4d, not '"
+            + to + "'");
+      }
+      String manifest = RepositoryLayout.appBackupDir(c.repository().prefix(), app.name(), to)
+          + RepositoryLayout.MANIFEST;
+      if (!s.repository().exists(manifest)) {
+        throw new UserError("no committed backup " + to + " of " + app.name() + " in s3://"
+            + c.repository().bucket() + "/" + c.repository().prefix()
+            + " (lifeboat backups list --app " + app.name() + ")");
+      }
+    }
+
+    private static void print(PrintWriter out, RollbackResult r, String link) {
+      out.println();
+      out.println(r.application() + " rolled back to " + r.release().source() + " (commit "
+          + r.release().commit() + ") in " + Bytes.duration(r.elapsedMillis()) + " of "
+          + Bytes.duration(r.rtoMillis()) + " RTO: " + r.rtoStatus());
+      out.println("  before      pm2 " + r.before().pm2Status() + ", " + r.before().healthDetail());
+      out.println("  after       " + String.join("; ", r.health().checks()));
+      if (r.swap().replacedDir() != null) {
+        out.println("  replaced    kept in " + r.swap().replacedDir());
+      }
+      for (var t : r.steps()) {
+        out.printf("    %-22s %8s%n", t.step(), Bytes.duration(t.durationMillis()));
+      }
+      if (r.reportKey() != null) out.println("  report      " + r.reportKey());
+      out.println("  workflow    " + link);
+    }
+  }
+}

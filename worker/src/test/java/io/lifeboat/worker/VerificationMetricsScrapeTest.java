@@ -1,0 +1,193 @@
+package io.lifeboat.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.config.ChecksConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.NotificationsConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.check.CheckMetrics;
+import io.lifeboat.workflows.check.CheckReport;
+import io.lifeboat.workflows.check.CheckSource;
+import io.lifeboat.workflows.check.RepositoryCheckActivities;
+import io.lifeboat.workflows.check.RepositoryCheckRequest;
+import io.lifeboat.workflows.check.RepositoryCheckWorkflow;
+import io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl;
+import io.lifeboat.workflows.check.SourceCheck;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.notify.NotificationActivities;
+import io.lifeboat.workflows.notify.NotificationTarget;
+import io.lifeboat.workflows.notify.Notifier;
+import io.lifeboat.workflows.verify.BackupVerificationWorkflow;
+import io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl;
+import io.lifeboat.workflows.verify.DatabaseVerificationActivities;
+import io.lifeboat.workflows.verify.DumpTarget;
+import io.lifeboat.workflows.verify.IntegrityResult;
+import io.lifeboat.workflows.verify.NewestBackup;
+import io.lifeboat.workflows.verify.RecordRequest;
+import io.lifeboat.workflows.verify.RestoreCheckRequest;
+import io.lifeboat.workflows.verify.RestoreCheckResult;
+import io.lifeboat.workflows.verify.ScratchDatabase;
+import io.lifeboat.workflows.verify.VerificationMetrics;
+import io.lifeboat.workflows.verify.VerificationRequest;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A verification that finds one good and one corrupt backup, and a check that finds a stale
+ * one, with the worker's metrics wiring; then /metrics is read over HTTP.
+ */
+class VerificationMetricsScrapeTest {
+  private static final Instant START = Instant.parse("2026-11-21T05:30:00Z");
+  private static final String QUEUE = "verify-metrics-test";
+  private static final String GOOD = "farmtally_production";
+  private static final String BAD = "farmtally_corrupt";
+
+  private WorkerMetrics metrics;
+  private MetricsServer server;
+  private TestWorkflowEnvironment env;
+
+  /** Verifier activities: the BAD database's dump fails its checksum. */
+  static final class Fake implements DatabaseVerificationActivities, RepositoryCheckActivities,
+      NotificationActivities {
+    @Override public NewestBackup findNewest(RepositoryConfig r, DatabaseConfig d) {
+      return new NewestBackup(new BackupManifest(1, "20261121T020000Z", "db-full", d.name(), "h",
+          "15", "2026-11-21T02:00:00Z", "2026-11-21T02:01:00Z", 10, 5, "aa", "zstd", "k", null,
+          "STANDARD", "none", Map.of(), "", "w"));
+    }
+    @Override public IntegrityResult checkIntegrity(DumpTarget t) {
+      if (t.manifest().database().equals(BAD)) {
+        throw FailureKind.BACKUP_CORRUPT.failure("sha256 mismatch");
+      }
+      return new IntegrityResult("aa", 5, 10, 3);
+    }
+    @Override public RestoreCheckResult restoreAndValidate(RestoreCheckRequest r) {
+      return new RestoreCheckResult(2, List.of());
+    }
+    @Override public void dropScratch(ScratchDatabase s) { }
+    @Override public String recordVerification(RecordRequest r) {
+      return "k/verification.json";
+    }
+    @Override public CheckReport check(io.lifeboat.workflows.check.CheckRequest r) {
+      return new CheckReport(r.nowMillis(), List.of(new SourceCheck("db-full", GOOD, 9,
+          "20261119T020000Z", 56 * 3600, false, true, List.of("stale"))), true);
+    }
+    @Override public void deliver(io.lifeboat.workflows.notify.Delivery d) {
+      if (d.channel().equals("email")) throw FailureKind.NOTIFY_FAILED.failure("refused");
+    }
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    metrics = new WorkerMetrics();
+    server = MetricsServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        metrics.registry());
+    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
+        .setInitialTime(START).setMetricsScope(metrics.scope())
+        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(0).build());
+    for (var key : LifeboatSearchAttributes.ALL) {
+      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    env = TestWorkflowEnvironment.newInstance(options.build());
+    Worker worker = env.newWorker(QUEUE);
+    worker.registerWorkflowImplementationTypes(BackupVerificationWorkflowImpl.class,
+        RepositoryCheckWorkflowImpl.class);
+    worker.registerActivitiesImplementations(new Fake());
+    env.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+    server.close();
+    metrics.close();
+  }
+
+  private Scrape scrapeUntil(Predicate<Scrape> ready) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri()).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Scrape s = Scrape.parse(r.body());
+      if (ready.test(s) || System.nanoTime() > deadline) return s;
+      Thread.sleep(200);
+    }
+  }
+
+  /** Summed over events: one counter series per channel and event. */
+  private static double sum(Scrape s, String name, String channel) {
+    return s.samples().stream().filter(x -> x.name().equals(name)
+        && channel.equals(x.labels().get("channel"))).mapToDouble(Scrape.Sample::value).sum();
+  }
+
+  @Test
+  void verificationCheckAndNotificationMetricsAreServed() throws Exception {
+    RepositoryConfig repo = new RepositoryConfig("http://127.0.0.1:9000", "b1b", "lifeboat", null,
+        null, "A", "B", null, null, null, null, null);
+    NotificationTarget notify = NotificationTarget.of(new NotificationsConfig(
+        new NotificationsConfig.Webhook("HOOK"), new NotificationsConfig.Email("127.0.0.1", 25,
+            "l@f.test", List.of("o@f.test"), null, null, null)), "http://ui", "default");
+    List<DatabaseConfig> dbs = List.of(GOOD, BAD).stream().map(n -> new DatabaseConfig(n,
+        "127.0.0.1", 55432, "lifeboat", null, null, null)).toList();
+    env.getWorkflowClient().newWorkflowStub(BackupVerificationWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("verify").setTaskQueue(QUEUE).build())
+        .verify(new VerificationRequest(dbs, repo, true, new RetryConfig(1, 1, 1), notify));
+    env.getWorkflowClient().newWorkflowStub(RepositoryCheckWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("check").setTaskQueue(QUEUE).build())
+        .check(new RepositoryCheckRequest(List.of(new CheckSource("db-full", GOOD)), repo,
+            ChecksConfig.DEFAULT, "UTC", new RetryConfig(1, 1, 1), notify));
+
+    Map<String, String> bad = Map.of("source", BAD, "kind", "db-full");
+    Map<String, String> good = Map.of("source", GOOD, "kind", "db-full");
+    Scrape s = scrapeUntil(x -> x.find(VerificationMetrics.SUCCESS, bad).isPresent()
+        && x.find(CheckMetrics.FRESH, good).isPresent()
+        && x.find(Notifier.FAILED_TOTAL, Map.of()).isPresent());
+
+    assertEquals(0.0, s.find(VerificationMetrics.SUCCESS, bad).orElseThrow().value());
+    assertEquals(1.0, s.find(VerificationMetrics.SUCCESS, good).orElseThrow().value());
+    double last = s.find(VerificationMetrics.LAST_TIMESTAMP, bad).orElseThrow().value();
+    assertTrue(last >= START.getEpochSecond() && last < START.getEpochSecond() + 3600,
+        "workflow time: " + last);
+    assertTrue(s.find(VerificationMetrics.LAST_SUCCESS_TIMESTAMP, bad).isEmpty());
+    var failedRun = new java.util.HashMap<>(bad);
+    failedRun.put("outcome", "failed");
+    assertEquals(1.0, s.find(VerificationMetrics.RUNS_TOTAL, failedRun).orElseThrow().value());
+    assertEquals(java.util.Set.of("source", "kind", "namespace", "task_queue", "workflow_type"),
+        s.find(VerificationMetrics.SUCCESS, bad).orElseThrow().labels().keySet());
+
+    assertEquals(0.0, s.find(CheckMetrics.FRESH, good).orElseThrow().value());
+    assertEquals(1.0, s.find(CheckMetrics.RETENTION_COMPLIANT, good).orElseThrow().value());
+    assertEquals(56 * 3600.0, s.find(CheckMetrics.NEWEST_AGE_SECONDS, good).orElseThrow().value());
+
+    // Both runs notified: the webhook went out, the email failed after its retries.
+    assertEquals(2.0, sum(s, Notifier.SENT_TOTAL, "webhook"));
+    assertEquals(2.0, sum(s, Notifier.FAILED_TOTAL, "email"));
+    assertEquals(0.0, sum(s, Notifier.FAILED_TOTAL, "webhook"));
+    for (String name : List.of(VerificationMetrics.SUCCESS, CheckMetrics.FRESH,
+        Notifier.FAILED_TOTAL)) {
+      assertTrue(s.text().contains("# HELP " + name + " "), "HELP of " + name);
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.lifeboat.workflows.app;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** The daily (and after-deployment) backup of one application release: current/ as tar.gz. */
+@WorkflowInterface
+public interface ApplicationBackupWorkflow {
+
+  @WorkflowMethod
+  ArtifactBackupResult backup(ApplicationBackupRequest request);
+
+  @QueryMethod
+  ArtifactBackupStatus status();
+}

@@ -1,0 +1,56 @@
+package io.lifeboat.workflows.app;
+
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_APP;
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.common.StepRecorder;
+import io.temporal.workflow.Workflow;
+import java.util.List;
+
+public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow {
+  private final StepRecorder steps = new StepRecorder();
+  private String backupId;
+  private String app;
+
+  @Override
+  public ArtifactBackupResult backup(ApplicationBackupRequest request) {
+    ApplicationConfig a = request.application();
+    app = a.name();
+    long startedAt = Workflow.currentTimeMillis();
+    Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_APP),
+        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    String prefix = request.repository().prefix();
+    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry());
+    ReleaseFacts release;
+    try {
+      release = steps.run("inspect", () -> backup.quick().inspectRelease(a));
+    } catch (io.temporal.failure.ActivityFailure e) {
+      steps.finish("failed");
+      Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      throw e;
+    }
+    // The seed names archives by time and commit: farmtally_app_TIMESTAMP_COMMIT8.
+    backupId = RepositoryLayout.appBackupId(startedAt, release.commit());
+    String dir = RepositoryLayout.appBackupDir(prefix, app, backupId);
+    // "current/" inside the archive, as the seed's `tar -C /opt/farmtally current/`.
+    List<ArchiveSource> sources = List.of(new ArchiveSource(release.directory(), "current", true));
+    return backup.run(dir, RepositoryLayout.APP_ARCHIVE, sources, a.excludes(), false,
+        RepositoryLayout.appBackupsRoot(prefix, app), a.keep(),
+        (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
+            KIND_APP, app, release.commit(), release.commitSource() + ", " + request.reason(),
+            ArtifactBackup.iso(archived.startedAtMillis()),
+            ArtifactBackup.iso(archived.finishedAtMillis()), archived.objectKey(), archived.localCopy(),
+            archived.storedBytes(), archived.rawBytes(), archived.sha256(), archived.fileCount(),
+            a.excludes(), List.of(), archived.missingOptional(), verification,
+            Workflow.getInfo().getWorkflowId()));
+  }
+
+  @Override
+  public ArtifactBackupStatus status() {
+    return new ArtifactBackupStatus(backupId, app, steps.current(), steps.steps());
+  }
+}

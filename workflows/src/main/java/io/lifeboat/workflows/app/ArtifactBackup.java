@@ -1,0 +1,114 @@
+package io.lifeboat.workflows.app;
+
+import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
+
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.common.StepRecorder;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The steps an application and a configuration backup share, in workflow code: archive and
+ * upload, verify the stored copy, commit the manifest, keep the newest N; on failure, remove
+ * what the run stored so nothing half-written is ever listed.
+ */
+final class ArtifactBackup {
+  private static final Logger log = Workflow.getLogger(ArtifactBackup.class);
+  static final Duration HEARTBEAT = Duration.ofSeconds(20);
+
+  private final StepRecorder steps;
+  private final RepositoryConfig repository;
+  private final ArchiveActivities quick;
+  private final ArchiveActivities streaming;
+
+  ArtifactBackup(StepRecorder steps, RepositoryConfig repository, RetryConfig retry) {
+    this.steps = steps;
+    this.repository = repository;
+    this.quick = activities(retry, Duration.ofMinutes(5), null);
+    this.streaming = activities(retry, Duration.ofHours(2), HEARTBEAT);
+  }
+
+  ArchiveActivities quick() {
+    return quick;
+  }
+
+  /**
+   * @param dir the backup's directory (ends with a slash); the archive and manifest go in it
+   * @param configurationArchive a configuration backup: a sha256 per file in the manifest, and
+   *     symbolic links may point anywhere (they are /etc's, and such an archive is never
+   *     extracted by a rollback)
+   * @param manifestFor builds the manifest from what was archived
+   */
+  ArtifactBackupResult run(String dir, String archiveName, List<ArchiveSource> sources,
+      List<String> excludes, boolean configurationArchive, String root, int keep,
+      java.util.function.BiFunction<ArchiveResult, String, ArtifactManifest> manifestFor) {
+    String objectKey = dir + archiveName;
+    try {
+      ArchiveResult archived = steps.run("archive-and-upload", () -> streaming.archiveToRepository(
+          new ArchiveRequest(repository, objectKey, sources, excludes, configurationArchive)));
+      int entries = steps.run("verify", () -> streaming.verifyStoredArchive(new VerifyArchiveRequest(
+          repository, objectKey, archived.sha256(), archived.storedBytes(), configurationArchive)));
+      ArtifactManifest manifest = manifestFor.apply(archived,
+          "read back: sha256 matches, " + entries + " entries, no entry name leaves the archive root");
+      steps.run("commit-manifest", () -> quick.commitArtifactManifest(
+          new CommitRequest(repository, dir + RepositoryLayout.MANIFEST, manifest)));
+      List<String> expired = List.of();
+      String warning = null;
+      try {
+        expired = steps.run("retention", () -> quick.keepNewest(
+            new KeepNewestRequest(repository, root, keep)));
+      } catch (ActivityFailure e) {
+        // The backup is committed and good; a failed clean-up must not hide that.
+        warning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
+            ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
+        log.warn("backup {} is good but {}", dir, warning);
+      }
+      steps.finish("done");
+      Workflow.upsertTypedSearchAttributes(
+          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      return new ArtifactBackupResult(manifest, expired, warning, steps.steps());
+    } catch (ActivityFailure | CanceledFailure e) {
+      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
+      Workflow.newDetachedCancellationScope(() -> {
+        Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+        try {
+          quick.discardArtifact(new DiscardArtifactRequest(repository, dir));
+        } catch (ActivityFailure cleanup) {
+          // No manifest was written, so nothing can be taken for a backup; say so and go on.
+          log.warn("could not remove leftovers of {}: {}", dir, cleanup.getMessage());
+        }
+      }).run();
+      throw e;
+    }
+  }
+
+  static String iso(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+
+  static ArchiveActivities activities(RetryConfig retry, Duration startToClose, Duration heartbeat) {
+    ActivityOptions.Builder options = ActivityOptions.newBuilder()
+        .setStartToCloseTimeout(startToClose)
+        .setRetryOptions(RetryOptions.newBuilder()
+            .setMaximumAttempts(retry.maxAttempts())
+            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
+            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
+            .setBackoffCoefficient(2.0)
+            .setDoNotRetry(FailureKind.nonRetryableTypes())
+            .build());
+    if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
+    return Workflow.newActivityStub(ArchiveActivities.class, options.build());
+  }
+}

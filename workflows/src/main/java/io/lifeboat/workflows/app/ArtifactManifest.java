@@ -1,0 +1,34 @@
+package io.lifeboat.workflows.app;
+
+import java.util.List;
+
+/**
+ * The commit mark of an application or configuration backup, stored beside the archive as
+ * manifest.json and written last. Enough to restore from the bucket alone.
+ *
+ * @param kind app or config
+ * @param subject the application name, or the estate for a configuration backup
+ */
+public record ArtifactManifest(
+    int formatVersion,
+    String backupId,
+    String kind,
+    String subject,
+    String commit,
+    String source,
+    String startedAt,
+    String finishedAt,
+    String objectKey,
+    String localCopy,
+    long storedBytes,
+    long rawBytes,
+    String sha256,
+    int fileCount,
+    List<String> excludes,
+    List<FileDigest> files,
+    List<String> missingOptional,
+    String verification,
+    String workflowId) {
+
+  public static final int FORMAT_VERSION = 1;
+}

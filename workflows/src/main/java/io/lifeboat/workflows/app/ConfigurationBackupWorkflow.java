@@ -1,0 +1,16 @@
+package io.lifeboat.workflows.app;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** The weekly configuration backup: nginx, PM2 ecosystem, system files, Jenkins casc. */
+@WorkflowInterface
+public interface ConfigurationBackupWorkflow {
+
+  @WorkflowMethod
+  ArtifactBackupResult backup(ConfigurationBackupRequest request);
+
+  @QueryMethod
+  ArtifactBackupStatus status();
+}
