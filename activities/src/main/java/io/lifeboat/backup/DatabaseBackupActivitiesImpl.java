@@ -1,5 +1,7 @@
 package io.lifeboat.backup;
 
+import static io.lifeboat.ActivityFailures.typed;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.luben.zstd.ZstdInputStream;
@@ -456,19 +458,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       return MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Every failure leaves an activity as a typed ApplicationFailure from the registry. */
-  private static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.lifeboat.base;
 
+import static io.lifeboat.ActivityFailures.typed;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdOutputStream;
@@ -495,18 +497,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       return MessageDigest.getInstance("SHA-256");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
     }
   }
 }

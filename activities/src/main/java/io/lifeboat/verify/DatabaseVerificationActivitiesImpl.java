@@ -1,5 +1,7 @@
 package io.lifeboat.verify;
 
+import static io.lifeboat.ActivityFailures.typed;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.backup.Manifests;
@@ -198,17 +200,5 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
     props.setProperty("ApplicationName", "lifeboat-verify");
     return DriverManager.getConnection(
         "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + database, props);
-  }
-
-  private static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
-    }
   }
 }

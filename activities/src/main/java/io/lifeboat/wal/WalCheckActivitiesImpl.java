@@ -1,5 +1,7 @@
 package io.lifeboat.wal;
 
+import static io.lifeboat.ActivityFailures.typed;
+
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
@@ -181,18 +183,6 @@ public class WalCheckActivitiesImpl implements WalCheckActivities {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw FailureKind.PG_TOOL_FAILED.failure("interrupted");
-    }
-  }
-
-  private static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
     }
   }
 }
