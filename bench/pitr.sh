@@ -26,13 +26,15 @@ scale=130
 wal_mb=1024
 keep=0
 restore=1
+base_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --wal-mb) wal_mb="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --no-restore) restore=0; shift ;;
-    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore)" >&2; exit 2 ;;
+    --base-only) base_only=1; restore=0; shift ;;
+    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore, --base-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -145,6 +147,17 @@ m=json.load(sys.stdin)["manifest"]
 f=lambda s: datetime.fromisoformat(s.replace("Z","+00:00")).timestamp()
 print(int((f(m["finishedAt"])-f(m["startedAt"]))*1000), m["rawBytes"], m["storedBytes"])' <<<"$json")
   BASE_STOP_SEGMENT=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["manifest"]["stopWalSegment"])' <<<"$json")
+  # Where the time went: CLI start and workflow start until the first step, each step, and the
+  # CLI noticing the result after the last one.
+  say "ours, steps: $(python3 -c '
+import json,sys
+t0,t1=int(sys.argv[1]),int(sys.argv[2]); r=json.load(sys.stdin); s=r["steps"]
+out=["before first step %.1f s" % ((s[0]["startedAtMillis"]-t0)/1000)]
+out+=["%s %.1f s" % (x["step"], (x["finishedAtMillis"]-x["startedAtMillis"])/1000) for x in s if x["finishedAtMillis"]]
+c=[x for x in s if x["step"]=="commit-manifest"]
+if c: out.append("CLI start to committed manifest %.1f s" % ((c[0]["finishedAtMillis"]-t0)/1000))
+out.append("after last step %.1f s" % ((t1-max(x["finishedAtMillis"] or 0 for x in s))/1000))
+print(", ".join(out))' "$t0" "$t1" <<<"$json")"
   say "ours:       $(awk "BEGIN{printf \"%.1f\", $OURS_MS/1000}") s total (CLI start to committed manifest; pg_basebackup stream $(awk "BEGIN{printf \"%.1f\", $OURS_STREAM_MS/1000}") s), $((OURS_RAW / 1048576)) MiB -> $((OURS_STORED / 1048576)) MiB stored, pg_verifybackup passed"
 }
 
@@ -368,8 +381,10 @@ main() {
   cli wal check "$DB" --config "$CONFIG" >/dev/null || true
   bench_base_ours
   bench_base_pgbackrest
-  bench_wal_lag_sync
-  bench_wal_lag
+  if [ "$base_only" = 0 ]; then
+    bench_wal_lag_sync
+    bench_wal_lag
+  fi
   if [ "$restore" = 1 ]; then
     pick_target
     seed_pgbackrest_archive

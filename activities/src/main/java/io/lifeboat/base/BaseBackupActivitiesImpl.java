@@ -73,14 +73,49 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
 
   private final StoreFactory stores;
   private final PgTools pg;
+  private static final Path SHM = Path.of("/dev/shm");
+  /** Memory left to everything else after an unpacked backup sits in tmpfs. */
+  private static final long SHM_HEADROOM = 2L << 30;
+
   private final Path scratchRoot;
+  private final boolean scratchChosen;
 
   public BaseBackupActivitiesImpl(StoreFactory stores, PgTools pg, Secrets secrets) {
     this.stores = stores;
     this.pg = pg;
     String dir = secrets.optional("LIFEBOAT_SCRATCH_DIR");
-    this.scratchRoot = Path.of(dir != null && !dir.isBlank() ? dir
-        : System.getProperty("java.io.tmpdir"));
+    this.scratchChosen = dir != null && !dir.isBlank();
+    this.scratchRoot = Path.of(scratchChosen ? dir : System.getProperty("java.io.tmpdir"));
+  }
+
+  /**
+   * Where the unpacked copy for pg_verifybackup goes: LIFEBOAT_SCRATCH_DIR when set; otherwise
+   * tmpfs (/dev/shm) when the cluster fits there with {@link #SHM_HEADROOM} of memory to spare,
+   * because the copy lives for seconds and is deleted unread by anyone else: on a disk it costs
+   * 2 GB of writes (and their write-back) per 2 GB cluster, in memory only the copy. Bigger
+   * clusters, or an unknown size, use the temporary directory.
+   */
+  Path scratchRoot(long clusterBytes) {
+    if (scratchChosen || clusterBytes <= 0) return scratchRoot;
+    try {
+      if (!Files.isDirectory(SHM) || !Files.isWritable(SHM)) return scratchRoot;
+      long needed = clusterBytes + clusterBytes / 10;
+      long shmFree = Files.getFileStore(SHM).getUsableSpace();
+      long memAvailable = memAvailableBytes();
+      if (shmFree > needed && memAvailable > needed + SHM_HEADROOM) return SHM;
+    } catch (IOException | RuntimeException e) {
+      log.debug("tmpfs not usable for the scratch copy: {}", e.getMessage());
+    }
+    return scratchRoot;
+  }
+
+  private static long memAvailableBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      if (line.startsWith("MemAvailable:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024L;
+      }
+    }
+    return 0;
   }
 
   @Override
@@ -123,8 +158,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       });
       Path scratch = null;
       try {
-        Files.createDirectories(scratchRoot);
-        scratch = Files.createTempDirectory(scratchRoot, "lifeboat-base-" + req.backupId() + "-");
+        Path root = scratchRoot(req.clusterBytes());
+        Files.createDirectories(root);
+        scratch = Files.createTempDirectory(root, "lifeboat-base-" + req.backupId() + "-");
         return stream(req, store, ctx, scratch);
       } catch (IOException e) {
         throw FailureKind.PG_TOOL_FAILED.failure("base backup stream failed: " + e.getMessage());
@@ -163,6 +199,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     long[] raw = {0};
     String[] phase = {"streaming"};
     PartUploader[] self = new PartUploader[1];
+    // Called from this thread and from the upload's tail (another thread) while both run.
     Runnable beat = () -> ctx.heartbeat(new BaseStreamProgress(key, uploadId, phase[0], raw[0],
         self[0] == null ? 0 : self[0].storedBytes()));
     beat.run();
@@ -170,9 +207,16 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
         repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
     self[0] = sink;
+    int level = req.wal().baseCompressionLevel();
+    var tail = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "base-upload-tail-" + req.backupId());
+      t.setDaemon(true);
+      return t;
+    });
+    java.util.concurrent.Future<List<String>> uploaded = null;
     try {
       ZstdOutputStream zstd = new ZstdOutputStream(sink);
-      zstd.setLevel(req.compression().level());
+      zstd.setLevel(level);
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
       byte[] buf = new byte[CHUNK];
@@ -180,34 +224,48 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         int n;
         while ((n = in.read(buf)) > 0) {
           toTar.write(buf, 0, n);
+          // The one place the compressed stream goes to the uploader (sink).
           zstd.write(buf, 0, n);
           raw[0] += n;
           beat.run();
         }
       }
+      long eof = System.currentTimeMillis();
       int exit = bb.waitFor();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
       if (tar.waitFor() != 0) {
         throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + scratch
             + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
       }
-      zstd.close();
-      store.completeUpload(key, uploadId, sink.finish());
-      completed = true;
-      long finished = System.currentTimeMillis();
-
+      long untarred = System.currentTimeMillis();
+      // The compressor's last frames and the last parts go up while pg_verifybackup reads the
+      // unpacked copy: the two no longer wait for each other. The upload is completed only
+      // once both are done, so a backup that fails verification is never a finished object.
+      uploaded = tail.submit(() -> {
+        zstd.close();
+        return sink.finish();
+      });
       phase[0] = "verifying";
       beat.run();
       Facts f = verify(req, store, scratch, beat);
-      String compression = "zstd level " + req.compression().level() + ", "
-          + req.compression().workers() + " workers";
+      long verified = System.currentTimeMillis();
+      List<String> etags = awaitUpload(uploaded, beat);
+      long finished = System.currentTimeMillis();
+      store.completeUpload(key, uploadId, etags);
+      completed = true;
+      log.info("base backup {}: stream {} ms (pg_basebackup to EOF), tar +{} ms, verification"
+          + " +{} ms, upload tail done {} ms after the verification", req.backupId(),
+          eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));
+      String compression = "zstd level " + level + ", " + req.compression().workers()
+          + " workers";
       return new BaseStreamResult(key, raw[0], sink.storedBytes(), sink.sha256Hex(), compression,
-          started, finished, f.startLsn, f.stopLsn, f.timeline, f.startSegment, f.stopSegment,
+          started, untarred, f.startLsn, f.stopLsn, f.timeline, f.startSegment, f.stopSegment,
           f.segmentSize, f.pgVersion, f.systemId, version, f.verification);
     } finally {
       if (!completed) {
         bb.destroyForcibly();
         tar.destroyForcibly();
+        if (uploaded != null) uploaded.cancel(true);
         sink.cancel();
         try {
           store.abortUpload(key, uploadId);
@@ -215,8 +273,25 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
         }
       }
+      tail.shutdownNow();
       bbErr.close();
       tarErr.close();
+    }
+  }
+
+  /** The upload's tail, heartbeating while it lasts; its failure surfaces as this thread's. */
+  private static List<String> awaitUpload(java.util.concurrent.Future<List<String>> uploaded,
+      Runnable beat) throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return uploaded.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException stillUploading) {
+        beat.run();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) throw io;
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IOException(e.getCause());
+      }
     }
   }
 
@@ -266,6 +341,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
     JsonNode first = ranges.get(0);
     JsonNode last = ranges.get(ranges.size() - 1);
+    long verifyStart = System.currentTimeMillis();
     // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
     Process verifier = new ProcessBuilder(pg.tool("pg_verifybackup"), dir.toString())
         .redirectErrorStream(true).start();
@@ -277,6 +353,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
     String said = output.text();
     output.close();
+    log.info("pg_verifybackup of {}: {} ms", req.backupId(), System.currentTimeMillis() - verifyStart);
     if (verifier.exitValue() != 0) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
           + req.backupId() + " of " + req.database().name() + ": "

@@ -211,6 +211,9 @@ public final class ConfigLoader {
     if (w.compressionLevel() < 1 || w.compressionLevel() > 19) {
       throw new ConfigException(where + ": 'wal.compressionLevel' must be between 1 and 19");
     }
+    if (w.baseCompressionLevel() < 1 || w.baseCompressionLevel() > 19) {
+      throw new ConfigException(where + ": 'wal.baseCompressionLevel' must be between 1 and 19");
+    }
     if (Integer.bitCount(w.segmentSizeMb()) != 1 || w.segmentSizeMb() > 1024) {
       throw new ConfigException(where + ": 'wal.segmentSizeMb' must be a power of 2 from 1 to 1024"
           + " (initdb --wal-segsize)");

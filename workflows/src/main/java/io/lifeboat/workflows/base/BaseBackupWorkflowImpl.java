@@ -52,7 +52,8 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
       expectedRawBytes = facts.clusterBytes();
       BaseStreamResult r = steps.run("stream-and-verify", () -> streaming.streamAndVerify(
           new BaseStreamRequest(request.database(), request.repository(), request.compression(),
-              request.wal(), backupId, objectKey, "lifeboat " + database + " " + backupId)));
+              request.wal(), backupId, objectKey, "lifeboat " + database + " " + backupId,
+              facts.clusterBytes())));
       steps.run("verify-stored", () -> streaming.verifyStored(new BaseVerifyStoredRequest(
           request.repository(), objectKey, r.sha256(), r.storedBytes())));
       BaseBackupManifest manifest = manifest(request, r);
