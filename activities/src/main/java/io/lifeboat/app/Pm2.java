@@ -97,6 +97,14 @@ public final class Pm2 {
     return "pm2 start " + app.ecosystemFile() + " --only " + app.pm2Name();
   }
 
+  /** pm2 delete NAME: forgets the process (a drill's scratch copy); unknown is fine. */
+  public String delete(ApplicationConfig app, Runnable tick) {
+    Process p = describe(app, tick);
+    if (p == null) return "not known to pm2";
+    check(run(app, List.of("delete", app.pm2Name()), tick), "delete " + app.pm2Name());
+    return "pm2 delete " + app.pm2Name() + " (was " + p.status() + ")";
+  }
+
   private Commands.Result run(ApplicationConfig app, List<String> args, Runnable tick) {
     List<String> argv = new ArrayList<>();
     argv.add(pm2);

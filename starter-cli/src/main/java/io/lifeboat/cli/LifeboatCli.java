@@ -24,6 +24,9 @@ import picocli.CommandLine.Command;
         WalShipCommand.class,
         WalPrefetchCommand.class,
         WalCommand.class,
+        ApproveCommand.class,
+        WaitingCommand.class,
+        DrillCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -23,7 +23,8 @@ public record LifeboatConfig(
     NotificationsConfig notifications,
     List<ApplicationConfig> applications,
     ConfigurationBackupConfig configuration,
-    WalConfig wal) {
+    WalConfig wal,
+    DrillsConfig drills) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -40,6 +41,7 @@ public record LifeboatConfig(
     notifications = notifications != null ? notifications : NotificationsConfig.NONE;
     applications = applications == null ? List.of() : List.copyOf(applications);
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
+    drills = drills != null ? drills : DrillsConfig.DEFAULT;
   }
 
   /** The database named so in this file, or empty. */
