@@ -51,6 +51,7 @@ public final class ConfigLoader {
     LifeboatConfig config = parse(where, text);
     validate(where, config);
     ApplicationConfigRules.validate(where, config);
+    ServerTargetRules.validate(where, config);
     return absolutise(config);
   }
 
@@ -362,7 +363,8 @@ public final class ConfigLoader {
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
-        ApplicationConfigRules.absolute(c.configuration()), c.wal());
+        ApplicationConfigRules.absolute(c.configuration()), c.wal(),
+        ServerTargetRules.absolute(c.servers()));
   }
 
   private static String abbreviate(String s) {

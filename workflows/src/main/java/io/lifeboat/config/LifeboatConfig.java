@@ -23,7 +23,8 @@ public record LifeboatConfig(
     NotificationsConfig notifications,
     List<ApplicationConfig> applications,
     ConfigurationBackupConfig configuration,
-    WalConfig wal) {
+    WalConfig wal,
+    List<ServerTargetConfig> servers) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -40,11 +41,17 @@ public record LifeboatConfig(
     notifications = notifications != null ? notifications : NotificationsConfig.NONE;
     applications = applications == null ? List.of() : List.copyOf(applications);
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
+    servers = servers == null ? List.of() : List.copyOf(servers);
   }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The recovery target server named so in this file ({@code servers:}), or empty. */
+  public java.util.Optional<ServerTargetConfig> server(String name) {
+    return servers.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /** The application named so in this file, or empty. */
