@@ -23,6 +23,25 @@ public final class StepRecorder {
     }
   }
 
+  /**
+   * A step that waits for a person: its whole time is recorded as human wait, apart from
+   * machine time, so an RTO report can say how long the machines took and how long people did.
+   */
+  public <T> T human(String step, Supplier<T> body) {
+    current = "waiting: " + step;
+    long started = Workflow.currentTimeMillis();
+    try {
+      T result = body.get();
+      long now = Workflow.currentTimeMillis();
+      steps.add(new StepTiming(step, started, now, "approved", now - started));
+      return result;
+    } catch (RuntimeException e) {
+      long now = Workflow.currentTimeMillis();
+      steps.add(new StepTiming(step, started, now, "failed", now - started));
+      throw e;
+    }
+  }
+
   public void run(String step, Runnable body) {
     run(step, () -> {
       body.run();
