@@ -97,6 +97,12 @@ public final class Pm2 {
     return "pm2 start " + app.ecosystemFile() + " --only " + app.pm2Name();
   }
 
+  /** pm2 save: the process list is dumped, so a resurrected daemon starts the app again. */
+  public String save(ApplicationConfig app, Runnable tick) {
+    check(run(app, List.of("save", "--force"), tick), "save");
+    return "pm2 save (" + (app.pm2Home() == null ? "~/.pm2" : app.pm2Home()) + ")";
+  }
+
   private Commands.Result run(ApplicationConfig app, List<String> args, Runnable tick) {
     List<String> argv = new ArrayList<>();
     argv.add(pm2);

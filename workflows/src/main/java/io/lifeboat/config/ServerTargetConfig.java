@@ -68,6 +68,18 @@ public record ServerTargetConfig(
         production);
   }
 
+  /** Where the worker reaches the recovered cluster. */
+  @JsonIgnore
+  public String postgresHost() {
+    return postgres.host() != null ? postgres.host() : address;
+  }
+
+  /** The https URL the recovered app answers on. */
+  @JsonIgnore
+  public String url() {
+    return "https://" + domain + (httpsPort == 443 ? "" : ":" + httpsPort);
+  }
+
   @JsonIgnore
   public String dataDirectory() {
     return root + "/postgresql/data";
@@ -101,12 +113,15 @@ public record ServerTargetConfig(
   /**
    * The server's PostgreSQL cluster.
    *
+   * @param host where the worker reaches the recovered cluster; unset: the target's address.
+   *     The cluster listens where production's postgresql.conf said (it comes back with the
+   *     base backup), e.g. 127.0.0.1 on a one-machine estate
    * @param port where the recovered cluster listens
    * @param binDir server binaries (pg_ctl), default the worker's
    * @param osUser the OS user that owns and runs the cluster
    */
-  public record PostgresTarget(Integer port, String binDir, String osUser) {
-    public static final PostgresTarget DEFAULT = new PostgresTarget(null, null, null);
+  public record PostgresTarget(String host, Integer port, String binDir, String osUser) {
+    public static final PostgresTarget DEFAULT = new PostgresTarget(null, null, null, null);
 
     public PostgresTarget {
       port = port != null ? port : 5432;

@@ -50,7 +50,18 @@ public enum FailureKind {
       + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
   BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
-      + " --database NAME %p %f', then restart PostgreSQL");
+      + " --database NAME %p %f', then restart PostgreSQL"),
+  // Server recovery (issue #6).
+  ANSIBLE_FAILED(true, "see the failed task in the message; run the playbook by hand with -vv"
+      + " against the target's inventory"),
+  NGINX_CONFIG_INVALID(false, "nginx -t rejected the configuration the playbook wrote; fix the"
+      + " template and run the recovery again"),
+  NGINX_FAILED(true, "nginx could not start or reload; see ROOT/nginx/logs/error.log on the target"),
+  CERTBOT_FAILED(true, "certbot could not get a certificate: does the domain resolve to the new"
+      + " server and does its nginx answer HTTP-01 on the port the CA checks?"),
+  DNS_UPDATE_FAILED(true, "nsupdate was refused: check servers[].dns (server, zone, key file)"),
+  HTTPS_UNHEALTHY(true, "the app does not answer over HTTPS through nginx; check the certificate,"
+      + " nginx's error log and pm2 logs on the target");
 
   private final boolean retryable;
   private final String hint;

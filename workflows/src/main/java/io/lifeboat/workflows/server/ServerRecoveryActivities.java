@@ -13,6 +13,13 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface(namePrefix = "Server")
 public interface ServerRecoveryActivities {
 
+  /**
+   * The id of the newest committed backup of the application (its manifest written), so a
+   * re-run restores the same build whatever the target already holds.
+   */
+  @ActivityMethod
+  String newestRelease(io.lifeboat.workflows.app.StageRequest request);
+
   /** ansible-playbook -i INVENTORY PLAYBOOK -e {lb_*}; returns the PLAY RECAP line. */
   @ActivityMethod
   String runPlaybook(PlaybookRequest request);

@@ -25,10 +25,10 @@ public record ServerRecoveryRequest(
     int databaseRtoMinutes,
     String estate,
     RetryConfig retry,
-    NotificationTarget notify) {
+    NotificationTarget notifications) {
 
   public ServerRecoveryRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
-    notify = notify != null ? notify : NotificationTarget.NONE;
+    notifications = notifications != null ? notifications : NotificationTarget.NONE;
   }
 }
