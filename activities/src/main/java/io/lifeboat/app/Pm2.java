@@ -39,6 +39,11 @@ public final class Pm2 {
     return new Pm2("pm2");
   }
 
+  /** The pm2 executable this wrapper runs. */
+  public String binary() {
+    return pm2;
+  }
+
   /** The process as PM2 sees it, or null when PM2 does not know it. */
   public record Process(String status, int restarts, int pid) {}
 
