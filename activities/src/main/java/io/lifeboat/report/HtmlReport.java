@@ -28,7 +28,9 @@ public final class HtmlReport {
         .append("td,th{border:1px solid #cfd6de;padding:.3rem .6rem;text-align:left}")
         .append("th{background:#eef2f6}.met{color:#17713a;font-weight:600}")
         .append(".breached{color:#b3261e;font-weight:600}.none{color:#555}")
-        .append("svg text{font:12px system-ui,sans-serif}</style></head><body>\n");
+        .append("svg text{font:12px system-ui,sans-serif}.human{color:#8a5a00}")
+        .append(".legend span{display:inline-block;width:14px;height:10px;margin:0 .3rem 0 1rem}")
+        .append("</style></head><body>\n");
     h.append("<h1>").append(esc(title)).append("</h1>\n");
     h.append("<p class=\"").append(r.rtoStatus()).append("\" id=\"verdict\">")
         .append(esc(verdict(r))).append("</p>\n<table>\n");
@@ -38,14 +40,36 @@ public final class HtmlReport {
     row(h, "Started", Instant.ofEpochMilli(r.startedAtMillis()).toString());
     row(h, "Finished", Instant.ofEpochMilli(r.finishedAtMillis()).toString());
     row(h, "Duration", MarkdownReport.duration(r.durationMillis()));
+    if (r.humanWaitMillis() > 0) {
+      row(h, "Machine time", MarkdownReport.duration(r.machineMillis()));
+      row(h, "Waiting for people", MarkdownReport.duration(r.humanWaitMillis()) + " (approvals)");
+    }
     if (r.rtoTargetMillis() > 0) row(h, "RTO target", MarkdownReport.duration(r.rtoTargetMillis()));
     for (Map.Entry<String, String> f : r.facts().entrySet()) row(h, f.getKey(), f.getValue());
-    h.append("</table>\n<h2>Timeline</h2>\n").append(timeline(r));
+    h.append("</table>\n");
+    if (!r.criteria().isEmpty()) {
+      h.append("<h2>Criteria</h2>\n<table id=\"criteria\"><tr><th>Criterion</th><th>Result</th>")
+          .append("<th>Evidence</th></tr>\n");
+      for (RunReport.Criterion c : r.criteria()) {
+        h.append("<tr><td>").append(esc(c.name())).append("</td><td class=\"")
+            .append(c.met() ? "met\">met" : "breached\">NOT met").append("</td><td>")
+            .append(esc(c.detail())).append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    h.append("<h2>Timeline</h2>\n").append(timeline(r));
+    if (r.steps().stream().anyMatch(StepTiming::human)) {
+      h.append("<p class=\"legend\"><span style=\"background:#3b7dd8\"></span>machine")
+          .append("<span style=\"background:#f0b429\"></span>waiting for a person (approval)")
+          .append("<span style=\"background:#b3261e\"></span>failed</p>\n");
+    }
     h.append("<table><tr><th>#</th><th>Step</th><th>Outcome</th><th>Started</th><th>Duration</th></tr>\n");
     int i = 1;
     for (StepTiming s : r.steps()) {
       h.append("<tr><td>").append(i++).append("</td><td>").append(esc(s.step()))
-          .append("</td><td>").append(esc(s.outcome())).append("</td><td>")
+          .append("</td><td").append(s.human() ? " class=\"human\">" : ">")
+          .append(esc(s.outcome())).append(s.human() ? " (waiting for a person)" : "")
+          .append("</td><td>")
           .append(Instant.ofEpochMilli(s.startedAtMillis())).append("</td><td>")
           .append(MarkdownReport.duration(s.durationMillis())).append("</td></tr>\n");
     }
@@ -77,15 +101,22 @@ public final class HtmlReport {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\""
         + " width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"steps against the RTO\">\n", WIDTH, height));
+    s.append("<defs><pattern id=\"waiting\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"")
+        .append(" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#f0b429\"/>")
+        .append("<rect width=\"3\" height=\"8\" fill=\"#fbe3a1\"/></pattern></defs>\n");
     int y = 10;
     for (StepTiming st : r.steps()) {
       double x0 = LABEL + plot * (double) (st.startedAtMillis() - r.startedAtMillis()) / span;
       double w = Math.max(2, plot * (double) st.durationMillis() / span);
-      String color = "ok".equals(st.outcome()) ? "#3b7dd8" : "#b3261e";
+      // Waiting for a person is drawn apart (amber, striped), so machine time reads at a glance.
+      boolean failed = !"ok".equals(st.outcome()) && !"approved".equals(st.outcome());
+      String color = failed ? "#b3261e" : st.human() ? "url(#waiting)" : "#3b7dd8";
       s.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\">%s</text>", y + 14, esc(st.step())))
           .append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"18\""
-              + " fill=\"%s\"><title>%s: %s</title></rect>\n", x0, y, w, color, esc(st.step()),
-              MarkdownReport.duration(st.durationMillis())));
+              + " fill=\"%s\" class=\"%s\"><title>%s: %s%s</title></rect>\n", x0, y, w, color,
+              st.human() ? "bar-human" : "bar-machine", esc(st.step()),
+              MarkdownReport.duration(st.durationMillis()),
+              st.human() ? " waiting for a person" : ""));
       y += ROW;
     }
     if (r.rtoTargetMillis() > 0) {

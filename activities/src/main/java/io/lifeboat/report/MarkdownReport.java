@@ -20,18 +20,29 @@ public final class MarkdownReport {
     row(md, "Started", Instant.ofEpochMilli(r.startedAtMillis()).toString());
     row(md, "Finished", Instant.ofEpochMilli(r.finishedAtMillis()).toString());
     row(md, "Duration", duration(r.durationMillis()));
+    if (r.humanWaitMillis() > 0) {
+      row(md, "Machine time", duration(r.machineMillis()));
+      row(md, "Waiting for people", duration(r.humanWaitMillis()) + " (approvals)");
+    }
     if (r.rtoTargetMillis() > 0) {
       row(md, "RTO target", duration(r.rtoTargetMillis()));
       row(md, "RTO", r.rtoStatus() + " (" + percent(r.durationMillis(), r.rtoTargetMillis())
           + " of the target used)");
     }
     for (Map.Entry<String, String> f : r.facts().entrySet()) row(md, f.getKey(), f.getValue());
+    if (!r.criteria().isEmpty()) {
+      md.append("\n## Criteria\n\n| Criterion | Result | Evidence |\n|---|---|---|\n");
+      for (RunReport.Criterion c : r.criteria()) {
+        md.append("| ").append(cell(c.name())).append(" | ").append(c.met() ? "met" : "NOT met")
+            .append(" | ").append(cell(c.detail())).append(" |\n");
+      }
+    }
     md.append("\n## Steps\n\n| # | Step | Outcome | Started | Duration | Share of RTO |\n")
         .append("|---|---|---|---|---|---|\n");
     int i = 1;
     for (StepTiming s : r.steps()) {
       md.append("| ").append(i++).append(" | ").append(cell(s.step())).append(" | ")
-          .append(s.outcome()).append(" | ")
+          .append(s.outcome()).append(s.human() ? " (waiting for a person)" : "").append(" | ")
           .append(Instant.ofEpochMilli(s.startedAtMillis())).append(" | ")
           .append(duration(s.durationMillis())).append(" | ")
           .append(r.rtoTargetMillis() > 0 ? percent(s.durationMillis(), r.rtoTargetMillis()) : "-")

@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
         WalShipCommand.class,
         WalPrefetchCommand.class,
         WalCommand.class,
+        ApproveCommand.class,
+        WaitingCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
