@@ -4,6 +4,7 @@
 const http = require('http');
 const fs = require('fs');
 const path = require('path');
+const { execFile } = require('child_process');
 const auth = require('./lib/auth');
 
 const port = Number(process.env.PORT || 3300);
@@ -32,6 +33,18 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/api/auth/verify') {
     const result = auth.verify(req.headers.authorization);
     return send(res, result.ready ? 200 : 503, result);
+  }
+  if (url.pathname === '/api/stats') {
+    // The data the database holds, read through psql (the sample has no npm dependencies):
+    // after a server recovery this shows the restored rows, not just a running process.
+    if (!process.env.PGDATABASE) return send(res, 503, { error: 'no database configured (PGDATABASE)' });
+    const sql = 'select (select count(*) from users) || \',\' || (select count(*) from tallies)';
+    return execFile(process.env.PSQL || 'psql', ['-X', '-q', '-t', '-A', '-c', sql],
+      { timeout: 5000 }, (err, stdout, stderr) => {
+        if (err) return send(res, 503, { error: String(stderr || err.message).trim() });
+        const [users, tallies] = stdout.trim().split(',').map(Number);
+        return send(res, 200, { database: process.env.PGDATABASE, users, tallies });
+      });
   }
   return send(res, 404, { error: 'not found' });
 });

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * waits for pm2 or npm keeps heartbeating and a dead worker is noticed quickly. Kills the tool
  * at the timeout.
  */
-final class Commands {
+public final class Commands {
   private static final int KEEP_STDOUT = 4 << 20;
   /** What a tool needs from the worker's environment; everything else stays behind. */
   static final java.util.Set<String> PASSED = java.util.Set.of("PATH", "HOME", "USER", "LOGNAME",
@@ -25,9 +25,9 @@ final class Commands {
 
   private Commands() {}
 
-  record Result(int exit, String stdout, String stderr) {}
+  public record Result(int exit, String stdout, String stderr) {}
 
-  static Result run(List<String> argv, Path cwd, Map<String, String> env, Duration timeout,
+  public static Result run(List<String> argv, Path cwd, Map<String, String> env, Duration timeout,
       Runnable tick) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(argv);
     if (cwd != null) pb.directory(cwd.toFile());
@@ -83,7 +83,7 @@ final class Commands {
   }
 
   /** The last non-blank line of a tool's output, for a one-line error. */
-  static String lastLine(String text) {
+  public static String lastLine(String text) {
     String last = "";
     for (String l : text.split("\n")) {
       String s = l.replaceAll("\u001B\\[[0-9;]*m", "").strip();

@@ -39,6 +39,11 @@ public final class Pm2 {
     return new Pm2("pm2");
   }
 
+  /** The pm2 executable this wrapper runs. */
+  public String binary() {
+    return pm2;
+  }
+
   /** The process as PM2 sees it, or null when PM2 does not know it. */
   public record Process(String status, int restarts, int pid) {}
 
@@ -103,6 +108,12 @@ public final class Pm2 {
     if (p == null) return "not known to pm2";
     check(run(app, List.of("delete", app.pm2Name()), tick), "delete " + app.pm2Name());
     return "pm2 delete " + app.pm2Name() + " (was " + p.status() + ")";
+  }
+
+  /** pm2 save: the process list is dumped, so a resurrected daemon starts the app again. */
+  public String save(ApplicationConfig app, Runnable tick) {
+    check(run(app, List.of("save", "--force"), tick), "save");
+    return "pm2 save (" + (app.pm2Home() == null ? "~/.pm2" : app.pm2Home()) + ")";
   }
 
   private Commands.Result run(ApplicationConfig app, List<String> args, Runnable tick) {

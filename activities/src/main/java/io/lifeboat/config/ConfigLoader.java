@@ -51,6 +51,7 @@ public final class ConfigLoader {
     LifeboatConfig config = parse(where, text);
     validate(where, config);
     ApplicationConfigRules.validate(where, config);
+    ServerTargetRules.validate(where, config);
     return absolutise(config);
   }
 
@@ -389,7 +390,8 @@ public final class ConfigLoader {
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
-        ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()));
+        ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
+        ServerTargetRules.absolute(c.servers()));
   }
 
   private static String abbreviate(String s) {

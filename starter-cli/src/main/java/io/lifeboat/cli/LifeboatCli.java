@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
         VerifyCommand.class,
         CheckCommand.class,
         RecoverCommand.class,
+        TargetCommand.class,
         WalPushCommand.class,
         WalFetchCommand.class,
         WalShipCommand.class,

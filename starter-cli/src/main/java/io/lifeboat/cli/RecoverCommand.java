@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "recover", description = "Recover from the repository.",
-    subcommands = {RecoverCommand.Db.class})
+    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class})
 final class RecoverCommand {
   @ParentCommand LifeboatCli root;
 

@@ -43,6 +43,12 @@ public final class LifeboatWorker implements AutoCloseable {
     // Database: nightly dumps, and recovery (dump or base backup + WAL replay).
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class,
         DatabaseRecoveryWorkflowImpl.class);
+    // Server recovery onto a target (issue #6): its own activities plus the rollback's and the
+    // database recovery's (as a child workflow).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.server.ServerRecoveryWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        io.lifeboat.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg));
     worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg),
         new DatabaseRecoveryActivitiesImpl(stores, pg));
     // Verification, repository checks and notifications.

@@ -24,7 +24,8 @@ public record LifeboatConfig(
     List<ApplicationConfig> applications,
     ConfigurationBackupConfig configuration,
     WalConfig wal,
-    DrillsConfig drills) {
+    DrillsConfig drills,
+    List<ServerTargetConfig> servers) {
 
   public LifeboatConfig {
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
@@ -42,11 +43,17 @@ public record LifeboatConfig(
     applications = applications == null ? List.of() : List.copyOf(applications);
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
+    servers = servers == null ? List.of() : List.copyOf(servers);
   }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();
+  }
+
+  /** The recovery target server named so in this file ({@code servers:}), or empty. */
+  public java.util.Optional<ServerTargetConfig> server(String name) {
+    return servers.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   /** The application named so in this file, or empty. */

@@ -57,7 +57,18 @@ public enum FailureKind {
       + " --app-name, --app-port"),
   DRILL_SCENARIO_UNAVAILABLE(false, "this build cannot run that scenario; pick another with"
       + " drill start --scenario"),
-  DRILL_FAILED(false, "a scenario failed or a criterion was not met; see lifeboat report WORKFLOW_ID");
+  DRILL_FAILED(false, "a scenario failed or a criterion was not met; see lifeboat report WORKFLOW_ID"),
+  // Server recovery (issue #6).
+  ANSIBLE_FAILED(true, "see the failed task in the message; run the playbook by hand with -vv"
+      + " against the target's inventory"),
+  NGINX_CONFIG_INVALID(false, "nginx -t rejected the configuration the playbook wrote; fix the"
+      + " template and run the recovery again"),
+  NGINX_FAILED(true, "nginx could not start or reload; see ROOT/nginx/logs/error.log on the target"),
+  CERTBOT_FAILED(true, "certbot could not get a certificate: does the domain resolve to the new"
+      + " server and does its nginx answer HTTP-01 on the port the CA checks?"),
+  DNS_UPDATE_FAILED(true, "nsupdate was refused: check servers[].dns (server, zone, key file)"),
+  HTTPS_UNHEALTHY(true, "the app does not answer over HTTPS through nginx; check the certificate,"
+      + " nginx's error log and pm2 logs on the target");
 
   private final boolean retryable;
   private final String hint;

@@ -28,6 +28,8 @@ public final class LifeboatSearchAttributes {
   public static final String RTO_AT_RISK = "at-risk";
   public static final String RTO_BREACHED = "breached";
   public static final String KIND_DB_RECOVERY = "db-recovery";
+  /** A whole server recovered onto a target (recover server). */
+  public static final String KIND_SERVER_RECOVERY = "server-recovery";
   public static final String RTO_ON_TRACK = "on-track";
   public static final String RTO_MET = "met";
   /** Physical base backups (pg_basebackup), the starting point of point-in-time recovery. */

@@ -1,0 +1,93 @@
+package io.lifeboat.config;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The checks of the {@code servers:} section (recovery targets), kept apart from
+ * {@link ConfigLoader}. A target must name a database and an application of this file, and
+ * the names it hands to tools (domain, address) must be plain, since they end up as arguments
+ * of ansible, certbot and nsupdate.
+ */
+final class ServerTargetRules {
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
+  private static final Pattern DOMAIN =
+      Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
+  private static final Pattern ADDRESS = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:]{2,39}");
+
+  private ServerTargetRules() {}
+
+  static void validate(String where, LifeboatConfig c) {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < c.servers().size(); i++) {
+      ServerTargetConfig t = c.servers().get(i);
+      String key = "servers[" + i + "]";
+      if (t == null) throw new ConfigException(where + ": '" + key + "' is empty");
+      if (t.name() == null || !SAFE_NAME.matcher(t.name()).matches()) {
+        throw new ConfigException(where + ": '" + key + ".name' must be letters, digits, _ . -");
+      }
+      if (!seen.add(t.name())) {
+        throw new ConfigException(where + ": '" + key + ".name' repeats '" + t.name() + "'");
+      }
+      if (t.address() != null && !validAddress(t.address())) {
+        throw new ConfigException(where + ": '" + key + ".address' must be an IP address, not '"
+            + t.address() + "'");
+      }
+      if (!DOMAIN.matcher(t.domain()).matches()) {
+        throw new ConfigException(where + ": '" + key + ".domain' must be a DNS name like"
+            + " farmtally.com, not '" + t.domain() + "'");
+      }
+      for (var p : List.of(t.httpPort(), t.httpsPort(), t.appPort(), t.postgres().port())) {
+        if (p < 1 || p > 65535) {
+          throw new ConfigException(where + ": '" + key + "' has a port out of 1..65535: " + p);
+        }
+      }
+      if (c.database(t.database()).isEmpty()) {
+        throw new ConfigException(where + ": '" + key + ".database' names '" + t.database()
+            + "', which is not in databases:");
+      }
+      if (c.application(t.application()).isEmpty()) {
+        throw new ConfigException(where + ": '" + key + ".application' names '"
+            + t.application() + "', which is not in applications:");
+      }
+      String provider = t.dns().provider();
+      if (!ServerTargetConfig.DnsConfig.MANUAL.equals(provider)
+          && !ServerTargetConfig.DnsConfig.RFC2136.equals(provider)) {
+        throw new ConfigException(where + ": '" + key + ".dns.provider' is manual or rfc2136,"
+            + " not '" + provider + "'");
+      }
+      if (ServerTargetConfig.DnsConfig.RFC2136.equals(provider)
+          && (t.dns().server() == null || t.dns().zone() == null)) {
+        throw new ConfigException(where + ": '" + key + ".dns' with provider rfc2136 needs"
+            + " server and zone");
+      }
+      if (!t.acme().directory().startsWith("https://")) {
+        throw new ConfigException(where + ": '" + key + ".acme.directory' must be an https URL");
+      }
+    }
+  }
+
+  static boolean validAddress(String a) {
+    if (!ADDRESS.matcher(a).matches()) return false;
+    try {
+      // A literal only: no name lookups for something that is checked offline.
+      InetAddress.getByName(a);
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Relative paths are taken from the directory the command runs in, like localCopyDir. */
+  static List<ServerTargetConfig> absolute(List<ServerTargetConfig> servers) {
+    return servers.stream().map(s -> s.withPaths(ServerTargetRules::abs)).toList();
+  }
+
+  private static String abs(String p) {
+    return p == null ? null : Path.of(p).toAbsolutePath().normalize().toString();
+  }
+}

@@ -1,0 +1,101 @@
+package io.lifeboat.server;
+
+import io.lifeboat.ActivityFailures;
+import io.lifeboat.app.Pm2;
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.workflows.app.StageRequest;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.workflows.server.HttpsCheck;
+import io.lifeboat.workflows.server.HttpsCheckRequest;
+import io.lifeboat.workflows.server.PlaybookRequest;
+import io.lifeboat.workflows.server.ServerRecoveryActivities;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+
+public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
+  private final StoreFactory stores;
+  private final Pm2 pm2;
+  private final PgTools pg;
+
+  public ServerRecoveryActivitiesImpl(StoreFactory stores, Pm2 pm2, PgTools pg) {
+    this.stores = stores;
+    this.pm2 = pm2;
+    this.pg = pg;
+  }
+
+  public static ServerRecoveryActivitiesImpl create(StoreFactory stores, Secrets secrets,
+      PgTools pg) {
+    return new ServerRecoveryActivitiesImpl(stores, Pm2.discover(secrets), pg);
+  }
+
+  @Override
+  public String newestRelease(StageRequest request) {
+    return ActivityFailures.typed(() -> {
+      String root = RepositoryLayout.appBackupsRoot(request.repository().prefix(),
+          request.application().name());
+      String newest = null;
+      for (String key : stores.forRepository(request.repository()).list(root)) {
+        String rest = key.substring(root.length());
+        int slash = rest.indexOf('/');
+        if (slash > 0 && rest.substring(slash + 1).equals(RepositoryLayout.MANIFEST)) {
+          String id = rest.substring(0, slash);
+          if (newest == null || id.compareTo(newest) > 0) newest = id; // ids sort by time
+        }
+      }
+      if (newest == null) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("the repository holds no backup of "
+            + request.application().name() + " (lifeboat backup app "
+            + request.application().name() + " takes one)");
+      }
+      return newest;
+    });
+  }
+
+  private static Runnable beat() {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    return () -> ctx.heartbeat(null);
+  }
+
+  private static ToolRunner tools() {
+    return new ToolRunner(beat());
+  }
+
+  @Override
+  public String runPlaybook(PlaybookRequest request) {
+    return ActivityFailures.typed(() -> {
+      String binDir = request.target().postgres().binDir();
+      String psql = binDir != null ? binDir + "/psql" : pg.tool("psql");
+      return Ansible.run(request, psql, tools());
+    });
+  }
+
+  @Override
+  public String savePm2(ApplicationConfig application) {
+    return ActivityFailures.typed(() -> pm2.save(application, beat()));
+  }
+
+  @Override
+  public String startNginx(ServerTargetConfig target) {
+    return ActivityFailures.typed(() -> Nginx.startOrReload(target, tools()));
+  }
+
+  @Override
+  public String updateDns(ServerTargetConfig target) {
+    return ActivityFailures.typed(() -> DnsUpdate.update(target, tools()));
+  }
+
+  @Override
+  public String issueCertificate(ServerTargetConfig target) {
+    return ActivityFailures.typed(() -> Certbot.issue(target, tools()));
+  }
+
+  @Override
+  public HttpsCheck checkHttps(HttpsCheckRequest request) {
+    return ActivityFailures.typed(() -> HttpsProbe.check(request, tools(), beat()));
+  }
+}

@@ -1,0 +1,209 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.recover.RecoveryPlanner;
+import io.lifeboat.workflows.approval.WaitingStep;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.recover.PlanRequest;
+import io.lifeboat.workflows.recover.RecoveryPlan;
+import io.lifeboat.workflows.recover.RecoveryTarget;
+import io.lifeboat.workflows.server.ServerRecoveryProgress;
+import io.lifeboat.workflows.server.ServerRecoveryRequest;
+import io.lifeboat.workflows.server.ServerRecoveryResult;
+import io.lifeboat.workflows.server.ServerRecoveryWorkflow;
+import io.lifeboat.workflows.server.TargetEstate;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ApplicationFailure;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "server", description = {
+    "Recover the whole server onto a target from servers: (the runbook's complete server loss):",
+    "provision, ansible, database, application, PM2 + nginx, DNS, TLS, HTTPS health.",
+    "Human steps wait for `lifeboat approve recover-server-TARGET STEP --by NAME`."})
+final class RecoverServerCommand implements Callable<Integer> {
+  @ParentCommand RecoverCommand parent;
+  @Mixin ConfigOption configOption;
+
+  @Option(names = "--target", paramLabel = "NAME",
+      description = "the server to recover onto (servers[].name); needed when there are several")
+  String targetName;
+
+  @Option(names = "--wait", description = "show progress (and what waits for approval) until it ends")
+  boolean waitForIt;
+
+  @Option(names = "--json", description = "print the result as JSON")
+  boolean json;
+
+  @Option(names = "--task-queue", hidden = true)
+  String taskQueue;
+
+  @Override
+  public Integer call() {
+    LifeboatCli root = parent.root;
+    PrintWriter out = root.spec.commandLine().getOut();
+    try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+      LifeboatConfig c = s.config();
+      ServerTargetConfig target = pick(c, targetName, s);
+      DatabaseConfig db = c.database(target.database()).orElseThrow();
+      ApplicationConfig app = c.application(target.application()).orElseThrow();
+      String production = TargetEstate.sameAsProduction(target, db, app);
+      if (production != null) {
+        throw new UserError("target " + target.name() + " is the production server ("
+            + production + "); recover onto another target; nothing was started");
+      }
+      RecoveryPlan plan = preview(s, TargetEstate.database(target, db));
+      String workflowId = ServerRecoveryWorkflow.workflowId(target.name());
+      WorkflowClient client = s.temporal().client();
+      WorkflowOptions options = WorkflowOptions.newBuilder()
+          .setWorkflowId(workflowId)
+          .setTaskQueue(taskQueue != null ? taskQueue : c.temporal().taskQueue())
+          .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
+          .setTypedSearchAttributes(SearchAttributes.newBuilder()
+              .set(LifeboatSearchAttributes.DATABASE, db.name())
+              .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
+              .build())
+          .build();
+      ServerRecoveryWorkflow wf = client.newWorkflowStub(ServerRecoveryWorkflow.class, options);
+      ServerRecoveryRequest request = new ServerRecoveryRequest(target, db, app, c.repository(),
+          c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
+          c.retries(), MonitoringPlans.notifications(c));
+      try {
+        WorkflowClient.start(wf::recover, request);
+      } catch (WorkflowExecutionAlreadyStarted e) {
+        throw new UserError("a recovery onto " + target.name() + " is already running ("
+            + workflowId + "); nothing was started: " + s.temporal().webLink(workflowId));
+      }
+      String link = s.temporal().webLink(workflowId);
+      if (!waitForIt) {
+        out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link,
+            "target", target.name(), "databaseBackup", plan.backupId()))
+            : "started recovery of the server onto " + target.name() + " (database from "
+                + plan.method() + " " + plan.backupId() + "): " + workflowId + "\n  " + link
+                + "\n  waits for: lifeboat approve " + workflowId + " "
+                + (target.provisionPlaybook() == null ? ServerRecoveryWorkflow.STEP_PROVISION
+                    : ServerRecoveryWorkflow.STEP_DNS) + " --by NAME"
+                + (target.provisionPlaybook() == null ? " --value ADDRESS" : ""));
+        return 0;
+      }
+      if (!json) out.println("recovering the server onto " + target.name() + " (" + workflowId + ")");
+      ServerRecoveryResult r = await(client, workflowId, out, !json);
+      if (json) {
+        out.println(Json.write(r));
+      } else {
+        summary(out, r, workflowId, link);
+      }
+      return 0;
+    }
+  }
+
+  static ServerTargetConfig pick(LifeboatConfig c, String name, Session s) {
+    if (c.servers().isEmpty()) {
+      throw new UserError(s.configPath() + " has no servers: section; add a recovery target"
+          + " (see docs/server-recovery.md)");
+    }
+    String names = c.servers().stream().map(ServerTargetConfig::name).collect(Collectors.joining(", "));
+    if (name == null) {
+      List<ServerTargetConfig> candidates = c.servers().stream()
+          .filter(t -> !Boolean.TRUE.equals(t.production())).toList();
+      if (candidates.size() == 1) return candidates.get(0);
+      throw new UserError("name the target with --target (" + names + ")");
+    }
+    return c.server(name).orElseThrow(() -> new UserError("unknown target '" + name + "': "
+        + s.configPath() + " lists " + names));
+  }
+
+  /** A repository that cannot rebuild the database is said now, before anything waits. */
+  private static RecoveryPlan preview(Session s, DatabaseConfig db) {
+    try {
+      return RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(),
+          RecoveryTarget.latest()), s.repository());
+    } catch (ApplicationFailure f) {
+      String hint = FailureKind.ofType(f.getType()).map(k -> " (" + k.hint() + ")").orElse("");
+      String msg = "cannot recover the server: " + f.getOriginalMessage() + hint
+          + "; nothing was started";
+      if (f.getType().equals(FailureKind.BACKUP_NOT_FOUND.type())) throw new UserError(msg);
+      throw new OperationFailed(msg);
+    }
+  }
+
+  /** Prints each step as it starts and each human step once, with the command that approves it. */
+  static ServerRecoveryResult await(WorkflowClient client, String workflowId, PrintWriter out,
+      boolean show) {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    String lastStep = "";
+    Set<String> announced = new HashSet<>();
+    while (true) {
+      try {
+        return stub.getResult(2, TimeUnit.SECONDS, ServerRecoveryResult.class);
+      } catch (TimeoutException stillRunning) {
+        if (!show) continue;
+        try {
+          ServerRecoveryProgress p = CompletableFuture.supplyAsync(
+              () -> stub.query("progress", ServerRecoveryProgress.class)).get(3, TimeUnit.SECONDS);
+          if (!p.currentStep().equals(lastStep)) {
+            out.printf("  [%s of %s, %s] %s%n", Bytes.duration(p.elapsedMillis()),
+                Bytes.duration(p.rtoMillis()), p.rtoStatus(), p.currentStep());
+            lastStep = p.currentStep();
+          }
+          for (WaitingStep w : p.waiting()) {
+            if (announced.add(w.step())) {
+              out.println("  waiting for a person: " + w.prompt());
+              out.println("    lifeboat approve " + workflowId + " " + w.step() + " --by NAME"
+                  + (w.valueRequired() ? " --value VALUE" : ""));
+            }
+          }
+          out.flush();
+        } catch (Exception ignored) {
+          // no worker answers queries right now (restarting): ask again next tick
+        }
+      } catch (WorkflowFailedException e) {
+        throw new OperationFailed(RecoveryWatch.explain(e).replaceFirst("^recovery failed",
+            "server recovery failed"));
+      }
+    }
+  }
+
+  private static void summary(PrintWriter out, ServerRecoveryResult r, String workflowId,
+      String link) {
+    out.println();
+    out.println("recovered the server onto " + r.target() + " (" + r.address() + "): " + r.url()
+        + ", RTO " + r.rtoStatus() + " (" + Bytes.duration(r.report().durationMillis()) + " of "
+        + Bytes.duration(r.report().rtoTargetMillis()) + "; machines "
+        + Bytes.duration(r.machineMillis()) + ", people " + Bytes.duration(r.humanWaitMillis()) + ")");
+    for (var f : r.report().facts().entrySet()) {
+      out.printf("  %-20s %s%n", f.getKey(), f.getValue());
+    }
+    for (var t : r.steps()) {
+      out.printf("    %-14s %8s%s%n", t.step(), Bytes.duration(t.durationMillis()),
+          t.human() ? " (waiting for a person)" : "");
+    }
+    out.println("  report      lifeboat report " + workflowId
+        + (r.reportKey() == null ? " (not stored: see the worker log)" : ""));
+    out.println("  workflow    " + link);
+  }
+}

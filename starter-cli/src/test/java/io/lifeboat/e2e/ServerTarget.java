@@ -1,0 +1,171 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.workflows.approval.WaitingStep;
+import io.lifeboat.workflows.server.ServerRecoveryProgress;
+import io.temporal.client.WorkflowClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the server recovery tests share: a production estate (an archiving PostgreSQL cluster
+ * with FarmTally-shaped data, the sample app under PM2, a base backup and an app backup in the
+ * test's prefix) and an empty second server to recover onto: 127.0.0.2, its own ports and a
+ * bare directory root under /tmp that the postgres OS user can enter. The local ACME server
+ * (pebble + challtestsrv, started by `./lifeboat up`) issues its certificate for real.
+ */
+final class ServerTarget implements AutoCloseable {
+  static final String ADDRESS = "127.0.0.2";
+  /** pebble validates HTTP-01 on this port (launcher/acme.bash). */
+  static final int HTTP_PORT = 8080;
+  static final String DNS_MANAGEMENT = "http://127.0.0.1:8055";
+  static final Path ACME_CA = acmeCa();
+
+  final RealStack stack;
+  final SampleApp app;
+  final Path root;
+  final String domain;
+  final String db;
+  final int httpsPort = SampleApp.freePort();
+  final int appPort = SampleApp.freePort();
+  final int pgPort = SampleApp.freePort();
+  final Path config;
+  ArchivingCluster cluster;
+
+  ServerTarget(RealStack stack, SampleApp app) throws Exception {
+    this.stack = stack;
+    this.app = app;
+    this.root = Path.of("/tmp", "lifeboat-srv-" + stack.tag);
+    this.domain = stack.tag + ".farmtally.test";
+    this.db = stack.tag + "_srv";
+    int sourcePort = ArchivingCluster.freePort();
+    config = stack.config("server", c -> {
+      ArchivingCluster.point(c, db, sourcePort);
+      app.addTo(c);
+      c.putObject("metrics").put("port", SampleApp.freePort());
+      // A killed attempt is noticed after the heartbeat timeout; retry soon after that.
+      c.putObject("retries").put("maxAttempts", 5).put("initialIntervalSeconds", 1)
+          .put("maxIntervalSeconds", 2);
+      ObjectNode t = c.putArray("servers").addObject();
+      t.put("name", "dr").put("address", ADDRESS).put("root", root.toString())
+          .put("domain", domain).put("httpPort", HTTP_PORT).put("httpsPort", httpsPort)
+          .put("appPort", appPort).put("database", db).put("application", "farmtally")
+          .put("inventory", example("ansible/inventory.ini"))
+          .put("playbook", example("ansible/site.yml"));
+      t.putObject("postgres").put("host", "127.0.0.1").put("port", pgPort)
+          .put("binDir", Path.of(RealStack.pg("pg_ctl")).getParent().toString())
+          .put("osUser", "postgres");
+      t.putObject("acme").put("directory", "https://127.0.0.1:14000/dir")
+          .put("caBundle", ACME_CA.toString())
+          .put("rootUrl", "https://127.0.0.1:15000/roots/0");
+    });
+    if (!Files.isRegularFile(ACME_CA)) {
+      throw new IllegalStateException("no pebble CA at " + ACME_CA + ": start the local ACME"
+          + " server (./lifeboat up, or ./lifeboat acme start)");
+    }
+    Files.createDirectories(root);
+    ArchivingCluster.sh("chmod", "755", root.toString());
+    cluster = new ArchivingCluster(stack.tag, db, sourcePort, config);
+  }
+
+  private static Path acmeCa() {
+    String env = System.getenv("LIFEBOAT_ACME_CA");
+    if (env != null && !env.isBlank()) return Path.of(env);
+    return Path.of("../.lifeboat/acme/ca.pem").toAbsolutePath().normalize();
+  }
+
+  private static String example(String rel) {
+    return Path.of("../examples/farmtally", rel).toAbsolutePath().normalize().toString();
+  }
+
+  /** Production: data, a base backup, one more row after it (only WAL replay brings it), app backup. */
+  void backUpProduction() throws Exception {
+    PitrFixture.createDatabase(cluster);
+    Path fixture = stack.dir.resolve("fixture.sql");
+    try (var in = getClass().getResourceAsStream("/fixture.sql")) {
+      Files.copy(in, fixture, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    ArchivingCluster.sh("chmod", "644", fixture.toString());
+    ArchivingCluster.sh(RealStack.pg("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-v",
+        "rows=2000", "-h", "127.0.0.1", "-p", String.valueOf(cluster.port), "-U", "postgres",
+        "-d", db, "-f", fixture.toString());
+    PitrFixture.baseBackup(stack, config, db);
+    PitrFixture.psql(cluster, "insert into users(email, created_at)"
+        + " values ('after-base-backup@farmtally.test', now())");
+    PitrFixture.archiveAll(cluster);
+    RealStack.Run r = stack.cli("backup", "app", "farmtally", "--wait", "--config",
+        config.toString());
+    if (r.exit() != 0) throw new AssertionError("backup app failed: " + r.out() + r.err());
+  }
+
+  String sourceUsers() throws Exception {
+    return PitrFixture.psql(cluster, "select count(*) from users");
+  }
+
+  RealStack.Run cli(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--config", config.toString()));
+    return stack.cli(all.toArray(String[]::new));
+  }
+
+  /** Waits until the workflow waits for {@code step}. */
+  static WaitingStep awaitWaiting(WorkflowClient client, String workflowId, String step)
+      throws Exception {
+    for (int i = 0; i < 6000; i++) {
+      try {
+        ServerRecoveryProgress p = client.newUntypedWorkflowStub(workflowId)
+            .query("progress", ServerRecoveryProgress.class);
+        Optional<WaitingStep> w = p.waiting().stream().filter(s -> s.step().equals(step))
+            .findFirst();
+        if (w.isPresent()) return w.get();
+      } catch (RuntimeException noWorkerYet) {
+        // a query needs a worker; the next round asks again
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(workflowId + " never waited for " + step);
+  }
+
+  /** The person's DNS change: the domain's A record now names the new server. */
+  void pointDns() throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(DNS_MANAGEMENT + "/add-a")).POST(HttpRequest.BodyPublishers.ofString(
+            "{\"host\":\"" + domain + ".\",\"addresses\":[\"" + ADDRESS + "\"]}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /** GET over HTTPS through the target's nginx, trusting only pebble's current root. */
+  String https(String path) throws Exception {
+    Path rootPem = stack.dir.resolve("pebble-root.pem");
+    ArchivingCluster.sh("curl", "-fsS", "--cacert", ACME_CA.toString(), "-o", rootPem.toString(),
+        "https://127.0.0.1:15000/roots/0");
+    return ArchivingCluster.sh("curl", "-fsS", "--resolve", domain + ":" + httpsPort + ":" + ADDRESS,
+        "--cacert", rootPem.toString(), "https://" + domain + ":" + httpsPort + path);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      stack.cli("target", "reset", "dr", "--config", config.toString());
+    } finally {
+      try {
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(DNS_MANAGEMENT
+            + "/clear-a")).POST(HttpRequest.BodyPublishers.ofString("{\"host\":\"" + domain
+                + ".\"}")).build(), HttpResponse.BodyHandlers.discarding());
+      } catch (Exception ignored) {
+        // pebble-challtestsrv not running: nothing to clear
+      }
+      if (cluster != null) cluster.close();
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * A server to recover the estate onto ({@code lifeboat recover server --target NAME}): the
+ * seed's "complete server loss" scenario. Everything on it lives under {@code root}, so a
+ * second server on the same machine (a loopback address of its own, its own ports, its own
+ * PostgreSQL cluster, nginx instance and PM2 daemon) is a real target for drills and tests.
+ *
+ * @param name what operators type
+ * @param address the new host's address; the provisioning approval may give it instead
+ * @param root directory everything of this server lives under (created by provisioning)
+ * @param domain the public name; DNS points it at the address, the certificate is for it
+ * @param httpPort nginx HTTP (ACME HTTP-01 answers here; the CA validates against this port)
+ * @param httpsPort nginx HTTPS, the app's public face
+ * @param appPort the Node app behind nginx
+ * @param database the database entry (databases[].name) restored onto this server
+ * @param application the application entry (applications[].name) restored onto this server
+ * @param postgres the server's PostgreSQL cluster
+ * @param inventory ansible inventory for the configuration playbook
+ * @param playbook the configuration playbook (nginx, app runtime, PM2 ecosystem)
+ * @param provisionPlaybook when set, provisioning runs it instead of waiting for a person
+ * @param acme the certificate authority (certbot's --server)
+ * @param dns how the domain is pointed at the new address
+ * @param production true for the server that runs production now: never a recovery target
+ */
+public record ServerTargetConfig(
+    @JsonProperty(required = true) String name,
+    String address,
+    @JsonProperty(required = true) String root,
+    @JsonProperty(required = true) String domain,
+    Integer httpPort,
+    Integer httpsPort,
+    Integer appPort,
+    @JsonProperty(required = true) String database,
+    @JsonProperty(required = true) String application,
+    PostgresTarget postgres,
+    @JsonProperty(required = true) String inventory,
+    @JsonProperty(required = true) String playbook,
+    String provisionPlaybook,
+    AcmeConfig acme,
+    DnsConfig dns,
+    Boolean production) {
+
+  public ServerTargetConfig {
+    httpPort = httpPort != null ? httpPort : 80;
+    httpsPort = httpsPort != null ? httpsPort : 443;
+    appPort = appPort != null ? appPort : 3000;
+    postgres = postgres != null ? postgres : PostgresTarget.DEFAULT;
+    acme = acme != null ? acme : AcmeConfig.DEFAULT;
+    dns = dns != null ? dns : DnsConfig.MANUAL_DNS;
+    production = production != null ? production : Boolean.FALSE;
+  }
+
+  /** The same target with a path resolver applied to its local paths (relative → absolute). */
+  public ServerTargetConfig withPaths(java.util.function.UnaryOperator<String> abs) {
+    return new ServerTargetConfig(name, address, abs.apply(root), domain, httpPort, httpsPort,
+        appPort, database, application, postgres, abs.apply(inventory), abs.apply(playbook),
+        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production);
+  }
+
+  /** The same target at another address (the one a person gave when provisioning). */
+  public ServerTargetConfig at(String newAddress) {
+    return new ServerTargetConfig(name, newAddress, root, domain, httpPort, httpsPort, appPort,
+        database, application, postgres, inventory, playbook, provisionPlaybook, acme, dns,
+        production);
+  }
+
+  /** Where the worker reaches the recovered cluster. */
+  @JsonIgnore
+  public String postgresHost() {
+    return postgres.host() != null ? postgres.host() : address;
+  }
+
+  /** The https URL the recovered app answers on. */
+  @JsonIgnore
+  public String url() {
+    return "https://" + domain + (httpsPort == 443 ? "" : ":" + httpsPort);
+  }
+
+  @JsonIgnore
+  public String dataDirectory() {
+    return root + "/postgresql/data";
+  }
+
+  @JsonIgnore
+  public String releaseRoot() {
+    return root + "/app/" + application;
+  }
+
+  @JsonIgnore
+  public String pm2Home() {
+    return root + "/pm2";
+  }
+
+  @JsonIgnore
+  public String nginxPrefix() {
+    return root + "/nginx";
+  }
+
+  @JsonIgnore
+  public String webroot() {
+    return root + "/www";
+  }
+
+  @JsonIgnore
+  public String letsencryptDir() {
+    return root + "/letsencrypt";
+  }
+
+  /**
+   * The server's PostgreSQL cluster.
+   *
+   * @param host where the worker reaches the recovered cluster; unset: the target's address.
+   *     The cluster listens where production's postgresql.conf said (it comes back with the
+   *     base backup), e.g. 127.0.0.1 on a one-machine estate
+   * @param port where the recovered cluster listens
+   * @param binDir server binaries (pg_ctl), default the worker's
+   * @param osUser the OS user that owns and runs the cluster
+   */
+  public record PostgresTarget(String host, Integer port, String binDir, String osUser) {
+    public static final PostgresTarget DEFAULT = new PostgresTarget(null, null, null, null);
+
+    public PostgresTarget {
+      port = port != null ? port : 5432;
+      osUser = osUser != null ? osUser : "postgres";
+    }
+  }
+
+  /**
+   * @param directory the ACME directory URL (certbot --server)
+   * @param caBundle CA file that certbot trusts for the ACME server itself (REQUESTS_CA_BUNDLE);
+   *     unset: the system's
+   * @param rootUrl where the CA publishes the root its certificates chain to (pebble's
+   *     management {@code /roots/0}); the health check trusts it; unset: the system's roots
+   * @param email the ACME account's contact; unset registers without one
+   */
+  public record AcmeConfig(String directory, String caBundle, String rootUrl, String email) {
+    public static final AcmeConfig DEFAULT = new AcmeConfig(null, null, null, null);
+
+    public AcmeConfig {
+      directory = directory != null ? directory : "https://acme-v02.api.letsencrypt.org/directory";
+    }
+
+    AcmeConfig withPaths(java.util.function.UnaryOperator<String> abs) {
+      return new AcmeConfig(directory, abs.apply(caBundle), rootUrl, email);
+    }
+  }
+
+  /**
+   * @param provider {@code manual} (a person changes the record and approves) or {@code rfc2136}
+   *     (nsupdate against {@code server})
+   * @param server the DNS server taking dynamic updates (host or host:port)
+   * @param zone the zone the record is in
+   * @param keyFile TSIG key file for nsupdate -k; unset sends unsigned updates
+   * @param ttl the record's TTL in seconds
+   */
+  public record DnsConfig(String provider, String server, String zone, String keyFile, Integer ttl) {
+    public static final String MANUAL = "manual";
+    public static final String RFC2136 = "rfc2136";
+    public static final DnsConfig MANUAL_DNS = new DnsConfig(null, null, null, null, null);
+
+    public DnsConfig {
+      provider = provider != null ? provider : MANUAL;
+      ttl = ttl != null ? ttl : 60;
+    }
+
+    DnsConfig withPaths(java.util.function.UnaryOperator<String> abs) {
+      return new DnsConfig(provider, server, zone, abs.apply(keyFile), ttl);
+    }
+  }
+}
