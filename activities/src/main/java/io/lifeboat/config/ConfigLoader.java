@@ -161,6 +161,7 @@ public final class ConfigLoader {
       validateRecovery(where, key + ".recovery", d.recovery());
     }
     validateTemporal(where, c.temporal());
+    validateEncryption(where, c.repository());
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
     requireValue(where, "repository.bucket", r.bucket());
@@ -277,6 +278,20 @@ public final class ConfigLoader {
     }
   }
 
+  private static void validateEncryption(String where, RepositoryConfig r) {
+    RepositoryConfig.EncryptionConfig e = r.encryption();
+    if (e == null) return;
+    if ((e.keyFile() == null) == (e.keyEnv() == null)) {
+      throw new ConfigException(where + ": 'repository.encryption' needs exactly one of keyFile"
+          + " or keyEnv (a Tink streaming keyset: `lifeboat keys generate --repository FILE`)");
+    }
+    if (e.keyEnv() != null) {
+      requireEnvName(where, "repository.encryption.keyEnv", e.keyEnv());
+    } else if (e.keyFile().isBlank()) {
+      throw new ConfigException(where + ": 'repository.encryption.keyFile' is empty");
+    }
+  }
+
   private static void validateTemporal(String where, TemporalConfig t) {
     TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
     if (pe != null) {
@@ -352,11 +367,18 @@ public final class ConfigLoader {
   private static LifeboatConfig absolutise(LifeboatConfig c) {
     RepositoryConfig r = c.repository();
     RepositoryConfig repo = r;
-    if (r.localCopyDir() != null) {
-      String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+    if (r.localCopyDir() != null || r.encryption() != null && r.encryption().keyFile() != null) {
+      String abs = r.localCopyDir() == null ? null
+          : Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+      // The key file too: the worker and the WAL shipper may run from another directory.
+      RepositoryConfig.EncryptionConfig enc = r.encryption();
+      if (enc != null && enc.keyFile() != null) {
+        enc = new RepositoryConfig.EncryptionConfig(
+            Path.of(enc.keyFile()).toAbsolutePath().normalize().toString(), null);
+      }
       repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
           r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
-          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
+          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond(), enc);
     }
     return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),

@@ -50,7 +50,12 @@ public enum FailureKind {
       + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
   BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
-      + " --database NAME %p %f', then restart PostgreSQL");
+      + " --database NAME %p %f', then restart PostgreSQL"),
+  // Encryption at rest (issue #8).
+  ENCRYPTION_KEY_MISMATCH(false, "the object was written with another repository key: point"
+      + " repository.encryption at the keyset that wrote it (its id is in the manifest)"),
+  ENCRYPTION_KEY_MISSING(false, "the object is encrypted and no repository key is configured:"
+      + " set repository.encryption.keyFile or keyEnv");
 
   private final boolean retryable;
   private final String hint;
