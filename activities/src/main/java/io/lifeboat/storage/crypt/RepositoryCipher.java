@@ -186,6 +186,21 @@ public final class RepositoryCipher {
     }
   }
 
+  /**
+   * Reads only the header of a stored object and refuses it, before anything is touched, when
+   * it was written with another key (or with a key when none is configured).
+   */
+  public void requireReadable(io.lifeboat.storage.ObjectStore store, String objectKey,
+      String what) {
+    try (InputStream in = store.get(objectKey)) {
+      Optional<String> id = writtenWith(in);
+      if (id.isPresent()) requireKey(id.get(), what);
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.S3_UNAVAILABLE, "cannot read the start of "
+          + objectKey + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The key id in an object's header, or empty when the object is plaintext. */
   public static Optional<String> writtenWith(InputStream in) throws IOException {
     byte[] head = in.readNBytes(MAGIC.length);
