@@ -171,7 +171,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
     self[0] = sink;
     try {
-      ZstdOutputStream zstd = new ZstdOutputStream(sink);
+      // Compress, then encrypt when the repository has a key (the uploader sees the stored form).
+      ZstdOutputStream zstd = new ZstdOutputStream(stores.cipher(repo).seal(sink, key));
       zstd.setLevel(req.compression().level());
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
@@ -243,7 +244,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     String pgVersion = Files.readString(dir.resolve("PG_VERSION")).strip();
 
     WalArchive archive = new WalArchive(store, req.repository().prefix(), req.database().name(),
-        req.wal().compressionLevel());
+        req.wal().compressionLevel(), stores.cipher(req.repository()));
     Path walDir = dir.resolve("pg_wal");
     Files.createDirectories(walDir);
     String firstSegment = null;
@@ -367,7 +368,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
             + ": its base.tar.zst is not in the repository");
       }
-      store.put(key, BaseBackups.json(manifest), "application/json");
+      BaseBackupManifest stamped = manifest.encryption() != null ? manifest
+          : manifest.withEncryption(stores.cipher(repo).info());
+      store.put(key, BaseBackups.json(stamped), "application/json");
       return null;
     });
   }

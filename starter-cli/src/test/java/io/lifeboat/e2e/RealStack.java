@@ -61,6 +61,16 @@ final class RealStack implements AutoCloseable {
     ((ObjectNode) root.get("repository")).put("prefix", prefix);
     ((ObjectNode) root.get("repository")).put("localCopyDir", dir.resolve("local").toString());
     ((ObjectNode) root.with("temporal")).put("taskQueue", taskQueue);
+    // Key files are relative to the config file: this copy lives elsewhere, so name them fully.
+    if (base.repository().encryption() != null && base.repository().encryption().keyFile() != null) {
+      ((ObjectNode) root.get("repository")).putObject("encryption")
+          .put("keyFile", base.repository().encryption().keyFile());
+    }
+    var pe = base.temporal().payloadEncryption();
+    if (pe != null && pe.keysetFile() != null) {
+      ((ObjectNode) root.with("temporal").with("payloadEncryption"))
+          .put("keysetFile", pe.keysetFile());
+    }
     ObjectNode retries = root.putObject("retries");
     retries.put("maxAttempts", 3).put("initialIntervalSeconds", 1).put("maxIntervalSeconds", 2);
     // The example's application and configuration sections point at the stack's own app and
