@@ -104,6 +104,20 @@ final class RealStack implements AutoCloseable {
     return stores.forRepository(base.repository());
   }
 
+  /**
+   * A stored object's content as the pipeline wrote it before encryption (decrypted with the
+   * base config's repository key when the object is encrypted, as it is by default).
+   */
+  java.io.InputStream openStored(String key) throws IOException {
+    return cipher().open(store().get(key), key, key);
+  }
+
+  /** The base config's repository cipher (none when the config does not encrypt). */
+  io.lifeboat.storage.crypt.RepositoryCipher cipher() {
+    store();
+    return stores.cipher(base.repository());
+  }
+
   /** An in-process worker on this test's queue; env lets a test give it wrong secrets. */
   LifeboatWorker startWorker(Map<String, String> env) {
     LifeboatWorker w = new LifeboatWorker(temporal().client(), taskQueue, new Secrets(env)).start();
