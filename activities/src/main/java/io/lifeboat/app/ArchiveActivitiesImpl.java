@@ -10,6 +10,7 @@ import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.workflows.app.ArtifactManifest;
 import io.lifeboat.workflows.app.ArchiveActivities;
 import io.lifeboat.workflows.app.ArchiveProgress;
 import io.lifeboat.workflows.app.ArchiveRequest;
@@ -106,8 +107,12 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         sink = new PartUploader(store, key, uploadId, req.repository().partSizeMb() * 1024 * 1024,
             req.repository().maxUploadMbPerSecond() * 1024L * 1024L, local, beat);
         self[0] = sink;
+        // tar → gzip → (encrypt) → uploader; closing the sealing stream writes its last
+        // segment, and does not complete the upload (finish below does).
+        OutputStream sealed = stores.cipher(req.repository()).seal(sink, key);
         TarGzWriter.Summary summary = new TarGzWriter(req.excludes(), req.digestEachFile(), beat)
-            .write(req.sources(), sink);
+            .write(req.sources(), sealed);
+        if (sealed != sink) sealed.close();
         store.completeUpload(key, uploadId, sink.finish());
         done = true;
         if (local != null) {
@@ -145,7 +150,8 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       EntryGuard guard = new EntryGuard(null, req.linksMayPointAnywhere());
       try (InputStream raw = store.get(req.objectKey());
            DigestInputStream digest = new DigestInputStream(counting(raw, count), sha);
-           TarArchiveInputStream tar = SafeExtractor.open(digest)) {
+           TarArchiveInputStream tar = SafeExtractor.open(stores.cipher(req.repository())
+               .open(digest, req.objectKey(), "stored archive " + req.objectKey()))) {
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
           guard.check(e);
@@ -179,9 +185,11 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + req.manifestKey()
             + ": its archive is not in the repository");
       }
+      ArtifactManifest stamped = req.manifest().encryption() != null ? req.manifest()
+          : req.manifest().withEncryption(stores.cipher(req.repository()).info());
       byte[] body;
       try {
-        body = ArtifactRepository.JSON.writeValueAsBytes(req.manifest());
+        body = ArtifactRepository.JSON.writeValueAsBytes(stamped);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }

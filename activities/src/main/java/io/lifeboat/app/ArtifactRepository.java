@@ -9,6 +9,10 @@ import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -53,6 +57,23 @@ final class ArtifactRepository {
       throw FailureKind.ARCHIVE_CORRUPT.failure("manifest " + key + " cannot be read: "
           + e.getMessage());
     }
+  }
+
+  /**
+   * Replaces a downloaded, checksum-checked object by its plaintext when it is encrypted (a
+   * plaintext object is left as it is). Streams through a file beside it: constant memory.
+   */
+  static void decryptInPlace(RepositoryCipher cipher, Path file, String objectKey, String what)
+      throws IOException {
+    Path plain = file.resolveSibling(file.getFileName() + ".plain");
+    try (InputStream in = cipher.open(Files.newInputStream(file), objectKey, what);
+         OutputStream out = Files.newOutputStream(plain)) {
+      in.transferTo(out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(plain);
+      throw e;
+    }
+    Files.move(plain, file, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /** Streams the archive through SHA-256 into {@code sink} (may be a null stream). */

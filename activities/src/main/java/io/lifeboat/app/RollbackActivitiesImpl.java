@@ -5,6 +5,7 @@ import io.lifeboat.archive.UnsafeArchiveException;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.storage.StoreFactory;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.workflows.app.AppState;
 import io.lifeboat.workflows.app.ArtifactManifest;
 import io.lifeboat.workflows.app.HealthResult;
@@ -127,6 +128,9 @@ public class RollbackActivitiesImpl implements RollbackActivities {
     ArtifactManifest m = repo.manifest(appRoot, backupId).orElseThrow(() ->
         FailureKind.BACKUP_NOT_FOUND.failure("no backup " + backupId + " of " + app.name()
             + " in the repository (see lifeboat backups list --app " + app.name() + ")"));
+    RepositoryCipher cipher = stores.cipher(req.repository());
+    String what = "backup " + backupId + " of " + app.name();
+    cipher.requireReadable(m.encryption(), what); // before anything is downloaded or touched
     Path download = root.resolve(".rollback-" + req.runKey() + ".tar.gz");
     try {
       String sha;
@@ -143,6 +147,8 @@ public class RollbackActivitiesImpl implements RollbackActivities {
       }
       int files;
       try {
+        // The checksum covered the stored (encrypted) bytes; extraction needs the plaintext.
+        ArtifactRepository.decryptInPlace(cipher, download, m.objectKey(), what);
         files = SafeExtractor.extract(download, staging, "current", beat);
       } catch (UnsafeArchiveException e) {
         ReleaseDirs.deleteTree(staging);

@@ -151,7 +151,9 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024, limit, local,
           beat);
       self[0] = sink;
-      ZstdOutputStream zstd = new ZstdOutputStream(sink);
+      // Compress, then encrypt (when the repository has a key): the uploader, its checksum and
+      // the local copy all see the stored form.
+      ZstdOutputStream zstd = new ZstdOutputStream(stores.cipher(repo).seal(sink, key));
       zstd.setLevel(req.compression().level());
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
@@ -233,7 +235,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     try (InputStream obj = store.get(req.objectKey());
          DigestInputStream digest = new DigestInputStream(
              new BufferedInputStream(counting(obj, counted), CHUNK), sha);
-         ZstdInputStream unzstd = new ZstdInputStream(digest)) {
+         ZstdInputStream unzstd = new ZstdInputStream(stores.cipher(req.repository())
+             .open(digest, req.objectKey(), "stored dump " + req.objectKey()))) {
       OutputStream toRestore = restore.getOutputStream();
       boolean restoreOpen = true;
       byte[] buf = new byte[CHUNK];
@@ -309,14 +312,17 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
   @Override
   public void commitManifest(RepositoryConfig repo, BackupManifest manifest) {
     typed(() -> {
+      String key = RepositoryLayout.manifestKey(repo.prefix(), manifest.database(),
+          manifest.backupId());
+      // The dump was written (and read back) through this repository's cipher: say which key.
+      BackupManifest stamped = manifest.encryption() != null ? manifest
+          : manifest.withEncryption(stores.cipher(repo).info());
       byte[] body;
       try {
-        body = json.writeValueAsBytes(manifest);
+        body = json.writeValueAsBytes(stamped);
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
-      String key = RepositoryLayout.manifestKey(repo.prefix(), manifest.database(),
-          manifest.backupId());
       ObjectStore store = stores.forRepository(repo);
       if (!store.exists(manifest.objectKey())) {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key

@@ -215,7 +215,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     });
     java.util.concurrent.Future<List<String>> uploaded = null;
     try {
-      ZstdOutputStream zstd = new ZstdOutputStream(sink);
+      // Compress, then encrypt when the repository has a key (the uploader sees the stored form).
+      ZstdOutputStream zstd = new ZstdOutputStream(stores.cipher(repo).seal(sink, key));
       zstd.setLevel(level);
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
@@ -318,7 +319,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     String pgVersion = Files.readString(dir.resolve("PG_VERSION")).strip();
 
     WalArchive archive = new WalArchive(store, req.repository().prefix(), req.database().name(),
-        req.wal().compressionLevel());
+        req.wal().compressionLevel(), stores.cipher(req.repository()));
     Path walDir = dir.resolve("pg_wal");
     Files.createDirectories(walDir);
     String firstSegment = null;
@@ -444,7 +445,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
             + ": its base.tar.zst is not in the repository");
       }
-      store.put(key, BaseBackups.json(manifest), "application/json");
+      BaseBackupManifest stamped = manifest.encryption() != null ? manifest
+          : manifest.withEncryption(stores.cipher(repo).info());
+      store.put(key, BaseBackups.json(stamped), "application/json");
       return null;
     });
   }

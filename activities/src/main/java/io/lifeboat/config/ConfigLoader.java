@@ -52,7 +52,7 @@ public final class ConfigLoader {
     validate(where, config);
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
-    return absolutise(config);
+    return absolutise(config, file.toAbsolutePath().getParent());
   }
 
   LifeboatConfig parse(String where, String text) {
@@ -162,6 +162,7 @@ public final class ConfigLoader {
       validateRecovery(where, key + ".recovery", d.recovery());
     }
     validateTemporal(where, c.temporal());
+    validateEncryption(where, c.repository());
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
     requireValue(where, "repository.bucket", r.bucket());
@@ -282,6 +283,20 @@ public final class ConfigLoader {
     }
   }
 
+  private static void validateEncryption(String where, RepositoryConfig r) {
+    RepositoryConfig.EncryptionConfig e = r.encryption();
+    if (e == null) return;
+    if ((e.keyFile() == null) == (e.keyEnv() == null)) {
+      throw new ConfigException(where + ": 'repository.encryption' needs exactly one of keyFile"
+          + " or keyEnv (a Tink streaming keyset: `lifeboat keys generate --repository FILE`)");
+    }
+    if (e.keyEnv() != null) {
+      requireEnvName(where, "repository.encryption.keyEnv", e.keyEnv());
+    } else if (e.keyFile().isBlank()) {
+      throw new ConfigException(where + ": 'repository.encryption.keyFile' is empty");
+    }
+  }
+
   private static void validateTemporal(String where, TemporalConfig t) {
     TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
     if (pe != null) {
@@ -376,22 +391,45 @@ public final class ConfigLoader {
     }
   }
 
-  /** Relative local paths are taken from the directory the command runs in, once, here. */
-  private static LifeboatConfig absolutise(LifeboatConfig c) {
+  /**
+   * Relative local paths are taken from the directory the command runs in, once, here. Key
+   * files are the exception: they are taken from the config file's directory, because the WAL
+   * shipper runs from PostgreSQL's data directory and must find the same key as the worker.
+   */
+  private static LifeboatConfig absolutise(LifeboatConfig c, Path configDir) {
     RepositoryConfig r = c.repository();
     RepositoryConfig repo = r;
-    if (r.localCopyDir() != null) {
-      String abs = Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+    if (r.localCopyDir() != null || r.encryption() != null && r.encryption().keyFile() != null) {
+      String abs = r.localCopyDir() == null ? null
+          : Path.of(r.localCopyDir()).toAbsolutePath().normalize().toString();
+      // The key file too: the worker and the WAL shipper may run from another directory.
+      RepositoryConfig.EncryptionConfig enc = r.encryption();
+      if (enc != null && enc.keyFile() != null) {
+        enc = new RepositoryConfig.EncryptionConfig(keyPath(configDir, enc.keyFile()), null);
+      }
       repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
           r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
-          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond());
+          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond(), enc);
     }
-    return new LifeboatConfig(c.estate(), c.temporal(), repo, c.databases(), c.retention(),
+    TemporalConfig t = c.temporal();
+    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
+    if (pe != null && pe.keysetFile() != null) {
+      t = new TemporalConfig(t.address(), t.namespace(), t.taskQueue(), t.webUi(), t.tls(),
+          new TemporalConfig.PayloadEncryptionConfig(keyPath(configDir, pe.keysetFile()), null,
+              pe.codecServerPort()));
+    }
+    return new LifeboatConfig(c.estate(), t, repo, c.databases(), c.retention(),
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()));
+  }
+
+  private static String keyPath(Path configDir, String file) {
+    Path p = Path.of(file);
+    return (p.isAbsolute() || configDir == null ? p : configDir.resolve(p)).toAbsolutePath()
+        .normalize().toString();
   }
 
   private static String abbreviate(String s) {

@@ -5,6 +5,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.recover.ApplicationRequest;
@@ -50,7 +51,16 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public RecoveryPlan plan(PlanRequest request) {
-    return typed(() -> planner.plan(request, stores.forRepository(request.repository())));
+    return typed(() -> {
+      ObjectStore store = stores.forRepository(request.repository());
+      RecoveryPlan plan = planner.plan(request, store);
+      // Before anything is touched: a backup written with another key (or an encrypted one
+      // with no key configured) is refused here, by name, not halfway through a restore.
+      stores.cipher(request.repository()).requireReadable(store, plan.objectKey(),
+          (plan.pitr() ? "base backup " : "backup ") + plan.backupId() + " of "
+          + request.database().name());
+      return plan;
+    });
   }
 
   @Override
@@ -143,7 +153,7 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
     typed(() -> {
       try {
         dumps.restore(request, stores.forRepository(request.repository()),
-            Activity.getExecutionContext());
+            stores.cipher(request.repository()), Activity.getExecutionContext());
       } catch (IOException e) {
         throw FailureKind.PG_TOOL_FAILED.failure("restore stream failed: " + e.getMessage());
       } catch (InterruptedException e) {

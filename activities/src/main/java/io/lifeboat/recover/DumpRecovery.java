@@ -6,6 +6,7 @@ import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
 import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.recover.DumpRestoreRequest;
 import io.lifeboat.workflows.recover.RestoreProgress;
@@ -42,8 +43,8 @@ final class DumpRecovery {
     return name.length() > 63 ? name.substring(0, 63) : name;
   }
 
-  void restore(DumpRestoreRequest req, ObjectStore store, ActivityExecutionContext ctx)
-      throws IOException, InterruptedException {
+  void restore(DumpRestoreRequest req, ObjectStore store, RepositoryCipher cipher,
+      ActivityExecutionContext ctx) throws IOException, InterruptedException {
     DatabaseConfig db = req.database();
     String scratch = req.scratchDatabase();
     // A retry starts over: a pg_restore stream cannot be resumed, and the scratch database
@@ -70,7 +71,9 @@ final class DumpRecovery {
              return n;
            }
          };
-         ZstdInputStream unzstd = new ZstdInputStream(counted);
+         ZstdInputStream unzstd = new ZstdInputStream(cipher.open(counted,
+             req.plan().objectKey(), "backup " + req.plan().backupId() + " of "
+             + req.database().name()));
          OutputStream toRestore = restore.getOutputStream()) {
       byte[] buf = new byte[CHUNK];
       int n;

@@ -123,7 +123,9 @@ final class PitrRecovery {
     boolean ok = false;
     try (InputStream obj = store.get(req.plan().objectKey());
          InputStream counted = throttle.wrap(obj);
-         ZstdInputStream unzstd = new ZstdInputStream(counted);
+         ZstdInputStream unzstd = new ZstdInputStream(stores.cipher(req.repository()).open(
+             counted, req.plan().objectKey(), "base backup " + req.plan().backupId() + " of "
+             + req.database().name()));
          OutputStream toTar = tar.getOutputStream()) {
       byte[] buf = new byte[CHUNK];
       int n;
@@ -168,7 +170,7 @@ final class PitrRecovery {
       throw FailureKind.RECOVERY_FAILED.failure(dir + " holds no downloaded base backup");
     }
     WalArchive archive = new WalArchive(stores.forRepository(req.repository()),
-        req.repository().prefix(), req.database().name(), 3);
+        req.repository().prefix(), req.database().name(), 3, stores.cipher(req.repository()));
     Path logFile = work.resolve("scratch.log");
     try {
       if (!control.running(dir)) {

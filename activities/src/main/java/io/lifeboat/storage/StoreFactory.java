@@ -2,7 +2,13 @@ package io.lifeboat.storage;
 
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.storage.s3.S3ObjectStore;
+import io.lifeboat.workflows.common.FailureKind;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class StoreFactory implements AutoCloseable {
   private final Secrets secrets;
   private final Map<RepositoryConfig, ObjectStore> stores = new ConcurrentHashMap<>();
+  private final Map<RepositoryConfig.EncryptionConfig, RepositoryCipher> ciphers =
+      new ConcurrentHashMap<>();
 
   public StoreFactory(Secrets secrets) {
     this.secrets = secrets;
@@ -17,6 +25,38 @@ public final class StoreFactory implements AutoCloseable {
 
   public ObjectStore forRepository(RepositoryConfig repo) {
     return stores.computeIfAbsent(repo, r -> new S3ObjectStore(r, secrets));
+  }
+
+  /**
+   * The cipher the repository's encryption section names ({@link RepositoryCipher#none()} when
+   * there is none). The key is read here, in the worker, from the file or variable the config
+   * names: workflow arguments carry only that reference.
+   */
+  public RepositoryCipher cipher(RepositoryConfig repo) {
+    RepositoryConfig.EncryptionConfig enc = repo.encryption();
+    if (enc == null) return RepositoryCipher.none();
+    return ciphers.computeIfAbsent(enc, e -> load(e, secrets));
+  }
+
+  static RepositoryCipher load(RepositoryConfig.EncryptionConfig enc, Secrets secrets) {
+    if (enc.keyEnv() != null) {
+      String json = secrets.optional(enc.keyEnv());
+      String source = "repository.encryption.keyEnv " + enc.keyEnv();
+      if (json == null || json.isBlank()) {
+        throw new StorageException(FailureKind.ENCRYPTION_KEY_MISSING, source + " is not set for"
+            + " this process (it must hold the repository keyset JSON)", null);
+      }
+      return RepositoryCipher.fromJson(json, source);
+    }
+    Path file = Path.of(enc.keyFile());
+    String source = "repository.encryption.keyFile " + file;
+    try {
+      return RepositoryCipher.fromJson(Files.readString(file, StandardCharsets.UTF_8), source);
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.ENCRYPTION_KEY_MISSING, "cannot read " + source
+          + " (" + e.getClass().getSimpleName() + "); the worker, the CLI and the WAL shipper"
+          + " (as the PostgreSQL OS user) must be able to read it", null);
+    }
   }
 
   @Override

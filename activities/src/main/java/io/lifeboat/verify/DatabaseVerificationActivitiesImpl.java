@@ -69,7 +69,8 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
             + " manifest of " + m.backupId() + " is not in the repository");
       }
       try {
-        DumpStream.Checked checked = DumpStream.readAll(store, m, pg.tool("pg_restore"),
+        DumpStream.Checked checked = DumpStream.readAll(store,
+            stores.cipher(target.repository()), m, pg.tool("pg_restore"),
             Activity.getExecutionContext()::heartbeat);
         return new IntegrityResult(checked.sha256(), checked.bytes(), checked.rawBytes(),
             checked.tocEntries());
@@ -85,12 +86,16 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
     return typed(() -> {
       String scratch = req.scratchDatabase();
       requireScratchName(scratch, req.database());
+      // A backup written with another key is refused before the scratch database is made.
+      stores.cipher(req.repository()).requireReadable(req.manifest().encryption(),
+          "backup " + req.manifest().backupId() + " of " + req.manifest().database());
       // A retry starts from an empty database: whatever an earlier attempt restored is dropped.
       dropScratchDb(req.database(), scratch);
       execute(req.database(), "create database " + quote(scratch));
       ObjectStore store = stores.forRepository(req.repository());
       try {
-        DumpStream.restore(store, req.manifest(), pg, req.database(), scratch,
+        DumpStream.restore(store, stores.cipher(req.repository()), req.manifest(), pg,
+            req.database(), scratch,
             Activity.getExecutionContext()::heartbeat);
       } catch (IOException e) {
         throw FailureKind.RESTORE_TEST_FAILED.failure("restoring " + req.manifest().backupId()

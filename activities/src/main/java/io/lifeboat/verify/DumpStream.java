@@ -7,6 +7,7 @@ import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
 import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.workflows.backup.BackupManifest;
 import io.lifeboat.workflows.common.FailureKind;
 import java.io.BufferedInputStream;
@@ -37,13 +38,13 @@ final class DumpStream {
   record Checked(String sha256, long bytes, long rawBytes, int tocEntries) {}
 
   /** Integrity: checksum and size against the manifest, zstd frames, pg_restore --list. */
-  static Checked readAll(ObjectStore store, BackupManifest m, String pgRestore,
-      Consumer<Long> heartbeat) throws IOException {
+  static Checked readAll(ObjectStore store, RepositoryCipher cipher, BackupManifest m,
+      String pgRestore, Consumer<Long> heartbeat) throws IOException {
     Process p = new ProcessBuilder(pgRestore, "--list").start();
     ByteArrayOutputStream listing = new ByteArrayOutputStream();
     Thread reader = drain(p.getInputStream(), listing, "pg_restore-list");
     try (StderrTail stderr = new StderrTail(p.getErrorStream(), "pg_restore")) {
-      long[] counts = pump(store, m, p, heartbeat);
+      long[] counts = pump(store, cipher, m, p, heartbeat);
       int exit = waitFor(p);
       join(reader);
       if (exit != 0) {
@@ -61,8 +62,8 @@ final class DumpStream {
   }
 
   /** Restores into {@code target} in one transaction; any error fails the whole restore. */
-  static void restore(ObjectStore store, BackupManifest m, PgTools pg, DatabaseConfig db,
-      String target, Consumer<Long> heartbeat) throws IOException {
+  static void restore(ObjectStore store, RepositoryCipher cipher, BackupManifest m, PgTools pg,
+      DatabaseConfig db, String target, Consumer<Long> heartbeat) throws IOException {
     List<String> argv = new ArrayList<>();
     argv.add(pg.tool("pg_restore"));
     argv.addAll(pg.connection(db, target));
@@ -72,7 +73,7 @@ final class DumpStream {
     Process p = pb.start();
     Thread reader = drain(p.getInputStream(), OutputStream.nullOutputStream(), "pg_restore-out");
     try (StderrTail stderr = new StderrTail(p.getErrorStream(), "pg_restore")) {
-      pump(store, m, p, heartbeat);
+      pump(store, cipher, m, p, heartbeat);
       int exit = waitFor(p);
       join(reader);
       if (exit != 0) {
@@ -90,15 +91,22 @@ final class DumpStream {
    * Streams the object into the process's stdin; checks size and SHA-256 against the manifest
    * after the last byte. Returns {stored bytes, raw bytes}.
    */
-  private static long[] pump(ObjectStore store, BackupManifest m, Process p,
-      Consumer<Long> heartbeat) throws IOException {
+  private static long[] pump(ObjectStore store, RepositoryCipher cipher, BackupManifest m,
+      Process p, Consumer<Long> heartbeat) throws IOException {
+    String what = "backup " + m.backupId() + " of " + m.database();
+    try {
+      cipher.requireReadable(m.encryption(), what);
+    } catch (RuntimeException e) {
+      p.destroyForcibly();
+      throw e;
+    }
     MessageDigest sha = sha256();
     long[] stored = {0};
     long raw = 0;
     try (InputStream obj = store.get(m.objectKey());
          DigestInputStream digest = new DigestInputStream(
              new BufferedInputStream(counting(obj, stored), CHUNK), sha);
-         ZstdInputStream unzstd = new ZstdInputStream(digest)) {
+         ZstdInputStream unzstd = new ZstdInputStream(cipher.open(digest, m.objectKey(), what))) {
       OutputStream stdin = p.getOutputStream();
       boolean open = true;
       byte[] buf = new byte[CHUNK];

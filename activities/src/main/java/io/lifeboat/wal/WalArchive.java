@@ -5,6 +5,7 @@ import com.github.luben.zstd.ZstdInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.ObjectStore.ObjectInfo;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import io.lifeboat.workflows.wal.WalNames;
@@ -39,12 +40,25 @@ public final class WalArchive {
   private final String prefix;
   private final String database;
   private final int level;
+  private final RepositoryCipher cipher;
 
+  /** Without a repository key: for listing, and for repositories that are not encrypted. */
   public WalArchive(ObjectStore store, String prefix, String database, int compressionLevel) {
+    this(store, prefix, database, compressionLevel, RepositoryCipher.none());
+  }
+
+  /**
+   * @param cipher seals what {@link #push} stores and opens what {@link #fetch} reads; the
+   *     recorded SHA-256 stays that of the WAL file itself, so a conflict check and a restore
+   *     check compare like with like whatever the key
+   */
+  public WalArchive(ObjectStore store, String prefix, String database, int compressionLevel,
+      RepositoryCipher cipher) {
     this.store = store;
     this.prefix = prefix;
     this.database = database;
     this.level = compressionLevel;
+    this.cipher = cipher;
   }
 
   public enum Outcome { STORED, ALREADY_ARCHIVED }
@@ -90,7 +104,13 @@ public final class WalArchive {
     if (existing.isPresent()) {
       return same(walFileName, key, existing.get(), sha, raw.length);
     }
-    byte[] packed = Zstd.compress(raw, level);
+    byte[] packed;
+    try {
+      packed = cipher.seal(Zstd.compress(raw, level), key);
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.LOCAL_IO, "cannot encrypt " + walFileName + ": "
+          + e.getMessage(), e);
+    }
     Map<String, String> meta = Map.of(RepositoryLayout.META_SHA256, sha,
         RepositoryLayout.META_RAW_BYTES, Long.toString(raw.length));
     if (store.putIfAbsent(key, packed, "application/zstd", meta)) {
@@ -128,7 +148,7 @@ public final class WalArchive {
     MessageDigest sha = digest();
     long bytes = 0;
     try (InputStream obj = store.get(key);
-         InputStream in = new ZstdInputStream(obj);
+         InputStream in = new ZstdInputStream(cipher.open(obj, key, what(walFileName)));
          FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE,
              StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       byte[] buf = new byte[1 << 20];
@@ -174,7 +194,8 @@ public final class WalArchive {
     Optional<ObjectInfo> info = store.head(key);
     if (info.isEmpty()) return Optional.empty();
     byte[] raw;
-    try (InputStream in = new ZstdInputStream(store.get(key))) {
+    try (InputStream obj = store.get(key);
+         InputStream in = new ZstdInputStream(cipher.open(obj, key, what(walFileName)))) {
       raw = in.readAllBytes();
     } catch (IOException e) {
       throw new StorageException(FailureKind.BACKUP_CORRUPT, "cannot read " + key + ": "
@@ -226,6 +247,10 @@ public final class WalArchive {
   /** Removes one archived file (retention). Removing what is not there succeeds. */
   public void delete(String walFileName) {
     store.delete(key(walFileName));
+  }
+
+  private String what(String walFileName) {
+    return "WAL file " + walFileName + " of " + database;
   }
 
   private static void requireName(String name) {

@@ -86,7 +86,8 @@ public class WalCheckActivitiesImpl implements WalCheckActivities {
       RepositoryConfig repo = req.repository();
       ObjectStore store = stores.forRepository(repo);
       String db = req.database().name();
-      WalArchive archive = new WalArchive(store, repo.prefix(), db, req.wal().compressionLevel());
+      WalArchive archive = new WalArchive(store, repo.prefix(), db, req.wal().compressionLevel(),
+          stores.cipher(repo));
       long segSize = sw != null ? sw.segmentSize() : req.wal().segmentSizeBytes();
       List<String> notes = new ArrayList<>();
 

@@ -1,6 +1,7 @@
 package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -255,6 +256,17 @@ class ConfigLoaderTest {
         bad("payload key variable is not a variable name", BASE
             + "temporal:\n  payloadEncryption: {keysetEnv: \"$(cat key)\"}\n",
             "temporal.payloadEncryption.keysetEnv"),
+        bad("repository key both in a file and a variable", variant("  partSizeMb: 16",
+            "  partSizeMb: 16\n  encryption: {keyFile: /k.json, keyEnv: LB_REPO_KEY}"),
+            "repository.encryption"),
+        bad("repository key nowhere", variant("  partSizeMb: 16",
+            "  partSizeMb: 16\n  encryption: {}"), "repository.encryption"),
+        bad("repository key variable is not a variable name", variant("  partSizeMb: 16",
+            "  partSizeMb: 16\n  encryption: {keyEnv: \"{\\\"key\\\": 1}\"}"),
+            "repository.encryption.keyEnv"),
+        bad("repository encryption with an unknown key", variant("  partSizeMb: 16",
+            "  partSizeMb: 16\n  encryption: {keyfile: /k.json}"),
+            "repository.encryption.keyfile"),
         bad("mTLS certificate without its key", BASE
             + "temporal:\n  tls: {certFile: /c.pem}\n", "temporal.tls"),
         bad("empty estate", variant("estate: farmtally", "estate:"), "estate"),
@@ -266,6 +278,31 @@ class ConfigLoaderTest {
               secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
               partSizeMb: 16
             """, "repository:\n"), "repository"));
+  }
+
+  @Test
+  void keyFilesAreTakenFromTheConfigFilesDirectory() throws IOException {
+    Path sub = Files.createDirectories(dir.resolve("etc"));
+    Path file = sub.resolve("lifeboat.yml");
+    Files.writeString(file, variant("  partSizeMb: 16", "  partSizeMb: 16\n"
+        + "  encryption: {keyFile: keys/repo.json}")
+        + "temporal:\n  payloadEncryption: {keysetFile: ../payload.json}\n");
+    LifeboatConfig c = loader.load(file);
+    assertEquals(sub.resolve("keys/repo.json").toAbsolutePath().normalize().toString(),
+        c.repository().encryption().keyFile());
+    assertEquals(dir.resolve("payload.json").toAbsolutePath().normalize().toString(),
+        c.temporal().payloadEncryption().keysetFile());
+    assertNull(loader.load(write(BASE)).repository().encryption(), "off unless configured");
+  }
+
+  @Test
+  void theExampleEncryptsWithTheLaunchersKeys() {
+    LifeboatConfig c = loader.load(EXAMPLE);
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    assertEquals(root.resolve(".lifeboat/keys/repository.json").toString(),
+        c.repository().encryption().keyFile());
+    assertEquals(root.resolve(".lifeboat/keys/payload.json").toString(),
+        c.temporal().payloadEncryption().keysetFile());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -59,6 +59,8 @@ final class ConfigCommand {
         out.println("TASK_QUEUE=" + c.temporal().taskQueue());
         out.println("WEB_UI=" + c.temporal().webUi());
         out.println("METRICS_PORT=" + c.metrics().port());
+        var pe = c.temporal().payloadEncryption();
+        out.println("CODEC_PORT=" + (pe == null ? 0 : pe.codecServerPort()));
         return 0;
       }
     }

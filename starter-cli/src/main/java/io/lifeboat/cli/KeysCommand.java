@@ -4,7 +4,9 @@ import io.lifeboat.worker.codec.PayloadKeys;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -16,16 +18,27 @@ final class KeysCommand {
   @Command(name = "generate",
       description = "Write a new payload keyset (Tink AES-256-GCM, JSON, mode 0600) to FILE;"
           + " name it in temporal.payloadEncryption.keysetFile, or put its content in the"
-          + " variable keysetEnv names. Keep a copy outside this server: without it, encrypted"
-          + " workflow histories cannot be read.")
+          + " variable keysetEnv names. With --repository, a repository keyset instead (Tink"
+          + " streaming AES-256-GCM-HKDF) for repository.encryption.keyFile. Keep a copy"
+          + " outside this server: without it, encrypted histories or backups cannot be read.")
   static final class Generate implements Callable<Integer> {
     @ParentCommand KeysCommand parent;
 
     @Parameters(paramLabel = "FILE") Path file;
 
+    @Option(names = "--repository", description = "a key for encrypting stored backups (kept"
+        + " apart from the payload key: either can be rotated or handed out alone)")
+    boolean repository;
+
     @Override
     public Integer call() throws Exception {
       try {
+        if (repository) {
+          String id = RepositoryCipher.generate(file);
+          parent.root.spec.commandLine().getOut().println("wrote repository keyset " + file
+              + " (key id " + id + ")");
+          return 0;
+        }
         String id = PayloadKeys.generate(file);
         parent.root.spec.commandLine().getOut().println("wrote payload keyset " + file
             + " (primary key " + id + ")");

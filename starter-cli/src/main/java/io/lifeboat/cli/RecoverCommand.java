@@ -127,8 +127,10 @@ final class RecoverCommand {
 
     private static RecoveryPlan preview(Session s, DatabaseConfig db, RecoveryTarget t) {
       try {
-        return RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(), t),
-            s.repository());
+        RecoveryPlan plan = RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(),
+            t), s.repository());
+        requireKey(s, db, plan);
+        return plan;
       } catch (ApplicationFailure f) {
         String hint = FailureKind.ofType(f.getType()).map(k -> " (" + k.hint() + ")").orElse("");
         boolean badInput = f.getType().equals(FailureKind.RECOVERY_TARGET_INVALID.type())
@@ -137,6 +139,26 @@ final class RecoverCommand {
             + "; nothing was stopped";
         if (badInput) throw new UserError(msg);
         throw new OperationFailed(msg);
+      }
+    }
+
+    /**
+     * A backup written with another repository key is refused here, before a workflow starts.
+     * When this process cannot read the configured key file (the CLI on another machine), the
+     * worker's plan step makes the same check.
+     */
+    private static void requireKey(Session s, DatabaseConfig db, RecoveryPlan plan) {
+      io.lifeboat.storage.crypt.RepositoryCipher cipher;
+      try {
+        cipher = s.cipher();
+      } catch (io.lifeboat.storage.StorageException notHere) {
+        return;
+      }
+      try {
+        cipher.requireReadable(s.repository(), plan.objectKey(),
+            (plan.pitr() ? "base backup " : "backup ") + plan.backupId() + " of " + db.name());
+      } catch (io.lifeboat.storage.StorageException e) {
+        throw e.kind().failure(e.getMessage());
       }
     }
 

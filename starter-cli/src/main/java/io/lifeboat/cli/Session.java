@@ -53,6 +53,12 @@ final class Session implements AutoCloseable {
     return stores.forRepository(config().repository());
   }
 
+  /** The repository key the config names, read in this process (wal-push/wal-fetch). */
+  io.lifeboat.storage.crypt.RepositoryCipher cipher() {
+    if (stores == null) stores = new StoreFactory(secrets());
+    return stores.cipher(config().repository());
+  }
+
   @Override
   public void close() {
     if (temporal != null) temporal.close();

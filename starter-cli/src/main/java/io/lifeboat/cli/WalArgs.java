@@ -47,6 +47,6 @@ final class WalArgs {
   static WalArchive archive(Session s, DatabaseConfig db) {
     LifeboatConfig c = s.config();
     return new WalArchive(s.repository(), c.repository().prefix(), db.name(),
-        c.wal().compressionLevel());
+        c.wal().compressionLevel(), s.cipher());
   }
 }

@@ -83,7 +83,7 @@ class ConfigBackupEndToEndTest {
 
     // The stored archive holds exactly those files, with the same content.
     Map<String, String> stored = new HashMap<>();
-    try (InputStream in = stack.store().get(m.path("objectKey").asText());
+    try (InputStream in = stack.openStored(m.path("objectKey").asText());
          TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(in))) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {

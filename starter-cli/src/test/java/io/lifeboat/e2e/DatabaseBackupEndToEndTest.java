@@ -59,8 +59,10 @@ class DatabaseBackupEndToEndTest {
     Path dump = stack.dir.resolve("restored.pgc");
     try (InputStream obj = stack.store().get(m.objectKey());
          DigestInputStream digest = new DigestInputStream(obj, sha);
-         ZstdInputStream unzstd = new ZstdInputStream(digest)) {
+         ZstdInputStream unzstd = new ZstdInputStream(
+             stack.cipher().open(digest, m.objectKey(), m.objectKey()))) {
       Files.copy(unzstd, dump);
+      digest.transferTo(java.io.OutputStream.nullOutputStream()); // every stored byte digested
     }
     assertEquals(m.sha256(), HexFormat.of().formatHex(sha.digest()));
     assertEquals(m.rawBytes(), Files.size(dump));

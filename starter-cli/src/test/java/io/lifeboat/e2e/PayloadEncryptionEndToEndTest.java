@@ -101,7 +101,10 @@ class PayloadEncryptionEndToEndTest {
   @Test
   void withoutEncryptionTheSameNamesAreReadable() throws Exception {
     String db = stack.createDatabase("plain", 200);
-    Path config = stack.config("plain", root -> RealStack.addDatabase(root, db));
+    Path config = stack.config("plain", root -> {
+      RealStack.addDatabase(root, db);
+      root.with("temporal").remove("payloadEncryption"); // the example config turns it on
+    });
     String id = backup(config, db);
     assertTrue(decodedPayloadTexts(id).stream().anyMatch(t -> t.contains(db)),
         "the control run shows the database name, so the check above can fail");

@@ -61,6 +61,16 @@ final class RealStack implements AutoCloseable {
     ((ObjectNode) root.get("repository")).put("prefix", prefix);
     ((ObjectNode) root.get("repository")).put("localCopyDir", dir.resolve("local").toString());
     ((ObjectNode) root.with("temporal")).put("taskQueue", taskQueue);
+    // Key files are relative to the config file: this copy lives elsewhere, so name them fully.
+    if (base.repository().encryption() != null && base.repository().encryption().keyFile() != null) {
+      ((ObjectNode) root.get("repository")).putObject("encryption")
+          .put("keyFile", base.repository().encryption().keyFile());
+    }
+    var pe = base.temporal().payloadEncryption();
+    if (pe != null && pe.keysetFile() != null) {
+      ((ObjectNode) root.with("temporal").with("payloadEncryption"))
+          .put("keysetFile", pe.keysetFile());
+    }
     ObjectNode retries = root.putObject("retries");
     retries.put("maxAttempts", 3).put("initialIntervalSeconds", 1).put("maxIntervalSeconds", 2);
     // The example's application and configuration sections point at the stack's own app and
@@ -92,6 +102,20 @@ final class RealStack implements AutoCloseable {
   ObjectStore store() {
     if (stores == null) stores = new StoreFactory(Secrets.fromEnvironment());
     return stores.forRepository(base.repository());
+  }
+
+  /**
+   * A stored object's content as the pipeline wrote it before encryption (decrypted with the
+   * base config's repository key when the object is encrypted, as it is by default).
+   */
+  java.io.InputStream openStored(String key) throws IOException {
+    return cipher().open(store().get(key), key, key);
+  }
+
+  /** The base config's repository cipher (none when the config does not encrypt). */
+  io.lifeboat.storage.crypt.RepositoryCipher cipher() {
+    store();
+    return stores.cipher(base.repository());
   }
 
   /** An in-process worker on this test's queue; env lets a test give it wrong secrets. */

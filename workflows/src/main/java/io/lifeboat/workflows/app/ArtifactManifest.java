@@ -1,5 +1,6 @@
 package io.lifeboat.workflows.app;
 
+import io.lifeboat.workflows.common.EncryptionInfo;
 import java.util.List;
 
 /**
@@ -28,7 +29,26 @@ public record ArtifactManifest(
     List<FileDigest> files,
     List<String> missingOptional,
     String verification,
-    String workflowId) {
+    String workflowId,
+    EncryptionInfo encryption) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** Without encryption: manifests written before it existed, and their call sites. */
+  public ArtifactManifest(int formatVersion, String backupId, String kind, String subject, String
+      commit, String source, String startedAt, String finishedAt, String objectKey, String
+      localCopy, long storedBytes, long rawBytes, String sha256, int fileCount, List<String>
+      excludes, List<FileDigest> files, List<String> missingOptional, String verification, String
+      workflowId) {
+    this(formatVersion, backupId, kind, subject, commit, source, startedAt, finishedAt, objectKey,
+        localCopy, storedBytes, rawBytes, sha256, fileCount, excludes, files, missingOptional,
+        verification, workflowId, null);
+  }
+
+  /** The same manifest, recording how its object was encrypted (null: not encrypted). */
+  public ArtifactManifest withEncryption(EncryptionInfo encryption) {
+    return new ArtifactManifest(formatVersion, backupId, kind, subject, commit, source, startedAt,
+        finishedAt, objectKey, localCopy, storedBytes, rawBytes, sha256, fileCount, excludes, files,
+        missingOptional, verification, workflowId, encryption);
+  }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.workflows.backup;
 
+import io.lifeboat.workflows.common.EncryptionInfo;
 import java.util.Map;
 
 /**
@@ -26,7 +27,26 @@ public record BackupManifest(
     String serverSideEncryption,
     Map<String, String> toolVersions,
     String verification,
-    String workflowId) {
+    String workflowId,
+    EncryptionInfo encryption) {
 
   public static final int FORMAT_VERSION = 1;
+
+  /** Without encryption: manifests written before it existed, and their call sites. */
+  public BackupManifest(int formatVersion, String backupId, String kind, String database, String
+      sourceAddress, String serverVersion, String startedAt, String finishedAt, long rawBytes, long
+      storedBytes, String sha256, String compression, String objectKey, String localCopy, String
+      storageClass, String serverSideEncryption, Map<String, String> toolVersions, String
+      verification, String workflowId) {
+    this(formatVersion, backupId, kind, database, sourceAddress, serverVersion, startedAt,
+        finishedAt, rawBytes, storedBytes, sha256, compression, objectKey, localCopy, storageClass,
+        serverSideEncryption, toolVersions, verification, workflowId, null);
+  }
+
+  /** The same manifest, recording how its object was encrypted (null: not encrypted). */
+  public BackupManifest withEncryption(EncryptionInfo encryption) {
+    return new BackupManifest(formatVersion, backupId, kind, database, sourceAddress, serverVersion,
+        startedAt, finishedAt, rawBytes, storedBytes, sha256, compression, objectKey, localCopy,
+        storageClass, serverSideEncryption, toolVersions, verification, workflowId, encryption);
+  }
 }

@@ -1,5 +1,6 @@
 package io.lifeboat.workflows.base;
 
+import io.lifeboat.workflows.common.EncryptionInfo;
 import java.util.Map;
 
 /**
@@ -40,8 +41,30 @@ public record BaseBackupManifest(
     boolean verified,
     String verification,
     Map<String, String> toolVersions,
-    String workflowId) {
+    String workflowId,
+    EncryptionInfo encryption) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String KIND = "db-base";
+
+  /** Without encryption: manifests written before it existed, and their call sites. */
+  public BaseBackupManifest(int formatVersion, String kind, String database, String backupId, String
+      sourceAddress, String startedAt, String finishedAt, String startLsn, String stopLsn, int
+      timeline, String startWalSegment, String stopWalSegment, long walSegmentSize, long rawBytes,
+      long storedBytes, String sha256, String compression, String objectKey, String pgVersion,
+      String systemIdentifier, boolean verified, String verification, Map<String, String>
+      toolVersions, String workflowId) {
+    this(formatVersion, kind, database, backupId, sourceAddress, startedAt, finishedAt, startLsn,
+        stopLsn, timeline, startWalSegment, stopWalSegment, walSegmentSize, rawBytes, storedBytes,
+        sha256, compression, objectKey, pgVersion, systemIdentifier, verified, verification,
+        toolVersions, workflowId, null);
+  }
+
+  /** The same manifest, recording how its object was encrypted (null: not encrypted). */
+  public BaseBackupManifest withEncryption(EncryptionInfo encryption) {
+    return new BaseBackupManifest(formatVersion, kind, database, backupId, sourceAddress, startedAt,
+        finishedAt, startLsn, stopLsn, timeline, startWalSegment, stopWalSegment, walSegmentSize,
+        rawBytes, storedBytes, sha256, compression, objectKey, pgVersion, systemIdentifier,
+        verified, verification, toolVersions, workflowId, encryption);
+  }
 }

@@ -68,7 +68,12 @@ public enum FailureKind {
       + " server and does its nginx answer HTTP-01 on the port the CA checks?"),
   DNS_UPDATE_FAILED(true, "nsupdate was refused: check servers[].dns (server, zone, key file)"),
   HTTPS_UNHEALTHY(true, "the app does not answer over HTTPS through nginx; check the certificate,"
-      + " nginx's error log and pm2 logs on the target");
+      + " nginx's error log and pm2 logs on the target"),
+  // Encryption at rest (issue #8).
+  ENCRYPTION_KEY_MISMATCH(false, "the object was written with another repository key: point"
+      + " repository.encryption at the keyset that wrote it (its id is in the manifest)"),
+  ENCRYPTION_KEY_MISSING(false, "the object is encrypted and no repository key is configured:"
+      + " set repository.encryption.keyFile or keyEnv");
 
   private final boolean retryable;
   private final String hint;
