@@ -23,9 +23,11 @@ public record LifeboatConfig(
     NotificationsConfig notifications,
     List<ApplicationConfig> applications,
     ConfigurationBackupConfig configuration,
-    WalConfig wal) {
+    WalConfig wal,
+    OffsiteConfig offsite) {
 
   public LifeboatConfig {
+    // offsite stays null when the section is absent: no second repository, nothing copied.
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
     schedules = schedules != null ? schedules : SchedulesConfig.DEFAULT;
@@ -40,6 +42,18 @@ public record LifeboatConfig(
     notifications = notifications != null ? notifications : NotificationsConfig.NONE;
     applications = applications == null ? List.of() : List.copyOf(applications);
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
+  }
+
+  /** The shape before the offsite section (issue #8): no offsite copy. */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        null);
   }
 
   /** The database named so in this file, or empty. */
