@@ -48,8 +48,6 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class OffsiteBucket implements ObjectStore {
   private final S3Client s3;
   private final OffsiteConfig config;
-  /** Set by {@link #lockFor}: the lock every write of this copy run carries, or none. */
-  private volatile LockStatus lock = LockStatus.off();
 
   public OffsiteBucket(OffsiteConfig config, Secrets secrets) {
     this.config = config;
@@ -102,40 +100,32 @@ public final class OffsiteBucket implements ObjectStore {
     }
   }
 
-  /** The lock the following writes carry ({@link LockStatus#enabled()} or nothing). */
-  public OffsiteBucket lockFor(LockStatus status) {
-    this.lock = status == null ? LockStatus.off() : status;
-    return this;
-  }
-
-  /** Writes a whole object with user metadata (and the lock, when enabled). */
-  public void put(String key, byte[] content, String contentType, Map<String, String> metadata) {
+  /** Writes a whole object with user metadata, and the lock when it is enabled. */
+  public void put(String key, byte[] content, String contentType, Map<String, String> metadata,
+      LockStatus lock) {
     call("put " + key, () -> {
       PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(config.bucket()).key(key)
           .contentType(contentType).metadata(metadata);
-      if (lock.enabled()) {
+      if (lock != null && lock.enabled()) {
         req.objectLockMode(ObjectLockMode.fromValue(lock.mode()))
-            .objectLockRetainUntilDate(retainUntil());
+            .objectLockRetainUntilDate(Instant.now().plus(Duration.ofDays(lock.days())));
       }
       return s3.putObject(req.build(), RequestBody.fromBytes(content));
     });
   }
 
   /** Starts a multipart upload whose object will carry the metadata (and the lock). */
-  public String startUpload(String key, String contentType, Map<String, String> metadata) {
+  public String startUpload(String key, String contentType, Map<String, String> metadata,
+      LockStatus lock) {
     return call("start upload " + key, () -> {
       CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
           .bucket(config.bucket()).key(key).contentType(contentType).metadata(metadata);
-      if (lock.enabled()) {
+      if (lock != null && lock.enabled()) {
         req.objectLockMode(ObjectLockMode.fromValue(lock.mode()))
-            .objectLockRetainUntilDate(retainUntil());
+            .objectLockRetainUntilDate(Instant.now().plus(Duration.ofDays(lock.days())));
       }
       return s3.createMultipartUpload(req.build()).uploadId();
     });
-  }
-
-  private Instant retainUntil() {
-    return Instant.now().plus(Duration.ofDays(lock.days()));
   }
 
   /** Keys with their sizes under a prefix, in lexical order. */
@@ -176,7 +166,7 @@ public final class OffsiteBucket implements ObjectStore {
 
   @Override
   public void put(String key, byte[] content, String contentType) {
-    put(key, content, contentType, Map.of());
+    put(key, content, contentType, Map.of(), null);
   }
 
   @Override
@@ -201,7 +191,7 @@ public final class OffsiteBucket implements ObjectStore {
 
   @Override
   public String startUpload(String key) {
-    return startUpload(key, "application/octet-stream", Map.of());
+    return startUpload(key, "application/octet-stream", Map.of(), null);
   }
 
   @Override
@@ -254,7 +244,7 @@ public final class OffsiteBucket implements ObjectStore {
   public boolean putIfAbsent(String key, byte[] content, String contentType,
       Map<String, String> metadata) {
     if (exists(key)) return false;
-    put(key, content, contentType, metadata);
+    put(key, content, contentType, metadata, null);
     return true;
   }
 
