@@ -6,9 +6,11 @@ import io.temporal.activity.ActivityInterface;
 /**
  * What the offsite copy does to the world. Every method is idempotent: objects already in the
  * offsite bucket with the same SHA-256 are skipped, so a retry (or the next run after an outage)
- * copies only what is still missing.
+ * copies only what is still missing. Activity types carry the prefix "Offsite" (OffsiteCopy,
+ * OffsiteVerify...): the worker registers every interface on one queue, where a bare "Verify"
+ * or "ApplyRetention" is taken already.
  */
-@ActivityInterface
+@ActivityInterface(namePrefix = "Offsite")
 public interface OffsiteActivities {
 
   /**
