@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         WalShipCommand.class,
         WalPrefetchCommand.class,
         WalCommand.class,
+        OffsiteCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;
