@@ -16,7 +16,7 @@ final class BackupPlans {
 
   static DatabaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
     return new DatabaseBackupRequest(db, c.repository(), c.compression(),
-        c.retention().fullDays(), c.retries(), MonitoringPlans.notifications(c));
+        c.retention().fullDays(), c.retries(), MonitoringPlans.notifications(c), c.offsite());
   }
 
   /** Schedules append the scheduled time to this id, so each nightly run has its own. */

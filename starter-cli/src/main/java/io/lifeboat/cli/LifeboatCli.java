@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
         ApproveCommand.class,
         WaitingCommand.class,
         DrillCommand.class,
+        OffsiteCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

@@ -77,6 +77,8 @@ final class RealStack implements AutoCloseable {
     // at /etc: a test that wants them adds its own (SampleApp.addTo).
     root.remove("applications");
     root.remove("configuration");
+    // Likewise the example's offsite endpoint: a test that wants one adds it (OffsiteProxy.addTo).
+    root.remove("offsite");
     edit.accept(root);
     Path file = dir.resolve(name + ".yml");
     yaml.writeValue(file.toFile(), root);

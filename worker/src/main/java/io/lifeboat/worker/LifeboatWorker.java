@@ -27,6 +27,7 @@ import java.time.Duration;
 public final class LifeboatWorker implements AutoCloseable {
   private final WorkerFactory factory;
   private final StoreFactory stores;
+  private final io.lifeboat.offsite.OffsiteActivitiesImpl offsite;
 
   public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets) {
     this.stores = new StoreFactory(secrets);
@@ -79,6 +80,11 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class, WalCheckWorkflowImpl.class);
     worker.registerActivitiesImplementations(new BaseBackupActivitiesImpl(stores, pg, secrets),
         new WalCheckActivitiesImpl(stores, pg));
+    // The offsite copy (3-2-1, issue #8): a child of each backup, and `lifeboat offsite sync`.
+    this.offsite = new io.lifeboat.offsite.OffsiteActivitiesImpl(stores, secrets);
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.offsite.OffsiteCopyWorkflowImpl.class);
+    worker.registerActivitiesImplementations(offsite);
   }
 
   public LifeboatWorker start() {
@@ -93,6 +99,7 @@ public final class LifeboatWorker implements AutoCloseable {
       factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
     } finally {
       stores.close();
+      offsite.close();
     }
   }
 }

@@ -25,9 +25,12 @@ public record LifeboatConfig(
     ConfigurationBackupConfig configuration,
     WalConfig wal,
     DrillsConfig drills,
-    List<ServerTargetConfig> servers) {
+    List<ServerTargetConfig> servers,
+
+    OffsiteConfig offsite) {
 
   public LifeboatConfig {
+    // offsite stays null when the section is absent: no second repository, nothing copied.
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
     schedules = schedules != null ? schedules : SchedulesConfig.DEFAULT;
@@ -44,6 +47,18 @@ public record LifeboatConfig(
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
+  }
+
+  /** The shape before the offsite section (issue #8): no offsite copy. */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        null, null, null);
   }
 
   /** The database named so in this file, or empty. */

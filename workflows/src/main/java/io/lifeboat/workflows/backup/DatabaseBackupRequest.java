@@ -15,7 +15,8 @@ public record DatabaseBackupRequest(
     CompressionConfig compression,
     int retentionDays,
     RetryConfig retry,
-    io.lifeboat.workflows.notify.NotificationTarget notifications) {
+    io.lifeboat.workflows.notify.NotificationTarget notifications,
+    io.lifeboat.config.OffsiteConfig offsite) {
 
   public DatabaseBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
@@ -26,6 +27,13 @@ public record DatabaseBackupRequest(
   /** Without notifications: the shape before issue #7, kept for tests and old callers. */
   public DatabaseBackupRequest(DatabaseConfig database, RepositoryConfig repository,
       CompressionConfig compression, int retentionDays, RetryConfig retry) {
-    this(database, repository, compression, retentionDays, retry, null);
+    this(database, repository, compression, retentionDays, retry, null, null);
+  }
+
+  /** Without an offsite copy: the shape before issue #8. */
+  public DatabaseBackupRequest(DatabaseConfig database, RepositoryConfig repository,
+      CompressionConfig compression, int retentionDays, RetryConfig retry,
+      io.lifeboat.workflows.notify.NotificationTarget notifications) {
+    this(database, repository, compression, retentionDays, retry, notifications, null);
   }
 }

@@ -69,6 +69,11 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
         log.warn("backup {} of {} is good but {}", backupId, database, retentionWarning);
       }
+      // Issue #8: the offsite copy (3-2-1), started last and not waited for; versioned inside.
+      io.lifeboat.workflows.offsite.OffsiteAfterBackup.start(request.offsite(),
+          request.repository(), KIND_DB_FULL, database, backupId,
+          io.lifeboat.workflows.offsite.OffsiteScopes.databaseDumps(database), request.retry(),
+          request.notifications());
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));

@@ -49,6 +49,13 @@ public enum FailureKind {
   WAL_GAP(false, "segments are missing from the archive: take a new base backup now"
       + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
   BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
+  // Offsite copy (issue #8): never fails the primary backup; the next run copies what is missing.
+  OFFSITE_UNAVAILABLE(true, "is the offsite endpoint reachable, and do the offsite.accessKeyEnv/"
+      + "secretKeyEnv credentials work? `lifeboat offsite sync` copies what is missing"),
+  OFFSITE_REFUSED(false, "the offsite endpoint refused the credentials or has no such bucket;"
+      + " check offsite.bucket and the variables offsite.accessKeyEnv/secretKeyEnv name"),
+  OFFSITE_VERIFY_FAILED(false, "an offsite copy read back differs from what was sent; it was"
+      + " removed (unless locked) and the next `lifeboat offsite sync` copies it again"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
       + " --database NAME %p %f', then restart PostgreSQL"),
   // DR drills (issue #6).

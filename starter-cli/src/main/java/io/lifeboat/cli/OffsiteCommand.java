@@ -1,0 +1,187 @@
+package io.lifeboat.cli;
+
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.OffsiteConfig;
+import io.lifeboat.offsite.OffsiteBucket;
+import io.lifeboat.storage.StorageException;
+import io.lifeboat.workflows.offsite.CopyRecord;
+import io.lifeboat.workflows.offsite.OffsiteCopyRequest;
+import io.lifeboat.workflows.offsite.OffsiteCopyWorkflow;
+import io.lifeboat.workflows.offsite.OffsiteCopyWorkflowImpl;
+import io.lifeboat.workflows.offsite.OffsiteLayout;
+import io.lifeboat.workflows.offsite.OffsiteScopes;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** The offsite copy (3-2-1): copy what is missing now, and see what the offsite bucket holds. */
+@Command(name = "offsite", mixinStandardHelpOptions = true,
+    description = "The offsite copy of the repository (the 'offsite' section of the config).",
+    subcommands = {OffsiteCommand.Sync.class, OffsiteCommand.ListCopies.class})
+final class OffsiteCommand {
+  @ParentCommand LifeboatCli root;
+
+  static OffsiteConfig offsite(Session s) {
+    OffsiteConfig o = s.config().offsite();
+    if (o == null) {
+      throw new UserError(s.configPath() + " has no 'offsite' section: there is nothing to copy"
+          + " to (see docs/offsite.md)");
+    }
+    return o;
+  }
+
+  static String syncId(LifeboatConfig c) {
+    return "offsite-sync-" + c.estate().replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+
+  @Command(name = "sync", mixinStandardHelpOptions = true, description = "Copy every committed"
+      + " backup and WAL segment the offsite bucket lacks (after an outage, or to seed a new"
+      + " offsite), verify the copies, apply the offsite retention. Never deletes a copy because"
+      + " the primary lost it.")
+  static final class Sync implements Callable<Integer> {
+    @ParentCommand OffsiteCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Option(names = "--wait", description = "wait and print the summary; exit 1 if it failed")
+    boolean waitForIt;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Option(names = "--task-queue", hidden = true)
+    String taskQueue;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = parent.root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        OffsiteConfig o = offsite(s);
+        WorkflowClient client = s.temporal().client();
+        String workflowId = syncId(c);
+        var options = MonitoringPlans.options(c, workflowId, OffsiteCopyWorkflowImpl.KIND_OFFSITE)
+            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
+            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
+        if (taskQueue != null) options.setTaskQueue(taskQueue);
+        OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, options.build());
+        try {
+          WorkflowClient.start(wf::copy, new OffsiteCopyRequest(c.repository(), o, "sync",
+              c.estate(), OffsiteScopes.all(), true, c.retries(),
+              MonitoringPlans.notifications(c)));
+        } catch (WorkflowExecutionAlreadyStarted e) {
+          throw new UserError("an offsite sync is already running (" + workflowId + "); wait for"
+              + " it: " + s.temporal().webLink(workflowId));
+        }
+        String link = s.temporal().webLink(workflowId);
+        if (!waitForIt) {
+          out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link))
+              : "started offsite sync to " + o.endpoint() + " bucket " + o.bucket() + ": "
+                  + workflowId + "\n  " + link);
+          return 0;
+        }
+        if (!json) out.println("copying to " + o.endpoint() + " bucket " + o.bucket() + " ("
+            + workflowId + ")");
+        CopyRecord r = WorkflowWait.await(client, workflowId, CopyRecord.class, out, !json,
+            "offsite sync");
+        if (json) {
+          out.println(Json.write(r));
+        } else {
+          out.printf("offsite sync done: %d object(s) copied (%s), %d already there, %d"
+              + " verified%n", r.copied(), Bytes.human(r.bytesCopied()), r.skipped(), r.verified());
+          out.println("  object lock  " + r.objectLock());
+          for (String b : r.backupsCopied()) out.println("  copied       " + b);
+          for (String e : r.expired()) out.println("  expired      " + e);
+          for (String k : r.retentionSkipped()) out.println("  kept         " + k);
+          for (String w : r.warnings()) out.println("  warning      " + w);
+          out.println("  workflow     " + link);
+        }
+        return 0;
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups in"
+      + " the offsite bucket (read directly; works without Temporal), and whether the primary"
+      + " still holds each.")
+  static final class ListCopies implements Callable<Integer> {
+    @ParentCommand OffsiteCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = parent.root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        OffsiteConfig o = offsite(s);
+        String pp = c.repository().prefix();
+        String op = o.prefixOr(pp);
+        Map<String, long[]> copies = new TreeMap<>(); // dir -> {objects, bytes, committed}
+        long walObjects = 0;
+        long walBytes = 0;
+        try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+          for (var e : bucket.listSizes(op.isEmpty() ? "" : op + "/").entrySet()) {
+            String rel = OffsiteLayout.relative(op, e.getKey());
+            if (rel.startsWith(OffsiteLayout.RECORDS)) continue;
+            if (OffsiteScopes.isWal(rel)) {
+              walObjects++;
+              walBytes += e.getValue();
+              continue;
+            }
+            long[] v = copies.computeIfAbsent(OffsiteLayout.dir(rel), d -> new long[3]);
+            v[0]++;
+            v[1] += e.getValue();
+            if (OffsiteLayout.isManifest(rel)) v[2] = 1;
+          }
+        } catch (StorageException e) {
+          throw new OperationFailed("cannot list the offsite bucket: " + e.getMessage());
+        }
+        Set<String> inPrimary = new HashSet<>();
+        for (String k : s.repository().list(pp.isEmpty() ? "" : pp + "/")) {
+          String rel = OffsiteLayout.relative(pp, k);
+          if (OffsiteLayout.isManifest(rel)) inPrimary.add(OffsiteLayout.dir(rel));
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (var e : copies.entrySet()) {
+          if (e.getValue()[2] == 0) continue; // no manifest: not a backup (or being copied)
+          Map<String, Object> row = new LinkedHashMap<>();
+          row.put("backup", e.getKey());
+          row.put("objects", e.getValue()[0]);
+          row.put("bytes", e.getValue()[1]);
+          row.put("inPrimary", inPrimary.contains(e.getKey()));
+          rows.add(row);
+        }
+        if (json) {
+          out.println(Json.write(Map.of("endpoint", o.endpoint(), "bucket", o.bucket(),
+              "prefix", op, "backups", rows, "walObjects", walObjects, "walBytes", walBytes)));
+          return 0;
+        }
+        out.println("offsite " + o.endpoint() + " bucket " + o.bucket() + " prefix " + op);
+        for (Map<String, Object> r : rows) {
+          out.printf("  %-60s %10s  %s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
+              (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY");
+        }
+        out.printf("%d backup(s); WAL: %d object(s), %s%n", rows.size(), walObjects,
+            Bytes.human(walBytes));
+        return 0;
+      }
+    }
+  }
+
+}

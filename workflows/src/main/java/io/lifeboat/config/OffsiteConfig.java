@@ -1,0 +1,74 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * The second repository of the 3-2-1 rule: another bucket, usually at another provider or in
+ * another region, that receives a copy of every committed backup and of the WAL archive.
+ * Credentials are names of environment variables, as for the primary repository.
+ *
+ * @param prefix defaults to the primary's prefix, so the copied manifests' object keys are
+ *     valid as they are and a config pointed at the offsite bucket recovers from it unchanged
+ * @param retention the offsite copy's own policy (it usually keeps more and longer)
+ * @param objectLock S3 Object Lock retention for every copied object, when the bucket has
+ *     Object Lock enabled; ignored (and recorded as unavailable) where it has not
+ * @param verifyAfterCopy read every copied object back from the offsite bucket and compare
+ *     its SHA-256 (on by default; off only for a link that is paid per byte read)
+ */
+public record OffsiteConfig(
+    @JsonProperty(required = true) String endpoint,
+    @JsonProperty(required = true) String bucket,
+    String prefix,
+    String region,
+    Boolean pathStyle,
+    @JsonProperty(required = true) String accessKeyEnv,
+    @JsonProperty(required = true) String secretKeyEnv,
+    Integer partSizeMb,
+    Retention retention,
+    ObjectLock objectLock,
+    Boolean verifyAfterCopy) {
+
+  public OffsiteConfig {
+    region = region != null ? region : "us-east-1";
+    pathStyle = pathStyle != null ? pathStyle : Boolean.TRUE;
+    partSizeMb = partSizeMb != null ? partSizeMb : 16;
+    retention = retention != null ? retention : Retention.DEFAULT;
+    verifyAfterCopy = verifyAfterCopy != null ? verifyAfterCopy : Boolean.TRUE;
+    if (prefix != null) {
+      while (prefix.startsWith("/")) prefix = prefix.substring(1);
+      while (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
+    }
+  }
+
+  /** The offsite prefix, the primary's when none is set. */
+  public String prefixOr(String primaryPrefix) {
+    return prefix != null ? prefix : primaryPrefix;
+  }
+
+  /** The offsite bucket as a repository, for the storage code that reads and lists. */
+  public RepositoryConfig asRepository(String primaryPrefix) {
+    return new RepositoryConfig(endpoint, bucket, prefixOr(primaryPrefix), region, pathStyle,
+        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null);
+  }
+
+  /**
+   * @param days every copy younger than this is kept
+   * @param monthly and the newest copy of each of the last N calendar months (UTC)
+   */
+  public record Retention(Integer days, Integer monthly) {
+    public static final Retention DEFAULT = new Retention(null, null);
+
+    public Retention {
+      days = days != null ? days : 90;
+      monthly = monthly != null ? monthly : 12;
+    }
+  }
+
+  /** @param mode GOVERNANCE (an administrator may lift it) or COMPLIANCE (nobody may) */
+  public record ObjectLock(String mode, Integer days) {
+    public ObjectLock {
+      mode = mode != null ? mode : "GOVERNANCE";
+      days = days != null ? days : 30;
+    }
+  }
+}
