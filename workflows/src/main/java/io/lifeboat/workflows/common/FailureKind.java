@@ -50,7 +50,11 @@ public enum FailureKind {
       + " (`lifeboat backup base NAME`) and check archive_command in the server log"),
   BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
-      + " --database NAME %p %f', then restart PostgreSQL");
+      + " --database NAME %p %f', then restart PostgreSQL"),
+  // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
+  // retry window, and every retry re-runs pg_dump against the live database for nothing.
+  DISK_FULL(false, "the local directory named in the message is full: free space there or point"
+      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact");
 
   private final boolean retryable;
   private final String hint;
