@@ -1,0 +1,218 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.e2e.FaultTable.Outcome;
+import io.lifeboat.workflows.backup.BackupResult;
+import io.lifeboat.workflows.backup.DumpProgress;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * The fault suite (`./lifeboat faults`): faults injected into real backups and recoveries on
+ * the suite's own Temporal, s3proxy, PostgreSQL cluster and worker JVMs ({@link FaultStack}),
+ * so the shared stack never sees them. Each fault must end completed correctly or failed with
+ * a clear reason, and no previously good object may go missing or change ({@link Ledger}).
+ * Every fault adds a row to {@link FaultTable}; the table is written when the class ends.
+ */
+@Tag("faults")
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_FAULTS", matches = "1")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultSuiteTest {
+  /** Rows of incompressible-ish text: ~20 MB raw, ~10 MB stored, several 5 MB parts. */
+  static final int NOISE_ROWS = 150_000;
+
+  private FaultStack faults;
+  private RealStack stack;
+  private ArchivingCluster cluster;
+  private WorkerJvm workers;
+  private Process steady;
+  private String db;
+  private Path config;
+  private String checksum;
+
+  @BeforeAll
+  void up() throws Exception {
+    faults = new FaultStack();
+    stack = new RealStack(faults.baseConfig);
+    workers = new WorkerJvm(stack.dir);
+    db = stack.tag + "_ft";
+    int port = ArchivingCluster.freePort();
+    int metricsPort = ArchivingCluster.freePort();
+    config = stack.config("faults", root -> {
+      ArchivingCluster.point(root, db, port);
+      ObjectNode entry = (ObjectNode) root.get("databases").get(0);
+      entry.putArray("validation").addObject().put("name", "noise rows")
+          .put("sql", "select count(*) from noise").put("minimum", NOISE_ROWS);
+      // Capped at 2 MB/s in 5 MB parts, an upload lasts a few seconds: time to hit it.
+      ((ObjectNode) root.get("repository")).put("maxUploadMbPerSecond", 2).put("partSizeMb", 5);
+      root.putObject("metrics").put("port", metricsPort);
+      root.putObject("retries").put("maxAttempts", 8).put("initialIntervalSeconds", 1)
+          .put("maxIntervalSeconds", 3);
+    });
+    cluster = new ArchivingCluster(stack.tag, db, port, config);
+    PitrFixture.createDatabase(cluster);
+    PitrFixture.psql(cluster, "create table noise as select g, md5(random()::text)"
+        + " || md5(random()::text) || md5(random()::text) || md5(random()::text) as r"
+        + " from generate_series(1, " + NOISE_ROWS + ") g");
+    checksum = noiseChecksum();
+    steady = workers.start(config, stack.taskQueue, "steady", Map.of());
+    backup("baseline");
+  }
+
+  @AfterAll
+  void down() throws Exception {
+    try {
+      FaultTable.write();
+    } finally {
+      try {
+        if (workers != null) workers.close();
+        if (cluster != null) cluster.close();
+        if (stack != null) stack.close();
+      } finally {
+        if (faults != null) faults.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // S3 and Temporal go away in the middle of an upload
+
+  @Test
+  @Order(1)
+  void s3StopsMidUploadAndComesBack() throws Exception {
+    inject("S3 server stopped mid-upload for 8 s", "DatabaseBackup", "DumpToRepository", () -> {
+      Ledger before = ledger();
+      String id = startBackup();
+      awaitParts(id);
+      faults.stopS3();
+      Thread.sleep(8_000);
+      faults.startS3();
+      BackupResult r = result(id);
+      return committedOnce(before, r);
+    });
+  }
+
+  @Test
+  @Order(2)
+  void temporalRestartsMidUpload() throws Exception {
+    inject("Temporal server SIGKILLed mid-upload, restarted on its db file", "DatabaseBackup",
+        "DumpToRepository", () -> {
+          Ledger before = ledger();
+          String id = startBackup();
+          awaitParts(id);
+          faults.killTemporal();
+          Thread.sleep(3_000);
+          faults.startTemporal();
+          BackupResult r = result(id);
+          return committedOnce(before, r);
+        });
+  }
+
+  /** Exactly one more manifest, its object's sha256 as recorded, no multipart upload left. */
+  private Verdict committedOnce(Ledger before, BackupResult r) throws Exception {
+    Ledger after = ledger();
+    assertEquals(before.manifests().size() + 1, after.manifests().size(), after.manifests()
+        .toString());
+    assertEquals(r.manifest().sha256(), Ledger.sha256(stack.store(), r.manifest().objectKey()),
+        "the stored dump is what the manifest says");
+    assertEquals(0, stack.store().pendingUploads(stack.prefix + "/").size(), "no orphan upload");
+    return new Verdict(Outcome.COMPLETED, before.lostIn(after),
+        "one new manifest, sha256 matches, no orphan multipart upload");
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // helpers
+
+  record Verdict(Outcome outcome, List<String> lost, String detail) {}
+
+  interface Fault {
+    Verdict run() throws Exception;
+  }
+
+  /** Runs one fault and adds its row; a failed assertion is a row "NOT SURVIVED", then fails. */
+  private void inject(String fault, String workflow, String step, Fault body) throws Exception {
+    Verdict v;
+    try {
+      v = body.run();
+    } catch (Throwable t) {
+      FaultTable.add(fault, workflow, step, Outcome.NOT_SURVIVED, 0, String.valueOf(t));
+      throw t;
+    }
+    FaultTable.add(fault, workflow, step, v.outcome(), v.lost().size(),
+        v.lost().isEmpty() ? v.detail() : v.detail() + "; LOST: " + v.lost());
+    assertEquals(List.of(), v.lost(), "previously good objects lost or changed");
+  }
+
+  private Ledger ledger() throws Exception {
+    return Ledger.of(stack.store(), stack.prefix);
+  }
+
+  private String noiseChecksum() throws Exception {
+    return PitrFixture.psql(cluster, "select md5(string_agg(r, ',' order by g)) from noise");
+  }
+
+  private WorkflowClient client() {
+    return stack.temporal().client();
+  }
+
+  private String backupId() {
+    return "backup-db-" + db + "-manual";
+  }
+
+  private void backup(String why) {
+    RealStack.Run r = stack.cli("backup", "db", db, "--wait", "--config", config.toString());
+    assertEquals(0, r.exit(), why + " backup: " + r.out() + r.err());
+  }
+
+  private String startBackup() {
+    RealStack.Run r = stack.cli("backup", "db", db, "--config", config.toString());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    return backupId();
+  }
+
+  private void awaitParts(String workflowId) throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      var p = WorkerJvm.heartbeat(client(), workflowId, "DumpToRepository", DumpProgress.class);
+      if (p.isPresent() && !p.get().partsDone().isEmpty()) return;
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the upload never got under way; steady worker log:\n"
+        + workers.log("steady"));
+  }
+
+  /** The workflow's result; waits through a Temporal outage (the client reconnects). */
+  private BackupResult result(String workflowId) throws Exception {
+    for (int i = 0; ; i++) {
+      try {
+        return client().newUntypedWorkflowStub(workflowId)
+            .getResult(10, TimeUnit.MINUTES, BackupResult.class);
+      } catch (WorkflowException e) {
+        throw e;
+      } catch (RuntimeException unavailable) {
+        if (i > 60) throw unavailable;
+        Thread.sleep(2_000);
+      }
+    }
+  }
+}
