@@ -142,6 +142,90 @@ class FaultSuiteTest {
   }
 
   // ---------------------------------------------------------------------------------------
+  // SIGKILL at every step boundary of each recovery workflow
+
+  /**
+   * A recovery workflow, its steps as activity types in the order they run, and how to start
+   * it and check its end state. Adding a workflow to the suite is one more of these.
+   */
+  record Recovery(String workflow, String workflowId, List<String> steps, Map<String, String> env,
+      Path config, Starter start, Fault check) {}
+
+  interface Starter {
+    void start() throws Exception;
+  }
+
+  @Test
+  @Order(3)
+  void sigkillAfterEveryStepOfDumpRecovery() throws Exception {
+    PitrFixture.psql(cluster, "delete from noise where g % 2 = 0");
+    killAfterEveryStep(new Recovery("DatabaseRecovery (dump)", "recover-db-" + db,
+        List.of("RecoveryPlan", "RecoveryAssess", "RecoveryStopApplication",
+            "RecoveryRestoreDump", "RecoveryVerify", "RecoverySwapDatabase",
+            "RecoveryStartApplication", "RecoveryHealthCheck"),
+        Map.of(), config,
+        () -> {
+          RealStack.Run r = stack.cli("recover", "db", db, "--latest", "--config",
+              config.toString());
+          assertEquals(0, r.exit(), r.out() + r.err());
+        },
+        () -> {
+          var result = client().newUntypedWorkflowStub("recover-db-" + db)
+              .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.recover.RecoveryResult.class);
+          assertEquals("succeeded", result.report().outcome());
+          assertEquals(checksum, noiseChecksum(), "the data of the dump, exactly");
+          String kept = PitrFixture.psql(cluster, "select string_agg(datname, ',') from"
+              + " pg_database where datname like '" + db + "\\_%'");
+          assertTrue(kept.matches(db + "_replaced_[a-z0-9]+"), "only the damaged copy is kept,"
+              + " no scratch database left: " + kept);
+          assertEquals(String.valueOf(NOISE_ROWS / 2), cluster.sh(RealStack.pg("psql"), "-X",
+              "-q", "-t", "-A", "-h", "127.0.0.1", "-p", String.valueOf(cluster.port), "-U",
+              "postgres", "-d", kept, "-c", "select count(*) from noise").strip(),
+              "the damaged database is kept as it was");
+          return new Verdict(Outcome.COMPLETED, List.of(), "data checksum equal to the backup's;"
+              + " damaged database kept as " + kept);
+        }));
+  }
+
+  private void killAfterEveryStep(Recovery r) throws Exception {
+    WorkerJvm.kill(steady); // only the doomed workers may take this workflow's tasks
+    Ledger before = ledger();
+    List<String> held = new java.util.ArrayList<>();
+    Process w = null;
+    try {
+      String name = "hold-0";
+      w = workers.startHolding(r.config(), stack.taskQueue, name, r.env(), r.steps().get(0));
+      r.start().start();
+      for (int i = 0; i < r.steps().size(); i++) {
+        workers.awaitHold(w, name, r.steps().get(i));
+        WorkerJvm.kill(w);
+        held.add(r.steps().get(i));
+        name = "hold-" + (i + 1);
+        String next = i + 1 < r.steps().size() ? r.steps().get(i + 1) : "none";
+        w = workers.startHolding(r.config(), stack.taskQueue, name, r.env(), next);
+      }
+      Verdict v = r.check().run();
+      List<String> lost = before.lostIn(ledger());
+      for (String step : r.steps()) {
+        FaultTable.add("SIGKILL worker after the step's work, before its completion",
+            r.workflow(), step, v.outcome(), lost.size(), lost.isEmpty() ? v.detail()
+                : v.detail() + "; LOST: " + lost);
+      }
+      assertEquals(List.of(), lost, "previously good objects lost or changed");
+    } catch (Throwable t) {
+      for (String step : r.steps()) {
+        FaultTable.add("SIGKILL worker after the step's work, before its completion",
+            r.workflow(), step, held.contains(step) ? Outcome.NOT_SURVIVED : Outcome.NOT_SURVIVED,
+            0, (held.contains(step) ? "killed here; " : "not reached; ") + t);
+      }
+      throw t;
+    } finally {
+      if (w != null) w.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      steady = workers.start(config, stack.taskQueue, "steady-" + System.nanoTime(), Map.of());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // helpers
 
   record Verdict(Outcome outcome, List<String> lost, String detail) {}

@@ -29,10 +29,34 @@ final class WorkerJvm implements AutoCloseable {
 
   Process start(Path config, String taskQueue, String name, Map<String, String> env)
       throws IOException {
+    return start(name, env, "io.lifeboat.worker.WorkerMain", "--config", config.toString(),
+        "--task-queue", taskQueue);
+  }
+
+  /** A worker that stops dead after the named activity's work (see HoldingWorkerMain). */
+  Process startHolding(Path config, String taskQueue, String name, Map<String, String> env,
+      String holdAfter) throws IOException {
+    return start(name, env, HoldingWorkerMain.class.getName(), "--config", config.toString(),
+        "--task-queue", taskQueue, "--hold-after", holdAfter);
+  }
+
+  /** Waits for the holding worker's "FAULT-HOLD TYPE" line. */
+  void awaitHold(Process p, String name, String activity) throws Exception {
+    for (int i = 0; i < 6000; i++) {
+      if (log(name).contains("FAULT-HOLD " + activity)) return;
+      if (!p.isAlive()) throw new AssertionError(name + " exited early:\n" + log(name));
+      Thread.sleep(50);
+    }
+    throw new AssertionError(activity + " never ran to its end on " + name + ":\n" + log(name));
+  }
+
+  private Process start(String name, Map<String, String> env, String main, String... args)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-cp",
-        System.getProperty("java.class.path"), "io.lifeboat.worker.WorkerMain", "--config",
-        config.toString(), "--task-queue", taskQueue)
+    List<String> argv = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"), main));
+    argv.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(argv)
         .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().putAll(env);
     pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
