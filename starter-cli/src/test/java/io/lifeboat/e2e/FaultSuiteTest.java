@@ -187,6 +187,155 @@ class FaultSuiteTest {
         }));
   }
 
+  @Test
+  @Order(4)
+  void sigkillAfterEveryStepOfApplicationRollback() throws Exception {
+    SampleApp app = new SampleApp(stack, Map.of());
+    try {
+      app.start();
+      int metricsPort = ArchivingCluster.freePort();
+      Path appConfig = stack.config("rollback", root -> {
+        app.addTo(root);
+        root.putObject("metrics").put("port", metricsPort);
+      });
+      app.corrupt();
+      killAfterEveryStep(new Recovery("ApplicationRollback", "rollback-app-farmtally",
+          List.of("Identify", "StageRelease", "InstallDependencies", "StopApp", "SwapRelease",
+              "StartApp", "VerifyHealth"),
+          SampleApp.workerEnv(), appConfig,
+          () -> {
+            RealStack.Run r = stack.cli("rollback", "app", "--config", appConfig.toString());
+            assertEquals(0, r.exit(), r.out() + r.err());
+          },
+          () -> {
+            var result = client().newUntypedWorkflowStub("rollback-app-farmtally")
+                .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.app.RollbackResult.class);
+            assertTrue(result.health().healthy());
+            assertEquals(200, app.status("/api/health"));
+            assertTrue(app.body("/api/health").contains("\"revision\":\"r1\""),
+                app.body("/api/health"));
+            try (var left = Files.list(app.root)) {
+              List<String> names = left.map(p -> p.getFileName().toString()).toList();
+              assertEquals(1, names.stream().filter(n -> n.startsWith("replaced-")).count(),
+                  "swapped exactly once: " + names);
+              assertTrue(names.stream().noneMatch(n -> n.startsWith(".rollback-")),
+                  "no staging left: " + names);
+            }
+            return new Verdict(Outcome.COMPLETED, List.of(), "app healthy on the previous"
+                + " release (r1), swapped exactly once, broken release kept");
+          }));
+    } finally {
+      app.close();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // damage at rest, and a full disk
+
+  @Test
+  @Order(5)
+  void flippedByteInAStoredDump() throws Exception {
+    inject("one byte of the newest stored dump flipped (s3proxy's file)", "BackupVerification"
+        + " + DatabaseRecovery (dump)", "VerifyStoredDump / RecoveryRestoreDump", () -> {
+          List<String> manifests = ledger().manifests();
+          assertTrue(manifests.size() >= 2, "a newest and a previous backup: " + manifests);
+          String newest = manifests.get(manifests.size() - 1);
+          String previous = manifests.get(manifests.size() - 2);
+          String newestId = idOf(newest);
+          String previousId = idOf(previous);
+          String dumpKey = newest.replace("manifest.json",
+              io.lifeboat.workflows.common.RepositoryLayout.DUMP);
+          Ledger before = ledger().without(dumpKey);
+          String liveBefore = noiseChecksum();
+          Path file = faults.objectFile(dumpKey);
+          long at = Files.size(file) / 2;
+          flip(file, at);
+          try {
+            RealStack.Run verify = stack.cli("verify", "--wait", "--database", db, "--config",
+                config.toString());
+            assertNotEquals(0, verify.exit(), "verify must fail: " + verify.out() + verify.err());
+            var record = io.lifeboat.backup.Manifests.lastVerification(stack.store(),
+                stack.prefix, db, newestId).orElseThrow();
+            assertFalse(record.passed(), "the corrupt backup is not marked good");
+            String verifyWhy = record.message();
+            assertTrue(verifyWhy.contains("corrupt") || verifyWhy.contains("sha256")
+                || verifyWhy.contains("checksum"), "a clear reason: " + verifyWhy);
+
+            RealStack.Run recover = stack.cli("recover", "db", db, "--latest", "--wait",
+                "--config", config.toString());
+            String said = recover.out() + recover.err();
+            assertNotEquals(0, recover.exit(), said);
+            assertTrue(said.contains("corrupt"), "a clear reason: " + said);
+            assertTrue(said.contains(previousId), "names the previous dump " + previousId + ": "
+                + said);
+            assertEquals(liveBefore, noiseChecksum(), "the live database is untouched");
+            assertEquals("", PitrFixture.psql(cluster, "select coalesce(string_agg(datname, ','),"
+                + " '') from pg_database where datname like '%\\_lb\\_%'"),
+                "no scratch database left");
+            String line = said.lines().filter(l -> l.contains("corrupt")).findFirst().orElse("");
+            return new Verdict(Outcome.FAILED_CLEARLY, before.lostIn(ledger()),
+                "verify: " + verifyWhy + " / recover: " + line.strip());
+          } finally {
+            flip(file, at); // undo: the suite's later faults start from a clean repository
+          }
+        });
+  }
+
+  @Test
+  @Order(6)
+  void localCopyDiskFull() throws Exception {
+    Path full = faults.dir.resolve("full");
+    Files.createDirectories(full);
+    int metricsPort = ArchivingCluster.freePort();
+    ArchivingCluster.sh("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", full.toString());
+    try {
+      inject("local copy directory full (2 MB tmpfs)", "DatabaseBackup", "DumpToRepository",
+          () -> {
+            Ledger before = ledger();
+            Path small = stack.config("diskfull", root -> {
+              ArchivingCluster.point(root, db, cluster.port);
+              ((ObjectNode) root.get("repository")).put("localCopyDir", full.toString())
+                  .put("partSizeMb", 5);
+              root.putObject("metrics").put("port", metricsPort);
+            });
+            RealStack.Run r = stack.cli("backup", "db", db, "--wait", "--config",
+                small.toString());
+            String said = r.out() + r.err();
+            assertNotEquals(0, r.exit(), said);
+            assertTrue(said.contains("no space left"), "a clear reason: " + said);
+            assertEquals(Integer.valueOf(1), attempts(backupId()).get("DumpToRepository"),
+                "a full disk is not retried");
+            Ledger after = ledger();
+            assertEquals(before.manifests(), after.manifests(), "nothing committed");
+            assertEquals(0, stack.store().pendingUploads(stack.prefix + "/").size(),
+                "the upload was aborted");
+            try (var left = Files.walk(full)) {
+              List<Path> files = left.filter(Files::isRegularFile).toList();
+              assertEquals(List.of(), files, "the partial local copy was removed");
+            }
+            String line = said.lines().filter(l -> l.contains("no space left")).findFirst()
+                .orElse("");
+            return new Verdict(Outcome.FAILED_CLEARLY, before.lostIn(after), line.strip());
+          });
+    } finally {
+      ArchivingCluster.sh("umount", full.toString());
+    }
+  }
+
+  private static String idOf(String manifestKey) {
+    String[] parts = manifestKey.split("/");
+    return parts[parts.length - 2];
+  }
+
+  private static void flip(Path file, long at) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(at);
+      int b = f.read();
+      f.seek(at);
+      f.write(b ^ 0x01);
+    }
+  }
+
   private void killAfterEveryStep(Recovery r) throws Exception {
     WorkerJvm.kill(steady); // only the doomed workers may take this workflow's tasks
     Ledger before = ledger();
@@ -205,6 +354,11 @@ class FaultSuiteTest {
         w = workers.startHolding(r.config(), stack.taskQueue, name, r.env(), next);
       }
       Verdict v = r.check().run();
+      Map<String, Integer> attempts = attempts(r.workflowId());
+      for (String step : r.steps()) {
+        assertTrue(attempts.getOrDefault(step, 0) >= 2, step + " was run again after the kill: "
+            + attempts);
+      }
       List<String> lost = before.lostIn(ledger());
       for (String step : r.steps()) {
         FaultTable.add("SIGKILL worker after the step's work, before its completion",
@@ -246,6 +400,24 @@ class FaultSuiteTest {
     FaultTable.add(fault, workflow, step, v.outcome(), v.lost().size(),
         v.lost().isEmpty() ? v.detail() : v.detail() + "; LOST: " + v.lost());
     assertEquals(List.of(), v.lost(), "previously good objects lost or changed");
+  }
+
+  /** The highest attempt each activity type started with, from the workflow's history. */
+  private Map<String, Integer> attempts(String workflowId) {
+    Map<Long, String> types = new java.util.HashMap<>();
+    Map<String, Integer> attempts = new java.util.TreeMap<>();
+    for (var e : client().fetchHistory(workflowId).getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        types.put(e.getEventId(),
+            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
+      }
+      if (e.hasActivityTaskStartedEventAttributes()) {
+        var a = e.getActivityTaskStartedEventAttributes();
+        attempts.merge(types.getOrDefault(a.getScheduledEventId(), "?"), a.getAttempt(),
+            Math::max);
+      }
+    }
+    return attempts;
   }
 
   private Ledger ledger() throws Exception {
