@@ -13,6 +13,17 @@ import java.util.function.Supplier;
 public final class ActivityFailures {
   private ActivityFailures() {}
 
+  /** ENOSPC anywhere in the chain (cause or suppressed): the local disk is full. */
+  public static boolean diskFull(Throwable t) {
+    for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains("No space left on device")) return true;
+      for (Throwable s : t.getSuppressed()) {
+        if (String.valueOf(s.getMessage()).contains("No space left on device")) return true;
+      }
+    }
+    return false;
+  }
+
   public static <T> T typed(Supplier<T> body) {
     try {
       return body.get();

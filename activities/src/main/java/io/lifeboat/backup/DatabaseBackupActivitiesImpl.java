@@ -110,6 +110,11 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       try {
         return dump(req, store, ctx);
       } catch (IOException e) {
+        if (io.lifeboat.ActivityFailures.diskFull(e)) {
+          throw FailureKind.DISK_FULL.failure("no space left in "
+              + req.repository().localCopyDir() + " while writing the local copy of "
+              + req.objectKey() + "; the upload was aborted and nothing was committed");
+        }
         throw FailureKind.PG_TOOL_FAILED.failure("backup stream failed: " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -51,7 +51,7 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public RecoveryPlan plan(PlanRequest request) {
-    return typed(() -> {
+    return quick(() -> {
       ObjectStore store = stores.forRepository(request.repository());
       RecoveryPlan plan = planner.plan(request, store);
       // Before anything is touched: a backup written with another key (or an encrypted one
@@ -65,7 +65,7 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public ClusterFacts assess(DatabaseConfig db) {
-    return typed(() -> {
+    return quick(() -> {
       try (Connection c = connections.open(db, 0, db.name()); Statement s = c.createStatement()) {
         return facts(s, true);
       } catch (SQLException e) {
@@ -114,7 +114,7 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public ScratchCluster prepareScratch(PitrRequest request) {
-    return typed(() -> pitr.prepare(request));
+    return quick(() -> pitr.prepare(request));
   }
 
   @Override
@@ -132,17 +132,17 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public VerifyReport verify(VerifyRequest request) {
-    return typed(() -> verifier.verify(request));
+    return quick(() -> verifier.verify(request));
   }
 
   @Override
   public SwapResult swapDataDirectory(PitrRequest request) {
-    return typed(() -> pitr.swap(request));
+    return quick(() -> pitr.swap(request));
   }
 
   @Override
   public void discardScratch(PitrRequest request) {
-    typed(() -> {
+    quick(() -> {
       pitr.discard(request);
       return null;
     });
@@ -166,12 +166,12 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public SwapResult swapDatabase(DumpRestoreRequest request) {
-    return typed(() -> dumps.swap(request));
+    return quick(() -> dumps.swap(request));
   }
 
   @Override
   public void discardScratchDatabase(DumpRestoreRequest request) {
-    typed(() -> {
+    quick(() -> {
       dumps.discard(request);
       return null;
     });
@@ -179,17 +179,17 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
 
   @Override
   public String stopApplication(ApplicationRequest request) {
-    return typed(() -> apps.stop(request.database().recovery().application()));
+    return quick(() -> apps.stop(request.database().recovery().application()));
   }
 
   @Override
   public String startApplication(ApplicationRequest request) {
-    return typed(() -> apps.start(request.database().recovery().application()));
+    return quick(() -> apps.start(request.database().recovery().application()));
   }
 
   @Override
   public String healthCheck(ApplicationRequest request) {
-    return typed(() -> {
+    return quick(() -> {
       DatabaseConfig db = request.database();
       try (Connection c = connections.open(db, 0, db.name()); Statement s = c.createStatement()) {
         s.execute("select 1");
@@ -199,6 +199,11 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
       String app = apps.health(db.recovery().application());
       return "SELECT 1 on " + db.name() + " answers" + (app.isEmpty() ? "" : "; " + app);
     });
+  }
+
+  /** A step that keeps no heartbeat details: heartbeats while it runs (see Keepalive). */
+  static <T> T quick(Supplier<T> body) {
+    return io.lifeboat.Keepalive.during(() -> typed(body));
   }
 
   /** Every failure leaves an activity as a typed ApplicationFailure from the registry. */

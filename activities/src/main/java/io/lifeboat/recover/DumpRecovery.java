@@ -87,8 +87,8 @@ final class DumpRecovery {
       }
       ok = true;
     } catch (com.github.luben.zstd.ZstdIOException e) {
-      throw FailureKind.BACKUP_CORRUPT.failure("dump " + req.plan().objectKey() + " is corrupt: "
-          + e.getMessage());
+      throw FailureKind.BACKUP_CORRUPT.failure("dump " + req.plan().objectKey() + " is corrupt ("
+          + e.getMessage() + "); nothing was swapped" + previousDump(req, store));
     } finally {
       if (!ok) restore.destroyForcibly();
     }
@@ -97,6 +97,28 @@ final class DumpRecovery {
     stderr.close();
     if (exit != 0) {
       throw PgFailures.fromTool("pg_restore", db, exit, err);
+    }
+  }
+
+  /**
+   * Names the committed dump before the corrupt one, so the operator knows what is left (the
+   * fault suite flips a byte of a stored dump; the refusal has to say where to go next).
+   */
+  static String previousDump(DumpRestoreRequest req, ObjectStore store) {
+    try {
+      String root = io.lifeboat.workflows.common.RepositoryLayout.fullBackupsRoot(
+          req.repository().prefix(), req.database().name());
+      String previous = null;
+      for (String key : store.list(root)) {
+        if (!key.endsWith("/" + io.lifeboat.workflows.common.RepositoryLayout.MANIFEST)) continue;
+        String id = key.substring(root.length()).replaceAll("^/+", "").split("/")[0];
+        if (id.compareTo(req.plan().backupId()) < 0) previous = id;
+      }
+      return previous == null ? "; the repository holds no earlier dump of "
+          + req.database().name() : "; the previous committed dump is " + previous
+          + " (check it with lifeboat verify before relying on it)";
+    } catch (RuntimeException e) {
+      return ""; // the refusal stands without the hint
     }
   }
 

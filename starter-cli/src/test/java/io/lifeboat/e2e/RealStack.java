@@ -37,6 +37,8 @@ final class RealStack implements AutoCloseable {
   final String taskQueue = "lifeboat-" + tag;
   final String prefix = "it/" + tag;
   final LifeboatConfig base;
+  /** The config file this stack's tests start from (the example, or the fault suite's own). */
+  final Path baseConfigFile;
   final Path dir;
   private final List<String> databases = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
@@ -44,7 +46,13 @@ final class RealStack implements AutoCloseable {
   private StoreFactory stores;
 
   RealStack() throws IOException {
-    base = new ConfigLoader().load(BASE_CONFIG);
+    this(BASE_CONFIG);
+  }
+
+  /** A stack described by another config file (the fault suite's own Temporal and S3). */
+  RealStack(Path baseConfigFile) throws IOException {
+    this.baseConfigFile = baseConfigFile;
+    base = new ConfigLoader().load(baseConfigFile);
     dir = Files.createTempDirectory("lifeboat-" + tag);
   }
 
@@ -57,7 +65,7 @@ final class RealStack implements AutoCloseable {
   /** A config file for this test: the base one with this test's prefix and task queue. */
   Path config(String name, Consumer<ObjectNode> edit) throws IOException {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    ObjectNode root = (ObjectNode) yaml.readTree(BASE_CONFIG.toFile());
+    ObjectNode root = (ObjectNode) yaml.readTree(baseConfigFile.toFile());
     ((ObjectNode) root.get("repository")).put("prefix", prefix);
     ((ObjectNode) root.get("repository")).put("localCopyDir", dir.resolve("local").toString());
     ((ObjectNode) root.with("temporal")).put("taskQueue", taskQueue);

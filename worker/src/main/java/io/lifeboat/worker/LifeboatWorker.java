@@ -30,9 +30,16 @@ public final class LifeboatWorker implements AutoCloseable {
   private final io.lifeboat.offsite.OffsiteActivitiesImpl offsite;
 
   public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets) {
+    this(client, taskQueue, secrets, new io.temporal.common.interceptors.WorkerInterceptor[0]);
+  }
+
+  /** With interceptors: the fault suite's worker holds a step to kill it at a boundary. */
+  public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
+      io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
     this.stores = new StoreFactory(secrets);
     this.factory = WorkerFactory.newInstance(client,
-        WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(100).build());
+        WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(100)
+            .setWorkerInterceptors(interceptors).build());
     Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentWorkflowTaskExecutionSize(4)

@@ -26,7 +26,6 @@ public record LifeboatConfig(
     WalConfig wal,
     DrillsConfig drills,
     List<ServerTargetConfig> servers,
-
     OffsiteConfig offsite) {
 
   public LifeboatConfig {

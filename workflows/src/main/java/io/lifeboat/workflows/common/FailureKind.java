@@ -80,7 +80,11 @@ public enum FailureKind {
   ENCRYPTION_KEY_MISMATCH(false, "the object was written with another repository key: point"
       + " repository.encryption at the keyset that wrote it (its id is in the manifest)"),
   ENCRYPTION_KEY_MISSING(false, "the object is encrypted and no repository key is configured:"
-      + " set repository.encryption.keyFile or keyEnv");
+      + " set repository.encryption.keyFile or keyEnv"),
+  // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
+  // retry window, and every retry re-runs pg_dump against the live database for nothing.
+  DISK_FULL(false, "the local directory named in the message is full: free space there or point"
+      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact");
 
   private final boolean retryable;
   private final String hint;

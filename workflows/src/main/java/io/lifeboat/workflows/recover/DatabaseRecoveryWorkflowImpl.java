@@ -33,6 +33,11 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   /** Download and replay may take hours; a silent worker is declared dead after this. */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The short steps heartbeat while they run (Keepalive), so a killed worker is noticed in
+   * seconds; with start-to-close alone the fault suite saw a 10 minute stall per kill.
+   */
+  static final Duration QUICK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
   private final StepRecorder steps = new StepRecorder();
   private final Map<String, String> facts = new LinkedHashMap<>();
@@ -59,7 +64,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     Async.procedure(this::watchRto);
     facts.put("Target", req.target().describe());
 
-    DatabaseRecoveryActivities quick = activities(req.retry(), Duration.ofMinutes(10), null);
+    DatabaseRecoveryActivities quick =
+        activities(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
     DatabaseRecoveryActivities streaming =
         activities(req.retry(), Duration.ofHours(12), HEARTBEAT_TIMEOUT);
 
@@ -230,7 +236,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   private void compensate(boolean restartApp, boolean swapped, PitrRequest pitr,
       DumpRestoreRequest dump) {
-    DatabaseRecoveryActivities cleanup = activities(request.retry(), Duration.ofMinutes(10), null);
+    DatabaseRecoveryActivities cleanup =
+        activities(request.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
     if (!swapped) {
       try {
         if (pitr != null) cleanup.discardScratch(pitr);
