@@ -221,9 +221,20 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
       byte[] buf = new byte[CHUNK];
+      long lastRead = System.currentTimeMillis();
+      long firstByte = 0;
+      long longestWait = 0;
+      long longestWaitAt = 0;
       try (InputStream in = bb.getInputStream(); OutputStream toTar = tar.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) > 0) {
+          long now = System.currentTimeMillis();
+          if (firstByte == 0) firstByte = now;
+          if (now - lastRead > longestWait) {
+            longestWait = now - lastRead;
+            longestWaitAt = raw[0];
+          }
+          lastRead = now;
           toTar.write(buf, 0, n);
           // The one place the compressed stream goes to the uploader (sink).
           zstd.write(buf, 0, n);
@@ -232,6 +243,10 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         }
       }
       long eof = System.currentTimeMillis();
+      // Where the stream stalls: the checkpoint (before the first byte) or the archiving of the
+      // backup's last WAL segment (before backup_manifest, the last bytes).
+      log.info("base backup {}: first byte after {} ms; longest stall {} ms at byte {} of {}",
+          req.backupId(), firstByte - started, longestWait, longestWaitAt, raw[0]);
       int exit = bb.waitFor();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
       if (tar.waitFor() != 0) {

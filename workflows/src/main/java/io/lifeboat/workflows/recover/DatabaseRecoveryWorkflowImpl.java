@@ -31,6 +31,10 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private static final Logger log = Workflow.getLogger(DatabaseRecoveryWorkflowImpl.class);
   public static final String REPORT_KIND = "database-recovery";
 
+  /** Past this share of the RTO, still running, the recovery is at-risk (as a rollback is). */
+  static final double AT_RISK = 0.8;
+  static final String RTO_AT_RISK_CHANGE = "rto-at-risk";
+
   /** Download and replay may take hours; a silent worker is declared dead after this. */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
   /**
@@ -179,8 +183,23 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   }
 
   private void watchRto() {
-    Workflow.await(Duration.ofMillis(Math.max(1, rtoMillis)), () -> finished);
-    if (!finished) {
+    // Runs recorded before at-risk existed had one timer for the whole RTO; they replay as such.
+    if (Workflow.getVersion(RTO_AT_RISK_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      long atRisk = (long) (rtoMillis * AT_RISK);
+      Workflow.await(Duration.ofMillis(Math.max(1, atRisk)), () -> finished);
+      if (!finished && LifeboatSearchAttributes.RTO_ON_TRACK.equals(rtoStatus)) {
+        rtoStatus = LifeboatSearchAttributes.RTO_AT_RISK;
+        Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus));
+        log.warn("recovery of {} has used {} % of its RTO of {} min and is still in step {}",
+            request.database().name(), Math.round(AT_RISK * 100), request.rtoMinutes(),
+            steps.current());
+      }
+      long left = rtoMillis - (Workflow.currentTimeMillis() - startedAt);
+      Workflow.await(Duration.ofMillis(Math.max(1, left)), () -> finished);
+    } else {
+      Workflow.await(Duration.ofMillis(Math.max(1, rtoMillis)), () -> finished);
+    }
+    if (!finished && !LifeboatSearchAttributes.RTO_BREACHED.equals(rtoStatus)) {
       rtoStatus = LifeboatSearchAttributes.RTO_BREACHED;
       Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus));
       log.warn("recovery of {} has used its RTO of {} min and is still in step {}",
@@ -193,7 +212,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     try {
       return steps.run(name, body);
     } finally {
-      if (!finished && LifeboatSearchAttributes.RTO_ON_TRACK.equals(rtoStatus)
+      if (!finished && !LifeboatSearchAttributes.RTO_BREACHED.equals(rtoStatus)
           && Workflow.currentTimeMillis() - startedAt > rtoMillis) {
         rtoStatus = LifeboatSearchAttributes.RTO_BREACHED;
         Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus));

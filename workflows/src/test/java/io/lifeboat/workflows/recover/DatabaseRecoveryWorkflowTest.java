@@ -23,6 +23,7 @@ import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +223,28 @@ class DatabaseRecoveryWorkflowTest {
     }
     assertTrue(breachedAt > 0 && swapAt > breachedAt,
         "breached upserted at event " + breachedAt + ", swap scheduled at " + swapAt);
+  }
+
+  @Test
+  void theRtoStatusIsAtRiskPastEightyPercentThenMetWhenItEndsInTime() {
+    // The replay fails once and Temporal retries it 25 minutes (test time) later: past 80 % of
+    // the 30-minute RTO the run is at-risk, and it still ends within the RTO.
+    fake.failFirst("replay", 1, FailureKind.S3_UNAVAILABLE);
+    RecoveryRequest slow = new RecoveryRequest(request(RecoveryTarget.latest()).database(),
+        request(RecoveryTarget.latest()).repository(), RecoveryTarget.latest(), 30, "farmtally",
+        new RetryConfig(3, 25 * 60, 25 * 60));
+    RecoveryResult r = stub().recover(slow);
+
+    assertEquals(LifeboatSearchAttributes.RTO_MET, r.rtoStatus());
+    List<String> upserted = new ArrayList<>();
+    for (HistoryEvent e : env.getWorkflowClient().fetchHistory(WORKFLOW_ID).getEvents()) {
+      if (e.hasUpsertWorkflowSearchAttributesEventAttributes()) {
+        var v = e.getUpsertWorkflowSearchAttributesEventAttributes().getSearchAttributes()
+            .getIndexedFieldsMap().get(LifeboatSearchAttributes.RTO_STATUS.getName());
+        if (v != null) upserted.add(v.getData().toStringUtf8().replace("\"", ""));
+      }
+    }
+    assertEquals(List.of("on-track", "at-risk", "met"), upserted);
   }
 
   @Test
