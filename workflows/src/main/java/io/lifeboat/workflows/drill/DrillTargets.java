@@ -17,7 +17,8 @@ import java.util.Set;
  */
 public final class DrillTargets {
   static final int MAX_IDENTIFIER = 63;
-  static final String DEFAULT_DB_PREFIX = "lifeboat_drill_";
+  /** Every scratch database a drill creates (and drops) is named so; the activity checks it too. */
+  public static final String DEFAULT_DB_PREFIX = "lifeboat_drill_";
   private static final Set<String> SYSTEM_DATABASES = Set.of("postgres", "template0", "template1");
 
   private DrillTargets() {}
@@ -56,6 +57,7 @@ public final class DrillTargets {
     if (scenarios.contains(DrillScenarios.DATABASE)) {
       for (DatabaseConfig db : r.databases()) {
         String scratch = scratchDatabase(r.drills(), db, r.databases(), runId);
+        int before = problems.size();
         for (DatabaseConfig prod : r.databases()) {
           if (sameServer(prod, db) && prod.name().equals(scratch)) {
             problems.add("scratch database " + scratch + " on " + db.host() + ":" + db.port()
@@ -64,6 +66,9 @@ public final class DrillTargets {
         }
         if (SYSTEM_DATABASES.contains(scratch)) {
           problems.add("scratch database " + scratch + " is a system database");
+        } else if (!scratch.startsWith(DEFAULT_DB_PREFIX) && problems.size() == before) {
+          problems.add("scratch database " + scratch + " must start with " + DEFAULT_DB_PREFIX
+              + " (a drill only ever creates and drops databases named so)");
         }
       }
     }
@@ -89,7 +94,7 @@ public final class DrillTargets {
       }
     }
     return problems.isEmpty() ? Optional.empty()
-        : Optional.of("refused: the drill target is production: " + String.join("; ", problems));
+        : Optional.of("drill refused, nothing started: " + String.join("; ", problems));
   }
 
   /** The URL with its port replaced: the production health URL, asked of the scratch copy. */

@@ -206,4 +206,23 @@ class DrillWorkflowTest {
         && s.outcome().equals("failed")));
     assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("findNewest")));
   }
+
+  /**
+   * Histories recorded from the real server by the end-to-end tests: a database drill and an
+   * application drill approved through the CLI, one whose restore failed (cleaned up, signed
+   * off, failed), and a scheduled one cancelled while waiting for its lead.
+   */
+  @org.junit.jupiter.api.TestFactory
+  java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> recordedServerHistoriesReplay()
+      throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of("src", "test", "resources", "histories", "drill");
+    List<java.nio.file.Path> files;
+    try (var s = java.nio.file.Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertTrue(files.size() >= 4, "recorded histories under " + dir);
+    return files.stream().map(f -> org.junit.jupiter.api.DynamicTest.dynamicTest(
+        f.getFileName().toString(), () -> WorkflowReplayer.replayWorkflowExecution(
+            java.nio.file.Files.readString(f), DrillWorkflowImpl.class)));
+  }
 }
