@@ -102,6 +102,14 @@ public final class Pm2 {
     return "pm2 start " + app.ecosystemFile() + " --only " + app.pm2Name();
   }
 
+  /** pm2 delete NAME: forgets the process (a drill's scratch copy); unknown is fine. */
+  public String delete(ApplicationConfig app, Runnable tick) {
+    Process p = describe(app, tick);
+    if (p == null) return "not known to pm2";
+    check(run(app, List.of("delete", app.pm2Name()), tick), "delete " + app.pm2Name());
+    return "pm2 delete " + app.pm2Name() + " (was " + p.status() + ")";
+  }
+
   /** pm2 save: the process list is dumped, so a resurrected daemon starts the app again. */
   public String save(ApplicationConfig app, Runnable tick) {
     check(run(app, List.of("save", "--force"), tick), "save");

@@ -222,6 +222,7 @@ public final class ConfigLoader {
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
     }
     validateMonitoring(where, c);
+    validateDrills(where, c);
   }
 
   /** The verification, checks and notifications sections (issue #7). */
@@ -349,6 +350,29 @@ public final class ConfigLoader {
     }
   }
 
+  private static DrillsConfig drillsAbsolute(DrillsConfig d) {
+    if (d.appDir() == null) return d;
+    return d.withTarget(null, Path.of(d.appDir()).toAbsolutePath().normalize().toString(), null,
+        null);
+  }
+
+  /** The drills section: names a person types, a port, a sane reminder interval. */
+  private static void validateDrills(String where, LifeboatConfig c) {
+    DrillsConfig d = c.drills();
+    if (d.reminderMinutes() < 1) {
+      throw new ConfigException(where + ": 'drills.reminderMinutes' must be at least 1");
+    }
+    requirePort(where, "drills.appPort", d.appPort());
+    if (d.scratchDatabase() != null) requireName(where, "drills.scratchDatabase", d.scratchDatabase());
+    if (d.appPm2Name() != null) requireName(where, "drills.appPm2Name", d.appPm2Name());
+    for (String a : d.approvers()) {
+      if (a == null || a.isBlank() || a.length() > 100 || a.contains("\n")) {
+        throw new ConfigException(where + ": 'drills.approvers' lists names of one line, at most"
+            + " 100 characters");
+      }
+    }
+  }
+
   /** Relative local paths are taken from the directory the command runs in, once, here. */
   private static LifeboatConfig absolutise(LifeboatConfig c) {
     RepositoryConfig r = c.repository();
@@ -363,7 +387,7 @@ public final class ConfigLoader {
         c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(), c.verification(),
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
-        ApplicationConfigRules.absolute(c.configuration()), c.wal(),
+        ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()));
   }
 

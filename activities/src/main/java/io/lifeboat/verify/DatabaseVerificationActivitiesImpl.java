@@ -43,6 +43,8 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
   private static final Logger log = LoggerFactory.getLogger(DatabaseVerificationActivitiesImpl.class);
   /** Only databases named so are ever created or dropped by verification. */
   static final String SCRATCH_PREFIX = "lifeboat_verify_";
+  /** DR drills restore through these activities too, into databases named so (issue #6). */
+  static final String DRILL_PREFIX = io.lifeboat.workflows.drill.DrillTargets.DEFAULT_DB_PREFIX;
 
   private final StoreFactory stores;
   private final PgTools pg;
@@ -171,10 +173,11 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
 
   /** Never touch a database that verification did not name, nor the source itself. */
   private static void requireScratchName(String name, DatabaseConfig source) {
-    if (name == null || !name.startsWith(SCRATCH_PREFIX) || !name.matches("[a-z0-9_]{1,63}")
+    if (name == null || !(name.startsWith(SCRATCH_PREFIX) || name.startsWith(DRILL_PREFIX))
+        || !name.matches("[a-z0-9_]{1,63}")
         || name.equals(source.name())) {
       throw FailureKind.SCRATCH_NAME_TAKEN.failure("refusing to use '" + name
-          + "' as a scratch database: not a lifeboat_verify_ name");
+          + "' as a scratch database: not a lifeboat_verify_ or lifeboat_drill_ name");
     }
   }
 

@@ -420,4 +420,27 @@ class ConfigLoaderTest {
             "databases[0].recovery.application.healthUrl"),
         Arguments.of("unknown key", "    recovery: {dataDir: /x}\n", "dataDir"));
   }
+
+  /** The drills section (issue #6): defaults, relative appDir made absolute, mistakes refused. */
+  @Test
+  void drillsSectionDefaultsAndMistakes() throws IOException {
+    LifeboatConfig none = loader.load(write(BASE));
+    assertEquals(30, none.drills().reminderMinutes());
+    assertEquals(3390, none.drills().appPort());
+    assertTrue(none.drills().approvers().isEmpty());
+    LifeboatConfig example = loader.load(EXAMPLE);
+    assertEquals(java.util.List.of("drill-lead"), example.drills().approvers(),
+        "the lead approves when approvers is unset");
+    assertEquals("0 9 15 1,4,7,10 *", example.drills().quarterlySchedule());
+    LifeboatConfig rel = loader.load(write(BASE + "drills:\n  appDir: drills/here\n"));
+    assertTrue(Path.of(rel.drills().appDir()).isAbsolute(), rel.drills().appDir());
+    for (String bad : java.util.List.of("drills:\n  reminderMinutes: 0\n",
+        "drills:\n  appPort: 70000\n", "drills:\n  appPm2Name: 'x; rm -rf /'\n",
+        "drills:\n  scratchDatabase: 'a b'\n", "drills:\n  bogus: 1\n")) {
+      Path file = write(BASE + bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), bad);
+      assertOperatorMessage(e, file);
+      assertTrue(e.getMessage().contains("drills."), e.getMessage());
+    }
+  }
 }

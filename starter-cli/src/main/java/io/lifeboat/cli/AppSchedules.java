@@ -52,10 +52,11 @@ final class AppSchedules {
               .setArguments(AppPlans.configBackup(c))
               .setOptions(options).build())));
     }
+    out.addAll(DrillPlans.planned(c, taskQueue)); // DR drills (issue #6)
     return out;
   }
 
-  private static Schedule schedule(LifeboatConfig c, String cron, ScheduleActionStartWorkflow action) {
+  static Schedule schedule(LifeboatConfig c, String cron, ScheduleActionStartWorkflow action) {
     return Schedule.newBuilder()
         .setAction(action)
         .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(cron))

@@ -31,7 +31,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "approve", description = "Approve a step that waits for a person"
     + " (a drill's sign-off, a provisioning step).")
 final class ApproveCommand implements Callable<Integer> {
-  static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+  static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
@@ -60,7 +60,7 @@ final class ApproveCommand implements Callable<Integer> {
   public Integer call() {
     if (!WORKFLOW_ID.matcher(workflowId).matches()) {
       throw new UserError("not a workflow id: '" + workflowId
-          + "' (letters, digits, '.', '_' and '-' only)");
+          + "' (letters, digits, '.', '_', ':' and '-' only; a scheduled run's id ends in its time)");
     }
     if (!HumanGate.STEP_NAME.matcher(step).matches()) {
       throw new UserError("not a step name: '" + step + "' (lower-case letters, digits, '.', '_',"

@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         WalCommand.class,
         ApproveCommand.class,
         WaitingCommand.class,
+        DrillCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

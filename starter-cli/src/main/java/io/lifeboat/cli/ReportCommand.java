@@ -23,7 +23,7 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "report", description = "Print the report of a recovery, rollback or drill.")
 final class ReportCommand implements Callable<Integer> {
-  private static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+  private static final Pattern WORKFLOW_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     if (!WORKFLOW_ID.matcher(workflowId).matches()) {
       throw new UserError("not a workflow id: '" + workflowId
-          + "' (letters, digits, '.', '_' and '-' only)");
+          + "' (letters, digits, '.', '_', ':' and '-' only; a scheduled run's id ends in its time)");
     }
     PrintWriter out = root.spec.commandLine().getOut();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {

@@ -68,6 +68,11 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerActivitiesImplementations(
         new io.lifeboat.app.ArchiveActivitiesImpl(stores),
         io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
+    // DR drills (issue #6): restore tests into isolated targets, with approvals.
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.workflows.drill.DrillWorkflowImpl.class);
+    worker.registerActivitiesImplementations(
+        io.lifeboat.drill.DrillActivitiesImpl.create(stores, secrets));
     // Reports of recoveries, rollbacks and drills.
     worker.registerActivitiesImplementations(new ReportActivitiesImpl(stores));
     // Base backups and the WAL archive check (point-in-time recovery's inputs).

@@ -24,6 +24,7 @@ public record LifeboatConfig(
     List<ApplicationConfig> applications,
     ConfigurationBackupConfig configuration,
     WalConfig wal,
+    DrillsConfig drills,
     List<ServerTargetConfig> servers) {
 
   public LifeboatConfig {
@@ -41,6 +42,7 @@ public record LifeboatConfig(
     notifications = notifications != null ? notifications : NotificationsConfig.NONE;
     applications = applications == null ? List.of() : List.copyOf(applications);
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
+    drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
   }
 

@@ -51,6 +51,13 @@ public enum FailureKind {
   BASE_VERIFY_FAILED(false, "pg_verifybackup rejected the base backup; it was not committed"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
       + " --database NAME %p %f', then restart PostgreSQL"),
+  // DR drills (issue #6).
+  DRILL_TARGET_IS_PRODUCTION(false, "aim the drill at an isolated target: drills.scratchDatabase,"
+      + " appDir, appPm2Name, appPort in the config, or drill start --scratch-database, --app-dir,"
+      + " --app-name, --app-port"),
+  DRILL_SCENARIO_UNAVAILABLE(false, "this build cannot run that scenario; pick another with"
+      + " drill start --scenario"),
+  DRILL_FAILED(false, "a scenario failed or a criterion was not met; see lifeboat report WORKFLOW_ID"),
   // Server recovery (issue #6).
   ANSIBLE_FAILED(true, "see the failed task in the message; run the playbook by hand with -vv"
       + " against the target's inventory"),

@@ -36,6 +36,8 @@ public final class LifeboatSearchAttributes {
   public static final String KIND_DB_BASE = "db-base";
   /** The 6-hourly WAL archive continuity and RPO check. */
   public static final String KIND_WAL_CHECK = "wal-check";
+  /** DR drills (issue #6): also the reports folder, PREFIX/reports/drill/. */
+  public static final String KIND_DRILL = "drill";
   public static final String OUTCOME_RUNNING = "running";
   public static final String OUTCOME_SUCCEEDED = "succeeded";
   public static final String OUTCOME_FAILED = "failed";

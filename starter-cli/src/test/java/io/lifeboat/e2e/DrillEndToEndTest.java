@@ -1,0 +1,254 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.workflows.approval.WaitingStep;
+import io.lifeboat.workflows.drill.DrillResult;
+import io.lifeboat.workflows.report.RunReport;
+import io.temporal.client.WorkflowStub;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * A quarterly drill end to end on the real stack: the nightly dump restored into a scratch
+ * database, every step approved through the CLI by the drill lead, the scratch database gone
+ * afterwards, the report stored and judged, its HTML rendered by headless Chromium (kept in
+ * target/artifacts). Bad input along the way: approving a step that is not waiting, by someone
+ * who is not an approver, of an unknown or finished workflow; a drill aimed at production.
+ */
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
+class DrillEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
+  private RealStack stack;
+  private SampleApp app;
+
+  @BeforeEach
+  void up() throws Exception {
+    stack = new RealStack();
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    if (app != null) app.close();
+    stack.close();
+  }
+
+  private static void drills(ObjectNode root, String estate) {
+    root.put("estate", estate);
+    root.putObject("drills").put("lead", "ana").put("reminderMinutes", 60);
+  }
+
+  private String start(Path config, String... more) {
+    List<String> args = new java.util.ArrayList<>(List.of("drill", "start", "quarterly"));
+    args.addAll(List.of(more));
+    args.addAll(List.of("--config", config.toString()));
+    RealStack.Run r = stack.cli(args.toArray(String[]::new));
+    assertEquals(0, r.exit(), r.out() + r.err());
+    Matcher m = STARTED.matcher(r.out());
+    assertTrue(m.find(), r.out());
+    return m.group(1);
+  }
+
+  /** Polls the workflow's waiting steps (real time: the worker is doing the work). */
+  private void awaitWaiting(String id, String step) throws InterruptedException {
+    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
+    for (int i = 0; i < 1200; i++) {
+      try {
+        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
+        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
+      } catch (RuntimeException notYet) {
+        // the first workflow task may not have run yet
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(step + " of " + id + " never waited");
+  }
+
+  private RealStack.Run approve(Path config, String id, String step, String by) {
+    return stack.cli("approve", id, step, "--by", by, "--reason", "e2e", "--config",
+        config.toString());
+  }
+
+  @Test
+  void quarterlyDatabaseDrillWithApprovalsThroughTheCli() throws Exception {
+    String db = stack.createDatabase("drill", 300);
+    Path config = stack.config("drill", root -> {
+      drills(root, stack.tag);
+      RealStack.addDatabase(root, db).putArray("validation").addObject()
+          .put("name", "tallies present").put("sql", "select count(*) from tallies")
+          .put("minimum", 300);
+    });
+    stack.startWorker();
+    RealStack.Run backup = stack.cli("backup", "db", db, "--wait", "--config", config.toString());
+    assertEquals(0, backup.exit(), backup.err());
+
+    // Aimed at production: refused before anything starts.
+    RealStack.Run prod = stack.cli("drill", "start", "quarterly", "--scenario", "database",
+        "--scratch-database", db, "--config", config.toString());
+    assertEquals(2, prod.exit(), prod.err());
+    assertTrue(prod.err().contains("is the production database " + db), prod.err());
+    assertEquals(1, prod.err().strip().lines().count(), prod.err());
+
+    String id = start(config, "--scenario", "database");
+    assertTrue(id.startsWith("drill-quarterly-" + stack.tag + "-"), id);
+    awaitWaiting(id, "approve-start");
+
+    RealStack.Run early = approve(config, id, "sign-off-database", "ana");
+    assertEquals(2, early.exit(), early.err());
+    assertTrue(early.err().contains("step sign-off-database is not waiting for approval"
+        + " (waiting: approve-start); nothing changed"), early.err());
+    RealStack.Run stranger = approve(config, id, "approve-start", "mallory");
+    assertEquals(2, stranger.exit(), stranger.err());
+    assertTrue(stranger.err().contains("mallory may not approve approve-start; approvers: ana"),
+        stranger.err());
+    RealStack.Run unknown = approve(config, "drill-quarterly-nope-" + stack.tag, "approve-start",
+        "ana");
+    assertEquals(2, unknown.exit(), unknown.err());
+    assertTrue(unknown.err().contains("no workflow"), unknown.err());
+
+    RealStack.Run waiting = stack.cli("waiting", "--json", "--config", config.toString());
+    assertEquals(0, waiting.exit(), waiting.err());
+    assertTrue(waiting.out().contains(id) && waiting.out().contains("approve-start"), waiting.out());
+
+    Thread.sleep(1500); // a wait a person would take: recorded apart from machine time
+    RealStack.Run ok = approve(config, id, "approve-start", "ana");
+    assertEquals(0, ok.exit(), ok.err());
+    assertTrue(ok.out().startsWith("approved approve-start of " + id + " by ana after "), ok.out());
+    RealStack.Run twice = approve(config, id, "approve-start", "ana");
+    assertEquals(2, twice.exit(), twice.err());
+    assertTrue(twice.err().contains("already approved by ana"), twice.err());
+
+    awaitWaiting(id, "sign-off-database");
+    assertEquals(0, approve(config, id, "sign-off-database", "ana").exit());
+    DrillResult result = stack.temporal().client().newUntypedWorkflowStub(id)
+        .getResult(5, TimeUnit.MINUTES, DrillResult.class);
+    assertEquals("succeeded", result.outcome(), result.toString());
+    for (RunReport.Criterion c : result.criteria()) assertTrue(c.met(), c.toString());
+
+    RealStack.Run after = approve(config, id, "sign-off-database", "ana");
+    assertEquals(2, after.exit(), after.err());
+    assertTrue(after.err().contains("is not running (completed)"), after.err());
+
+    // The scratch database is gone; production untouched.
+    String scratch = result.results().get(0).facts().get(db + ": restored")
+        .replaceAll(".* into (\\S+) on .*", "$1");
+    assertTrue(scratch.startsWith("lifeboat_drill_"), scratch);
+    assertEquals("0", stack.psql("postgres",
+        "select count(*) from pg_database where datname = '" + scratch + "'"));
+    assertEquals("300", stack.psql(db, "select count(*) from tallies"));
+
+    Path dir = Path.of("target", "artifacts").toAbsolutePath();
+    Files.createDirectories(dir);
+    Path html = dir.resolve("drill-report.html");
+    RealStack.Run report = stack.cli("report", id, "--html", html.toString(), "--config",
+        config.toString());
+    assertEquals(0, report.exit(), report.err());
+    assertTrue(report.out().contains("## Criteria"), report.out());
+    assertTrue(report.out().contains("| process adherence | met | approve-start by ana"),
+        report.out());
+    assertTrue(report.out().contains("| documentation | met |"), report.out());
+    assertTrue(report.out().contains("approved (waiting for a person)"), report.out());
+    RealStack.Run json = stack.cli("report", id, "--json", "--config", config.toString());
+    JsonNode stored = JSON.readTree(json.out());
+    assertEquals("drill", stored.path("kind").asText());
+    assertTrue(stored.path("steps").get(0).path("humanWaitMillis").asLong() >= 1000,
+        stored.path("steps").get(0).toString());
+    screenshot(html, dir.resolve("drill-report.png"));
+  }
+
+  @Test
+  void quarterlyApplicationDrillRunsARestoredCopyBesideTheLiveApp() throws Exception {
+    app = new SampleApp(stack, Map.of());
+    app.start();
+    app.awaitHealthy();
+    int port = SampleApp.freePort();
+    Path drillDir = stack.dir.resolve("drills");
+    Path config = stack.config("appdrill", root -> {
+      app.addTo(root);
+      drills(root, stack.tag);
+      ((ObjectNode) root.get("drills")).put("appDir", drillDir.toString())
+          .put("appPort", port);
+    });
+    stack.startWorker(SampleApp.workerEnv());
+    RealStack.Run backup = stack.cli("backup", "app", "--wait", "--config", config.toString());
+    assertEquals(0, backup.exit(), backup.err());
+
+    RealStack.Run prod = stack.cli("drill", "start", "quarterly", "--scenario", "application",
+        "--app-name", app.pm2Name, "--config", config.toString());
+    assertEquals(2, prod.exit(), prod.err());
+    assertTrue(prod.err().contains("PM2 name " + app.pm2Name + " is the production process"),
+        prod.err());
+
+    String id = start(config, "--scenario", "application");
+    awaitWaiting(id, "approve-start");
+    assertEquals(0, approve(config, id, "approve-start", "ana").exit());
+    awaitWaiting(id, "sign-off-application");
+    assertEquals(0, approve(config, id, "sign-off-application", "ana").exit());
+    DrillResult result = stack.temporal().client().newUntypedWorkflowStub(id)
+        .getResult(10, TimeUnit.MINUTES, DrillResult.class);
+    assertEquals("succeeded", result.outcome(), result.toString());
+    String health = result.results().get(0).facts().get("farmtally: health");
+    assertTrue(health.contains(":" + port + "/api/health"), health);
+    // Cleaned up: no scratch process, no scratch directory; the live app still answers.
+    assertFalse(app.pm2("jlist").contains(app.pm2Name + "-drill"), "scratch process deleted");
+    try (var left = Files.list(drillDir)) {
+      assertEquals(0, left.count(), "scratch directory removed");
+    }
+    assertEquals(200, app.status("/api/health"));
+    assertEquals("r2", app.revision());
+  }
+
+  private static void screenshot(Path html, Path png) throws Exception {
+    Files.deleteIfExists(png);
+    Path profile = Files.createTempDirectory("lifeboat-chromium");
+    Path log = png.resolveSibling("drill-chromium.log");
+    Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+        "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1000,1400",
+        "--screenshot=" + png, html.toUri().toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "chromium finished");
+    assertEquals(0, p.exitValue(), Files.readString(log));
+    BufferedImage img = ImageIO.read(png.toFile());
+    assertTrue(count(img, 0xb3261e) > 50, "the RTO line is painted");
+    assertTrue(count(img, 0xf0b429) > 60, "waiting for a person is painted (legend and bars)");
+    assertTrue(count(img, 0x3b7dd8) > 60, "machine steps are painted");
+  }
+
+  private static String chromium() {
+    for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
+      if (Files.isExecutable(Path.of(c))) return c;
+    }
+    return "chromium";
+  }
+
+  private static int count(BufferedImage img, int rgb) {
+    int n = 0;
+    for (int y = 0; y < img.getHeight(); y++) {
+      for (int x = 0; x < img.getWidth(); x++) {
+        int p = img.getRGB(x, y);
+        int dr = ((p >> 16) & 0xff) - ((rgb >> 16) & 0xff);
+        int dg = ((p >> 8) & 0xff) - ((rgb >> 8) & 0xff);
+        int db = (p & 0xff) - (rgb & 0xff);
+        if (dr * dr + dg * dg + db * db < 300) n++;
+      }
+    }
+    return n;
+  }
+}

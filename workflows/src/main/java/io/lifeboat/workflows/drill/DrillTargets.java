@@ -1,0 +1,138 @@
+package io.lifeboat.workflows.drill;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.DrillsConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a drill restores to, and the rule that it is never production. Pure functions: the CLI
+ * calls {@link #refusal} before it starts anything, and the workflow calls it again first thing
+ * (a schedule or another client may start a drill without the CLI).
+ */
+public final class DrillTargets {
+  static final int MAX_IDENTIFIER = 63;
+  /** Every scratch database a drill creates (and drops) is named so; the activity checks it too. */
+  public static final String DEFAULT_DB_PREFIX = "lifeboat_drill_";
+  private static final Set<String> SYSTEM_DATABASES = Set.of("postgres", "template0", "template1");
+
+  private DrillTargets() {}
+
+  /** Scratch database for {@code db}: the configured name (suffixed _DB when several), else one per run. */
+  public static String scratchDatabase(DrillsConfig drills, DatabaseConfig db,
+      List<DatabaseConfig> all, String runId) {
+    String name = drills.scratchDatabase();
+    if (name != null) {
+      return all.size() > 1 ? clip(name + "_" + sanitize(db.name())) : name;
+    }
+    String suffix = "_" + runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT)
+        .substring(0, 8);
+    String base = sanitize(db.name());
+    int room = MAX_IDENTIFIER - DEFAULT_DB_PREFIX.length() - suffix.length();
+    return DEFAULT_DB_PREFIX + (base.length() > room ? base.substring(0, room) : base) + suffix;
+  }
+
+  /** The scratch release root the application is restored into. */
+  public static String appRoot(DrillsConfig drills, ApplicationConfig app) {
+    return drills.appDir() != null ? strip(drills.appDir()) : strip(app.releaseRoot()) + "-drill";
+  }
+
+  public static String appPm2Name(DrillsConfig drills, ApplicationConfig app) {
+    return drills.appPm2Name() != null ? drills.appPm2Name() : app.pm2Name() + "-drill";
+  }
+
+  /**
+   * Why this drill would touch production, or empty. Checks only what the planned scenarios
+   * use: a scratch database that is a configured (or system) database on the same server; an
+   * application directory that is, holds or lies inside a release root; a PM2 name or port that
+   * a production application uses.
+   */
+  public static Optional<String> refusal(DrillRequest r, List<String> scenarios, String runId) {
+    List<String> problems = new ArrayList<>();
+    if (scenarios.contains(DrillScenarios.DATABASE)) {
+      for (DatabaseConfig db : r.databases()) {
+        String scratch = scratchDatabase(r.drills(), db, r.databases(), runId);
+        int before = problems.size();
+        for (DatabaseConfig prod : r.databases()) {
+          if (sameServer(prod, db) && prod.name().equals(scratch)) {
+            problems.add("scratch database " + scratch + " on " + db.host() + ":" + db.port()
+                + " is the production database " + prod.name());
+          }
+        }
+        if (SYSTEM_DATABASES.contains(scratch)) {
+          problems.add("scratch database " + scratch + " is a system database");
+        } else if (!scratch.startsWith(DEFAULT_DB_PREFIX) && problems.size() == before) {
+          problems.add("scratch database " + scratch + " must start with " + DEFAULT_DB_PREFIX
+              + " (a drill only ever creates and drops databases named so)");
+        }
+      }
+    }
+    if (scenarios.contains(DrillScenarios.APPLICATION)) {
+      for (ApplicationConfig app : r.applications()) {
+        String root = appRoot(r.drills(), app);
+        String name = appPm2Name(r.drills(), app);
+        for (ApplicationConfig prod : r.applications()) {
+          String prodRoot = strip(prod.releaseRoot());
+          if (root.equals(prodRoot) || root.startsWith(prodRoot + "/")
+              || prodRoot.startsWith(root + "/")) {
+            problems.add("drill directory " + root + " is or overlaps the release root " + prodRoot
+                + " of " + prod.name());
+          }
+          if (prod.pm2Name().equals(name)) {
+            problems.add("PM2 name " + name + " is the production process of " + prod.name());
+          }
+          if (port(prod.healthUrl()) == r.drills().appPort()) {
+            problems.add("port " + r.drills().appPort() + " is the production port of "
+                + prod.name());
+          }
+        }
+      }
+    }
+    return problems.isEmpty() ? Optional.empty()
+        : Optional.of("drill refused, nothing started: " + String.join("; ", problems));
+  }
+
+  /** The URL with its port replaced: the production health URL, asked of the scratch copy. */
+  public static String onPort(String url, int port) {
+    try {
+      URI u = URI.create(url);
+      return new URI(u.getScheme(), u.getUserInfo(), u.getHost(), port, u.getPath(), u.getQuery(),
+          u.getFragment()).toString();
+    } catch (Exception e) {
+      return url;
+    }
+  }
+
+  static int port(String url) {
+    try {
+      URI u = URI.create(url);
+      if (u.getPort() > 0) return u.getPort();
+      return "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static boolean sameServer(DatabaseConfig a, DatabaseConfig b) {
+    return a.host().equalsIgnoreCase(b.host()) && java.util.Objects.equals(a.port(), b.port());
+  }
+
+  private static String sanitize(String s) {
+    return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+  }
+
+  private static String clip(String s) {
+    return s.length() > MAX_IDENTIFIER ? s.substring(0, MAX_IDENTIFIER) : s;
+  }
+
+  private static String strip(String path) {
+    String p = path;
+    while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
+    return p;
+  }
+}

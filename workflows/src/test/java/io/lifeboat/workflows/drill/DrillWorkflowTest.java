@@ -1,0 +1,228 @@
+package io.lifeboat.workflows.drill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.DrillsConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.workflows.approval.Approval;
+import io.lifeboat.workflows.approval.ApprovalRequest;
+import io.lifeboat.workflows.approval.WaitingStep;
+import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.StepTiming;
+import io.lifeboat.workflows.common.TaskQueues;
+import io.lifeboat.workflows.report.RunReport;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Plan, refusal, approvals, compensation and criteria of the drill, in skipped time. */
+class DrillWorkflowTest {
+  static final String ID = "drill-quarterly-farmtally-test";
+  private TestWorkflowEnvironment env;
+  private final FakeDrillActivities fake = new FakeDrillActivities();
+
+  @AfterEach
+  void close() {
+    if (env != null) env.close();
+  }
+
+  static DrillRequest request(String kind, String scenario, DrillsConfig drills) {
+    DatabaseConfig db = new DatabaseConfig("farmtally_production", "127.0.0.1", 55432, "lifeboat",
+        "LIFEBOAT_PG_PASSWORD", null, null);
+    ApplicationConfig app = new ApplicationConfig("farmtally", "/srv/farmtally", null, null, null,
+        "http://127.0.0.1:3300/api/health", List.of(), null, null, null);
+    RepositoryConfig repo = new RepositoryConfig("http://127.0.0.1:9000", "farmtally-backups",
+        "lifeboat", null, null, "A", "B", null, null, null, null, null);
+    return new DrillRequest("farmtally", kind, scenario, List.of(db), List.of(app), repo,
+        new RetryConfig(2, 1, 1), null, drills, null);
+  }
+
+  static DrillsConfig lead() {
+    return new DrillsConfig("ana", null, null, null, 10, null, null, null, null);
+  }
+
+  private DrillWorkflow start(String startTime, DrillRequest request) {
+    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
+        .setInitialTime(Instant.parse(startTime));
+    for (var key : LifeboatSearchAttributes.ALL) {
+      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+    }
+    env = TestWorkflowEnvironment.newInstance(options.build());
+    Worker worker = env.newWorker(TaskQueues.DEFAULT);
+    worker.registerWorkflowImplementationTypes(DrillWorkflowImpl.class);
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    DrillWorkflow wf = env.getWorkflowClient().newWorkflowStub(DrillWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.DEFAULT).build());
+    WorkflowClient.start(wf::drill, request);
+    return wf;
+  }
+
+  private void approveWhenWaiting(DrillWorkflow wf, String step, Duration after) {
+    for (int i = 0; i < 300; i++) {
+      List<WaitingStep> w = wf.waitingSteps();
+      if (w.stream().anyMatch(x -> x.step().equals(step))) {
+        env.sleep(after);
+        wf.approve(new ApprovalRequest(step, "ana", "checked", null));
+        return;
+      }
+      env.sleep(Duration.ofSeconds(5));
+    }
+    throw new AssertionError(step + " never waited; waiting: " + wf.waitingSteps());
+  }
+
+  @Test
+  void rotationFollowsTheCalendarAndTheScenarioOverridesIt() {
+    long q1 = Instant.parse("2026-02-10T00:00:00Z").toEpochMilli();
+    long q2 = Instant.parse("2026-05-10T00:00:00Z").toEpochMilli();
+    long q3 = Instant.parse("2026-08-10T00:00:00Z").toEpochMilli();
+    long q4 = Instant.parse("2026-11-10T00:00:00Z").toEpochMilli();
+    assertEquals(List.of("database"), DrillScenarios.plan("quarterly", null, q1));
+    assertEquals(List.of("application"), DrillScenarios.plan("quarterly", null, q2));
+    assertEquals(List.of("full-system"), DrillScenarios.plan("quarterly", null, q3));
+    assertEquals(List.of("database", "application", "full-system"),
+        DrillScenarios.plan("quarterly", null, q4));
+    assertEquals(List.of("database", "application"), DrillScenarios.plan("monthly", null, q3));
+    assertEquals(List.of("database"), DrillScenarios.plan("quarterly", "database", q3));
+  }
+
+  @Test
+  void quarterlyDatabaseDrillWithApprovalsMeetsEveryCriterionAndReplays() throws Exception {
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", "database", lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ofMinutes(3));
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ofMinutes(7));
+    DrillResult r = WorkflowStub.fromTyped(wf).getResult(DrillResult.class);
+    assertEquals("succeeded", r.outcome());
+    assertEquals(4, r.quarter());
+    String scratch = fake.calls.stream().filter(c -> c.startsWith("restore ")).findFirst()
+        .orElseThrow().substring("restore ".length());
+    assertTrue(scratch.startsWith("lifeboat_drill_farmtally_production_"), scratch);
+    assertEquals(List.of("findNewest farmtally_production", "checkIntegrity", "restore " + scratch,
+        "drop " + scratch, "storeReport", "checkReport", "storeReport"), fake.calls);
+    assertEquals(List.of("recovery time objectives met", "data integrity", "process adherence",
+        "documentation"), r.criteria().stream().map(RunReport.Criterion::name).toList());
+    assertTrue(r.criteria().stream().allMatch(RunReport.Criterion::met), r.criteria().toString());
+    assertEquals(List.of("approve-start", "sign-off-database"),
+        r.approvals().stream().map(Approval::step).toList());
+    // Human waits are recorded apart: 3 and 7 minutes at least, and not in the RTO's machine time.
+    long waited = r.steps().stream().mapToLong(StepTiming::humanWaitMillis).sum();
+    assertTrue(waited >= Duration.ofMinutes(10).toMillis(), "waited " + waited);
+    assertTrue(r.results().get(0).machineMillis() < Duration.ofMinutes(1).toMillis());
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("drill", last.kind());
+    assertEquals(4, last.criteria().size());
+    assertTrue(last.humanWaitMillis() >= Duration.ofMinutes(10).toMillis());
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(ID),
+        DrillWorkflowImpl.class);
+  }
+
+  @Test
+  void monthlyRunsBothScenariosInOrderOnScratchTargetsOnly() {
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("monthly", null, lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "application", Duration.ZERO);
+    DrillResult r = WorkflowStub.fromTyped(wf).getResult(DrillResult.class);
+    assertEquals(List.of("database", "application"), r.scenarios());
+    List<String> app = fake.calls.stream().filter(c -> !c.contains("Report") && !c.contains("base")
+        && !c.startsWith("findNewest") && !c.startsWith("check") && !c.startsWith("restore")
+        && !c.startsWith("drop")).toList();
+    assertEquals("prepare farmtally-drill", app.get(0));
+    assertTrue(app.get(1).startsWith("stage /srv/farmtally-drill/"), app.toString());
+    assertEquals("npm ci", app.get(2));
+    assertEquals("start farmtally-drill", app.get(4));
+    assertEquals("health http://127.0.0.1:3390/api/health", app.get(5));
+    assertEquals("remove farmtally-drill", app.get(6));
+  }
+
+  @Test
+  void aFailedRestoreIsCleanedUpSignedOffAndFailsTheDrillAfterItsReport() {
+    fake.restoreFails = true;
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", "database", lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ZERO);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureKind.DRILL_FAILED.type(), af.getType());
+    assertTrue(af.getOriginalMessage().contains("pg_restore exited 1"), af.getOriginalMessage());
+    assertTrue(fake.calls.stream().anyMatch(c -> c.startsWith("drop lifeboat_drill_")),
+        "the scratch database is dropped even though the restore failed: " + fake.calls);
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("failed", last.outcome());
+    assertFalse(last.criteria().get(1).met(), "data integrity not met");
+  }
+
+  @Test
+  void aDrillAimedAtProductionIsRefusedBeforeAnythingRuns() {
+    DrillsConfig prod = new DrillsConfig("ana", null, null, null, 10, "farmtally_production",
+        null, null, null);
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", "database", prod));
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureKind.DRILL_TARGET_IS_PRODUCTION.type(), af.getType());
+    assertTrue(af.getOriginalMessage().contains("is the production database farmtally_production"));
+    assertEquals(List.of(), fake.calls);
+    DrillsConfig prodApp = new DrillsConfig(null, null, null, null, null, null, "/srv/farmtally",
+        "farmtally", 3300);
+    String why = DrillTargets.refusal(request("monthly", null, prodApp),
+        List.of("application"), "12345678-x").orElseThrow();
+    assertTrue(why.contains("overlaps the release root") && why.contains("PM2 name farmtally")
+        && why.contains("port 3300"), why);
+  }
+
+  @Test
+  void thirdQuarterSaysFullSystemIsNotAvailableAndFailsWithoutPretending() {
+    DrillWorkflow wf = start("2026-08-03T09:00:00Z", request("quarterly", null, lead()));
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(af.getOriginalMessage().contains("full-system scenario not available in this build"),
+        af.getOriginalMessage());
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("failed", last.outcome());
+    assertTrue(last.steps().stream().anyMatch(s -> s.step().equals("full-system: not available")
+        && s.outcome().equals("failed")));
+    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("findNewest")));
+  }
+
+  /**
+   * Histories recorded from the real server by the end-to-end tests: a database drill and an
+   * application drill approved through the CLI, one whose restore failed (cleaned up, signed
+   * off, failed), and a scheduled one cancelled while waiting for its lead.
+   */
+  @org.junit.jupiter.api.TestFactory
+  java.util.stream.Stream<org.junit.jupiter.api.DynamicTest> recordedServerHistoriesReplay()
+      throws Exception {
+    java.nio.file.Path dir = java.nio.file.Path.of("src", "test", "resources", "histories", "drill");
+    List<java.nio.file.Path> files;
+    try (var s = java.nio.file.Files.list(dir)) {
+      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertTrue(files.size() >= 4, "recorded histories under " + dir);
+    return files.stream().map(f -> org.junit.jupiter.api.DynamicTest.dynamicTest(
+        f.getFileName().toString(), () -> WorkflowReplayer.replayWorkflowExecution(
+            java.nio.file.Files.readString(f), DrillWorkflowImpl.class)));
+  }
+}
