@@ -24,6 +24,9 @@ ensure_acme_tools() {
   command -v nginx >/dev/null 2>&1 || apt_install nginx nginx
   command -v certbot >/dev/null 2>&1 || apt_install certbot certbot
   command -v openssl >/dev/null 2>&1 || apt_install openssl openssl
+  # the rfc2136 DNS provider (nsupdate) and its test's throwaway BIND
+  { command -v nsupdate >/dev/null 2>&1 && command -v named >/dev/null 2>&1; } \
+    || apt_install "bind9 (RFC 2136 DNS updates)" bind9 bind9-dnsutils
 }
 
 # pebble needs a TLS certificate of its own: a throwaway CA (ca.pem: what certbot trusts through

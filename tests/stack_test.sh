@@ -61,7 +61,7 @@ fi
 S3_PORT=${S3_ENDPOINT##*:}; S3_PORT=${S3_PORT%%/*}
 T_PORT=${TEMPORAL_ADDRESS##*:}
 UI_PORT=${WEB_UI##*:}; UI_PORT=${UI_PORT%%/*}
-PORTS=("$T_PORT" "$UI_PORT" "$S3_PORT" "$PG_PORT")
+PORTS=("$T_PORT" "$UI_PORT" "$S3_PORT" "$PG_PORT" 14000 8055)   # + pebble, pebble-challtestsrv
 TEMPORAL="$STATE/bin/temporal"
 AWS="$STATE/bin/aws"
 
@@ -144,10 +144,11 @@ if [ -s "$TMP/pids.1" ] && diff -q "$TMP/pids.1" "$TMP/pids.2" >/dev/null; then
 else
   not_ok "second up keeps the same pids" "$(diff "$TMP/pids.1" "$TMP/pids.2")"
 fi
-if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq 5 ]; then
-  ok "second up says each of the 5 parts (with the app) is already running"
+# 4 parts, the app, and the ACME server's two processes (pebble, pebble-challtestsrv)
+if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq 7 ]; then
+  ok "second up says each of the 7 parts (with the app and pebble) is already running"
 else
-  not_ok "second up says each of the 5 parts (with the app) is already running" "$(cat "$TMP/up2.out")"
+  not_ok "second up says each of the 7 parts (with the app and pebble) is already running" "$(cat "$TMP/up2.out")"
 fi
 
 check "status exits 0 with everything up" "$LB" status

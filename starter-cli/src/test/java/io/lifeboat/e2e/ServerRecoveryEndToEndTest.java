@@ -51,8 +51,10 @@ class ServerRecoveryEndToEndTest {
     target.backUpProduction();
     String users = target.sourceUsers();
 
-    RealStack.Run start = target.cli("recover", "server", "--target", "dr");
-    assertEquals(0, start.exit(), start.out() + start.err());
+    // The operator's terminal: --wait shows the steps, what waits for a person and the summary.
+    java.util.concurrent.CompletableFuture<RealStack.Run> operator =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> target.cli("recover", "server", "--target", "dr", "--wait"));
     String id = "recover-server-dr";
     WorkflowClient client = stack.temporal().client();
 
@@ -77,6 +79,14 @@ class ServerRecoveryEndToEndTest {
     ServerRecoveryResult r = client.newUntypedWorkflowStub(id)
         .getResult(15, TimeUnit.MINUTES, ServerRecoveryResult.class);
     assertEquals("succeeded", r.report().outcome(), r.report().notes().toString());
+    RealStack.Run waited = operator.get(2, TimeUnit.MINUTES);
+    System.out.println(waited.out());
+    assertEquals(0, waited.exit(), waited.out() + waited.err());
+    assertTrue(waited.out().contains("lifeboat approve recover-server-dr provision --by NAME"
+        + " --value VALUE"), waited.out());
+    assertTrue(waited.out().contains("recovered the server onto dr (127.0.0.2): https://"
+        + target.domain + ":" + target.httpsPort), waited.out());
+    assertTrue(waited.out().contains("(waiting for a person)"), waited.out());
     assertTrue(r.health().healthy());
     assertEquals("users=" + users, r.health().data().split(" ")[0], r.health().data());
 

@@ -1,0 +1,96 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The servers: section: defaults, paths made absolute, and each mistake as one line. */
+class ServerTargetRulesTest {
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      applications:
+        - name: farmtally
+          releaseRoot: /opt/farmtally
+          healthUrl: http://127.0.0.1:3300/api/health
+      servers:
+        - name: dr
+          address: 127.0.0.2
+          root: targets/dr
+          domain: farmtally.test
+          database: farmtally_production
+          application: farmtally
+          inventory: ansible/inventory.ini
+          playbook: ansible/site.yml
+      """;
+
+  @TempDir Path dir;
+
+  private LifeboatConfig load(String yaml) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, yaml);
+    return new ConfigLoader().load(f);
+  }
+
+  @Test
+  void aTargetTakesDefaultsAndAbsolutePaths() throws IOException {
+    ServerTargetConfig t = load(BASE).server("dr").orElseThrow();
+    assertEquals(80, t.httpPort());
+    assertEquals(443, t.httpsPort());
+    assertEquals(5432, t.postgres().port());
+    assertEquals("postgres", t.postgres().osUser());
+    assertEquals("127.0.0.2", t.postgresHost());
+    assertEquals("manual", t.dns().provider());
+    assertEquals("https://farmtally.test", t.url());
+    assertTrue(Path.of(t.root()).isAbsolute() && Path.of(t.playbook()).isAbsolute(), t.root());
+    assertEquals(t.root() + "/postgresql/data", t.dataDirectory());
+  }
+
+  @Test
+  void theExampleTargetLoads() {
+    ServerTargetConfig t = new ConfigLoader()
+        .load(Path.of("..", "examples", "farmtally", "lifeboat.yml")).server("dr").orElseThrow();
+    assertEquals("farmtally.test", t.domain());
+    assertEquals(8080, t.httpPort());
+    // Relative to the directory lifeboat runs in (the repository root), like localCopyDir.
+    assertTrue(t.playbook().endsWith("/examples/farmtally/ansible/site.yml"), t.playbook());
+    assertTrue(Files.isRegularFile(Path.of("..", "examples", "farmtally", "ansible", "site.yml")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "bad domain     | 'domain: farmtally.test'          | 'domain: \"x;rm -rf /\"'      | servers[0].domain",
+      "bad address    | 'address: 127.0.0.2'              | 'address: dr.example'         | servers[0].address",
+      "no such db     | 'database: farmtally_production'  | 'database: nope'              | servers[0].database",
+      "no such app    | 'application: farmtally'          | 'application: nope'           | servers[0].application",
+      "bad name       | 'name: dr'                        | 'name: \"../x\"'               | servers[0].name",
+      "dns provider   | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    dns: {provider: route53}' | servers[0].dns.provider",
+      "rfc2136 bare   | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    dns: {provider: rfc2136}' | servers[0].dns",
+      "acme http      | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    acme: {directory: \"http://ca/dir\"}' | servers[0].acme.directory",
+  })
+  void aMistakeIsOneLineNamingTheKey(String label, String from, String to, String key)
+      throws IOException {
+    String yaml = BASE.replace(from, to.replace("\\n", "\n"));
+    assertTrue(!yaml.equals(BASE), label + ": the case changes nothing");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(yaml), label);
+    assertTrue(e.getMessage().contains(key), label + ": " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+}
