@@ -99,6 +99,26 @@ check "temporal: the five Lifeboat search attributes are registered" attributes_
 ui_200() { local c; c=$(curl -s -o /dev/null -m 10 -w '%{http_code}' "$WEB_UI"); echo "HTTP $c"; [ "$c" = 200 ]; }
 check "temporal web UI $WEB_UI answers 200" ui_200
 
+# Encryption on by default: both keys made by up (0600; the repository key group-readable by
+# postgres when we are root), and the web UI decodes payloads through the worker's codec server.
+keys_made() {
+  local k="$STATE/keys"
+  stat -c '%n %a %U:%G' "$k/repository.json" "$k/payload.json" || return 1
+  [ "$(stat -c %a "$k/payload.json")" = 600 ] && [[ $(stat -c %a "$k/repository.json") =~ ^6[04]0$ ]]
+}
+check "keys: up made .lifeboat/keys/repository.json and payload.json, owner-only" keys_made
+ui_codec() {
+  curl -fsS -m 10 "$WEB_UI/api/v1/settings" | grep -o '"Codec":{"Endpoint":"[^"]*"' \
+    | grep -q '"Endpoint":"http://127.0.0.1:8234"'
+}
+check "temporal web UI decodes through the codec endpoint http://127.0.0.1:8234" ui_codec
+codec_cors() {
+  curl -fsS -m 10 -D - -o /dev/null -X OPTIONS -H "Origin: $WEB_UI" \
+    -H 'Access-Control-Request-Method: POST' http://127.0.0.1:8234/decode \
+    | tr -d '\r' | grep -qi "^access-control-allow-origin: $WEB_UI\$"
+}
+check "worker: the codec server allows the web UI's origin" codec_cors
+
 s3_ls() {
   AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY" AWS_DEFAULT_REGION="$S3_REGION" \
     AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \

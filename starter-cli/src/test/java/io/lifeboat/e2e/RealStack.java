@@ -77,7 +77,8 @@ final class RealStack implements AutoCloseable {
     var pe = base.temporal().payloadEncryption();
     if (pe != null && pe.keysetFile() != null) {
       ((ObjectNode) root.with("temporal").with("payloadEncryption"))
-          .put("keysetFile", pe.keysetFile());
+          .put("keysetFile", pe.keysetFile())
+          .put("codecServerPort", 0); // a test's worker leaves the stack's codec port alone
     }
     ObjectNode retries = root.putObject("retries");
     retries.put("maxAttempts", 3).put("initialIntervalSeconds", 1).put("maxIntervalSeconds", 2);

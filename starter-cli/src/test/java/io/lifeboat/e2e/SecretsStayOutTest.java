@@ -75,19 +75,28 @@ class SecretsStayOutTest {
     stack.startWorker(Map.copyOf(System.getenv()));
     RealStack.Run run = stack.cli("backup", "db", db, "--wait", "--config", config.toString());
     assertEquals(0, run.exit(), run.err());
+    // A recovery too: its inputs hold connection settings, and it stores a report.
+    RealStack.Run recover = stack.cli("recover", "db", db, "--latest", "--wait", "--config",
+        config.toString());
+    assertEquals(0, recover.exit(), recover.out() + recover.err());
+    String kept = stack.psql("postgres", "select datname from pg_database where datname like '"
+        + db + "_replaced_%'");
+    if (!kept.isEmpty()) stack.psql("postgres", "drop database " + kept + " with (force)");
 
     List<String> places = new ArrayList<>();
-    String history = stack.run(RealStack.temporalCli(), "workflow", "show", "-w",
-        "backup-db-" + db + "-manual", "--output", "json", "--address",
-        stack.base.temporal().address());
-    places.add("history(raw) " + history);
-    collectPayloads(new ObjectMapper().readTree(history), places,
-        stack.temporal().codec().orElse(null));
+    for (String workflowId : List.of("backup-db-" + db + "-manual",
+        io.lifeboat.workflows.recover.DatabaseRecoveryWorkflow.workflowId(db))) {
+      String history = stack.run(RealStack.temporalCli(), "workflow", "show", "-w", workflowId,
+          "--output", "json", "--address", stack.base.temporal().address());
+      places.add("history(raw) " + history);
+      collectPayloads(new ObjectMapper().readTree(history), places,
+          stack.temporal().codec().orElse(null));
+    }
     assertTrue(places.stream().anyMatch(p -> p.startsWith("payload") && p.contains(db)),
         "the scan sees decoded payloads");
     for (ILoggingEvent e : logs.list) places.add("log " + e.getFormattedMessage());
     assertFalse(logs.list.isEmpty(), "the worker logged at DEBUG");
-    places.add("cli " + run.out() + run.err());
+    places.add("cli " + run.out() + run.err() + recover.out() + recover.err());
     int reports = 0;
     for (String key : stack.keys()) {
       if (key.endsWith(".json") || key.endsWith(".md") || key.endsWith(".html")) {

@@ -75,21 +75,31 @@ class TemporalTlsTest {
       assertTrue(info.hasCapabilities(), "a real answer from Temporal through TLS");
     }
 
-    // The CLI with the same settings in its config file.
-    Path cfg = stack.config("tls", root -> root.with("temporal").put("address", address)
-        .putObject("tls").put("caFile", p("ca.pem")).put("certFile", p("client.pem"))
-        .put("keyFile", p("client.key")).put("serverName", "localhost"));
-    RealStack.Run list = stack.cli("schedules", "list", "--config", cfg.toString());
-    assertEquals(0, list.exit(), list.out() + list.err());
+    // The CLI with the same settings in its config file: a real backup, started and followed
+    // to its summary over mTLS (the test's worker polls over the plain address).
+    String db = stack.createDatabase("tls", 50);
+    Path cfg = stack.config("tls", root -> {
+      RealStack.addDatabase(root, db);
+      root.with("temporal").put("address", address).putObject("tls").put("caFile", p("ca.pem"))
+          .put("certFile", p("client.pem")).put("keyFile", p("client.key"))
+          .put("serverName", "localhost");
+    });
+    stack.startWorker();
+    RealStack.Run backup = stack.cli("backup", "db", db, "--wait", "--config", cfg.toString());
+    assertEquals(0, backup.exit(), backup.out() + backup.err());
+    assertTrue(backup.out().contains("is committed"), backup.out());
 
     // Server-verified TLS only: the terminator wants a client certificate.
     assertRefused(address, new TemporalConfig.TlsConfig(p("ca.pem"), null, null, "localhost"));
     // A server certificate from a CA we do not trust.
     assertRefused(address, new TemporalConfig.TlsConfig(p("other-ca.pem"), p("client.pem"),
         p("client.key"), "localhost"));
-    Path noCert = stack.config("tls-no-cert", root -> root.with("temporal").put("address", address)
-        .putObject("tls").put("caFile", p("ca.pem")).put("serverName", "localhost"));
-    RealStack.Run refused = stack.cli("schedules", "list", "--config", noCert.toString());
+    Path noCert = stack.config("tls-no-cert", root -> {
+      RealStack.addDatabase(root, db);
+      root.with("temporal").put("address", address).putObject("tls").put("caFile", p("ca.pem"))
+          .put("serverName", "localhost");
+    });
+    RealStack.Run refused = stack.cli("backup", "db", db, "--config", noCert.toString());
     assertEquals(3, refused.exit(), refused.out() + refused.err());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
   }
@@ -97,7 +107,7 @@ class TemporalTlsTest {
   private static void assertRefused(String address, TemporalConfig.TlsConfig tls) {
     try (TemporalConnection c = TemporalConnection.open(config(address, tls))) {
       assertThrows(StatusRuntimeException.class, () -> c.client().getWorkflowServiceStubs()
-          .blockingStub().withDeadlineAfter(20, java.util.concurrent.TimeUnit.SECONDS)
+          .blockingStub().withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
           .getSystemInfo(GetSystemInfoRequest.getDefaultInstance()));
     }
   }

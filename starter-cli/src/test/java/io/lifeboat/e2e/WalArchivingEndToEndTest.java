@@ -76,6 +76,12 @@ class WalArchivingEndToEndTest {
       compared++;
     }
     assertTrue(compared >= 1, "compared at least one segment");
+    // The shipper (as the postgres OS user) encrypted them when the config names a key.
+    try (java.io.InputStream in = stack.store().get(archive.key(last))) {
+      assertEquals(stack.cipher().enabled(),
+          io.lifeboat.storage.crypt.RepositoryCipher.writtenWith(in)
+              .filter(id -> id.equals(stack.cipher().keyId())).isPresent(), last);
+    }
 
     // wal-fetch (as restore_command runs it) returns the same bytes; a missing one exits 1.
     Path restored = stack.dir.resolve("restored");

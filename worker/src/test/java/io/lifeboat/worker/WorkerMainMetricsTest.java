@@ -43,6 +43,21 @@ class WorkerMainMetricsTest {
         .replaceFirst("(?m)^metrics:\\n  port: \\d+", "metrics:\n  port: " + metricsPort)
         .replaceFirst("(?m)^  address: 127\\.0\\.0\\.1:7233", "  address: " + temporalAddress);
     assertTrue(yaml.contains("port: " + metricsPort) && yaml.contains(temporalAddress), yaml);
+    // The example's keys are relative to its own directory (made by `up`): this copy gets its
+    // own, and no codec server (its port may belong to the running stack's worker).
+    Path payloadKey = dir.resolve("payload.json");
+    Path repositoryKey = dir.resolve("repository.json");
+    try {
+      if (!Files.exists(payloadKey)) io.lifeboat.worker.codec.PayloadKeys.generate(payloadKey);
+      if (!Files.exists(repositoryKey)) {
+        io.lifeboat.storage.crypt.RepositoryCipher.generate(repositoryKey);
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+    yaml = yaml.replace("../../.lifeboat/keys/payload.json", payloadKey.toString())
+        .replace("../../.lifeboat/keys/repository.json", repositoryKey.toString())
+        .replaceFirst("codecServerPort: \\d+", "codecServerPort: 0");
     Path file = dir.resolve("lifeboat.yml");
     Files.writeString(file, yaml);
     return file;
