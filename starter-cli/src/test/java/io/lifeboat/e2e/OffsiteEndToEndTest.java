@@ -136,6 +136,20 @@ class OffsiteEndToEndTest {
     RealStack.Run list = stack.cli(env, "offsite", "list", "--config", config.toString());
     assertEquals(0, list.exit(), list.err());
     assertTrue(list.out().contains("OFFSITE ONLY"), list.out());
+
+    // Recovery from the offsite copy alone: a config whose repository is the offsite bucket
+    // (same prefix) verifies the backup the primary lost, restore into a scratch database and
+    // validation included.
+    Path fromOffsite = stack.config("from-offsite", root -> {
+      RealStack.addDatabase(root, db);
+      var repo = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("repository");
+      repo.put("endpoint", offsite.endpoint).put("bucket", OffsiteProxy.BUCKET)
+          .put("accessKeyEnv", OffsiteProxy.ACCESS_ENV).put("secretKeyEnv", OffsiteProxy.SECRET_ENV);
+      repo.remove("localCopyDir");
+    });
+    RealStack.Run verify = stack.cli(env, "verify", "--wait", "--database", db, "--config",
+        fromOffsite.toString());
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
   }
 
   @Test
