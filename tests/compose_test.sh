@@ -42,6 +42,7 @@ else not_ok "docker-compose is available" "see .lifeboat/logs/install.log"; fini
 
 # Validate with the same variables unset that a user's shell would not have
 if out=$(env -u LIFEBOAT_S3_ACCESS_KEY -u LIFEBOAT_S3_SECRET_KEY -u LIFEBOAT_PG_PASSWORD \
+           -u LIFEBOAT_OFFSITE_ACCESS_KEY -u LIFEBOAT_OFFSITE_SECRET_KEY \
            "$DC" -f "$COMPOSE_FILE" config -q 2>&1); then
   ok "docker-compose config -q accepts docker-compose.yml"
 else
@@ -50,10 +51,10 @@ fi
 
 services=$("$DC" -f "$COMPOSE_FILE" config --services 2>/dev/null | sort | tr '\n' ' ')
 missing=""
-for s in postgresql temporal temporal-ui minio minio-init worker; do
+for s in postgresql temporal temporal-ui minio minio-init minio-offsite minio-offsite-init worker; do
   [[ " $services" == *" $s "* ]] || missing+=" $s"
 done
-if [ -z "$missing" ]; then ok "services: $services"; else not_ok "services include postgresql temporal temporal-ui minio minio-init worker" "missing:$missing"; fi
+if [ -z "$missing" ]; then ok "services: $services"; else not_ok "services include postgresql temporal temporal-ui minio minio-init minio-offsite minio-offsite-init worker" "missing:$missing"; fi
 
 resolved=$("$DC" -f "$COMPOSE_FILE" config 2>/dev/null)
 check_contains() { # name pattern
@@ -63,6 +64,23 @@ check_contains "temporal-ui publishes 8233 -> 8080" 'published: "?8233"?|8233:80
 check_contains "temporal uses temporalio/auto-setup" 'image: temporalio/auto-setup:'
 check_contains "the worker is built from the root Dockerfile" 'context: '"$ROOT"'$'
 check_contains "minio credentials default to the local stack's" 'MINIO_ROOT_USER: lifeboat-local'
+# The offsite copy (issue #8): its own MinIO, its bucket made with Object Lock, the worker waits
+# for it and has its credentials, and the worker's config points at it.
+check_contains "minio-offsite publishes 9100 -> 9000" 'published: "?9100"?|9100:9000'
+check_contains "the offsite bucket is created with Object Lock" 'mc mb --ignore-existing --with-lock'
+check_contains "minio-offsite credentials default to the offsite ones" 'MINIO_ROOT_USER: lifeboat-offsite'
+check_contains "the worker gets the offsite credentials" 'LIFEBOAT_OFFSITE_SECRET_KEY: lifeboat-offsite-secret'
+if awk '/^  worker:/{w=1} w && /minio-offsite-init:/{f=1} END{exit !f}' "$COMPOSE_FILE"; then
+  ok "the worker starts after minio-offsite-init"
+else
+  not_ok "the worker starts after minio-offsite-init"
+fi
+if grep -qE '^offsite:' "$ROOT/examples/farmtally/lifeboat.compose.yml" \
+   && grep -qE 'endpoint: http://minio-offsite:9000' "$ROOT/examples/farmtally/lifeboat.compose.yml"; then
+  ok "the compose config copies offsite to minio-offsite"
+else
+  not_ok "the compose config copies offsite to minio-offsite"
+fi
 sa_missing=""
 for sa in LifeboatDatabase LifeboatKind LifeboatOutcome LifeboatRtoStatus LifeboatWaitingStep; do
   grep -qw -- "$sa" <<<"$resolved" || sa_missing+=" $sa"

@@ -1,6 +1,5 @@
 package io.lifeboat.offsite;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.lifeboat.ActivityFailures;
@@ -24,12 +23,9 @@ import io.lifeboat.workflows.offsite.VerifyCopyRequest;
 import io.lifeboat.workflows.offsite.VerifyCopyResult;
 import io.temporal.activity.Activity;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,7 +38,6 @@ import org.slf4j.LoggerFactory;
 
 public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OffsiteActivitiesImpl.class);
-  private static final int CHUNK = 1 << 20;
 
   private final StoreFactory stores;
   private final Secrets secrets;
@@ -84,95 +79,18 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   @Override
   public VerifyCopyResult verify(VerifyCopyRequest request) {
     return typed(() -> {
-      OffsiteBucket dst = bucket(request.offsite());
-      String op = request.offsite().prefixOr(request.primaryPrefix());
-      List<String> keys = request.keys();
-      if (keys == null) {
-        keys = new ArrayList<>();
-        for (String k : dst.list(OffsiteLayout.join(op, request.scope()))) {
-          keys.add(OffsiteLayout.relative(op, k));
-        }
+      OffsiteVerifier verifier =
+          new OffsiteVerifier(bucket(request.offsite()), request.primaryPrefix(), true);
+      List<String> keys = request.keys() != null ? request.keys()
+          : verifier.allUnder(request.scope());
+      VerifyCopyResult r = verifier.verify(request.scope(), keys, heartbeat());
+      if (!r.mismatches().isEmpty()) {
+        throw FailureKind.OFFSITE_VERIFY_FAILED.failure(r.mismatches().size()
+            + " offsite object(s) under " + request.scope() + " failed verification: "
+            + String.join("; ", r.mismatches().subList(0, Math.min(3, r.mismatches().size()))));
       }
-      Consumer<CopyProgress> beat = heartbeat();
-      List<String> mismatches = new ArrayList<>();
-      Map<String, String> actual = new TreeMap<>();
-      long read = 0;
-      int checked = 0;
-      for (String rel : keys) {
-        String key = OffsiteLayout.join(op, rel);
-        beat.accept(new CopyProgress(request.scope(), checked, 0, read, rel));
-        var info = dst.head(key);
-        if (info.isEmpty()) {
-          mismatches.add(rel + ": missing");
-          continue;
-        }
-        String recorded = info.get().metadata().get(OffsiteLayout.META_COPY_SHA256);
-        MessageDigest md = ScopeCopy.digest();
-        try (InputStream in = dst.get(key)) {
-          byte[] buf = new byte[CHUNK];
-          for (int n; (n = in.read(buf)) > 0; ) {
-            md.update(buf, 0, n);
-            read += n;
-            beat.accept(new CopyProgress(request.scope(), checked, 0, read, rel));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        String sha = HexFormat.of().formatHex(md.digest());
-        actual.put(rel, sha);
-        checked++;
-        if (recorded == null) {
-          mismatches.add(rel + ": no " + OffsiteLayout.META_COPY_SHA256 + " recorded");
-        } else if (!recorded.equals(sha)) {
-          mismatches.add(rel + ": SHA-256 " + sha + ", copied as " + recorded);
-          discard(dst, op, rel);
-        }
-      }
-      // A manifest's checksum must match the copy of the data object it names.
-      for (String rel : keys) {
-        if (!OffsiteLayout.isManifest(rel) || !actual.containsKey(rel)) continue;
-        try (InputStream in = dst.get(OffsiteLayout.join(op, rel))) {
-          JsonNode m = json.readTree(in);
-          if (!m.hasNonNull("objectKey") || !m.hasNonNull("sha256")) continue;
-          String data = OffsiteLayout.relative(request.primaryPrefix(), m.get("objectKey").asText());
-          String have = actual.get(data);
-          if (have == null) {
-            have = dst.head(OffsiteLayout.join(op, data))
-                .map(i -> i.metadata().get(OffsiteLayout.META_COPY_SHA256)).orElse(null);
-          }
-          if (have == null) {
-            mismatches.add(data + ": named by " + rel + " but not in the offsite bucket");
-          } else if (!have.equals(m.get("sha256").asText())) {
-            mismatches.add(data + ": SHA-256 " + have + ", its manifest says "
-                + m.get("sha256").asText());
-            discard(dst, op, data);
-          }
-        } catch (IOException e) {
-          mismatches.add(rel + ": not readable JSON (" + e.getMessage() + ")");
-        }
-      }
-      if (!mismatches.isEmpty()) {
-        throw FailureKind.OFFSITE_VERIFY_FAILED.failure(mismatches.size() + " offsite object(s)"
-            + " under " + request.scope() + " failed verification: "
-            + String.join("; ", mismatches.subList(0, Math.min(3, mismatches.size()))));
-      }
-      return new VerifyCopyResult(checked, read, mismatches);
+      return r;
     });
-  }
-
-  /**
-   * A bad copy goes, and with it the manifest of its directory, so the offsite never shows a
-   * committed backup whose data is wrong and the next sync copies both again. A lock that
-   * refuses is logged: the object stays, still failing verification, until the lock runs out.
-   */
-  private static void discard(OffsiteBucket dst, String op, String rel) {
-    for (String k : List.of(rel, OffsiteLayout.dir(rel) + RepositoryLayout.MANIFEST)) {
-      try {
-        dst.delete(OffsiteLayout.join(op, k));
-      } catch (StorageException e) {
-        log.warn("could not remove bad offsite copy {}: {}", k, e.getMessage());
-      }
-    }
   }
 
   @Override

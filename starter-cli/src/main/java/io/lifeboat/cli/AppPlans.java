@@ -35,11 +35,15 @@ final class AppPlans {
   }
 
   static ApplicationBackupRequest appBackup(LifeboatConfig c, ApplicationConfig a, String reason) {
-    return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason);
+    return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason,
+        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+            MonitoringPlans.notifications(c)));
   }
 
   static ConfigurationBackupRequest configBackup(LifeboatConfig c) {
-    return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(), c.retries());
+    return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(), c.retries(),
+        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+            MonitoringPlans.notifications(c)));
   }
 
   static ApplicationRollbackRequest rollback(LifeboatConfig c, ApplicationConfig a, String to) {

@@ -46,7 +46,9 @@ final class BaseBackupCommand implements Callable<Integer> {
   String taskQueue;
 
   static BaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
-    return new BaseBackupRequest(db, c.repository(), c.compression(), c.wal(), c.retries());
+    return new BaseBackupRequest(db, c.repository(), c.compression(), c.wal(), c.retries(),
+        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+            MonitoringPlans.notifications(c)));
   }
 
   static String workflowIdBase(DatabaseConfig db) {

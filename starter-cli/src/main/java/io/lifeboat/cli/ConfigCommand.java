@@ -61,6 +61,15 @@ final class ConfigCommand {
         out.println("METRICS_PORT=" + c.metrics().port());
         var pe = c.temporal().payloadEncryption();
         out.println("CODEC_PORT=" + (pe == null ? 0 : pe.codecServerPort()));
+        if (c.offsite() != null) { // the launcher runs a local offsite endpoint too (issue #8)
+          var o = c.offsite();
+          out.println("OFFSITE_ENDPOINT=" + o.endpoint());
+          out.println("OFFSITE_PORT=" + port(o.endpoint()));
+          out.println("OFFSITE_BUCKET=" + o.bucket());
+          out.println("OFFSITE_REGION=" + o.region());
+          out.println("OFFSITE_ACCESS_KEY=" + secrets.require(o.accessKeyEnv(), "offsite key id"));
+          out.println("OFFSITE_SECRET_KEY=" + secrets.require(o.secretKeyEnv(), "offsite secret"));
+        }
         return 0;
       }
     }

@@ -31,7 +31,8 @@ import picocli.CommandLine.ParentCommand;
 /** The offsite copy (3-2-1): copy what is missing now, and see what the offsite bucket holds. */
 @Command(name = "offsite", mixinStandardHelpOptions = true,
     description = "The offsite copy of the repository (the 'offsite' section of the config).",
-    subcommands = {OffsiteCommand.Sync.class, OffsiteCommand.ListCopies.class})
+    subcommands = {OffsiteCommand.Sync.class, OffsiteCommand.ListCopies.class,
+        OffsiteCommand.Verify.class})
 final class OffsiteCommand {
   @ParentCommand LifeboatCli root;
 
@@ -184,4 +185,63 @@ final class OffsiteCommand {
     }
   }
 
+
+  @Command(name = "verify", mixinStandardHelpOptions = true, description = "The deep check:"
+      + " read every object in the offsite bucket back and compare its SHA-256 with the one"
+      + " recorded when it was copied, and each manifest's with its data object (read directly;"
+      + " works without Temporal). Exit 1 when anything differs. Changes nothing unless"
+      + " --repair: then a bad copy is removed with its manifest, for the next sync to copy.")
+  static final class Verify implements Callable<Integer> {
+    @ParentCommand OffsiteCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Option(names = "--json", description = "print JSON")
+    boolean json;
+
+    @Option(names = "--repair", description = "remove bad copies (and their manifests) so the"
+        + " next `offsite sync` copies them again; a locked copy stays until its lock ends")
+    boolean repair;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = parent.root.spec.commandLine().getOut();
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        OffsiteConfig o = offsite(s);
+        List<Map<String, Object>> scopes = new ArrayList<>();
+        int bad = 0;
+        try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+          io.lifeboat.offsite.OffsiteVerifier verifier =
+              new io.lifeboat.offsite.OffsiteVerifier(bucket, c.repository().prefix(), repair);
+          for (String scope : OffsiteScopes.all()) {
+            var r = verifier.verify(scope, verifier.allUnder(scope), p -> { });
+            bad += r.mismatches().size();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("scope", scope);
+            row.put("checked", r.checked());
+            row.put("bytes", r.bytesRead());
+            row.put("mismatches", r.mismatches());
+            scopes.add(row);
+          }
+        } catch (StorageException e) {
+          throw new OperationFailed("cannot read the offsite bucket: " + e.getMessage());
+        }
+        if (json) {
+          out.println(Json.write(Map.of("passed", bad == 0, "scopes", scopes)));
+        } else {
+          for (Map<String, Object> r : scopes) {
+            out.printf("%-4s %-8s %5d object(s), %s read%n",
+                ((List<?>) r.get("mismatches")).isEmpty() ? "ok" : "FAIL", r.get("scope"),
+                r.get("checked"), Bytes.human((Long) r.get("bytes")));
+            for (Object m : (List<?>) r.get("mismatches")) out.println("     " + m);
+          }
+          out.println(bad == 0 ? "every offsite copy matches its checksum"
+              : "offsite verification FAILED: " + bad + " problem(s); " + (repair
+                  ? "the bad copies were removed: run `lifeboat offsite sync --wait` now"
+                  : "rerun with --repair to remove them, then `lifeboat offsite sync --wait`"));
+        }
+        return bad == 0 ? 0 : ExitCodes.FAILED;
+      }
+    }
+  }
 }

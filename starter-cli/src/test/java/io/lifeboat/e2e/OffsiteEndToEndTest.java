@@ -127,6 +127,30 @@ class OffsiteEndToEndTest {
     assertEquals(0, synced.get("copied").asInt(), sync.out());
     assertEquals(2, synced.get("skipped").asInt(), sync.out());
 
+    // The deep check reads everything back; a copy rotted offsite is found, removed with
+    // --repair, and copied again by the next sync.
+    RealStack.Run deep = stack.cli(env, "offsite", "verify", "--config", config.toString());
+    assertEquals(0, deep.exit(), deep.out() + deep.err());
+    try (S3Client s3 = offsite.client()) {
+      String recorded = s3.headObject(b -> b.bucket(OffsiteProxy.BUCKET).key(dumpKey))
+          .metadata().get(OffsiteLayout.META_COPY_SHA256);
+      s3.putObject(b -> b.bucket(OffsiteProxy.BUCKET).key(dumpKey)
+              .metadata(Map.of(OffsiteLayout.META_COPY_SHA256, recorded)),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("bit rot"));
+    }
+    deep = stack.cli(env, "offsite", "verify", "--config", config.toString());
+    assertEquals(1, deep.exit(), deep.out() + deep.err());
+    assertTrue(deep.out().contains("FAIL") && deep.out().contains(dumpKey.substring(
+        stack.prefix.length() + 1)), deep.out());
+    deep = stack.cli(env, "offsite", "verify", "--repair", "--config", config.toString());
+    assertEquals(1, deep.exit(), deep.out() + deep.err());
+    assertFalse(offsiteKeys().contains(manifestKey), "repair removed the manifest too");
+    sync = stack.cli(env, "offsite", "sync", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, sync.exit(), sync.err());
+    assertEquals(2, json.readTree(sync.out()).get("copied").asInt(), sync.out());
+    deep = stack.cli(env, "offsite", "verify", "--config", config.toString());
+    assertEquals(0, deep.exit(), deep.out() + deep.err());
+
     // The primary loses the backup: a sync does not delete the offsite copy, list shows it.
     stack.store().delete(dumpKey);
     stack.store().delete(manifestKey);
@@ -136,6 +160,20 @@ class OffsiteEndToEndTest {
     RealStack.Run list = stack.cli(env, "offsite", "list", "--config", config.toString());
     assertEquals(0, list.exit(), list.err());
     assertTrue(list.out().contains("OFFSITE ONLY"), list.out());
+
+    // Recovery from the offsite copy alone: a config whose repository is the offsite bucket
+    // (same prefix) verifies the backup the primary lost, restore into a scratch database and
+    // validation included.
+    Path fromOffsite = stack.config("from-offsite", root -> {
+      RealStack.addDatabase(root, db);
+      var repo = (com.fasterxml.jackson.databind.node.ObjectNode) root.get("repository");
+      repo.put("endpoint", offsite.endpoint).put("bucket", OffsiteProxy.BUCKET)
+          .put("accessKeyEnv", OffsiteProxy.ACCESS_ENV).put("secretKeyEnv", OffsiteProxy.SECRET_ENV);
+      repo.remove("localCopyDir");
+    });
+    RealStack.Run verify = stack.cli(env, "verify", "--wait", "--database", db, "--config",
+        fromOffsite.toString());
+    assertEquals(0, verify.exit(), verify.out() + verify.err());
   }
 
   @Test

@@ -37,6 +37,7 @@ public final class WorkerMetrics implements AutoCloseable {
     all.putAll(io.lifeboat.workflows.check.CheckMetrics.HELP);
     all.putAll(io.lifeboat.workflows.notify.Notifier.HELP);
     all.putAll(WalMetrics.HELP);
+    all.putAll(io.lifeboat.workflows.offsite.OffsiteMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 

@@ -6,10 +6,17 @@ import io.lifeboat.config.RetryConfig;
 
 /** @param reason why it runs: schedule, manual, deployment (recorded in the manifest) */
 public record ApplicationBackupRequest(
-    ApplicationConfig application, RepositoryConfig repository, RetryConfig retry, String reason) {
+    ApplicationConfig application, RepositoryConfig repository, RetryConfig retry, String reason,
+    io.lifeboat.workflows.offsite.OffsiteTarget offsite) {
 
   public ApplicationBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     reason = reason != null ? reason : "manual";
+  }
+
+  /** Without an offsite copy: the shape before issue #8. */
+  public ApplicationBackupRequest(ApplicationConfig application, RepositoryConfig repository,
+      RetryConfig retry, String reason) {
+    this(application, repository, retry, reason, null);
   }
 }

@@ -33,11 +33,29 @@ final class ArtifactBackup {
   private final ArchiveActivities quick;
   private final ArchiveActivities streaming;
 
+  private final RetryConfig retryConfig;
+
   ArtifactBackup(StepRecorder steps, RepositoryConfig repository, RetryConfig retry) {
+    this.retryConfig = retry;
     this.steps = steps;
     this.repository = repository;
     this.quick = activities(retry, Duration.ofMinutes(5), null);
     this.streaming = activities(retry, Duration.ofHours(2), HEARTBEAT);
+  }
+
+  private io.lifeboat.workflows.offsite.OffsiteTarget offsite;
+  private String offsiteKind;
+  private String offsiteSource;
+  private List<String> offsiteScopes;
+
+  /** Issue #8: after the commit, start the offsite copy of these scopes (null: none). */
+  ArtifactBackup offsite(io.lifeboat.workflows.offsite.OffsiteTarget target, String kind,
+      String source, List<String> scopes) {
+    this.offsite = target;
+    this.offsiteKind = kind;
+    this.offsiteSource = source;
+    this.offsiteScopes = scopes;
+    return this;
   }
 
   ArchiveActivities quick() {
@@ -74,6 +92,12 @@ final class ArtifactBackup {
         warning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
             ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
         log.warn("backup {} is good but {}", dir, warning);
+      }
+      if (offsite != null) {
+        String id = dir.substring(0, dir.length() - 1);
+        io.lifeboat.workflows.offsite.OffsiteAfterBackup.start(offsite.config(), repository,
+            offsiteKind, offsiteSource, id.substring(id.lastIndexOf('/') + 1), offsiteScopes,
+            retryConfig, offsite.notifications());
       }
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(

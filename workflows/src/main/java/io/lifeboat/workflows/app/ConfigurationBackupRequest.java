@@ -6,9 +6,16 @@ import io.lifeboat.config.RetryConfig;
 
 public record ConfigurationBackupRequest(
     String estate, ConfigurationBackupConfig configuration, RepositoryConfig repository,
-    RetryConfig retry) {
+    RetryConfig retry,
+    io.lifeboat.workflows.offsite.OffsiteTarget offsite) {
 
   public ConfigurationBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without an offsite copy: the shape before issue #8. */
+  public ConfigurationBackupRequest(String estate, ConfigurationBackupConfig configuration,
+      RepositoryConfig repository, RetryConfig retry) {
+    this(estate, configuration, repository, retry, null);
   }
 }

@@ -26,7 +26,9 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String prefix = request.repository().prefix();
     String dir = RepositoryLayout.configBackupDir(prefix, backupId);
-    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry());
+    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry())
+        .offsite(request.offsite(), KIND_CONFIG, estate,
+            io.lifeboat.workflows.offsite.OffsiteScopes.configuration());
     return backup.run(dir, RepositoryLayout.CONFIG_ARCHIVE, sources(request.configuration()),
         List.of(), true, RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,

@@ -12,10 +12,17 @@ public record BaseBackupRequest(
     RepositoryConfig repository,
     CompressionConfig compression,
     WalConfig wal,
-    RetryConfig retry) {
+    RetryConfig retry,
+    io.lifeboat.workflows.offsite.OffsiteTarget offsite) {
 
   public BaseBackupRequest {
     wal = wal != null ? wal : WalConfig.DEFAULT;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without an offsite copy: the shape before issue #8. */
+  public BaseBackupRequest(DatabaseConfig database, RepositoryConfig repository,
+      CompressionConfig compression, WalConfig wal, RetryConfig retry) {
+    this(database, repository, compression, wal, retry, null);
   }
 }

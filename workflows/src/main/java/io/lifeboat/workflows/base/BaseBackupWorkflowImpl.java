@@ -70,6 +70,13 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
             ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
         log.warn("base backup {} of {} is good but {}", backupId, database, warning);
       }
+      // Issue #8: copy the base backup and the cluster's WAL offsite; not waited for.
+      if (request.offsite() != null) {
+        io.lifeboat.workflows.offsite.OffsiteAfterBackup.start(request.offsite().config(),
+            request.repository(), LifeboatSearchAttributes.KIND_DB_BASE, database, backupId,
+            io.lifeboat.workflows.offsite.OffsiteScopes.baseBackups(database), request.retry(),
+            request.offsite().notifications());
+      }
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
