@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.workflows.app.RollbackResult;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -29,32 +25,24 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 class AppRollbackCrashTest {
   private RealStack stack;
   private SampleApp app;
-  private final List<Process> workers = new ArrayList<>();
+  private WorkerJvm workers;
 
   @BeforeEach
   void up() throws Exception {
     stack = new RealStack();
+    workers = new WorkerJvm(stack.dir);
     app = new SampleApp(stack, Map.of());
   }
 
   @AfterEach
   void down() throws Exception {
-    for (Process p : workers) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    workers.close();
     if (app != null) app.close();
     stack.close();
   }
 
   private Process worker(Path config, String name) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.lifeboat.worker.WorkerMain", "--config", config.toString(), "--task-queue", stack.taskQueue)
-        .redirectErrorStream(true)
-        .redirectOutput(stack.dir.resolve(name + ".log").toFile());
-    pb.environment().putAll(SampleApp.workerEnv());
-    pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
-    Process p = pb.start();
-    workers.add(p);
-    return p;
+    return workers.start(config, stack.taskQueue, name, SampleApp.workerEnv());
   }
 
   @Test
@@ -88,16 +76,15 @@ class AppRollbackCrashTest {
 
     boolean running = false;
     for (int i = 0; i < 600 && !running; i++) {
-      assertTrue(first.isAlive(), () -> "worker-1 exited early: " + log("worker-1"));
-      running = pending(client, workflowId).contains(activity);
+      assertTrue(first.isAlive(), () -> "worker-1 exited early: " + workers.log("worker-1"));
+      running = WorkerJvm.pending(client, workflowId).stream()
+          .anyMatch(a -> a.getActivityType().getName().equals(activity));
       if (!running) Thread.sleep(100);
     }
     assertTrue(running, () -> activity + " under way before the kill; worker-1 log:\n"
-        + log("worker-1"));
+        + workers.log("worker-1"));
     Thread.sleep(1500); // the step is in the middle of its work now
-    first.destroyForcibly(); // SIGKILL: no shutdown hook, the activity just vanishes
-    assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(137, first.exitValue(), "killed by SIGKILL");
+    WorkerJvm.kill(first); // SIGKILL: no shutdown hook, the activity just vanishes
     assertEquals(expectedHealthAtKill, app.status("/api/health"),
         "at the kill: 500 = still the broken release, -1 = the app is down");
 
@@ -119,26 +106,6 @@ class AppRollbackCrashTest {
       List<String> names = left.map(p -> p.getFileName().toString()).toList();
       assertEquals(1, names.stream().filter(n -> n.startsWith("replaced-")).count(), names.toString());
       assertTrue(names.stream().noneMatch(n -> n.startsWith(".rollback-")), names.toString());
-    }
-  }
-
-  private static String pending(WorkflowClient client, String workflowId) {
-    var desc = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
-    StringBuilder sb = new StringBuilder();
-    for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
-      sb.append(a.getActivityType().getName()).append(' ');
-    }
-    return sb.toString();
-  }
-
-  private String log(String name) {
-    try {
-      return Files.readString(stack.dir.resolve(name + ".log"));
-    } catch (java.io.IOException e) {
-      return "(no log: " + e.getMessage() + ")";
     }
   }
 }

@@ -49,8 +49,40 @@ class BadInputCorpusTest {
     Files.deleteIfExists(PWNED);
   }
 
+  /** What one corpus line did, for the summary table. */
+  record Outcome(int line, boolean clearOneLine, boolean stackTrace, boolean changed) {}
+
+  private final List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+
+  /**
+   * The summary CI prints (the launcher cats it: surefire keeps test stdout in a file):
+   * cases, clear one-line errors, stack traces, changes made.
+   */
+  static String table(List<Outcome> outcomes) {
+    long clear = outcomes.stream().filter(Outcome::clearOneLine).count();
+    long traces = outcomes.stream().filter(Outcome::stackTrace).count();
+    long changed = outcomes.stream().filter(Outcome::changed).count();
+    StringBuilder sb = new StringBuilder("## Bad-input corpus\n\n")
+        .append("| cases | clear one-line errors | stack traces | changes made |\n")
+        .append("|---|---|---|---|\n")
+        .append("| ").append(outcomes.size()).append(" | ").append(clear).append(" | ")
+        .append(traces).append(" | ").append(changed).append(" |\n");
+    for (Outcome o : outcomes) {
+      if (!o.clearOneLine() || o.stackTrace() || o.changed()) {
+        sb.append("\nline ").append(o.line()).append(": clear=").append(o.clearOneLine())
+            .append(" stack trace=").append(o.stackTrace()).append(" changed=")
+            .append(o.changed());
+      }
+    }
+    return sb.append('\n').toString();
+  }
+
   @AfterAll
   void down() throws Exception {
+    Path out = Path.of("target/bad-input/table.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, table(List.copyOf(outcomes)));
+    System.out.print(table(List.copyOf(outcomes)));
     try {
       // Visibility lags a little; by now every line has run, so anything started would show.
       long started = stack.temporal().client()
@@ -97,6 +129,11 @@ class BadInputCorpusTest {
           String[] args = c.args().stream().map(this::expand).toArray(String[]::new);
           RealStack.Run run = stack.cli(args);
           String err = run.err().strip();
+          boolean trace = err.contains("Exception") || err.contains("\tat ");
+          boolean clear = run.exit() == c.exit() && err.lines().count() == 1
+              && err.startsWith("lifeboat: ") && err.contains(c.phrase()) && !trace
+              && err.length() < 600;
+          outcomes.add(new Outcome(c.line(), clear, trace, !before.equals(stack.keys())));
           assertEquals(c.exit(), run.exit(), "exit code; stderr: " + err);
           assertEquals(1, err.lines().count(), "one line: " + err);
           assertTrue(err.startsWith("lifeboat: "), err);

@@ -336,6 +336,47 @@ class FaultSuiteTest {
     }
   }
 
+  /**
+   * Last: once a base backup exists, every recovery of this database is point-in-time, so the
+   * dump faults above must run before it.
+   */
+  @Test
+  @Order(7)
+  void sigkillAfterEveryStepOfPointInTimeRecovery() throws Exception {
+    PitrFixture.baseBackup(stack, config, db);
+    PitrFixture.psql(cluster, "insert into noise select g, md5(g::text) from generate_series("
+        + (NOISE_ROWS + 1) + ", " + (NOISE_ROWS + 1000) + ") g");
+    String target = PitrFixture.psql(cluster, "select to_char(clock_timestamp() at time zone"
+        + " 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
+    String expected = noiseChecksum();
+    PitrFixture.psql(cluster, "delete from noise where g % 3 = 0");
+    PitrFixture.archiveAll(cluster);
+    killAfterEveryStep(new Recovery("DatabaseRecovery (PITR)", "recover-db-" + db,
+        List.of("RecoveryPlan", "RecoveryAssess", "RecoveryStopApplication",
+            "RecoveryPrepareScratch", "RecoveryDownloadBase", "RecoveryReplay", "RecoveryVerify",
+            "RecoverySwapDataDirectory", "RecoveryStartApplication", "RecoveryHealthCheck"),
+        Map.of(), config,
+        () -> {
+          RealStack.Run r = stack.cli("recover", "db", db, "--to", target, "--config",
+              config.toString());
+          assertEquals(0, r.exit(), r.out() + r.err());
+        },
+        () -> {
+          var result = client().newUntypedWorkflowStub("recover-db-" + db)
+              .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.recover.RecoveryResult.class);
+          assertEquals("succeeded", result.report().outcome());
+          assertEquals(expected, noiseChecksum(), "the data as it was at " + target);
+          assertEquals("f", PitrFixture.psql(cluster, "select pg_is_in_recovery()"));
+          List<String> names = PitrFixture.siblings(cluster.data);
+          assertTrue(names.stream().noneMatch(n -> n.startsWith("data.lifeboat-new-")),
+              "no unfinished copy left: " + names);
+          assertEquals(1, names.stream().filter(n -> n.startsWith("data.lifeboat-replaced-"))
+              .count(), "the damaged data directory kept once: " + names);
+          return new Verdict(Outcome.COMPLETED, List.of(), "data at " + target + " exactly;"
+              + " damaged data directory kept");
+        }));
+  }
+
   private void killAfterEveryStep(Recovery r) throws Exception {
     WorkerJvm.kill(steady); // only the doomed workers may take this workflow's tasks
     Ledger before = ledger();

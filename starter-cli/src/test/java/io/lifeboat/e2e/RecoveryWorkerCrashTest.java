@@ -7,15 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.workflows.recover.RecoveryResult;
 import io.lifeboat.workflows.recover.RestoreProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -36,11 +30,12 @@ class RecoveryWorkerCrashTest {
   private ArchivingCluster cluster;
   private String db;
   private Path config;
-  private final List<Process> workers = new ArrayList<>();
+  private WorkerJvm workers;
 
   @BeforeEach
   void up() throws Exception {
     stack = new RealStack();
+    workers = new WorkerJvm(stack.dir);
     db = stack.tag + "_crash";
     int port = ArchivingCluster.freePort();
     int metricsPort = ArchivingCluster.freePort();
@@ -63,7 +58,7 @@ class RecoveryWorkerCrashTest {
 
   @AfterEach
   void down() throws Exception {
-    for (Process p : workers) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    workers.close();
     try {
       if (cluster != null) cluster.close();
     } finally {
@@ -72,15 +67,7 @@ class RecoveryWorkerCrashTest {
   }
 
   private Process worker(String name) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.lifeboat.worker.WorkerMain", "--config", config.toString(), "--task-queue",
-        stack.taskQueue)
-        .redirectErrorStream(true).redirectOutput(stack.dir.resolve(name + ".log").toFile());
-    pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
-    Process p = pb.start();
-    workers.add(p);
-    return p;
+    return workers.start(config, stack.taskQueue, name, java.util.Map.of());
   }
 
   @Test
@@ -114,12 +101,12 @@ class RecoveryWorkerCrashTest {
 
     awaitProgress(client, workflowId, "RecoveryDownloadBase", p -> p.bytesDone() > 0, first,
         "worker-1");
-    kill(first);
+    WorkerJvm.kill(first);
 
     Process next = worker("worker-2");
     awaitProgress(client, workflowId, "RecoveryReplay", p -> p.walSegmentsFetched() >= 1, next,
         "worker-2");
-    kill(next);
+    WorkerJvm.kill(next);
 
     worker("worker-3");
     RecoveryResult r = client.newUntypedWorkflowStub(workflowId)
@@ -160,8 +147,9 @@ class RecoveryWorkerCrashTest {
       Predicate<RestoreProgress> ready, Process worker, String name) throws Exception {
     RestoreProgress last = null;
     for (int i = 0; i < 3000; i++) {
-      assertTrue(worker.isAlive(), () -> name + " exited early: " + log(name));
-      Optional<RestoreProgress> p = progress(client, workflowId, activity);
+      assertTrue(worker.isAlive(), () -> name + " exited early: " + workers.log(name));
+      Optional<RestoreProgress> p = WorkerJvm.heartbeat(client, workflowId, activity,
+          RestoreProgress.class);
       if (p.isPresent()) {
         last = p.get();
         if (ready.test(last)) return;
@@ -169,35 +157,6 @@ class RecoveryWorkerCrashTest {
       Thread.sleep(100);
     }
     throw new AssertionError(activity + " never made progress; last " + last + "; " + name
-        + " log:\n" + log(name));
-  }
-
-  private static void kill(Process p) throws Exception {
-    p.destroyForcibly(); // SIGKILL: no shutdown hook, nothing cleaned up
-    assertTrue(p.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(137, p.exitValue(), "killed by SIGKILL");
-  }
-
-  private String log(String name) {
-    try {
-      return Files.readString(stack.dir.resolve(name + ".log"));
-    } catch (java.io.IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static Optional<RestoreProgress> progress(WorkflowClient client, String workflowId,
-      String activity) {
-    var desc = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
-    for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
-      if (a.getActivityType().getName().equals(activity) && a.hasHeartbeatDetails()) {
-        return Optional.ofNullable(client.getOptions().getDataConverter().fromPayloads(0,
-            Optional.of(a.getHeartbeatDetails()), RestoreProgress.class, RestoreProgress.class));
-      }
-    }
-    return Optional.empty();
+        + " log:\n" + workers.log(name));
   }
 }

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.workflows.backup.BackupResult;
 import io.lifeboat.workflows.backup.DumpProgress;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.File;
@@ -16,10 +13,8 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,29 +28,22 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class WorkerCrashTest {
   private RealStack stack;
-  private final List<Process> workers = new ArrayList<>();
+  private WorkerJvm workers;
 
   @BeforeEach
   void up() throws Exception {
     stack = new RealStack();
+    workers = new WorkerJvm(stack.dir);
   }
 
   @AfterEach
   void down() throws Exception {
-    for (Process p : workers) p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    workers.close();
     stack.close();
   }
 
   private Process worker(Path config, String name) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "io.lifeboat.worker.WorkerMain", "--config", config.toString(), "--task-queue", stack.taskQueue)
-        .redirectErrorStream(true)
-        .redirectOutput(stack.dir.resolve(name + ".log").toFile());
-    pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
-    Process p = pb.start();
-    workers.add(p);
-    return p;
+    return workers.start(config, stack.taskQueue, name, java.util.Map.of());
   }
 
   @Test
@@ -78,17 +66,16 @@ class WorkerCrashTest {
     DumpProgress seen = null;
     DumpProgress latest = null;
     for (int i = 0; i < 600 && (seen == null || seen.partsDone().isEmpty()); i++) {
-      assertTrue(first.isAlive(), () -> "worker-1 exited early: " + log("worker-1"));
-      seen = progress(client, workflowId).orElse(null);
+      assertTrue(first.isAlive(), () -> "worker-1 exited early: " + workers.log("worker-1"));
+      seen = WorkerJvm.heartbeat(client, workflowId, "DumpToRepository", DumpProgress.class)
+          .orElse(null);
       if (seen != null) latest = seen;
       if (seen == null || seen.partsDone().isEmpty()) Thread.sleep(100);
     }
     final DumpProgress last = latest;
     assertTrue(seen != null && !seen.partsDone().isEmpty(), () -> "upload under way before the kill;"
-        + " last progress " + last + "; worker-1 log:\n" + log("worker-1"));
-    first.destroyForcibly(); // SIGKILL: no shutdown hook, no abort, parts left behind
-    assertTrue(first.waitFor(10, TimeUnit.SECONDS));
-    assertEquals(137, first.exitValue(), "killed by SIGKILL");
+        + " last progress " + last + "; worker-1 log:\n" + workers.log("worker-1"));
+    WorkerJvm.kill(first); // SIGKILL: no shutdown hook, no abort, parts left behind
     List<?> orphaned = stack.store().pendingUploads(stack.prefix + "/");
     assertTrue(orphaned.size() >= 1, "the killed attempt left its multipart upload behind");
 
@@ -113,7 +100,7 @@ class WorkerCrashTest {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
     assertEquals(result.manifest().sha256(), HexFormat.of().formatHex(sha.digest()));
-    String log2 = log("worker-2");
+    String log2 = workers.log("worker-2");
     assertTrue(log2.contains("aborting upload"), "the retry aborted the killed attempt's upload: " + log2);
   }
 
@@ -123,27 +110,5 @@ class WorkerCrashTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private String log(String name) {
-    try {
-      return java.nio.file.Files.readString(stack.dir.resolve(name + ".log"));
-    } catch (java.io.IOException e) {
-      return "(no log: " + e.getMessage() + ")";
-    }
-  }
-
-  private static Optional<DumpProgress> progress(WorkflowClient client, String workflowId) {
-    var desc = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
-    for (PendingActivityInfo a : desc.getPendingActivitiesList()) {
-      if (a.getActivityType().getName().equals("DumpToRepository") && a.hasHeartbeatDetails()) {
-        return Optional.ofNullable(client.getOptions().getDataConverter().fromPayloads(0,
-            Optional.of(a.getHeartbeatDetails()), DumpProgress.class, DumpProgress.class));
-      }
-    }
-    return Optional.empty();
   }
 }

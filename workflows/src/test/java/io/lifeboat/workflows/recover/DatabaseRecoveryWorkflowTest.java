@@ -225,6 +225,27 @@ class DatabaseRecoveryWorkflowTest {
         "breached upserted at event " + breachedAt + ", swap scheduled at " + swapAt);
   }
 
+  /**
+   * A killed worker is noticed after the heartbeat timeout; without one, only after the
+   * start-to-close timeout (10 min for the short steps), which the fault suite saw stall a
+   * 30 minute RTO recovery. Every recovery step must have a heartbeat timeout.
+   */
+  @Test
+  void everyRecoveryStepHasAHeartbeatTimeoutSoAKilledWorkerIsNoticedInSeconds() {
+    stub().recover(request(RecoveryTarget.time("2026-11-21T09:14:00Z")));
+    int recoverySteps = 0;
+    for (HistoryEvent e : env.getWorkflowClient().fetchHistory(WORKFLOW_ID).getEvents()) {
+      if (!e.hasActivityTaskScheduledEventAttributes()) continue;
+      var a = e.getActivityTaskScheduledEventAttributes();
+      String type = a.getActivityType().getName();
+      if (!type.startsWith("Recovery")) continue; // the report store is not a recovery step
+      recoverySteps++;
+      long seconds = a.getHeartbeatTimeout().getSeconds();
+      assertTrue(seconds > 0 && seconds <= 30, type + " heartbeat timeout " + seconds + " s");
+    }
+    assertEquals(PITR_ORDER.size() - 1, recoverySteps);
+  }
+
   @Test
   void theRtoStatusIsAtRiskPastEightyPercentThenMetWhenItEndsInTime() {
     // The replay fails once and Temporal retries it 25 minutes (test time) later: past 80 % of
