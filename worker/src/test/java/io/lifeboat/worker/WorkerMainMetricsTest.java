@@ -33,13 +33,8 @@ class WorkerMainMetricsTest {
   @TempDir Path dir;
 
   /** The example config with its metrics port, and Temporal at {@code temporalAddress}. */
-  private Path config(int metricsPort, String temporalAddress) throws Exception {
-    // The example's key paths are relative to its own directory; this copy lives elsewhere,
-    // so it gets a payload keyset of its own (the worker reads it at start).
-    Path payloadKey = dir.resolve("payload.json");
-    io.lifeboat.worker.codec.PayloadKeys.generate(payloadKey);
+  private Path config(int metricsPort, String temporalAddress) throws IOException {
     String yaml = Files.readString(EXAMPLE)
-        .replaceFirst("(?m)^    keysetFile: .*$", "    keysetFile: " + payloadKey)
         .replaceFirst("(?m)^metrics:\\n  port: \\d+", "metrics:\n  port: " + metricsPort)
         .replaceFirst("(?m)^  address: 127\\.0\\.0\\.1:7233", "  address: " + temporalAddress);
     assertTrue(yaml.contains("port: " + metricsPort) && yaml.contains(temporalAddress), yaml);
