@@ -241,8 +241,8 @@ class DrillEndToEndTest {
     assertEquals(0, approve(config, id, "sign-off-database", "ana").exit());
     RealStack.Run r = run.get(5, TimeUnit.MINUTES);
     assertEquals(0, r.exit(), r.out() + r.err());
-    assertTrue(r.out().contains("waiting for approval: lifeboat approve " + id + " approve-start"),
-        r.out());
+    // (The "waiting for approval: lifeboat approve ..." line shows only when a poll lands
+    // inside the wait, which an approval this quick can beat: not asserted.)
     assertTrue(r.out().matches("(?s).*drill monthly \\(Q[1-4]\\) succeeded: database.*"), r.out());
     assertTrue(r.out().contains("process adherence"), r.out());
   }
@@ -252,7 +252,7 @@ class DrillEndToEndTest {
     Path profile = Files.createTempDirectory("lifeboat-chromium");
     Path log = png.resolveSibling("drill-chromium.log");
     Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1000,1400",
+        "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1000,2400",
         "--screenshot=" + png, html.toUri().toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "chromium finished");
