@@ -50,11 +50,13 @@ S3_ENDPOINT=http://127.0.0.1:9000 S3_BUCKET=farmtally-backups S3_REGION=us-east-
 S3_ACCESS_KEY=${LIFEBOAT_S3_ACCESS_KEY:-lifeboat-local} S3_SECRET_KEY=${LIFEBOAT_S3_SECRET_KEY:-lifeboat-local-secret}
 PG_HOST=127.0.0.1 PG_PORT=55432 PG_USER=lifeboat PG_DATABASE=farmtally_production
 TEMPORAL_ADDRESS=127.0.0.1:7233 TEMPORAL_NAMESPACE=default METRICS_PORT=9464 WEB_UI=http://localhost:8233
+OFFSITE_ENDPOINT="" OFFSITE_BUCKET="" OFFSITE_ACCESS_KEY="" OFFSITE_SECRET_KEY=""
 if env_out=$("$LB" config stack-env 2>/dev/null </dev/null); then
   while IFS='=' read -r k v; do
     case $k in
       S3_ENDPOINT|S3_BUCKET|S3_REGION|S3_ACCESS_KEY|S3_SECRET_KEY|PG_HOST|PG_PORT|PG_USER|PG_DATABASE|\
-      TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|METRICS_PORT|WEB_UI) printf -v "$k" '%s' "$v" ;;
+      TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|METRICS_PORT|WEB_UI|\
+      OFFSITE_ENDPOINT|OFFSITE_BUCKET|OFFSITE_ACCESS_KEY|OFFSITE_SECRET_KEY) printf -v "$k" '%s' "$v" ;;
     esac
   done <<<"$env_out"
 fi
@@ -62,6 +64,13 @@ S3_PORT=${S3_ENDPOINT##*:}; S3_PORT=${S3_PORT%%/*}
 T_PORT=${TEMPORAL_ADDRESS##*:}
 UI_PORT=${WEB_UI##*:}; UI_PORT=${UI_PORT%%/*}
 PORTS=("$T_PORT" "$UI_PORT" "$S3_PORT" "$PG_PORT" 14000 8055)   # + pebble, pebble-challtestsrv
+# The offsite copy's endpoint (issue #8), when the config has one: a second s3proxy
+PARTS_UP=7   # 4 parts, the app, pebble, pebble-challtestsrv
+if [ -n "$OFFSITE_ENDPOINT" ]; then
+  OFFSITE_PORT=${OFFSITE_ENDPOINT##*:}; OFFSITE_PORT=${OFFSITE_PORT%%/*}
+  PORTS+=("$OFFSITE_PORT")
+  PARTS_UP=8
+fi
 TEMPORAL="$STATE/bin/temporal"
 AWS="$STATE/bin/aws"
 
@@ -126,6 +135,13 @@ s3_ls() {
 }
 check "s3: aws s3 ls s3://$S3_BUCKET works" s3_ls
 
+offsite_ls() {
+  AWS_ACCESS_KEY_ID="$OFFSITE_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$OFFSITE_SECRET_KEY" AWS_DEFAULT_REGION=us-east-1 \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
+    "$AWS" --endpoint-url "$OFFSITE_ENDPOINT" s3 ls "s3://$OFFSITE_BUCKET"
+}
+[ -z "$OFFSITE_ENDPOINT" ] || check "offsite: aws s3 ls s3://$OFFSITE_BUCKET works at $OFFSITE_ENDPOINT" offsite_ls
+
 pg_users() {
   local n
   n=$(PGPASSWORD=${LIFEBOAT_PG_PASSWORD:-lifeboat-local} /usr/lib/postgresql/15/bin/psql -X -At \
@@ -164,11 +180,11 @@ if [ -s "$TMP/pids.1" ] && diff -q "$TMP/pids.1" "$TMP/pids.2" >/dev/null; then
 else
   not_ok "second up keeps the same pids" "$(diff "$TMP/pids.1" "$TMP/pids.2")"
 fi
-# 4 parts, the app, and the ACME server's two processes (pebble, pebble-challtestsrv)
-if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq 7 ]; then
-  ok "second up says each of the 7 parts (with the app and pebble) is already running"
+# 4 parts, the app, the ACME server's two processes (pebble, pebble-challtestsrv), the offsite s3proxy
+if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq "$PARTS_UP" ]; then
+  ok "second up says each of the $PARTS_UP parts (with the app and pebble) is already running"
 else
-  not_ok "second up says each of the 7 parts (with the app and pebble) is already running" "$(cat "$TMP/up2.out")"
+  not_ok "second up says each of the $PARTS_UP parts (with the app and pebble) is already running" "$(cat "$TMP/up2.out")"
 fi
 
 check "status exits 0 with everything up" "$LB" status

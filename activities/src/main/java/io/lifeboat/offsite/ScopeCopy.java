@@ -98,7 +98,10 @@ final class ScopeCopy {
       }
       if (copyOne(manifest, null, manifestBytes, there)) backupsCopied.add(dir);
     }
-    return new CopyResult(scope, copied, skipped, bytes, copiedKeys, backupsCopied, incomplete);
+    boolean truncated = copiedKeys.size() > CopyResult.MAX_KEYS;
+    return new CopyResult(scope, copied, skipped, bytes,
+        truncated ? copiedKeys.subList(0, CopyResult.MAX_KEYS) : copiedKeys, backupsCopied,
+        incomplete, truncated);
   }
 
   /** The data object a manifest names (objectKey, relative) and its SHA-256. */

@@ -99,6 +99,13 @@ class OffsiteEndToEndTest {
     CopyRecord copy = awaitCopy(db, manifest.get("backupId").asText());
     assertEquals(2, copy.copied(), copy.toString());
     assertEquals(2, copy.verified());
+    // The offsite credentials travel by name only: not in the backup's or the copy's history.
+    for (String id : List.of("offsite-db-full-" + db + "-" + manifest.get("backupId").asText(),
+        manifest.get("workflowId").asText())) {
+      String history = decodedPayloads(stack.temporal().client().fetchHistory(id).toJson(false));
+      assertTrue(history.contains(OffsiteProxy.SECRET_ENV), "payloads decoded: " + id);
+      assertFalse(history.contains(offsite.secretKey) || history.contains(offsite.accessKey), id);
+    }
     // s3proxy has no Object Lock: recorded, not a failure.
     assertTrue(copy.objectLock().startsWith("unavailable"), copy.objectLock());
 
@@ -210,6 +217,18 @@ class OffsiteEndToEndTest {
     assertEquals(2, run.exit(), run.out() + run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(run.err().contains("no 'offsite' section"), run.err());
+  }
+
+  /** The history's payloads (base64 in its JSON), decoded and joined, to search for values. */
+  private static String decodedPayloads(String historyJson) {
+    StringBuilder sb = new StringBuilder();
+    var m = java.util.regex.Pattern.compile("\"data\"\\s*:\\s*\"([A-Za-z0-9+/=]+)\"")
+        .matcher(historyJson);
+    while (m.find()) {
+      sb.append(new String(java.util.Base64.getDecoder().decode(m.group(1)),
+          java.nio.charset.StandardCharsets.UTF_8)).append('\n');
+    }
+    return sb.toString();
   }
 
   private static int freePort() throws Exception {

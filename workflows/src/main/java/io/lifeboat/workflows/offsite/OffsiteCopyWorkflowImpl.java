@@ -61,8 +61,10 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
       if (request.offsite().verifyAfterCopy()) {
         for (CopyResult c : copies) {
           if (c.copiedKeys().isEmpty()) continue;
+          // Too many to list in the history: read back the whole scope (null keys) instead.
+          List<String> keys = c.keysTruncated() ? null : c.copiedKeys();
           VerifyCopyResult v = steps.run("verify " + c.scope(), () -> streaming.verify(
-              new VerifyCopyRequest(request.offsite(), primaryPrefix, c.scope(), c.copiedKeys())));
+              new VerifyCopyRequest(request.offsite(), primaryPrefix, c.scope(), keys)));
           verified += v.checked();
         }
       }

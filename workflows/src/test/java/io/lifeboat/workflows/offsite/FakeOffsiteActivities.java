@@ -31,6 +31,9 @@ public final class FakeOffsiteActivities implements OffsiteActivities {
     return this;
   }
 
+  /** Copy results say their key list was cut short (a big first sync). */
+  public volatile boolean truncateKeys;
+
   public FakeOffsiteActivities lock(LockStatus status) {
     this.lock = status;
     return this;
@@ -65,13 +68,14 @@ public final class FakeOffsiteActivities implements OffsiteActivities {
     List<String> keys = copied.stream().sorted()
         .flatMap(d -> List.of(d + "dump.pgc.zst", d + "manifest.json").stream()).toList();
     return new CopyResult(request.scope(), keys.size(), skipped * 2, keys.size() * 1000L, keys,
-        copied.stream().sorted().toList(), List.of());
+        copied.stream().sorted().toList(), List.of(), truncateKeys);
   }
 
   @Override
   public VerifyCopyResult verify(VerifyCopyRequest request) {
     call("verify", request);
-    return new VerifyCopyResult(request.keys().size(), request.keys().size() * 1000L, List.of());
+    int n = request.keys() == null ? 5 : request.keys().size(); // null: the whole scope
+    return new VerifyCopyResult(n, n * 1000L, List.of());
   }
 
   @Override

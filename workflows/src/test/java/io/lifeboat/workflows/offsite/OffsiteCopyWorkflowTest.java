@@ -124,6 +124,17 @@ class OffsiteCopyWorkflowTest {
   }
 
   @Test
+  void aCutShortKeyListVerifiesTheWholeScope() {
+    FakeOffsiteActivities fake = new FakeOffsiteActivities();
+    fake.truncateKeys = true;
+    CopyRecord r = start(fake, "offsite-big").copy(request(OffsiteScopes.configuration()));
+    VerifyCopyRequest verify = (VerifyCopyRequest) fake.calls.get(2).argument();
+    assertEquals(null, verify.keys());
+    assertEquals("config/", verify.scope());
+    assertEquals(5, r.verified());
+  }
+
+  @Test
   void everyScopeIsCopiedWalToo() {
     FakeOffsiteActivities fake = new FakeOffsiteActivities();
     start(fake, "offsite-base").copy(request(OffsiteScopes.baseBackups("farmtally_production")));

@@ -1,0 +1,107 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The offsite section (issue #8): optional, defaults, and each mistake named in one line. */
+class OffsiteConfigTest {
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        prefix: lifeboat
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      """;
+
+  private static final String OFFSITE = """
+      offsite:
+        endpoint: http://127.0.0.1:9100
+        bucket: farmtally-offsite
+        accessKeyEnv: LIFEBOAT_OFFSITE_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_OFFSITE_SECRET_KEY
+      """;
+
+  @TempDir Path dir;
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private LifeboatConfig load(String yaml) throws Exception {
+    Path f = dir.resolve("c.yml");
+    Files.writeString(f, yaml);
+    return loader.load(f);
+  }
+
+  @Test
+  void absentMeansNoOffsiteCopy() throws Exception {
+    assertNull(load(BASE).offsite());
+  }
+
+  @Test
+  void defaultsKeepThePrimarysPrefixAndVerify() throws Exception {
+    OffsiteConfig o = load(BASE + OFFSITE).offsite();
+    assertEquals("lifeboat", o.prefixOr("lifeboat"));
+    assertEquals("lifeboat", o.asRepository("lifeboat").prefix());
+    assertEquals("farmtally-offsite", o.asRepository("lifeboat").bucket());
+    assertTrue(o.verifyAfterCopy());
+    assertEquals(90, o.retention().days());
+    assertEquals(12, o.retention().monthly());
+    assertNull(o.objectLock());
+  }
+
+  @Test
+  void theExampleConfigsHaveOne() {
+    OffsiteConfig local = loader.load(Path.of("..", "examples", "farmtally", "lifeboat.yml"))
+        .offsite();
+    assertEquals("http://127.0.0.1:9100", local.endpoint());
+    assertEquals("GOVERNANCE", local.objectLock().mode());
+    OffsiteConfig compose = loader.load(
+        Path.of("..", "examples", "farmtally", "lifeboat.compose.yml")).offsite();
+    assertEquals("http://minio-offsite:9000", compose.endpoint());
+  }
+
+  static Stream<Arguments> bad() {
+    return Stream.of(
+        Arguments.of("the primary itself", OFFSITE.replace("9100", "9000")
+            .replace("farmtally-offsite", "farmtally-backups"), "is the primary repository"),
+        Arguments.of("bad bucket", OFFSITE.replace("farmtally-offsite", "Bad_Bucket"),
+            "offsite.bucket"),
+        Arguments.of("not a URL", OFFSITE.replace("http://127.0.0.1:9100", "ftp://x"),
+            "offsite.endpoint"),
+        Arguments.of("missing bucket", OFFSITE.replace("  bucket: farmtally-offsite\n", ""),
+            "offsite.bucket"),
+        Arguments.of("unknown key", OFFSITE + "  objectLok: {}\n", "offsite.objectLok"),
+        Arguments.of("lock mode", OFFSITE + "  objectLock: {mode: STRICT, days: 7}\n",
+            "offsite.objectLock.mode"),
+        Arguments.of("lock longer than retention",
+            OFFSITE + "  objectLock: {days: 120}\n  retention: {days: 90}\n",
+            "offsite.objectLock.days"),
+        Arguments.of("env name", OFFSITE.replace("LIFEBOAT_OFFSITE_SECRET_KEY", "not a var"),
+            "offsite.secretKeyEnv"),
+        Arguments.of("part size", OFFSITE + "  partSizeMb: 1\n", "offsite.partSizeMb"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("bad")
+  void mistakesAreOneLineNamingTheKey(String label, String offsite, String key) {
+    ConfigException e = assertThrows(ConfigException.class, () -> load(BASE + offsite), label);
+    assertTrue(e.getMessage().contains(key), label + ": " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+}
