@@ -66,7 +66,8 @@ final class ArtifactRepository {
   static void decryptInPlace(RepositoryCipher cipher, Path file, String objectKey, String what)
       throws IOException {
     Path plain = file.resolveSibling(file.getFileName() + ".plain");
-    try (InputStream in = cipher.open(Files.newInputStream(file), objectKey, what);
+    try (InputStream stored = Files.newInputStream(file);
+         InputStream in = cipher.open(stored, objectKey, what);
          OutputStream out = Files.newOutputStream(plain)) {
       in.transferTo(out);
     } catch (IOException | RuntimeException e) {

@@ -76,6 +76,14 @@ class BaseBackupEndToEndTest {
         m.systemIdentifier());
     assertTrue(m.rawBytes() > m.storedBytes() && m.storedBytes() > 0);
     assertTrue(stack.store().exists(m.objectKey()));
+    // Sealed with the configured repository key (the example config encrypts), and says so.
+    if (stack.cipher().enabled()) {
+      assertEquals(stack.cipher().keyId(), m.encryption().keyId());
+      try (java.io.InputStream in = stack.store().get(m.objectKey())) {
+        assertEquals(java.util.Optional.of(stack.cipher().keyId()),
+            io.lifeboat.storage.crypt.RepositoryCipher.writtenWith(in));
+      }
+    }
 
     // Retention: no retained base backup needs WAL from before this one's start.
     WalArchive archive = new WalArchive(stack.store(), stack.prefix, db, 3);
