@@ -164,6 +164,13 @@ final class ServerTarget implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      // A failed test must not leave its recovery running: the next one would be refused.
+      try {
+        stack.temporal().client().newUntypedWorkflowStub("recover-server-dr")
+            .terminate("test over");
+      } catch (RuntimeException notRunning) {
+        // finished already
+      }
       stack.cli("target", "reset", "dr", "--config", config.toString());
     } finally {
       try {
