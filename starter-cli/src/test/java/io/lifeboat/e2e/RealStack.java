@@ -67,6 +67,9 @@ final class RealStack implements AutoCloseable {
     // at /etc: a test that wants them adds its own (SampleApp.addTo).
     root.remove("applications");
     root.remove("configuration");
+    // The example's recovery targets name the example's database and application, which a
+    // test renames or removes; a test that recovers a server adds its own (ServerTarget).
+    root.remove("servers");
     edit.accept(root);
     Path file = dir.resolve(name + ".yml");
     yaml.writeValue(file.toFile(), root);
