@@ -96,7 +96,10 @@ public final class HtmlReport {
   /** Bars on a time axis that spans the run or the RTO, whichever is longer. */
   private static String timeline(RunReport r) {
     long span = Math.max(1, Math.max(r.durationMillis(), r.rtoTargetMillis()));
-    int plot = WIDTH - LABEL - 20;
+    // Long step names ("database X: restore into scratch") get a wider label column.
+    int longest = r.steps().stream().mapToInt(st -> st.step().length()).max().orElse(0);
+    int label = Math.max(LABEL, Math.min(380, 7 * longest + 12));
+    int plot = WIDTH - label - 20;
     int height = ROW * r.steps().size() + 40;
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg id=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\""
@@ -106,7 +109,7 @@ public final class HtmlReport {
         .append("<rect width=\"3\" height=\"8\" fill=\"#fbe3a1\"/></pattern></defs>\n");
     int y = 10;
     for (StepTiming st : r.steps()) {
-      double x0 = LABEL + plot * (double) (st.startedAtMillis() - r.startedAtMillis()) / span;
+      double x0 = label + plot * (double) (st.startedAtMillis() - r.startedAtMillis()) / span;
       double w = Math.max(2, plot * (double) st.durationMillis() / span);
       // Waiting for a person is drawn apart (amber, striped), so machine time reads at a glance.
       boolean failed = !"ok".equals(st.outcome()) && !"approved".equals(st.outcome());
@@ -120,7 +123,7 @@ public final class HtmlReport {
       y += ROW;
     }
     if (r.rtoTargetMillis() > 0) {
-      double x = LABEL + plot * (double) r.rtoTargetMillis() / span;
+      double x = label + plot * (double) r.rtoTargetMillis() / span;
       s.append(String.format(Locale.ROOT, "<line id=\"rto-line\" x1=\"%.1f\" y1=\"0\" x2=\"%.1f\""
           + " y2=\"%d\" stroke=\"#b3261e\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>", x, x, y))
           .append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#b3261e\""

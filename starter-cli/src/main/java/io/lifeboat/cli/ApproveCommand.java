@@ -135,7 +135,7 @@ final class ApproveCommand implements Callable<Integer> {
       if (c instanceof ApplicationFailure af) last = af.getOriginalMessage();
       c = c.getCause() == c ? null : c.getCause();
     }
-    if (last != null && last.contains("Unknown update")) {
+    if (last != null && last.toLowerCase(java.util.Locale.ROOT).contains("unknown update")) {
       return "this workflow has no steps to approve";
     }
     return last == null ? "approval refused" : last.lines().findFirst().orElse(last);

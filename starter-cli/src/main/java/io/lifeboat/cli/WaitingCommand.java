@@ -68,11 +68,15 @@ final class WaitingCommand implements Callable<Integer> {
             ? Bytes.duration(Math.max(0, now - w.step().sinceMillis())) : "?";
         out.printf("%-44s %-22s %-10s %s%n", w.workflowId(), w.step().step(),
             since + (w.step().reminders() > 0 ? " r" + w.step().reminders() : ""),
-            w.step().prompt() == null ? "" : w.step().prompt());
+            w.step().prompt() == null ? "" : abbreviate(w.step().prompt()));
       }
       out.println("approve with: lifeboat approve WORKFLOW_ID STEP --by NAME [--reason TEXT]");
       return 0;
     }
+  }
+
+  private static String abbreviate(String prompt) {
+    return prompt.length() > 110 ? prompt.substring(0, 110) + "…" : prompt;
   }
 
   /** The workflow's own list; when it cannot answer (no worker), the attribute's names. */

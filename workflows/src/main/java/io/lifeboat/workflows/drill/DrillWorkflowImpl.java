@@ -136,7 +136,10 @@ public class DrillWorkflowImpl implements DrillWorkflow {
             + " RTO; integrity " + (res.integrity() ? "ok" : "NOT ok")
             + ". Check the results and sign off.", remind);
       }
-    } catch (CanceledFailure e) {
+    } catch (CanceledFailure | ActivityFailure e) {
+      // Cancelled while waiting (CanceledFailure) or mid-activity (ActivityFailure caused by
+      // one; the scenarios return every other failure as a result, never throw it).
+      if (!(e instanceof CanceledFailure) && !(e.getCause() instanceof CanceledFailure)) throw e;
       notes.add("the drill was cancelled");
       Workflow.newDetachedCancellationScope(() -> {
         Workflow.upsertTypedSearchAttributes(

@@ -174,6 +174,22 @@ class DrillWorkflowTest {
   }
 
   @Test
+  void aDrillCancelledMidRestoreStillDropsItsScratchDatabaseAndStoresItsReport() throws Exception {
+    fake.restoreHangs = true;
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", "database", lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    assertTrue(fake.restoring.await(60, java.util.concurrent.TimeUnit.SECONDS), "restore started");
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    assertTrue(fake.calls.stream().anyMatch(c -> c.startsWith("drop lifeboat_drill_")),
+        "compensation ran on cancellation: " + fake.calls);
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("failed", last.outcome());
+    assertTrue(last.notes().contains("the drill was cancelled"), last.notes().toString());
+  }
+
+  @Test
   void aDrillAimedAtProductionIsRefusedBeforeAnythingRuns() {
     DrillsConfig prod = new DrillsConfig("ana", null, null, null, 10, "farmtally_production",
         null, null, null);

@@ -37,6 +37,8 @@ final class FakeDrillActivities implements DatabaseVerificationActivities, Rollb
   final List<Delivery> sent = new CopyOnWriteArrayList<>();
   volatile boolean restoreFails;
   volatile boolean healthFails;
+  volatile boolean restoreHangs;
+  final java.util.concurrent.CountDownLatch restoring = new java.util.concurrent.CountDownLatch(1);
 
   @Override
   public NewestBackup findNewest(RepositoryConfig repository, DatabaseConfig database) {
@@ -55,6 +57,14 @@ final class FakeDrillActivities implements DatabaseVerificationActivities, Rollb
   @Override
   public RestoreCheckResult restoreAndValidate(RestoreCheckRequest request) {
     calls.add("restore " + request.scratchDatabase());
+    if (restoreHangs) {
+      restoring.countDown();
+      try {
+        Thread.sleep(60_000); // until the test ends; the workflow stops waiting on cancel
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     if (restoreFails) {
       throw FailureKind.RESTORE_TEST_FAILED.failure("pg_restore exited 1: relation exists");
     }
