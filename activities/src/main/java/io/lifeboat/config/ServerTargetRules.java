@@ -19,9 +19,28 @@ final class ServerTargetRules {
       Pattern.compile("(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}");
   private static final Pattern ADDRESS = Pattern.compile("[0-9.]{7,15}|[0-9A-Fa-f:]{2,39}");
 
+  /** A server setting as pg_ctl and postgresql.auto.conf take it: no quotes, no spaces. */
+  private static final Pattern SETTING = Pattern.compile("[a-z_][a-z0-9_.]*=[A-Za-z0-9_./:+-]*");
+
   private ServerTargetRules() {}
 
+  private static void settings(String where, String key, List<String> settings) {
+    for (String s : settings) {
+      if (s == null || !SETTING.matcher(s).matches()) {
+        throw new ConfigException(where + ": '" + key + "' holds NAME=VALUE settings like"
+            + " archive_mode=off, not '" + s + "'");
+      }
+    }
+  }
+
   static void validate(String where, LifeboatConfig c) {
+    for (int i = 0; i < c.databases().size(); i++) {
+      DatabaseConfig d = c.databases().get(i);
+      if (d != null) {
+        settings(where, "databases[" + i + "].recovery.serverSettings",
+            d.recovery().serverSettings());
+      }
+    }
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < c.servers().size(); i++) {
       ServerTargetConfig t = c.servers().get(i);
@@ -46,6 +65,7 @@ final class ServerTargetRules {
           throw new ConfigException(where + ": '" + key + "' has a port out of 1..65535: " + p);
         }
       }
+      settings(where, key + ".postgres.settings", t.postgres().settings());
       if (c.database(t.database()).isEmpty()) {
         throw new ConfigException(where + ": '" + key + ".database' names '" + t.database()
             + "', which is not in databases:");

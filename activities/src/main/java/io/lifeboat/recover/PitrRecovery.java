@@ -346,6 +346,7 @@ final class PitrRecovery {
 
   private void startLive(PitrRequest req, ClusterControl control, Path data, Path work) {
     if (!control.running(data)) {
+      applySettings(control, data, req.database().recovery().serverSettings());
       control.start(data, req.database().port(), work.resolve("server.log"), List.of());
     }
     for (int i = 0; i < 600; i++) {
@@ -355,6 +356,32 @@ final class PitrRecovery {
     throw FailureKind.CLUSTER_CONTROL_FAILED.failure("the recovered server in " + data
         + " does not answer on port " + req.database().port() + " (log "
         + work.resolve("server.log") + ")");
+  }
+
+  /**
+   * recovery.serverSettings into postgresql.auto.conf (where ALTER SYSTEM writes, so they
+   * survive restarts), each line once: a retry after a crash does not repeat them.
+   */
+  static void applySettings(ClusterControl control, Path data, List<String> settings) {
+    if (settings.isEmpty()) return;
+    Path auto = data.resolve("postgresql.auto.conf");
+    try {
+      String text = Files.exists(auto) ? Files.readString(auto) : "";
+      StringBuilder add = new StringBuilder();
+      for (String s : settings) {
+        int eq = s.indexOf('=');
+        String line = s.substring(0, eq).strip() + " = '" + s.substring(eq + 1).strip() + "'";
+        if (!text.lines().anyMatch(l -> l.strip().equals(line))) add.append(line).append('\n');
+      }
+      if (add.length() == 0) return;
+      Files.writeString(auto, (text.isEmpty() || text.endsWith("\n") ? "" : "\n")
+          + "# lifeboat recovery: databases[].recovery.serverSettings\n" + add,
+          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+      control.own(auto);
+    } catch (IOException e) {
+      throw FailureKind.LOCAL_IO.failure("cannot write " + auto + ": " + e.getMessage());
+    }
   }
 
   private boolean answers(DatabaseConfig db) {

@@ -2,18 +2,32 @@ package io.lifeboat.server;
 
 import io.lifeboat.app.Commands;
 import io.lifeboat.workflows.common.FailureKind;
+import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs ansible-playbook, nginx, certbot, nsupdate and curl without a shell, heartbeating while
- * they run (through {@link Commands}, which also keeps the worker's secrets out of their
- * environment). A tool that cannot be started is the given kind of failure.
+ * they run. The worker's secrets stay out of their environment (only what a tool needs passes).
+ *
+ * <p>Their output goes to files, not pipes: a worker killed with SIGKILL leaves the tool
+ * running, and a Python tool (ansible, certbot) writing into a pipe nobody reads any more was
+ * seen spinning on the broken pipe for minutes. Writing to a file, it finishes its idempotent
+ * run and exits; the retry on the next worker runs its own.
  */
 final class ToolRunner {
+  private static final int KEEP = 4 << 20;
+  private static final Set<String> PASSED = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG",
+      "TZ", "TMPDIR", "SHELL", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy",
+      "https_proxy", "no_proxy");
   private final Runnable tick;
 
   ToolRunner(Runnable tick) {
@@ -22,10 +36,39 @@ final class ToolRunner {
 
   Commands.Result run(FailureKind kind, List<String> argv, Path cwd, Map<String, String> env,
       Duration timeout) {
+    Path out = null;
+    Path err = null;
     try {
-      return Commands.run(argv, cwd, env, timeout, tick);
+      out = Files.createTempFile("lifeboat-tool-", ".out");
+      err = Files.createTempFile("lifeboat-tool-", ".err");
+      ProcessBuilder pb = new ProcessBuilder(argv);
+      if (cwd != null) pb.directory(cwd.toFile());
+      Map<String, String> child = pb.environment();
+      child.keySet().removeIf(k -> !PASSED.contains(k) && !k.startsWith("LC_"));
+      child.putAll(env);
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      pb.redirectOutput(out.toFile());
+      pb.redirectError(err.toFile());
+      Process p = pb.start();
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!p.waitFor(1, TimeUnit.SECONDS)) {
+        tick.run();
+        if (System.nanoTime() > deadline) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+          throw kind.failure(argv.get(0) + " did not finish in " + timeout.toSeconds()
+              + " s; killed");
+        }
+      }
+      return new Commands.Result(p.exitValue(), tail(out), tail(err));
     } catch (IOException e) {
       throw kind.failure("cannot run " + argv.get(0) + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw kind.failure("interrupted while running " + argv.get(0));
+    } finally {
+      delete(out);
+      delete(err);
     }
   }
 
@@ -38,6 +81,26 @@ final class ToolRunner {
           Commands.lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr())));
     }
     return r;
+  }
+
+  /** The last 4 MiB of a tool's output. */
+  private static String tail(Path file) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long from = Math.max(0, f.length() - KEEP);
+      byte[] buf = new byte[(int) (f.length() - from)];
+      f.seek(from);
+      f.readFully(buf);
+      return new String(buf, StandardCharsets.UTF_8);
+    }
+  }
+
+  private static void delete(Path p) {
+    if (p == null) return;
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException ignored) {
+      // a temp file left behind is harmless
+    }
   }
 
   static String clip(String s) {

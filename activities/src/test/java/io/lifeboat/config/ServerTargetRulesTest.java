@@ -83,6 +83,7 @@ class ServerTargetRulesTest {
       "bad name       | 'name: dr'                        | 'name: \"../x\"'               | servers[0].name",
       "dns provider   | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    dns: {provider: route53}' | servers[0].dns.provider",
       "rfc2136 bare   | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    dns: {provider: rfc2136}' | servers[0].dns",
+      "bad setting    | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    postgres: {settings: [\"archive_command=rm -rf /\"]}' | servers[0].postgres.settings",
       "acme http      | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    acme: {directory: \"http://ca/dir\"}' | servers[0].acme.directory",
   })
   void aMistakeIsOneLineNamingTheKey(String label, String from, String to, String key)

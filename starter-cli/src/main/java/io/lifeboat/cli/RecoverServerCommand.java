@@ -184,6 +184,16 @@ final class RecoverServerCommand implements Callable<Integer> {
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(RecoveryWatch.explain(e).replaceFirst("^recovery failed",
             "server recovery failed"));
+      } catch (RuntimeException e) {
+        if (!RecoveryWatch.isBusy(e)) throw e;
+        // "Workflow is busy": the server sheds load on this workflow for a moment (an approval
+        // and a long poll at once); ask again rather than give up on a running recovery.
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
       }
     }
   }

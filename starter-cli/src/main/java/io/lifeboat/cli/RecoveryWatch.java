@@ -50,7 +50,7 @@ final class RecoveryWatch {
     }
   }
 
-  private static boolean isBusy(Throwable e) {
+  static boolean isBusy(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof io.grpc.StatusRuntimeException sre
           && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {

@@ -88,6 +88,9 @@ final class RealStack implements AutoCloseable {
     root.remove("configuration");
     // Likewise the example's offsite endpoint: a test that wants one adds it (OffsiteProxy.addTo).
     root.remove("offsite");
+    // The example's recovery targets name the example's database and application, which a
+    // test renames or removes; a test that recovers a server adds its own (ServerTarget).
+    root.remove("servers");
     edit.accept(root);
     Path file = dir.resolve(name + ".yml");
     yaml.writeValue(file.toFile(), root);

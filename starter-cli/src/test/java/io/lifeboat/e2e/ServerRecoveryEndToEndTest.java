@@ -96,6 +96,11 @@ class ServerRecoveryEndToEndTest {
     assertTrue(stats.contains("\"users\":" + users), stats);
     assertTrue(target.https("/api/health").contains("\"status\":\"ok\""));
 
+    // The copy beside a live production does not archive: no new timeline in its archive.
+    assertEquals("off", target.targetSql("show archive_mode"));
+    assertTrue(stack.keys().stream().noneMatch(k -> k.contains("00000002.history")
+        || k.contains("/00000002/")), stack.keys().toString());
+
     // People's time is apart from the machines'.
     StepTiming prov = step(r, "provision");
     StepTiming dnsStep = step(r, "dns");

@@ -64,6 +64,8 @@ final class ServerTarget implements AutoCloseable {
       t.putObject("postgres").put("host", "127.0.0.1").put("port", pgPort)
           .put("binDir", Path.of(RealStack.pg("pg_ctl")).getParent().toString())
           .put("osUser", "postgres");
+      // Production (the test's cluster) lives on: the copy must not archive into its archive.
+      ((ObjectNode) t.get("postgres")).putArray("settings").add("archive_mode=off");
       t.putObject("acme").put("directory", "https://127.0.0.1:14000/dir")
           .put("caBundle", ACME_CA.toString())
           .put("rootUrl", "https://127.0.0.1:15000/roots/0");
@@ -105,6 +107,12 @@ final class ServerTarget implements AutoCloseable {
     RealStack.Run r = stack.cli("backup", "app", "farmtally", "--wait", "--config",
         config.toString());
     if (r.exit() != 0) throw new AssertionError("backup app failed: " + r.out() + r.err());
+  }
+
+  /** What the recovered cluster on the target says, over TCP as the test's superuser. */
+  String targetSql(String sql) throws Exception {
+    return ArchivingCluster.sh(RealStack.pg("psql"), "-X", "-q", "-t", "-A", "-h", "127.0.0.1",
+        "-p", String.valueOf(pgPort), "-U", "postgres", "-d", db, "-c", sql).strip();
   }
 
   String sourceUsers() throws Exception {
@@ -156,6 +164,13 @@ final class ServerTarget implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      // A failed test must not leave its recovery running: the next one would be refused.
+      try {
+        stack.temporal().client().newUntypedWorkflowStub("recover-server-dr")
+            .terminate("test over");
+      } catch (RuntimeException notRunning) {
+        // finished already
+      }
       stack.cli("target", "reset", "dr", "--config", config.toString());
     } finally {
       try {

@@ -66,15 +66,25 @@ public record DatabaseConfig(
    * @param application the application to stop during recovery; none when unset
    * @param downloadMbPerSecond caps what a recovery reads from the repository (base backup and
    *     WAL), for a link shared with production traffic; 0 for no cap
+   * @param serverSettings NAME=VALUE lines written into the recovered cluster's
+   *     postgresql.auto.conf before it starts, e.g. {@code archive_mode=off} for a copy that
+   *     runs beside a live production and must not archive into its WAL archive
    */
   public record RecoveryConfig(
       String dataDirectory, String osUser, String binDir, ApplicationConfig application,
-      Integer downloadMbPerSecond) {
+      Integer downloadMbPerSecond, java.util.List<String> serverSettings) {
     public static final RecoveryConfig DEFAULT = new RecoveryConfig(null, null, null, null, null);
 
     public RecoveryConfig {
       osUser = osUser != null ? osUser : "postgres";
       downloadMbPerSecond = downloadMbPerSecond != null ? downloadMbPerSecond : 0;
+      serverSettings = serverSettings == null ? java.util.List.of()
+          : java.util.List.copyOf(serverSettings);
+    }
+
+    public RecoveryConfig(String dataDirectory, String osUser, String binDir,
+        ApplicationConfig application, Integer downloadMbPerSecond) {
+      this(dataDirectory, osUser, binDir, application, downloadMbPerSecond, null);
     }
   }
 

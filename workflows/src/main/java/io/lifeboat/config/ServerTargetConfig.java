@@ -119,13 +119,19 @@ public record ServerTargetConfig(
    * @param port where the recovered cluster listens
    * @param binDir server binaries (pg_ctl), default the worker's
    * @param osUser the OS user that owns and runs the cluster
+   * @param settings NAME=VALUE for the recovered cluster's postgresql.auto.conf: e.g.
+   *     {@code archive_mode=off} on a second server beside a live production, so it does not
+   *     archive a new timeline into production's WAL archive. Unset after a real loss: the new
+   *     server is production and archives as it did
    */
-  public record PostgresTarget(String host, Integer port, String binDir, String osUser) {
-    public static final PostgresTarget DEFAULT = new PostgresTarget(null, null, null, null);
+  public record PostgresTarget(String host, Integer port, String binDir, String osUser,
+      java.util.List<String> settings) {
+    public static final PostgresTarget DEFAULT = new PostgresTarget(null, null, null, null, null);
 
     public PostgresTarget {
       port = port != null ? port : 5432;
       osUser = osUser != null ? osUser : "postgres";
+      settings = settings == null ? java.util.List.of() : java.util.List.copyOf(settings);
     }
   }
 

@@ -19,7 +19,7 @@ public final class TargetEstate {
     return new DatabaseConfig(prod.name(), t.postgresHost(), t.postgres().port(), prod.user(),
         prod.passwordEnv(), prod.backupSchedule(), prod.validation(),
         new DatabaseConfig.RecoveryConfig(t.dataDirectory(), t.postgres().osUser(),
-            t.postgres().binDir(), null, r.downloadMbPerSecond()));
+            t.postgres().binDir(), null, r.downloadMbPerSecond(), t.postgres().settings()));
   }
 
   public static ApplicationConfig application(ServerTargetConfig t, ApplicationConfig prod) {

@@ -198,7 +198,8 @@ class ServerRecoveryWorkflowTest {
   static ServerRecoveryRequest request() {
     ServerTargetConfig target = new ServerTargetConfig("dr", "127.0.0.2", "/srv/dr", "farmtally.test",
         8080, 8443, 3301, "farmtally_production", "farmtally",
-        new ServerTargetConfig.PostgresTarget("127.0.0.1", 55433, null, "postgres"),
+        new ServerTargetConfig.PostgresTarget("127.0.0.1", 55433, null, "postgres",
+            List.of("archive_mode=off")),
         "/inv.ini", "/site.yml", null, null, null, null);
     DatabaseConfig db = new DatabaseConfig("farmtally_production", "127.0.0.1", 55432, "lifeboat",
         "LIFEBOAT_PG_PASSWORD", null, List.of());
@@ -270,6 +271,7 @@ class ServerRecoveryWorkflowTest {
     assertEquals(55433, child.database().port());
     assertEquals("/srv/dr/postgresql/data", child.database().recovery().dataDirectory());
     assertEquals("farmtally_production", child.database().name());
+    assertEquals(List.of("archive_mode=off"), child.database().recovery().serverSettings());
 
     assertEquals(List.of("provision", "configure", "database", "application", "services", "dns",
         "tls", "health"), r.steps().stream().map(StepTiming::step).toList());
