@@ -109,6 +109,31 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     return scratchRoot;
   }
 
+  /**
+   * Scratch copies a killed worker left behind (in tmpfs they hold memory until a reboot): the
+   * earlier attempts of this backup, and any copy older than the stream's 12-hour limit.
+   */
+  static void removeLeftovers(Path root, String backupId) {
+    Instant stale = Instant.now().minus(Duration.ofHours(12));
+    try (Stream<Path> dirs = Files.list(root)) {
+      dirs.filter(d -> d.getFileName().toString().startsWith("lifeboat-base-"))
+          .filter(d -> {
+            try {
+              return d.getFileName().toString().startsWith("lifeboat-base-" + backupId + "-")
+                  || Files.getLastModifiedTime(d).toInstant().isBefore(stale);
+            } catch (IOException gone) {
+              return false;
+            }
+          })
+          .forEach(d -> {
+            log.info("removing the scratch copy {} left by an earlier attempt", d);
+            deleteTree(d);
+          });
+    } catch (IOException e) {
+      log.warn("could not look for old scratch copies in {}: {}", root, e.getMessage());
+    }
+  }
+
   private static long memAvailableBytes() throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
       if (line.startsWith("MemAvailable:")) {
@@ -160,6 +185,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       try {
         Path root = scratchRoot(req.clusterBytes());
         Files.createDirectories(root);
+        removeLeftovers(root, req.backupId());
         scratch = Files.createTempDirectory(root, "lifeboat-base-" + req.backupId() + "-");
         return stream(req, store, ctx, scratch);
       } catch (IOException e) {

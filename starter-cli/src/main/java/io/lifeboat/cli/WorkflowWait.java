@@ -24,9 +24,12 @@ final class WorkflowWait {
     long started = System.currentTimeMillis();
     String last = "";
     long lastPrinted = 0;
+    // Without progress lines (--json) one long poll at a time is enough: a one-second loop
+    // costs the CLI CPU that the worker beside it needs (measured on a 2-core machine).
+    long pollSeconds = show ? 1 : 30;
     while (true) {
       try {
-        return stub.getResult(1, TimeUnit.SECONDS, type);
+        return stub.getResult(pollSeconds, TimeUnit.SECONDS, type);
       } catch (TimeoutException stillRunning) {
         if (!show) continue;
         try {
