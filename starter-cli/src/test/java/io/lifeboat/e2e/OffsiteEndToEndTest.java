@@ -220,16 +220,14 @@ class OffsiteEndToEndTest {
   }
 
   /** The history's payloads (base64 in its JSON), decoded and joined, to search for values. */
-  private static String decodedPayloads(String historyJson) {
-    StringBuilder sb = new StringBuilder();
-    var m = java.util.regex.Pattern.compile("\"data\"\\s*:\\s*\"([A-Za-z0-9+/=]+)\"")
-        .matcher(historyJson);
-    while (m.find()) {
-      sb.append(new String(java.util.Base64.getDecoder().decode(m.group(1)),
-          java.nio.charset.StandardCharsets.UTF_8)).append('\n');
-    }
-    return sb.toString();
+  /** The history's payloads, decoded through the payload codec when encryption is on. */
+  private String decodedPayloads(String historyJson) throws Exception {
+    List<String> out = new java.util.ArrayList<>();
+    SecretsStayOutTest.collectPayloads(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(historyJson), out, stack.temporal().codec().orElse(null));
+    return String.join("\n", out);
   }
+
 
   private static int freePort() throws Exception {
     try (var s = new java.net.ServerSocket(0)) {

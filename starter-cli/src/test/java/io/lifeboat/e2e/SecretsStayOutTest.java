@@ -129,7 +129,7 @@ class SecretsStayOutTest {
   }
 
   /** Every payload as the history stores it, and decoded through the codec when there is one. */
-  private static void collectPayloads(JsonNode node, List<String> out,
+  static void collectPayloads(JsonNode node, List<String> out,
       io.temporal.payload.codec.PayloadCodec codec) {
     if (node.isObject()) {
       JsonNode data = node.get("data");
