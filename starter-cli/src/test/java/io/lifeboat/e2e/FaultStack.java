@@ -61,7 +61,51 @@ final class FaultStack implements AutoCloseable {
         .put("webUi", "http://127.0.0.1:" + uiPort);
     ((ObjectNode) root.get("repository")).put("endpoint", "http://127.0.0.1:" + s3Port)
         .put("bucket", BUCKET);
+    // The example's key paths are relative to its own directory and the keys are made by `up`;
+    // the suite runs after `down` (or alone), so it makes keys of its own: faults are injected
+    // with encryption on, as the local stack runs.
+    Path repositoryKey = dir.resolve("keys/repository.json");
+    Path payloadKey = dir.resolve("keys/payload.json");
+    Files.createDirectories(repositoryKey.getParent());
+    generateKey("--repository", repositoryKey);
+    generateKey(null, payloadKey);
+    // wal-push runs as the postgres OS user and encrypts with the repository key (as the
+    // launcher arranges for the stack's key): that user may pass through and read it.
+    if ("root".equals(System.getProperty("user.name"))) {
+      run("chmod", "711", dir.toString());
+      run("chgrp", "postgres", repositoryKey.getParent().toString(), repositoryKey.toString());
+      run("chmod", "750", repositoryKey.getParent().toString());
+      run("chmod", "640", repositoryKey.toString());
+    }
+    if (root.get("repository").has("encryption")) {
+      ((ObjectNode) root.get("repository")).putObject("encryption")
+          .put("keyFile", repositoryKey.toString());
+    }
+    if (root.path("temporal").has("payloadEncryption")) {
+      ((ObjectNode) root.get("temporal").get("payloadEncryption"))
+          .put("keysetFile", payloadKey.toString()).put("codecServerPort", 0);
+    }
     yaml.writeValue(baseConfig.toFile(), root);
+  }
+
+  private static void run(String... argv) throws IOException {
+    try {
+      Process p = new ProcessBuilder(argv).inheritIO().start();
+      if (p.waitFor() != 0) throw new IOException(String.join(" ", argv) + " failed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static void generateKey(String flag, Path file) {
+    java.io.StringWriter err = new java.io.StringWriter();
+    String[] args = flag == null ? new String[] {"keys", "generate", file.toString()}
+        : new String[] {"keys", "generate", flag, file.toString()};
+    int code = io.lifeboat.cli.LifeboatCli.commandLine(System.getenv(),
+        new java.io.PrintWriter(new java.io.StringWriter(), true),
+        new java.io.PrintWriter(err, true)).execute(args);
+    if (code != 0) throw new IllegalStateException("keys generate " + file + ": " + err);
   }
 
   /** The s3proxy jar the launcher installed (LIFEBOAT_S3PROXY_JAR, else .lifeboat/tools). */
