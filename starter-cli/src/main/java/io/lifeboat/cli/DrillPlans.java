@@ -23,7 +23,8 @@ final class DrillPlans {
 
   static DrillRequest request(LifeboatConfig c, String kind, String scenario, DrillsConfig drills) {
     return new DrillRequest(c.estate(), kind, scenario, c.databases(), c.applications(),
-        c.repository(), c.retries(), c.targets(), drills, MonitoringPlans.notifications(c));
+        c.repository(), c.retries(), c.targets(), drills, MonitoringPlans.notifications(c),
+        c.servers());
   }
 
   /** drill-KIND-ESTATE-STAMP: one per start; a schedule adds its own time to the base. */
