@@ -46,6 +46,10 @@ final class DrillPlans {
    */
   static void refuseProduction(DrillRequest r) {
     List<String> scenarios = DrillScenarios.plan(r.kind(), r.scenario(), System.currentTimeMillis());
+    if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
+      String error = DrillTargets.serverTarget(r).error();
+      if (error != null) throw new UserError("drill refused, nothing started: " + error);
+    }
     DrillTargets.refusal(r, scenarios, "00000000-cli-check").ifPresent(why -> {
       throw new UserError(why);
     });

@@ -72,17 +72,11 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     // (a failed step, no commands) and went on; they replay so. New ones mark the version.
     boolean fullSystemWired = !scenarios.contains(DrillScenarios.FULL_SYSTEM)
         || Workflow.getVersion(FULL_SYSTEM_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    DrillTargets.ServerPick pick = null;
-    if (fullSystemWired && scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
-      pick = DrillTargets.serverTarget(r);
-      if (pick.error() != null) {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        throw ApplicationFailure.newNonRetryableFailure("drill refused, nothing started: "
-            + pick.error(), FailureKind.CONFIG_INVALID.type());
-      }
-    }
-    DrillTargets.ServerPick server = pick;
+    // Without a usable server target the full-system scenario cannot run: like an unavailable
+    // scenario it is recorded as failed with the reason, and the others still run (a scheduled
+    // Q4 drill still tests the database and the application). The CLI refuses it up front.
+    DrillTargets.ServerPick server = fullSystemWired && scenarios.contains(DrillScenarios.FULL_SYSTEM)
+        ? DrillTargets.serverTarget(r) : null;
     // Before anything runs: a drill never touches production.
     Optional<String> refused = DrillTargets.refusal(r, scenarios, runId);
     if (refused.isPresent()) {
@@ -108,8 +102,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     List<ScenarioResult> results = new ArrayList<>();
     List<String> runnable = new ArrayList<>();
     for (String s : scenarios) {
-      String why = !fullSystemWired && DrillScenarios.FULL_SYSTEM.equals(s)
-          ? DrillScenarios.FULL_SYSTEM_UNWIRED : DrillScenarios.unavailable(s);
+      String why = !DrillScenarios.FULL_SYSTEM.equals(s) ? DrillScenarios.unavailable(s)
+          : !fullSystemWired ? DrillScenarios.FULL_SYSTEM_UNWIRED : server.error();
       if (why == null) {
         runnable.add(s);
         continue;

@@ -338,14 +338,34 @@ class DrillWorkflowTest {
   }
 
   @Test
-  void withoutAServerTargetTheFullSystemDrillSaysWhatToConfigure() {
+  void withoutAServerTargetFullSystemIsRecordedAsNotRunAndTheDrillFails() {
     DrillWorkflow wf = start("2026-08-03T09:00:00Z", request("quarterly", null, lead()));
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
     ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
-    assertEquals(FailureKind.CONFIG_INVALID.type(), af.getType());
+    assertEquals(FailureKind.DRILL_FAILED.type(), af.getType());
     assertTrue(af.getOriginalMessage().contains("no servers: section"), af.getOriginalMessage());
-    assertEquals(List.of(), fake.calls);
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("failed", last.outcome());
+    assertTrue(last.steps().stream().anyMatch(s -> s.step().equals("full-system: not available")
+        && s.outcome().equals("failed")));
+    assertEquals(List.of(), FakeServerRecovery.started);
+    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("reset")));
+  }
+
+  @Test
+  void aFourthQuarterDrillWithoutATargetStillRunsTheOtherScenarios() {
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", null, lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "application", Duration.ZERO);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(af.getOriginalMessage().contains("full-system: the full-system scenario needs a"
+        + " server target"), af.getOriginalMessage());
+    assertTrue(fake.calls.stream().anyMatch(c -> c.startsWith("restore ")), fake.calls.toString());
+    assertTrue(fake.calls.contains("remove farmtally-drill"), fake.calls.toString());
   }
 
   /**
