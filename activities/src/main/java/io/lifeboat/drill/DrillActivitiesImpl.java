@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.app.Pm2;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.Secrets;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.postgres.PgTools;
+import io.lifeboat.server.TargetControl;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
@@ -31,14 +34,35 @@ public final class DrillActivitiesImpl implements DrillActivities {
 
   private final StoreFactory stores;
   private final Pm2 pm2;
+  private final TargetControl targets;
 
-  public DrillActivitiesImpl(StoreFactory stores, Pm2 pm2) {
+  public DrillActivitiesImpl(StoreFactory stores, Pm2 pm2, TargetControl targets) {
     this.stores = stores;
     this.pm2 = pm2;
+    this.targets = targets;
   }
 
   public static DrillActivitiesImpl create(StoreFactory stores, Secrets secrets) {
-    return new DrillActivitiesImpl(stores, Pm2.discover(secrets));
+    Pm2 pm2 = Pm2.discover(secrets);
+    return new DrillActivitiesImpl(stores, pm2,
+        new TargetControl(pm2.binary(), PgTools.discover(secrets)));
+  }
+
+  @Override
+  public String resetServerTarget(ServerTargetConfig target) {
+    // The workflow refused a production target already; this is the last line of defence
+    // before a directory tree is removed.
+    if (Boolean.TRUE.equals(target.production())) {
+      throw FailureKind.DRILL_TARGET_IS_PRODUCTION.failure("server target " + target.name()
+          + " is production: not reset");
+    }
+    Activity.getExecutionContext().heartbeat(target.name());
+    try {
+      return String.join("; ", targets.reset(target));
+    } catch (IOException e) {
+      throw FailureKind.LOCAL_IO.failure("cannot reset server target " + target.name() + ": "
+          + e.getMessage());
+    }
   }
 
   @Override

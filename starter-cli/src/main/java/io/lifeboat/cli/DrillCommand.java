@@ -121,6 +121,18 @@ final class DrillCommand {
         if (!json) out.println("drill " + kind + " started: " + id + " (" + link + ")");
         DrillResult r = AppWait.await(client, id, DrillResult.class, out, !json, "drill", stub -> {
           DrillProgress p = stub.query("progress", DrillProgress.class);
+          if (p.waiting().isEmpty() && p.childWorkflowId() != null) {
+            // The full-system scenario: its server recovery's human steps (provision, dns)
+            // are approved on the recovery's own id, as in a real server loss.
+            WaitingStep[] child = client.newUntypedWorkflowStub(p.childWorkflowId())
+                .query(io.lifeboat.workflows.approval.Approvable.QUERY_WAITING,
+                    WaitingStep[].class);
+            if (child.length > 0) {
+              return "waiting for approval: lifeboat approve " + p.childWorkflowId() + " "
+                  + child[0].step() + " --by NAME" + (child[0].valueRequired()
+                      ? " --value VALUE" : "") + " (" + child[0].prompt() + ")";
+            }
+          }
           if (p.waiting().isEmpty()) return p.step();
           WaitingStep w = p.waiting().get(0);
           return "waiting for approval: lifeboat approve " + id + " " + w.step() + " --by NAME"

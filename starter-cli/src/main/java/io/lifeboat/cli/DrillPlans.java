@@ -23,7 +23,8 @@ final class DrillPlans {
 
   static DrillRequest request(LifeboatConfig c, String kind, String scenario, DrillsConfig drills) {
     return new DrillRequest(c.estate(), kind, scenario, c.databases(), c.applications(),
-        c.repository(), c.retries(), c.targets(), drills, MonitoringPlans.notifications(c));
+        c.repository(), c.retries(), c.targets(), drills, MonitoringPlans.notifications(c),
+        c.servers());
   }
 
   /** drill-KIND-ESTATE-STAMP: one per start; a schedule adds its own time to the base. */
@@ -45,6 +46,10 @@ final class DrillPlans {
    */
   static void refuseProduction(DrillRequest r) {
     List<String> scenarios = DrillScenarios.plan(r.kind(), r.scenario(), System.currentTimeMillis());
+    if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
+      String error = DrillTargets.serverTarget(r).error();
+      if (error != null) throw new UserError("drill refused, nothing started: " + error);
+    }
     DrillTargets.refusal(r, scenarios, "00000000-cli-check").ifPresent(why -> {
       throw new UserError(why);
     });

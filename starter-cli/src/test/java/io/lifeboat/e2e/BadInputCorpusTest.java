@@ -41,7 +41,7 @@ class BadInputCorpusTest {
     badConfigs = stack.dir.resolve("bad-input");
     Files.createDirectories(badConfigs);
     for (String name : List.of("unknown-key", "port-not-a-number", "tabs", "empty", "shell-name",
-        "two-keysets", "two-repository-keys", "base-level-zero")) {
+        "two-keysets", "two-repository-keys", "base-level-zero", "drill-server-target")) {
       try (var in = getClass().getResourceAsStream("/bad-input/" + name + ".yml")) {
         Files.copy(in, badConfigs.resolve(name + ".yml"));
       }

@@ -19,6 +19,8 @@ import java.util.List;
  *     RELEASEROOT-drill); never the release root itself
  * @param appPm2Name the PM2 name the restored copy runs under (null: PM2NAME-drill)
  * @param appPort the port it listens on (null: 3390); never the production port
+ * @param serverTarget the servers[].name the full-system scenario recovers onto (null: the only
+ *     non-production target); never a production one
  */
 public record DrillsConfig(
     String lead,
@@ -29,9 +31,10 @@ public record DrillsConfig(
     String scratchDatabase,
     String appDir,
     String appPm2Name,
-    Integer appPort) {
+    Integer appPort,
+    String serverTarget) {
   public static final DrillsConfig DEFAULT =
-      new DrillsConfig(null, null, null, null, null, null, null, null, null);
+      new DrillsConfig(null, null, null, null, null, null, null, null, null, null);
 
   public DrillsConfig {
     approvers = approvers == null ? (lead == null || lead.isBlank() ? List.of() : List.of(lead))
@@ -47,6 +50,6 @@ public record DrillsConfig(
         scratchDatabase != null ? scratchDatabase : this.scratchDatabase,
         appDir != null ? appDir : this.appDir,
         appPm2Name != null ? appPm2Name : this.appPm2Name,
-        appPort != null ? appPort : this.appPort);
+        appPort != null ? appPort : this.appPort, serverTarget);
   }
 }

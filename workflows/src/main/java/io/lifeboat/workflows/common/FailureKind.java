@@ -62,8 +62,9 @@ public enum FailureKind {
   DRILL_TARGET_IS_PRODUCTION(false, "aim the drill at an isolated target: drills.scratchDatabase,"
       + " appDir, appPm2Name, appPort in the config, or drill start --scratch-database, --app-dir,"
       + " --app-name, --app-port"),
-  DRILL_SCENARIO_UNAVAILABLE(false, "this build cannot run that scenario; pick another with"
-      + " drill start --scenario"),
+  DRILL_SCENARIO_UNAVAILABLE(false, "the scenario cannot run here (full-system needs a"
+      + " non-production target in servers:, drills.serverTarget); fix the config or pick another"
+      + " with drill start --scenario"),
   DRILL_FAILED(false, "a scenario failed or a criterion was not met; see lifeboat report WORKFLOW_ID"),
   // Server recovery (issue #6).
   ANSIBLE_FAILED(true, "see the failed task in the message; run the playbook by hand with -vv"

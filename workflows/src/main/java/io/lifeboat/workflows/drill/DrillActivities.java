@@ -2,6 +2,7 @@ package io.lifeboat.workflows.drill;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.workflows.report.ReportActivities;
 import io.temporal.activity.ActivityInterface;
 
@@ -25,6 +26,13 @@ public interface DrillActivities {
 
   /** pm2 delete of the scratch process (if PM2 knows it) and removal of the scratch root. */
   String removeScratchApp(ScratchAppRequest request);
+
+  /**
+   * The full-system scenario's clean-up: stops the server target's nginx, PM2 daemon and
+   * PostgreSQL and removes its root (what `lifeboat target reset` does). Refuses a production
+   * target. Idempotent: a target already bare is fine.
+   */
+  String resetServerTarget(ServerTargetConfig target);
 
   /** Reads the stored report back: every rendering exists and the JSON parses. */
   ReportCheck checkReport(CheckReportRequest request);

@@ -3,6 +3,11 @@ package io.lifeboat.workflows.drill;
 import io.lifeboat.workflows.approval.WaitingStep;
 import java.util.List;
 
-/** What a running drill is doing, by query. */
+/**
+ * What a running drill is doing, by query.
+ *
+ * @param childWorkflowId the server recovery the full-system scenario runs now (its human steps,
+ *     provision and dns, are approved against this id), or null
+ */
 public record DrillProgress(String kind, int quarter, List<String> scenarios, String step,
-    List<WaitingStep> waiting, int approvals) {}
+    List<WaitingStep> waiting, int approvals, String childWorkflowId) {}

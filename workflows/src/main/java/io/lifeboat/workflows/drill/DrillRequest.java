@@ -5,6 +5,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.DrillsConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.config.TargetsConfig;
 import io.lifeboat.workflows.notify.NotificationTarget;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.List;
  *
  * @param kind {@link DrillScenarios#MONTHLY} or {@link DrillScenarios#QUARTERLY}
  * @param scenario one of {@link DrillScenarios#NAMES} to override the calendar, or null
+ * @param servers the config's servers: (recovery targets); the full-system scenario recovers
+ *     onto the one {@link DrillsConfig#serverTarget()} names, never a production one
  */
 public record DrillRequest(
     String estate,
@@ -27,7 +30,8 @@ public record DrillRequest(
     RetryConfig retry,
     TargetsConfig targets,
     DrillsConfig drills,
-    NotificationTarget notification) {
+    NotificationTarget notification,
+    List<ServerTargetConfig> servers) {
 
   public DrillRequest {
     databases = databases == null ? List.of() : List.copyOf(databases);
@@ -36,5 +40,6 @@ public record DrillRequest(
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     notification = notification != null ? notification : NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+    servers = servers == null ? List.of() : List.copyOf(servers);
   }
 }

@@ -3,6 +3,8 @@ package io.lifeboat.workflows.drill;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.DrillsConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.workflows.server.TargetEstate;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,54 @@ public final class DrillTargets {
 
   public static String appPm2Name(DrillsConfig drills, ApplicationConfig app) {
     return drills.appPm2Name() != null ? drills.appPm2Name() : app.pm2Name() + "-drill";
+  }
+
+  /**
+   * The server target of the full-system scenario, with production's database and application
+   * entries it restores, or the config error that leaves none.
+   */
+  public record ServerPick(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, String error) {}
+
+  /**
+   * drills.serverTarget by name, else the only target not marked production. A named production
+   * target is returned (so {@link #refusal} refuses it by the production rule), never guessed.
+   */
+  public static ServerPick serverTarget(DrillRequest r) {
+    String name = r.drills().serverTarget();
+    String names = String.join(", ", r.servers().stream().map(ServerTargetConfig::name).toList());
+    ServerTargetConfig t;
+    if (r.servers().isEmpty()) {
+      return new ServerPick(null, null, null, "the full-system scenario needs a server target:"
+          + " the config has no servers: section (see docs/server-recovery.md)");
+    }
+    if (name != null) {
+      t = r.servers().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+      if (t == null) {
+        return new ServerPick(null, null, null, "drills.serverTarget '" + name
+            + "' is not in servers: (" + names + ")");
+      }
+    } else {
+      List<ServerTargetConfig> candidates = r.servers().stream()
+          .filter(x -> !Boolean.TRUE.equals(x.production())).toList();
+      if (candidates.size() != 1) {
+        return new ServerPick(null, null, null, "set drills.serverTarget to the target the"
+            + " full-system scenario recovers onto (" + (candidates.isEmpty()
+                ? "every target in servers: is production" : "one of " + names) + ")");
+      }
+      t = candidates.get(0);
+    }
+    ServerTargetConfig target = t;
+    DatabaseConfig db = r.databases().stream().filter(d -> d.name().equals(target.database()))
+        .findFirst().orElse(null);
+    ApplicationConfig app = r.applications().stream()
+        .filter(a -> a.name().equals(target.application())).findFirst().orElse(null);
+    if (db == null || app == null) {
+      return new ServerPick(null, null, null, "server target " + target.name() + " names "
+          + (db == null ? "database " + target.database() : "application " + target.application())
+          + ", which is not in the config");
+    }
+    return new ServerPick(target, db, app, null);
   }
 
   /**
@@ -90,6 +140,16 @@ public final class DrillTargets {
             problems.add("port " + r.drills().appPort() + " is the production port of "
                 + prod.name());
           }
+        }
+      }
+    }
+    if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
+      ServerPick pick = serverTarget(r);
+      if (pick.target() != null) {
+        String why = TargetEstate.sameAsProduction(pick.target(), pick.database(),
+            pick.application());
+        if (why != null) {
+          problems.add("server target " + pick.target().name() + " is production (" + why + ")");
         }
       }
     }

@@ -21,6 +21,7 @@ import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,12 +41,16 @@ import org.slf4j.Logger;
  */
 public class DrillWorkflowImpl implements DrillWorkflow {
   private static final Logger log = Workflow.getLogger(DrillWorkflowImpl.class);
+  /** Workflow.getVersion id: the full-system scenario runs ServerRecoveryWorkflow (version 1). */
+  static final String FULL_SYSTEM_CHANGE = "drill-full-system-scenario";
 
   private final StepRecorder steps = new StepRecorder();
   private final HumanGate gate = new HumanGate(steps);
   private String kind;
   private int quarter;
   private List<String> scenarios = List.of();
+  /** The full-system scenario's server recovery while it runs (the drill lead approves there). */
+  private String childWorkflowId;
 
   @Override
   public DrillResult drill(DrillRequest r) {
@@ -63,6 +68,15 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           FailureKind.CONFIG_INVALID.type());
     }
     scenarios = DrillScenarios.plan(kind, r.scenario(), startedAt);
+    // Drills recorded before the full-system scenario was wired planned it as unavailable
+    // (a failed step, no commands) and went on; they replay so. New ones mark the version.
+    boolean fullSystemWired = !scenarios.contains(DrillScenarios.FULL_SYSTEM)
+        || Workflow.getVersion(FULL_SYSTEM_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
+    // Without a usable server target the full-system scenario cannot run: like an unavailable
+    // scenario it is recorded as failed with the reason, and the others still run (a scheduled
+    // Q4 drill still tests the database and the application). The CLI refuses it up front.
+    DrillTargets.ServerPick server = fullSystemWired && scenarios.contains(DrillScenarios.FULL_SYSTEM)
+        ? DrillTargets.serverTarget(r) : null;
     // Before anything runs: a drill never touches production.
     Optional<String> refused = DrillTargets.refusal(r, scenarios, runId);
     if (refused.isPresent()) {
@@ -88,7 +102,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     List<ScenarioResult> results = new ArrayList<>();
     List<String> runnable = new ArrayList<>();
     for (String s : scenarios) {
-      String why = DrillScenarios.unavailable(s);
+      String why = !DrillScenarios.FULL_SYSTEM.equals(s) ? DrillScenarios.unavailable(s)
+          : !fullSystemWired ? DrillScenarios.FULL_SYSTEM_UNWIRED : server.error();
       if (why == null) {
         runnable.add(s);
         continue;
@@ -119,6 +134,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
             case DrillScenarios.DATABASE -> DatabaseScenario.run(r, steps, runId, comp);
             case DrillScenarios.APPLICATION ->
                 ApplicationScenario.run(r, steps, runId, runKey, comp);
+            case DrillScenarios.FULL_SYSTEM ->
+                FullSystemScenario.run(r, steps, comp, server, id -> childWorkflowId = id);
             default -> throw new IllegalStateException("unregistered scenario " + s);
           };
         } finally {
@@ -136,9 +153,10 @@ public class DrillWorkflowImpl implements DrillWorkflow {
             + " RTO; integrity " + (res.integrity() ? "ok" : "NOT ok")
             + ". Check the results and sign off.", remind);
       }
-    } catch (CanceledFailure | ActivityFailure e) {
-      // Cancelled while waiting (CanceledFailure) or mid-activity (ActivityFailure caused by
-      // one; the scenarios return every other failure as a result, never throw it).
+    } catch (CanceledFailure | ActivityFailure | ChildWorkflowFailure e) {
+      // Cancelled while waiting (CanceledFailure) or mid-activity or mid-server-recovery (an
+      // ActivityFailure or ChildWorkflowFailure caused by one; the scenarios return every
+      // other failure as a result, never throw it).
       if (!(e instanceof CanceledFailure) && !(e.getCause() instanceof CanceledFailure)) throw e;
       notes.add("the drill was cancelled");
       Workflow.newDetachedCancellationScope(() -> {
@@ -288,13 +306,21 @@ public class DrillWorkflowImpl implements DrillWorkflow {
             + DrillTargets.appRoot(r.drills(), app) + " on port " + r.drills().appPort());
       }
     }
+    if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
+      var pick = DrillTargets.serverTarget(r);
+      if (pick.target() != null) {
+        t.add("server " + pick.target().name() + " (" + pick.target().root() + ", its human"
+            + " steps approved on " + io.lifeboat.workflows.server.ServerRecoveryWorkflow
+                .workflowId(pick.target().name()) + ")");
+      }
+    }
     return String.join(", ", t);
   }
 
   @Override
   public DrillProgress progress() {
     return new DrillProgress(kind, quarter, scenarios, steps.current(), gate.waitingSteps(),
-        gate.approvals().size());
+        gate.approvals().size(), childWorkflowId);
   }
 
   @Override

@@ -11,6 +11,8 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.DrillsConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.workflows.server.ServerRecoveryWorkflow;
 import io.lifeboat.workflows.approval.Approval;
 import io.lifeboat.workflows.approval.ApprovalRequest;
 import io.lifeboat.workflows.approval.WaitingStep;
@@ -41,6 +43,12 @@ class DrillWorkflowTest {
   private TestWorkflowEnvironment env;
   private final FakeDrillActivities fake = new FakeDrillActivities();
 
+  @org.junit.jupiter.api.BeforeEach
+  void resetChild() {
+    FakeServerRecovery.started.clear();
+    FakeServerRecovery.fail = false;
+  }
+
   @AfterEach
   void close() {
     if (env != null) env.close();
@@ -54,11 +62,11 @@ class DrillWorkflowTest {
     RepositoryConfig repo = new RepositoryConfig("http://127.0.0.1:9000", "farmtally-backups",
         "lifeboat", null, null, "A", "B", null, null, null, null, null);
     return new DrillRequest("farmtally", kind, scenario, List.of(db), List.of(app), repo,
-        new RetryConfig(2, 1, 1), null, drills, null);
+        new RetryConfig(2, 1, 1), null, drills, null, List.of());
   }
 
   static DrillsConfig lead() {
-    return new DrillsConfig("ana", null, null, null, 10, null, null, null, null);
+    return new DrillsConfig("ana", null, null, null, 10, null, null, null, null, null);
   }
 
   private DrillWorkflow start(String startTime, DrillRequest request) {
@@ -69,7 +77,7 @@ class DrillWorkflowTest {
     }
     env = TestWorkflowEnvironment.newInstance(options.build());
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
-    worker.registerWorkflowImplementationTypes(DrillWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(DrillWorkflowImpl.class, FakeServerRecovery.class);
     worker.registerActivitiesImplementations(fake);
     env.start();
     DrillWorkflow wf = env.getWorkflowClient().newWorkflowStub(DrillWorkflow.class,
@@ -192,7 +200,7 @@ class DrillWorkflowTest {
   @Test
   void aDrillAimedAtProductionIsRefusedBeforeAnythingRuns() {
     DrillsConfig prod = new DrillsConfig("ana", null, null, null, 10, "farmtally_production",
-        null, null, null);
+        null, null, null, null);
     DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", "database", prod));
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
@@ -201,26 +209,163 @@ class DrillWorkflowTest {
     assertTrue(af.getOriginalMessage().contains("is the production database farmtally_production"));
     assertEquals(List.of(), fake.calls);
     DrillsConfig prodApp = new DrillsConfig(null, null, null, null, null, null, "/srv/farmtally",
-        "farmtally", 3300);
+        "farmtally", 3300, null);
     String why = DrillTargets.refusal(request("monthly", null, prodApp),
         List.of("application"), "12345678-x").orElseThrow();
     assertTrue(why.contains("overlaps the release root") && why.contains("PM2 name farmtally")
         && why.contains("port 3300"), why);
   }
 
+  static ServerTargetConfig server(String name, String root, Boolean production) {
+    return new ServerTargetConfig(name, "127.0.0.2", root, "farmtally.test", 8080, 8443, 3301,
+        "farmtally_production", "farmtally",
+        new ServerTargetConfig.PostgresTarget(null, 55433, null, null, null),
+        root + "/inventory", root + "/site.yml", null, null, null, production);
+  }
+
+  static DrillRequest fullSystem(String kind, String scenario, String serverTarget,
+      List<ServerTargetConfig> servers) {
+    DrillRequest r = request(kind, scenario,
+        new DrillsConfig("ana", null, null, null, 10, null, null, null, null, serverTarget));
+    return new DrillRequest(r.estate(), r.kind(), r.scenario(), r.databases(), r.applications(),
+        r.repository(), r.retry(), r.targets(), r.drills(), r.notification(), servers);
+  }
+
+  private void approveChildProvision(String childId) {
+    ServerRecoveryWorkflow child = env.getWorkflowClient()
+        .newWorkflowStub(ServerRecoveryWorkflow.class, childId);
+    for (int i = 0; i < 300; i++) {
+      try {
+        if (child.waitingSteps().stream().anyMatch(w -> w.step().equals("provision"))) {
+          env.sleep(Duration.ofMinutes(20));
+          child.approve(new ApprovalRequest("provision", "ana", "built", "127.0.0.2"));
+          return;
+        }
+      } catch (io.temporal.client.WorkflowNotFoundException notYet) {
+        // the drill starts its child after the start approval
+      }
+      env.sleep(Duration.ofSeconds(5));
+    }
+    throw new AssertionError("the server recovery never waited for provision");
+  }
+
   @Test
-  void thirdQuarterSaysFullSystemIsNotAvailableAndFailsWithoutPretending() {
+  void thirdQuarterRecoversTheServerOntoTheDrillTargetAsAChildAndResetsIt() throws Exception {
+    DrillWorkflow wf = start("2026-08-03T09:00:00Z", fullSystem("quarterly", null, null,
+        List.of(server("old", "/srv", true), server("dr", "/tmp/lifeboat-dr", null))));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveChildProvision("recover-server-dr");
+    // While the child waits, the drill says where: its progress names the child.
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "full-system", Duration.ZERO);
+    DrillResult r = WorkflowStub.fromTyped(wf).getResult(DrillResult.class);
+    assertEquals(List.of("full-system"), r.scenarios());
+    assertEquals(List.of("recover-server-dr dr farmtally_production farmtally rto 120"),
+        FakeServerRecovery.started);
+    assertEquals(List.of("reset dr", "storeReport", "checkReport", "storeReport"), fake.calls);
+    assertEquals("succeeded", r.outcome());
+    ScenarioResult s = r.results().get(0);
+    assertEquals(ScenarioResult.OK, s.outcome());
+    assertTrue(s.integrity(), s.toString());
+    // Machine time is the child's (10 min), not the 20 minutes the provisioning person took.
+    assertEquals(Duration.ofMinutes(10).toMillis(), s.machineMillis());
+    assertTrue(r.criteria().stream().allMatch(RunReport.Criterion::met), r.criteria().toString());
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertTrue(last.facts().get("full-system: clean-up").contains("stop and reset server target dr"),
+        last.facts().toString());
+    assertTrue(last.facts().get("full-system: human steps").startsWith("provision after 20m"),
+        last.facts().toString());
+    WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(ID),
+        DrillWorkflowImpl.class);
+  }
+
+  @Test
+  void aFailedServerRecoveryStillResetsTheTargetAndFailsTheDrill() {
+    FakeServerRecovery.fail = true;
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", fullSystem("quarterly", "full-system", "dr",
+        List.of(server("dr", "/tmp/lifeboat-dr", null))));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveChildProvision("recover-server-dr");
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "full-system", Duration.ZERO);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureKind.DRILL_FAILED.type(), af.getType());
+    assertTrue(af.getOriginalMessage().contains("ansible-playbook exited 2"),
+        af.getOriginalMessage());
+    assertTrue(fake.calls.contains("reset dr"), "compensation ran: " + fake.calls);
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertEquals("failed", last.outcome());
+    assertFalse(last.criteria().get(1).met(), "data integrity not met");
+  }
+
+  @Test
+  void aDrillCancelledDuringTheServerRecoveryResetsTheTarget() {
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", fullSystem("quarterly", "full-system", null,
+        List.of(server("dr", "/tmp/lifeboat-dr", null))));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    for (int i = 0; i < 300 && FakeServerRecovery.started.isEmpty(); i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+    assertEquals("recover-server-dr", wf.progress().childWorkflowId());
+    WorkflowStub.fromTyped(wf).cancel();
+    assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    assertTrue(fake.calls.contains("reset dr"), "compensation ran on cancellation: " + fake.calls);
+    RunReport last = fake.reports.get(fake.reports.size() - 1);
+    assertTrue(last.notes().contains("the drill was cancelled"), last.notes().toString());
+  }
+
+  @Test
+  void aProductionServerTargetIsRefusedBeforeAnythingRuns() {
+    DrillWorkflow wf = start("2026-08-03T09:00:00Z", fullSystem("quarterly", null, "old",
+        List.of(server("old", "/srv", true), server("dr", "/tmp/lifeboat-dr", null))));
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertEquals(FailureKind.DRILL_TARGET_IS_PRODUCTION.type(), af.getType());
+    assertTrue(af.getOriginalMessage().contains("server target old is production"),
+        af.getOriginalMessage());
+    assertEquals(List.of(), fake.calls);
+    assertEquals(List.of(), FakeServerRecovery.started);
+    // A target on production's PostgreSQL port is production too, whatever it is called.
+    ServerTargetConfig samePort = new ServerTargetConfig("dr", "127.0.0.1", "/tmp/x", "d.test",
+        null, null, null, "farmtally_production", "farmtally",
+        new ServerTargetConfig.PostgresTarget(null, 55432, null, null, null), "i", "p", null,
+        null, null, null);
+    String why = DrillTargets.refusal(fullSystem("quarterly", "full-system", null,
+        List.of(samePort)), List.of("full-system"), "12345678-x").orElseThrow();
+    assertTrue(why.contains("is production's database"), why);
+  }
+
+  @Test
+  void withoutAServerTargetFullSystemIsRecordedAsNotRunAndTheDrillFails() {
     DrillWorkflow wf = start("2026-08-03T09:00:00Z", request("quarterly", null, lead()));
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
         () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
     ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
-    assertTrue(af.getOriginalMessage().contains("full-system scenario not available in this build"),
-        af.getOriginalMessage());
+    assertEquals(FailureKind.DRILL_FAILED.type(), af.getType());
+    assertTrue(af.getOriginalMessage().contains("no servers: section"), af.getOriginalMessage());
     RunReport last = fake.reports.get(fake.reports.size() - 1);
     assertEquals("failed", last.outcome());
     assertTrue(last.steps().stream().anyMatch(s -> s.step().equals("full-system: not available")
         && s.outcome().equals("failed")));
-    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("findNewest")));
+    assertEquals(List.of(), FakeServerRecovery.started);
+    assertFalse(fake.calls.stream().anyMatch(c -> c.startsWith("reset")));
+  }
+
+  @Test
+  void aFourthQuarterDrillWithoutATargetStillRunsTheOtherScenarios() {
+    DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("quarterly", null, lead()));
+    approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ZERO);
+    approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "application", Duration.ZERO);
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> WorkflowStub.fromTyped(wf).getResult(DrillResult.class));
+    ApplicationFailure af = assertInstanceOf(ApplicationFailure.class, e.getCause());
+    assertTrue(af.getOriginalMessage().contains("full-system: the full-system scenario needs a"
+        + " server target"), af.getOriginalMessage());
+    assertTrue(fake.calls.stream().anyMatch(c -> c.startsWith("restore ")), fake.calls.toString());
+    assertTrue(fake.calls.contains("remove farmtally-drill"), fake.calls.toString());
   }
 
   /**

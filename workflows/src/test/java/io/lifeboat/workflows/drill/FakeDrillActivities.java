@@ -159,4 +159,10 @@ final class FakeDrillActivities implements DatabaseVerificationActivities, Rollb
   public void deliver(Delivery delivery) {
     sent.add(delivery);
   }
+
+  @Override
+  public String resetServerTarget(io.lifeboat.config.ServerTargetConfig target) {
+    calls.add("reset " + target.name());
+    return "removed " + target.root();
+  }
 }
