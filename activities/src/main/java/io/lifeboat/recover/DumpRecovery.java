@@ -89,6 +89,9 @@ final class DumpRecovery {
     } catch (com.github.luben.zstd.ZstdIOException e) {
       throw FailureKind.BACKUP_CORRUPT.failure("dump " + req.plan().objectKey() + " is corrupt ("
           + e.getMessage() + "); nothing was swapped" + previousDump(req, store));
+    } catch (RepositoryCipher.CorruptObjectException e) {
+      throw FailureKind.BACKUP_CORRUPT.failure(e.getMessage() + "; nothing was swapped"
+          + previousDump(req, store));
     } finally {
       if (!ok) restore.destroyForcibly();
     }

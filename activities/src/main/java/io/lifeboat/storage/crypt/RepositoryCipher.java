@@ -195,8 +195,15 @@ public final class RepositoryCipher {
       boolean integrity = e.getCause() instanceof GeneralSecurityException
           || m.contains("StreamingAeadDecryptingStream") || m.startsWith("Tag mismatch");
       if (!integrity) return e;
-      return new IOException(objectKey + " is corrupt: it fails the encryption's integrity check"
-          + " (its stored bytes were changed, damaged or cut short)", e);
+      return new CorruptObjectException(objectKey, e);
+    }
+  }
+
+  /** A stored object whose ciphertext fails authentication: changed, damaged or cut short. */
+  public static final class CorruptObjectException extends IOException {
+    CorruptObjectException(String objectKey, IOException cause) {
+      super(objectKey + " is corrupt: it fails the encryption's integrity check (its stored"
+          + " bytes were changed, damaged or cut short)", cause);
     }
   }
 
