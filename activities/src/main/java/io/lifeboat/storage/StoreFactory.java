@@ -51,7 +51,9 @@ public final class StoreFactory implements AutoCloseable {
     Path file = Path.of(enc.keyFile());
     String source = "repository.encryption.keyFile " + file;
     try {
-      return RepositoryCipher.fromJson(Files.readString(file, StandardCharsets.UTF_8), source);
+      // Reloaded when the file changes: `keys rotate` renames a new keyset into place, and a
+      // worker or WAL shipper that runs for days then seals with the new primary.
+      return RepositoryCipher.fromFile(file, source);
     } catch (IOException e) {
       throw new StorageException(FailureKind.ENCRYPTION_KEY_MISSING, "cannot read " + source
           + " (" + e.getClass().getSimpleName() + "); the worker, the CLI and the WAL shipper"

@@ -47,7 +47,7 @@ public final class TemporalConnection implements AutoCloseable {
       }
     }
     if (config.payloadEncryption() != null) {
-      codec = new EncryptionCodec(PayloadKeys.load(config.payloadEncryption(), env));
+      codec = new EncryptionCodec(PayloadKeys.watch(config.payloadEncryption(), env));
       dataConverter = new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
     } else {
       codec = null;

@@ -1,11 +1,16 @@
 package io.lifeboat.storage.crypt;
 
 import com.google.crypto.tink.InsecureSecretKeyAccess;
+import com.google.crypto.tink.KeyTemplate;
 import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.KeysetManager;
 import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.proto.KeyStatusType;
+import com.google.crypto.tink.proto.Keyset;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import io.lifeboat.storage.StorageException;
@@ -23,7 +28,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +54,7 @@ import java.util.Optional;
 public final class RepositoryCipher {
   public static final String SCHEME = "tink-AES256_GCM_HKDF_1MB";
   static final byte[] MAGIC = "LBX1".getBytes(StandardCharsets.US_ASCII);
-  private static final RepositoryCipher NONE = new RepositoryCipher(null, null, null);
+  private static final RepositoryCipher NONE = new RepositoryCipher(null, null, null, null);
 
   static {
     try {
@@ -55,14 +64,21 @@ public final class RepositoryCipher {
     }
   }
 
-  private final StreamingAead aead;
-  private final String keyId;
+  /**
+   * What is loaded now. A cipher made from a key file swaps it when the file changes (a rotation
+   * renames a new file into place), so a long-running worker or WAL shipper picks up a new
+   * primary without a restart; one from an environment variable keeps what it started with.
+   */
+  private volatile Keyring ring;
+  private final Path file;
   private final String source;
+  private volatile FileStamp stamp;
 
-  private RepositoryCipher(StreamingAead aead, String keyId, String source) {
-    this.aead = aead;
-    this.keyId = keyId;
+  private RepositoryCipher(Keyring ring, String source, Path file, FileStamp stamp) {
+    this.ring = ring;
     this.source = source;
+    this.file = file;
+    this.stamp = stamp;
   }
 
   /** No encryption: seal passes bytes through; open reads plaintext, refuses encrypted objects. */
@@ -76,30 +92,72 @@ public final class RepositoryCipher {
    * @param source where it came from, for messages (a file name or a variable name, never the key)
    */
   public static RepositoryCipher fromJson(String json, String source) {
+    return new RepositoryCipher(Keyring.parse(json, source), source, null, null);
+  }
+
+  /**
+   * From a keyset file, reloaded when the file changes (checked by size, modification time and
+   * inode before each object is sealed or opened: a stat, nothing next to an S3 request).
+   */
+  public static RepositoryCipher fromFile(Path file, String source) throws IOException {
+    FileStamp st = FileStamp.of(file);
+    String json = Files.readString(file, StandardCharsets.UTF_8);
+    return new RepositoryCipher(Keyring.parse(json, source), source, file, st);
+  }
+
+  private Keyring ring() {
+    if (file == null) return ring;
+    FileStamp now;
     try {
-      KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json,
-          InsecureSecretKeyAccess.get());
-      StreamingAead aead = handle.getPrimitive(RegistryConfiguration.get(), StreamingAead.class);
-      return new RepositoryCipher(aead, fingerprint(handle), source);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new StorageException(FailureKind.CONFIG_INVALID, source + " does not hold a Tink"
-          + " streaming AEAD keyset in JSON (make one with `lifeboat keys generate --repository"
-          + " FILE`)", null);
+      now = FileStamp.of(file);
+    } catch (IOException gone) {
+      return ring; // moved away for a moment, or unreadable now: keep what works
+    }
+    if (now.equals(stamp)) return ring;
+    synchronized (this) {
+      if (!now.equals(stamp)) {
+        try {
+          ring = Keyring.parse(Files.readString(file, StandardCharsets.UTF_8), source);
+        } catch (IOException | StorageException unreadable) {
+          // A half-edited or unreadable file must not stop backups: keep the keys we had. The
+          // next change is tried again; `lifeboat keys list` shows what the file holds.
+        }
+        stamp = now;
+      }
+      return ring;
+    }
+  }
+
+  /** Identifies a version of a key file without reading it. */
+  private record FileStamp(long size, long modified, Object inode) {
+    static FileStamp of(Path f) throws IOException {
+      var a = Files.readAttributes(f, java.nio.file.attribute.BasicFileAttributes.class);
+      return new FileStamp(a.size(), a.lastModifiedTime().toMillis(), a.fileKey());
     }
   }
 
   public boolean enabled() {
-    return aead != null;
+    return this != NONE;
   }
 
-  /** The fingerprint of the keyset, or null when encryption is off. */
+  /** The id of the primary key (the one new objects are sealed with), or null when off. */
   public String keyId() {
-    return keyId;
+    return enabled() ? ring().primary() : null;
+  }
+
+  /** Every key id this cipher can open, primary first; empty when off. */
+  public List<String> keyIds() {
+    return enabled() ? ring().ids() : List.of();
+  }
+
+  /** Where the keys come from, for messages (never the key). */
+  public String source() {
+    return source;
   }
 
   /** What a manifest records about objects written through this cipher; null when off. */
   public EncryptionInfo info() {
-    return enabled() ? new EncryptionInfo(SCHEME, keyId) : null;
+    return enabled() ? new EncryptionInfo(SCHEME, keyId()) : null;
   }
 
   /**
@@ -108,12 +166,14 @@ public final class RepositoryCipher {
    */
   public OutputStream seal(OutputStream out, String objectKey) throws IOException {
     if (!enabled()) return out;
+    Keyring r = ring();
+    String keyId = r.primary();
     byte[] id = keyId.getBytes(StandardCharsets.US_ASCII);
     out.write(MAGIC);
     out.write(id.length);
     out.write(id);
     try {
-      return aead.newEncryptingStream(out, associatedData(keyId, objectKey));
+      return r.aead(keyId).newEncryptingStream(out, associatedData(keyId, objectKey));
     } catch (GeneralSecurityException e) {
       throw new IOException("cannot start encrypting " + objectKey + ": " + e.getMessage(), e);
     }
@@ -149,7 +209,7 @@ public final class RepositoryCipher {
       throw new IOException(objectKey + " has a truncated encryption header");
     }
     String writtenWith = new String(id, StandardCharsets.US_ASCII);
-    requireKey(writtenWith, what);
+    StreamingAead aead = requireKey(writtenWith, what);
     InputStream plain;
     try {
       plain = aead.newDecryptingStream(peek, associatedData(writtenWith, objectKey));
@@ -223,17 +283,26 @@ public final class RepositoryCipher {
     requireKey(recorded.keyId(), what);
   }
 
-  private void requireKey(String writtenWith, String what) {
+  /**
+   * The key that wrote an object, from any generation in the keyset; refused in one line that
+   * names the key id when it is in none of them (retired, or another repository's key).
+   */
+  private StreamingAead requireKey(String writtenWith, String what) {
     if (!enabled()) {
       throw new StorageException(FailureKind.ENCRYPTION_KEY_MISSING, what + " was encrypted with"
           + " key " + writtenWith + "; no repository key is configured: set"
-          + " repository.encryption.keyFile (or keyEnv) to the key that wrote it", null);
+          + " repository.encryption.keyFile (or keyEnv) to a keyset that holds it", null);
     }
-    if (!writtenWith.equals(keyId)) {
-      throw new StorageException(FailureKind.ENCRYPTION_KEY_MISMATCH, what + " was encrypted with"
-          + " key " + writtenWith + "; the configured key is " + keyId + " (" + source + "): set"
-          + " repository.encryption.keyFile (or keyEnv) to the key that wrote it", null);
+    Keyring r = ring();
+    StreamingAead aead = r.aeads.get(writtenWith);
+    if (aead == null) {
+      throw new StorageException(FailureKind.ENCRYPTION_KEY_MISSING, what + " was encrypted with"
+          + " key " + writtenWith + ", which is in no loaded keyset (" + source + " holds "
+          + String.join(", ", r.ids()) + "): restore that key's generation into the keyset"
+          + " (a keys rotate leaves the previous file as *.bak-TIME) or point"
+          + " repository.encryption at a keyset that holds it", null);
     }
+    return aead;
   }
 
   /**
@@ -266,16 +335,20 @@ public final class RepositoryCipher {
   }
 
   /**
-   * A stable name for the keyset: SHA-256 over a domain tag and the keyset's canonical binary
-   * form, cut to 64 bits. One-way, so it can sit in manifests, logs and reports; the same
-   * keyset file gives the same id on every machine.
+   * A stable name for one key: SHA-256 over a domain tag and the binary form of a keyset that
+   * holds that key alone, enabled and primary, cut to 64 bits. For a keyset of one key (every
+   * keyset made before rotation existed) that is the keyset's own binary form, so the ids
+   * already in manifests and object headers keep naming the same key. One-way, so it can sit in
+   * manifests, logs and reports; the same key gives the same id on every machine and in every
+   * keyset it is rotated into.
    */
-  static String fingerprint(KeysetHandle handle) throws GeneralSecurityException {
-    byte[] keyset = TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
+  static String fingerprint(Keyset.Key key) {
+    byte[] alone = Keyset.newBuilder().setPrimaryKeyId(key.getKeyId())
+        .addKey(key.toBuilder().setStatus(KeyStatusType.ENABLED)).build().toByteArray();
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update("lifeboat repository keyset\0".getBytes(StandardCharsets.US_ASCII));
-      byte[] d = sha.digest(keyset);
+      byte[] d = sha.digest(alone);
       return "lbk-" + HexFormat.of().formatHex(d, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -296,6 +369,134 @@ public final class RepositoryCipher {
     } catch (UnsupportedOperationException ignored) {
       // not a POSIX file system: the operator protects the file
     }
-    return fingerprint(handle);
+    return Keyring.parse(json, file.toString()).primary();
+  }
+
+  /**
+   * A new generation: Tink's KeysetManager adds a fresh key to the keyset and makes it primary;
+   * every older key stays in it, enabled, for reading. Returns the new keyset's JSON.
+   */
+  public static String rotate(String json, String source) throws GeneralSecurityException {
+    KeysetHandle handle = Keyring.handle(json, source);
+    java.util.Set<Integer> before = new java.util.HashSet<>();
+    for (int i = 0; i < handle.size(); i++) before.add(handle.getAt(i).getId());
+    KeysetManager manager = KeysetManager.withKeysetHandle(handle)
+        .add(KeyTemplate.createFrom(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB));
+    KeysetHandle added = manager.getKeysetHandle();
+    for (int i = 0; i < added.size(); i++) {
+      int id = added.getAt(i).getId();
+      if (!before.contains(id)) manager.setPrimary(id);
+    }
+    KeysetHandle rotated = manager.getKeysetHandle();
+    return TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get());
+  }
+
+  /**
+   * Drops one generation (by its lbk- id) from a keyset. The primary cannot be dropped: rotate
+   * first. Returns the new keyset's JSON.
+   */
+  public static String without(String json, String keyId, String source)
+      throws GeneralSecurityException {
+    Keyring r = Keyring.parse(json, source);
+    Integer tinkId = r.tinkIds.get(keyId);
+    if (tinkId == null) throw new IllegalArgumentException(keyId + " is not in " + source);
+    if (keyId.equals(r.primary())) {
+      throw new IllegalArgumentException(keyId + " is the primary key of " + source
+          + ": rotate first, then retire it");
+    }
+    KeysetHandle smaller = KeysetManager.withKeysetHandle(Keyring.handle(json, source))
+        .delete(tinkId).getKeysetHandle();
+    return TinkJsonProtoKeysetFormat.serializeKeyset(smaller, InsecureSecretKeyAccess.get());
+  }
+
+  /** The generations of a keyset as {@code keys list} shows them, primary first. */
+  public static List<KeyEntry> describe(String json, String source) {
+    Keyring r = Keyring.parse(json, source);
+    List<KeyEntry> out = new ArrayList<>();
+    for (String id : r.ids()) {
+      out.add(new KeyEntry(id, Integer.toUnsignedString(r.tinkIds.get(id)),
+          id.equals(r.primary())));
+    }
+    return out;
+  }
+
+  /** One generation: our id (in headers and manifests), Tink's id in the keyset, primary. */
+  public record KeyEntry(String keyId, String tinkKeyId, boolean primary) {}
+
+  /**
+   * Every key of a keyset, each with its own StreamingAead, found by our id. Sealing uses the
+   * primary; opening uses the key the header names, so an object is opened by exactly the key
+   * that wrote it and a missing one is named.
+   */
+  static final class Keyring {
+    final Map<String, StreamingAead> aeads;
+    final Map<String, Integer> tinkIds;
+    private final String primary;
+    private final List<String> ids;
+
+    private Keyring(Map<String, StreamingAead> aeads, Map<String, Integer> tinkIds,
+        String primary) {
+      this.aeads = aeads;
+      this.tinkIds = tinkIds;
+      this.primary = primary;
+      List<String> order = new ArrayList<>();
+      order.add(primary);
+      for (String id : aeads.keySet()) if (!id.equals(primary)) order.add(id);
+      this.ids = List.copyOf(order);
+    }
+
+    String primary() {
+      return primary;
+    }
+
+    List<String> ids() {
+      return ids;
+    }
+
+    StreamingAead aead(String id) {
+      return aeads.get(id);
+    }
+
+    static KeysetHandle handle(String json, String source) {
+      try {
+        return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw notAKeyset(source);
+      }
+    }
+
+    static Keyring parse(String json, String source) {
+      try {
+        KeysetHandle handle = handle(json, source);
+        Keyset keyset = Keyset.parseFrom(
+            TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()),
+            ExtensionRegistryLite.getEmptyRegistry());
+        Map<String, StreamingAead> aeads = new LinkedHashMap<>();
+        Map<String, Integer> tinkIds = new LinkedHashMap<>();
+        String primary = null;
+        for (Keyset.Key k : keyset.getKeyList()) {
+          if (k.getStatus() != KeyStatusType.ENABLED) continue;
+          String id = fingerprint(k);
+          byte[] alone = Keyset.newBuilder().setPrimaryKeyId(k.getKeyId())
+              .addKey(k.toBuilder().setStatus(KeyStatusType.ENABLED)).build().toByteArray();
+          aeads.put(id, TinkProtoKeysetFormat.parseKeyset(alone, InsecureSecretKeyAccess.get())
+              .getPrimitive(RegistryConfiguration.get(), StreamingAead.class));
+          tinkIds.put(id, k.getKeyId());
+          if (k.getKeyId() == keyset.getPrimaryKeyId()) primary = id;
+        }
+        if (primary == null) throw new GeneralSecurityException("no enabled primary key");
+        return new Keyring(java.util.Collections.unmodifiableMap(aeads),
+            java.util.Collections.unmodifiableMap(tinkIds), primary);
+      } catch (GeneralSecurityException | IOException | RuntimeException e) {
+        if (e instanceof StorageException se) throw se;
+        throw notAKeyset(source);
+      }
+    }
+
+    private static StorageException notAKeyset(String source) {
+      return new StorageException(FailureKind.CONFIG_INVALID, source + " does not hold a Tink"
+          + " streaming AEAD keyset in JSON (make one with `lifeboat keys generate --repository"
+          + " FILE`)", null);
+    }
   }
 }

@@ -87,15 +87,17 @@ class RepositoryCipherTest {
     byte[] stored = k1.seal("row: planted".getBytes(StandardCharsets.UTF_8), "a/b");
     StorageException e = assertThrows(StorageException.class,
         () -> k2.open(stored, "a/b", "backup 20261122T010000Z of farmtally"));
-    assertEquals(FailureKind.ENCRYPTION_KEY_MISMATCH, e.kind());
+    assertEquals(FailureKind.ENCRYPTION_KEY_MISSING, e.kind());
     assertEquals("backup 20261122T010000Z of farmtally was encrypted with key " + k1.keyId()
-        + "; the configured key is " + k2.keyId() + " (" + dir.resolve("k2.json") + "): set"
-        + " repository.encryption.keyFile (or keyEnv) to the key that wrote it", e.getMessage());
+        + ", which is in no loaded keyset (" + dir.resolve("k2.json") + " holds " + k2.keyId()
+        + "): restore that key's generation into the keyset (a keys rotate leaves the previous"
+        + " file as *.bak-TIME) or point repository.encryption at a keyset that holds it",
+        e.getMessage());
     assertFalse(e.getMessage().contains("\n"));
 
     StorageException viaManifest = assertThrows(StorageException.class,
         () -> k2.requireReadable(k1.info(), "backup X"));
-    assertEquals(FailureKind.ENCRYPTION_KEY_MISMATCH, viaManifest.kind());
+    assertEquals(FailureKind.ENCRYPTION_KEY_MISSING, viaManifest.kind());
     k1.requireReadable(k1.info(), "backup X");
     k2.requireReadable(null, "an old plaintext backup");
   }

@@ -8,6 +8,7 @@ import io.temporal.payload.codec.PayloadCodecException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Encrypts every payload (workflow inputs, results, heartbeat details, query answers) before it
@@ -20,10 +21,15 @@ public final class EncryptionCodec implements PayloadCodec {
   // Binds ciphertext to its purpose: a payload blob cannot be replayed as another kind of secret.
   private static final byte[] ASSOCIATED_DATA = "lifeboat/temporal-payload/v1".getBytes(StandardCharsets.UTF_8);
 
-  private final PayloadKeys.PayloadKey key;
+  private final Supplier<PayloadKeys.PayloadKey> keys;
 
   public EncryptionCodec(PayloadKeys.PayloadKey key) {
-    this.key = key;
+    this(() -> key);
+  }
+
+  /** With keys that may change while the process runs ({@link PayloadKeys#watch}). */
+  public EncryptionCodec(Supplier<PayloadKeys.PayloadKey> keys) {
+    this.keys = keys;
   }
 
   @Override
@@ -37,6 +43,7 @@ public final class EncryptionCodec implements PayloadCodec {
   }
 
   private Payload encrypt(Payload p) {
+    PayloadKeys.PayloadKey key = keys.get();
     try {
       return Payload.newBuilder()
           .putMetadata("encoding", ByteString.copyFromUtf8(ENCODING))
@@ -51,14 +58,22 @@ public final class EncryptionCodec implements PayloadCodec {
   private Payload decrypt(Payload p) {
     ByteString encoding = p.getMetadataMap().get("encoding");
     if (encoding == null || !ENCODING.equals(encoding.toStringUtf8())) return p;
+    PayloadKeys.PayloadKey key = keys.get();
     try {
       return Payload.parseFrom(key.aead().decrypt(p.getData().toByteArray(), ASSOCIATED_DATA));
     } catch (GeneralSecurityException e) {
-      ByteString id = p.getMetadataMap().get(KEY_ID);
-      throw new PayloadCodecException("a payload encrypted with key "
-          + (id == null ? "?" : id.toStringUtf8()) + " cannot be decrypted with this keyset"
-          + " (primary key " + key.keyId() + "): is temporal.payloadEncryption the same as the"
-          + " worker's?", e);
+      ByteString meta = p.getMetadataMap().get(KEY_ID);
+      String id = meta == null ? "?" : meta.toStringUtf8();
+      if (!key.keyIds().contains(id)) {
+        // ENCRYPTION_KEY_MISSING: the generation that wrote it is not in the keyset we hold.
+        throw new PayloadCodecException("ENCRYPTION_KEY_MISSING: a payload encrypted with payload"
+            + " key " + id + ", which is in no loaded keyset (" + key.source() + " holds "
+            + String.join(", ", key.keyIds()) + "): put that key's generation back into"
+            + " temporal.payloadEncryption (a keys rotate leaves the previous file as"
+            + " *.bak-TIME), or use the same keyset as the worker", e);
+      }
+      throw new PayloadCodecException("a payload encrypted with key " + id + " fails"
+          + " authentication with that key (" + key.source() + "): its bytes were changed", e);
     } catch (InvalidProtocolBufferException e) {
       throw new PayloadCodecException(e);
     }
