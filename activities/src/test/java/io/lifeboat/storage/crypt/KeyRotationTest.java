@@ -112,6 +112,15 @@ class KeyRotationTest {
     Path f = dir.resolve("repository.json");
     RepositoryCipher.generate(f);
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r-----"));
+    // The shared stack's repository key belongs to group postgres (wal-push runs as that user);
+    // where this test may set that group (as root), the replacement must keep it.
+    try {
+      Files.getFileAttributeView(f, java.nio.file.attribute.PosixFileAttributeView.class)
+          .setGroup(f.getFileSystem().getUserPrincipalLookupService()
+              .lookupPrincipalByGroupName("postgres"));
+    } catch (java.io.IOException notHere) {
+      // no such group, or not allowed: the test's own group must be kept all the same
+    }
     String gen1 = Files.readString(f);
     var groupBefore = Files.readAttributes(f,
         java.nio.file.attribute.PosixFileAttributes.class).group();

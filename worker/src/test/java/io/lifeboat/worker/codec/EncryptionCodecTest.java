@@ -65,8 +65,11 @@ class EncryptionCodecTest {
         .toPayload("x").orElseThrow())).get(0);
     PayloadCodecException e = assertThrows(PayloadCodecException.class,
         () -> new EncryptionCodec(theirs).decode(List.of(enc)));
-    assertTrue(e.getMessage().contains("cannot be decrypted with this keyset"), e.getMessage());
-    assertTrue(e.getMessage().contains("primary key " + theirs.keyId()), e.getMessage());
+    assertTrue(e.getMessage().startsWith("ENCRYPTION_KEY_MISSING: a payload encrypted with"
+        + " payload key " + enc.getMetadataOrThrow(EncryptionCodec.KEY_ID).toStringUtf8()
+        + ", which is in no loaded keyset (keyset file " + dir.resolve("theirs.json") + " holds "
+        + theirs.keyId() + ")"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
   }
 
   @Test

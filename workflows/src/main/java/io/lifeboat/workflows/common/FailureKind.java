@@ -78,10 +78,16 @@ public enum FailureKind {
   HTTPS_UNHEALTHY(true, "the app does not answer over HTTPS through nginx; check the certificate,"
       + " nginx's error log and pm2 logs on the target"),
   // Encryption at rest (issue #8).
+  // Before rotation, a key other than the configured one; now reported as ENCRYPTION_KEY_MISSING
+  // (a keyset holds several keys). Kept so failures recorded in older histories still map.
   ENCRYPTION_KEY_MISMATCH(false, "the object was written with another repository key: point"
       + " repository.encryption at the keyset that wrote it (its id is in the manifest)"),
-  ENCRYPTION_KEY_MISSING(false, "the object is encrypted and no repository key is configured:"
-      + " set repository.encryption.keyFile or keyEnv"),
+  // Issue #8, rotation: also when a key is configured but the object's key (by the id in its
+  // header or manifest) is in none of the keyset's generations, e.g. one retired too early.
+  ENCRYPTION_KEY_MISSING(false, "the object was encrypted with a repository key that no loaded"
+      + " keyset holds (or none is configured): point repository.encryption at a keyset that"
+      + " holds the key id named; `lifeboat keys list` shows what is loaded, and every"
+      + " `keys rotate` left the previous keyset as FILE.bak-TIME"),
   // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
   // retry window, and every retry re-runs pg_dump against the live database for nothing.
   DISK_FULL(false, "the local directory named in the message is full: free space there or point"
