@@ -107,8 +107,10 @@ class EncryptionAtRestEndToEndTest {
     assertEquals(1, refused.exit(), refused.out() + refused.err());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
     assertTrue(refused.err().contains("backup " + m.backupId() + " of " + db
-        + " was encrypted with key " + id1 + "; the configured key is " + id2), refused.err());
-    assertTrue(refused.err().contains("set repository.encryption.keyFile"), refused.err());
+        + " was encrypted with key " + id1 + ", which is in no loaded keyset"), refused.err());
+    assertTrue(refused.err().contains("holds " + id2 + ")"), refused.err());
+    assertTrue(refused.err().contains("point repository.encryption at a keyset that holds it"),
+        refused.err());
     RealStack.Run noKey = stack.cli("recover", "db", db, "--latest", "--wait", "--config",
         none.toString());
     assertEquals(1, noKey.exit(), noKey.err());
