@@ -181,6 +181,21 @@ class KeyRotationEndToEndTest {
     assertTrue(walRefused.err().contains("was encrypted with key " + id1), walRefused.err());
     assertFalse(Files.exists(notWritten));
     assertEquals(rotated, Files.readString(keyFile), "the refusals wrote no key");
+
+    // A generation nothing was written with can be retired: the keyset loses it, the previous
+    // file is kept, and what the others wrote still reads.
+    ok("keys", "rotate", "repository", "--config", c);
+    String id3 = RepositoryCipher.fromJson(Files.readString(keyFile), "k").keyId();
+    ok("keys", "rotate", "repository", "--config", c);
+    RealStack.Run retired = ok("keys", "retire", "repository", id3, "--config", c);
+    assertTrue(retired.out().startsWith("retired repository key " + id3), retired.out());
+    List<String> left = RepositoryCipher.fromJson(Files.readString(keyFile), "k").keyIds();
+    assertEquals(3, left.size(), left.toString());
+    assertFalse(left.contains(id3));
+    assertTrue(left.containsAll(List.of(id1, id2)));
+    Path again = stack.dir.resolve("fetched-again");
+    ok("wal-fetch", "--config", c, "--database", db, seg1, again.toString());
+    assertArrayEquals(wal1, Files.readAllBytes(again));
   }
 
   private void dropKept(String db) throws Exception {

@@ -84,10 +84,8 @@ public enum FailureKind {
       + " repository.encryption at the keyset that wrote it (its id is in the manifest)"),
   // Issue #8, rotation: also when a key is configured but the object's key (by the id in its
   // header or manifest) is in none of the keyset's generations, e.g. one retired too early.
-  ENCRYPTION_KEY_MISSING(false, "the object was encrypted with a repository key that no loaded"
-      + " keyset holds (or none is configured): point repository.encryption at a keyset that"
-      + " holds the key id named; `lifeboat keys list` shows what is loaded, and every"
-      + " `keys rotate` left the previous keyset as FILE.bak-TIME"),
+  ENCRYPTION_KEY_MISSING(false, "`lifeboat keys list` shows the loaded keys and which backups"
+      + " need one that is missing"),
   // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
   // retry window, and every retry re-runs pg_dump against the live database for nothing.
   DISK_FULL(false, "the local directory named in the message is full: free space there or point"
