@@ -202,11 +202,17 @@ final class KeysCommand {
               rows.add(row(e.getKey(), null, false, false, e.getValue()));
             }
           }
-          report.put("repository", Map.of("source", repoLoc == null ? "none" : repoLoc.describe(),
-              "walCounted", wal, "keys", rows));
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("source", repoLoc == null ? "none" : repoLoc.describe());
+          r.put("walCounted", wal);
+          r.put("keys", rows);
+          report.put("repository", r);
           if (!payload.isEmpty()) {
-            report.put("payload", Map.of("source", payLoc.describe(),
-                "primary", payload.get(0).keyId(), "keys", payload.get(0).keyIds()));
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("source", payLoc.describe());
+            p.put("primary", payload.get(0).keyId());
+            p.put("keys", payload.get(0).keyIds());
+            report.put("payload", p);
           }
           out.println(Json.write(report));
           return 0;
