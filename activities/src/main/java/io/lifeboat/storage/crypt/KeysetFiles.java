@@ -33,8 +33,11 @@ public final class KeysetFiles {
   /** What a replacement did: where the previous keyset was kept. */
   public record Replaced(Path file, Path backup) {}
 
-  public static Replaced replace(Path file, String newJson, Instant now) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
+  public static Replaced replace(Path link, String newJson, Instant now) throws IOException {
+    // A key file reached through a symlink (e.g. /etc/lifeboat/repository.json -> a mounted
+    // secret) is replaced where it really is: renaming over the link would cut it loose.
+    Path file = link.toRealPath();
+    Path dir = file.getParent();
     PosixFileAttributes before = posix(file);
     Path backup = dir.resolve(file.getFileName() + ".bak-" + STAMP.format(now));
     for (int n = 2; Files.exists(backup); n++) {

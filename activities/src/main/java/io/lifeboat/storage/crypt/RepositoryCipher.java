@@ -42,14 +42,18 @@ import java.util.Optional;
  * segments), so memory stays constant however large the object. Callers compress first and
  * seal the compressed stream (ciphertext does not compress).
  *
- * <p>Stored form: {@code "LBX1" | len | keyId | Tink ciphertext}. The key id in the clear lets
- * a reader say "written with key K1, you hold K2" instead of a bare authentication failure, and
+ * <p>Stored form: {@code "LBX1" | len | keyId | Tink ciphertext}. The key id (of the one key,
+ * the keyset's primary at the time, that sealed the object) in the clear lets a reader take that
+ * key from the keyset, whatever generation it is, and say "written with key K1, which no loaded
+ * keyset holds" instead of a bare authentication failure, and
  * lets a repository hold plaintext objects from before encryption was switched on (they have no
  * such header and are read as they are). The associated data binds the ciphertext to the key id
  * and to the object key, so an object copied over another one (an old dump over a new one, one
  * WAL segment over another) fails authentication instead of restoring the wrong data.
  *
- * <p>One instance per keyset; thread-safe (Tink primitives are).
+ * <p>Rotation: a keyset holds several keys (Tink's own mechanism, {@link #rotate}); the primary
+ * seals, every key opens what it sealed. One instance per keyset source; thread-safe (Tink
+ * primitives are, and the keyring is swapped whole).
  */
 public final class RepositoryCipher {
   public static final String SCHEME = "tink-AES256_GCM_HKDF_1MB";

@@ -152,6 +152,18 @@ class KeyRotationTest {
   }
 
   @Test
+  void aKeyFileBehindASymlinkIsReplacedWhereItIs() throws Exception {
+    Path real = Files.createDirectories(dir.resolve("secrets")).resolve("repository.json");
+    RepositoryCipher.generate(real);
+    Path link = Files.createSymbolicLink(dir.resolve("repository.json"), real);
+    String gen2 = RepositoryCipher.rotate(Files.readString(link), "l");
+    KeysetFiles.Replaced r = KeysetFiles.replace(link, gen2, Instant.now());
+    assertTrue(Files.isSymbolicLink(link), "the link still points at the secret");
+    assertEquals(gen2, Files.readString(real));
+    assertEquals(real.getParent(), r.backup().getParent());
+  }
+
+  @Test
   void aCipherFromAFileSealsWithANewPrimaryOnceTheFileIsReplaced() throws Exception {
     Path f = dir.resolve("repository.json");
     String id1 = RepositoryCipher.generate(f);

@@ -5,7 +5,8 @@ package io.lifeboat.workflows.common;
  * manifest written before encryption existed) means the object is compressed plaintext.
  *
  * @param scheme the cipher and its framing, e.g. {@code tink-AES256_GCM_HKDF_1MB}
- * @param keyId a fingerprint of the repository keyset that wrote it (never the key itself), so
- *     a restore with another key is refused by name before a byte is downloaded
+ * @param keyId a fingerprint of the repository key that wrote it (one generation of the keyset,
+ *     its primary at the time; never the key itself), so a reader picks that key from the keyset
+ *     and a restore without it is refused by name before a byte is downloaded
  */
 public record EncryptionInfo(String scheme, String keyId) {}
