@@ -1,5 +1,6 @@
 package io.lifeboat.app;
 
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.archive.EntryGuard;
 import io.lifeboat.archive.SafeExtractor;
 import io.lifeboat.archive.TarGzWriter;
@@ -185,8 +186,10 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + req.manifestKey()
             + ": its archive is not in the repository");
       }
+      // The key the stored archive's header names: a rotation may have happened since the upload.
       ArtifactManifest stamped = req.manifest().encryption() != null ? req.manifest()
-          : req.manifest().withEncryption(stores.cipher(req.repository()).info());
+          : req.manifest().withEncryption(RepositoryCipher.infoOf(store,
+              req.manifest().objectKey()));
       byte[] body;
       try {
         body = ArtifactRepository.JSON.writeValueAsBytes(stamped);

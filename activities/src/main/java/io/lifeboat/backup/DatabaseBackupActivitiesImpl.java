@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
@@ -319,9 +320,11 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     typed(() -> {
       String key = RepositoryLayout.manifestKey(repo.prefix(), manifest.database(),
           manifest.backupId());
-      // The dump was written (and read back) through this repository's cipher: say which key.
+      // The dump was written (and read back) through this repository's cipher: say which key,
+      // as its header names it (a key rotation may have happened since the upload).
       BackupManifest stamped = manifest.encryption() != null ? manifest
-          : manifest.withEncryption(stores.cipher(repo).info());
+          : manifest.withEncryption(RepositoryCipher.infoOf(stores.forRepository(repo),
+              manifest.objectKey()));
       byte[] body;
       try {
         body = json.writeValueAsBytes(stamped);

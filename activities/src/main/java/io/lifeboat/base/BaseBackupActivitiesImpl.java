@@ -5,6 +5,7 @@ import static io.lifeboat.ActivityFailures.typed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
@@ -486,8 +487,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
             + ": its base.tar.zst is not in the repository");
       }
+      // The key the stored object's header names: a rotation may have happened since the upload.
       BaseBackupManifest stamped = manifest.encryption() != null ? manifest
-          : manifest.withEncryption(stores.cipher(repo).info());
+          : manifest.withEncryption(RepositoryCipher.infoOf(store, manifest.objectKey()));
       store.put(key, BaseBackups.json(stamped), "application/json");
       return null;
     });

@@ -324,6 +324,26 @@ public final class RepositoryCipher {
     }
   }
 
+  /**
+   * What a manifest must record about an object already stored: the key its header names (the
+   * primary when it was sealed), not the primary now. A commit runs in its own activity, maybe
+   * minutes after the upload; a rotation in between would otherwise record the new key for an
+   * object the old one sealed, and `keys retire` would then let the old key go. Null for a
+   * plaintext object.
+   */
+  public static EncryptionInfo infoOf(io.lifeboat.storage.ObjectStore store, String objectKey) {
+    try (InputStream in = store.get(objectKey)) {
+      return infoOf(in);
+    } catch (IOException e) {
+      throw new StorageException(FailureKind.S3_UNAVAILABLE, "cannot read the start of "
+          + objectKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  static EncryptionInfo infoOf(InputStream stored) throws IOException {
+    return writtenWith(stored).map(id -> new EncryptionInfo(SCHEME, id)).orElse(null);
+  }
+
   /** The key id in an object's header, or empty when the object is plaintext. */
   public static Optional<String> writtenWith(InputStream in) throws IOException {
     byte[] head = in.readNBytes(MAGIC.length);

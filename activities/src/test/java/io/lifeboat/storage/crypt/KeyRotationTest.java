@@ -179,6 +179,10 @@ class KeyRotationTest {
     assertEquals(Optional.of(id2),
         RepositoryCipher.writtenWith(new java.io.ByteArrayInputStream(after)));
     assertArrayEquals(text("seg 1"), running.open(before, "p/wal/1", "1"));
+    // A manifest committed after the rotation records the key that sealed its object.
+    assertEquals(id2, running.info().keyId());
+    assertEquals(id1, RepositoryCipher.infoOf(new java.io.ByteArrayInputStream(before)).keyId());
+    assertEquals(null, RepositoryCipher.infoOf(new java.io.ByteArrayInputStream(text("plain"))));
 
     // A broken file does not stop it: it keeps the keys it has.
     Files.writeString(f, "{ half written");
