@@ -45,7 +45,8 @@ public final class PayloadKeys {
    * generation without a restart. A keyset from a variable is read once. A file that cannot be
    * read or parsed later keeps the keys already loaded (the first load must succeed).
    */
-  public static Supplier<PayloadKey> watch(PayloadEncryptionConfig config, Map<String, String> env) {
+  public static Supplier<PayloadKey> watch(PayloadEncryptionConfig config,
+      Map<String, String> env) {
     PayloadKey first = load(config, env);
     if (config.keysetEnv() != null) return () -> first;
     Path file = Path.of(config.keysetFile());
@@ -105,7 +106,7 @@ public final class PayloadKeys {
     return parse(json, source);
   }
 
-  /** A keyset in JSON; a one-line {@link ConfigException} naming {@code source} if it is not one. */
+  /** A keyset in JSON; a one-line {@link ConfigException} naming {@code source} otherwise. */
   public static PayloadKey parse(String json, String source) {
     try {
       KeysetHandle handle = TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
