@@ -24,6 +24,7 @@ import io.lifeboat.workflows.offsite.VerifyCopyResult;
 import io.temporal.activity.Activity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +47,17 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   /** Object Lock absence is said once per bucket, not on every copy. */
   private final Map<String, Boolean> lockNoted = new ConcurrentHashMap<>();
 
+  /** Whether a lock still holds is judged by this clock, the one the server's is close to. */
+  private final Clock clock;
+
   public OffsiteActivitiesImpl(StoreFactory stores, Secrets secrets) {
+    this(stores, secrets, Clock.systemUTC());
+  }
+
+  OffsiteActivitiesImpl(StoreFactory stores, Secrets secrets, Clock clock) {
     this.stores = stores;
     this.secrets = secrets;
+    this.clock = clock;
   }
 
   OffsiteBucket bucket(OffsiteConfig offsite) {
@@ -127,9 +136,11 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
             policy.monthly())) {
           String dir = root.getKey() + id + "/";
           String manifest = dir + RepositoryLayout.MANIFEST;
-          Optional<Instant> until = dst.lockedUntil(OffsiteLayout.join(op, manifest));
-          if (until.isPresent() && until.get().isAfter(Instant.now())) {
-            skipped.add(dir + ": Object Lock until " + until.get());
+          // Not even tried while any object of the copy is locked: the server would refuse
+          // some deletes and leave a backup without its manifest.
+          Optional<OffsiteBucket.Lock> lock = strictestLock(dst, op, objectsByDir.get(dir));
+          if (lock.isPresent() && lock.get().retainUntil().isAfter(clock.instant())) {
+            skipped.add(dir + ": kept by Object Lock (" + lock.get().describe() + ")");
             continue;
           }
           try {
@@ -146,6 +157,20 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
       }
       return new OffsiteRetentionResult(expired, skipped);
     });
+  }
+
+  /** The lock that holds longest over the objects (and their versions) of one copy. */
+  private static Optional<OffsiteBucket.Lock> strictestLock(OffsiteBucket dst, String prefix,
+      List<String> objects) {
+    Optional<OffsiteBucket.Lock> strictest = Optional.empty();
+    for (String rel : objects) {
+      Optional<OffsiteBucket.Lock> l = dst.lock(OffsiteLayout.join(prefix, rel));
+      if (l.isPresent() && (strictest.isEmpty()
+          || l.get().retainUntil().isAfter(strictest.get().retainUntil()))) {
+        strictest = l;
+      }
+    }
+    return strictest;
   }
 
   @Override
