@@ -207,7 +207,10 @@ public final class OffsiteBucket extends S3ObjectStore {
         client().deleteObject(b -> b.bucket(bucket()).key(key).versionId(versionId));
       } catch (S3Exception e) {
         if (e.statusCode() == 404) continue;
-        Optional<Lock> lock = e.statusCode() == 403 ? lock(key) : Optional.empty();
+        // AWS refuses a locked version with 403 AccessDenied, MinIO with 400 InvalidRequest
+        // ("Object is WORM protected"): the object's own lock says which it was.
+        Optional<Lock> lock = e.statusCode() == 403 || e.statusCode() == 400 ? lock(key)
+            : Optional.empty();
         if (lock.isPresent()) {
           throw new StorageException(FailureKind.OFFSITE_LOCKED, key + " is under Object Lock ("
               + lock.get().describe() + "): the offsite server refused to delete it ("
