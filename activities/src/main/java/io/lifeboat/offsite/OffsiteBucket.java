@@ -224,6 +224,15 @@ public final class OffsiteBucket extends S3ObjectStore {
   }
 
   /**
+   * A plain DELETE: on a versioned bucket it only adds a delete marker, so the key reads as
+   * absent (the next sync copies it again) while its locked versions stay, noncurrent, until
+   * the copy's retention removes every version after the lock.
+   */
+  public void hide(String key) {
+    super.delete(key);
+  }
+
+  /**
    * The version ids of exactly this key, newest first; a single null (the current object) on a
    * bucket without versioning.
    */

@@ -218,6 +218,34 @@ class OffsiteObjectLockEndToEndTest {
       assertTrue(left.stream().allMatch(v -> v.key().startsWith(secondDir)), left.toString());
       assertTrue(s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(stack.prefix + "/"
           + OffsiteLayout.RECORDS)).keyCount() > 0, "the runs' records are stored offsite too");
+
+      // Rot on a locked copy: a lock protects versions, not keys, so a bad new version can
+      // land on top. `verify --repair` removes it, cannot remove the locked versions, hides
+      // the key behind a delete marker instead, and the next sync copies it afresh.
+      String dumpKey = left.stream().map(ObjectVersion::key)
+          .filter(k -> !k.endsWith("/manifest.json")).findFirst().orElseThrow();
+      Map<String, String> recorded = s3.headObject(b -> b.bucket(BUCKET).key(dumpKey)).metadata();
+      s3.putObject(b -> b.bucket(BUCKET).key(dumpKey).metadata(recorded),
+          software.amazon.awssdk.core.sync.RequestBody.fromString("bit rot"));
+      RealStack.Run deep = stack.cli(env, "offsite", "verify", "--config", config.toString());
+      assertEquals(1, deep.exit(), deep.out() + deep.err());
+      deep = stack.cli(env, "offsite", "verify", "--repair", "--config", config.toString());
+      assertEquals(1, deep.exit(), deep.out() + deep.err());
+      assertEquals(0, s3.listObjectsV2(b -> b.bucket(BUCKET).prefix(secondDir)).keyCount(),
+          "both hidden");
+      RealStack.Run resync = stack.cli(env, "offsite", "sync", "--wait", "--json", "--config",
+          config.toString());
+      assertEquals(0, resync.exit(), resync.out() + resync.err());
+      // The repaired copy, and the expired one too: the primary still holds it, and a sync
+      // copies whatever the offsite lacks.
+      JsonNode resynced = json.readTree(resync.out());
+      assertEquals(4, resynced.get("copied").asInt(), resync.out());
+      assertTrue(resynced.get("backupsCopied").toString().contains(second), resync.out());
+      deep = stack.cli(env, "offsite", "verify", "--config", config.toString());
+      assertEquals(0, deep.exit(), deep.out() + deep.err());
+      var all = s3.listObjectVersions(b -> b.bucket(BUCKET).prefix(secondDir));
+      assertEquals(4, all.versions().size(), "the two locked originals and the two new copies");
+      assertEquals(2, all.deleteMarkers().size(), all.toString());
     }
   }
 }

@@ -57,7 +57,8 @@ public enum FailureKind {
   OFFSITE_LOCKED(false, "the copy is under S3 Object Lock until the date given; the server"
       + " refuses to delete it before then, and the offsite retention removes it afterwards"),
   OFFSITE_VERIFY_FAILED(false, "an offsite copy read back differs from what was sent; it was"
-      + " removed (unless locked) and the next `lifeboat offsite sync` copies it again"),
+      + " removed (hidden behind a delete marker where Object Lock keeps it) and the next"
+      + " `lifeboat offsite sync` copies it again"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
       + " --database NAME %p %f', then restart PostgreSQL"),
   // DR drills (issue #6).
