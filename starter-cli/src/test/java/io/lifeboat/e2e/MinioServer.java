@@ -2,20 +2,13 @@ package io.lifeboat.e2e;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -25,8 +18,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * on close.
  */
 final class MinioServer implements AutoCloseable {
-  static final String ACCESS_ENV = "LIFEBOAT_OFFSITE_ACCESS_KEY";
-  static final String SECRET_ENV = "LIFEBOAT_OFFSITE_SECRET_KEY";
+  static final String ACCESS_ENV = LocalS3.ACCESS_ENV;
+  static final String SECRET_ENV = LocalS3.SECRET_ENV;
 
   final String endpoint;
   final String accessKey = "minio-" + UUID.randomUUID().toString().substring(0, 8);
@@ -55,7 +48,8 @@ final class MinioServer implements AutoCloseable {
     // Its own config and certs directory, never the user's ~/.minio.
     pb.environment().put("HOME", dir.toString());
     process = pb.start();
-    waitUntilReady();
+    LocalS3.awaitAnswering(process, endpoint + "/minio/health/ready", true,
+        dir.resolve("minio.log"));
   }
 
   /** The binary the launcher built, or where it builds it. */
@@ -82,30 +76,8 @@ final class MinioServer implements AutoCloseable {
     }
   }
 
-  private void waitUntilReady() throws Exception {
-    for (int i = 0; i < 600; i++) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("minio exited: " + Files.readString(dir.resolve("minio.log")));
-      }
-      try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "/minio/health/ready")
-            .toURL().openConnection();
-        c.setConnectTimeout(500);
-        if (c.getResponseCode() == 200) return;
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("minio did not become ready on " + endpoint);
-  }
-
   S3Client client() {
-    return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(accessKey, secretKey)))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    return LocalS3.client(endpoint, accessKey, secretKey);
   }
 
   /** A bucket created with Object Lock enabled (which turns versioning on), as on AWS. */
@@ -117,10 +89,7 @@ final class MinioServer implements AutoCloseable {
 
   /** The process environment plus this server's credentials, for a worker and the CLI. */
   Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put(ACCESS_ENV, accessKey);
-    env.put(SECRET_ENV, secretKey);
-    return env;
+    return LocalS3.env(accessKey, secretKey);
   }
 
   /** Adds an offsite section for this server's bucket to a test config. */
