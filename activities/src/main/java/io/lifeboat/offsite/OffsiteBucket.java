@@ -37,7 +37,9 @@ public final class OffsiteBucket extends S3ObjectStore {
 
   /** The strictest lock on any version of an object: its mode and when it runs out. */
   public record Lock(String mode, Instant retainUntil, boolean legalHold) {
+    /** "GOVERNANCE until 2026-11-23T04:59:52Z", "legal hold" (no date: until lifted). */
     public String describe() {
+      if (retainUntil.equals(Instant.MAX)) return "legal hold";
       return (legalHold ? "legal hold, " : "") + mode + " until " + retainUntil;
     }
   }
