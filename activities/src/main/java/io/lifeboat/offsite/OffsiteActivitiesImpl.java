@@ -24,7 +24,6 @@ import io.lifeboat.workflows.offsite.VerifyCopyResult;
 import io.temporal.activity.Activity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,17 +46,9 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   /** Object Lock absence is said once per bucket, not on every copy. */
   private final Map<String, Boolean> lockNoted = new ConcurrentHashMap<>();
 
-  /** Whether a lock still holds is judged by this clock, the one the server's is close to. */
-  private final Clock clock;
-
   public OffsiteActivitiesImpl(StoreFactory stores, Secrets secrets) {
-    this(stores, secrets, Clock.systemUTC());
-  }
-
-  OffsiteActivitiesImpl(StoreFactory stores, Secrets secrets, Clock clock) {
     this.stores = stores;
     this.secrets = secrets;
-    this.clock = clock;
   }
 
   OffsiteBucket bucket(OffsiteConfig offsite) {
@@ -137,9 +128,11 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
           String dir = root.getKey() + id + "/";
           String manifest = dir + RepositoryLayout.MANIFEST;
           // Not even tried while any object of the copy is locked: the server would refuse
-          // some deletes and leave a backup without its manifest.
+          // some deletes and leave a backup without its manifest. The lock is judged by this
+          // machine's clock, the one nearest the server's (the request's "now" decides only
+          // which copies the policy expires, and may be moved).
           Optional<OffsiteBucket.Lock> lock = strictestLock(dst, op, objectsByDir.get(dir));
-          if (lock.isPresent() && lock.get().retainUntil().isAfter(clock.instant())) {
+          if (lock.isPresent() && lock.get().retainUntil().isAfter(Instant.now())) {
             skipped.add(dir + ": kept by Object Lock (" + lock.get().describe() + ")");
             continue;
           }

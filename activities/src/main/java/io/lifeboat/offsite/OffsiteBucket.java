@@ -6,7 +6,6 @@ import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.s3.S3ObjectStore;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.offsite.LockStatus;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,19 +44,13 @@ public final class OffsiteBucket extends S3ObjectStore {
   }
 
   private final OffsiteConfig config;
-  private final Clock clock;
   /** Whether the bucket keeps versions; asked once (null until then). */
   private volatile Boolean versioned;
 
   public OffsiteBucket(OffsiteConfig config, Secrets secrets) {
-    this(config, secrets, Clock.systemUTC());
-  }
-
-  /** @param clock when a lock written now runs out is computed from it (tests move it) */
-  OffsiteBucket(OffsiteConfig config, Secrets secrets, Clock clock) {
+    // The prefix is the callers' business (keys come in whole): the store needs none.
     super(config.asRepository(""), secrets, OFFSITE);
     this.config = config;
-    this.clock = clock;
   }
 
   public OffsiteConfig config() {
@@ -124,7 +117,7 @@ public final class OffsiteBucket extends S3ObjectStore {
   }
 
   private Instant retainUntil(LockStatus lock) {
-    return clock.instant().plus(Duration.ofDays(lock.days()));
+    return Instant.now().plus(Duration.ofDays(lock.days()));
   }
 
   /**
