@@ -75,6 +75,17 @@ if awk '/^  worker:/{w=1} w && /minio-offsite-init:/{f=1} END{exit !f}' "$COMPOS
 else
   not_ok "the worker starts after minio-offsite-init"
 fi
+# The Object Lock test runs the MinIO release the launcher builds (MINIO_RELEASE): compose runs
+# the same one, so what was tested is what compose users get.
+minio_release=$(sed -n 's/^MINIO_RELEASE="\(.*\)"$/\1/p' "$ROOT/lifeboat")
+minio_images=$(grep -cE "image: quay.io/minio/minio:${minio_release}\$" "$COMPOSE_FILE")
+if [ -n "$minio_release" ] && [ "$minio_images" -eq 2 ] \
+   && ! grep -E 'image: quay.io/minio/minio:' "$COMPOSE_FILE" | grep -qv "$minio_release"; then
+  ok "minio and minio-offsite run $minio_release, the release the Object Lock test ran"
+else
+  not_ok "minio and minio-offsite run the launcher's MINIO_RELEASE (${minio_release:-unset})" \
+    "$(grep -E 'image: quay.io/minio/minio:' "$COMPOSE_FILE")"
+fi
 if grep -qE '^offsite:' "$ROOT/examples/farmtally/lifeboat.compose.yml" \
    && grep -qE 'endpoint: http://minio-offsite:9000' "$ROOT/examples/farmtally/lifeboat.compose.yml"; then
   ok "the compose config copies offsite to minio-offsite"

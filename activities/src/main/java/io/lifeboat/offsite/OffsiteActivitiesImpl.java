@@ -127,9 +127,13 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
             policy.monthly())) {
           String dir = root.getKey() + id + "/";
           String manifest = dir + RepositoryLayout.MANIFEST;
-          Optional<Instant> until = dst.lockedUntil(OffsiteLayout.join(op, manifest));
-          if (until.isPresent() && until.get().isAfter(Instant.now())) {
-            skipped.add(dir + ": Object Lock until " + until.get());
+          // Not even tried while any object of the copy is locked: the server would refuse
+          // some deletes and leave a backup without its manifest. The lock is judged by this
+          // machine's clock, the one nearest the server's (the request's "now" decides only
+          // which copies the policy expires, and may be moved).
+          Optional<OffsiteBucket.Lock> lock = strictestLock(dst, op, objectsByDir.get(dir));
+          if (lock.isPresent() && lock.get().retainUntil().isAfter(Instant.now())) {
+            skipped.add(dir + ": kept by Object Lock (" + lock.get().describe() + ")");
             continue;
           }
           try {
@@ -146,6 +150,20 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
       }
       return new OffsiteRetentionResult(expired, skipped);
     });
+  }
+
+  /** The lock that holds longest over the objects (and their versions) of one copy. */
+  private static Optional<OffsiteBucket.Lock> strictestLock(OffsiteBucket dst, String prefix,
+      List<String> objects) {
+    Optional<OffsiteBucket.Lock> strictest = Optional.empty();
+    for (String rel : objects) {
+      Optional<OffsiteBucket.Lock> l = dst.lock(OffsiteLayout.join(prefix, rel));
+      if (l.isPresent() && (strictest.isEmpty()
+          || l.get().retainUntil().isAfter(strictest.get().retainUntil()))) {
+        strictest = l;
+      }
+    }
+    return strictest;
   }
 
   @Override

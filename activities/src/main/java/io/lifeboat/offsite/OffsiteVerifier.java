@@ -3,6 +3,7 @@ package io.lifeboat.offsite;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import io.lifeboat.workflows.offsite.CopyProgress;
 import io.lifeboat.workflows.offsite.OffsiteLayout;
@@ -119,16 +120,27 @@ public final class OffsiteVerifier {
 
   /**
    * A bad copy goes, and with it the manifest of its directory, so the offsite never shows a
-   * committed backup whose data is wrong. A lock that refuses is logged: the object stays,
-   * still failing verification, until the lock runs out.
+   * committed backup whose data is wrong. Where Object Lock refuses, the key is hidden behind a
+   * delete marker instead: the next sync then copies it afresh, and the locked versions go
+   * with the copy's retention once their lock has run out.
    */
   private void discard(String rel) {
     if (!discardBad) return;
     for (String k : List.of(rel, OffsiteLayout.dir(rel) + RepositoryLayout.MANIFEST)) {
+      String key = OffsiteLayout.join(offsitePrefix, k);
       try {
-        dst.delete(OffsiteLayout.join(offsitePrefix, k));
+        dst.delete(key);
       } catch (StorageException e) {
-        log.warn("could not remove bad offsite copy {}: {}", k, e.getMessage());
+        if (e.kind() != FailureKind.OFFSITE_LOCKED) {
+          log.warn("could not remove bad offsite copy {}: {}", k, e.getMessage());
+          continue;
+        }
+        try {
+          dst.hide(key);
+          log.warn("{}; hidden behind a delete marker for the next sync to copy again", e.getMessage());
+        } catch (StorageException hideFailed) {
+          log.warn("could not remove bad offsite copy {}: {}", k, hideFailed.getMessage());
+        }
       }
     }
   }

@@ -134,6 +134,7 @@ final class OffsiteCommand {
         String pp = c.repository().prefix();
         String op = o.prefixOr(pp);
         Map<String, long[]> copies = new TreeMap<>(); // dir -> {objects, bytes, committed}
+        Map<String, String> locks = new TreeMap<>(); // dir -> the manifest's lock, when locked
         long walObjects = 0;
         long walBytes = 0;
         try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
@@ -148,7 +149,15 @@ final class OffsiteCommand {
             long[] v = copies.computeIfAbsent(OffsiteLayout.dir(rel), d -> new long[3]);
             v[0]++;
             v[1] += e.getValue();
-            if (OffsiteLayout.isManifest(rel)) v[2] = 1;
+            if (OffsiteLayout.isManifest(rel)) {
+              v[2] = 1;
+              // The manifest is copied last, so its lock is the copy's latest; asked only where
+              // a lock is configured (one HEAD per version of each manifest).
+              if (o.objectLock() != null) {
+                bucket.lock(e.getKey()).ifPresent(l -> locks.put(OffsiteLayout.dir(rel),
+                    l.describe()));
+              }
+            }
           }
         } catch (StorageException e) {
           throw new OperationFailed("cannot list the offsite bucket: " + e.getMessage());
@@ -166,6 +175,7 @@ final class OffsiteCommand {
           row.put("objects", e.getValue()[0]);
           row.put("bytes", e.getValue()[1]);
           row.put("inPrimary", inPrimary.contains(e.getKey()));
+          row.put("lock", locks.get(e.getKey()));
           rows.add(row);
         }
         if (json) {
@@ -175,8 +185,9 @@ final class OffsiteCommand {
         }
         out.println("offsite " + o.endpoint() + " bucket " + o.bucket() + " prefix " + op);
         for (Map<String, Object> r : rows) {
-          out.printf("  %-60s %10s  %s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
-              (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY");
+          out.printf("  %-60s %10s  %s%s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
+              (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY",
+              r.get("lock") == null ? "" : "  locked: " + r.get("lock"));
         }
         out.printf("%d backup(s); WAL: %d object(s), %s%n", rows.size(), walObjects,
             Bytes.human(walBytes));

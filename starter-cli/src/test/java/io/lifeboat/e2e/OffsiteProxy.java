@@ -2,20 +2,13 @@ package io.lifeboat.e2e;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -24,8 +17,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * s3proxy (launcher, port 9100) runs, and never touches it. Stopped and removed on close.
  */
 final class OffsiteProxy implements AutoCloseable {
-  static final String ACCESS_ENV = "LIFEBOAT_OFFSITE_ACCESS_KEY";
-  static final String SECRET_ENV = "LIFEBOAT_OFFSITE_SECRET_KEY";
+  static final String ACCESS_ENV = LocalS3.ACCESS_ENV;
+  static final String SECRET_ENV = LocalS3.SECRET_ENV;
   static final String BUCKET = "farmtally-offsite";
 
   final int port;
@@ -55,7 +48,7 @@ final class OffsiteProxy implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("s3proxy.log").toFile())
         .start();
-    waitUntilAnswering();
+    LocalS3.awaitAnswering(process, endpoint, false, dir.resolve("s3proxy.log"));
     try (S3Client s3 = client()) {
       s3.createBucket(b -> b.bucket(BUCKET));
     }
@@ -80,37 +73,13 @@ final class OffsiteProxy implements AutoCloseable {
         + " LIFEBOAT_S3PROXY_JAR");
   }
 
-  private void waitUntilAnswering() throws Exception {
-    for (int i = 0; i < 600; i++) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("s3proxy exited: " + Files.readString(dir.resolve("s3proxy.log")));
-      }
-      try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(endpoint).toURL().openConnection();
-        c.setConnectTimeout(500);
-        c.getResponseCode();
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(200);
-      }
-    }
-    throw new IllegalStateException("s3proxy did not answer on " + endpoint);
-  }
-
   S3Client client() {
-    return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
-        .forcePathStyle(true)
-        .credentialsProvider(StaticCredentialsProvider.create(
-            AwsBasicCredentials.create(accessKey, secretKey)))
-        .httpClient(UrlConnectionHttpClient.create()).build();
+    return LocalS3.client(endpoint, accessKey, secretKey);
   }
 
   /** The process environment plus this endpoint's credentials, for a worker and the CLI. */
   Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put(ACCESS_ENV, accessKey);
-    env.put(SECRET_ENV, secretKey);
-    return env;
+    return LocalS3.env(accessKey, secretKey);
   }
 
   /** Adds the offsite section for this endpoint to a test config. */

@@ -9,9 +9,12 @@ import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -35,46 +38,87 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.StorageClass;
 
-/** S3 (AWS, MinIO, s3proxy) through the AWS SDK v2, path-style when configured. */
-public final class S3ObjectStore implements ObjectStore {
+/**
+ * S3 (AWS, MinIO, s3proxy) through the AWS SDK v2, path-style when configured. The primary
+ * repository uses it as it is; the offsite bucket (io.lifeboat.offsite.OffsiteBucket) extends
+ * it with user metadata and Object Lock on writes, and its own failure kinds ({@link Role}).
+ */
+public class S3ObjectStore implements ObjectStore {
+  /**
+   * Who this store is in messages and which failure kinds it reports: the primary repository's
+   * failures are S3_*, the offsite copy's OFFSITE_* (an offsite failure never fails a backup).
+   *
+   * @param name how messages name the endpoint ("S3", "offsite")
+   * @param section the config section whose settings the messages point at
+   * @param notFoundIn where a missing key is said to be missing ("repository", ...)
+   */
+  public record Role(String name, String section, String notFoundIn, FailureKind noSuchBucket,
+      FailureKind refused, FailureKind unavailable) {
+    public static final Role REPOSITORY = new Role("S3", "repository", "repository",
+        FailureKind.S3_NO_SUCH_BUCKET, FailureKind.S3_ACCESS_DENIED, FailureKind.S3_UNAVAILABLE);
+  }
+
   private final S3Client s3;
   private final RepositoryConfig repo;
+  private final Role role;
 
   public S3ObjectStore(RepositoryConfig repo, Secrets secrets) {
+    this(repo, secrets, Role.REPOSITORY);
+  }
+
+  protected S3ObjectStore(RepositoryConfig repo, Secrets secrets, Role role) {
     this.repo = repo;
+    this.role = role;
     this.s3 = S3Client.builder()
         .endpointOverride(URI.create(repo.endpoint()))
         .region(Region.of(repo.region()))
         .forcePathStyle(repo.pathStyle())
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-            secrets.require(repo.accessKeyEnv(), "repository.accessKeyEnv"),
-            secrets.require(repo.secretKeyEnv(), "repository.secretKeyEnv"))))
+            secrets.require(repo.accessKeyEnv(), role.section() + ".accessKeyEnv"),
+            secrets.require(repo.secretKeyEnv(), role.section() + ".secretKeyEnv"))))
         .httpClientBuilder(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(10))
             .socketTimeout(Duration.ofSeconds(120)))
         .build();
   }
 
+  /** The SDK client, for what a subclass adds (Object Lock, versions). */
+  protected final S3Client client() {
+    return s3;
+  }
+
+  protected final String bucket() {
+    return repo.bucket();
+  }
+
   @Override
   public void put(String key, byte[] content, String contentType) {
-    call("put " + key, () -> {
-      PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(repo.bucket()).key(key)
-          .contentType(contentType);
-      if (sse() != null) req.serverSideEncryption(sse());
-      if (storageClass() != null) req.storageClass(storageClass());
-      return s3.putObject(req.build(), RequestBody.fromBytes(content));
-    });
+    put(key, content, contentType, Map.of(), req -> { });
+  }
+
+  /** A whole-object write with user metadata; {@code options} adds to the request (a lock). */
+  protected void put(String key, byte[] content, String contentType, Map<String, String> metadata,
+      Consumer<PutObjectRequest.Builder> options) {
+    call("put " + key, () -> s3.putObject(putRequest(key, contentType, metadata, options),
+        RequestBody.fromBytes(content)));
+  }
+
+  private PutObjectRequest putRequest(String key, String contentType,
+      Map<String, String> metadata, Consumer<PutObjectRequest.Builder> options) {
+    PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(repo.bucket()).key(key)
+        .contentType(contentType).metadata(metadata);
+    if (sse() != null) req.serverSideEncryption(sse());
+    if (storageClass() != null) req.storageClass(storageClass());
+    options.accept(req);
+    return req.build();
   }
 
   @Override
   public boolean putIfAbsent(String key, byte[] content, String contentType,
       Map<String, String> metadata) {
     try {
-      PutObjectRequest.Builder req = PutObjectRequest.builder().bucket(repo.bucket()).key(key)
-          .contentType(contentType).metadata(metadata).ifNoneMatch("*");
-      if (sse() != null) req.serverSideEncryption(sse());
-      if (storageClass() != null) req.storageClass(storageClass());
-      s3.putObject(req.build(), RequestBody.fromBytes(content));
+      s3.putObject(putRequest(key, contentType, metadata, req -> req.ifNoneMatch("*")),
+          RequestBody.fromBytes(content));
       return true;
     } catch (S3Exception e) {
       // 412: an object is there; 409: a concurrent conditional write to the same key won.
@@ -111,26 +155,26 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public boolean exists(String key) {
-    try {
-      call("head " + key, () -> s3.headObject(b -> b.bucket(repo.bucket()).key(key)));
-      return true;
-    } catch (StorageException e) {
-      if (e.kind() == FailureKind.BACKUP_NOT_FOUND) return false;
-      throw e;
-    }
+    return head(key).isPresent();
   }
 
   @Override
   public List<String> list(String prefix) {
+    List<String> keys = new ArrayList<>(listSizes(prefix).keySet());
+    keys.sort(String::compareTo);
+    return keys;
+  }
+
+  /** Keys with their sizes under a prefix, in the server's (lexical) order. */
+  public Map<String, Long> listSizes(String prefix) {
     return call("list " + prefix, () -> {
-      List<String> keys = new ArrayList<>();
+      Map<String, Long> out = new LinkedHashMap<>();
       ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(repo.bucket())
           .prefix(prefix).build();
       for (var page : s3.listObjectsV2Paginator(req)) {
-        for (S3Object o : page.contents()) keys.add(o.key());
+        for (S3Object o : page.contents()) out.put(o.key(), o.size());
       }
-      keys.sort(String::compareTo);
-      return keys;
+      return out;
     });
   }
 
@@ -141,11 +185,18 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public String startUpload(String key) {
+    return startUpload(key, "application/zstd", Map.of(), req -> { });
+  }
+
+  /** A multipart upload whose object will carry the metadata; {@code options} adds a lock. */
+  protected String startUpload(String key, String contentType, Map<String, String> metadata,
+      Consumer<CreateMultipartUploadRequest.Builder> options) {
     return call("start upload " + key, () -> {
       CreateMultipartUploadRequest.Builder req = CreateMultipartUploadRequest.builder()
-          .bucket(repo.bucket()).key(key).contentType("application/zstd");
+          .bucket(repo.bucket()).key(key).contentType(contentType).metadata(metadata);
       if (sse() != null) req.serverSideEncryption(sse());
       if (storageClass() != null) req.storageClass(storageClass());
+      options.accept(req);
       return s3.createMultipartUpload(req.build()).uploadId();
     });
   }
@@ -193,12 +244,17 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public List<PendingUpload> pendingUploads(String prefix) {
+    List<PendingUpload> out = new ArrayList<>();
+    for (MultipartUpload u : uploads(prefix)) out.add(new PendingUpload(u.key(), u.uploadId()));
+    return out;
+  }
+
+  /** Unfinished multipart uploads under the prefix, with when each was started. */
+  protected List<MultipartUpload> uploads(String prefix) {
     return call("list uploads " + prefix, () -> {
-      List<PendingUpload> out = new ArrayList<>();
       ListMultipartUploadsResponse resp =
           s3.listMultipartUploads(b -> b.bucket(repo.bucket()).prefix(prefix));
-      for (MultipartUpload u : resp.uploads()) out.add(new PendingUpload(u.key(), u.uploadId()));
-      return out;
+      return resp.uploads();
     });
   }
 
@@ -217,7 +273,7 @@ public final class S3ObjectStore implements ObjectStore {
     return "STANDARD".equals(repo.storageClass()) ? null : StorageClass.fromValue(repo.storageClass());
   }
 
-  private <T> T call(String what, java.util.function.Supplier<T> body) {
+  protected final <T> T call(String what, Supplier<T> body) {
     try {
       return body.get();
     } catch (SdkException e) {
@@ -225,41 +281,47 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
-  private StorageException classify(String what, SdkException e) {
+  /** The error code of an S3 error; empty for a HEAD's, which has no body. */
+  protected static String code(S3Exception e) {
+    return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
+        : e.awsErrorDetails().errorCode();
+  }
+
+  protected final StorageException classify(String what, SdkException e) {
     String where = repo.endpoint() + " bucket " + repo.bucket();
+    String missing = "not in the " + role.notFoundIn() + ": " + what;
     if (e instanceof NoSuchKeyException) {
-      return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
+      return new StorageException(FailureKind.BACKUP_NOT_FOUND, missing, e);
     }
     if (e instanceof S3Exception s3e) {
-      // A HEAD's error has no body, so no error code: only the status says what happened.
-      String code = s3e.awsErrorDetails() == null || s3e.awsErrorDetails().errorCode() == null
-          ? "" : s3e.awsErrorDetails().errorCode();
+      String code = code(s3e);
       int status = s3e.statusCode();
       if ("NoSuchBucket".equals(code)) {
-        return new StorageException(FailureKind.S3_NO_SUCH_BUCKET,
-            "S3 bucket " + repo.bucket() + " does not exist at " + repo.endpoint(), e);
+        return new StorageException(role.noSuchBucket(),
+            role.name() + " bucket " + repo.bucket() + " does not exist at " + repo.endpoint(), e);
       }
       if (status == 403 || "InvalidAccessKeyId".equals(code)
           || "SignatureDoesNotMatch".equals(code) || "AccessDenied".equals(code)) {
-        return new StorageException(FailureKind.S3_ACCESS_DENIED,
-            "S3 refused the credentials (" + (code.isEmpty() ? status : code) + ") at " + where
-                + "; check " + repo.accessKeyEnv() + "/" + repo.secretKeyEnv(), e);
+        return new StorageException(role.refused(),
+            role.name() + " refused the credentials (" + (code.isEmpty() ? status : code)
+                + ") at " + where + "; check " + repo.accessKeyEnv() + "/"
+                + repo.secretKeyEnv(), e);
       }
       if (status == 404) {
-        return new StorageException(FailureKind.BACKUP_NOT_FOUND, "not in the repository: " + what, e);
+        return new StorageException(FailureKind.BACKUP_NOT_FOUND, missing, e);
       }
       if (status >= 500 || status == 429 || status == 408) {
-        return new StorageException(FailureKind.S3_UNAVAILABLE,
-            "S3 answered " + status + " " + code + " to " + what + " at " + where, e);
+        return new StorageException(role.unavailable(),
+            role.name() + " answered " + status + " " + code + " to " + what + " at " + where, e);
       }
-      return new StorageException(FailureKind.S3_UNAVAILABLE,
-          "S3 failed " + what + ": " + status + " " + code, e);
+      return new StorageException(role.unavailable(),
+          role.name() + " failed " + what + ": " + status + " " + code, e);
     }
     if (e instanceof SdkClientException) {
-      return new StorageException(FailureKind.S3_UNAVAILABLE,
-          "S3 at " + repo.endpoint() + " is not answering (" + rootMessage(e) + ")", e);
+      return new StorageException(role.unavailable(),
+          role.name() + " at " + repo.endpoint() + " is not answering (" + rootMessage(e) + ")", e);
     }
-    return new StorageException(FailureKind.S3_UNAVAILABLE, "S3 failed " + what + ": "
+    return new StorageException(role.unavailable(), role.name() + " failed " + what + ": "
         + rootMessage(e), e);
   }
 

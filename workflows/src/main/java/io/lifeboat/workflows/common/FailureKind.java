@@ -54,8 +54,11 @@ public enum FailureKind {
       + "secretKeyEnv credentials work? `lifeboat offsite sync` copies what is missing"),
   OFFSITE_REFUSED(false, "the offsite endpoint refused the credentials or has no such bucket;"
       + " check offsite.bucket and the variables offsite.accessKeyEnv/secretKeyEnv name"),
+  OFFSITE_LOCKED(false, "the copy is under S3 Object Lock until the date given; the server"
+      + " refuses to delete it before then, and the offsite retention removes it afterwards"),
   OFFSITE_VERIFY_FAILED(false, "an offsite copy read back differs from what was sent; it was"
-      + " removed (unless locked) and the next `lifeboat offsite sync` copies it again"),
+      + " removed (hidden behind a delete marker where Object Lock keeps it) and the next"
+      + " `lifeboat offsite sync` copies it again"),
   ARCHIVING_OFF(false, "set archive_mode = on and archive_command = 'lifeboat wal-push"
       + " --database NAME %p %f', then restart PostgreSQL"),
   // DR drills (issue #6).
