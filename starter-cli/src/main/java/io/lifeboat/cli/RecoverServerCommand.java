@@ -158,18 +158,9 @@ final class RecoverServerCommand implements Callable<Integer> {
           // no worker answers queries right now (restarting): ask again next tick
         }
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(RecoveryWatch.explain(e).replaceFirst("^recovery failed",
-            "server recovery failed"));
+        throw new OperationFailed(WorkflowWait.explain("server recovery", e));
       } catch (RuntimeException e) {
-        if (!RecoveryWatch.isBusy(e)) throw e;
-        // "Workflow is busy": the server sheds load on this workflow for a moment (an approval
-        // and a long poll at once); ask again rather than give up on a running recovery.
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+        WorkflowWait.pauseIfBusy(e);
       }
     }
   }

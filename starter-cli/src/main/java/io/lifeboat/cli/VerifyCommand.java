@@ -80,8 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
       } catch (TimeoutException stillRunning) {
         // keep waiting: a restore of a large database takes a while
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(BackupProgress.explain(e).replace("backup failed",
-            "verification failed"));
+        throw new OperationFailed(WorkflowWait.explain("verification", e));
       }
     }
   }

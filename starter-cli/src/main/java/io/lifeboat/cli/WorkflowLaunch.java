@@ -1,5 +1,7 @@
 package io.lifeboat.cli;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
@@ -21,7 +23,10 @@ import java.util.function.Function;
  * <p>The workflow id is the lock: a manual run has a fixed id, reuse is allowed once the last
  * run closed, and a start while one runs fails ({@code WORKFLOW_ID_CONFLICT_POLICY_FAIL}), which
  * the server decides atomically. A retried start carries the same request id, which the server
- * answers with the run it already created, so a slow first attempt cannot refuse its own retry.
+ * answers with the run it already created, so a slow first attempt cannot refuse its own retry
+ * (checked against the dev server: the same request id gets the same run, even once it closed).
+ * The lock covers the whole namespace, so the id must name what it locks: two estates (or two
+ * test stacks) sharing a namespace and an application name share {@code backup-app-NAME-manual}.
  */
 final class WorkflowLaunch {
   /** Follows a started workflow to its result; {@code show} is false under --json. */
@@ -90,13 +95,18 @@ final class WorkflowLaunch {
     return this;
   }
 
-  static boolean stillRunning(WorkflowClient client, String workflowId) {
-    var info = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-        DescribeWorkflowExecutionRequest.newBuilder()
-            .setNamespace(client.getOptions().getNamespace())
-            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
-            .build()).getWorkflowExecutionInfo();
-    return info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  private static boolean stillRunning(WorkflowClient client, String workflowId) {
+    try {
+      var info = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+          DescribeWorkflowExecutionRequest.newBuilder()
+              .setNamespace(client.getOptions().getNamespace())
+              .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+              .build()).getWorkflowExecutionInfo();
+      return info.getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) return false; // gone since listed
+      throw e;
+    }
   }
 
   /** What to print when not waiting (it names the id and {@link #link()}). */
