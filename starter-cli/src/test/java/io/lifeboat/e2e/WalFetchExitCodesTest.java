@@ -34,14 +34,8 @@ class WalFetchExitCodesTest {
   void up() throws Exception {
     stack = new RealStack();
     db = stack.tag + "_fetch";
-    int port = ArchivingCluster.freePort();
-    config = stack.config("fetch", root -> ArchivingCluster.point(root, db, port));
-    try {
-      cluster = new ArchivingCluster(stack.tag, db, port, config);
-    } catch (Exception e) {
-      stack.close();
-      throw e;
-    }
+    cluster = ArchivingCluster.of(stack, db);
+    config = cluster.stackConfig;
     Path seg = stack.dir.resolve("segment");
     Files.write(seg, "a small stand-in for a WAL segment".getBytes());
     RealStack.Run push = stack.cli("wal-push", "--config", config.toString(), "--database", db,
