@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +27,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class WalFetchExitCodesTest {
   private static final int STOP_RECOVERY = 128;
-  private static final String SEGMENT = "000000010000000000000003";
+  /** A stand-in's name on a timeline the cluster never reaches, so its archiver never meets it. */
+  private static final String SEGMENT = "000000090000000000000003";
 
   private RealStack stack;
   private ArchivingCluster cluster;
@@ -111,6 +116,75 @@ class WalFetchExitCodesTest {
     assertEquals(STOP_RECOVERY, typo.exit(), typo.err());
     assertOneLine(typo, "--databse");
     assertFalse(Files.exists(dest));
+  }
+
+  /**
+   * The whole point, with PostgreSQL itself: a base backup, three segments archived after it,
+   * the middle one damaged in the repository. Recovery with wal-fetch as restore_command must
+   * stop at the damage, and the server must not come up (with exit 1 it ended recovery there
+   * and promoted a server without the last two segments' rows).
+   */
+  @Test
+  void postgresStopsRecoveryAtADamagedSegmentInsteadOfPromoting() throws Exception {
+    Path restore = cluster.dir.resolve("restore");
+    asPostgres(RealStack.pg("pg_basebackup"), "-h", "127.0.0.1", "-p",
+        String.valueOf(cluster.port), "-U", "postgres", "-D", restore.toString(), "-X", "none",
+        "-c", "fast");
+    cluster.psql("create table t(v text)");
+    List<String> segments = new ArrayList<>();
+    for (String v : List.of("a", "b", "c")) {
+      cluster.psql("insert into t values ('" + v + "')");
+      segments.add(cluster.psql("select pg_walfile_name(pg_current_wal_lsn())"));
+      PitrFixture.archiveAll(cluster);
+    }
+    String damaged = segments.get(1);
+    String key = stack.keys().stream().filter(k -> k.contains("/wal/") && k.contains(damaged))
+        .findFirst().orElseThrow(() -> new AssertionError(damaged + " in " + stack.keys()));
+    stack.store().put(key, "damaged".getBytes(), "application/octet-stream");
+
+    int port = ArchivingCluster.freePort();
+    String restoreCommand = "LIFEBOAT_ENV_FILE=" + cluster.envFile + " "
+        + ArchivingCluster.LAUNCHER + " wal-fetch --config " + cluster.config + " --database "
+        + db + " %f %p";
+    Files.writeString(restore.resolve("postgresql.conf"), String.join("\n", "",
+        "port = " + port,
+        "unix_socket_directories = '" + cluster.dir + "'",
+        "archive_mode = off",
+        "restore_command = '" + restoreCommand.replace("'", "''") + "'",
+        ""), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    asPostgres("touch", restore.resolve("recovery.signal").toString());
+    Path log = cluster.dir.resolve("restore.log");
+    try {
+      // pg_ctl may see it start (as a server in recovery) or already failed: either way, wait.
+      asPostgresRun(RealStack.pg("pg_ctl"), "-D", restore.toString(), "-l", log.toString(),
+          "start");
+      // The outcome: the postmaster gives up (pg_ctl status 3), or recovery ends and it opens.
+      String serverLog = "";
+      while (asPostgresRun(RealStack.pg("pg_ctl"), "-D", restore.toString(), "status").exit() != 3
+          && !(serverLog = Files.readString(log)).contains("ready to accept connections")) {
+        Thread.sleep(200);
+      }
+      serverLog = Files.readString(log);
+      assertFalse(serverLog.contains("ready to accept connections"),
+          "recovery ended at " + damaged + " and the server came up without it:\n" + serverLog);
+      assertTrue(serverLog.contains("exit code 128") && serverLog.contains(damaged), serverLog);
+    } finally {
+      asPostgresRun(RealStack.pg("pg_ctl"), "-D", restore.toString(), "-m", "immediate", "stop");
+    }
+  }
+
+  private static void asPostgres(String... argv) throws Exception {
+    RealStack.Run r = asPostgresRun(argv);
+    if (r.exit() != 0) throw new AssertionError(String.join(" ", argv) + ": " + r.out() + r.err());
+  }
+
+  private static RealStack.Run asPostgresRun(String... argv) throws Exception {
+    List<String> all = new ArrayList<>();
+    if (ArchivingCluster.isRoot()) all.addAll(List.of("runuser", "-u", "postgres", "--"));
+    all.addAll(List.of(argv));
+    Process p = new ProcessBuilder(all).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new RealStack.Run(p.waitFor(), out, "");
   }
 
   private RealStack.Run fetch(Path cfg, String name, Path dest) {
