@@ -8,17 +8,11 @@ import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleDescription;
-import io.temporal.client.schedules.ScheduleException;
-import io.temporal.client.schedules.ScheduleHandle;
-import io.temporal.client.schedules.ScheduleOptions;
 import io.temporal.client.schedules.SchedulePolicy;
 import io.temporal.client.schedules.ScheduleSpec;
 import io.temporal.client.schedules.ScheduleState;
-import io.temporal.client.schedules.ScheduleUpdate;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,16 +65,7 @@ final class AppSchedules {
 
   static void apply(ScheduleClient schedules, LifeboatConfig c, String taskQueue, PrintWriter out) {
     for (Planned p : planned(c, taskQueue)) {
-      ScheduleHandle handle = schedules.getHandle(p.id());
-      String what;
-      try {
-        handle.describe();
-        handle.update(input -> new ScheduleUpdate(p.schedule()));
-        what = "updated";
-      } catch (ScheduleException notThere) {
-        schedules.createSchedule(p.id(), p.schedule(), ScheduleOptions.newBuilder().build());
-        what = "created";
-      }
+      String what = SchedulesCommand.createOrUpdate(schedules, p.id(), p.schedule());
       out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, p.id(),
           p.cron(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
     }
@@ -89,20 +74,10 @@ final class AppSchedules {
   static List<Map<String, Object>> rows(ScheduleClient schedules, LifeboatConfig c) {
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Planned p : planned(c, null)) {
-      Map<String, Object> row = new LinkedHashMap<>();
-      row.put("id", p.id());
-      row.put("subject", p.subject());
-      row.put("cron", p.cron());
-      try {
-        ScheduleDescription d = schedules.getHandle(p.id()).describe();
-        row.put("paused", d.getSchedule().getState().isPaused());
-        row.put("next", d.getInfo().getNextActionTimes().stream().limit(3).map(Instant::toString)
-            .toList());
-        row.put("recentRuns", d.getInfo().getRecentActions().size());
-      } catch (ScheduleException missing) {
-        row.put("missing", true);
-      }
-      rows.add(row);
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("subject", p.subject());
+      fields.put("cron", p.cron());
+      rows.add(SchedulesCommand.row(schedules, p.id(), fields));
     }
     return rows;
   }

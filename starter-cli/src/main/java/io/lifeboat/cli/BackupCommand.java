@@ -6,18 +6,12 @@ import io.lifeboat.workflows.backup.BackupManifest;
 import io.lifeboat.workflows.backup.BackupResult;
 import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowExecutionMetadata;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -35,62 +29,35 @@ final class BackupCommand {
     @Parameters(paramLabel = "NAME", description = "database name from the config")
     String name;
 
-    @Option(names = "--wait", description = "show progress and wait for the summary")
-    boolean waitForIt;
-
-    @Option(names = "--json", description = "print the result as JSON")
-    boolean json;
-
-    @Option(names = "--task-queue", hidden = true)
-    String taskQueue;
+    @Mixin LaunchOptions launchOptions;
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
       LifeboatCli root = parent.root;
       PrintWriter out = root.spec.commandLine().getOut();
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
         DatabaseConfig db = s.database(name);
         WorkflowClient client = s.temporal().client();
-        refuseIfRunning(client, db);
-        String workflowId = BackupPlans.workflowIdBase(db) + "-manual";
-        var options = BackupPlans.options(c, db, workflowId)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
-        if (taskQueue != null) options.setTaskQueue(taskQueue);
-        DatabaseBackupWorkflow wf = client.newWorkflowStub(DatabaseBackupWorkflow.class, options.build());
-        try {
-          WorkflowClient.start(wf::backup, BackupPlans.request(c, db));
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          throw new UserError("a backup of " + db.name() + " is already running (" + workflowId
-              + "); wait for it: " + s.temporal().webLink(workflowId));
-        }
-        String link = s.temporal().webLink(workflowId);
-        if (!waitForIt) {
-          out.println(json ? Json.write(java.util.Map.of("workflowId", workflowId, "webUi", link))
-              : "started backup of " + db.name() + ": " + workflowId + "\n  " + link);
-          return 0;
-        }
-        if (!json) out.println("backing up " + db.name() + " (" + workflowId + ")");
-        BackupResult result = new BackupProgress(client, workflowId, out, !json).await();
-        if (json) {
-          out.println(Json.write(result));
-        } else {
-          printSummary(out, c, result, link);
-        }
-        return 0;
-      }
-    }
-
-    private void refuseIfRunning(WorkflowClient client, DatabaseConfig db) {
-      String query = LifeboatSearchAttributes.DATABASE.getName() + "='" + db.name() + "' AND "
-          + LifeboatSearchAttributes.KIND.getName() + "='" + LifeboatSearchAttributes.KIND_DB_FULL
-          + "' AND ExecutionStatus='Running'";
-      Optional<WorkflowExecutionMetadata> running =
-          client.listExecutions(query).findFirst();
-      if (running.isPresent()) {
-        throw new UserError("a backup of " + db.name() + " is already running ("
-            + running.get().getExecution().getWorkflowId() + "); not starting another");
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+            BackupPlans.workflowIdBase(db) + "-manual");
+        String id = launch.workflowId();
+        DatabaseBackupWorkflow wf = client.newWorkflowStub(DatabaseBackupWorkflow.class,
+            launch.options(BackupPlans.options(c, db, id)));
+        // A scheduled run has an id of its own: only visibility knows it runs.
+        return launch
+            .refuseIfRunning(LifeboatSearchAttributes.DATABASE.getName() + "='" + db.name()
+                    + "' AND " + LifeboatSearchAttributes.KIND.getName() + "='"
+                    + LifeboatSearchAttributes.KIND_DB_FULL + "'",
+                running -> "a backup of " + db.name() + " is already running (" + running
+                    + "); not starting another")
+            .start(() -> WorkflowClient.start(wf::backup, BackupPlans.request(c, db)),
+                "a backup of " + db.name() + " is already running (" + id + "); wait for it: "
+                    + launch.link())
+            .startedLine("started backup of " + db.name() + ": " + id + "\n  " + launch.link())
+            .followingLine("backing up " + db.name() + " (" + id + ")")
+            .followAndPrint(show -> new BackupProgress(client, id, out, show).await(),
+                (r, link) -> printSummary(out, c, r, link));
       }
     }
 

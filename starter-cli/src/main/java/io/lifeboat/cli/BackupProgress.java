@@ -3,15 +3,12 @@ package io.lifeboat.cli;
 import io.lifeboat.workflows.backup.BackupResult;
 import io.lifeboat.workflows.backup.BackupStatus;
 import io.lifeboat.workflows.backup.DumpProgress;
-import io.lifeboat.workflows.common.FailureKind;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -58,49 +55,13 @@ final class BackupProgress {
         }
       } catch (WorkflowFailedException e) {
         if (show && tty) out.println();
-        throw new OperationFailed(explain(e));
+        throw new OperationFailed(WorkflowWait.explain("backup", e));
       } catch (RuntimeException e) {
-        if (!isBusy(e)) throw e;
-        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
-        sleepQuietly(250);
+        WorkflowWait.pauseIfBusy(e);
       }
     }
   }
 
-  private static boolean isBusy(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.grpc.StatusRuntimeException sre
-          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  static String explain(WorkflowFailedException e) {
-    Throwable c = e.getCause();
-    ApplicationFailure app = null;
-    for (Throwable t = c; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure a) {
-        app = a;
-        break;
-      }
-    }
-    if (app != null) {
-      String hint = FailureKind.ofType(app.getType()).map(k -> " (" + k.hint() + ")").orElse("");
-      return "backup failed: " + app.getOriginalMessage() + hint;
-    }
-    String msg = c instanceof TemporalFailure tf ? tf.getOriginalMessage() : String.valueOf(c);
-    return "backup failed: " + msg;
-  }
 
   private void render(WorkflowStub stub, long elapsedMillis) {
     if (expected == 0) {

@@ -10,9 +10,7 @@ import io.lifeboat.workflows.drill.DrillScenarios;
 import io.lifeboat.workflows.drill.DrillWorkflow;
 import io.lifeboat.workflows.drill.ScenarioResult;
 import io.lifeboat.workflows.report.RunReport;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,14 +60,7 @@ final class DrillCommand {
     @Option(names = "--app-port", paramLabel = "PORT", description = "its port (default 3390)")
     Integer appPort;
 
-    @Option(names = "--wait", description = "follow the drill, with its approvals, to the end")
-    boolean waitForIt;
-
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
-
-    @Option(names = "--task-queue", hidden = true)
-    String taskQueue;
+    @Mixin LaunchOptions launchOptions;
 
     @Override
     public Integer call() {
@@ -100,51 +91,41 @@ final class DrillCommand {
             appName, appPort));
         DrillPlans.refuseProduction(request);
         WorkflowClient client = s.temporal().client();
-        String id = DrillPlans.workflowId(c, kind, Instant.now());
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+            DrillPlans.workflowId(c, kind, Instant.now()));
+        String id = launch.workflowId();
         DrillWorkflow wf = client.newWorkflowStub(DrillWorkflow.class,
-            AppPlans.options(c, id, LifeboatSearchAttributes.KIND_DRILL, taskQueue)
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                .build());
-        try {
-          WorkflowClient.start(wf::drill, request);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          throw new UserError("drill " + id + " is already running");
-        }
-        String link = s.temporal().webLink(id);
-        if (!waitForIt) {
-          out.println(json ? Json.write(Map.of("workflowId", id, "webUi", link))
-              : "started drill " + kind + ": " + id + "\n  " + link + "\n  the drill lead approves"
-                  + " each step: lifeboat approve " + id + " STEP --by NAME (lifeboat waiting lists"
-                  + " them)");
-          return 0;
-        }
-        if (!json) out.println("drill " + kind + " started: " + id + " (" + link + ")");
-        DrillResult r = AppWait.await(client, id, DrillResult.class, out, !json, "drill", stub -> {
-          DrillProgress p = stub.query("progress", DrillProgress.class);
-          if (p.waiting().isEmpty() && p.childWorkflowId() != null) {
-            // The full-system scenario: its server recovery's human steps (provision, dns)
-            // are approved on the recovery's own id, as in a real server loss.
-            WaitingStep[] child = client.newUntypedWorkflowStub(p.childWorkflowId())
-                .query(io.lifeboat.workflows.approval.Approvable.QUERY_WAITING,
-                    WaitingStep[].class);
-            if (child.length > 0) {
-              return "waiting for approval: lifeboat approve " + p.childWorkflowId() + " "
-                  + child[0].step() + " --by NAME" + (child[0].valueRequired()
-                      ? " --value VALUE" : "") + " (" + child[0].prompt() + ")";
-            }
-          }
-          if (p.waiting().isEmpty()) return p.step();
-          WaitingStep w = p.waiting().get(0);
-          return "waiting for approval: lifeboat approve " + id + " " + w.step() + " --by NAME"
-              + " (" + w.prompt() + ")";
-        });
-        if (json) {
-          out.println(Json.write(r));
-        } else {
-          print(out, id, r);
-        }
-        return 0;
+            launch.options(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_DRILL, null)));
+        return launch
+            .start(() -> WorkflowClient.start(wf::drill, request),
+                "drill " + id + " is already running")
+            .startedLine("started drill " + kind + ": " + id + "\n  " + launch.link()
+                + "\n  the drill lead approves each step: lifeboat approve " + id
+                + " STEP --by NAME (lifeboat waiting lists them)")
+            .followingLine("drill " + kind + " started: " + id + " (" + launch.link() + ")")
+            .followAndPrint(show -> AppWait.await(client, id, DrillResult.class, out, show, "drill",
+                stub -> progressLine(client, id, stub.query("progress", DrillProgress.class))),
+                (r, link) -> print(out, id, r));
       }
+    }
+
+    /** The drill's step, or the approval it waits for (its own, or its server recovery's). */
+    private static String progressLine(WorkflowClient client, String id, DrillProgress p) {
+      if (p.waiting().isEmpty() && p.childWorkflowId() != null) {
+        // The full-system scenario: its server recovery's human steps (provision, dns)
+        // are approved on the recovery's own id, as in a real server loss.
+        WaitingStep[] child = client.newUntypedWorkflowStub(p.childWorkflowId())
+            .query(io.lifeboat.workflows.approval.Approvable.QUERY_WAITING, WaitingStep[].class);
+        if (child.length > 0) {
+          return "waiting for approval: lifeboat approve " + p.childWorkflowId() + " "
+              + child[0].step() + " --by NAME" + (child[0].valueRequired()
+                  ? " --value VALUE" : "") + " (" + child[0].prompt() + ")";
+        }
+      }
+      if (p.waiting().isEmpty()) return p.step();
+      WaitingStep w = p.waiting().get(0);
+      return "waiting for approval: lifeboat approve " + id + " " + w.step() + " --by NAME"
+          + " (" + w.prompt() + ")";
     }
 
     private static void print(PrintWriter out, String id, DrillResult r) {

@@ -8,16 +8,29 @@ import picocli.CommandLine;
 
 /**
  * Every exception that can leave a command, mapped to one line and an exit code, here only.
- * 0 ok, 1 the operation failed, 2 bad input, 3 a part of the stack is unreachable.
+ * 0 ok, 1 the operation failed, 2 bad input, 3 a part of the stack is unreachable; and for
+ * wal-fetch (PostgreSQL's restore_command) 1 "not in the archive", 128 for every other failure.
  */
 final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     CommandLine.IParameterExceptionHandler {
   static final int FAILED = 1;
   static final int BAD_INPUT = 2;
   static final int UNREACHABLE = 3;
+  /**
+   * restore_command: PostgreSQL takes exit 1..125 as "the archive does not have this file" and
+   * ends recovery there (promoting with whatever WAL it has); above 125 it aborts recovery
+   * instead. 128, not 126/127 (the server log would call those "command not executable/not
+   * found") nor 128+N (read as "killed by signal N"; 143 as a clean shutdown request).
+   */
+  static final int STOP_RECOVERY = 128;
+  private static final String RESTORE_COMMAND = "wal-fetch";
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    return forRestoreCommand(cmd, map(e, cmd));
+  }
+
+  private int map(Exception e, CommandLine cmd) {
     Throwable t = e;
     if (t instanceof UserError || t instanceof ConfigException) {
       return print(cmd, t.getMessage(), BAD_INPUT);
@@ -51,7 +64,17 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
     String hint = cmd.getCommandSpec().qualifiedName();
-    return print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT);
+    return forRestoreCommand(cmd,
+        print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT));
+  }
+
+  /**
+   * wal-fetch answers "not in the archive" (1) itself; any failure that reaches here (a
+   * corrupt or undecryptable segment, an unreachable repository, a misconfigured
+   * restore_command such as %p and %f swapped) must stop the recovery, not end it early.
+   */
+  private static int forRestoreCommand(CommandLine cmd, int code) {
+    return code != 0 && RESTORE_COMMAND.equals(cmd.getCommandName()) ? STOP_RECOVERY : code;
   }
 
   private static final java.util.regex.Pattern OVERLONG = java.util.regex.Pattern.compile("[^\\s']{121,}");

@@ -10,10 +10,7 @@ import io.lifeboat.workflows.offsite.OffsiteCopyWorkflow;
 import io.lifeboat.workflows.offsite.OffsiteCopyWorkflowImpl;
 import io.lifeboat.workflows.offsite.OffsiteLayout;
 import io.lifeboat.workflows.offsite.OffsiteScopes;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,14 +54,7 @@ final class OffsiteCommand {
     @ParentCommand OffsiteCommand parent;
     @Mixin ConfigOption configOption;
 
-    @Option(names = "--wait", description = "wait and print the summary; exit 1 if it failed")
-    boolean waitForIt;
-
-    @Option(names = "--json", description = "print JSON")
-    boolean json;
-
-    @Option(names = "--task-queue", hidden = true)
-    String taskQueue;
+    @Mixin LaunchOptions launchOptions;
 
     @Override
     public Integer call() {
@@ -73,45 +63,32 @@ final class OffsiteCommand {
         LifeboatConfig c = s.config();
         OffsiteConfig o = offsite(s);
         WorkflowClient client = s.temporal().client();
-        String workflowId = syncId(c);
-        var options = MonitoringPlans.options(c, workflowId, OffsiteCopyWorkflowImpl.KIND_OFFSITE)
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
-        if (taskQueue != null) options.setTaskQueue(taskQueue);
-        OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, options.build());
-        try {
-          WorkflowClient.start(wf::copy, new OffsiteCopyRequest(c.repository(), o, "sync",
-              c.estate(), OffsiteScopes.all(), true, c.retries(),
-              MonitoringPlans.notifications(c)));
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          throw new UserError("an offsite sync is already running (" + workflowId + "); wait for"
-              + " it: " + s.temporal().webLink(workflowId));
-        }
-        String link = s.temporal().webLink(workflowId);
-        if (!waitForIt) {
-          out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link))
-              : "started offsite sync to " + o.endpoint() + " bucket " + o.bucket() + ": "
-                  + workflowId + "\n  " + link);
-          return 0;
-        }
-        if (!json) out.println("copying to " + o.endpoint() + " bucket " + o.bucket() + " ("
-            + workflowId + ")");
-        CopyRecord r = WorkflowWait.await(client, workflowId, CopyRecord.class, out, !json,
-            "offsite sync");
-        if (json) {
-          out.println(Json.write(r));
-        } else {
-          out.printf("offsite sync done: %d object(s) copied (%s), %d already there, %d"
-              + " verified%n", r.copied(), Bytes.human(r.bytesCopied()), r.skipped(), r.verified());
-          out.println("  object lock  " + r.objectLock());
-          for (String b : r.backupsCopied()) out.println("  copied       " + b);
-          for (String e : r.expired()) out.println("  expired      " + e);
-          for (String k : r.retentionSkipped()) out.println("  kept         " + k);
-          for (String w : r.warnings()) out.println("  warning      " + w);
-          out.println("  workflow     " + link);
-        }
-        return 0;
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, syncId(c));
+        String id = launch.workflowId();
+        OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, launch.options(
+            MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE)));
+        String where = o.endpoint() + " bucket " + o.bucket();
+        return launch
+            .start(() -> WorkflowClient.start(wf::copy, new OffsiteCopyRequest(c.repository(), o,
+                    "sync", c.estate(), OffsiteScopes.all(), true, c.retries(),
+                    MonitoringPlans.notifications(c))),
+                "an offsite sync is already running (" + id + "); wait for it: " + launch.link())
+            .startedLine("started offsite sync to " + where + ": " + id + "\n  " + launch.link())
+            .followingLine("copying to " + where + " (" + id + ")")
+            .followAndPrint(show -> WorkflowWait.await(client, id, CopyRecord.class, out, show,
+                "offsite sync"), (r, link) -> summary(out, r, link));
       }
+    }
+
+    private static void summary(PrintWriter out, CopyRecord r, String link) {
+      out.printf("offsite sync done: %d object(s) copied (%s), %d already there, %d"
+          + " verified%n", r.copied(), Bytes.human(r.bytesCopied()), r.skipped(), r.verified());
+      out.println("  object lock  " + r.objectLock());
+      for (String b : r.backupsCopied()) out.println("  copied       " + b);
+      for (String e : r.expired()) out.println("  expired      " + e);
+      for (String k : r.retentionSkipped()) out.println("  kept         " + k);
+      for (String w : r.warnings()) out.println("  warning      " + w);
+      out.println("  workflow     " + link);
     }
   }
 

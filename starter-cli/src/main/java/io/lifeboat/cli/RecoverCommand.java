@@ -11,10 +11,7 @@ import io.lifeboat.workflows.recover.RecoveryPlan;
 import io.lifeboat.workflows.recover.RecoveryRequest;
 import io.lifeboat.workflows.recover.RecoveryResult;
 import io.lifeboat.workflows.recover.RecoveryTarget;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
@@ -25,7 +22,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -64,14 +60,7 @@ final class RecoverCommand {
       boolean latest;
     }
 
-    @Option(names = "--wait", description = "show progress and wait for the summary")
-    boolean waitForIt;
-
-    @Option(names = "--json", description = "print the result as JSON")
-    boolean json;
-
-    @Option(names = "--task-queue", hidden = true)
-    String taskQueue;
+    @Mixin LaunchOptions launchOptions;
 
     @Override
     public Integer call() {
@@ -84,44 +73,31 @@ final class RecoverCommand {
         // Refuse a bad target here, before a workflow exists and long before anything stops.
         RecoveryPlan plan = preview(s, db, t);
         WorkflowClient client = s.temporal().client();
-        String workflowId = DatabaseRecoveryWorkflow.workflowId(db.name());
-        WorkflowOptions.Builder options = WorkflowOptions.newBuilder()
-            .setWorkflowId(workflowId)
-            .setTaskQueue(taskQueue != null ? taskQueue : c.temporal().taskQueue())
-            .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-            .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-            .setTypedSearchAttributes(SearchAttributes.newBuilder()
-                .set(LifeboatSearchAttributes.DATABASE, db.name())
-                .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
-                .build());
-        DatabaseRecoveryWorkflow wf =
-            client.newWorkflowStub(DatabaseRecoveryWorkflow.class, options.build());
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+            DatabaseRecoveryWorkflow.workflowId(db.name()));
+        String id = launch.workflowId();
+        DatabaseRecoveryWorkflow wf = client.newWorkflowStub(DatabaseRecoveryWorkflow.class,
+            launch.options(WorkflowOptions.newBuilder()
+                .setTaskQueue(c.temporal().taskQueue())
+                .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                    .set(LifeboatSearchAttributes.DATABASE, db.name())
+                    .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
+                    .build())));
         RecoveryRequest request = new RecoveryRequest(db, c.repository(), t,
             c.targets().databaseRtoMinutes(), c.estate(), c.retries());
-        try {
-          WorkflowClient.start(wf::recover, request);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          throw new UserError("a recovery of " + db.name() + " is already running (" + workflowId
-              + "); nothing was started or stopped: " + s.temporal().webLink(workflowId));
-        }
-        String link = s.temporal().webLink(workflowId);
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
             : "dump " + plan.backupId() + ", ") + t.describe();
-        if (!waitForIt) {
-          out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link,
-              "method", plan.method(), "backupId", plan.backupId()))
-              : "started recovery of " + db.name() + " from " + what + ": " + workflowId
-                  + "\n  " + link + "\n  lifeboat report " + workflowId + " (when it ends)");
-          return 0;
-        }
-        if (!json) out.println("recovering " + db.name() + " from " + what + " (" + workflowId + ")");
-        RecoveryResult r = new RecoveryWatch(client, workflowId, out, !json).await();
-        if (json) {
-          out.println(Json.write(r));
-        } else {
-          printSummary(out, r, workflowId, link);
-        }
-        return 0;
+        return launch
+            .start(() -> WorkflowClient.start(wf::recover, request),
+                "a recovery of " + db.name() + " is already running (" + id
+                    + "); nothing was started or stopped: " + launch.link())
+            .startedJson("method", plan.method())
+            .startedJson("backupId", plan.backupId())
+            .startedLine("started recovery of " + db.name() + " from " + what + ": " + id
+                + "\n  " + launch.link() + "\n  lifeboat report " + id + " (when it ends)")
+            .followingLine("recovering " + db.name() + " from " + what + " (" + id + ")")
+            .followAndPrint(show -> new RecoveryWatch(client, id, out, show).await(),
+                (r, link) -> printSummary(out, r, id, link));
       }
     }
 

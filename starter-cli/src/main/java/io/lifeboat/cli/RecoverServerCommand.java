@@ -16,10 +16,7 @@ import io.lifeboat.workflows.server.ServerRecoveryRequest;
 import io.lifeboat.workflows.server.ServerRecoveryResult;
 import io.lifeboat.workflows.server.ServerRecoveryWorkflow;
 import io.lifeboat.workflows.server.TargetEstate;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -28,7 +25,6 @@ import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -52,14 +48,7 @@ final class RecoverServerCommand implements Callable<Integer> {
       description = "the server to recover onto (servers[].name); needed when there are several")
   String targetName;
 
-  @Option(names = "--wait", description = "show progress (and what waits for approval) until it ends")
-  boolean waitForIt;
-
-  @Option(names = "--json", description = "print the result as JSON")
-  boolean json;
-
-  @Option(names = "--task-queue", hidden = true)
-  String taskQueue;
+  @Mixin LaunchOptions launchOptions;
 
   @Override
   public Integer call() {
@@ -76,48 +65,35 @@ final class RecoverServerCommand implements Callable<Integer> {
             + production + "); recover onto another target; nothing was started");
       }
       RecoveryPlan plan = preview(s, TargetEstate.database(target, db));
-      String workflowId = ServerRecoveryWorkflow.workflowId(target.name());
       WorkflowClient client = s.temporal().client();
-      WorkflowOptions options = WorkflowOptions.newBuilder()
-          .setWorkflowId(workflowId)
-          .setTaskQueue(taskQueue != null ? taskQueue : c.temporal().taskQueue())
-          .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-          .setTypedSearchAttributes(SearchAttributes.newBuilder()
-              .set(LifeboatSearchAttributes.DATABASE, db.name())
-              .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
-              .build())
-          .build();
-      ServerRecoveryWorkflow wf = client.newWorkflowStub(ServerRecoveryWorkflow.class, options);
+      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+          ServerRecoveryWorkflow.workflowId(target.name()));
+      String id = launch.workflowId();
+      ServerRecoveryWorkflow wf = client.newWorkflowStub(ServerRecoveryWorkflow.class,
+          launch.options(WorkflowOptions.newBuilder()
+              .setTaskQueue(c.temporal().taskQueue())
+              .setTypedSearchAttributes(SearchAttributes.newBuilder()
+                  .set(LifeboatSearchAttributes.DATABASE, db.name())
+                  .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
+                  .build())));
       ServerRecoveryRequest request = new ServerRecoveryRequest(target, db, app, c.repository(),
           c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
           c.retries(), MonitoringPlans.notifications(c));
-      try {
-        WorkflowClient.start(wf::recover, request);
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        throw new UserError("a recovery onto " + target.name() + " is already running ("
-            + workflowId + "); nothing was started: " + s.temporal().webLink(workflowId));
-      }
-      String link = s.temporal().webLink(workflowId);
-      if (!waitForIt) {
-        out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link,
-            "target", target.name(), "databaseBackup", plan.backupId()))
-            : "started recovery of the server onto " + target.name() + " (database from "
-                + plan.method() + " " + plan.backupId() + "): " + workflowId + "\n  " + link
-                + "\n  waits for: lifeboat approve " + workflowId + " "
-                + (target.provisionPlaybook() == null ? ServerRecoveryWorkflow.STEP_PROVISION
-                    : ServerRecoveryWorkflow.STEP_DNS) + " --by NAME"
-                + (target.provisionPlaybook() == null ? " --value ADDRESS" : ""));
-        return 0;
-      }
-      if (!json) out.println("recovering the server onto " + target.name() + " (" + workflowId + ")");
-      ServerRecoveryResult r = await(client, workflowId, out, !json);
-      if (json) {
-        out.println(Json.write(r));
-      } else {
-        summary(out, r, workflowId, link);
-      }
-      return 0;
+      boolean personProvisions = target.provisionPlaybook() == null;
+      return launch
+          .start(() -> WorkflowClient.start(wf::recover, request),
+              "a recovery onto " + target.name() + " is already running (" + id
+                  + "); nothing was started: " + launch.link())
+          .startedJson("target", target.name())
+          .startedJson("databaseBackup", plan.backupId())
+          .startedLine("started recovery of the server onto " + target.name() + " (database from "
+              + plan.method() + " " + plan.backupId() + "): " + id + "\n  " + launch.link()
+              + "\n  waits for: lifeboat approve " + id + " "
+              + (personProvisions ? ServerRecoveryWorkflow.STEP_PROVISION : ServerRecoveryWorkflow.STEP_DNS)
+              + " --by NAME" + (personProvisions ? " --value ADDRESS" : ""))
+          .followingLine("recovering the server onto " + target.name() + " (" + id + ")")
+          .followAndPrint(show -> await(client, id, out, show),
+              (r, link) -> summary(out, r, id, link));
     }
   }
 
@@ -182,18 +158,9 @@ final class RecoverServerCommand implements Callable<Integer> {
           // no worker answers queries right now (restarting): ask again next tick
         }
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(RecoveryWatch.explain(e).replaceFirst("^recovery failed",
-            "server recovery failed"));
+        throw new OperationFailed(WorkflowWait.explain("server recovery", e));
       } catch (RuntimeException e) {
-        if (!RecoveryWatch.isBusy(e)) throw e;
-        // "Workflow is busy": the server sheds load on this workflow for a moment (an approval
-        // and a long poll at once); ask again rather than give up on a running recovery.
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+        WorkflowWait.pauseIfBusy(e);
       }
     }
   }

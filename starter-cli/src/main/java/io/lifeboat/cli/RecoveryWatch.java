@@ -1,13 +1,10 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.recover.RecoveryProgress;
 import io.lifeboat.workflows.recover.RecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,28 +33,11 @@ final class RecoveryWatch {
       } catch (TimeoutException stillRunning) {
         if (show) render(stub);
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(explain(e));
+        throw new OperationFailed(WorkflowWait.explain("recovery", e));
       } catch (RuntimeException e) {
-        if (!isBusy(e)) throw e;
-        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+        WorkflowWait.pauseIfBusy(e);
       }
     }
-  }
-
-  static boolean isBusy(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.grpc.StatusRuntimeException sre
-          && sre.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void render(WorkflowStub stub) {
@@ -73,17 +53,5 @@ final class RecoveryWatch {
     } catch (Exception ignored) {
       // no worker answering queries at the moment (e.g. it was restarted): try next tick
     }
-  }
-
-  static String explain(WorkflowFailedException e) {
-    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure a) {
-        String hint = FailureKind.ofType(a.getType()).map(k -> " (" + k.hint() + ")").orElse("");
-        return "recovery failed: " + a.getOriginalMessage() + hint;
-      }
-    }
-    Throwable c = e.getCause();
-    return "recovery failed: " + (c instanceof TemporalFailure tf ? tf.getOriginalMessage()
-        : String.valueOf(c));
   }
 }

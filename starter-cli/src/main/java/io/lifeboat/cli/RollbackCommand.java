@@ -6,12 +6,8 @@ import io.lifeboat.workflows.app.ApplicationRollbackWorkflow;
 import io.lifeboat.workflows.app.RollbackProgress;
 import io.lifeboat.workflows.app.RollbackResult;
 import io.lifeboat.workflows.common.RepositoryLayout;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.io.PrintWriter;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,14 +34,7 @@ final class RollbackCommand {
         description = "a backup in the repository (default: the local previous/ release)")
     String to;
 
-    @Option(names = "--wait", description = "show progress and wait for the summary")
-    boolean waitForIt;
-
-    @Option(names = "--json", description = "print the result as JSON")
-    boolean json;
-
-    @Option(names = "--task-queue", hidden = true)
-    String taskQueue;
+    @Mixin LaunchOptions launchOptions;
 
     @Override
     public Integer call() {
@@ -56,40 +45,24 @@ final class RollbackCommand {
         ApplicationConfig app = AppPlans.application(s, name);
         if (to != null) requireBackup(s, c, app);
         WorkflowClient client = s.temporal().client();
-        String workflowId = AppPlans.rollbackId(app);
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, AppPlans.rollbackId(app));
+        String id = launch.workflowId();
         ApplicationRollbackWorkflow wf = client.newWorkflowStub(ApplicationRollbackWorkflow.class,
-            AppPlans.options(c, workflowId, AppPlans.ROLLBACK, taskQueue)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL)
-                .build());
-        try {
-          WorkflowClient.start(wf::rollback, AppPlans.rollback(c, app, to));
-        } catch (WorkflowExecutionAlreadyStarted e) {
-          throw new UserError("a rollback of " + app.name() + " is already running (" + workflowId
-              + "); follow it: " + s.temporal().webLink(workflowId));
-        }
-        String link = s.temporal().webLink(workflowId);
-        if (!waitForIt) {
-          out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link))
-              : "started rollback of " + app.name() + ": " + workflowId + "\n  " + link);
-          return 0;
-        }
-        if (!json) {
-          out.println("rolling back " + app.name() + " to " + (to == null ? "previous/" : to)
-              + " (" + workflowId + "), RTO " + c.targets().applicationRtoMinutes() + " min");
-        }
-        RollbackResult r = AppWait.await(client, workflowId, RollbackResult.class, out, !json,
-            "rollback", stub -> {
-              RollbackProgress p = stub.query("progress", RollbackProgress.class);
-              return String.format("%-22s %s of %s RTO (%s)", p.step(),
-                  Bytes.duration(p.elapsedMillis()), Bytes.duration(p.rtoMillis()), p.rtoStatus());
-            });
-        if (json) {
-          out.println(Json.write(r));
-        } else {
-          print(out, r, link);
-        }
-        return 0;
+            launch.options(AppPlans.options(c, id, AppPlans.ROLLBACK, null)));
+        return launch
+            .start(() -> WorkflowClient.start(wf::rollback, AppPlans.rollback(c, app, to)),
+                "a rollback of " + app.name() + " is already running (" + id + "); follow it: "
+                    + launch.link())
+            .startedLine("started rollback of " + app.name() + ": " + id + "\n  " + launch.link())
+            .followingLine("rolling back " + app.name() + " to " + (to == null ? "previous/" : to)
+                + " (" + id + "), RTO " + c.targets().applicationRtoMinutes() + " min")
+            .followAndPrint(show -> AppWait.await(client, id, RollbackResult.class, out, show,
+                "rollback", stub -> {
+                  RollbackProgress p = stub.query("progress", RollbackProgress.class);
+                  return String.format("%-22s %s of %s RTO (%s)", p.step(),
+                      Bytes.duration(p.elapsedMillis()), Bytes.duration(p.rtoMillis()),
+                      p.rtoStatus());
+                }), (r, link) -> print(out, r, link));
       }
     }
 

@@ -3,22 +3,21 @@ package io.lifeboat.cli;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
-import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleDescription;
 import io.temporal.client.schedules.ScheduleException;
-import io.temporal.client.schedules.ScheduleHandle;
 import io.temporal.client.schedules.ScheduleOptions;
-import io.temporal.client.schedules.SchedulePolicy;
-import io.temporal.client.schedules.ScheduleSpec;
-import io.temporal.client.schedules.ScheduleState;
 import io.temporal.client.schedules.ScheduleUpdate;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,23 +33,11 @@ final class SchedulesCommand {
   static Schedule desired(LifeboatConfig c, DatabaseConfig db, String taskQueue) {
     var options = BackupPlans.options(c, db, BackupPlans.workflowIdBase(db));
     if (taskQueue != null) options.setTaskQueue(taskQueue);
-    return Schedule.newBuilder()
-        .setAction(ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(DatabaseBackupWorkflow.class)
-            .setArguments(BackupPlans.request(c, db))
-            .setOptions(options.build())
-            .build())
-        .setSpec(ScheduleSpec.newBuilder()
-            .setCronExpressions(List.of(db.backupSchedule()))
-            .setTimeZoneName(c.schedules().timezone())
-            .build())
-        .setPolicy(SchedulePolicy.newBuilder()
-            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
-            .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes()))
-            .build())
-        .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
-            .setNote("managed by lifeboat schedules apply").build())
-        .build();
+    return AppSchedules.schedule(c, db.backupSchedule(), ScheduleActionStartWorkflow.newBuilder()
+        .setWorkflowType(DatabaseBackupWorkflow.class)
+        .setArguments(BackupPlans.request(c, db))
+        .setOptions(options.build())
+        .build());
   }
 
   /** The daily verification and the hourly check (issue #7), as the config asks for them. */
@@ -64,19 +51,17 @@ final class SchedulesCommand {
       checkOptions.setTaskQueue(taskQueue);
     }
     var map = new java.util.LinkedHashMap<String, Schedule>();
-    map.put(MonitoringPlans.verifyId(c), schedule(
+    map.put(MonitoringPlans.verifyId(c), AppSchedules.schedule(c, c.verification().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(io.lifeboat.workflows.verify.BackupVerificationWorkflow.class)
             .setArguments(MonitoringPlans.verification(c, c.databases(),
                 c.verification().restore()))
-            .setOptions(verifyOptions.build()).build(),
-        c.verification().schedule(), c));
-    map.put(MonitoringPlans.checkId(c), schedule(
+            .setOptions(verifyOptions.build()).build()));
+    map.put(MonitoringPlans.checkId(c), AppSchedules.schedule(c, c.checks().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
             .setWorkflowType(io.lifeboat.workflows.check.RepositoryCheckWorkflow.class)
             .setArguments(MonitoringPlans.check(c))
-            .setOptions(checkOptions.build()).build(),
-        c.checks().schedule(), c));
+            .setOptions(checkOptions.build()).build()));
     return map;
   }
 
@@ -85,31 +70,45 @@ final class SchedulesCommand {
         : c.checks().schedule();
   }
 
-  private static Schedule schedule(ScheduleActionStartWorkflow action, String cron,
-      LifeboatConfig c) {
-    return Schedule.newBuilder()
-        .setAction(action)
-        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(cron))
-            .setTimeZoneName(c.schedules().timezone()).build())
-        .setPolicy(SchedulePolicy.newBuilder()
-            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
-            .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes()))
-            .build())
-        .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
-            .setNote("managed by lifeboat schedules apply").build())
-        .build();
+  /** Creates the schedule, or updates it to {@code want}: "created" or "updated". */
+  static String createOrUpdate(ScheduleClient schedules, String id, Schedule want) {
+    if (describe(schedules, id).isPresent()) {
+      schedules.getHandle(id).update(input -> new ScheduleUpdate(want));
+      return "updated";
+    }
+    schedules.createSchedule(id, want, ScheduleOptions.newBuilder().build());
+    return "created";
   }
 
-  static String createOrUpdate(ScheduleClient schedules, String id, Schedule want) {
-    ScheduleHandle handle = schedules.getHandle(id);
+  /**
+   * The schedule's description, empty when it does not exist. Only the server's "not found"
+   * means missing: any other failure (Temporal unreachable) propagates to its exit code,
+   * instead of listing every schedule as "not created".
+   */
+  static Optional<ScheduleDescription> describe(ScheduleClient schedules, String id) {
     try {
-      handle.describe();
-      handle.update(input -> new ScheduleUpdate(want));
-      return "updated";
-    } catch (ScheduleException notThere) {
-      schedules.createSchedule(id, want, ScheduleOptions.newBuilder().build());
-      return "created";
+      return Optional.of(schedules.getHandle(id).describe());
+    } catch (ScheduleException e) {
+      if (e.getCause() instanceof StatusRuntimeException grpc
+          && grpc.getStatus().getCode() == Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
     }
+  }
+
+  /** One row of `schedules list`: its fields, then its state or "missing". */
+  static Map<String, Object> row(ScheduleClient schedules, String id, Map<String, Object> fields) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("id", id);
+    row.putAll(fields);
+    describe(schedules, id).ifPresentOrElse(d -> {
+      row.put("paused", d.getSchedule().getState().isPaused());
+      row.put("next", d.getInfo().getNextActionTimes().stream().limit(3).map(Instant::toString)
+          .toList());
+      row.put("recentRuns", d.getInfo().getRecentActions().size());
+    }, () -> row.put("missing", true));
+    return row;
   }
 
   @Command(name = "apply", description = "Create or update one schedule per database (idempotent).")
@@ -132,30 +131,11 @@ final class SchedulesCommand {
         List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
         for (DatabaseConfig db : dbs) {
           String id = BackupPlans.scheduleId(db);
-          Schedule want = desired(c, db, taskQueue);
-          ScheduleHandle handle = schedules.getHandle(id);
-          String what;
-          try {
-            handle.describe();
-            handle.update(input -> new ScheduleUpdate(want));
-            what = "updated";
-          } catch (ScheduleException notThere) {
-            schedules.createSchedule(id, want, ScheduleOptions.newBuilder().build());
-            what = "created";
-          }
+          String what = createOrUpdate(schedules, id, desired(c, db, taskQueue));
           out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, id,
               db.backupSchedule(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
           for (WalSchedules.Plan plan : WalSchedules.plans(c, db, taskQueue)) {
-            ScheduleHandle h = schedules.getHandle(plan.id());
-            try {
-              h.describe();
-              h.update(input -> new ScheduleUpdate(plan.schedule()));
-              what = "updated";
-            } catch (ScheduleException notThere) {
-              schedules.createSchedule(plan.id(), plan.schedule(),
-                  ScheduleOptions.newBuilder().build());
-              what = "created";
-            }
+            what = createOrUpdate(schedules, plan.id(), plan.schedule());
             out.printf("%s schedule %s: '%s' %s%n", what, plan.id(), plan.cron(),
                 c.schedules().timezone());
           }
@@ -188,44 +168,16 @@ final class SchedulesCommand {
       try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
         LifeboatConfig c = s.config();
         ScheduleClient schedules = s.temporal().schedules();
-        var rows = new java.util.ArrayList<java.util.Map<String, Object>>();
+        var rows = new java.util.ArrayList<Map<String, Object>>();
         for (DatabaseConfig db : c.databases()) {
           for (WalSchedules.Plan plan : WalSchedules.plans(c, db, null)) {
-            try {
-              ScheduleDescription d = schedules.getHandle(plan.id()).describe();
-              rows.add(java.util.Map.of("id", plan.id(), "database", db.name(), "cron",
-                  plan.cron(), "paused", d.getSchedule().getState().isPaused(), "next",
-                  d.getInfo().getNextActionTimes().stream().limit(3).map(Instant::toString)
-                      .toList(), "recentRuns", d.getInfo().getRecentActions().size()));
-            } catch (ScheduleException missing) {
-              rows.add(java.util.Map.of("id", plan.id(), "database", db.name(), "cron",
-                  plan.cron(), "missing", true));
-            }
+            rows.add(row(schedules, plan.id(), Map.of("database", db.name(), "cron", plan.cron())));
           }
-          String id = BackupPlans.scheduleId(db);
-          try {
-            ScheduleDescription d = schedules.getHandle(id).describe();
-            List<String> next = d.getInfo().getNextActionTimes().stream().limit(3)
-                .map(Instant::toString).toList();
-            rows.add(java.util.Map.of("id", id, "database", db.name(), "cron", db.backupSchedule(),
-                "paused", d.getSchedule().getState().isPaused(), "next", next,
-                "recentRuns", d.getInfo().getRecentActions().size()));
-          } catch (ScheduleException missing) {
-            rows.add(java.util.Map.of("id", id, "database", db.name(), "cron", db.backupSchedule(),
-                "missing", true));
-          }
+          rows.add(row(schedules, BackupPlans.scheduleId(db),
+              Map.of("database", db.name(), "cron", db.backupSchedule())));
         }
         for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c))) {
-          try {
-            ScheduleDescription d = schedules.getHandle(id).describe();
-            List<String> next = d.getInfo().getNextActionTimes().stream().limit(3)
-                .map(Instant::toString).toList();
-            rows.add(java.util.Map.of("id", id, "cron", cronOf(c, id),
-                "paused", d.getSchedule().getState().isPaused(), "next", next,
-                "recentRuns", d.getInfo().getRecentActions().size()));
-          } catch (ScheduleException missing) {
-            rows.add(java.util.Map.of("id", id, "cron", cronOf(c, id), "missing", true));
-          }
+          rows.add(row(schedules, id, Map.of("cron", cronOf(c, id))));
         }
         rows.addAll(AppSchedules.rows(schedules, c));
         if (json) {

@@ -7,15 +7,13 @@ import io.lifeboat.workflows.verify.BackupVerificationWorkflow;
 import io.lifeboat.workflows.verify.CheckOutcome;
 import io.lifeboat.workflows.verify.VerificationReport;
 import io.lifeboat.workflows.verify.VerificationResult;
-import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,20 +28,13 @@ final class VerifyCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
 
-  @Option(names = "--wait", description = "wait and print each result; exit 1 if one failed")
-  boolean waitForIt;
-
-  @Option(names = "--json", description = "print JSON")
-  boolean json;
+  @Mixin LaunchOptions launchOptions;
 
   @Option(names = "--database", paramLabel = "NAME", description = "only this database")
   String database;
 
   @Option(names = "--no-restore", description = "checksum and format only, no scratch restore")
   boolean noRestore;
-
-  @Option(names = "--task-queue", hidden = true)
-  String taskQueue;
 
   @Override
   public Integer call() {
@@ -52,44 +43,32 @@ final class VerifyCommand implements Callable<Integer> {
       LifeboatConfig c = s.config();
       List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
       WorkflowClient client = s.temporal().client();
-      // This estate's runs only, manual or scheduled (their ids start with the schedule id).
-      String running = "LifeboatKind='" + LifeboatSearchAttributes.KIND_VERIFY
-          + "' AND ExecutionStatus='Running' AND WorkflowId STARTS_WITH '"
-          + MonitoringPlans.verifyId(c) + "'";
-      client.listExecutions(running).findFirst().ifPresent(e -> {
-        throw new UserError("a verification is already running (" + e.getExecution()
-            .getWorkflowId() + "); wait for it: " + s.temporal().webLink(
-                e.getExecution().getWorkflowId()));
-      });
-      String workflowId = MonitoringPlans.verifyId(c) + "-manual";
-      var options = MonitoringPlans.options(c, workflowId, LifeboatSearchAttributes.KIND_VERIFY)
-          .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-          .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
-      if (taskQueue != null) options.setTaskQueue(taskQueue);
-      BackupVerificationWorkflow wf =
-          client.newWorkflowStub(BackupVerificationWorkflow.class, options.build());
+      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+          MonitoringPlans.verifyId(c) + "-manual");
+      String id = launch.workflowId();
+      BackupVerificationWorkflow wf = client.newWorkflowStub(BackupVerificationWorkflow.class,
+          launch.options(MonitoringPlans.options(c, id, LifeboatSearchAttributes.KIND_VERIFY)));
       boolean restore = c.verification().restore() && !noRestore;
-      try {
-        WorkflowClient.start(wf::verify, MonitoringPlans.verification(c, dbs, restore));
-      } catch (WorkflowExecutionAlreadyStarted e) {
-        throw new UserError("a verification is already running (" + workflowId + ")");
-      }
-      String link = s.temporal().webLink(workflowId);
-      if (!waitForIt) {
-        out.println(json ? Json.write(Map.of("workflowId", workflowId, "webUi", link))
-            : "started verification of " + dbs.size() + " database(s): " + workflowId + "\n  "
-                + link);
-        return 0;
-      }
-      if (!json) out.println("verifying " + dbs.size() + " database(s) (" + workflowId + ")");
-      VerificationReport report = await(client, workflowId);
-      if (json) {
-        out.println(Json.write(Map.of("passed", report.passed(), "report", report,
-            "webUi", link)));
+      // This estate's runs only, manual or scheduled (their ids start with the schedule id).
+      Optional<VerificationReport> report = launch
+          .refuseIfRunning("LifeboatKind='" + LifeboatSearchAttributes.KIND_VERIFY
+                  + "' AND WorkflowId STARTS_WITH '" + MonitoringPlans.verifyId(c) + "'",
+              running -> "a verification is already running (" + running + "); wait for it: "
+                  + s.temporal().webLink(running))
+          .start(() -> WorkflowClient.start(wf::verify, MonitoringPlans.verification(c, dbs, restore)),
+              "a verification is already running (" + id + ")")
+          .startedLine("started verification of " + dbs.size() + " database(s): " + id + "\n  "
+              + launch.link())
+          .followingLine("verifying " + dbs.size() + " database(s) (" + id + ")")
+          .follow(show -> await(client, id));
+      if (report.isEmpty()) return 0;
+      VerificationReport r = report.get();
+      if (launch.json()) {
+        out.println(Json.write(Map.of("passed", r.passed(), "report", r, "webUi", launch.link())));
       } else {
-        print(out, report, link);
+        print(out, r, launch.link());
       }
-      return report.passed() ? 0 : ExitCodes.FAILED;
+      return r.passed() ? 0 : ExitCodes.FAILED;
     }
   }
 
@@ -101,8 +80,7 @@ final class VerifyCommand implements Callable<Integer> {
       } catch (TimeoutException stillRunning) {
         // keep waiting: a restore of a large database takes a while
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(BackupProgress.explain(e).replace("backup failed",
-            "verification failed"));
+        throw new OperationFailed(WorkflowWait.explain("verification", e));
       }
     }
   }

@@ -41,8 +41,10 @@ final class WaitingCommand implements Callable<Integer> {
       try {
         running = client.listExecutions("ExecutionStatus = 'Running' AND "
             + LifeboatSearchAttributes.WAITING_STEP.getName() + " IS NOT NULL").toList();
-      } catch (io.grpc.StatusRuntimeException unsupported) {
-        // A visibility store without IS NOT NULL: filter here instead.
+      } catch (io.grpc.StatusRuntimeException e) {
+        // A visibility store without IS NOT NULL refuses the query: filter here instead. Any
+        // other failure (Temporal unreachable) is not that, and goes to its exit code.
+        if (e.getStatus().getCode() != io.grpc.Status.Code.INVALID_ARGUMENT) throw e;
         running = client.listExecutions("ExecutionStatus = 'Running'").toList();
       }
       for (WorkflowExecutionMetadata m : running) {

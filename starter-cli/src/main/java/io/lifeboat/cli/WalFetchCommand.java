@@ -14,10 +14,14 @@ import picocli.CommandLine.ParentCommand;
  * restore_command: {@code lifeboat wal-fetch --database NAME %f %p}. Exit 1 at once when the
  * archive does not have the file: PostgreSQL asks for names that do not exist (the next
  * timeline's history, the segment after the last one) and takes a failure as "not there".
+ * Any other failure exits {@link ExitCodes#STOP_RECOVERY} (mapped in ExitCodes), so that a
+ * segment that exists but cannot be restored stops the recovery instead of ending it there.
  */
 @Command(name = "wal-fetch", description = {
     "Restore one archived WAL file (restore_command = 'lifeboat wal-fetch --database NAME %f %p').",
-    "Checks its SHA-256 before it appears at PATH; exit 1 when the archive does not have it."})
+    "Checks its SHA-256 before it appears at PATH; exit 1 when the archive does not have it,",
+    "128 when it cannot be restored (corrupt, wrong key, repository unreachable, bad arguments):",
+    "PostgreSQL then stops the recovery instead of ending it at the file before."})
 final class WalFetchCommand implements Callable<Integer> {
   static final String USAGE = "lifeboat wal-fetch [--database NAME] WALNAME PATH";
 

@@ -2,8 +2,6 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.wal.WalPrefetcher;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -18,15 +16,7 @@ import picocli.CommandLine.ParentCommand;
 final class WalPrefetchCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
-
-  @Option(names = "--database", paramLabel = "NAME", required = true)
-  String database;
-
-  @Option(names = "--spool", paramLabel = "DIR", required = true)
-  Path spool;
-
-  @Option(names = "--parallel", defaultValue = "4")
-  int parallel;
+  @Mixin WalSpoolOptions spool;
 
   @Option(names = "--ahead", defaultValue = "16")
   int ahead;
@@ -36,28 +26,14 @@ final class WalPrefetchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = spool.resolve(database);
+    Path dir = spool.dir();
     Path fetch = dir.resolve("fetch");
-    Files.createDirectories(fetch);
-    Path fatal = fetch.resolve("fatal");
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
-      DatabaseConfig db;
-      try {
-        db = s.database(database);
-        s.repository();
-      } catch (RuntimeException e) {
-        Files.writeString(fatal, e.getMessage().replace('\n', ' ') + "\n", StandardCharsets.UTF_8);
-        throw e;
-      }
-      Files.deleteIfExists(fatal);
-      Path pid = fetch.resolve("prefetcher.pid");
-      Files.writeString(pid, ProcessHandle.current().pid() + "\n");
-      try {
-        new WalPrefetcher(WalArgs.archive(s, db), dir, parallel, ahead,
-            s.config().wal().segmentSizeBytes(), Duration.ofSeconds(idleSeconds), System.out).run();
-      } finally {
-        Files.deleteIfExists(pid);
-      }
+      DatabaseConfig db = spool.open(s, fetch.resolve("fatal"));
+      WalSpoolOptions.withPidFile(fetch.resolve("prefetcher.pid"), () ->
+          new WalPrefetcher(WalArgs.archive(s, db), dir, spool.parallel, ahead,
+              s.config().wal().segmentSizeBytes(), Duration.ofSeconds(idleSeconds),
+              System.out).run());
       return 0;
     }
   }

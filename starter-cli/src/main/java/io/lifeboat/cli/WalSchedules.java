@@ -4,14 +4,9 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.workflows.base.BaseBackupWorkflow;
 import io.lifeboat.workflows.wal.WalCheckWorkflow;
-import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
-import io.temporal.client.schedules.ScheduleSpec;
-import io.temporal.client.schedules.SchedulePolicy;
-import io.temporal.client.schedules.ScheduleState;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -32,28 +27,13 @@ final class WalSchedules {
       check.setTaskQueue(taskQueue);
     }
     return List.of(
-        new Plan("backup-base-" + db.name(), c.wal().baseSchedule(), schedule(c,
+        new Plan("backup-base-" + db.name(), c.wal().baseSchedule(), AppSchedules.schedule(c,
+            c.wal().baseSchedule(),
             ScheduleActionStartWorkflow.newBuilder().setWorkflowType(BaseBackupWorkflow.class)
-                .setArguments(BaseBackupCommand.request(c, db)).setOptions(base.build()).build(),
-            c.wal().baseSchedule())),
-        new Plan("wal-check-" + db.name(), c.wal().checkSchedule(), schedule(c,
+                .setArguments(BaseBackupCommand.request(c, db)).setOptions(base.build()).build())),
+        new Plan("wal-check-" + db.name(), c.wal().checkSchedule(), AppSchedules.schedule(c,
+            c.wal().checkSchedule(),
             ScheduleActionStartWorkflow.newBuilder().setWorkflowType(WalCheckWorkflow.class)
-                .setArguments(WalCommand.request(c, db)).setOptions(check.build()).build(),
-            c.wal().checkSchedule())));
-  }
-
-  private static Schedule schedule(LifeboatConfig c, ScheduleActionStartWorkflow action,
-      String cron) {
-    return Schedule.newBuilder()
-        .setAction(action)
-        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(cron))
-            .setTimeZoneName(c.schedules().timezone()).build())
-        .setPolicy(SchedulePolicy.newBuilder()
-            .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
-            .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes()))
-            .build())
-        .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
-            .setNote("managed by lifeboat schedules apply").build())
-        .build();
+                .setArguments(WalCommand.request(c, db)).setOptions(check.build()).build())));
   }
 }

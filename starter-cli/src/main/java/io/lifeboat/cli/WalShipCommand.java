@@ -2,8 +2,6 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.wal.WalShipper;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -22,43 +20,20 @@ import picocli.CommandLine.ParentCommand;
 final class WalShipCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
-
-  @Option(names = "--database", paramLabel = "NAME", required = true)
-  String database;
-
-  @Option(names = "--spool", paramLabel = "DIR", required = true)
-  Path spool;
-
-  @Option(names = "--parallel", defaultValue = "4")
-  int parallel;
+  @Mixin WalSpoolOptions spool;
 
   @Option(names = "--idle-seconds", defaultValue = "60")
   int idleSeconds;
 
   @Override
   public Integer call() throws Exception {
-    Path dir = spool.resolve(database);
-    Files.createDirectories(dir);
-    Path fatal = dir.resolve("fatal");
+    Path dir = spool.dir();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
-      DatabaseConfig db;
-      try {
-        db = s.database(database);
-        s.repository();
-      } catch (RuntimeException e) {
-        Files.writeString(fatal, e.getMessage().replace('\n', ' ') + "\n", StandardCharsets.UTF_8);
-        throw e;
-      }
-      Files.deleteIfExists(fatal);
-      // For operators and tests that must stop it; the lock, not this file, decides who runs.
-      Path pid = dir.resolve("shipper.pid");
-      Files.writeString(pid, ProcessHandle.current().pid() + "\n");
-      try {
-        new WalShipper(WalArgs.archive(s, db), dir, parallel, Duration.ofSeconds(idleSeconds),
-            System.out).run();
-      } finally {
-        Files.deleteIfExists(pid);
-      }
+      DatabaseConfig db = spool.open(s, dir.resolve("fatal"));
+      // The lock, not the pid file, decides who runs.
+      WalSpoolOptions.withPidFile(dir.resolve("shipper.pid"), () ->
+          new WalShipper(WalArgs.archive(s, db), dir, spool.parallel,
+              Duration.ofSeconds(idleSeconds), System.out).run());
       return 0;
     }
   }

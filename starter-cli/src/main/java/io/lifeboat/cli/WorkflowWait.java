@@ -1,12 +1,15 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.workflows.base.BaseStreamProgress;
+import io.lifeboat.workflows.common.FailureKind;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,17 +49,25 @@ final class WorkflowWait {
           // the server may refuse a describe while the workflow is busy: skip this tick
         }
       } catch (WorkflowFailedException e) {
-        throw new OperationFailed(BackupProgress.explain(e).replaceFirst("^backup", what));
+        throw new OperationFailed(explain(what, e));
       } catch (RuntimeException e) {
-        if (!isBusy(e)) throw e;
-        // "Workflow is busy": the server sheds load on this workflow for a moment; ask again.
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
+        pauseIfBusy(e);
       }
+    }
+  }
+
+  /**
+   * "Workflow is busy" (RESOURCE_EXHAUSTED): the server sheds load on one workflow for a moment
+   * (an approval and a long poll at once); every waiter asks again after a pause rather than
+   * give up on a run that is fine. Anything else is rethrown.
+   */
+  static void pauseIfBusy(RuntimeException e) {
+    if (!isBusy(e)) throw e;
+    try {
+      Thread.sleep(250);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw e;
     }
   }
 
@@ -68,6 +79,19 @@ final class WorkflowWait {
       }
     }
     return false;
+  }
+
+  /** A failed run in one line: "WHAT failed: MESSAGE (HINT)", the hint from FailureKind. */
+  static String explain(String what, WorkflowFailedException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure a) {
+        String hint = FailureKind.ofType(a.getType()).map(k -> " (" + k.hint() + ")").orElse("");
+        return what + " failed: " + a.getOriginalMessage() + hint;
+      }
+    }
+    Throwable c = e.getCause();
+    return what + " failed: " + (c instanceof TemporalFailure tf ? tf.getOriginalMessage()
+        : String.valueOf(c));
   }
 
   private static String describe(WorkflowClient client, String workflowId) {

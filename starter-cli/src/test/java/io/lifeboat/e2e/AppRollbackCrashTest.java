@@ -31,7 +31,8 @@ class AppRollbackCrashTest {
   void up() throws Exception {
     stack = new RealStack();
     workers = new WorkerJvm(stack.dir);
-    app = new SampleApp(stack, Map.of());
+    // Its own application name, so rollback-app-NAME is not another suite's on the shared stack.
+    app = new SampleApp(stack, Map.of(), "farmtally-" + stack.tag);
   }
 
   @AfterEach
@@ -56,7 +57,7 @@ class AppRollbackCrashTest {
   void sigkillWhileTheStoppedAppComesBackStillEndsInAWorkingApp() throws Exception {
     // The app takes 8 s to listen after a (re)start: the worker dies while the app is down.
     app.close();
-    app = new SampleApp(stack, Map.of("STARTUP_DELAY_MS", "8000"));
+    app = new SampleApp(stack, Map.of("STARTUP_DELAY_MS", "8000"), "farmtally-" + stack.tag);
     killDuring("VerifyHealth", -1);
   }
 
@@ -71,7 +72,7 @@ class AppRollbackCrashTest {
     app.corrupt();
     RealStack.Run start = stack.cli("rollback", "app", "--config", config.toString());
     assertEquals(0, start.exit(), start.err());
-    String workflowId = "rollback-app-farmtally";
+    String workflowId = "rollback-app-" + app.name;
     WorkflowClient client = stack.temporal().client();
 
     boolean running = false;

@@ -30,7 +30,9 @@ class AppRollbackEndToEndTest {
   @BeforeEach
   void up() throws Exception {
     stack = new RealStack();
-    app = new SampleApp(stack, Map.of());
+    // Its own application name: other suites on the shared stack back up "farmtally" too, and
+    // backup-app-farmtally-manual is one lock for the whole namespace (once: "already running").
+    app = new SampleApp(stack, Map.of(), "farmtally-" + stack.tag);
     app.start();
     config = stack.config("app", root -> app.addTo(root));
     stack.startWorker(SampleApp.workerEnv());
@@ -45,7 +47,7 @@ class AppRollbackEndToEndTest {
   @Test
   void backupBreakRollBackAndHealthPassesAgain() throws Exception {
     app.postinstall("current", "require('fs').writeFileSync('installed-by-npm', 'yes')");
-    RealStack.Run backup = stack.cli("backup", "app", "farmtally", "--wait", "--json",
+    RealStack.Run backup = stack.cli("backup", "app", app.name, "--wait", "--json",
         "--config", config.toString());
     assertEquals(0, backup.exit(), backup.err());
     JsonNode manifest = JSON.readTree(backup.out()).path("manifest");
@@ -61,7 +63,7 @@ class AppRollbackEndToEndTest {
     app.corrupt();
     assertEquals(500, app.status("/api/health"), "the broken release fails its health check");
 
-    RealStack.Run rollback = stack.cli("rollback", "app", "farmtally", "--wait", "--config",
+    RealStack.Run rollback = stack.cli("rollback", "app", app.name, "--wait", "--config",
         config.toString());
     assertEquals(0, rollback.exit(), rollback.out() + rollback.err());
     assertEquals(200, app.status("/api/health"));
@@ -79,13 +81,14 @@ class AppRollbackEndToEndTest {
     // The report is in the repository, under the rollback kind.
     assertTrue(stack.keys().stream().anyMatch(k -> k.contains("/reports/application-rollback/")
         && k.endsWith(".json")), stack.keys().toString());
-    RealStack.Run report = stack.cli("report", "rollback-app-farmtally", "--config", config.toString());
+    RealStack.Run report = stack.cli("report", "rollback-app-" + app.name, "--config",
+        config.toString());
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains("verify-health") && report.out().contains("farmtally"),
         report.out());
 
     // And forward again, from the repository this time: download, check, extract, npm ci.
-    RealStack.Run toBackup = stack.cli("rollback", "app", "farmtally", "--to", backupId, "--wait",
+    RealStack.Run toBackup = stack.cli("rollback", "app", app.name, "--to", backupId, "--wait",
         "--json", "--config", config.toString());
     assertEquals(0, toBackup.exit(), toBackup.out() + toBackup.err());
     JsonNode result = JSON.readTree(toBackup.out());
@@ -104,7 +107,8 @@ class AppRollbackEndToEndTest {
     assertEquals(0, second.exit(), second.err());
     JsonNode m = JSON.readTree(second.out()).path("manifest");
     String tampered = m.path("backupId").asText();
-    RealStack.Run list = stack.cli("backups", "list", "--app", "farmtally", "--config", config.toString());
+    RealStack.Run list = stack.cli("backups", "list", "--app", app.name, "--config",
+        config.toString());
     assertEquals(0, list.exit(), list.err());
     assertTrue(list.out().indexOf(tampered) < list.out().indexOf(good) && list.out().contains(" r2 "),
         "newest first, with the commit: " + list.out());

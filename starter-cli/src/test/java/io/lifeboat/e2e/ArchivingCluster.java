@@ -26,6 +26,8 @@ final class ArchivingCluster implements AutoCloseable {
   final Path spool;
   final Path envFile;
   final Path config;
+  /** The test's config (the cluster's own {@link #config} is a copy for the postgres user). */
+  final Path stackConfig;
   final int port;
   final String database;
 
@@ -44,7 +46,23 @@ final class ArchivingCluster implements AutoCloseable {
     db.remove("passwordEnv");
   }
 
+  /**
+   * A cluster of the stack's own, named DATABASE in a config the stack writes ({@link
+   * #stackConfig}); the stack is closed when the cluster cannot start, since no test runs then.
+   */
+  static ArchivingCluster of(RealStack stack, String database) throws Exception {
+    int port = freePort();
+    Path config = stack.config(database, root -> point(root, database, port));
+    try {
+      return new ArchivingCluster(stack.tag, database, port, config);
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+  }
+
   ArchivingCluster(String tag, String database, int port, Path sourceConfig) throws Exception {
+    this.stackConfig = sourceConfig;
     this.database = database;
     this.port = port;
     this.dir = Path.of("/tmp", "lifeboat-pg-" + tag + "-" + Math.floorMod(database.hashCode(), 1000));

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -248,39 +247,9 @@ class DrillEndToEndTest {
   }
 
   private static void screenshot(Path html, Path png) throws Exception {
-    Files.deleteIfExists(png);
-    Path profile = Files.createTempDirectory("lifeboat-chromium");
-    Path log = png.resolveSibling("drill-chromium.log");
-    Process p = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--hide-scrollbars", "--user-data-dir=" + profile, "--window-size=1000,2400",
-        "--screenshot=" + png, html.toUri().toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), "chromium finished");
-    assertEquals(0, p.exitValue(), Files.readString(log));
-    BufferedImage img = ImageIO.read(png.toFile());
-    assertTrue(count(img, 0xb3261e) > 50, "the RTO line is painted");
-    assertTrue(count(img, 0xf0b429) > 60, "waiting for a person is painted (legend and bars)");
-    assertTrue(count(img, 0x3b7dd8) > 60, "machine steps are painted");
-  }
-
-  private static String chromium() {
-    for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser")) {
-      if (Files.isExecutable(Path.of(c))) return c;
-    }
-    return "chromium";
-  }
-
-  private static int count(BufferedImage img, int rgb) {
-    int n = 0;
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int p = img.getRGB(x, y);
-        int dr = ((p >> 16) & 0xff) - ((rgb >> 16) & 0xff);
-        int dg = ((p >> 8) & 0xff) - ((rgb >> 8) & 0xff);
-        int db = (p & 0xff) - (rgb & 0xff);
-        if (dr * dr + dg * dg + db * db < 300) n++;
-      }
-    }
-    return n;
+    BufferedImage img = Chromium.screenshot(html, png, 1000, 2400);
+    assertTrue(Chromium.count(img, 0xb3261e) > 50, "the RTO line is painted");
+    assertTrue(Chromium.count(img, 0xf0b429) > 60, "waiting for a person is painted (legend and bars)");
+    assertTrue(Chromium.count(img, 0x3b7dd8) > 60, "machine steps are painted");
   }
 }

@@ -168,7 +168,9 @@ class EncryptionAtRestEndToEndTest {
       Path dest = stack.dir.resolve("refused");
       RealStack.Run bad = stack.cli("wal-fetch", "--config", cfg.toString(), "--database", db,
           name, dest.toString());
-      assertEquals(1, bad.exit(), bad.err());
+      // restore_command: a segment the archive holds but this key cannot open must stop the
+      // recovery (exit > 125), not end it as "not in the archive" (1).
+      assertEquals(128, bad.exit(), bad.err());
       assertEquals(1, bad.err().strip().lines().count(), bad.err());
       assertTrue(bad.err().contains("WAL file " + name + " of " + db + " was encrypted with key "
           + id1), bad.err());

@@ -33,9 +33,23 @@ final class SampleApp implements AutoCloseable {
   final Path ecosystem;
   final String pm2Name;
   final int port;
+  /** The application's name in the config (applications[].name). */
+  final String name;
   private boolean started;
 
   SampleApp(RealStack stack, Map<String, String> extraEnv) throws IOException {
+    this(stack, extraEnv, "farmtally");
+  }
+
+  /**
+   * {@code name} names the application in the config, and so the workflow ids of its manual
+   * backups and rollbacks ({@code backup-app-NAME-manual}, {@code rollback-app-NAME}). Those
+   * ids are the "one at a time" lock in the whole Temporal namespace, which every suite on the
+   * shared stack uses: a test that must not meet another suite's run of the same id names its
+   * application after its own stack.
+   */
+  SampleApp(RealStack stack, Map<String, String> extraEnv, String name) throws IOException {
+    this.name = name;
     root = stack.dir.resolve("estate/farmtally");
     pm2Home = stack.dir.resolve("pm2");
     Files.createDirectories(pm2Home);
@@ -131,7 +145,7 @@ final class SampleApp implements AutoCloseable {
   void addTo(ObjectNode config) {
     ArrayNode apps = config.putArray("applications");
     ObjectNode a = apps.addObject();
-    a.put("name", "farmtally");
+    a.put("name", name);
     a.put("releaseRoot", root.toString());
     a.put("pm2Name", pm2Name);
     a.put("ecosystemFile", ecosystem.toString());

@@ -37,14 +37,8 @@ class WalArchivingEndToEndTest {
   void up() throws Exception {
     stack = new RealStack();
     db = stack.tag + "_wal";
-    int port = ArchivingCluster.freePort();
-    config = stack.config("wal", root -> ArchivingCluster.point(root, db, port));
-    try {
-      cluster = new ArchivingCluster(stack.tag, db, port, config);
-    } catch (Exception e) {
-      stack.close();
-      throw e;
-    }
+    cluster = ArchivingCluster.of(stack, db);
+    config = cluster.stackConfig;
   }
 
   @AfterEach

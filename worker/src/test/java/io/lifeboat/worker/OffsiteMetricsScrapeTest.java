@@ -8,7 +8,6 @@ import io.lifeboat.config.OffsiteConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.offsite.CopyRecord;
 import io.lifeboat.workflows.offsite.CopyRequest;
 import io.lifeboat.workflows.offsite.CopyResult;
@@ -23,17 +22,8 @@ import io.lifeboat.workflows.offsite.OffsiteRetentionResult;
 import io.lifeboat.workflows.offsite.OffsiteScopes;
 import io.lifeboat.workflows.offsite.VerifyCopyRequest;
 import io.lifeboat.workflows.offsite.VerifyCopyResult;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -73,27 +63,15 @@ class OffsiteMetricsScrapeTest {
 
   @Test
   void lastSuccessAndSuccessGaugesAreScraped() throws Exception {
-    WorkerMetrics metrics = new WorkerMetrics();
-    MetricsServer server = MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics.registry());
-    TestEnvironmentOptions.Builder o = TestEnvironmentOptions.newBuilder()
-        .setMetricsScope(metrics.scope());
-    for (var key : LifeboatSearchAttributes.ALL) {
-      o.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(o.build());
-    try {
-      Worker worker = env.newWorker("offsite-metrics");
-      worker.registerWorkflowImplementationTypes(OffsiteCopyWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new Fake());
-      env.start();
+    try (ScrapedEnvironment env = new ScrapedEnvironment()) {
+      WorkflowClient client = env.start("offsite-metrics", OffsiteCopyWorkflowImpl.class, new Fake());
       RepositoryConfig primary = new RepositoryConfig("http://x:1", "bucket", null, null, null,
           "A", "B", null, null, null, null, null);
       OffsiteConfig offsite = new OffsiteConfig("http://y:1", "offsite", null, null, null, "C",
           "D", null, null, null, null);
       for (String db : List.of("farmtally_production", "broken")) {
-        OffsiteCopyWorkflow wf = env.getWorkflowClient().newWorkflowStub(
-            OffsiteCopyWorkflow.class, WorkflowOptions.newBuilder()
+        OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class,
+            WorkflowOptions.newBuilder()
                 .setWorkflowId("offsite-" + db).setTaskQueue("offsite-metrics").build());
         OffsiteCopyRequest request = new OffsiteCopyRequest(primary, offsite, "db-full", db,
             OffsiteScopes.databaseDumps(db), true, new RetryConfig(1, 1, 1), null);
@@ -103,18 +81,9 @@ class OffsiteMetricsScrapeTest {
           wf.copy(request);
         }
       }
-      HttpClient http = HttpClient.newHttpClient();
-      Scrape scrape = null;
-      for (int i = 0; i < 100; i++) {
-        scrape = Scrape.parse(http.send(HttpRequest.newBuilder(server.uri())
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
-        if (scrape.find(OffsiteMetrics.SUCCESS, Map.of("source", "broken")).isPresent()) break;
-        Thread.sleep(200);
-      }
-      for (String name : OffsiteMetrics.ALL) {
-        assertTrue(scrape.text().contains("# HELP " + name + " " + OffsiteMetrics.HELP.get(name)),
-            "HELP of " + name + " in:\n" + scrape.text());
-      }
+      Scrape scrape = env.scrapeUntil(
+          s -> s.find(OffsiteMetrics.SUCCESS, Map.of("source", "broken")).isPresent());
+      ScrapedEnvironment.assertHelp(scrape, OffsiteMetrics.ALL, OffsiteMetrics.HELP);
       Map<String, String> good = Map.of("source", "farmtally_production", "kind", "db-full");
       Map<String, String> bad = Map.of("source", "broken", "kind", "db-full");
       assertEquals(1.0, scrape.find(OffsiteMetrics.SUCCESS, good).orElseThrow().value());
@@ -123,10 +92,6 @@ class OffsiteMetricsScrapeTest {
           > 1.7e9);
       assertTrue(scrape.find(OffsiteMetrics.LAST_SUCCESS_TIMESTAMP, bad).isEmpty());
       assertEquals(4096.0, scrape.find(OffsiteMetrics.COPIED_BYTES, good).orElseThrow().value());
-    } finally {
-      env.close();
-      server.close();
-      metrics.close();
     }
   }
 }

@@ -1,13 +1,11 @@
 package io.lifeboat.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.config.WalConfig;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.WalMetrics;
 import io.lifeboat.workflows.wal.WalCheckActivities;
 import io.lifeboat.workflows.wal.WalCheckRequest;
@@ -15,17 +13,8 @@ import io.lifeboat.workflows.wal.WalCheckResult;
 import io.lifeboat.workflows.wal.WalCheckWorkflow;
 import io.lifeboat.workflows.wal.WalCheckWorkflowImpl;
 import io.lifeboat.workflows.wal.WalSwitch;
-import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -51,39 +40,18 @@ class WalMetricsScrapeTest {
 
   @Test
   void rpoAndContinuityGaugesAreScraped() throws Exception {
-    WorkerMetrics metrics = new WorkerMetrics();
-    MetricsServer server = MetricsServer.start(
-        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), metrics.registry());
-    TestEnvironmentOptions.Builder o = TestEnvironmentOptions.newBuilder()
-        .setMetricsScope(metrics.scope());
-    for (var key : LifeboatSearchAttributes.ALL) {
-      o.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(o.build());
-    try {
-      Worker worker = env.newWorker("wal-metrics");
-      worker.registerWorkflowImplementationTypes(WalCheckWorkflowImpl.class);
-      worker.registerActivitiesImplementations(new Fake());
-      env.start();
+    try (ScrapedEnvironment env = new ScrapedEnvironment()) {
+      WorkflowClient client = env.start("wal-metrics", WalCheckWorkflowImpl.class, new Fake());
       for (String db : List.of("farmtally_production", "broken")) {
-        env.getWorkflowClient().newWorkflowStub(WalCheckWorkflow.class, WorkflowOptions
+        client.newWorkflowStub(WalCheckWorkflow.class, WorkflowOptions
             .newBuilder().setWorkflowId("wal-check-" + db).setTaskQueue("wal-metrics").build())
             .check(new WalCheckRequest(new DatabaseConfig(db, "h", 1, "u", null, null, null),
                 new RepositoryConfig("http://x:1", "bucket", null, null, null, "A", "B", null,
                     null, null, null, null), WalConfig.DEFAULT, 15, new RetryConfig(2, 1, 1)));
       }
-      HttpClient http = HttpClient.newHttpClient();
-      Scrape scrape = null;
-      for (int i = 0; i < 100; i++) {
-        scrape = Scrape.parse(http.send(HttpRequest.newBuilder(server.uri())
-            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body());
-        if (scrape.find(WalMetrics.CONTINUOUS, Map.of("database", "broken")).isPresent()) break;
-        Thread.sleep(200);
-      }
-      for (String name : WalMetrics.ALL) {
-        assertTrue(scrape.text().contains("# HELP " + name + " " + WalMetrics.HELP.get(name)),
-            "HELP of " + name + " in:\n" + scrape.text());
-      }
+      Scrape scrape = env.scrapeUntil(
+          s -> s.find(WalMetrics.CONTINUOUS, Map.of("database", "broken")).isPresent());
+      ScrapedEnvironment.assertHelp(scrape, WalMetrics.ALL, WalMetrics.HELP);
       Map<String, String> good = Map.of("database", "farmtally_production");
       Map<String, String> bad = Map.of("database", "broken");
       assertEquals(1.0, scrape.find(WalMetrics.CONTINUOUS, good).orElseThrow().value());
@@ -91,10 +59,6 @@ class WalMetricsScrapeTest {
       assertEquals(3.0, scrape.find(WalMetrics.RPO_ACHIEVED, good).orElseThrow().value());
       assertEquals(5000.0, scrape.find(WalMetrics.RPO_ACHIEVED, bad).orElseThrow().value());
       assertEquals(900.0, scrape.find(WalMetrics.RPO_TARGET, good).orElseThrow().value());
-    } finally {
-      env.close();
-      server.close();
-      metrics.close();
     }
   }
 }
