@@ -570,7 +570,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             req.backupId()));
     long verifyStart = System.currentTimeMillis();
     try {
-      runVerifier(req, dir, beat);
+      runVerifier(req, dir, manifest, beat);
       if (archived != null) {
         long waited = awaitArchive(archived, beat);
         log.info("base backup {}: its WAL was in the archive {} ms after pg_verifybackup started",
@@ -609,25 +609,40 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
   }
 
-  private void runVerifier(BaseStreamRequest req, Path dir, Runnable beat)
+  private void runVerifier(BaseStreamRequest req, Path dir, JsonNode manifest, Runnable beat)
       throws IOException, InterruptedException {
     long verifyStart = System.currentTimeMillis();
-    // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
-    Process verifier = new ProcessBuilder(pg.tool("pg_verifybackup"), dir.toString())
-        .redirectErrorStream(true).start();
-    StderrTail output = new StderrTail(verifier.getInputStream(), "pg_verifybackup");
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<List<String>> shards = VerifierShards.split(manifest, Math.min(cores, 4));
+    List<Process> verifiers = new ArrayList<>();
+    List<StderrTail> outputs = new ArrayList<>();
     try {
-      while (!verifier.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+      for (List<String> extra : shards) {
+        List<String> argv = new ArrayList<>();
+        argv.add(pg.tool("pg_verifybackup"));
+        argv.addAll(extra);
+        argv.add(dir.toString());
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        verifiers.add(p);
+        outputs.add(new StderrTail(p.getInputStream(), "pg_verifybackup"));
+      }
+      // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
+      for (Process p : verifiers) {
+        while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+      }
     } finally {
-      verifier.destroyForcibly();
+      verifiers.forEach(Process::destroyForcibly);
     }
-    String said = output.text();
-    output.close();
-    log.info("pg_verifybackup of {}: {} ms", req.backupId(), System.currentTimeMillis() - verifyStart);
-    if (verifier.exitValue() != 0) {
-      throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
-          + req.backupId() + " of " + req.database().name() + ": "
-          + PgFailures.lastMeaningfulLine(said));
+    log.info("pg_verifybackup of {}: {} ms ({} processes)", req.backupId(),
+        System.currentTimeMillis() - verifyStart, verifiers.size());
+    for (int i = 0; i < verifiers.size(); i++) {
+      String said = outputs.get(i).text();
+      outputs.get(i).close();
+      if (verifiers.get(i).exitValue() != 0) {
+        throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
+            + req.backupId() + " of " + req.database().name() + ": "
+            + PgFailures.lastMeaningfulLine(said));
+      }
     }
   }
 
