@@ -7,10 +7,13 @@
 # 1. A throwaway PostgreSQL 15 cluster (run as the postgres OS user, its own port) that archives
 #    through `lifeboat wal-push` exactly as the sample cluster does (asynchronous: spool +
 #    shipper), loaded with pgbench -i -s SCALE (about 2 GB at 130).
-# 2. Our base backup (`lifeboat backup base NAME --wait`: pg_basebackup streamed through zstd to
-#    S3, unpacked and checked by pg_verifybackup with the WAL fetched from the archive, stored
-#    object re-read) against `pgbackrest backup --type=full --compress-type=lz4 --process-max=2`
-#    of the same cluster to a local repository. Prints the ratio ours/pgBackRest.
+# 2. Our base backup (`lifeboat backup base NAME --wait`: format 2, the server compresses
+#    (pg_basebackup --compress=server-zstd -X stream), the file is uploaded and unpacked while it
+#    is written, checked by pg_verifybackup with the streamed WAL while the archive is awaited,
+#    stored object re-read) against `pgbackrest backup --type=full --compress-type=lz4
+#    --process-max=2` of the same cluster to a local repository, once with --archive-check=n
+#    (the cluster archives to ours) and once with its default archive-check=y (the cluster then
+#    archives into both). Prints both ratios ours/pgBackRest.
 # 3. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
 #    pg_stat_archiver every second: archive lag in segments (current segment minus the last
 #    archived one, minus one) and failures.

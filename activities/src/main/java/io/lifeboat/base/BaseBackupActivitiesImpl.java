@@ -99,7 +99,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     if (scratchChosen || clusterBytes <= 0) return scratchRoot;
     try {
       if (!Files.isDirectory(SHM) || !Files.isWritable(SHM)) return scratchRoot;
-      long needed = clusterBytes + clusterBytes / 10;
+      // The unpacked copy, plus (format 2) the server-compressed file it is unpacked from,
+      // which is rarely more than 40 % of it.
+      long needed = clusterBytes + clusterBytes / 2;
       long shmFree = Files.getFileStore(SHM).getUsableSpace();
       long memAvailable = memAvailableBytes();
       if (shmFree > needed && memAvailable > needed + SHM_HEADROOM) return SHM;
@@ -331,9 +333,18 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     if (!Boolean.TRUE.equals(req.wal().baseServerCompression())) return false;
     try (Connection c = ArchiveWait.connect(req.database(), pg);
          Statement st = c.createStatement();
-         ResultSet rs = st.executeQuery("select current_setting('server_version_num')::int")) {
+         ResultSet rs = st.executeQuery("select current_setting('server_version_num')::int,"
+             + " current_setting('max_wal_senders')::int"
+             + " - (select count(*) from pg_stat_replication)")) {
       rs.next();
-      return rs.getInt(1) >= 150000;
+      if (rs.getInt(1) < 150000) return false;
+      // -X stream takes two WAL senders (the base tar and the WAL); with fewer free, format 1.
+      if (rs.getInt(2) < 2) {
+        log.warn("base backup {}: only {} free WAL sender(s) (max_wal_senders); the worker"
+            + " compresses this one (format 1)", req.backupId(), rs.getInt(2));
+        return false;
+      }
+      return true;
     } catch (SQLException e) {
       throw PgFailures.fromSql(req.database(), e);
     }
