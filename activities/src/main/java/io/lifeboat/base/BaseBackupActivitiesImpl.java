@@ -494,6 +494,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(plain.length / 4);
     try (ZstdOutputStream z = new ZstdOutputStream(stores.cipher(repo).seal(bytes, key))) {
       z.setLevel(3);
+      z.setChecksum(true);   // the frame's own checksum: damage is caught without a key, too
       z.write(plain);
     }
     store.put(key, bytes.toByteArray(), "application/zstd");
