@@ -78,8 +78,14 @@ final class ArchiveWait {
          ResultSet rs = s.executeQuery("select last_archived_wal from pg_stat_archiver")) {
       rs.next();
       String name = rs.getString(1);
-      // Only segments: a .history or .backup file archived last says nothing newer.
-      return name != null && name.length() == 24 ? name : null;
+      // SEGMENT, SEGMENT.partial, or SEGMENT.OFFSET.backup (a base backup's history file,
+      // named for its start segment, archived right after a backup: the usual last name
+      // here). The archiver takes ready files in name order, so once any of these is archived,
+      // so is every segment up to SEGMENT. A timeline history file says nothing.
+      if (name == null || name.length() < 24 || !name.substring(0, 24).matches("[0-9A-F]{24}")) {
+        return null;
+      }
+      return name.substring(0, 24);
     }
   }
 

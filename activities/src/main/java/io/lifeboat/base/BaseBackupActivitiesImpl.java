@@ -428,11 +428,17 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         }
         return List.of();
       });
-      while (!bb.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+      while (!bb.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        beat.run();
+        // A reader ends before pg_basebackup only when it failed (S3, tar): stop now, not
+        // after the whole stream.
+        if (uploaded.isDone()) awaitUpload(uploaded, beat);
+        if (unpacked.isDone()) awaitUnpack(unpacked, tar, tarErr, data, beat);
+      }
       long eof = System.currentTimeMillis();
       int exit = bb.exitValue();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
-      awaitUpload(unpacked, beat);
+      awaitUnpack(unpacked, tar, tarErr, data, beat);
       if (tar.waitFor() != 0) {
         throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
             + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
@@ -485,6 +491,21 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       readers.shutdownNow();
       bbErr.close();
       tarErr.close();
+    }
+  }
+
+  /** The unpacking reader's end; when tar died, its own words rather than a broken pipe. */
+  private static void awaitUnpack(java.util.concurrent.Future<List<String>> unpacked,
+      Process tar, StderrTail tarErr, Path data, Runnable beat)
+      throws IOException, InterruptedException {
+    try {
+      awaitUpload(unpacked, beat);
+    } catch (IOException e) {
+      if (tar.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && tar.exitValue() != 0) {
+        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
+            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
+      }
+      throw e;
     }
   }
 
