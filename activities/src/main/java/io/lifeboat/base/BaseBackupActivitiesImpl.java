@@ -100,7 +100,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     if (scratchChosen || clusterBytes <= 0) return scratchRoot;
     try {
       if (!Files.isDirectory(SHM) || !Files.isWritable(SHM)) return scratchRoot;
-      long needed = clusterBytes + clusterBytes / 10;
+      // The unpacked copy, plus (format 2) the server-compressed file it is unpacked from,
+      // which is rarely more than 40 % of it.
+      long needed = clusterBytes + clusterBytes / 2;
       long shmFree = Files.getFileStore(SHM).getUsableSpace();
       long memAvailable = memAvailableBytes();
       if (shmFree > needed && memAvailable > needed + SHM_HEADROOM) return SHM;
@@ -188,7 +190,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         Files.createDirectories(root);
         removeLeftovers(root, req.backupId());
         scratch = Files.createTempDirectory(root, "lifeboat-base-" + req.backupId() + "-");
-        return stream(req, store, ctx, scratch);
+        return serverCompresses(req)
+            ? streamServerCompressed(req, store, ctx, scratch)
+            : stream(req, store, ctx, scratch);
       } catch (IOException e) {
         throw FailureKind.PG_TOOL_FAILED.failure("base backup stream failed: " + e.getMessage());
       } catch (InterruptedException e) {
@@ -290,7 +294,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       });
       phase[0] = "verifying";
       beat.run();
-      Facts f = verify(req, store, scratch, beat);
+      Facts f = verify(req, store, scratch, beat, true);
       long verified = System.currentTimeMillis();
       List<String> etags = awaitUpload(uploaded, beat);
       long finished = System.currentTimeMillis();
@@ -322,6 +326,202 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
   }
 
+  /**
+   * Format 2 when the configuration asks for it (the default) and the server can compress
+   * (PostgreSQL 15 or later); format 1 otherwise.
+   */
+  private boolean serverCompresses(BaseStreamRequest req) {
+    if (!Boolean.TRUE.equals(req.wal().baseServerCompression())) return false;
+    try (Connection c = ArchiveWait.connect(req.database(), pg);
+         Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("select current_setting('server_version_num')::int,"
+             + " current_setting('max_wal_senders')::int"
+             + " - (select count(*) from pg_stat_replication)")) {
+      rs.next();
+      if (rs.getInt(1) < 150000) return false;
+      // -X stream takes two WAL senders (the base tar and the WAL); with fewer free, format 1.
+      if (rs.getInt(2) < 2) {
+        log.warn("base backup {}: only {} free WAL sender(s) (max_wal_senders); the worker"
+            + " compresses this one (format 1)", req.backupId(), rs.getInt(2));
+        return false;
+      }
+      return true;
+    } catch (SQLException e) {
+      throw PgFailures.fromSql(req.database(), e);
+    }
+  }
+
+  /**
+   * Format 2. The server compresses the base tar (zstd, the configured level and workers) and
+   * streams the WAL of the backup's duration over a second connection, so it neither waits for
+   * archiving at the end nor sends 2 GB over the socket, and the worker never touches the
+   * uncompressed bytes on their way to storage. pg_basebackup writes base.tar.zst into the
+   * scratch directory; two readers follow the file while it grows: one seals and uploads it
+   * as it is, the other decompresses it into {@code tar -x} for pg_verifybackup. The upload is
+   * completed only after pg_verifybackup passed, as in format 1.
+   */
+  private BaseStreamResult streamServerCompressed(BaseStreamRequest req, ObjectStore store,
+      ActivityExecutionContext ctx, Path scratch) throws IOException, InterruptedException {
+    DatabaseConfig db = req.database();
+    RepositoryConfig repo = req.repository();
+    String version = toolVersion("pg_basebackup");
+    long started = System.currentTimeMillis();
+    Path out = scratch.resolve("stream");   // pg_basebackup makes it (it must not exist or be empty)
+    Path data = Files.createDirectory(scratch.resolve("data"));
+    int level = req.wal().baseCompressionLevel();
+    int workers = req.compression().workers();
+    List<String> argv = new ArrayList<>();
+    argv.add(pg.tool("pg_basebackup"));
+    argv.addAll(pg.connection(db, null));
+    argv.addAll(List.of("-D", out.toString(), "-Ft", "-X", "stream",
+        "--compress=server-zstd:level=" + level + (workers > 0 ? ",workers=" + workers : ""),
+        // --no-sync: the scratch copy is read once and deleted; what must last goes to S3.
+        "--no-sync", "--checkpoint=fast", "--manifest-checksums=CRC32C", "-l", req.label()));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.environment().putAll(pg.environment(db));
+    Process bb = pb.start();
+    StderrTail bbErr = new StderrTail(bb.getErrorStream(), "pg_basebackup");
+    java.util.function.BooleanSupplier bbDone = () -> !bb.isAlive();
+    Path tarFile = out.resolve("base.tar.zst");
+    Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString())
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    StderrTail tarErr = new StderrTail(tar.getErrorStream(), "tar");
+
+    String key = req.objectKey();
+    String uploadId = store.startUpload(key);
+    java.util.concurrent.atomic.AtomicLong raw = new java.util.concurrent.atomic.AtomicLong();
+    String[] phase = {"streaming"};
+    PartUploader[] self = new PartUploader[1];
+    // Called from this thread and from the readers while they run.
+    Runnable beat = () -> ctx.heartbeat(new BaseStreamProgress(key, uploadId, phase[0],
+        raw.get(), self[0] == null ? 0 : self[0].storedBytes()));
+    beat.run();
+    boolean completed = false;
+    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
+        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
+    self[0] = sink;
+    var readers = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "base-follow-" + req.backupId());
+      t.setDaemon(true);
+      return t;
+    });
+    java.util.concurrent.Future<List<String>> uploaded = null;
+    try {
+      // The server's zstd frames as they are, sealed when the repository has a key.
+      uploaded = readers.submit(() -> {
+        try (InputStream in = new GrowingFileInputStream(tarFile, bbDone)) {
+          OutputStream sealed = stores.cipher(repo).seal(sink, key);
+          in.transferTo(sealed);
+          sealed.close();
+          return sink.finish();
+        }
+      });
+      java.util.concurrent.Future<List<String>> unpacked = readers.submit(() -> {
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
+                new GrowingFileInputStream(tarFile, bbDone));
+             OutputStream toTar = tar.getOutputStream()) {
+          byte[] buf = new byte[CHUNK];
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            toTar.write(buf, 0, n);
+            raw.addAndGet(n);
+          }
+        }
+        return List.of();
+      });
+      while (!bb.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        beat.run();
+        // A reader ends before pg_basebackup only when it failed (S3, tar): stop now, not
+        // after the whole stream.
+        if (uploaded.isDone()) awaitUpload(uploaded, beat);
+        if (unpacked.isDone()) awaitUnpack(unpacked, tar, tarErr, data, beat);
+      }
+      long eof = System.currentTimeMillis();
+      int exit = bb.exitValue();
+      if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
+      awaitUnpack(unpacked, tar, tarErr, data, beat);
+      if (tar.waitFor() != 0) {
+        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
+            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
+      }
+      long untarred = System.currentTimeMillis();
+      // pg_verifybackup wants backup_manifest in the directory and the WAL in pg_wal.
+      Path manifestFile = out.resolve("backup_manifest");
+      if (!Files.exists(manifestFile)) {
+        throw FailureKind.BASE_VERIFY_FAILED.failure("pg_basebackup wrote no backup_manifest");
+      }
+      Files.copy(manifestFile, data.resolve("backup_manifest"));
+      Path walDir = Files.createDirectories(data.resolve("pg_wal"));
+      Tools.Result walTar = Tools.run(List.of("tar", "-x", "-f", out.resolve("pg_wal.tar")
+          .toString(), "-C", walDir.toString()), Map.of(), Duration.ofMinutes(30), null);
+      if (walTar.exit() != 0) {
+        throw FailureKind.LOCAL_IO.failure("unpacking the streamed WAL failed: "
+            + PgFailures.lastMeaningfulLine(walTar.stderr()));
+      }
+      String manifestKey = RepositoryLayout.baseBackupManifestKey(repo.prefix(), db.name(),
+          req.backupId());
+      putCompressed(store, repo, manifestKey, Files.readAllBytes(manifestFile));
+      phase[0] = "verifying";
+      beat.run();
+      Facts f = verify(req, store, data, beat, false);
+      long verified = System.currentTimeMillis();
+      List<String> etags = awaitUpload(uploaded, beat);
+      long finished = System.currentTimeMillis();
+      store.completeUpload(key, uploadId, etags);
+      completed = true;
+      log.info("base backup {} (server-compressed): pg_basebackup {} ms, unpack +{} ms,"
+          + " verification +{} ms, upload done {} ms after the verification", req.backupId(),
+          eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));
+      String compression = "zstd level " + level + " by the server, " + workers + " workers";
+      return new BaseStreamResult(key, raw.get(), sink.storedBytes(), sink.sha256Hex(),
+          compression, started, eof, f.startLsn, f.stopLsn, f.timeline, f.startSegment,
+          f.stopSegment, f.segmentSize, f.pgVersion, f.systemId, version, f.verification,
+          manifestKey);
+    } finally {
+      if (!completed) {
+        bb.destroyForcibly();
+        tar.destroyForcibly();
+        readers.shutdownNow();
+        sink.cancel();
+        try {
+          store.abortUpload(key, uploadId);
+        } catch (RuntimeException e) {
+          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
+        }
+      }
+      readers.shutdownNow();
+      bbErr.close();
+      tarErr.close();
+    }
+  }
+
+  /** The unpacking reader's end; when tar died, its own words rather than a broken pipe. */
+  private static void awaitUnpack(java.util.concurrent.Future<List<String>> unpacked,
+      Process tar, StderrTail tarErr, Path data, Runnable beat)
+      throws IOException, InterruptedException {
+    try {
+      awaitUpload(unpacked, beat);
+    } catch (IOException e) {
+      if (tar.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && tar.exitValue() != 0) {
+        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
+            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
+      }
+      throw e;
+    }
+  }
+
+  /** A small object, zstd-compressed then sealed (one frame, like a WAL segment). */
+  private void putCompressed(ObjectStore store, RepositoryConfig repo, String key, byte[] plain)
+      throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(plain.length / 4);
+    try (ZstdOutputStream z = new ZstdOutputStream(stores.cipher(repo).seal(bytes, key))) {
+      z.setLevel(3);
+      z.setChecksum(true);   // the frame's own checksum: damage is caught without a key, too
+      z.write(plain);
+    }
+    store.put(key, bytes.toByteArray(), "application/zstd");
+  }
+
   /** The upload's tail, heartbeating while it lasts; its failure surfaces as this thread's. */
   private static List<String> awaitUpload(java.util.concurrent.Future<List<String>> uploaded,
       Runnable beat) throws IOException, InterruptedException {
@@ -342,9 +542,14 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       String stopSegment, long segmentSize, String pgVersion, String systemId,
       String verification) {}
 
-  /** WAL range from backup_manifest, the WAL itself from the archive, then pg_verifybackup. */
-  private Facts verify(BaseStreamRequest req, ObjectStore store, Path dir, Runnable beat)
-      throws IOException, InterruptedException {
+  /**
+   * WAL range from backup_manifest, then pg_verifybackup. Format 1 ({@code walFromArchive}):
+   * the WAL is fetched from the archive first. Format 2: pg_wal already holds the WAL streamed
+   * with the backup, and while pg_verifybackup runs the archive is watched until it holds the
+   * same segments, so a committed backup is restorable from the repository alone either way.
+   */
+  private Facts verify(BaseStreamRequest req, ObjectStore store, Path dir, Runnable beat,
+      boolean walFromArchive) throws IOException, InterruptedException {
     Path manifestFile = dir.resolve("backup_manifest");
     if (!Files.exists(manifestFile)) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("the base backup stream has no backup_manifest");
@@ -367,6 +572,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     String firstSegment = null;
     String lastSegment = null;
     int fetched = 0;
+    List<String> needed = new ArrayList<>();
     for (JsonNode r : ranges) {
       int tl = r.path("Timeline").asInt();
       String from = WalNames.segmentOf(tl, r.path("Start-LSN").asText(), segSize);
@@ -374,6 +580,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       if (firstSegment == null) firstSegment = from;
       lastSegment = to;
       for (String s = from; s.compareTo(to) <= 0; s = WalNames.next(s, segSize)) {
+        needed.add(s);
+        if (!walFromArchive) continue;
         if (!archive.fetch(s, walDir.resolve(s))) {
           throw FailureKind.WAL_GAP.failure("the WAL archive of " + req.database().name()
               + " lacks " + s + ", which base backup " + req.backupId() + " needs");
@@ -384,31 +592,92 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
     JsonNode first = ranges.get(0);
     JsonNode last = ranges.get(ranges.size() - 1);
+    // Format 2: the archive's copy of the backup's WAL is awaited beside pg_verifybackup.
+    var watcher = walFromArchive ? null : java.util.concurrent.Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "base-archive-wait-" + req.backupId());
+          t.setDaemon(true);
+          return t;
+        });
+    java.util.concurrent.Future<Long> archived = watcher == null ? null
+        : watcher.submit(() -> ArchiveWait.await(archive, needed, req.database(), pg,
+            req.backupId()));
     long verifyStart = System.currentTimeMillis();
-    // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
-    Process verifier = new ProcessBuilder(pg.tool("pg_verifybackup"), dir.toString())
-        .redirectErrorStream(true).start();
-    StderrTail output = new StderrTail(verifier.getInputStream(), "pg_verifybackup");
     try {
-      while (!verifier.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+      runVerifier(req, dir, manifest, beat);
+      if (archived != null) {
+        long waited = awaitArchive(archived, beat);
+        log.info("base backup {}: its WAL was in the archive {} ms after pg_verifybackup started",
+            req.backupId(), waited);
+      }
     } finally {
-      verifier.destroyForcibly();
-    }
-    String said = output.text();
-    output.close();
-    log.info("pg_verifybackup of {}: {} ms", req.backupId(), System.currentTimeMillis() - verifyStart);
-    if (verifier.exitValue() != 0) {
-      throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
-          + req.backupId() + " of " + req.database().name() + ": "
-          + PgFailures.lastMeaningfulLine(said));
+      if (watcher != null) watcher.shutdownNow();
     }
     int files = manifest.path("Files").size();
+    String wal = walFromArchive
+        ? "WAL " + firstSegment + ".." + lastSegment + " (" + fetched
+            + " segments) fetched from the archive and parsed"
+        : "WAL " + firstSegment + ".." + lastSegment + " (" + needed.size()
+            + " segments) streamed with the backup and parsed, the same segments present in the"
+            + " archive";
     String verification = "pg_verifybackup passed: " + files + " files checked against"
-        + " backup_manifest (CRC32C), WAL " + firstSegment + ".." + lastSegment + " (" + fetched
-        + " segments) fetched from the archive and parsed; stored sha256 re-read from storage";
+        + " backup_manifest (CRC32C), " + wal + "; stored sha256 re-read from storage";
     return new Facts(first.path("Start-LSN").asText(), last.path("End-LSN").asText(),
         last.path("Timeline").asInt(), firstSegment, lastSegment, segSize, pgVersion, systemId,
         verification);
+  }
+
+  /** The archive watcher's result; its failure (a WAL gap) surfaces as this thread's. */
+  private static long awaitArchive(java.util.concurrent.Future<Long> archived, Runnable beat)
+      throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return archived.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        beat.run();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof IOException io) throw io;
+        if (e.getCause() instanceof RuntimeException re) throw re;
+        throw new IOException(e.getCause());
+      }
+    }
+  }
+
+  private void runVerifier(BaseStreamRequest req, Path dir, JsonNode manifest, Runnable beat)
+      throws IOException, InterruptedException {
+    long verifyStart = System.currentTimeMillis();
+    int cores = Runtime.getRuntime().availableProcessors();
+    List<List<String>> shards = VerifierShards.split(manifest, Math.min(cores, 4));
+    List<Process> verifiers = new ArrayList<>();
+    List<StderrTail> outputs = new ArrayList<>();
+    try {
+      for (List<String> extra : shards) {
+        List<String> argv = new ArrayList<>();
+        argv.add(pg.tool("pg_verifybackup"));
+        argv.addAll(extra);
+        argv.add(dir.toString());
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        verifiers.add(p);
+        outputs.add(new StderrTail(p.getInputStream(), "pg_verifybackup"));
+      }
+      // pg_verifybackup reads every byte again: minutes on a big cluster, so heartbeat meanwhile.
+      for (Process p : verifiers) {
+        while (!p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) beat.run();
+      }
+    } finally {
+      verifiers.forEach(Process::destroyForcibly);
+    }
+    log.info("pg_verifybackup of {}: {} ms ({} processes)", req.backupId(),
+        System.currentTimeMillis() - verifyStart, verifiers.size());
+    for (int i = 0; i < verifiers.size(); i++) {
+      String said = outputs.get(i).text();
+      outputs.get(i).close();
+      if (verifiers.get(i).exitValue() != 0) {
+        throw FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects base backup "
+            + req.backupId() + " of " + req.database().name() + ": "
+            + PgFailures.lastMeaningfulLine(said));
+      }
+    }
   }
 
   /**
@@ -486,6 +755,10 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       if (!store.exists(manifest.objectKey())) {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
             + ": its base.tar.zst is not in the repository");
+      }
+      if (manifest.backupManifestKey() != null && !store.exists(manifest.backupManifestKey())) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
+            + ": its backup_manifest.zst is not in the repository");
       }
       // The key the stored object's header names: a rotation may have happened since the upload.
       BaseBackupManifest stamped = manifest.encryption() != null ? manifest

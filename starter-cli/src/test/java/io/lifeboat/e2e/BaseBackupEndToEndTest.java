@@ -76,6 +76,19 @@ class BaseBackupEndToEndTest {
         m.systemIdentifier());
     assertTrue(m.rawBytes() > m.storedBytes() && m.storedBytes() > 0);
     assertTrue(stack.store().exists(m.objectKey()));
+    // Format 2 (PostgreSQL 15, the default): the server compressed the tar, and PostgreSQL's
+    // backup_manifest is its own object beside it, sealed and zstd-compressed like the rest.
+    assertEquals(BaseBackupManifest.FORMAT_SEPARATE_MANIFEST, m.formatVersion());
+    assertEquals(io.lifeboat.workflows.common.RepositoryLayout.baseBackupManifestKey(
+        stack.prefix, db, m.backupId()), m.backupManifestKey());
+    try (java.io.InputStream in = new com.github.luben.zstd.ZstdInputStream(stack.cipher().open(
+        stack.store().get(m.backupManifestKey()), m.backupManifestKey(), "backup_manifest"))) {
+      JsonNode pgManifest = new ObjectMapper().readTree(in);
+      assertEquals(m.startLsn(), pgManifest.path("WAL-Ranges").get(0).path("Start-LSN").asText());
+      assertTrue(pgManifest.path("Files").size() > 100, "the manifest lists the cluster's files");
+    }
+    assertTrue(m.compression().contains("by the server"), m.compression());
+    assertTrue(m.verification().contains("streamed with the backup"), m.verification());
     // Sealed with the configured repository key (the example config encrypts), and says so.
     if (stack.cipher().enabled()) {
       assertEquals(stack.cipher().keyId(), m.encryption().keyId());

@@ -25,6 +25,8 @@ class PointInTimeRecoveryEndToEndTest {
   private ArchivingCluster cluster;
   private String db;
   private Path config;
+  /** The same, with the worker compressing (format 1: backup_manifest inside the tar). */
+  private Path format1Config;
 
   @BeforeEach
   void up() throws Exception {
@@ -34,7 +36,22 @@ class PointInTimeRecoveryEndToEndTest {
     Path dataDir = Path.of("/tmp", "lifeboat-pg-" + stack.tag + "-"
         + Math.floorMod(db.hashCode(), 1000), "data");
     int metricsPort = ArchivingCluster.freePort();
-    config = stack.config("pitr", root -> {
+    config = stack.config("pitr", root -> configure(root, port, dataDir, metricsPort));
+    format1Config = stack.config("pitr-format1", root -> {
+      configure(root, port, dataDir, metricsPort);
+      ((ObjectNode) root.with("wal")).put("baseServerCompression", false);
+    });
+    try {
+      cluster = new ArchivingCluster(stack.tag, db, port, config);
+      assertEquals(dataDir, cluster.data);
+    } catch (Exception e) {
+      stack.close();
+      throw e;
+    }
+    stack.startWorker();
+  }
+
+  private void configure(ObjectNode root, int port, Path dataDir, int metricsPort) {
       ArchivingCluster.point(root, db, port);
       ObjectNode entry = (ObjectNode) root.get("databases").get(0);
       entry.putArray("validation").addObject().put("name", "accounts present")
@@ -45,15 +62,6 @@ class PointInTimeRecoveryEndToEndTest {
       // The data directory is named for the case where the server is gone (--latest test).
       entry.putObject("recovery").put("dataDirectory", dataDir.toString());
       root.putObject("metrics").put("port", metricsPort);
-    });
-    try {
-      cluster = new ArchivingCluster(stack.tag, db, port, config);
-      assertEquals(dataDir, cluster.data);
-    } catch (Exception e) {
-      stack.close();
-      throw e;
-    }
-    stack.startWorker();
   }
 
   @AfterEach
@@ -135,6 +143,35 @@ class PointInTimeRecoveryEndToEndTest {
     assertTrue(none instanceof io.temporal.client.WorkflowNotFoundException
         || String.valueOf(none.getMessage()).contains("NOT_FOUND"), "no workflow: " + none);
     assertEquals(t.checksum().length(), PitrFixture.checksum(cluster).length(), "still serving");
+  }
+
+  /**
+   * Repositories written before format 2 hold base backups whose tar carries backup_manifest
+   * and was compressed by the worker: they stay restorable.
+   */
+  @Test
+  void latestFromAFormatOneBaseBackup() throws Exception {
+    PitrFixture.createDatabase(cluster);
+    PitrFixture.pgbench(cluster, "-i", "-s", "1", "-q");
+    PitrFixture.baseBackup(stack, format1Config, db);
+    var bases = new io.lifeboat.wal.BaseBackups(stack.store(), stack.prefix, db).committed();
+    assertEquals(1, bases.size());
+    assertEquals(io.lifeboat.workflows.base.BaseBackupManifest.FORMAT_VERSION,
+        bases.get(0).formatVersion());
+    assertEquals(null, bases.get(0).backupManifestKey());
+    assertFalse(stack.keys().stream().anyMatch(k -> k.endsWith("/backup_manifest.zst")),
+        stack.keys().toString());
+    assertTrue(bases.get(0).verification().contains("fetched from the archive"),
+        bases.get(0).verification());
+    PitrFixture.pgbench(cluster, "-c", "2", "-j", "1", "-t", "300", "-N");
+    PitrFixture.archiveAll(cluster);
+    String expected = PitrFixture.checksum(cluster);
+
+    RealStack.Run r = stack.cli("recover", "db", db, "--latest", "--wait", "--config",
+        config.toString());
+    System.out.println(r.out());
+    assertEquals(0, r.exit(), r.out() + r.err());
+    assertEquals(expected, PitrFixture.checksum(cluster));
   }
 
   @Test

@@ -13,6 +13,10 @@ package io.lifeboat.config;
  * @param baseCompressionLevel zstd level of base backups: 1 by default, because a base backup
  *     is mostly table pages, which level 1 shrinks about as much as level 3 (90 vs 91 MB of a
  *     2 GB pgbench cluster) with a quarter less CPU (docs/benchmarks.md)
+ * @param baseServerCompression true (the default): the server compresses the base backup
+ *     (pg_basebackup --compress=server-zstd, PostgreSQL 15 or later; format 2, backup_manifest
+ *     stored beside the tar); false, or an older server: the worker compresses the tar stream
+ *     (format 1, backup_manifest inside the tar)
  */
 public record WalConfig(
     String baseSchedule,
@@ -21,9 +25,10 @@ public record WalConfig(
     Integer baseRetentionDays,
     Integer compressionLevel,
     Integer segmentSizeMb,
-    Integer baseCompressionLevel) {
+    Integer baseCompressionLevel,
+    Boolean baseServerCompression) {
   public static final WalConfig DEFAULT =
-      new WalConfig(null, null, null, null, null, null, null);
+      new WalConfig(null, null, null, null, null, null, null, null);
 
   public WalConfig {
     baseSchedule = baseSchedule != null ? baseSchedule : "0 3 * * 0";
@@ -33,6 +38,7 @@ public record WalConfig(
     compressionLevel = compressionLevel != null ? compressionLevel : 3;
     segmentSizeMb = segmentSizeMb != null ? segmentSizeMb : 16;
     baseCompressionLevel = baseCompressionLevel != null ? baseCompressionLevel : 1;
+    baseServerCompression = baseServerCompression != null ? baseServerCompression : true;
   }
 
   public long segmentSizeBytes() {

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param walSegmentSize the cluster's wal_segment_size in bytes
  * @param verified true when pg_verifybackup passed (a manifest is written only then)
  * @param verification what was checked, in words
+ * @param backupManifestKey format 2: PostgreSQL's backup_manifest, stored beside
+ *     {@link #objectKey} (the server compressed the tar and it has none inside); null in
+ *     format 1, whose tar carries it
  */
 public record BaseBackupManifest(
     int formatVersion,
@@ -42,9 +45,13 @@ public record BaseBackupManifest(
     String verification,
     Map<String, String> toolVersions,
     String workflowId,
-    EncryptionInfo encryption) {
+    EncryptionInfo encryption,
+    String backupManifestKey) {
 
+  /** Format 1: the worker compressed the tar, backup_manifest inside it. */
   public static final int FORMAT_VERSION = 1;
+  /** Format 2: the server compressed the tar, backup_manifest stored beside it. */
+  public static final int FORMAT_SEPARATE_MANIFEST = 2;
   public static final String KIND = "db-base";
 
   /** Without encryption: manifests written before it existed, and their call sites. */
@@ -57,7 +64,20 @@ public record BaseBackupManifest(
     this(formatVersion, kind, database, backupId, sourceAddress, startedAt, finishedAt, startLsn,
         stopLsn, timeline, startWalSegment, stopWalSegment, walSegmentSize, rawBytes, storedBytes,
         sha256, compression, objectKey, pgVersion, systemIdentifier, verified, verification,
-        toolVersions, workflowId, null);
+        toolVersions, workflowId, null, null);
+  }
+
+  /** Format 1, with encryption: manifests written before format 2 existed. */
+  public BaseBackupManifest(int formatVersion, String kind, String database, String backupId, String
+      sourceAddress, String startedAt, String finishedAt, String startLsn, String stopLsn, int
+      timeline, String startWalSegment, String stopWalSegment, long walSegmentSize, long rawBytes,
+      long storedBytes, String sha256, String compression, String objectKey, String pgVersion,
+      String systemIdentifier, boolean verified, String verification, Map<String, String>
+      toolVersions, String workflowId, EncryptionInfo encryption) {
+    this(formatVersion, kind, database, backupId, sourceAddress, startedAt, finishedAt, startLsn,
+        stopLsn, timeline, startWalSegment, stopWalSegment, walSegmentSize, rawBytes, storedBytes,
+        sha256, compression, objectKey, pgVersion, systemIdentifier, verified, verification,
+        toolVersions, workflowId, encryption, null);
   }
 
   /** The same manifest, recording how its object was encrypted (null: not encrypted). */
@@ -65,6 +85,6 @@ public record BaseBackupManifest(
     return new BaseBackupManifest(formatVersion, kind, database, backupId, sourceAddress, startedAt,
         finishedAt, startLsn, stopLsn, timeline, startWalSegment, stopWalSegment, walSegmentSize,
         rawBytes, storedBytes, sha256, compression, objectKey, pgVersion, systemIdentifier,
-        verified, verification, toolVersions, workflowId, encryption);
+        verified, verification, toolVersions, workflowId, encryption, backupManifestKey);
   }
 }

@@ -110,7 +110,9 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
   }
 
   private BaseBackupManifest manifest(BaseBackupRequest request, BaseStreamResult r) {
-    return new BaseBackupManifest(BaseBackupManifest.FORMAT_VERSION, BaseBackupManifest.KIND,
+    int format = r.backupManifestKey() != null ? BaseBackupManifest.FORMAT_SEPARATE_MANIFEST
+        : BaseBackupManifest.FORMAT_VERSION;
+    return new BaseBackupManifest(format, BaseBackupManifest.KIND,
         database, backupId, request.database().address(),
         Instant.ofEpochMilli(r.startedAtMillis()).toString(),
         Instant.ofEpochMilli(r.finishedAtMillis()).toString(),
@@ -118,7 +120,7 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
         r.walSegmentSize(), r.rawBytes(), r.storedBytes(), r.sha256(), r.compression(),
         r.objectKey(), r.pgVersion(), r.systemIdentifier(), true, r.verification(),
         Map.of("pg_basebackup", r.pgBasebackupVersion(), "lifeboat", "0.1.0"),
-        Workflow.getInfo().getWorkflowId());
+        Workflow.getInfo().getWorkflowId(), null, r.backupManifestKey());
   }
 
   private static BaseBackupActivities activities(RetryConfig retry, Duration startToClose,

@@ -14,7 +14,7 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/config/ID/{config.tar.gz, manifest.json}
  * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md, report.html}
  * PREFIX/reports/check/latest.json
- * PREFIX/db/DB/base/ID/{base.tar.zst, manifest.json}
+ * PREFIX/db/DB/base/ID/{base.tar.zst, backup_manifest.zst, manifest.json}
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.zst            WAL segments of timeline TTTTTTTT
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.OFFSET.backup.zst, SEGMENT.partial.zst
  * PREFIX/wal/DB/TTTTTTTT.history.zst            timeline history files
@@ -26,9 +26,15 @@ import java.time.format.DateTimeFormatter;
  * wal-fetch refuses a file whose checksum does not match. An object, once written, is never
  * overwritten (put-if-absent): the same content again is a no-op, different content is an error.
  *
- * <p>Base backups: base.tar.zst is the tar stream of {@code pg_basebackup -Ft -X none -D -}
- * (its backup_manifest inside), zstd-compressed; manifest.json ({@code BaseBackupManifest}) is
- * written last and only after pg_verifybackup passed on the backup plus the WAL it needs.
+ * <p>Base backups, two formats, both readable: (2, since 2026-11-22) base.tar.zst is the base
+ * tar compressed by the server ({@code pg_basebackup -Ft -X stream
+ * --compress=server-zstd}: zstd frames, without backup_manifest) and backup_manifest.zst
+ * is PostgreSQL's backup_manifest beside it, zstd-compressed; (1, older) base.tar.zst is the
+ * tar stream of {@code pg_basebackup -Ft -X none -D -} (its backup_manifest inside),
+ * compressed by the worker, and there is no backup_manifest.zst. Either way every object is
+ * sealed when the repository encrypts, and manifest.json ({@code BaseBackupManifest}, whose
+ * backupManifestKey tells the formats apart) is written last and only after pg_verifybackup
+ * passed on the backup plus the WAL it needs.
  */
 public final class RepositoryLayout {
   public static final String MANIFEST = "manifest.json";
@@ -123,6 +129,8 @@ public final class RepositoryLayout {
   public static final String VERIFICATION_PREFIX = "verification-";
 
   public static final String BASE_TAR = "base.tar.zst";
+  /** PostgreSQL's backup_manifest of a format-2 base backup (zstd). */
+  public static final String BASE_BACKUP_MANIFEST = "backup_manifest.zst";
   public static final String META_SHA256 = "lifeboat-sha256";
   public static final String META_RAW_BYTES = "lifeboat-raw-bytes";
 
@@ -136,6 +144,10 @@ public final class RepositoryLayout {
 
   public static String baseTarKey(String prefix, String database, String backupId) {
     return baseBackupDir(prefix, database, backupId) + BASE_TAR;
+  }
+
+  public static String baseBackupManifestKey(String prefix, String database, String backupId) {
+    return baseBackupDir(prefix, database, backupId) + BASE_BACKUP_MANIFEST;
   }
 
   public static String baseManifestKey(String prefix, String database, String backupId) {
