@@ -52,6 +52,12 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   public static final String REPORT_KIND = "server-recovery";
   /** npm ci, certbot and a slow playbook run for minutes; a dead worker shows within this. */
   static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * The short steps (newest release, pm2 save, nginx, DNS update, HTTPS check) heartbeat while
+   * they run (Keepalive), so a killed worker is noticed in seconds, not after the 10 minute
+   * start-to-close: the fault suite kills the worker at each of them.
+   */
+  static final Duration QUICK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REMIND_EVERY = Duration.ofMinutes(15);
   private static final Pattern IPV4 = Pattern.compile(
       "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
@@ -82,7 +88,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     Async.procedure(this::watchRto);
     facts.put("Target", target.name() + " (" + target.root() + ")");
 
-    ServerRecoveryActivities quick = server(req.retry(), Duration.ofMinutes(10), null);
+    ServerRecoveryActivities quick =
+        server(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
     ServerRecoveryActivities slow = server(req.retry(), Duration.ofMinutes(30), HEARTBEAT_TIMEOUT);
     RollbackActivities release = release(req.retry());
     try {
