@@ -465,7 +465,7 @@ class FaultSuiteTest {
         if (k.approval() != null) {
           ServerTarget.awaitWaiting(client(), id, k.approval());
         } else {
-          workers.awaitHold(w, name, k.activity());
+          workers.awaitHold(w, name, k.activity(), () -> WorkerJvm.closed(client(), id));
         }
         WorkerJvm.kill(w);
         name = "srv-" + (i + 1);
@@ -547,7 +547,8 @@ class FaultSuiteTest {
     } catch (Throwable t) {
       for (ServerKill k : SERVER_KILLS) {
         FaultTable.add(k.fault(), "ServerRecovery", k.where(), Outcome.NOT_SURVIVED, 0,
-            (survived.contains(k.where()) ? "killed here; " : "not reached; ") + t);
+            (survived.contains(k.where()) ? "killed here; " : "not reached; ")
+                + firstLine(t));
       }
       throw t;
     } finally {
@@ -568,6 +569,13 @@ class FaultSuiteTest {
     String hold = next == null || next.activity() == null ? "none" : next.activity();
     return workers.startHolding(target.config, stack.taskQueue, name, SampleApp.workerEnv(),
         hold);
+  }
+
+  /** The table keeps one line per row; the whole failure is in the surefire report. */
+  private static String firstLine(Throwable t) {
+    String s = String.valueOf(t);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private static List<String> names(Path dir) throws Exception {
