@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * What the server recovery tests share: a production estate (an archiving PostgreSQL cluster
  * with FarmTally-shaped data, the sample app under PM2, a base backup and an app backup in the
- * test's prefix) and an empty second server to recover onto: 127.0.0.2, its own ports and a
- * bare directory root under /tmp that the postgres OS user can enter. A local ACME server
+ * test's prefix) and an empty second server to recover onto: 127.0.0.2 (or the address given,
+ * e.g. the fault suite's 127.0.0.3), its own ports and a bare directory root under /tmp that
+ * the postgres OS user can enter. A local ACME server
  * (pebble + challtestsrv: the stack's, or a {@link LocalAcme} of the test's own) issues its
  * certificate for real.
  */
