@@ -196,6 +196,19 @@ public class RollbackActivitiesImpl implements RollbackActivities {
     return pm2.stop(app, beat());
   }
 
+  /** In a release swapped in by a run: that run's key (see {@link #swapRelease}). */
+  static final String SWAP_MARKER = ".lifeboat-swap";
+
+  private static boolean swappedBy(Path current, String runKey) {
+    try {
+      Path marker = current.resolve(SWAP_MARKER);
+      return Files.isRegularFile(marker, LinkOption.NOFOLLOW_LINKS)
+          && Files.readString(marker).strip().equals(runKey);
+    } catch (IOException unreadable) {
+      return false;
+    }
+  }
+
   @Override
   public SwapResult swapRelease(ReleaseStep step) {
     Path root = requireReleaseRoot(step.application());
@@ -207,9 +220,9 @@ public class RollbackActivitiesImpl implements RollbackActivities {
     boolean hasReplaced = Files.exists(replaced, LinkOption.NOFOLLOW_LINKS);
     try {
       if (!hasStaged) {
-        if (hasCurrent && hasReplaced) {
+        if (hasCurrent && (hasReplaced || swappedBy(current, step.runKey()))) {
           log.info("swap of {} already done by an earlier attempt", current);
-          return new SwapResult(replaced.toString(), true);
+          return new SwapResult(hasReplaced ? replaced.toString() : null, true);
         }
         throw FailureKind.APP_RELEASE_MISSING.failure("the staged release " + staged
             + " is gone; start the rollback again");
@@ -221,6 +234,9 @@ public class RollbackActivitiesImpl implements RollbackActivities {
         }
         move(current, replaced);
       }
+      // Which run swapped this release in: on a first install (a new server: no current/ to
+      // keep as replaced-RUN) it is the only sign that a retry finds the swap done.
+      Files.writeString(staged.resolve(SWAP_MARKER), step.runKey() + "\n");
       // A crash between the two renames leaves no current/: the retry lands here and ends it.
       move(staged, current);
       return new SwapResult(hasCurrent || hasReplaced ? replaced.toString() : null, false);

@@ -1,6 +1,7 @@
 package io.lifeboat.server;
 
 import io.lifeboat.ActivityFailures;
+import io.lifeboat.Keepalive;
 import io.lifeboat.app.Pm2;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.Secrets;
@@ -17,6 +18,10 @@ import io.lifeboat.workflows.server.ServerRecoveryActivities;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 
+/**
+ * The server recovery's own activities. The quick ones run inside {@link Keepalive}: the
+ * workflow gives them a 10 s heartbeat timeout, so a dead worker is noticed in seconds.
+ */
 public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
   private final StoreFactory stores;
   private final Pm2 pm2;
@@ -35,7 +40,7 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
 
   @Override
   public String newestRelease(StageRequest request) {
-    return ActivityFailures.typed(() -> {
+    return ActivityFailures.typed(() -> Keepalive.during(() -> {
       String root = RepositoryLayout.appBackupsRoot(request.repository().prefix(),
           request.application().name());
       String newest = null;
@@ -53,7 +58,7 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
             + request.application().name() + " takes one)");
       }
       return newest;
-    });
+    }));
   }
 
   private static Runnable beat() {
@@ -76,17 +81,17 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
 
   @Override
   public String savePm2(ApplicationConfig application) {
-    return ActivityFailures.typed(() -> pm2.save(application, beat()));
+    return ActivityFailures.typed(() -> Keepalive.during(() -> pm2.save(application, beat())));
   }
 
   @Override
   public String startNginx(ServerTargetConfig target) {
-    return ActivityFailures.typed(() -> Nginx.startOrReload(target, tools()));
+    return ActivityFailures.typed(() -> Keepalive.during(() -> Nginx.startOrReload(target, tools())));
   }
 
   @Override
   public String updateDns(ServerTargetConfig target) {
-    return ActivityFailures.typed(() -> DnsUpdate.update(target, tools()));
+    return ActivityFailures.typed(() -> Keepalive.during(() -> DnsUpdate.update(target, tools())));
   }
 
   @Override
@@ -96,6 +101,6 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
 
   @Override
   public HttpsCheck checkHttps(HttpsCheckRequest request) {
-    return ActivityFailures.typed(() -> HttpsProbe.check(request, tools(), beat()));
+    return ActivityFailures.typed(() -> Keepalive.during(() -> HttpsProbe.check(request, tools(), beat())));
   }
 }

@@ -66,6 +66,29 @@ class SwapReleaseTest {
     assertEquals("broken", revision("replaced-run1"));
   }
 
+  /** A new server (the server recovery): no current/ before, so no replaced-RUN after. */
+  @Test
+  void aRetryAfterAFirstInstallFindsItDone() throws Exception {
+    Files.delete(root.resolve("current/REVISION"));
+    Files.delete(root.resolve("current"));
+    SwapResult r = activities.swapRelease(step);
+    assertFalse(r.alreadyDone());
+    SwapResult again = activities.swapRelease(step);
+    assertTrue(again.alreadyDone(), "the SIGKILL after the swap, before its completion");
+    assertEquals("good", revision("current"));
+    assertFalse(Files.exists(root.resolve("replaced-run1")));
+  }
+
+  @Test
+  void aReleaseSwappedInByAnotherRunIsNotTakenForThisOne() throws Exception {
+    Files.writeString(root.resolve("current").resolve(RollbackActivitiesImpl.SWAP_MARKER),
+        "run0\n");
+    Files.delete(Path.of(step.stagingDir()).resolve("REVISION"));
+    Files.delete(Path.of(step.stagingDir()));
+    ApplicationFailure e = assertThrows(ApplicationFailure.class, () -> activities.swapRelease(step));
+    assertEquals(FailureKind.APP_RELEASE_MISSING.type(), e.getType());
+  }
+
   @Test
   void aVanishedStagedReleaseIsNotRetried() throws Exception {
     Files.delete(Path.of(step.stagingDir()).resolve("REVISION"));

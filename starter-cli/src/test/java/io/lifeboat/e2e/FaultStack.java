@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The fault suite's own Temporal dev server (SQLite file, so a restart keeps every workflow)
- * and its own s3proxy (filesystem basedir), on free ports, each stoppable and restartable.
+ * and its own s3proxy (filesystem basedir), on free ports, each stoppable and restartable;
+ * for the server recovery also its own ACME server ({@link #acme()}).
  * The shared stack and the other tests never see them; {@link #baseConfig} is the example
  * config pointed at them, for {@code new RealStack(baseConfig)}.
  */
@@ -33,6 +34,7 @@ final class FaultStack implements AutoCloseable {
   final int s3Port;
   private Process temporal;
   private Process s3;
+  private LocalAcme acme;
 
   FaultStack() throws Exception {
     dir = Files.createTempDirectory("lifeboat-faults-");
@@ -199,6 +201,16 @@ final class FaultStack implements AutoCloseable {
     }
   }
 
+  /**
+   * The suite's own ACME server (pebble + challtestsrv on free ports, a throwaway CA), started
+   * on first use: the server recovery's TLS step must not touch the stack's (fixed ports, and
+   * the `dr` target's HTTP-01 port 8080 that other tests may be using).
+   */
+  synchronized LocalAcme acme() throws Exception {
+    if (acme == null) acme = LocalAcme.start(dir.resolve("acme"));
+    return acme;
+  }
+
   /** The file s3proxy keeps an object in (its filesystem provider maps a key to a path). */
   Path objectFile(String key) {
     return s3Basedir.resolve(BUCKET).resolve(key);
@@ -206,6 +218,7 @@ final class FaultStack implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (acme != null) acme.close();
     kill(temporal);
     kill(s3);
     try (Stream<Path> all = Files.walk(dir)) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.e2e.FaultTable.Outcome;
 import io.lifeboat.workflows.backup.BackupResult;
 import io.lifeboat.workflows.backup.DumpProgress;
+import io.lifeboat.workflows.server.ServerRecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import java.io.RandomAccessFile;
@@ -101,6 +102,7 @@ class FaultSuiteTest {
   @Test
   @Order(1)
   void s3StopsMidUploadAndComesBack() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("s3"));
     inject("S3 server stopped mid-upload for 8 s", "DatabaseBackup", "DumpToRepository", () -> {
       Ledger before = ledger();
       String id = startBackup();
@@ -116,6 +118,7 @@ class FaultSuiteTest {
   @Test
   @Order(2)
   void temporalRestartsMidUpload() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("temporal"));
     inject("Temporal server SIGKILLed mid-upload, restarted on its db file", "DatabaseBackup",
         "DumpToRepository", () -> {
           Ledger before = ledger();
@@ -159,6 +162,7 @@ class FaultSuiteTest {
   @Test
   @Order(3)
   void sigkillAfterEveryStepOfDumpRecovery() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("dump"));
     PitrFixture.psql(cluster, "delete from noise where g % 2 = 0");
     killAfterEveryStep(new Recovery("DatabaseRecovery (dump)", "recover-db-" + db,
         List.of("RecoveryPlan", "RecoveryAssess", "RecoveryStopApplication",
@@ -191,6 +195,7 @@ class FaultSuiteTest {
   @Test
   @Order(4)
   void sigkillAfterEveryStepOfApplicationRollback() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("rollback"));
     SampleApp app = new SampleApp(stack, Map.of());
     try {
       app.start();
@@ -236,6 +241,7 @@ class FaultSuiteTest {
   @Test
   @Order(5)
   void flippedByteInAStoredDump() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("flip"));
     inject("one byte of the newest stored dump flipped (s3proxy's file)", "BackupVerification"
         + " + DatabaseRecovery (dump)", "VerifyStoredDump / RecoveryRestoreDump", () -> {
           List<String> manifests = ledger().manifests();
@@ -285,6 +291,7 @@ class FaultSuiteTest {
   @Test
   @Order(6)
   void localCopyDiskFull() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("diskfull"));
     org.junit.jupiter.api.Assumptions.assumeTrue(ArchivingCluster.isRoot(),
         "mounting a small tmpfs needs root (CI and ./lifeboat test run as root)");
     Path full = faults.dir.resolve("full");
@@ -346,6 +353,7 @@ class FaultSuiteTest {
   @Test
   @Order(7)
   void sigkillAfterEveryStepOfPointInTimeRecovery() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("pitr"));
     PitrFixture.baseBackup(stack, config, db);
     PitrFixture.psql(cluster, "insert into noise select g, md5(g::text) from generate_series("
         + (NOISE_ROWS + 1) + ", " + (NOISE_ROWS + 1000) + ") g");
@@ -378,6 +386,211 @@ class FaultSuiteTest {
           return new Verdict(Outcome.COMPLETED, List.of(), "data at " + target + " exactly;"
               + " damaged data directory kept");
         }));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // SIGKILL at every step of the server recovery, in one run
+
+  /** The suite's own second server: not the stack's `dr` (127.0.0.2), which others may use. */
+  static final String SERVER_ADDRESS = "127.0.0.3";
+
+  /**
+   * One kill of the server recovery: after an activity's work (its effects are there, its
+   * completion never reaches Temporal), or while a step waits for a person.
+   */
+  record ServerKill(String step, String activity, String approval) {
+    static ServerKill after(String step, String activity) {
+      return new ServerKill(step, activity, null);
+    }
+
+    static ServerKill waiting(String step) {
+      return new ServerKill(step, null, step);
+    }
+
+    String fault() {
+      return approval != null ? "SIGKILL worker while the step waits for a person's approval"
+          : "SIGKILL worker after the step's work, before its completion";
+    }
+
+    String where() {
+      return approval != null ? step + " (approval)" : step + ": " + activity;
+    }
+  }
+
+  /**
+   * Each step of ServerRecoveryWorkflowImpl once, in the order they run: the two approvals,
+   * the playbook, the database child's download and WAL replay, the release swap (npm ci and
+   * the swap are done when it is killed), nginx after PM2, certbot, the HTTPS check.
+   */
+  static final List<ServerKill> SERVER_KILLS = List.of(
+      ServerKill.waiting("provision"),
+      ServerKill.after("configure", "ServerRunPlaybook"),
+      ServerKill.after("database", "RecoveryDownloadBase"),
+      ServerKill.after("database", "RecoveryReplay"),
+      ServerKill.after("application", "SwapRelease"),
+      ServerKill.after("services", "ServerStartNginx"),
+      ServerKill.waiting("dns"),
+      ServerKill.after("tls", "ServerIssueCertificate"),
+      ServerKill.after("health", "ServerCheckHttps"));
+
+  /**
+   * One server recovery onto the suite's own target (127.0.0.3, free ports, its own pebble,
+   * nginx, PM2 home and PostgreSQL cluster), whose worker is SIGKILLed once at each step in
+   * turn: the next worker must resume there (the killed activity retried, the approval kept),
+   * and the run must end serving the restored rows over HTTPS, each step's effect once.
+   */
+  @Test
+  @Order(8)
+  void sigkillAtEveryStepOfServerRecovery() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("server"));
+    SampleApp app = new SampleApp(stack, Map.of());
+    ServerTarget target = null;
+    List<String> survived = new java.util.ArrayList<>();
+    Process w = null;
+    String id = "recover-server-dr";
+    try {
+      target = new ServerTarget(stack, app, faults.acme(), SERVER_ADDRESS);
+      target.backUpProduction(); // on the steady worker
+      String users = target.sourceUsers();
+      String dbId = "recover-server-dr-db-" + target.db;
+      Ledger before = ledger();
+      WorkerJvm.kill(steady); // only the doomed workers may take this workflow's tasks
+
+      String name = "srv-0";
+      w = startServerWorker(target, name, SERVER_KILLS.get(0));
+      RealStack.Run start = target.cli("recover", "server", "--target", "dr");
+      assertEquals(0, start.exit(), start.out() + start.err());
+      for (int i = 0; i < SERVER_KILLS.size(); i++) {
+        ServerKill k = SERVER_KILLS.get(i);
+        if (k.approval() != null) {
+          ServerTarget.awaitWaiting(client(), id, k.approval());
+        } else {
+          workers.awaitHold(w, name, k.activity(), () -> WorkerJvm.closed(client(), id));
+        }
+        WorkerJvm.kill(w);
+        name = "srv-" + (i + 1);
+        w = startServerWorker(target, name,
+            i + 1 < SERVER_KILLS.size() ? SERVER_KILLS.get(i + 1) : null);
+        if (k.approval() != null) {
+          // The person answers after the crash: the new worker takes the approval.
+          if (k.approval().equals("dns")) target.pointDns();
+          RealStack.Run ok = target.cli("approve", id, k.approval(), "--by", "dana", "--value",
+              SERVER_ADDRESS);
+          assertEquals(0, ok.exit(), k.where() + ": " + ok.out() + ok.err());
+        }
+        survived.add(k.where());
+      }
+      ServerRecoveryResult r = client().newUntypedWorkflowStub(id)
+          .getResult(15, TimeUnit.MINUTES, ServerRecoveryResult.class);
+      assertEquals("succeeded", r.report().outcome(), r.report().notes().toString());
+
+      // Resumed where it was killed: each killed activity ran again (on a later worker, the
+      // killed one never completed it), each approval taken once and kept across the crash.
+      Map<String, Integer> attempts = attempts(id);
+      attempts.putAll(attempts(dbId));
+      var approvals = List.of(client().newUntypedWorkflowStub(id).query(
+          io.lifeboat.workflows.approval.Approvable.QUERY_APPROVALS,
+          io.lifeboat.workflows.approval.Approval[].class));
+      Map<String, String> resumed = new java.util.LinkedHashMap<>();
+      for (ServerKill k : SERVER_KILLS) {
+        if (k.approval() != null) {
+          long n = approvals.stream().filter(a -> a.step().equals(k.approval())).count();
+          assertEquals(1, n, "one approval of " + k.approval() + ": " + approvals);
+          var timing = r.steps().stream().filter(s -> s.step().equals(k.step())).findFirst()
+              .orElseThrow(() -> new AssertionError("no step " + k.step() + ": " + r.steps()));
+          assertTrue(timing.human(), timing.toString());
+          resumed.put(k.where(), "approved once after the crash, on the next worker");
+        } else {
+          int n = attempts.getOrDefault(k.activity(), 0);
+          assertTrue(n >= 2, k.activity() + " was not run again after the kill: " + attempts);
+          resumed.put(k.where(), k.activity() + " retried on the next worker (attempt " + n
+              + ")");
+        }
+      }
+
+      // The end state: the restored rows over HTTPS through nginx with pebble's certificate,
+      // including the one written after the base backup (only WAL replay brings it).
+      assertTrue(r.health().healthy(), r.health().toString());
+      String stats = target.https("/api/stats");
+      assertTrue(stats.contains("\"users\":" + users), stats);
+      assertEquals("1", target.targetSql("select count(*) from users where email ="
+          + " 'after-base-backup@farmtally.test'"));
+      // Each effect once: one release swapped in, no staging left; one certificate lineage;
+      // no unfinished data directory beside the recovered one.
+      List<String> release = names(target.root.resolve("app/farmtally"));
+      assertTrue(release.contains("current"), release.toString());
+      assertTrue(release.stream().noneMatch(n -> n.startsWith(".rollback-")
+          || n.startsWith("replaced-")), "swapped once, no staging left: " + release);
+      List<String> lineages = names(target.root.resolve("letsencrypt/config/live")).stream()
+          .filter(n -> !n.equals("README")).toList();
+      assertEquals(List.of(target.domain), lineages, "one certificate lineage");
+      List<String> pg = names(target.root.resolve("postgresql"));
+      assertTrue(pg.stream().noneMatch(n -> n.contains("lifeboat-new")), "no unfinished copy: "
+          + pg);
+      // Both reports stored: the server's and its database child's.
+      List<String> keys = stack.keys();
+      assertTrue(r.reportKey() != null && keys.contains(r.reportKey()), r.reportKey());
+      var child = client().newUntypedWorkflowStub(dbId).getResult(1, TimeUnit.MINUTES,
+          io.lifeboat.workflows.recover.RecoveryResult.class);
+      assertEquals("succeeded", child.report().outcome());
+      assertTrue(child.reportKey() != null && keys.contains(child.reportKey()),
+          "the database child's report: " + child.reportKey());
+      // Nothing lost: every object there before (backups, WAL, app build) unchanged.
+      List<String> lost = before.lostIn(ledger());
+      String end = "ended succeeded: users=" + users + " over HTTPS incl. the post-base-backup"
+          + " row, one swap, one certificate, both reports stored";
+      for (ServerKill k : SERVER_KILLS) {
+        FaultTable.add(k.fault(), "ServerRecovery", k.where(), Outcome.COMPLETED, lost.size(),
+            resumed.get(k.where()) + "; " + end + (lost.isEmpty() ? "" : "; LOST: " + lost));
+      }
+      assertEquals(List.of(), lost, "previously good objects lost or changed");
+    } catch (Throwable t) {
+      for (ServerKill k : SERVER_KILLS) {
+        FaultTable.add(k.fault(), "ServerRecovery", k.where(), Outcome.NOT_SURVIVED, 0,
+            (survived.contains(k.where()) ? "killed here; " : "not reached; ")
+                + firstLine(t));
+      }
+      throw t;
+    } finally {
+      try {
+        if (w != null) w.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        // target reset runs in the CLI: it needs no worker
+        if (target != null) target.close();
+      } finally {
+        app.close();
+        steady = workers.start(config, stack.taskQueue, "steady-" + System.nanoTime(), Map.of());
+      }
+    }
+  }
+
+  /** A worker for the server recovery that holds after the next kill's activity, if any. */
+  private Process startServerWorker(ServerTarget target, String name, ServerKill next)
+      throws Exception {
+    String hold = next == null || next.activity() == null ? "none" : next.activity();
+    return workers.startHolding(target.config, stack.taskQueue, name, SampleApp.workerEnv(),
+        hold);
+  }
+
+  /** The table keeps one line per row; the whole failure is in the surefire report. */
+  private static String firstLine(Throwable t) {
+    String s = String.valueOf(t);
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /**
+   * While iterating: -Dlifeboat.faults.only=server,pitr runs only those entries (s3, temporal,
+   * dump, rollback, flip, diskfull, pitr, server); unset, all run.
+   */
+  private static boolean selected(String entry) {
+    String only = System.getProperty("lifeboat.faults.only", "");
+    return only.isBlank() || List.of(only.split(",")).contains(entry);
   }
 
   private void killAfterEveryStep(Recovery r) throws Exception {

@@ -19,18 +19,20 @@ import java.util.Optional;
 /**
  * What the server recovery tests share: a production estate (an archiving PostgreSQL cluster
  * with FarmTally-shaped data, the sample app under PM2, a base backup and an app backup in the
- * test's prefix) and an empty second server to recover onto: 127.0.0.2, its own ports and a
- * bare directory root under /tmp that the postgres OS user can enter. The local ACME server
- * (pebble + challtestsrv, started by `./lifeboat up`) issues its certificate for real.
+ * test's prefix) and an empty second server to recover onto: 127.0.0.2 (or the address given,
+ * e.g. the fault suite's 127.0.0.3), its own ports and a bare directory root under /tmp that
+ * the postgres OS user can enter. A local ACME server
+ * (pebble + challtestsrv: the stack's, or a {@link LocalAcme} of the test's own) issues its
+ * certificate for real.
  */
 final class ServerTarget implements AutoCloseable {
+  /** The address of the stack's `dr` target, where the shared ACME server checks HTTP-01. */
   static final String ADDRESS = "127.0.0.2";
-  /** pebble validates HTTP-01 on this port (launcher/acme.bash). */
-  static final int HTTP_PORT = 8080;
-  static final String DNS_MANAGEMENT = "http://127.0.0.1:8055";
-  static final Path ACME_CA = acmeCa();
 
   final RealStack stack;
+  final LocalAcme acme;
+  /** Where the new server answers: {@link #ADDRESS}, or another loopback address of its own. */
+  final String address;
   final SampleApp app;
   final Path root;
   final String domain;
@@ -41,9 +43,20 @@ final class ServerTarget implements AutoCloseable {
   final Path config;
   ArchivingCluster cluster;
 
+  /** On the stack's ACME server (`./lifeboat up`), at {@link #ADDRESS}. */
   ServerTarget(RealStack stack, SampleApp app) throws Exception {
+    this(stack, app, LocalAcme.shared(), ADDRESS);
+  }
+
+  /**
+   * On {@code acme}, at {@code address}: nginx's HTTP port is the one that ACME server checks
+   * HTTP-01 on, every other port is free, the root is the test's own.
+   */
+  ServerTarget(RealStack stack, SampleApp app, LocalAcme acme, String address) throws Exception {
     this.stack = stack;
     this.app = app;
+    this.acme = acme;
+    this.address = address;
     this.root = Path.of("/tmp", "lifeboat-srv-" + stack.tag);
     this.domain = stack.tag + ".farmtally.test";
     this.db = stack.tag + "_srv";
@@ -56,8 +69,8 @@ final class ServerTarget implements AutoCloseable {
       c.putObject("retries").put("maxAttempts", 5).put("initialIntervalSeconds", 1)
           .put("maxIntervalSeconds", 2);
       ObjectNode t = c.putArray("servers").addObject();
-      t.put("name", "dr").put("address", ADDRESS).put("root", root.toString())
-          .put("domain", domain).put("httpPort", HTTP_PORT).put("httpsPort", httpsPort)
+      t.put("name", "dr").put("address", address).put("root", root.toString())
+          .put("domain", domain).put("httpPort", acme.httpPort).put("httpsPort", httpsPort)
           .put("appPort", appPort).put("database", db).put("application", "farmtally")
           .put("inventory", example("ansible/inventory.ini"))
           .put("playbook", example("ansible/site.yml"));
@@ -66,23 +79,17 @@ final class ServerTarget implements AutoCloseable {
           .put("osUser", "postgres");
       // Production (the test's cluster) lives on: the copy must not archive into its archive.
       ((ObjectNode) t.get("postgres")).putArray("settings").add("archive_mode=off");
-      t.putObject("acme").put("directory", "https://127.0.0.1:14000/dir")
-          .put("caBundle", ACME_CA.toString())
-          .put("rootUrl", "https://127.0.0.1:15000/roots/0");
+      t.putObject("acme").put("directory", acme.directory)
+          .put("caBundle", acme.ca.toString())
+          .put("rootUrl", acme.rootUrl);
     });
-    if (!Files.isRegularFile(ACME_CA)) {
-      throw new IllegalStateException("no pebble CA at " + ACME_CA + ": start the local ACME"
+    if (!Files.isRegularFile(acme.ca)) {
+      throw new IllegalStateException("no pebble CA at " + acme.ca + ": start the local ACME"
           + " server (./lifeboat up, or ./lifeboat acme start)");
     }
     Files.createDirectories(root);
     ArchivingCluster.sh("chmod", "755", root.toString());
     cluster = new ArchivingCluster(stack.tag, db, sourcePort, config);
-  }
-
-  private static Path acmeCa() {
-    String env = System.getenv("LIFEBOAT_ACME_CA");
-    if (env != null && !env.isBlank()) return Path.of(env);
-    return Path.of("../.lifeboat/acme/ca.pem").toAbsolutePath().normalize();
   }
 
   private static String example(String rel) {
@@ -146,8 +153,8 @@ final class ServerTarget implements AutoCloseable {
   /** The person's DNS change: the domain's A record now names the new server. */
   void pointDns() throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(DNS_MANAGEMENT + "/add-a")).POST(HttpRequest.BodyPublishers.ofString(
-            "{\"host\":\"" + domain + ".\",\"addresses\":[\"" + ADDRESS + "\"]}")).build(),
+        URI.create(acme.dnsManagement + "/add-a")).POST(HttpRequest.BodyPublishers.ofString(
+            "{\"host\":\"" + domain + ".\",\"addresses\":[\"" + address + "\"]}")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
   }
@@ -155,9 +162,9 @@ final class ServerTarget implements AutoCloseable {
   /** GET over HTTPS through the target's nginx, trusting only pebble's current root. */
   String https(String path) throws Exception {
     Path rootPem = stack.dir.resolve("pebble-root.pem");
-    ArchivingCluster.sh("curl", "-fsS", "--cacert", ACME_CA.toString(), "-o", rootPem.toString(),
-        "https://127.0.0.1:15000/roots/0");
-    return ArchivingCluster.sh("curl", "-fsS", "--resolve", domain + ":" + httpsPort + ":" + ADDRESS,
+    ArchivingCluster.sh("curl", "-fsS", "--cacert", acme.ca.toString(), "-o", rootPem.toString(),
+        acme.rootUrl);
+    return ArchivingCluster.sh("curl", "-fsS", "--resolve", domain + ":" + httpsPort + ":" + address,
         "--cacert", rootPem.toString(), "https://" + domain + ":" + httpsPort + path);
   }
 
@@ -174,7 +181,7 @@ final class ServerTarget implements AutoCloseable {
       stack.cli("target", "reset", "dr", "--config", config.toString());
     } finally {
       try {
-        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(DNS_MANAGEMENT
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(acme.dnsManagement
             + "/clear-a")).POST(HttpRequest.BodyPublishers.ofString("{\"host\":\"" + domain
                 + ".\"}")).build(), HttpResponse.BodyHandlers.discarding());
       } catch (Exception ignored) {

@@ -42,9 +42,20 @@ final class WorkerJvm implements AutoCloseable {
 
   /** Waits for the holding worker's "FAULT-HOLD TYPE" line. */
   void awaitHold(Process p, String name, String activity) throws Exception {
+    awaitHold(p, name, activity, () -> null);
+  }
+
+  /**
+   * As {@link #awaitHold(Process, String, String)}, and gives up as soon as {@code ended} says
+   * why the workflow can no longer get there (it closed), instead of waiting out the bound.
+   */
+  void awaitHold(Process p, String name, String activity,
+      java.util.function.Supplier<String> ended) throws Exception {
     for (int i = 0; i < 6000; i++) {
       if (log(name).contains("FAULT-HOLD " + activity)) return;
       if (!p.isAlive()) throw new AssertionError(name + " exited early:\n" + log(name));
+      String why = i % 20 == 0 ? ended.get() : null;
+      if (why != null) throw new AssertionError(activity + " never reached: " + why);
       Thread.sleep(50);
     }
     throw new AssertionError(activity + " never ran to its end on " + name + ":\n" + log(name));
@@ -78,6 +89,17 @@ final class WorkerJvm implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e.getMessage() + ")";
     }
+  }
+
+  /** Null while the workflow runs, else its status (COMPLETED, FAILED, ...). */
+  static String closed(WorkflowClient client, String workflowId) {
+    var status = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+        DescribeWorkflowExecutionRequest.newBuilder()
+            .setNamespace(client.getOptions().getNamespace())
+            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build())
+        .getWorkflowExecutionInfo().getStatus();
+    return status == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING
+        ? null : "the workflow is " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
   }
 
   /** The workflow's pending activities right now (scheduled or started). */

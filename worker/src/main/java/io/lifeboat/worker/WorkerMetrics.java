@@ -38,6 +38,7 @@ public final class WorkerMetrics implements AutoCloseable {
     all.putAll(io.lifeboat.workflows.notify.Notifier.HELP);
     all.putAll(WalMetrics.HELP);
     all.putAll(io.lifeboat.workflows.offsite.OffsiteMetrics.HELP);
+    all.putAll(io.lifeboat.workflows.server.ServerRecoveryMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 

@@ -50,9 +50,22 @@ import org.slf4j.Logger;
 public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   private static final Logger log = Workflow.getLogger(ServerRecoveryWorkflowImpl.class);
   public static final String REPORT_KIND = "server-recovery";
-  /** npm ci, certbot and a slow playbook run for minutes; a dead worker shows within this. */
-  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * npm ci, certbot and a slow playbook run for minutes, heartbeating every second while their
+   * tool runs (ToolRunner, Commands); a dead worker shows within this. 10 s, as the rollback
+   * gives the same release activities: each kill in the fault suite costs one timeout.
+   */
+  static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * The short steps (newest release, pm2 save, nginx, DNS update, HTTPS check) heartbeat while
+   * they run (Keepalive), so a killed worker is noticed in seconds, not after the 10 minute
+   * start-to-close: the fault suite kills the worker at each of them.
+   */
+  static final Duration QUICK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REMIND_EVERY = Duration.ofMinutes(15);
+  /** Past this share of the RTO, still running, the recovery is at-risk (as a database's is). */
+  static final double AT_RISK = 0.8;
+  static final String RTO_AT_RISK_CHANGE = "rto-at-risk";
   private static final Pattern IPV4 = Pattern.compile(
       "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:]{2,39}");
@@ -82,7 +95,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     Async.procedure(this::watchRto);
     facts.put("Target", target.name() + " (" + target.root() + ")");
 
-    ServerRecoveryActivities quick = server(req.retry(), Duration.ofMinutes(10), null);
+    ServerRecoveryActivities quick =
+        server(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
     ServerRecoveryActivities slow = server(req.retry(), Duration.ofMinutes(30), HEARTBEAT_TIMEOUT);
     RollbackActivities release = release(req.retry());
     try {
@@ -169,6 +183,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
           : LifeboatSearchAttributes.RTO_BREACHED;
       Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus),
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      metrics(now, LifeboatSearchAttributes.RTO_MET.equals(rtoStatus));
       timeFacts(now);
       RunReport report = report(RunReport.SUCCEEDED, now);
       String key = storeReport(report);
@@ -187,6 +202,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
         Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus),
             OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         long now = Workflow.currentTimeMillis();
+        metrics(now, false);
         timeFacts(now);
         storeReport(report(RunReport.FAILED, now));
       }).run();
@@ -261,8 +277,29 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   // ------------------------------------------------------------------------------------------
   // time
 
+  private void metrics(long now, boolean met) {
+    ServerRecoveryMetrics.finished(Workflow.getMetricsScope(), target.name(),
+        request.database().name(), steps.steps(), (now - startedAt) / 1000.0, rtoMillis / 1000.0,
+        met);
+  }
+
   private void watchRto() {
-    Workflow.await(Duration.ofMillis(Math.max(1, rtoMillis)), () -> finished);
+    // Runs recorded before at-risk existed had one timer for the whole RTO; they replay as such.
+    if (Workflow.getVersion(RTO_AT_RISK_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      Workflow.await(Duration.ofMillis(Math.max(1, (long) (rtoMillis * AT_RISK))), () -> finished);
+      if (!finished && LifeboatSearchAttributes.RTO_ON_TRACK.equals(rtoStatus)) {
+        rtoStatus = LifeboatSearchAttributes.RTO_AT_RISK;
+        Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus));
+        ServerRecoveryMetrics.atRisk(Workflow.getMetricsScope(), target.name(), true);
+        log.warn("recovery of server {} has used {} % of its RTO of {} min and is still in step"
+            + " {}", target.name(), Math.round(AT_RISK * 100), request.rtoMinutes(),
+            steps.current());
+      }
+      long left = rtoMillis - (Workflow.currentTimeMillis() - startedAt);
+      Workflow.await(Duration.ofMillis(Math.max(1, left)), () -> finished);
+    } else {
+      Workflow.await(Duration.ofMillis(Math.max(1, rtoMillis)), () -> finished);
+    }
     if (!finished) {
       rtoStatus = LifeboatSearchAttributes.RTO_BREACHED;
       Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(rtoStatus));

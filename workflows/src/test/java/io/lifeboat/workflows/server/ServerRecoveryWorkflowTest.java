@@ -288,6 +288,35 @@ class ServerRecoveryWorkflowTest {
         ServerRecoveryWorkflowImpl.class);
   }
 
+  /** With servers[].provisionPlaybook nobody is asked: the playbook builds the host first. */
+  @Test
+  void aProvisionPlaybookReplacesThePersonWhoBuildsTheServer() {
+    ServerRecoveryRequest base = request();
+    ServerTargetConfig t = base.target();
+    ServerTargetConfig withPlaybook = new ServerTargetConfig(t.name(), t.address(), t.root(),
+        t.domain(), t.httpPort(), t.httpsPort(), t.appPort(), t.database(), t.application(),
+        t.postgres(), t.inventory(), t.playbook(), "/provision.yml", t.acme(), t.dns(),
+        t.production());
+    ServerRecoveryWorkflow wf = env.getWorkflowClient().newWorkflowStub(
+        ServerRecoveryWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.DEFAULT).build());
+    WorkflowClient.start(wf::recover, new ServerRecoveryRequest(withPlaybook, base.database(),
+        base.application(), base.repository(), base.rtoMinutes(), base.databaseRtoMinutes(),
+        base.estate(), base.retry(), base.notifications()));
+    untilWaiting(wf, "dns");
+    assertEquals(List.of(), wf.approvals(), "nobody approved provisioning");
+    // provision.yml, then site.yml: both against the configured address
+    assertEquals(List.of("playbook all @127.0.0.2 db:55433", "playbook all @127.0.0.2 db:55433"),
+        calls.subList(0, 2));
+    wf.approve(new ApprovalRequest("dns", "dana", null, null));
+    ServerRecoveryResult r = WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    StepTiming provision = r.steps().get(0);
+    assertEquals("provision", provision.step());
+    assertEquals(0, provision.humanWaitMillis(), "a machine step: " + provision);
+    assertTrue(reports.get(0).facts().get("Provisioned by").startsWith("/provision.yml: "),
+        reports.get(0).facts().toString());
+  }
+
   @Test
   void aFailingStepEndsTheRunWithItsReasonAndAFailedReport() {
     failIn = "certbot";
