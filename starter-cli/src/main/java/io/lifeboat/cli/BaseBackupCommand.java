@@ -74,10 +74,12 @@ final class BaseBackupCommand implements Callable<Integer> {
       String query = LifeboatSearchAttributes.DATABASE.getName() + "='" + db.name() + "' AND "
           + LifeboatSearchAttributes.KIND.getName() + "='" + KIND_DB_BASE
           + "' AND ExecutionStatus='Running'";
-      client.listExecutions(query).findFirst().ifPresent(running -> {
-        throw new UserError("a base backup of " + db.name() + " is already running ("
-            + running.getExecution().getWorkflowId() + "); not starting another");
-      });
+      // Visibility lags: a run that just closed may still be listed, so the server confirms.
+      client.listExecutions(query).map(m -> m.getExecution().getWorkflowId())
+          .filter(id -> WorkflowLaunch.stillRunning(client, id)).findFirst().ifPresent(id -> {
+            throw new UserError("a base backup of " + db.name() + " is already running ("
+                + id + "); not starting another");
+          });
       String workflowId = workflowIdBase(db) + "-manual";
       var options = options(c, db, workflowId)
           .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)

@@ -95,7 +95,8 @@ final class WorkflowLaunch {
     return this;
   }
 
-  private static boolean stillRunning(WorkflowClient client, String workflowId) {
+  /** The server's own answer (visibility lags): is this id's current run still running? */
+  static boolean stillRunning(WorkflowClient client, String workflowId) {
     try {
       var info = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder()
