@@ -7,7 +7,7 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.RTO_STATUS;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.RetryConfig;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.StepRecorder;
 import io.lifeboat.workflows.report.ReportActivities;
@@ -203,16 +203,6 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   }
 
   private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {
-    return Workflow.newActivityStub(RollbackActivities.class, ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setHeartbeatTimeout(HEARTBEAT)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build())
-        .build());
+    return ActivityStubs.of(RollbackActivities.class, retry, startToClose, HEARTBEAT);
   }
 }

@@ -4,12 +4,10 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
 
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import io.lifeboat.workflows.common.StepRecorder;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -123,16 +121,6 @@ final class ArtifactBackup {
   }
 
   static ArchiveActivities activities(RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
-    return Workflow.newActivityStub(ArchiveActivities.class, options.build());
+    return ActivityStubs.of(ArchiveActivities.class, retry, startToClose, heartbeat);
   }
 }

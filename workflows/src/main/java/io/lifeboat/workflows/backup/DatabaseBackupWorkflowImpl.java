@@ -5,13 +5,12 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_FULL;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.BackupMetrics;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import io.lifeboat.workflows.common.StepRecorder;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -169,18 +168,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
 
   private static DatabaseBackupActivities activities(
       io.lifeboat.config.RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat != null) {
-      options.setHeartbeatTimeout(heartbeat);
-    }
-    return Workflow.newActivityStub(DatabaseBackupActivities.class, options.build());
+    return ActivityStubs.of(DatabaseBackupActivities.class, retry, startToClose, heartbeat);
   }
 }

@@ -1,10 +1,7 @@
 package io.lifeboat.workflows.drill;
 
 import io.lifeboat.config.RetryConfig;
-import io.lifeboat.workflows.common.FailureKind;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
-import io.temporal.workflow.Workflow;
+import io.lifeboat.workflows.common.ActivityStubs;
 import java.time.Duration;
 
 /** Activity stubs as every Lifeboat workflow sets them: the config's retries, our types final. */
@@ -14,17 +11,8 @@ final class Stubs {
   private Stubs() {}
 
   static <T> T of(Class<T> type, RetryConfig retry, Duration startToClose, boolean heartbeat) {
-    ActivityOptions.Builder o = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat) o.setHeartbeatTimeout(HEARTBEAT);
-    return Workflow.newActivityStub(type, o.build());
+    return ActivityStubs.of(type, retry, startToClose,
+        heartbeat ? HEARTBEAT : null);
   }
 
   /** The message a person should read from an activity or workflow failure. */

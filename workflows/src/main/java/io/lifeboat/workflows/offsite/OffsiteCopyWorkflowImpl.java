@@ -5,14 +5,13 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
 
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.StepRecorder;
 import io.lifeboat.workflows.common.StepTiming;
 import io.lifeboat.workflows.notify.Notification;
 import io.lifeboat.workflows.notify.Notifier;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -168,16 +167,6 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
 
   private static OffsiteActivities activities(RetryConfig retry, Duration startToClose,
       Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
-    return Workflow.newActivityStub(OffsiteActivities.class, options.build());
+    return ActivityStubs.of(OffsiteActivities.class, retry, startToClose, heartbeat);
   }
 }

@@ -6,6 +6,7 @@ import static io.lifeboat.workflows.common.LifeboatSearchAttributes.OUTCOME;
 import static io.lifeboat.workflows.common.LifeboatSearchAttributes.RTO_STATUS;
 
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.RepositoryLayout;
@@ -311,16 +312,6 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   private static DatabaseRecoveryActivities activities(
       RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
-    return Workflow.newActivityStub(DatabaseRecoveryActivities.class, options.build());
+    return ActivityStubs.of(DatabaseRecoveryActivities.class, retry, startToClose, heartbeat);
   }
 }

@@ -17,6 +17,7 @@ import io.lifeboat.workflows.approval.Approval;
 import io.lifeboat.workflows.approval.ApprovalRequest;
 import io.lifeboat.workflows.approval.HumanGate;
 import io.lifeboat.workflows.approval.WaitingStep;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.StepRecorder;
@@ -367,13 +368,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   }
 
   private static RetryOptions retries(RetryConfig retry) {
-    return RetryOptions.newBuilder()
-        .setMaximumAttempts(retry.maxAttempts())
-        .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-        .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-        .setBackoffCoefficient(2.0)
-        .setDoNotRetry(FailureKind.nonRetryableTypes())
-        .build();
+    return ActivityStubs.retries(retry);
   }
 
   private static ServerRecoveryActivities server(RetryConfig retry, Duration startToClose,

@@ -3,11 +3,10 @@ package io.lifeboat.workflows.verify;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.StepRecorder;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -175,16 +174,6 @@ final class DatabaseDumpVerifier implements SourceVerifier {
 
   private static DatabaseVerificationActivities stub(RetryConfig retry, Duration startToClose,
       Duration heartbeat) {
-    ActivityOptions.Builder options = ActivityOptions.newBuilder()
-        .setStartToCloseTimeout(startToClose)
-        .setRetryOptions(RetryOptions.newBuilder()
-            .setMaximumAttempts(retry.maxAttempts())
-            .setInitialInterval(Duration.ofSeconds(retry.initialIntervalSeconds()))
-            .setMaximumInterval(Duration.ofSeconds(retry.maxIntervalSeconds()))
-            .setBackoffCoefficient(2.0)
-            .setDoNotRetry(FailureKind.nonRetryableTypes())
-            .build());
-    if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
-    return Workflow.newActivityStub(DatabaseVerificationActivities.class, options.build());
+    return ActivityStubs.of(DatabaseVerificationActivities.class, retry, startToClose, heartbeat);
   }
 }
