@@ -294,7 +294,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       });
       phase[0] = "verifying";
       beat.run();
-      Facts f = verify(req, store, scratch, beat, true);
+      Facts f = verify(req, store, scratch, beat, true, null);
       long verified = System.currentTimeMillis();
       List<String> etags = awaitUpload(uploaded, beat);
       long finished = System.currentTimeMillis();
@@ -357,8 +357,10 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
    * archiving at the end nor sends 2 GB over the socket, and the worker never touches the
    * uncompressed bytes on their way to storage. pg_basebackup writes base.tar.zst into the
    * scratch directory; two readers follow the file while it grows: one seals and uploads it
-   * as it is, the other decompresses it into {@code tar -x} for pg_verifybackup. The upload is
-   * completed only after pg_verifybackup passed, as in format 1.
+   * as it is, the other decompresses and unpacks it for pg_verifybackup, taking each file's
+   * CRC32C on the way ({@link ChecksummingUnpacker}), so that pg_verifybackup need not read the
+   * copy again after the stream. The upload is completed only after the verification passed,
+   * as in format 1.
    */
   private BaseStreamResult streamServerCompressed(BaseStreamRequest req, ObjectStore store,
       ActivityExecutionContext ctx, Path scratch) throws IOException, InterruptedException {
@@ -383,9 +385,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     StderrTail bbErr = new StderrTail(bb.getErrorStream(), "pg_basebackup");
     java.util.function.BooleanSupplier bbDone = () -> !bb.isAlive();
     Path tarFile = out.resolve("base.tar.zst");
-    Process tar = new ProcessBuilder("tar", "-x", "-f", "-", "-C", data.toString())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    StderrTail tarErr = new StderrTail(tar.getErrorStream(), "tar");
 
     String key = req.objectKey();
     String uploadId = store.startUpload(key);
@@ -416,34 +415,25 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           return sink.finish();
         }
       });
-      java.util.concurrent.Future<List<String>> unpacked = readers.submit(() -> {
-        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
-                new GrowingFileInputStream(tarFile, bbDone));
-             OutputStream toTar = tar.getOutputStream()) {
-          byte[] buf = new byte[CHUNK];
-          int n;
-          while ((n = in.read(buf)) > 0) {
-            toTar.write(buf, 0, n);
-            raw.addAndGet(n);
-          }
-        }
-        return List.of();
-      });
+      // Unpacked for pg_verifybackup, each file's CRC32C taken on the way (see verify).
+      java.util.concurrent.Future<Map<String, ChecksummingUnpacker.FileSum>> unpacked =
+          readers.submit(() -> {
+            try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
+                new GrowingFileInputStream(tarFile, bbDone))) {
+              return ChecksummingUnpacker.unpack(in, data, raw::set);
+            }
+          });
       while (!bb.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
         beat.run();
-        // A reader ends before pg_basebackup only when it failed (S3, tar): stop now, not
-        // after the whole stream.
+        // A reader ends before pg_basebackup only when it failed (S3, the unpack): stop now,
+        // not after the whole stream.
         if (uploaded.isDone()) awaitUpload(uploaded, beat);
-        if (unpacked.isDone()) awaitUnpack(unpacked, tar, tarErr, data, beat);
+        if (unpacked.isDone()) awaitUpload(unpacked, beat);
       }
       long eof = System.currentTimeMillis();
       int exit = bb.exitValue();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
-      awaitUnpack(unpacked, tar, tarErr, data, beat);
-      if (tar.waitFor() != 0) {
-        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
-            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
-      }
+      Map<String, ChecksummingUnpacker.FileSum> sums = awaitUpload(unpacked, beat);
       long untarred = System.currentTimeMillis();
       // pg_verifybackup wants backup_manifest in the directory and the WAL in pg_wal.
       Path manifestFile = out.resolve("backup_manifest");
@@ -463,7 +453,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       putCompressed(store, repo, manifestKey, Files.readAllBytes(manifestFile));
       phase[0] = "verifying";
       beat.run();
-      Facts f = verify(req, store, data, beat, false);
+      Facts f = verify(req, store, data, beat, false, sums);
       long verified = System.currentTimeMillis();
       List<String> etags = awaitUpload(uploaded, beat);
       long finished = System.currentTimeMillis();
@@ -480,7 +470,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     } finally {
       if (!completed) {
         bb.destroyForcibly();
-        tar.destroyForcibly();
         readers.shutdownNow();
         sink.cancel();
         try {
@@ -491,22 +480,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       }
       readers.shutdownNow();
       bbErr.close();
-      tarErr.close();
-    }
-  }
-
-  /** The unpacking reader's end; when tar died, its own words rather than a broken pipe. */
-  private static void awaitUnpack(java.util.concurrent.Future<List<String>> unpacked,
-      Process tar, StderrTail tarErr, Path data, Runnable beat)
-      throws IOException, InterruptedException {
-    try {
-      awaitUpload(unpacked, beat);
-    } catch (IOException e) {
-      if (tar.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && tar.exitValue() != 0) {
-        throw FailureKind.LOCAL_IO.failure("unpacking the base backup into " + data
-            + " failed: " + PgFailures.lastMeaningfulLine(tarErr.text()));
-      }
-      throw e;
     }
   }
 
@@ -523,8 +496,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /** The upload's tail, heartbeating while it lasts; its failure surfaces as this thread's. */
-  private static List<String> awaitUpload(java.util.concurrent.Future<List<String>> uploaded,
-      Runnable beat) throws IOException, InterruptedException {
+  private static <T> T awaitUpload(java.util.concurrent.Future<T> uploaded, Runnable beat) throws IOException, InterruptedException {
     while (true) {
       try {
         return uploaded.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -549,12 +521,23 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
    * same segments, so a committed backup is restorable from the repository alone either way.
    */
   private Facts verify(BaseStreamRequest req, ObjectStore store, Path dir, Runnable beat,
-      boolean walFromArchive) throws IOException, InterruptedException {
+      boolean walFromArchive, Map<String, ChecksummingUnpacker.FileSum> streamSums)
+      throws IOException, InterruptedException {
     Path manifestFile = dir.resolve("backup_manifest");
     if (!Files.exists(manifestFile)) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("the base backup stream has no backup_manifest");
     }
     JsonNode manifest = JSON.readTree(manifestFile.toFile());
+    // Checksums taken in the stream replace pg_verifybackup's second read of every byte.
+    boolean checksumsInStream = streamSums != null && ManifestChecksums.checkable(manifest);
+    if (checksumsInStream) {
+      var mismatch = ManifestChecksums.firstMismatch(manifest, streamSums);
+      if (mismatch.isPresent()) {
+        throw FailureKind.BASE_VERIFY_FAILED.failure("base backup " + req.backupId() + " of "
+            + req.database().name() + " does not match its backup_manifest: "
+            + mismatch.get());
+      }
+    }
     JsonNode ranges = manifest.path("WAL-Ranges");
     if (!ranges.isArray() || ranges.isEmpty()) {
       throw FailureKind.BASE_VERIFY_FAILED.failure("backup_manifest lists no WAL range");
@@ -604,7 +587,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
             req.backupId()));
     long verifyStart = System.currentTimeMillis();
     try {
-      runVerifier(req, dir, manifest, beat);
+      runVerifier(req, dir, manifest, beat, checksumsInStream);
       if (archived != null) {
         long waited = awaitArchive(archived, beat);
         log.info("base backup {}: its WAL was in the archive {} ms after pg_verifybackup started",
@@ -620,8 +603,13 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         : "WAL " + firstSegment + ".." + lastSegment + " (" + needed.size()
             + " segments) streamed with the backup and parsed, the same segments present in the"
             + " archive";
-    String verification = "pg_verifybackup passed: " + files + " files checked against"
-        + " backup_manifest (CRC32C), " + wal + "; stored sha256 re-read from storage";
+    String verification = checksumsInStream
+        ? "pg_verifybackup passed: " + files + " files checked against backup_manifest (the"
+            + " manifest's checksum, file set and sizes by pg_verifybackup --skip-checksums;"
+            + " every file's CRC32C by the worker as the stored stream was unpacked), " + wal
+            + "; stored sha256 re-read from storage"
+        : "pg_verifybackup passed: " + files + " files checked against"
+            + " backup_manifest (CRC32C), " + wal + "; stored sha256 re-read from storage";
     return new Facts(first.path("Start-LSN").asText(), last.path("End-LSN").asText(),
         last.path("Timeline").asInt(), firstSegment, lastSegment, segSize, pgVersion, systemId,
         verification);
@@ -643,11 +631,13 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     }
   }
 
-  private void runVerifier(BaseStreamRequest req, Path dir, JsonNode manifest, Runnable beat)
-      throws IOException, InterruptedException {
+  private void runVerifier(BaseStreamRequest req, Path dir, JsonNode manifest, Runnable beat,
+      boolean checksumsChecked) throws IOException, InterruptedException {
     long verifyStart = System.currentTimeMillis();
     int cores = Runtime.getRuntime().availableProcessors();
-    List<List<String>> shards = VerifierShards.split(manifest, Math.min(cores, 4));
+    // Without checksums there is nothing worth splitting: sizes and the WAL are quick.
+    List<List<String>> shards = checksumsChecked ? List.of(List.of("--skip-checksums"))
+        : VerifierShards.split(manifest, Math.min(cores, 4));
     List<Process> verifiers = new ArrayList<>();
     List<StderrTail> outputs = new ArrayList<>();
     try {

@@ -89,6 +89,13 @@ class BaseBackupEndToEndTest {
     }
     assertTrue(m.compression().contains("by the server"), m.compression());
     assertTrue(m.verification().contains("streamed with the backup"), m.verification());
+    // The checksums were taken while the stream was unpacked, so pg_verifybackup skipped its
+    // second read; the raw size is what the stored object decompresses to, byte for byte.
+    assertTrue(m.verification().contains("CRC32C by the worker"), m.verification());
+    try (java.io.InputStream in = new com.github.luben.zstd.ZstdInputStream(stack.cipher().open(
+        stack.store().get(m.objectKey()), m.objectKey(), "base backup"))) {
+      assertEquals(m.rawBytes(), in.transferTo(java.io.OutputStream.nullOutputStream()));
+    }
     // Sealed with the configured repository key (the example config encrypts), and says so.
     if (stack.cipher().enabled()) {
       assertEquals(stack.cipher().keyId(), m.encryption().keyId());
