@@ -399,7 +399,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
         repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
     self[0] = sink;
-    var readers = java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+    var readers = java.util.concurrent.Executors.newFixedThreadPool(3, r -> {
       Thread t = new Thread(r, "base-follow-" + req.backupId());
       t.setDaemon(true);
       return t;
@@ -415,24 +415,30 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
           return sink.finish();
         }
       });
-      // Unpacked for pg_verifybackup, each file's CRC32C taken on the way (see verify).
+      // Unpacked for pg_verifybackup, each file's CRC32C taken on the way (see verify);
+      // decompressed on one thread, unpacked on another.
+      ChunkPipe pipe = new ChunkPipe(CHUNK, 8);
+      java.util.concurrent.Future<?> decompressed = readers.submit(() -> {
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
+            new GrowingFileInputStream(tarFile, bbDone))) {
+          pipe.pump(in);
+        }
+        return null;
+      });
       java.util.concurrent.Future<Map<String, ChecksummingUnpacker.FileSum>> unpacked =
-          readers.submit(() -> {
-            try (InputStream in = new com.github.luben.zstd.ZstdInputStream(
-                new GrowingFileInputStream(tarFile, bbDone))) {
-              return ChecksummingUnpacker.unpack(in, data, raw::set);
-            }
-          });
+          readers.submit(() -> ChecksummingUnpacker.unpack(pipe.reader(), data, raw::set));
       while (!bb.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
         beat.run();
         // A reader ends before pg_basebackup only when it failed (S3, the unpack): stop now,
         // not after the whole stream.
         if (uploaded.isDone()) awaitUpload(uploaded, beat);
         if (unpacked.isDone()) awaitUpload(unpacked, beat);
+        if (decompressed.isDone()) awaitUpload(decompressed, beat);
       }
       long eof = System.currentTimeMillis();
       int exit = bb.exitValue();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
+      awaitUpload(decompressed, beat);
       Map<String, ChecksummingUnpacker.FileSum> sums = awaitUpload(unpacked, beat);
       long untarred = System.currentTimeMillis();
       // pg_verifybackup wants backup_manifest in the directory and the WAL in pg_wal.
