@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         WaitingCommand.class,
         DrillCommand.class,
         OffsiteCommand.class,
+        ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {
   final Map<String, String> env;

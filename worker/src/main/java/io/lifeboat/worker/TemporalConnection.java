@@ -2,6 +2,10 @@ package io.lifeboat.worker;
 
 import com.uber.m3.tally.Scope;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.TemporalConfig;
@@ -32,20 +36,35 @@ public final class TemporalConnection implements AutoCloseable {
   private final DataConverter dataConverter;
   private final EncryptionCodec codec;
   private final WorkflowClient client;
+  /** The CLI's own network thread, ended on close (null: gRPC's shared one, as the worker uses). */
+  private final NioEventLoopGroup eventLoop;
 
-  private TemporalConnection(TemporalConfig config, Map<String, String> env, Scope metricsScope) {
+  private TemporalConnection(TemporalConfig config, Map<String, String> env, Scope metricsScope,
+      boolean shortLived) {
     this.config = config;
     WorkflowServiceStubsOptions.Builder options =
         WorkflowServiceStubsOptions.newBuilder().setTarget(config.address());
+    // gRPC's shared event loop outlives close() by a second, its threads waiting in native
+    // epoll, and the JVM's exit waits about 300 ms for threads in native code: every CLI
+    // command paid that after its work was done. A short-lived process owns one thread instead
+    // and ends it in close().
+    this.eventLoop = shortLived ? new NioEventLoopGroup(1,
+        new DefaultThreadFactory("lifeboat-cli-grpc", true)) : null;
+    java.util.function.Consumer<io.grpc.ManagedChannelBuilder<?>> channel = b -> {
+      if (eventLoop != null && b instanceof NettyChannelBuilder netty) {
+        netty.eventLoopGroup(eventLoop).channelType(NioSocketChannel.class);
+      }
+    };
     if (metricsScope != null) {
       options.setMetricsScope(metricsScope);
     }
     if (config.tls() != null) {
       options.setSslContext(sslContext(config.tls()));
       if (config.tls().serverName() != null) {
-        options.setChannelInitializer(b -> b.overrideAuthority(config.tls().serverName()));
+        channel = channel.andThen(b -> b.overrideAuthority(config.tls().serverName()));
       }
     }
+    options.setChannelInitializer(channel);
     if (config.payloadEncryption() != null) {
       codec = new EncryptionCodec(PayloadKeys.watch(config.payloadEncryption(), env));
       dataConverter = new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec));
@@ -60,12 +79,15 @@ public final class TemporalConnection implements AutoCloseable {
 
   /** A connection without metrics, as the CLI uses it; secrets from the process environment. */
   public static TemporalConnection open(TemporalConfig config) {
-    return new TemporalConnection(config, System.getenv(), null);
+    return new TemporalConnection(config, System.getenv(), null, false);
   }
 
-  /** A connection whose payload keyset (when it comes from a variable) is read from {@code env}. */
+  /**
+   * The CLI's connection: its payload keyset (when it comes from a variable) is read from
+   * {@code env}, and it owns its network thread, so that the process can exit at once.
+   */
   public static TemporalConnection open(TemporalConfig config, Map<String, String> env) {
-    return new TemporalConnection(config, env, null);
+    return new TemporalConnection(config, env, null, true);
   }
 
   /**
@@ -73,7 +95,7 @@ public final class TemporalConnection implements AutoCloseable {
    * workflows' own ({@code Workflow.getMetricsScope()}) into {@code metricsScope}.
    */
   public static TemporalConnection open(TemporalConfig config, Scope metricsScope) {
-    return new TemporalConnection(config, System.getenv(), metricsScope);
+    return new TemporalConnection(config, System.getenv(), metricsScope, false);
   }
 
   private static io.grpc.netty.shaded.io.netty.handler.ssl.SslContext sslContext(
@@ -127,6 +149,13 @@ public final class TemporalConnection implements AutoCloseable {
 
   @Override
   public void close() {
-    stubs.shutdown();
+    if (eventLoop == null) {
+      stubs.shutdown();
+      return;
+    }
+    stubs.shutdownNow();
+    stubs.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+    eventLoop.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+        .awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
   }
 }
