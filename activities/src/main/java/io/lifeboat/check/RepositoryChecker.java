@@ -16,12 +16,8 @@ import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +33,6 @@ import java.util.TreeSet;
  * {@link ExtraCheck}s run on every source (WAL continuity, from the WAL archive's own check).
  */
 public final class RepositoryChecker {
-  private static final DateTimeFormatter ID =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
   /** The committed backups of one source of a kind, as backup ids (sortable by time). */
   public interface BackupLister {
     List<String> backupIds(ObjectStore store, RepositoryConfig repository, String source);
@@ -180,12 +173,9 @@ public final class RepositoryChecker {
 
   record Remembered(String[] findings) {}
 
+  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
   static Instant parseId(String id) {
-    try {
-      return LocalDateTime.parse(id, ID).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return RepositoryLayout.backupTime(id).orElse(null);
   }
 
   private static String format(Instant t) {
