@@ -73,10 +73,14 @@ public final class RepositoryChecker {
       if (lister == null) {
         throw FailureKind.CONFIG_INVALID.failure("no checker for backup kind " + source.kind());
       }
-      List<Instant> times = lister.backupIds(store, req.repository(), source.name()).stream()
-          .map(RepositoryChecker::parseId).filter(t -> t != null).sorted().toList();
+      List<String> ids = lister.backupIds(store, req.repository(), source.name()).stream()
+          .filter(i -> parseId(i) != null).sorted().toList();
+      List<Instant> times = ids.stream().map(RepositoryChecker::parseId).sorted().toList();
       List<Finding> findings = new ArrayList<>();
-      SourceCheck c = judge(req, source, times, findings);
+      // The newest id as stored (ids sort by time), so what the check names can be pasted into
+      // recover/rollback; a unique id is not rebuilt from its time.
+      SourceCheck c = judge(req, source, times, ids.isEmpty() ? null : ids.get(ids.size() - 1),
+          findings);
       for (ExtraCheck extra : extras) {
         List<Finding> more = extra.check(store, req, source);
         findings.addAll(more);
@@ -96,6 +100,12 @@ public final class RepositoryChecker {
 
   static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,
       List<Finding> findings) {
+    return judge(req, source, times, null, findings);
+  }
+
+  /** @param newestId the newest backup's id as stored; null: formatted from its time */
+  static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,
+      String newestId, List<Finding> findings) {
     ChecksConfig limits = req.checks();
     Instant now = Instant.ofEpochMilli(req.nowMillis());
     String who = source.name() + " (" + source.kind() + ")";
@@ -108,13 +118,14 @@ public final class RepositoryChecker {
       return new SourceCheck(source.kind(), source.name(), 0, null, -1, false, true, problems);
     }
     Instant newest = times.get(times.size() - 1);
+    String newestName = newestId != null ? newestId : format(newest);
     long age = Math.max(0, now.getEpochSecond() - newest.getEpochSecond());
     boolean fresh = age < limits.maxAgeHours() * 3600L;
     if (!fresh) {
       String text = String.format("%s: newest backup %s is %s old (limit %dh)", who,
-          format(newest), hours(age), limits.maxAgeHours());
+          newestName, hours(age), limits.maxAgeHours());
       problems.add(text);
-      findings.add(new Finding(id + ":stale:" + format(newest), text));
+      findings.add(new Finding(id + ":stale:" + newestName, text));
     }
 
     ZoneId zone = ZoneId.of(req.timezone());
@@ -151,7 +162,7 @@ public final class RepositoryChecker {
       problems.add(text);
       findings.add(new Finding(id + ":missing:" + String.join(",", missing), text));
     }
-    return new SourceCheck(source.kind(), source.name(), times.size(), format(newest), age, fresh,
+    return new SourceCheck(source.kind(), source.name(), times.size(), newestName, age, fresh,
         missing.isEmpty(), problems);
   }
 
