@@ -99,12 +99,12 @@ class UniqueBackupIdEndToEndTest {
       assertEquals(source, restore(m, m.backupId().replaceAll("[^A-Za-z0-9]", "").toLowerCase()));
     }
 
-    // `backups list` shows both, newest first.
+    // `backups list` shows both, the newest dump first (it sorts by the dump's start).
     RealStack.Run list = stack.cli("backups", "list", "--config", configFile.toString());
     assertEquals(0, list.exit(), list.err());
     List<String> rows = list.out().lines().filter(l -> l.contains(db)).toList();
     assertEquals(2, rows.size(), list.out());
-    String newer = a.backupId().compareTo(b.backupId()) > 0 ? a.backupId() : b.backupId();
+    String newer = a.startedAt().compareTo(b.startedAt()) > 0 ? a.backupId() : b.backupId();
     assertTrue(rows.get(0).startsWith(newer + " "), "newest first: " + list.out());
 
     // Belt and braces, through the real activity on real S3: committing another manifest under

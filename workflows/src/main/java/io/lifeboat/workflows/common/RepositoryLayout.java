@@ -60,7 +60,7 @@ public final class RepositoryLayout {
 
   /**
    * A backup id no other run gets: {@code 20261121T020000Z.123-4f9a2c1d}, that is the old
-   * second-resolution id of the start time, "." and its millisecond, "-" and the first 8
+   * second-resolution id of the start time, "." and its millisecond, "-" and the last 8
    * alphanumerics of the workflow's run id (lower case).
    *
    * <p>Why this shape:
@@ -71,9 +71,10 @@ public final class RepositoryLayout {
    *     (it was truncated to the second). The "." (0x2E) sorts after the "-" (0x2D) of an old
    *     application id's commit suffix, so old app ids of that second sort first too.
    * <li>The millisecond orders runs within a second; the run id piece makes two runs started in
-   *     the same millisecond (a schedule firing as an operator starts one) differ. Run ids are
-   *     random UUIDs: 32 bits leave one chance in four billion for two runs in one millisecond,
-   *     and even then the commit refuses to write over a committed manifest.
+   *     the same millisecond (a schedule firing as an operator starts one) differ. The last 8
+   *     hex digits of a run id (UUID v4 or v7) are random: 32 bits leave one chance in four
+   *     billion for two runs in one millisecond, and even then the commit refuses to write over
+   *     a committed manifest.
    * <li>Both come from the workflow (its time and its run id), so the id is deterministic; the
    *     workflows record it once in a side effect so a reset run keeps it.
    * <li>Readable and safe in an object key and on a command line: digits, letters, ".", "-".
@@ -82,7 +83,10 @@ public final class RepositoryLayout {
   public static String uniqueBackupId(long epochMillis, String runId) {
     String run = runId == null ? "" : runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(
         java.util.Locale.ROOT);
-    run = (run + "00000000").substring(0, RUN_PIECE);
+    // The END of the run id: the server makes UUIDv7 run ids, whose first 12 hex digits are
+    // its clock in milliseconds (two runs started together share them; seen on the local
+    // stack), while the last ones are random in v7 as in v4.
+    run = ("00000000" + run).substring(run.length() + 8 - RUN_PIECE);
     return backupId(epochMillis) + "." + String.format("%03d", Math.floorMod(epochMillis, 1000L))
         + "-" + run;
   }

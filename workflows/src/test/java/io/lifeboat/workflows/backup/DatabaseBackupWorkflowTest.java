@@ -107,7 +107,8 @@ class DatabaseBackupWorkflowTest {
     assertTrue(!a.objectKey().equals(b.objectKey()), a.objectKey());
     // Each id ends in its own run's id piece, so it is the run's and no other's.
     String runA = io.temporal.client.WorkflowStub.fromTyped(scheduled).getExecution().getRunId();
-    assertTrue(a.backupId().endsWith("-" + runA.replace("-", "").substring(0, 8)), a.backupId());
+    String hex = runA.replace("-", "");
+    assertTrue(a.backupId().endsWith("-" + hex.substring(hex.length() - 8)), a.backupId());
     // Every object each run wrote is under its own id.
     List<String> dumpKeys = fake.argumentsOf("dumpToRepository", DumpRequest.class).stream()
         .map(DumpRequest::objectKey).sorted().toList();

@@ -19,13 +19,26 @@ class BackupIdTest {
 
   @Test
   void uniqueIdIsTheOldIdThenTheMillisecondThenARunPiece() {
-    assertEquals("20261121T020000Z.042-5b3c9e1f", RepositoryLayout.uniqueBackupId(T, RUN_A));
+    assertEquals("20261121T020000Z.042-567890ab", RepositoryLayout.uniqueBackupId(T, RUN_A));
     assertEquals("20261121T020000Z", RepositoryLayout.backupId(T));
     assertTrue(RepositoryLayout.uniqueBackupId(T, RUN_A).startsWith(RepositoryLayout.backupId(T)));
-    assertEquals("20261121T020000Z.042-5b3c9e1f-1a2b3c4d",
+    assertEquals("20261121T020000Z.042-567890ab-1a2b3c4d",
         RepositoryLayout.uniqueAppBackupId(T, RUN_A, "1a2b3c4d5e6f"));
-    assertEquals("20261121T020000Z.042-5b3c9e1f-nocommit",
+    assertEquals("20261121T020000Z.042-567890ab-nocommit",
         RepositoryLayout.uniqueAppBackupId(T, RUN_A, null));
+  }
+
+  /**
+   * Temporal's run ids are UUIDv7: the first 12 hex digits are the server's clock. Two runs
+   * started together on the local stack had run ids 01a20240-... and 01a20240-...: the random
+   * tail is what tells them apart.
+   */
+  @Test
+  void uuidV7RunIdsStartedTogetherStillDiffer() {
+    String v7a = "019aa8f0-1c2b-7d3e-8f40-5a6b7c8d9e0f";
+    String v7b = "019aa8f0-1c2b-7a11-b222-333344445555";
+    assertNotEquals(RepositoryLayout.uniqueBackupId(T, v7a), RepositoryLayout.uniqueBackupId(T, v7b));
+    assertEquals("20261121T020000Z.042-7c8d9e0f", RepositoryLayout.uniqueBackupId(T, v7a));
   }
 
   @Test
