@@ -45,7 +45,7 @@ final class RollbackCommand {
         ApplicationConfig app = AppPlans.application(s, name);
         if (to != null) requireBackup(s, c, app);
         WorkflowClient client = s.temporal().client();
-        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, AppPlans.rollbackId(app));
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, AppPlans.rollbackId(c, app));
         String id = launch.workflowId();
         ApplicationRollbackWorkflow wf = client.newWorkflowStub(ApplicationRollbackWorkflow.class,
             launch.options(AppPlans.options(c, id, AppPlans.ROLLBACK, null)));
