@@ -132,6 +132,19 @@ class UniqueBackupIdEndToEndTest {
     assertTrue(stack.store().exists(keyA));
     assertTrue(stack.store().exists(a.objectKey()));
     assertEquals(source, restore(a, "after_discard"));
+
+    // Retention reads the new ids' time (an id it cannot parse it would keep forever): 40 days
+    // on, with 30 days kept, the older of the two goes and the newest stays, as always.
+    String older = a.backupId().compareTo(b.backupId()) < 0 ? a.backupId() : b.backupId();
+    String newest = older.equals(a.backupId()) ? b.backupId() : a.backupId();
+    List<String> expired = activities.applyRetention(new io.lifeboat.workflows.backup
+        .RetentionRequest(c.repository(), db, 30,
+            System.currentTimeMillis() + java.time.Duration.ofDays(40).toMillis()));
+    assertEquals(List.of(older), expired);
+    assertTrue(!stack.store().exists(
+        RepositoryLayout.manifestKey(c.repository().prefix(), db, older)));
+    assertTrue(stack.store().exists(
+        RepositoryLayout.manifestKey(c.repository().prefix(), db, newest)));
   }
 
   private DatabaseBackupWorkflow stub(WorkflowClient client, String workflowId) {
