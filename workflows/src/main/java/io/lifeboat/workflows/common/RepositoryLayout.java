@@ -20,6 +20,11 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/wal/DB/TTTTTTTT.history.zst            timeline history files
  * </pre>
  *
+ * <p>ID is a backup id: {@link #uniqueBackupId} (20261121T020000Z.123-4f9a2c1d, application
+ * ids with "-COMMIT" after it) since 2026-11-22, the second-resolution {@link #backupId} before;
+ * both shapes sort together by time as strings and {@link #backupTime} reads either. A
+ * directory's manifest.json is its commit mark and is never overwritten.
+ *
  * <p>WAL objects: DB is the configured database whose cluster archives the WAL. Each object is
  * one zstd frame of the file PostgreSQL handed to archive_command, with S3 user metadata
  * {@value #META_SHA256} (hex SHA-256 of the raw, uncompressed file) and {@value #META_RAW_BYTES};
