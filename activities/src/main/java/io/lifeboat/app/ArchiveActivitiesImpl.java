@@ -75,6 +75,8 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(ArchiveProgress.class).ifPresent(prev -> {
         if (prev.uploadId() != null) {
           log.info("aborting upload {} of {} left by the previous attempt", prev.uploadId(),

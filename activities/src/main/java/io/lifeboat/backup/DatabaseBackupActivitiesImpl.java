@@ -99,6 +99,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(DumpProgress.class).ifPresent(prev -> {
         // A pg_dump stream cannot be resumed (a new run is a new snapshot): start clean, and
         // leave no parts of the killed attempt behind.

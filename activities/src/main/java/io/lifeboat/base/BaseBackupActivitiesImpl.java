@@ -180,6 +180,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(BaseStreamProgress.class).ifPresent(prev -> {
         // A base backup cannot resume: start clean, leaving nothing of the killed attempt.
         if (prev.uploadId() != null) store.abortUpload(prev.objectKey(), prev.uploadId());

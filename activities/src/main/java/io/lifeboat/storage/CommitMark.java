@@ -17,6 +17,23 @@ public final class CommitMark {
   private CommitMark() {}
 
   /**
+   * Before the first byte of a backup is written: its directory must not hold a committed
+   * backup. Ids are unique per run, so this only ever trips on a clash nothing else caught; the
+   * upload would otherwise replace the committed backup's data under its manifest. Safe for
+   * an activity's retries: the run's own manifest is written only after its upload.
+   *
+   * @throws io.temporal.failure.ApplicationFailure BACKUP_ID_TAKEN
+   */
+  public static void requireUncommitted(ObjectStore store, String objectKey) {
+    String manifest = objectKey.substring(0, objectKey.lastIndexOf('/') + 1)
+        + io.lifeboat.workflows.common.RepositoryLayout.MANIFEST;
+    if (store.exists(manifest)) {
+      throw FailureKind.BACKUP_ID_TAKEN.failure("refusing to write " + objectKey + ": "
+          + manifest + " is already committed there; nothing was written");
+    }
+  }
+
+  /**
    * Before anything else of the commit is written (a local copy of the manifest): true when this
    * exact manifest is already committed (a retry), false when there is none.
    *

@@ -59,4 +59,16 @@ class CommitMarkTest {
     }
     assertArrayEquals(theirs, stored());
   }
+
+  @Test
+  void anUploadIntoACommittedBackupIsRefusedBeforeAnyByte() throws Exception {
+    String dump = "p/db/d/full/20261121T020000Z/dump.pgc.zst";
+    CommitMark.requireUncommitted(store, dump); // nothing there: fine
+    CommitMark.write(store, KEY, theirs);
+    ApplicationFailure f = assertThrows(ApplicationFailure.class,
+        () -> CommitMark.requireUncommitted(store, dump));
+    assertEquals(FailureKind.BACKUP_ID_TAKEN.type(), f.getType());
+    assertEquals("refusing to write " + dump + ": " + KEY + " is already committed there;"
+        + " nothing was written", f.getOriginalMessage());
+  }
 }
