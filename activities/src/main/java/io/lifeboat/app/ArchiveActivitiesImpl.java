@@ -75,6 +75,8 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(ArchiveProgress.class).ifPresent(prev -> {
         if (prev.uploadId() != null) {
           log.info("aborting upload {} of {} left by the previous attempt", prev.uploadId(),
@@ -196,6 +198,9 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
+      // Never over a committed backup, not even its local copy (refused before anything).
+      boolean retry = io.lifeboat.storage.CommitMark.alreadyCommitted(store, req.manifestKey(),
+          body);
       Path local = localPath(req.repository(), req.manifestKey());
       if (local != null) {
         try {
@@ -206,7 +211,7 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
               + e.getMessage());
         }
       }
-      store.put(req.manifestKey(), body, "application/json"); // the commit mark: last
+      if (!retry) io.lifeboat.storage.CommitMark.write(store, req.manifestKey(), body); // last
       return null;
     });
   }
@@ -230,6 +235,11 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
   public void discardArtifact(DiscardArtifactRequest req) {
     typed(() -> {
       ObjectStore store = stores.forRepository(req.repository());
+      if (store.exists(req.directory() + RepositoryLayout.MANIFEST)) {
+        // Committed (another run's, or this run's own commit that landed): a good backup.
+        log.warn("not discarding {}: it holds a committed manifest", req.directory());
+        return null;
+      }
       store.abortUploads(req.directory());
       deleteDir(store, req.directory());
       deleteLocalDir(req.repository(), req.directory());

@@ -99,6 +99,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(DumpProgress.class).ifPresent(prev -> {
         // A pg_dump stream cannot be resumed (a new run is a new snapshot): start clean, and
         // leave no parts of the killed attempt behind.
@@ -336,6 +338,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
             + ": its dump is not in the repository");
       }
+      // Never over a committed backup, not even its local copy (refused before anything).
+      boolean retry = io.lifeboat.storage.CommitMark.alreadyCommitted(store, key, body);
       Path local = localPath(repo, key);
       if (local != null) {
         try {
@@ -347,7 +351,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
           throw FailureKind.LOCAL_IO.failure("cannot write local manifest " + local + ": " + e);
         }
       }
-      store.put(key, body, "application/json");
+      if (!retry) io.lifeboat.storage.CommitMark.write(store, key, body);
       return null;
     });
   }
@@ -396,6 +400,12 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       RepositoryConfig repo = req.repository();
       ObjectStore store = stores.forRepository(repo);
       String dir = RepositoryLayout.fullBackupDir(repo.prefix(), req.database(), req.backupId());
+      if (store.exists(dir + RepositoryLayout.MANIFEST)) {
+        // Committed: another run's backup under this id, or this run's own commit that landed
+        // although the activity reported a failure. Either way a good backup: keep all of it.
+        log.warn("not discarding {}: it holds a committed manifest", dir);
+        return null;
+      }
       try {
         store.abortUploads(dir);
       } catch (StorageException e) {
@@ -426,13 +436,9 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     return ordered;
   }
 
+  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
   private static Instant parseId(String id) {
-    try {
-      return java.time.LocalDateTime.parse(id, java.time.format.DateTimeFormatter
-          .ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(java.time.ZoneOffset.UTC);
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
+    return RepositoryLayout.backupTime(id).orElse(null);
   }
 
   private String toolVersion(String tool) {

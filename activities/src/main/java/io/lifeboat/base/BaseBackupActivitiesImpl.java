@@ -180,6 +180,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     return typed(() -> {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
+      // Never over a committed backup (its data under its manifest): refused before any byte.
+      io.lifeboat.storage.CommitMark.requireUncommitted(store, req.objectKey());
       ctx.getHeartbeatDetails(BaseStreamProgress.class).ifPresent(prev -> {
         // A base backup cannot resume: start clean, leaving nothing of the killed attempt.
         if (prev.uploadId() != null) store.abortUpload(prev.objectKey(), prev.uploadId());
@@ -759,7 +761,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       // The key the stored object's header names: a rotation may have happened since the upload.
       BaseBackupManifest stamped = manifest.encryption() != null ? manifest
           : manifest.withEncryption(RepositoryCipher.infoOf(store, manifest.objectKey()));
-      store.put(key, BaseBackups.json(stamped), "application/json");
+      // Never over a committed base backup: a retry of this commit is the same bytes.
+      io.lifeboat.storage.CommitMark.write(store, key, BaseBackups.json(stamped));
       return null;
     });
   }
@@ -839,6 +842,11 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       RepositoryConfig repo = req.repository();
       ObjectStore store = stores.forRepository(repo);
       String dir = RepositoryLayout.baseBackupDir(repo.prefix(), req.database(), req.backupId());
+      if (store.exists(dir + RepositoryLayout.MANIFEST)) {
+        // Committed (another run's, or this run's own commit that landed): a good backup.
+        log.warn("not discarding {}: it holds a committed manifest", dir);
+        return null;
+      }
       try {
         store.abortUploads(dir);
       } catch (StorageException e) {
@@ -857,13 +865,9 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     for (String k : ordered) store.delete(k);
   }
 
+  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
   private static Instant parseId(String id) {
-    try {
-      return java.time.LocalDateTime.parse(id, java.time.format.DateTimeFormatter
-          .ofPattern("yyyyMMdd'T'HHmmss'Z'")).toInstant(java.time.ZoneOffset.UTC);
-    } catch (java.time.format.DateTimeParseException e) {
-      return null;
-    }
+    return RepositoryLayout.backupTime(id).orElse(null);
   }
 
   private String toolVersion(String tool) {

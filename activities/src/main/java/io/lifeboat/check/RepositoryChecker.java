@@ -16,12 +16,8 @@ import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +33,6 @@ import java.util.TreeSet;
  * {@link ExtraCheck}s run on every source (WAL continuity, from the WAL archive's own check).
  */
 public final class RepositoryChecker {
-  private static final DateTimeFormatter ID =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
   /** The committed backups of one source of a kind, as backup ids (sortable by time). */
   public interface BackupLister {
     List<String> backupIds(ObjectStore store, RepositoryConfig repository, String source);
@@ -80,10 +73,14 @@ public final class RepositoryChecker {
       if (lister == null) {
         throw FailureKind.CONFIG_INVALID.failure("no checker for backup kind " + source.kind());
       }
-      List<Instant> times = lister.backupIds(store, req.repository(), source.name()).stream()
-          .map(RepositoryChecker::parseId).filter(t -> t != null).sorted().toList();
+      List<String> ids = lister.backupIds(store, req.repository(), source.name()).stream()
+          .filter(i -> parseId(i) != null).sorted().toList();
+      List<Instant> times = ids.stream().map(RepositoryChecker::parseId).sorted().toList();
       List<Finding> findings = new ArrayList<>();
-      SourceCheck c = judge(req, source, times, findings);
+      // The newest id as stored (ids sort by time), so what the check names can be pasted into
+      // recover/rollback; a unique id is not rebuilt from its time.
+      SourceCheck c = judge(req, source, times, ids.isEmpty() ? null : ids.get(ids.size() - 1),
+          findings);
       for (ExtraCheck extra : extras) {
         List<Finding> more = extra.check(store, req, source);
         findings.addAll(more);
@@ -103,6 +100,12 @@ public final class RepositoryChecker {
 
   static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,
       List<Finding> findings) {
+    return judge(req, source, times, null, findings);
+  }
+
+  /** @param newestId the newest backup's id as stored; null: formatted from its time */
+  static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,
+      String newestId, List<Finding> findings) {
     ChecksConfig limits = req.checks();
     Instant now = Instant.ofEpochMilli(req.nowMillis());
     String who = source.name() + " (" + source.kind() + ")";
@@ -115,13 +118,14 @@ public final class RepositoryChecker {
       return new SourceCheck(source.kind(), source.name(), 0, null, -1, false, true, problems);
     }
     Instant newest = times.get(times.size() - 1);
+    String newestName = newestId != null ? newestId : format(newest);
     long age = Math.max(0, now.getEpochSecond() - newest.getEpochSecond());
     boolean fresh = age < limits.maxAgeHours() * 3600L;
     if (!fresh) {
       String text = String.format("%s: newest backup %s is %s old (limit %dh)", who,
-          format(newest), hours(age), limits.maxAgeHours());
+          newestName, hours(age), limits.maxAgeHours());
       problems.add(text);
-      findings.add(new Finding(id + ":stale:" + format(newest), text));
+      findings.add(new Finding(id + ":stale:" + newestName, text));
     }
 
     ZoneId zone = ZoneId.of(req.timezone());
@@ -158,7 +162,7 @@ public final class RepositoryChecker {
       problems.add(text);
       findings.add(new Finding(id + ":missing:" + String.join(",", missing), text));
     }
-    return new SourceCheck(source.kind(), source.name(), times.size(), format(newest), age, fresh,
+    return new SourceCheck(source.kind(), source.name(), times.size(), newestName, age, fresh,
         missing.isEmpty(), problems);
   }
 
@@ -180,12 +184,9 @@ public final class RepositoryChecker {
 
   record Remembered(String[] findings) {}
 
+  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
   static Instant parseId(String id) {
-    try {
-      return LocalDateTime.parse(id, ID).toInstant(ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
+    return RepositoryLayout.backupTime(id).orElse(null);
   }
 
   private static String format(Instant t) {

@@ -1,11 +1,8 @@
 package io.lifeboat.offsite;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,9 +16,6 @@ import java.util.Set;
  * optionally followed by "-COMMIT"); an id that does not parse is kept.
  */
 public final class OffsiteRetentionPolicy {
-  private static final DateTimeFormatter ID =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-
   private OffsiteRetentionPolicy() {}
 
   /** The ids to delete, oldest first. */
@@ -54,13 +48,8 @@ public final class OffsiteRetentionPolicy {
     return out;
   }
 
+  /** Either id shape, with or without a commit suffix (RepositoryLayout.backupTime). */
   static Optional<Instant> time(String backupId) {
-    if (backupId.length() < 16) return Optional.empty();
-    try {
-      return Optional.of(LocalDateTime.parse(backupId.substring(0, 16), ID)
-          .toInstant(ZoneOffset.UTC));
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
+    return io.lifeboat.workflows.common.RepositoryLayout.backupTime(backupId);
   }
 }

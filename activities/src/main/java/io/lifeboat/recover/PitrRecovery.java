@@ -86,7 +86,7 @@ final class PitrRecovery {
     ClusterControl control = control(req.database());
     Path dir = Path.of(req.cluster().newDirectory());
     Path work = Path.of(req.cluster().spoolDirectory());
-    if (state(dir).startsWith("downloaded " + req.plan().backupId()) || replayingOrLater(dir)) {
+    if (state(dir).equals("downloaded " + req.plan().backupId()) || replayingOrLater(dir)) {
       log.info("base backup {} is already in {}", req.plan().backupId(), dir);
       return;
     }

@@ -114,4 +114,25 @@ class RepositoryCheckerTest {
     assertEquals("26.5h", RepositoryChecker.hours(26 * 3600 + 1800));
     assertEquals("4d 2h", RepositoryChecker.hours(4 * 86400 + 2 * 3600 + 59));
   }
+
+  /** Unique ids and old ones in one repository: all counted, the newest named as stored. */
+  @Test
+  void checkReadsBothIdShapesAndNamesTheNewestAsStored() {
+    var store = new io.lifeboat.wal.MemoryStore();
+    var repo = new io.lifeboat.config.RepositoryConfig("http://127.0.0.1:9000", "b", "p", null,
+        null, "A", "S", "AES256", "STANDARD", null, null, null);
+    for (String id : List.of("20261120T020000Z", "20261121T020000Z.500-abcdef12",
+        "20261121T020000Z.100-ffffffff", "20261121T020000Z")) {
+      store.put(io.lifeboat.workflows.common.RepositoryLayout.manifestKey(repo.prefix(),
+          DB.name(), id), ("{\"backupId\":\"" + id + "\",\"database\":\"" + DB.name() + "\"}")
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
+    }
+    var report = new RepositoryChecker().check(store, new CheckRequest(List.of(DB), repo,
+        new ChecksConfig(null, 25, 0, 0, 0), "UTC", NOW.toEpochMilli(), false));
+    SourceCheck c = report.sources().get(0);
+    assertEquals(4, c.backups(), c.toString());
+    assertEquals("20261121T020000Z.500-abcdef12", c.newestBackupId());
+    assertEquals(8 * 3600, c.newestAgeSeconds());
+    assertTrue(c.fresh(), c.toString());
+  }
 }

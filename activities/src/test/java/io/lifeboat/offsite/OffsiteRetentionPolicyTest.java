@@ -34,6 +34,19 @@ class OffsiteRetentionPolicyTest {
         NOW, 30, 0));
   }
 
+  /** Unique ids (time to the ms + run piece) beside the old ones: both expire by their time. */
+  @Test
+  void oldAndUniqueIdsTogether() {
+    List<String> ids = List.of(
+        "20260715T020000Z", "20260720T020000Z.123-5b3c9e1f",            // July: beyond 3 months
+        "20260929T020000Z", "20260929T020000Z.001-a1f2e3d4",            // September: the unique one is newer
+        "20261030T020000Z.500-00000000-1a2b3c4d", "20261030T020000Z",  // October: the unique app id
+        "20261120T020000Z.000-ffffffff", "20261120T020000Z");           // November: young
+    assertEquals(List.of("20260715T020000Z", "20260720T020000Z.123-5b3c9e1f", "20260929T020000Z",
+            "20261030T020000Z"),
+        OffsiteRetentionPolicy.expire(ids, NOW, 14, 3));
+  }
+
   @Test
   void nothingToDoOnAnEmptyList() {
     assertEquals(List.of(), OffsiteRetentionPolicy.expire(List.of(), NOW, 30, 12));

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /** An in-memory repository for unit tests of the archive logic (S3 itself is tested e2e). */
-final class MemoryStore implements ObjectStore {
+public final class MemoryStore implements ObjectStore {
   record Obj(byte[] body, Map<String, String> meta) {}
 
   final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();

@@ -51,7 +51,17 @@ final class AppPlans {
         c.targets().applicationRtoMinutes(), c.retries());
   }
 
-  static String appBackupId(ApplicationConfig a) {
+  /**
+   * Per estate, as the configuration backup's: the id is the lock of {@link WorkflowLaunch}
+   * (and the schedule's id), which covers the whole namespace, and one namespace may serve
+   * several estates with an application of the same name.
+   */
+  static String appBackupId(LifeboatConfig c, ApplicationConfig a) {
+    return "backup-app-" + c.estate() + "-" + a.name();
+  }
+
+  /** The schedule id before the estate was in it, for `schedules apply` to retire. */
+  static String legacyAppBackupId(ApplicationConfig a) {
     return "backup-app-" + a.name();
   }
 
@@ -60,8 +70,9 @@ final class AppPlans {
     return "backup-config-" + c.estate();
   }
 
-  static String rollbackId(ApplicationConfig a) {
-    return "rollback-app-" + a.name();
+  /** Per estate, for the same reason as {@link #appBackupId}. */
+  static String rollbackId(LifeboatConfig c, ApplicationConfig a) {
+    return "rollback-app-" + c.estate() + "-" + a.name();
   }
 
   static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind,

@@ -30,8 +30,9 @@ final class AppSchedules {
   static List<Planned> planned(LifeboatConfig c, String taskQueue) {
     List<Planned> out = new ArrayList<>();
     for (ApplicationConfig a : c.applications()) {
-      var options = AppPlans.options(c, AppPlans.appBackupId(a), AppPlans.APP, taskQueue).build();
-      out.add(new Planned(AppPlans.appBackupId(a), a.backupSchedule(), "app " + a.name(),
+      var options = AppPlans.options(c, AppPlans.appBackupId(c, a), AppPlans.APP, taskQueue)
+          .build();
+      out.add(new Planned(AppPlans.appBackupId(c, a), a.backupSchedule(), "app " + a.name(),
           schedule(c, a.backupSchedule(), ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(ApplicationBackupWorkflow.class)
               .setArguments(AppPlans.appBackup(c, a, "schedule"))
@@ -68,6 +69,42 @@ final class AppSchedules {
       String what = SchedulesCommand.createOrUpdate(schedules, p.id(), p.schedule());
       out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, p.id(),
           p.cron(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
+    }
+    for (ApplicationConfig a : c.applications()) retireLegacy(schedules, c, a, out);
+  }
+
+  /**
+   * The application schedule's id had no estate in it (backup-app-NAME) before; left alone, it
+   * would go on starting a second daily backup beside the renamed one. It is deleted only when
+   * it is Lifeboat's and backs up this application into this estate's repository: another
+   * estate sharing the namespace keeps its own until its own `schedules apply`.
+   */
+  static void retireLegacy(ScheduleClient schedules, LifeboatConfig c, ApplicationConfig a,
+      PrintWriter out) {
+    String legacy = AppPlans.legacyAppBackupId(a);
+    var found = SchedulesCommand.describe(schedules, legacy);
+    if (found.isEmpty()) return;
+    boolean ours = false;
+    try {
+      var s = found.get().getSchedule();
+      if (s.getAction() instanceof ScheduleActionStartWorkflow start
+          && "managed by lifeboat schedules apply".equals(s.getState().getNote())) {
+        var req = start.getArguments()
+            .get(0, io.lifeboat.workflows.app.ApplicationBackupRequest.class);
+        ours = req.application().name().equals(a.name())
+            && req.repository().bucket().equals(c.repository().bucket())
+            && java.util.Objects.equals(req.repository().prefix(), c.repository().prefix())
+            && java.util.Objects.equals(req.repository().endpoint(), c.repository().endpoint());
+      }
+    } catch (RuntimeException undecodable) {
+      ours = false; // not readable with this config's codec: not provably ours
+    }
+    if (ours) {
+      schedules.getHandle(legacy).delete();
+      out.printf("deleted schedule %s: renamed to %s%n", legacy, AppPlans.appBackupId(c, a));
+    } else {
+      out.printf("left schedule %s: not this estate's application backup (delete it with"
+          + " `temporal schedule delete --schedule-id %s` if it is)%n", legacy, legacy);
     }
   }
 

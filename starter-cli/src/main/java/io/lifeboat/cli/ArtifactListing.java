@@ -34,9 +34,9 @@ final class ArtifactListing {
       out.println("no committed backups in s3://" + c.repository().bucket() + "/" + root);
       return 0;
     }
-    out.printf("%-26s %-8s %-12s %6s %10s  %s%n", "ID", "KIND", "COMMIT", "FILES", "STORED", "STARTED");
+    out.printf("%-38s %-8s %-12s %6s %10s  %s%n", "ID", "KIND", "COMMIT", "FILES", "STORED", "STARTED");
     for (ArtifactManifest m : found) {
-      out.printf("%-26s %-8s %-12s %6d %10s  %s%n", m.backupId(), m.kind(),
+      out.printf("%-38s %-8s %-12s %6d %10s  %s%n", m.backupId(), m.kind(),
           m.commit() == null ? "-" : m.commit(), m.fileCount(), Bytes.human(m.storedBytes()),
           m.startedAt());
     }

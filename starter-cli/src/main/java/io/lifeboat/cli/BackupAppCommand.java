@@ -36,7 +36,7 @@ final class BackupAppCommand implements Callable<Integer> {
       ApplicationConfig app = AppPlans.application(s, name);
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          AppPlans.appBackupId(app) + "-manual");
+          AppPlans.appBackupId(c, app) + "-manual");
       String id = launch.workflowId();
       ApplicationBackupWorkflow wf = client.newWorkflowStub(ApplicationBackupWorkflow.class,
           launch.options(AppPlans.options(c, id, AppPlans.APP, null)));

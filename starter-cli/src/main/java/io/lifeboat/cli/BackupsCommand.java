@@ -80,10 +80,10 @@ final class BackupsCommand {
               + c.repository().prefix());
           return 0;
         }
-        out.printf("%-17s %-24s %-8s %10s %10s %6s  %-24s %s%n", "ID", "DATABASE", "KIND",
+        out.printf("%-29s %-24s %-8s %10s %10s %6s  %-24s %s%n", "ID", "DATABASE", "KIND",
             "DUMPED", "STORED", "RATIO", "STARTED", "VERIFIED");
         for (BackupManifest m : found) {
-          out.printf("%-17s %-24s %-8s %10s %10s %5.1fx  %-24s %s%n", m.backupId(), m.database(),
+          out.printf("%-29s %-24s %-8s %10s %10s %5.1fx  %-24s %s%n", m.backupId(), m.database(),
               m.kind(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
               m.storedBytes() == 0 ? 0.0 : (double) m.rawBytes() / m.storedBytes(), m.startedAt(),
               verified(store, c.repository().prefix(), m));

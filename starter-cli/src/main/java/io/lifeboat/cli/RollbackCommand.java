@@ -45,7 +45,7 @@ final class RollbackCommand {
         ApplicationConfig app = AppPlans.application(s, name);
         if (to != null) requireBackup(s, c, app);
         WorkflowClient client = s.temporal().client();
-        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, AppPlans.rollbackId(app));
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, AppPlans.rollbackId(c, app));
         String id = launch.workflowId();
         ApplicationRollbackWorkflow wf = client.newWorkflowStub(ApplicationRollbackWorkflow.class,
             launch.options(AppPlans.options(c, id, AppPlans.ROLLBACK, null)));
@@ -68,8 +68,9 @@ final class RollbackCommand {
 
     /** A named backup must exist before anything starts: a typo is bad input, not a failure. */
     private void requireBackup(Session s, LifeboatConfig c, ApplicationConfig app) {
-      if (!to.matches("\\d{8}T\\d{6}Z(-[A-Za-z0-9]{1,64})?")) {
-        throw new UserError("--to takes a backup id such as 20261121T030000Z-1a2b3c4d, not '"
+      if (!RepositoryLayout.isBackupId(to)) { // either id shape, old or unique
+        throw new UserError("--to takes a backup id such as 20261121T030000Z.123-4f9a2c1d-1a2b3c4d"
+            + " (or an older 20261121T030000Z-1a2b3c4d), not '"
             + to + "'");
       }
       String manifest = RepositoryLayout.appBackupDir(c.repository().prefix(), app.name(), to)

@@ -25,8 +25,10 @@ import java.util.function.Function;
  * the server decides atomically. A retried start carries the same request id, which the server
  * answers with the run it already created, so a slow first attempt cannot refuse its own retry
  * (checked against the dev server: the same request id gets the same run, even once it closed).
- * The lock covers the whole namespace, so the id must name what it locks: two estates (or two
- * test stacks) sharing a namespace and an application name share {@code backup-app-NAME-manual}.
+ * The lock covers the whole namespace, so the id must name what it locks: application backups
+ * and rollbacks name the estate ({@code backup-app-ESTATE-NAME-manual},
+ * {@code rollback-app-ESTATE-NAME}), as the configuration backup does, so two estates sharing a
+ * namespace and an application name no longer refuse each other's runs.
  */
 final class WorkflowLaunch {
   /** Follows a started workflow to its result; {@code show} is false under --json. */

@@ -31,7 +31,8 @@ class AppRollbackCrashTest {
   void up() throws Exception {
     stack = new RealStack();
     workers = new WorkerJvm(stack.dir);
-    // Its own application name, so rollback-app-NAME is not another suite's on the shared stack.
+    // Its own application name, so rollback-app-ESTATE-NAME is not another suite's on the shared
+    // stack (the suites share the example's estate).
     app = new SampleApp(stack, Map.of(), "farmtally-" + stack.tag);
   }
 
@@ -72,7 +73,7 @@ class AppRollbackCrashTest {
     app.corrupt();
     RealStack.Run start = stack.cli("rollback", "app", "--config", config.toString());
     assertEquals(0, start.exit(), start.err());
-    String workflowId = "rollback-app-" + app.name;
+    String workflowId = "rollback-app-" + stack.base.estate() + "-" + app.name; // names the estate
     WorkflowClient client = stack.temporal().client();
 
     boolean running = false;

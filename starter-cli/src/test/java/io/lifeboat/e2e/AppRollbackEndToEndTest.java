@@ -31,7 +31,8 @@ class AppRollbackEndToEndTest {
   void up() throws Exception {
     stack = new RealStack();
     // Its own application name: other suites on the shared stack back up "farmtally" too, and
-    // backup-app-farmtally-manual is one lock for the whole namespace (once: "already running").
+    // backup-app-ESTATE-farmtally-manual is one lock for the whole namespace (once: "already
+    // running"), and the suites share the example's estate.
     app = new SampleApp(stack, Map.of(), "farmtally-" + stack.tag);
     app.start();
     config = stack.config("app", root -> app.addTo(root));
@@ -81,7 +82,8 @@ class AppRollbackEndToEndTest {
     // The report is in the repository, under the rollback kind.
     assertTrue(stack.keys().stream().anyMatch(k -> k.contains("/reports/application-rollback/")
         && k.endsWith(".json")), stack.keys().toString());
-    RealStack.Run report = stack.cli("report", "rollback-app-" + app.name, "--config",
+    RealStack.Run report = stack.cli("report",
+        "rollback-app-" + stack.base.estate() + "-" + app.name, "--config",
         config.toString());
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains("verify-health") && report.out().contains("farmtally"),
@@ -170,7 +172,6 @@ class AppRollbackEndToEndTest {
       assertEquals(0, run.exit(), run.err());
       last = JSON.readTree(run.out());
       ids.add(last.path("manifest").path("backupId").asText());
-      Thread.sleep(1100); // ids are per second: keep them in time order
     }
     assertEquals(ids.get(0), last.path("expiredBackupIds").get(0).asText(), last.toString());
     List<String> manifests = stack.keys().stream().filter(k -> k.endsWith("manifest.json")).toList();

@@ -57,24 +57,36 @@ class AppSchedulesEndToEndTest {
       ((ObjectNode) root.get("applications").get(0)).put("name", appName);
       root.putObject("configuration").putArray("files").add(hosts.toString());
     });
-    scheduleIds.addAll(List.of("backup-db-" + db, "backup-app-" + appName, "backup-config-" + stack.tag));
+    // The application schedule names the estate (one namespace may serve several estates).
+    String appSchedule = "backup-app-" + stack.tag + "-" + appName;
+    String legacy = "backup-app-" + appName;
+    scheduleIds.addAll(List.of("backup-db-" + db, appSchedule, "backup-config-" + stack.tag,
+        legacy));
+    // A schedule as `schedules apply` made it before the estate was in its id: apply retires it,
+    // or it would go on starting a second daily backup.
+    createLegacySchedule(config, legacy);
 
     RealStack.Run apply = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, apply.exit(), apply.err());
-    assertTrue(apply.out().contains("created schedule backup-app-" + appName + ": '0 3 * * *'"), apply.out());
+    assertTrue(apply.out().contains("created schedule " + appSchedule + ": '0 3 * * *'"), apply.out());
+    assertTrue(apply.out().contains("deleted schedule " + legacy + ": renamed to " + appSchedule),
+        apply.out());
+    assertTrue(stack.temporal().schedules().listSchedules().noneMatch(
+        sch -> sch.getScheduleId().equals(legacy)), "legacy schedule deleted");
     assertTrue(apply.out().contains("created schedule backup-config-" + stack.tag + ": '0 4 * * 0'"),
         apply.out());
     RealStack.Run again = stack.cli("schedules", "apply", "--config", config.toString());
-    assertTrue(again.out().contains("updated schedule backup-app-" + appName), again.out());
+    assertTrue(again.out().contains("updated schedule " + appSchedule), again.out());
+    assertTrue(!again.out().contains(legacy + ":"), again.out());
 
     RealStack.Run list = stack.cli("schedules", "list", "--config", config.toString());
     assertEquals(0, list.exit(), list.err());
-    assertTrue(list.out().contains("backup-app-" + appName) && list.out().contains("T03:00:00Z"),
+    assertTrue(list.out().contains(appSchedule) && list.out().contains("T03:00:00Z"),
         list.out());
     assertTrue(list.out().contains("backup-config-" + stack.tag) && list.out().contains("T04:00:00Z"),
         list.out());
 
-    stack.run(RealStack.temporalCli(), "schedule", "trigger", "--schedule-id", "backup-app-" + appName,
+    stack.run(RealStack.temporalCli(), "schedule", "trigger", "--schedule-id", appSchedule,
         "--address", stack.base.temporal().address(), "--namespace", stack.base.temporal().namespace());
     String prefix = stack.prefix + "/app/" + appName + "/";
     boolean committed = false;
@@ -83,5 +95,27 @@ class AppSchedulesEndToEndTest {
       if (!committed) Thread.sleep(500);
     }
     assertTrue(committed, "the triggered schedule committed an application backup: " + stack.keys());
+  }
+
+  /** Paused, so it never fires: only its id and its arguments matter here. */
+  private void createLegacySchedule(Path config, String id) throws Exception {
+    io.lifeboat.config.LifeboatConfig c = new io.lifeboat.config.ConfigLoader().load(config);
+    var request = new io.lifeboat.workflows.app.ApplicationBackupRequest(c.applications().get(0),
+        c.repository(), c.retries(), "schedule");
+    var action = io.temporal.client.schedules.ScheduleActionStartWorkflow.newBuilder()
+        .setWorkflowType(io.lifeboat.workflows.app.ApplicationBackupWorkflow.class)
+        .setArguments(request)
+        .setOptions(io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(id)
+            .setTaskQueue(stack.taskQueue).build())
+        .build();
+    var schedule = io.temporal.client.schedules.Schedule.newBuilder()
+        .setAction(action)
+        .setSpec(io.temporal.client.schedules.ScheduleSpec.newBuilder()
+            .setCronExpressions(List.of("0 3 * * *")).build())
+        .setState(io.temporal.client.schedules.ScheduleState.newBuilder().setPaused(true)
+            .setNote("managed by lifeboat schedules apply").build())
+        .build();
+    stack.temporal().schedules().createSchedule(id, schedule,
+        io.temporal.client.schedules.ScheduleOptions.newBuilder().build());
   }
 }

@@ -205,7 +205,8 @@ class FaultSuiteTest {
         root.putObject("metrics").put("port", metricsPort);
       });
       app.corrupt();
-      killAfterEveryStep(new Recovery("ApplicationRollback", "rollback-app-farmtally",
+      String rollbackId = "rollback-app-" + stack.base.estate() + "-farmtally"; // names the estate
+      killAfterEveryStep(new Recovery("ApplicationRollback", rollbackId,
           List.of("Identify", "StageRelease", "InstallDependencies", "StopApp", "SwapRelease",
               "StartApp", "VerifyHealth"),
           SampleApp.workerEnv(), appConfig,
@@ -214,7 +215,7 @@ class FaultSuiteTest {
             assertEquals(0, r.exit(), r.out() + r.err());
           },
           () -> {
-            var result = client().newUntypedWorkflowStub("rollback-app-farmtally")
+            var result = client().newUntypedWorkflowStub(rollbackId)
                 .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.app.RollbackResult.class);
             assertTrue(result.health().healthy());
             assertEquals(200, app.status("/api/health"));

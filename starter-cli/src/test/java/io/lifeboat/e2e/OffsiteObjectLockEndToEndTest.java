@@ -248,4 +248,96 @@ class OffsiteObjectLockEndToEndTest {
       assertEquals(2, all.deleteMarkers().size(), all.toString());
     }
   }
+
+  /**
+   * COMPLIANCE mode, on a bucket of its own: nobody may shorten or lift the lock, not even with
+   * the governance bypass header, so every delete of a copy is refused, ours typed
+   * OFFSITE_LOCKED with one clear line, and a write over the key cannot replace the locked
+   * version. One day's retention is enough: MinIO's data directory goes with the test.
+   */
+  @Test
+  void complianceLockedCopiesCannotBeDeletedOrReplacedEvenWithTheBypassHeader() throws Exception {
+    String bucket = "farmtally-offsite-compliance";
+    minio.createLockedBucket(bucket);
+    Map<String, String> env = minio.env();
+    stack.startWorker(env);
+    String db = stack.createDatabase("comply", 300);
+    Path config = stack.config("compliance", root -> {
+      RealStack.addDatabase(root, db);
+      minio.addOffsiteTo(root, bucket).putObject("objectLock").put("mode", "COMPLIANCE")
+          .put("days", 1);
+    });
+    OffsiteConfig offsite = new ConfigLoader().load(config).offsite();
+    Instant before = Instant.now();
+    String id = backup(env, db, config);
+    CopyRecord copy = awaitCopy(db, id);
+    assertEquals("COMPLIANCE 1 days", copy.objectLock(), copy.toString());
+    assertEquals(2, copy.copied(), copy.toString());
+
+    String dir = stack.prefix + "/db/" + db + "/full/" + id + "/";
+    try (S3Client s3 = minio.client();
+         OffsiteBucket ours = new OffsiteBucket(offsite, new Secrets(env))) {
+      List<ObjectVersion> copied = new ArrayList<>();
+      s3.listObjectVersionsPaginator(b -> b.bucket(bucket).prefix(dir))
+          .forEach(page -> copied.addAll(page.versions()));
+      assertEquals(2, copied.size(), copied.toString());
+      ObjectVersion dump = copied.stream().filter(v -> !v.key().endsWith("/manifest.json"))
+          .findFirst().orElseThrow();
+      var retention = s3.getObjectRetention(b -> b.bucket(bucket).key(dump.key())
+          .versionId(dump.versionId())).retention();
+      assertEquals(ObjectLockRetentionMode.COMPLIANCE, retention.mode());
+      assertFalse(retention.retainUntilDate().isBefore(before.plus(Duration.ofDays(1))
+          .minusSeconds(5)), retention.toString());
+      byte[] original = s3.getObjectAsBytes(b -> b.bucket(bucket).key(dump.key())
+          .versionId(dump.versionId())).asByteArray();
+
+      // The server refuses a delete of the version, with or without the bypass header (which
+      // lifts a GOVERNANCE lock for a permitted user, and never a COMPLIANCE one).
+      for (boolean bypass : List.of(false, true)) {
+        S3Exception refused = assertThrows(S3Exception.class, () -> s3.deleteObject(b ->
+            b.bucket(bucket).key(dump.key()).versionId(dump.versionId())
+                .bypassGovernanceRetention(bypass)), "bypass " + bypass);
+        assertTrue(refused.statusCode() == 400 || refused.statusCode() == 403,
+            refused.toString());
+      }
+      // Nor may the lock be shortened, bypass or not.
+      Instant soon = Instant.now().plusSeconds(3);
+      for (boolean bypass : List.of(false, true)) {
+        assertThrows(S3Exception.class, () -> s3.putObjectRetention(b -> b.bucket(bucket)
+            .key(dump.key()).versionId(dump.versionId()).bypassGovernanceRetention(bypass)
+            .retention(r -> r.mode(ObjectLockRetentionMode.GOVERNANCE).retainUntilDate(soon))),
+            "shorten with bypass " + bypass);
+      }
+
+      // Our delete: one line, typed, naming the lock and its date.
+      StorageException e = assertThrows(StorageException.class, () -> ours.delete(dump.key()));
+      assertEquals(FailureKind.OFFSITE_LOCKED, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().startsWith(dump.key() + " is under Object Lock (COMPLIANCE until ")
+          && e.getMessage().contains("): the offsite server refused to delete it ("),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+
+      // A write over the key lands as a new version on top; the locked one stays as it was,
+      // and deleting the key still stops at it, typed the same way.
+      ours.put(dump.key(), "not a dump".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          "application/octet-stream", Map.of(), (io.lifeboat.workflows.offsite.LockStatus) null);
+      StorageException again = assertThrows(StorageException.class, () -> ours.delete(dump.key()));
+      assertEquals(FailureKind.OFFSITE_LOCKED, again.kind(), again.getMessage());
+      assertTrue(again.getMessage().contains("(COMPLIANCE until "), again.getMessage());
+      assertTrue(java.util.Arrays.equals(original, s3.getObjectAsBytes(b -> b.bucket(bucket)
+          .key(dump.key()).versionId(dump.versionId())).asByteArray()),
+          "the locked version is unchanged");
+
+      // The offsite retention, two days on, would expire nothing: the copy is the newest, and
+      // a locked copy is kept with the reason rather than attempted.
+      try (OffsiteActivitiesImpl activities =
+          new OffsiteActivitiesImpl(new StoreFactory(new Secrets(env)), new Secrets(env))) {
+        OffsiteRetentionResult kept = activities.applyRetention(new OffsiteRetentionRequest(
+            offsite, stack.prefix, "db/", Instant.now().plus(Duration.ofDays(2)).toEpochMilli()));
+        assertEquals(List.of(), kept.expired(), kept.toString());
+      }
+      assertTrue(s3.headObject(b -> b.bucket(bucket).key(dump.key()).versionId(dump.versionId()))
+          .contentLength() > 0, "still there");
+    }
+  }
 }

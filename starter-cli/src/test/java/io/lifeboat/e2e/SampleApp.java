@@ -43,10 +43,11 @@ final class SampleApp implements AutoCloseable {
 
   /**
    * {@code name} names the application in the config, and so the workflow ids of its manual
-   * backups and rollbacks ({@code backup-app-NAME-manual}, {@code rollback-app-NAME}). Those
-   * ids are the "one at a time" lock in the whole Temporal namespace, which every suite on the
-   * shared stack uses: a test that must not meet another suite's run of the same id names its
-   * application after its own stack.
+   * backups and rollbacks ({@code backup-app-ESTATE-NAME-manual},
+   * {@code rollback-app-ESTATE-NAME}). Those ids are the "one at a time" lock in the whole
+   * Temporal namespace, which every suite on the shared stack uses with the example's estate: a
+   * test that must not meet another suite's run of the same id names its application after its
+   * own stack.
    */
   SampleApp(RealStack stack, Map<String, String> extraEnv, String name) throws IOException {
     this.name = name;

@@ -36,7 +36,8 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
       throw e;
     }
     // The seed names archives by time and commit: farmtally_app_TIMESTAMP_COMMIT8.
-    backupId = RepositoryLayout.appBackupId(startedAt, release.commit());
+    backupId = io.lifeboat.workflows.common.BackupIds.forThisApplicationRun(startedAt,
+        release.commit());
     String dir = RepositoryLayout.appBackupDir(prefix, app, backupId);
     // "current/" inside the archive, as the seed's `tar -C /opt/farmtally current/`.
     List<ArchiveSource> sources = List.of(new ArchiveSource(release.directory(), "current", true));

@@ -21,7 +21,7 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
   public ArtifactBackupResult backup(ConfigurationBackupRequest request) {
     estate = request.estate();
     long startedAt = Workflow.currentTimeMillis();
-    backupId = RepositoryLayout.backupId(startedAt);
+    backupId = io.lifeboat.workflows.common.BackupIds.forThisRun(startedAt);
     Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_CONFIG),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String prefix = request.repository().prefix();

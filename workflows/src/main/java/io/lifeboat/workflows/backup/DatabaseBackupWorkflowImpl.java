@@ -36,7 +36,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
   public BackupResult backup(DatabaseBackupRequest request) {
     database = request.database().name();
     long startedAt = Workflow.currentTimeMillis();
-    backupId = RepositoryLayout.backupId(startedAt);
+    backupId = io.lifeboat.workflows.common.BackupIds.forThisRun(startedAt);
     String prefix = request.repository().prefix();
     String objectKey = RepositoryLayout.dumpKey(prefix, database, backupId);
     Workflow.upsertTypedSearchAttributes(

@@ -37,7 +37,7 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
   public BaseBackupResult backup(BaseBackupRequest request) {
     database = request.database().name();
     long startedAt = Workflow.currentTimeMillis();
-    backupId = RepositoryLayout.backupId(startedAt);
+    backupId = io.lifeboat.workflows.common.BackupIds.forThisRun(startedAt);
     String prefix = request.repository().prefix();
     String objectKey = RepositoryLayout.baseTarKey(prefix, database, backupId);
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(database), KIND.valueSet(KIND_DB_BASE),

@@ -18,6 +18,10 @@ public enum FailureKind {
   S3_UNAVAILABLE(true, "is the S3 endpoint reachable from the worker?"),
   BACKUP_CORRUPT(false, "the stored object does not match its checksum; use an older backup"),
   BACKUP_NOT_FOUND(false, "list what exists with `lifeboat backups list`"),
+  // A committed backup is never overwritten: a second run with the same id is refused at commit
+  // (ids are unique since 2026-11-22; this catches what would have been silent data loss).
+  BACKUP_ID_TAKEN(false, "another backup was already committed under this id and was left as it"
+      + " is; start the backup again (it gets a new id)"),
   LOCAL_IO(true, "check free space and permissions of the local copy directory"),
   CONFIG_INVALID(false, "fix the config file"),
   // Verification, checks and notifications (issue #7).

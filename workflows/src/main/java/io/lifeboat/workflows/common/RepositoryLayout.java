@@ -20,6 +20,11 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/wal/DB/TTTTTTTT.history.zst            timeline history files
  * </pre>
  *
+ * <p>ID is a backup id: {@link #uniqueBackupId} (20261121T020000Z.123-4f9a2c1d, application
+ * ids with "-COMMIT" after it) since 2026-11-22, the second-resolution {@link #backupId} before;
+ * both shapes sort together by time as strings and {@link #backupTime} reads either. A
+ * directory's manifest.json is its commit mark and is never overwritten.
+ *
  * <p>WAL objects: DB is the configured database whose cluster archives the WAL. Each object is
  * one zstd frame of the file PostgreSQL handed to archive_command, with S3 user metadata
  * {@value #META_SHA256} (hex SHA-256 of the raw, uncompressed file) and {@value #META_RAW_BYTES};
@@ -47,10 +52,85 @@ public final class RepositoryLayout {
 
   private RepositoryLayout() {}
 
-  /** Backup ids sort by time as strings: 20261121T020000Z. */
+  /**
+   * A second-resolution time stamp, 20261121T020000Z: the shape of every backup id written
+   * before 2026-11-22, and still the key of things that are not backups (report runs, offsite
+   * records, recovery ids), which carry a workflow id beside it. New backups take
+   * {@link #uniqueBackupId}: two backups started in the same second got the same id here, and
+   * the second overwrote the first's dump and manifest.
+   */
   public static String backupId(long epochMillis) {
     return ID_FORMAT.format(Instant.ofEpochMilli(epochMillis));
   }
+
+  /**
+   * A backup id no other run gets: {@code 20261121T020000Z.123-4f9a2c1d}, that is the old
+   * second-resolution id of the start time, "." and its millisecond, "-" and the last 8
+   * alphanumerics of the workflow's run id (lower case).
+   *
+   * <p>Why this shape:
+   * <ul>
+   * <li>Every new id starts with the old id of the same second, so old and new ids sort together
+   *     as plain strings: different seconds compare on the old 16 characters exactly as before,
+   *     and within one second an old id (a prefix) sorts first, as if it had been taken at .000
+   *     (it was truncated to the second). The "." (0x2E) sorts after the "-" (0x2D) of an old
+   *     application id's commit suffix, so old app ids of that second sort first too.
+   * <li>The millisecond orders runs within a second; the run id piece makes two runs started in
+   *     the same millisecond (a schedule firing as an operator starts one) differ. The last 8
+   *     hex digits of a run id (UUID v4 or v7) are random: 32 bits leave one chance in four
+   *     billion for two runs in one millisecond, and even then the commit refuses to write over
+   *     a committed manifest.
+   * <li>Both come from the workflow (its time and its run id), so the id is deterministic; the
+   *     workflows record it once in a side effect so a reset run keeps it.
+   * <li>Readable and safe in an object key and on a command line: digits, letters, ".", "-".
+   * </ul>
+   */
+  public static String uniqueBackupId(long epochMillis, String runId) {
+    String run = runId == null ? "" : runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(
+        java.util.Locale.ROOT);
+    // The END of the run id: the server makes UUIDv7 run ids, whose first 12 hex digits are
+    // its clock in milliseconds (two runs started together share them; seen on the local
+    // stack), while the last ones are random in v7 as in v4.
+    run = ("00000000" + run).substring(run.length() + 8 - RUN_PIECE);
+    return backupId(epochMillis) + "." + String.format("%03d", Math.floorMod(epochMillis, 1000L))
+        + "-" + run;
+  }
+
+  private static final int RUN_PIECE = 8;
+
+  /**
+   * Any backup id, either shape, with the optional "-SUFFIX" of application ids (the commit):
+   * group 1 the second, group 2 the millisecond (absent in old ids), group 3 the run piece.
+   */
+  public static final java.util.regex.Pattern BACKUP_ID = java.util.regex.Pattern.compile(
+      "(\\d{8}T\\d{6}Z)(?:\\.(\\d{3})-([0-9a-z]{" + RUN_PIECE + "}))?(?:-[A-Za-z0-9]{1,64})?");
+
+  /** Whether a string is a backup id of either shape (application ids included). */
+  public static boolean isBackupId(String id) {
+    return id != null && BACKUP_ID.matcher(id).matches();
+  }
+
+  /**
+   * The start time a backup id stands for, to the millisecond for new ids and to the second
+   * for old ones; empty for anything else. Every reader of ids goes through here, so retention,
+   * checks and planners accept both shapes.
+   */
+  public static java.util.Optional<Instant> backupTime(String id) {
+    if (id == null) return java.util.Optional.empty();
+    java.util.regex.Matcher m = BACKUP_ID.matcher(id);
+    if (!m.matches()) return java.util.Optional.empty();
+    try {
+      Instant second = java.time.LocalDateTime.parse(m.group(1), ID_PARSE)
+          .toInstant(ZoneOffset.UTC);
+      return java.util.Optional.of(m.group(2) == null ? second
+          : second.plusMillis(Integer.parseInt(m.group(2))));
+    } catch (java.time.format.DateTimeParseException e) {
+      return java.util.Optional.empty(); // 20261399T..., the right shape but no date
+    }
+  }
+
+  private static final DateTimeFormatter ID_PARSE =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   public static String fullBackupsRoot(String prefix, String database) {
     return join(prefix, "db", database, "full") + "/";
@@ -68,10 +148,19 @@ public final class RepositoryLayout {
     return fullBackupDir(prefix, database, backupId) + MANIFEST;
   }
 
-  /** Application backup ids also carry the commit: 20261121T030000Z-1a2b3c4d. */
+  /** Application backup ids also carry the commit: 20261121T030000Z-1a2b3c4d (old shape). */
   public static String appBackupId(long epochMillis, String commit) {
+    return backupId(epochMillis) + commitSuffix(commit);
+  }
+
+  /** The unique shape with the commit: 20261121T030000Z.123-4f9a2c1d-1a2b3c4d. */
+  public static String uniqueAppBackupId(long epochMillis, String runId, String commit) {
+    return uniqueBackupId(epochMillis, runId) + commitSuffix(commit);
+  }
+
+  private static String commitSuffix(String commit) {
     String c = commit == null ? "" : commit.replaceAll("[^A-Za-z0-9]", "");
-    return backupId(epochMillis) + "-" + (c.isEmpty() ? "nocommit" : c.substring(0, Math.min(8, c.length())));
+    return "-" + (c.isEmpty() ? "nocommit" : c.substring(0, Math.min(8, c.length())));
   }
 
   public static String appBackupsRoot(String prefix, String app) {

@@ -87,7 +87,7 @@ class ApplicationBackupWorkflowTest {
     worker.registerActivitiesImplementations(fake);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(ApplicationBackupWorkflow.class,
-        WorkflowOptions.newBuilder().setWorkflowId("backup-app-farmtally")
+        WorkflowOptions.newBuilder().setWorkflowId("backup-app-farmtally-farmtally")
             .setTaskQueue(TaskQueues.DEFAULT).build());
   }
 
@@ -124,7 +124,7 @@ class ApplicationBackupWorkflowTest {
     assertTrue(fake.calls.get(2).startsWith("discard lifeboat/app/farmtally/"), fake.calls.toString());
     assertTrue(fake.calls.stream().noneMatch(c -> c.equals("commit")));
     assertEquals(LifeboatSearchAttributes.OUTCOME_FAILED, env.getWorkflowClient()
-        .newUntypedWorkflowStub("backup-app-farmtally").describe().getTypedSearchAttributes()
+        .newUntypedWorkflowStub("backup-app-farmtally-farmtally").describe().getTypedSearchAttributes()
         .get(LifeboatSearchAttributes.OUTCOME));
   }
 }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /** Order, compensation and RTO accounting of the rollback, on the time-skipping test server. */
 class ApplicationRollbackWorkflowTest {
-  static final String WORKFLOW_ID = "rollback-app-farmtally";
+  static final String WORKFLOW_ID = "rollback-app-farmtally-farmtally"; // ESTATE-NAME
   static final Path RECORDED = Path.of("src", "test", "resources", "histories", "app");
   private TestWorkflowEnvironment env;
 

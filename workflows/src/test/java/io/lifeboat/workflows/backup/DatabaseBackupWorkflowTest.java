@@ -25,9 +25,6 @@ import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +74,50 @@ class DatabaseBackupWorkflowTest {
   }
 
   private static Instant parseBackupId(String backupId) {
-    return LocalDateTime.parse(backupId, DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'"))
-        .toInstant(ZoneOffset.UTC);
+    return RepositoryLayout.backupTime(backupId).orElseThrow();
+  }
+
+  /**
+   * The bug unique ids fix: a schedule firing as an operator starts a backup. Both runs start at
+   * the same workflow time (the test server's clock stands still), which gave both the same
+   * second-resolution id and let the second overwrite the first's dump and manifest.
+   */
+  @Test
+  void twoBackupsOfOneDatabaseStartedTogetherGetTheirOwnIds() {
+    FakeBackupActivities fake = new FakeBackupActivities();
+    worker.registerActivitiesImplementations(fake);
+    testEnv.start();
+    var client = testEnv.getWorkflowClient();
+    DatabaseBackupWorkflow scheduled = client.newWorkflowStub(DatabaseBackupWorkflow.class,
+        BackupTestSupport.workflowOptions().toBuilder().setWorkflowId(WORKFLOW_ID + "-scheduled")
+            .build());
+    DatabaseBackupWorkflow manual = client.newWorkflowStub(DatabaseBackupWorkflow.class,
+        BackupTestSupport.workflowOptions().toBuilder().setWorkflowId(WORKFLOW_ID + "-manual")
+            .build());
+    var first = io.temporal.client.WorkflowClient.execute(scheduled::backup,
+        BackupTestSupport.request(null));
+    var second = io.temporal.client.WorkflowClient.execute(manual::backup,
+        BackupTestSupport.request(null));
+    BackupManifest a = first.join().manifest();
+    BackupManifest b = second.join().manifest();
+
+    assertTrue(a.backupId().substring(0, 16).equals(b.backupId().substring(0, 16)),
+        "not the same second, the test proves nothing: " + a.backupId() + " " + b.backupId());
+    assertTrue(!a.backupId().equals(b.backupId()), "both runs got " + a.backupId());
+    assertTrue(!a.objectKey().equals(b.objectKey()), a.objectKey());
+    // Each id ends in its own run's id piece, so it is the run's and no other's.
+    String runA = io.temporal.client.WorkflowStub.fromTyped(scheduled).getExecution().getRunId();
+    String hex = runA.replace("-", "");
+    assertTrue(a.backupId().endsWith("-" + hex.substring(hex.length() - 8)), a.backupId());
+    // Every object each run wrote is under its own id.
+    List<String> dumpKeys = fake.argumentsOf("dumpToRepository", DumpRequest.class).stream()
+        .map(DumpRequest::objectKey).sorted().toList();
+    assertEquals(java.util.stream.Stream.of(a.objectKey(), b.objectKey()).sorted().toList(),
+        dumpKeys);
+    List<String> committed = fake.argumentsOf("commitManifest", BackupManifest.class).stream()
+        .map(BackupManifest::backupId).sorted().toList();
+    assertEquals(java.util.stream.Stream.of(a.backupId(), b.backupId()).sorted().toList(),
+        committed);
   }
 
   @Test
@@ -94,8 +133,9 @@ class DatabaseBackupWorkflowTest {
 
     BackupManifest m = result.manifest();
     assertNotNull(m);
-    // The id is the workflow's start time, formatted so ids sort by time as strings.
-    assertTrue(m.backupId().matches("\\d{8}T\\d{6}Z"), m.backupId());
+    // The id is the workflow's start time (to the millisecond) and a piece of its run id,
+    // formatted so ids sort by time as strings.
+    assertTrue(m.backupId().matches("\\d{8}T\\d{6}Z\\.\\d{3}-[0-9a-z]{8}"), m.backupId());
     Instant idTime = parseBackupId(m.backupId());
     assertTrue(!idTime.isBefore(START) && idTime.isBefore(START.plusSeconds(60)),
         "backup id " + m.backupId() + " is not the workflow's start time " + START);
