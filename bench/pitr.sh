@@ -19,6 +19,8 @@
 #    archived one, minus one) and failures.
 # 4. The restore half (below, skipped with --no-restore): PITR to a target after that WAL, ours
 #    against pgbackrest restore --type=time with asynchronous archive-get.
+# LIFEBOAT_BENCH_ZSTD_WORKERS sets the server's zstd workers for ours (config compression.workers,
+# default 2; 1 was measured 2026-11-22 and was not faster).
 # Everything is left in place with --keep for the restore half (the WAL after the base backup is
 # what a PITR replays); otherwise the cluster, the worker and the repository prefix are removed.
 set -euo pipefail
@@ -83,7 +85,7 @@ repository:
   partSizeMb: 32
 databases:
   - {name: $DB, host: 127.0.0.1, port: $PORT, user: postgres}
-compression: {level: 3, workers: 2}
+compression: {level: 3, workers: ${LIFEBOAT_BENCH_ZSTD_WORKERS:-2}}
 metrics: {port: ${LIFEBOAT_BENCH_METRICS_PORT:-19479}}
 YAML
   chmod 644 "$CONFIG"
