@@ -298,7 +298,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       beat.run();
       Facts f = verify(req, store, scratch, beat, true, null);
       long verified = System.currentTimeMillis();
-      List<String> etags = awaitUpload(uploaded, beat);
+      List<String> etags = awaitReader(uploaded, beat);
       long finished = System.currentTimeMillis();
       store.completeUpload(key, uploadId, etags);
       completed = true;
@@ -433,15 +433,15 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         beat.run();
         // A reader ends before pg_basebackup only when it failed (S3, the unpack): stop now,
         // not after the whole stream.
-        if (uploaded.isDone()) awaitUpload(uploaded, beat);
-        if (unpacked.isDone()) awaitUpload(unpacked, beat);
-        if (decompressed.isDone()) awaitUpload(decompressed, beat);
+        if (uploaded.isDone()) awaitReader(uploaded, beat);
+        if (unpacked.isDone()) awaitReader(unpacked, beat);
+        if (decompressed.isDone()) awaitReader(decompressed, beat);
       }
       long eof = System.currentTimeMillis();
       int exit = bb.exitValue();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
-      awaitUpload(decompressed, beat);
-      Map<String, ChecksummingUnpacker.FileSum> sums = awaitUpload(unpacked, beat);
+      awaitReader(decompressed, beat);
+      Map<String, ChecksummingUnpacker.FileSum> sums = awaitReader(unpacked, beat);
       long untarred = System.currentTimeMillis();
       // pg_verifybackup wants backup_manifest in the directory and the WAL in pg_wal.
       Path manifestFile = out.resolve("backup_manifest");
@@ -463,7 +463,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       beat.run();
       Facts f = verify(req, store, data, beat, false, sums);
       long verified = System.currentTimeMillis();
-      List<String> etags = awaitUpload(uploaded, beat);
+      List<String> etags = awaitReader(uploaded, beat);
       long finished = System.currentTimeMillis();
       store.completeUpload(key, uploadId, etags);
       completed = true;
@@ -503,11 +503,15 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     store.put(key, bytes.toByteArray(), "application/zstd");
   }
 
-  /** The upload's tail, heartbeating while it lasts; its failure surfaces as this thread's. */
-  private static <T> T awaitUpload(java.util.concurrent.Future<T> uploaded, Runnable beat) throws IOException, InterruptedException {
+  /**
+   * A reader's end (the upload's tail, the unpack), heartbeating while it lasts; its failure
+   * surfaces as this thread's.
+   */
+  private static <T> T awaitReader(java.util.concurrent.Future<T> reader, Runnable beat)
+      throws IOException, InterruptedException {
     while (true) {
       try {
-        return uploaded.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return reader.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException stillUploading) {
         beat.run();
       } catch (java.util.concurrent.ExecutionException e) {
