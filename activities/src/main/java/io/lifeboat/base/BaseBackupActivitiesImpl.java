@@ -504,8 +504,8 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   }
 
   /**
-   * A reader's end (the upload's tail, the unpack), heartbeating while it lasts; its failure
-   * surfaces as this thread's.
+   * A helper thread's end (the upload's tail, the unpack, the archive watcher), heartbeating
+   * while it lasts; its failure surfaces as this thread's.
    */
   private static <T> T awaitReader(java.util.concurrent.Future<T> reader, Runnable beat)
       throws IOException, InterruptedException {
@@ -601,7 +601,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     try {
       runVerifier(req, dir, manifest, beat, checksumsInStream);
       if (archived != null) {
-        long waited = awaitArchive(archived, beat);
+        long waited = awaitReader(archived, beat);   // a WAL gap surfaces here
         log.info("base backup {}: its WAL was in the archive {} ms after pg_verifybackup started",
             req.backupId(), waited);
       }
@@ -625,22 +625,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
     return new Facts(first.path("Start-LSN").asText(), last.path("End-LSN").asText(),
         last.path("Timeline").asInt(), firstSegment, lastSegment, segSize, pgVersion, systemId,
         verification);
-  }
-
-  /** The archive watcher's result; its failure (a WAL gap) surfaces as this thread's. */
-  private static long awaitArchive(java.util.concurrent.Future<Long> archived, Runnable beat)
-      throws IOException, InterruptedException {
-    while (true) {
-      try {
-        return archived.get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.TimeoutException notYet) {
-        beat.run();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof IOException io) throw io;
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IOException(e.getCause());
-      }
-    }
   }
 
   private void runVerifier(BaseStreamRequest req, Path dir, JsonNode manifest, Runnable beat,
