@@ -120,17 +120,13 @@ public final class RepositoryLayout {
     java.util.regex.Matcher m = BACKUP_ID.matcher(id);
     if (!m.matches()) return java.util.Optional.empty();
     try {
-      Instant second = java.time.LocalDateTime.parse(m.group(1), ID_PARSE)
-          .toInstant(ZoneOffset.UTC);
+      Instant second = ID_FORMAT.parse(m.group(1), Instant::from);
       return java.util.Optional.of(m.group(2) == null ? second
           : second.plusMillis(Integer.parseInt(m.group(2))));
     } catch (java.time.format.DateTimeParseException e) {
       return java.util.Optional.empty(); // 20261399T..., the right shape but no date
     }
   }
-
-  private static final DateTimeFormatter ID_PARSE =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
   public static String fullBackupsRoot(String prefix, String database) {
     return join(prefix, "db", database, "full") + "/";
