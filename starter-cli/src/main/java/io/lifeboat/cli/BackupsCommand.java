@@ -70,7 +70,9 @@ final class BackupsCommand {
             }
           }
         }
-        found.sort(Comparator.comparing(BackupManifest::startedAt).reversed());
+        // Two dumps can start in the same millisecond: their ids (never reused) break the tie.
+        found.sort(Comparator.comparing(BackupManifest::startedAt)
+            .thenComparing(BackupManifest::backupId).reversed());
         if (json) {
           out.println(Json.write(found));
           return 0;

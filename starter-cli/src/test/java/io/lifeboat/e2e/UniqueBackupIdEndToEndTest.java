@@ -104,7 +104,10 @@ class UniqueBackupIdEndToEndTest {
     assertEquals(0, list.exit(), list.err());
     List<String> rows = list.out().lines().filter(l -> l.contains(db)).toList();
     assertEquals(2, rows.size(), list.out());
-    String newer = a.startedAt().compareTo(b.startedAt()) > 0 ? a.backupId() : b.backupId();
+    // (Two dumps can start in the same millisecond, as here in one run: the id breaks the tie.)
+    java.util.Comparator<BackupManifest> byStart = java.util.Comparator
+        .comparing(BackupManifest::startedAt).thenComparing(BackupManifest::backupId);
+    String newer = byStart.compare(a, b) > 0 ? a.backupId() : b.backupId();
     assertTrue(rows.get(0).startsWith(newer + " "), "newest first: " + list.out());
 
     // Belt and braces, through the real activity on real S3: committing another manifest under
