@@ -2,7 +2,6 @@ package io.lifeboat.recover;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.storage.ObjectStore.ObjectInfo;
 import io.lifeboat.wal.WalArchive;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.RepositoryLayout;
@@ -17,8 +16,9 @@ import java.util.Optional;
 
 /**
  * Base backup + WAL planning. The reachable range is from the oldest base backup's end (the
- * first consistent point) to the newest archived WAL: for a time, when that segment was
- * stored; for an LSN, the end of that segment. The newest base backup that ended before the
+ * first consistent point) to the newest archived WAL: for a time, when that segment's last
+ * byte was written ({@link WalArchive#coveredUntil}: sub-second, or the whole second S3 stored
+ * an older object in); for an LSN, the end of that segment. The newest base backup that ended before the
  * target is used, and every segment from its start to the newest must be archived.
  */
 class PitrPlanner {
@@ -41,7 +41,7 @@ class PitrPlanner {
     }
     String newest = segments.stream().max((a, b) -> Long.compare(
         WalNames.segmentNumber(a, SEGMENT), WalNames.segmentNumber(b, SEGMENT))).orElseThrow();
-    Instant newestAt = archive.info(newest).map(ObjectInfo::lastModified).orElse(Instant.EPOCH);
+    Instant newestAt = archive.coveredUntil(newest).orElse(Instant.EPOCH);
     long newestEnd = (WalNames.segmentNumber(newest, SEGMENT) + 1) * SEGMENT;
     Base oldest = bases.get(0);
     RecoveryTarget t = req.target();
@@ -57,7 +57,7 @@ class PitrPlanner {
         }
         if (when.isAfter(newestAt)) {
           throw FailureKind.RECOVERY_TARGET_INVALID.failure("target " + when + " is after the"
-              + " newest archived WAL of " + db + " (" + newest + ", stored " + newestAt + ")");
+              + " newest archived WAL of " + db + " (" + newest + ", which reaches " + newestAt + ")");
         }
         chosen = bases.stream().filter(b -> !b.finishedAt().isAfter(when))
             .reduce((a, b) -> b).orElseThrow();

@@ -189,7 +189,8 @@ final class PitrRecovery {
       List<String> index = Files.readAllLines(work.resolve("index"));
       try (WalFeeder feeder = new WalFeeder(archive, work, control, index, 16, 3,
           new Throttle(req.database().recovery().downloadMbPerSecond())).start()) {
-        ReplayResult r = awaitPromotion(req, control, dir, logFile, feeder, ctx);
+        ReplayResult r = awaitPromotion(req, control, dir, logFile, feeder, ctx,
+            () -> endOfArchiveCovers(req, archive, index, work));
         Files.writeString(resultFile, r.endLsn() + "\n" + r.timeline() + "\n" + r.walSegments()
             + "\n" + (r.stoppedAt() == null ? "" : r.stoppedAt()) + "\n");
         writeState(control, dir, "promoted " + req.plan().backupId());
@@ -206,6 +207,10 @@ final class PitrRecovery {
    * server, so an abandoned attempt can never put a timeline into the archive.
    */
   private static List<String> serverOptions(PitrRequest req, Path work) {
+    return serverOptions(req, work, true);
+  }
+
+  private static List<String> serverOptions(PitrRequest req, Path work, boolean withTarget) {
     List<String> o = new ArrayList<>();
     o.add("-c archive_mode=off");
     o.add("-c hot_standby=on");
@@ -213,6 +218,7 @@ final class PitrRecovery {
     o.add("-c recovery_target_action=promote");
     o.add("-c recovery_target_timeline=latest");
     RecoveryTarget t = req.target();
+    if (!withTarget) return o;
     if (RecoveryTarget.TIME.equals(t.mode())) {
       o.add("-c recovery_target_time='" + pgTime(t.time()) + "'");
     } else if (RecoveryTarget.LSN.equals(t.mode())) {
@@ -236,13 +242,27 @@ final class PitrRecovery {
   }
 
   private ReplayResult awaitPromotion(PitrRequest req, ClusterControl control, Path dir,
-      Path logFile, WalFeeder feeder, ActivityExecutionContext ctx) {
+      Path logFile, WalFeeder feeder, ActivityExecutionContext ctx,
+      java.util.function.Supplier<String> endOfArchive) {
     String lastLsn = null;
+    String reachedEnd = null;
     int checks = 0;
     while (true) {
       ctx.heartbeat(new RestoreProgress("replay", 0, 0, lastLsn, feeder.fetchedCount()));
       if (feeder.error() != null) throw feederFailure(feeder.error());
       if (++checks % 10 == 0 && !control.running(dir)) {
+        if (reachedEnd == null && endedBeforeTarget(logFile)
+            && (reachedEnd = endOfArchive.get()) != null) {
+          // No commit after the target is archived, yet the archive reaches past it: the data
+          // at the target is all of the archive. PostgreSQL cannot be told "up to T, and the
+          // end of the WAL is fine", so replay again without a target, to the end.
+          log.info("{}: {}; replaying to the end of the archive", req.database().name(),
+              reachedEnd);
+          control.start(dir, req.cluster().scratchPort(), logFile,
+              serverOptions(req, Path.of(req.cluster().spoolDirectory()), false));
+          checks = 0;
+          continue;
+        }
         throw serverDied(logFile);
       }
       try (Connection c = connections.open(req.database(), req.cluster().scratchPort(),
@@ -257,7 +277,7 @@ final class PitrRecovery {
               end.next();
               int tli = Integer.parseUnsignedInt(end.getString(2).substring(0, 8), 16);
               return new ReplayResult(end.getString(1), tli, feeder.fetchedCount(),
-                  stoppingLine(logFile));
+                  reachedEnd != null ? reachedEnd : stoppingLine(logFile));
             }
           }
         }
@@ -269,6 +289,41 @@ final class PitrRecovery {
     }
   }
 
+  private static boolean endedBeforeTarget(Path logFile) {
+    return tail(logFile).lines().anyMatch(l -> l.contains(ENDED_BEFORE_TARGET));
+  }
+
+  private static final String ENDED_BEFORE_TARGET =
+      "recovery ended before configured recovery target was reached";
+
+  /**
+   * For a time target that PostgreSQL did not reach: whether the archive it replayed (the
+   * spool's index) nevertheless reaches the target, judged by the newest segment's recorded
+   * write time ({@link io.lifeboat.workflows.common.RepositoryLayout#META_WRITTEN_AT}). Then
+   * no commit between the last archived one and the target exists, and the end of the archive
+   * is the data at the target. Returns what the report says, or null when the target is
+   * really beyond the archive (or the newest segment predates that record: its whole-second
+   * store time cannot prove it).
+   */
+  static String endOfArchiveCovers(PitrRequest req, WalArchive archive, List<String> index,
+      Path work) {
+    if (!RecoveryTarget.TIME.equals(req.target().mode())) return null;
+    java.time.Instant target = java.time.Instant.parse(req.target().time());
+    String newest = index.stream().filter(WalNames::isSegment)
+        .max(Comparator.comparingLong(n -> WalNames.segmentNumber(n, PitrPlanner.SEGMENT)))
+        .orElse(null);
+    if (newest == null) return null;
+    var info = archive.info(newest);
+    if (info.isEmpty() || !info.get().metadata().containsKey(
+        io.lifeboat.workflows.common.RepositoryLayout.META_WRITTEN_AT)) {
+      return null;
+    }
+    java.time.Instant reaches = WalArchive.coveredUntil(info.get());
+    if (target.isAfter(reaches)) return null;
+    return "recovery reached the end of the archive (" + newest + ", written until " + reaches
+        + ") with no commit after the target " + target;
+  }
+
   private static RuntimeException feederFailure(RuntimeException e) {
     if (e instanceof io.lifeboat.storage.StorageException se) return se.kind().failure(se.getMessage());
     return FailureKind.S3_UNAVAILABLE.failure("fetching WAL failed: " + e.getMessage());
@@ -278,7 +333,7 @@ final class PitrRecovery {
     String logText = tail(logFile);
     String fatal = logText.lines().filter(l -> l.contains("FATAL") || l.contains("PANIC"))
         .reduce((a, b) -> b).orElse(ClusterControl.lastLine(logText));
-    if (fatal.contains("recovery ended before configured recovery target was reached")) {
+    if (fatal.contains(ENDED_BEFORE_TARGET)) {
       return FailureKind.RECOVERY_TARGET_INVALID.failure("the archive ends before the target: "
           + fatal.strip());
     }

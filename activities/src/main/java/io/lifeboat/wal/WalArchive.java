@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -94,8 +96,12 @@ public final class WalArchive {
   public PushResult push(Path file, String walFileName) {
     String key = key(walFileName);
     byte[] raw;
+    Instant writtenAt;
     try {
       raw = Files.readAllBytes(file);
+      // Read after the content: PostgreSQL hands over only finished files, so this is the
+      // time of the last write into the segment, which no commit in it can be later than.
+      writtenAt = Files.getLastModifiedTime(file).toInstant();
     } catch (IOException e) {
       throw new StorageException(FailureKind.LOCAL_IO, "cannot read " + file + ": " + e, e);
     }
@@ -112,7 +118,8 @@ public final class WalArchive {
           + e.getMessage(), e);
     }
     Map<String, String> meta = Map.of(RepositoryLayout.META_SHA256, sha,
-        RepositoryLayout.META_RAW_BYTES, Long.toString(raw.length));
+        RepositoryLayout.META_RAW_BYTES, Long.toString(raw.length),
+        RepositoryLayout.META_WRITTEN_AT, writtenAt.toString());
     if (store.putIfAbsent(key, packed, "application/zstd", meta)) {
       return new PushResult(walFileName, key, Outcome.STORED, sha, raw.length, packed.length);
     }
@@ -211,6 +218,29 @@ public final class WalArchive {
 
   public Optional<ObjectInfo> info(String walFileName) {
     return store.head(key(walFileName));
+  }
+
+  /**
+   * How far in time the archive reaches once this file is stored: the time its last byte was
+   * written ({@link RepositoryLayout#META_WRITTEN_AT}). Objects stored before that was recorded
+   * have only S3's whole-second LastModified, taken after the file was finished; their whole
+   * second counts as covered, as the bound checks always treated it.
+   */
+  public static Instant coveredUntil(ObjectInfo info) {
+    String written = info.metadata().get(RepositoryLayout.META_WRITTEN_AT);
+    if (written != null) {
+      try {
+        return Instant.parse(written);
+      } catch (java.time.format.DateTimeParseException ignored) {
+        // not ours to trust: fall back to the store's own time
+      }
+    }
+    return info.lastModified().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).minusNanos(1);
+  }
+
+  /** {@link #coveredUntil(ObjectInfo)} of one archived file, or empty when it is not archived. */
+  public Optional<Instant> coveredUntil(String walFileName) {
+    return info(walFileName).map(WalArchive::coveredUntil);
   }
 
   /** Everything archived, in name order within each timeline directory. */

@@ -17,9 +17,16 @@ public final class MemoryStore implements ObjectStore {
 
   final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();
   volatile FailureKind refuseWith;
+  /** What {@link #head} reports as LastModified; null: now. S3 gives whole seconds. */
+  public volatile Instant lastModified;
 
   private void check() {
     if (refuseWith != null) throw new StorageException(refuseWith, "refused: " + refuseWith, null);
+  }
+
+  /** Stores an object as a writer that predates some metadata would have. */
+  public void putWithMetadata(String key, byte[] content, Map<String, String> metadata) {
+    objects.put(key, new Obj(content, Map.copyOf(metadata)));
   }
 
   @Override
@@ -40,7 +47,8 @@ public final class MemoryStore implements ObjectStore {
     check();
     Obj o = objects.get(key);
     return o == null ? Optional.empty()
-        : Optional.of(new ObjectInfo(key, o.body().length, Instant.now(), o.meta()));
+        : Optional.of(new ObjectInfo(key, o.body().length,
+            lastModified != null ? lastModified : Instant.now(), o.meta()));
   }
 
   @Override

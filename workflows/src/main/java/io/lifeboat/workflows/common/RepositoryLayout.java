@@ -27,7 +27,8 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>WAL objects: DB is the configured database whose cluster archives the WAL. Each object is
  * one zstd frame of the file PostgreSQL handed to archive_command, with S3 user metadata
- * {@value #META_SHA256} (hex SHA-256 of the raw, uncompressed file) and {@value #META_RAW_BYTES};
+ * {@value #META_SHA256} (hex SHA-256 of the raw, uncompressed file), {@value #META_RAW_BYTES}
+ * and (since 2026-12-06) {@value #META_WRITTEN_AT};
  * wal-fetch refuses a file whose checksum does not match. An object, once written, is never
  * overwritten (put-if-absent): the same content again is a no-op, different content is an error.
  *
@@ -218,6 +219,13 @@ public final class RepositoryLayout {
   public static final String BASE_BACKUP_MANIFEST = "backup_manifest.zst";
   public static final String META_SHA256 = "lifeboat-sha256";
   public static final String META_RAW_BYTES = "lifeboat-raw-bytes";
+  /**
+   * On WAL objects pushed since 2026-12-06: when the file's last byte was written (its
+   * modification time in pg_wal, ISO-8601 with the file system's sub-second precision), the
+   * point up to which the archive holds the cluster's history once this segment is stored.
+   * S3's LastModified has whole seconds only, and is later than this anyway.
+   */
+  public static final String META_WRITTEN_AT = "lifeboat-written-at";
 
   public static String baseBackupsRoot(String prefix, String database) {
     return join(prefix, "db", database, "base") + "/";

@@ -11,7 +11,7 @@ package io.lifeboat.workflows.recover;
  * @param backupFinishedAt when that backup was consistent (ISO instant)
  * @param walFrom first WAL segment replay needs (PITR), else null
  * @param walTo newest archived WAL segment (PITR), else null
- * @param newestArchivedAt when the newest archived WAL segment was stored (PITR), else null
+ * @param newestArchivedAt how far in time the newest archived WAL segment reaches (PITR), else null
  * @param dataDirectory the data directory the base backup was taken from, when recorded
  * @param timeline the base backup's timeline (PITR), else 0
  */
