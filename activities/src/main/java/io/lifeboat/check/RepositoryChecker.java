@@ -119,7 +119,10 @@ public final class RepositoryChecker {
     }
     Instant newest = times.get(times.size() - 1);
     String newestName = newestId != null ? newestId : format(newest);
-    long age = Math.max(0, now.getEpochSecond() - newest.getEpochSecond());
+    // The whole seconds of the real age: a unique id's time has milliseconds, and subtracting
+    // the two times' whole seconds instead made a backup taken at 09:00:00.900 a full second
+    // older at 10:00:00.000 the next day (stale at exactly 25 h although 0.9 s short of it).
+    long age = Math.max(0, java.time.Duration.between(newest, now).getSeconds());
     boolean fresh = age < limits.maxAgeHours() * 3600L;
     if (!fresh) {
       String text = String.format("%s: newest backup %s is %s old (limit %dh)", who,

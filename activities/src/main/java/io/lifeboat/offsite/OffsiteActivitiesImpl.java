@@ -170,7 +170,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   public void record(OffsiteConfig offsite, String primaryPrefix, CopyRecord record) {
     typed(() -> {
       String key = OffsiteLayout.recordKey(offsite.prefixOr(primaryPrefix), record.kind(),
-          record.source(), Instant.parse(record.startedAt()).toEpochMilli());
+          record.source(), Instant.parse(record.startedAt()).toEpochMilli(), record.workflowId());
       try {
         bucket(offsite).put(key, json.writeValueAsBytes(record), "application/json", Map.of(),
             null);

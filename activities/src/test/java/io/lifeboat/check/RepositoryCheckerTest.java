@@ -49,6 +49,25 @@ class RepositoryCheckerTest {
   }
 
   @Test
+  void theAgeIsTheRealOneNotTheDifferenceOfTheTwoWholeSeconds() {
+    // A unique id's time has milliseconds: 09:00:00.900 is 24h 59m 59.1s before NOW, under the
+    // 25 h limit (the two times' whole seconds are 25 h apart).
+    Instant newest = Instant.parse("2026-11-20T09:00:00.900Z");
+    SourceCheck c = judge(new ChecksConfig(null, 25, 0, 0, 0), List.of(newest), new ArrayList<>());
+    assertTrue(c.fresh(), c.problems().toString());
+    assertEquals(25 * 3600 - 1, c.newestAgeSeconds());
+    // At 09:00:00.000 it is 25 h old to the millisecond: stale, as before.
+    c = judge(new ChecksConfig(null, 25, 0, 0, 0), List.of(Instant.parse("2026-11-20T09:00:00Z")),
+        new ArrayList<>());
+    assertFalse(c.fresh());
+    assertEquals(25 * 3600, c.newestAgeSeconds());
+    // A time after NOW (another machine's clock) is 0 s old, not negative.
+    c = judge(new ChecksConfig(null, 25, 0, 0, 0), List.of(NOW.plusMillis(400)),
+        new ArrayList<>());
+    assertEquals(0, c.newestAgeSeconds());
+  }
+
+  @Test
   void newestOlderThanTheLimitIsStaleAndSaysHowOld() {
     List<RepositoryChecker.Finding> f = new ArrayList<>();
     // nothing today or yesterday: the newest is from 2 days ago at 02:00, 56h before NOW
@@ -132,7 +151,7 @@ class RepositoryCheckerTest {
     SourceCheck c = report.sources().get(0);
     assertEquals(4, c.backups(), c.toString());
     assertEquals("20261121T020000Z.500-abcdef12", c.newestBackupId());
-    assertEquals(8 * 3600, c.newestAgeSeconds());
+    assertEquals(8 * 3600 - 1, c.newestAgeSeconds(), "02:00:00.500 to 10:00:00 is 7h 59m 59.5s");
     assertTrue(c.fresh(), c.toString());
   }
 }

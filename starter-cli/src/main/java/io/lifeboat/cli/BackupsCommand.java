@@ -8,6 +8,8 @@ import io.lifeboat.workflows.common.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -21,6 +23,26 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {BackupsCommand.ListBackups.class})
 final class BackupsCommand {
   @ParentCommand LifeboatCli root;
+
+  /**
+   * Newest dump first, by the time it started. startedAt is Instant.toString(), which leaves the
+   * fraction out on a whole second ("...T10:00:00Z"), and "Z" sorts after "." as text: compared
+   * as strings, a dump started at .000 read as newer than one started later in that second. So
+   * the times are compared as instants; two dumps can start in the same millisecond, and their
+   * ids (never reused) break the tie.
+   */
+  static final Comparator<BackupManifest> NEWEST_FIRST = Comparator
+      .comparing(BackupsCommand::startedAt).thenComparing(BackupManifest::backupId).reversed();
+
+  /** When the dump started; a manifest without a readable time falls back to its id's time. */
+  static Instant startedAt(BackupManifest m) {
+    try {
+      if (m.startedAt() != null) return Instant.parse(m.startedAt());
+    } catch (DateTimeParseException e) {
+      // fall back to the id
+    }
+    return RepositoryLayout.backupTime(m.backupId()).orElse(Instant.EPOCH);
+  }
 
   /** The last verification record's verdict: "passed <time>", "FAILED <time>" or "-". */
   static String verified(ObjectStore store, String prefix, BackupManifest m) {
@@ -70,9 +92,7 @@ final class BackupsCommand {
             }
           }
         }
-        // Two dumps can start in the same millisecond: their ids (never reused) break the tie.
-        found.sort(Comparator.comparing(BackupManifest::startedAt)
-            .thenComparing(BackupManifest::backupId).reversed());
+        found.sort(NEWEST_FIRST);
         if (json) {
           out.println(Json.write(found));
           return 0;

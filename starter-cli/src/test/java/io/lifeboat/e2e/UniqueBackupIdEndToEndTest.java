@@ -104,9 +104,11 @@ class UniqueBackupIdEndToEndTest {
     assertEquals(0, list.exit(), list.err());
     List<String> rows = list.out().lines().filter(l -> l.contains(db)).toList();
     assertEquals(2, rows.size(), list.out());
-    // (Two dumps can start in the same millisecond, as here in one run: the id breaks the tie.)
+    // (Two dumps can start in the same millisecond, as here in one run: the id breaks the tie.
+    // The times compare as instants: a start on the whole second prints without a fraction.)
     java.util.Comparator<BackupManifest> byStart = java.util.Comparator
-        .comparing(BackupManifest::startedAt).thenComparing(BackupManifest::backupId);
+        .comparing((BackupManifest m) -> java.time.Instant.parse(m.startedAt()))
+        .thenComparing(BackupManifest::backupId);
     String newer = byStart.compare(a, b) > 0 ? a.backupId() : b.backupId();
     assertTrue(rows.get(0).startsWith(newer + " "), "newest first: " + list.out());
 

@@ -12,7 +12,7 @@ import java.time.format.DateTimeFormatter;
  * PREFIX/db/DB/full/ID/{dump.pgc.zst, manifest.json, verification-TIME-MS.json...}
  * PREFIX/app/APP/ID/{app.tar.gz, manifest.json}
  * PREFIX/config/ID/{config.tar.gz, manifest.json}
- * PREFIX/reports/KIND/WORKFLOW_ID/STARTED/{report.json, report.md, report.html}
+ * PREFIX/reports/KIND/WORKFLOW_ID/STARTED-MS/{report.json, report.md, report.html}
  * PREFIX/reports/check/latest.json
  * PREFIX/db/DB/base/ID/{base.tar.zst, backup_manifest.zst, manifest.json}
  * PREFIX/wal/DB/TTTTTTTT/SEGMENT.zst            WAL segments of timeline TTTTTTTT
@@ -182,12 +182,16 @@ public final class RepositoryLayout {
 
   /**
    * One run's report. A workflow id repeats (one recovery per database at a time, many over
-   * the years), so the run's start time (a backup-style id) keeps runs apart and sorts them.
+   * the years), so the run's start time keeps runs apart and sorts them: a backup-style id and
+   * the millisecond, 20261121T020000Z-123 (reports stored before 2026-11-22 have the second
+   * alone, and sort first within it). With the second alone, a run that ended within its first
+   * second and the next run of the same workflow id shared a key, and the later report
+   * replaced the earlier.
    */
   public static String reportKey(String prefix, String kind, String workflowId, long startedAt,
       String extension) {
-    return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "/report."
-        + extension;
+    return reportsRoot(prefix) + kind + "/" + workflowId + "/" + backupId(startedAt) + "-"
+        + String.format("%03d", Math.floorMod(startedAt, 1000L)) + "/report." + extension;
   }
 
   /**

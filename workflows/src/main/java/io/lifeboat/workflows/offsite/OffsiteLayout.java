@@ -9,7 +9,10 @@ import io.lifeboat.workflows.common.RepositoryLayout;
 public final class OffsiteLayout {
   /** User metadata of every copied object: hex SHA-256 of its bytes as read from the primary. */
   public static final String META_COPY_SHA256 = "lifeboat-copy-sha256";
-  /** PREFIX/offsite-copies/KIND/SOURCE/STARTED.json: one record per copy run. */
+  /**
+   * PREFIX/offsite-copies/KIND/SOURCE/STARTED-MS-WORKFLOW_ID.json: one record per copy run
+   * (records stored before 2026-11-22 are named STARTED.json, to the second).
+   */
   public static final String RECORDS = "offsite-copies/";
 
   private OffsiteLayout() {}
@@ -24,10 +27,19 @@ public final class OffsiteLayout {
     return key.startsWith(p) ? key.substring(p.length()) : key;
   }
 
+  /**
+   * Where a copy run's record goes. The start to the millisecond and the run's workflow id: the
+   * copies after two backups of one source started in the same second (each backup starts its
+   * own copy) start in the same second too, and with the second alone the later record
+   * replaced the earlier one.
+   */
   public static String recordKey(String offsitePrefix, String kind, String source,
-      long startedAtMillis) {
+      long startedAtMillis, String workflowId) {
+    String run = workflowId == null ? "" : workflowId.replaceAll("[^A-Za-z0-9._-]", "_");
     return join(offsitePrefix, RECORDS + kind + "/" + source + "/"
-        + RepositoryLayout.backupId(startedAtMillis) + ".json");
+        + RepositoryLayout.backupId(startedAtMillis) + "-"
+        + String.format("%03d", Math.floorMod(startedAtMillis, 1000L))
+        + (run.isEmpty() ? "" : "-" + run) + ".json");
   }
 
   /** The directory of a key ("db/x/full/ID/"), or "" for a key at the top. */
