@@ -4,6 +4,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.worker.codec.EncryptionCodec;
+import io.temporal.common.converter.DataConverterException;
 import picocli.CommandLine;
 
 /**
@@ -46,6 +48,9 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     if (codec != null) {
       return print(cmd, codec.getMessage(), BAD_INPUT);
     }
+    if (encryptedWithoutKey(t)) {
+      return print(cmd, ENCRYPTED_WITHOUT_KEY, BAD_INPUT);
+    }
     StatusRuntimeException grpc = find(t, StatusRuntimeException.class);
     if (grpc != null) {
       Status.Code code = grpc.getStatus().getCode();
@@ -58,6 +63,37 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return print(cmd, "unexpected error: " + msg.lines().findFirst().orElse(msg)
         + " (set LIFEBOAT_DEBUG=1 for details)", FAILED);
+  }
+
+  /** What a config without a payload key is told when it meets an encrypted payload. */
+  static final String ENCRYPTED_WITHOUT_KEY = "the workflows in this Temporal namespace are"
+      + " encrypted (payload encoding " + EncryptionCodec.ENCODING + ") and this config has no"
+      + " payload key: set temporal.payloadEncryption in the config, with keysetFile: PATH or"
+      + " keysetEnv: VAR naming the keyset the worker uses";
+
+  private static final String NO_CONVERTER = "No PayloadConverter is registered for an encoding: ";
+
+  /**
+   * True when a payload could not be read because it is encrypted and this process has no
+   * codec: the SDK's DataConverterException naming our encoding, anywhere in the cause chain.
+   */
+  static boolean encryptedWithoutKey(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof DataConverterException && c.getMessage() != null
+          && c.getMessage().contains(NO_CONVERTER + EncryptionCodec.ENCODING)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A payload this config cannot read: encrypted while this config has no key, or encrypted
+   * with a key that is not in this config's keyset. Never a transient failure.
+   */
+  static boolean payloadKeyProblem(Throwable t) {
+    return encryptedWithoutKey(t)
+        || find(t, io.temporal.payload.codec.PayloadCodecException.class) != null;
   }
 
   @Override
