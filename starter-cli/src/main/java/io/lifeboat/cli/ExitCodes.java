@@ -6,6 +6,7 @@ import io.lifeboat.config.ConfigException;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.worker.codec.EncryptionCodec;
 import io.temporal.common.converter.DataConverterException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -99,9 +100,32 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
+    String unknown = unknownCommand(ex);
+    if (unknown != null) return forRestoreCommand(cmd, print(cmd, unknown, BAD_INPUT));
     String hint = cmd.getCommandSpec().qualifiedName();
     return forRestoreCommand(cmd,
         print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT));
+  }
+
+  /**
+   * A word where a command with subcommands (and no positional parameters) expects its verb:
+   * {@code lifeboat agent}, {@code lifeboat repo ls}, {@code lifeboat backup frob}. Null for
+   * anything else (an unknown option, an extra argument to a leaf command keep picocli's words).
+   */
+  static String unknownCommand(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) return null;
+    CommandLine cmd = ex.getCommandLine();
+    if (cmd == null || cmd.getSubcommands().isEmpty()
+        || !cmd.getCommandSpec().positionalParameters().isEmpty()) {
+      return null;
+    }
+    List<String> words = u.getUnmatched();
+    if (words.isEmpty() || words.get(0).startsWith("-")) return null;
+    String path = cmd.getCommandSpec().qualifiedName(" ");
+    String parent = path.contains(" ") ? path.substring(path.indexOf(' ') + 1) : "";
+    // ./lifeboat help, not "VERB --help": most verbs have no --help option of their own
+    return "unknown command '" + (parent.isEmpty() ? "" : parent + " ") + words.get(0)
+        + "' (see ./lifeboat help)";
   }
 
   /**

@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The picocli tree in-process, no stack: every usage renders cleanly. */
+/** The picocli tree in-process, no stack: every usage renders cleanly; unknown verbs are bad input. */
 class CommandTreeTest {
   record Run(int exit, String out, String err) {}
 
@@ -77,6 +77,47 @@ class CommandTreeTest {
       System.setErr(realErr);
     }
     assertEquals("", captured.toString(StandardCharsets.UTF_8));
+  }
+
+  private static void assertUnknown(String expected, Run r) {
+    assertEquals(2, r.exit(), r.out() + r.err());
+    assertEquals("", r.out(), "no usage printed for a verb that does not exist");
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertEquals("lifeboat: " + expected, r.err().strip());
+  }
+
+  @Test
+  void anUnknownVerbIsOneLineAndExit2WithOrWithoutHelp() {
+    String agent = "unknown command 'agent' (see ./lifeboat help)";
+    assertUnknown(agent, cli("agent"));
+    assertUnknown(agent, cli("agent", "--help"));
+    assertUnknown(agent, cli("agent", "-h"));
+    assertUnknown("unknown command 'repo' (see ./lifeboat help)", cli("repo", "ls", "--help"));
+    assertUnknown("unknown command 'repo' (see ./lifeboat help)", cli("repo", "ls"));
+    assertUnknown("unknown command 'backup frob' (see ./lifeboat help)",
+        cli("backup", "frob", "--help"));
+  }
+
+  @Test
+  void knownVerbsAndHelpStillWork() {
+    Run top = cli("--help");
+    assertEquals(0, top.exit(), top.err());
+    assertTrue(top.out().startsWith("Usage: lifeboat"), top.out());
+    Run check = cli("check", "--help");
+    assertEquals(0, check.exit(), check.err());
+    assertTrue(check.out().startsWith("Usage: lifeboat check"), check.out());
+    Run sync = cli("offsite", "sync", "--help");
+    assertEquals(0, sync.exit(), sync.err());
+    assertTrue(sync.out().startsWith("Usage: lifeboat offsite sync"), sync.out());
+    Run version = cli("--version");
+    assertEquals(0, version.exit(), version.err());
+    // An option a command does not know, and an extra argument to a leaf, keep picocli's words.
+    Run option = cli("backup", "db", "x", "--bogus");
+    assertEquals(2, option.exit());
+    assertTrue(option.err().contains("Unknown option: '--bogus'"), option.err());
+    Run missing = cli("backup");
+    assertEquals(2, missing.exit());
+    assertTrue(missing.err().contains("Missing required subcommand"), missing.err());
   }
 
   @Test
