@@ -4,6 +4,9 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.storage.StorageException;
+import io.lifeboat.worker.codec.EncryptionCodec;
+import io.temporal.common.converter.DataConverterException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -46,6 +49,9 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     if (codec != null) {
       return print(cmd, codec.getMessage(), BAD_INPUT);
     }
+    if (encryptedWithoutKey(t)) {
+      return print(cmd, ENCRYPTED_WITHOUT_KEY, BAD_INPUT);
+    }
     StatusRuntimeException grpc = find(t, StatusRuntimeException.class);
     if (grpc != null) {
       Status.Code code = grpc.getStatus().getCode();
@@ -60,12 +66,66 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
         + " (set LIFEBOAT_DEBUG=1 for details)", FAILED);
   }
 
+  /** What a config without a payload key is told when it meets an encrypted payload. */
+  static final String ENCRYPTED_WITHOUT_KEY = "the workflows in this Temporal namespace are"
+      + " encrypted (payload encoding " + EncryptionCodec.ENCODING + ") and this config has no"
+      + " payload key: set temporal.payloadEncryption in the config, with keysetFile: PATH or"
+      + " keysetEnv: VAR naming the keyset the worker uses";
+
+  private static final String NO_CONVERTER = "No PayloadConverter is registered for an encoding: ";
+
+  /**
+   * True when a payload could not be read because it is encrypted and this process has no
+   * codec: the SDK's DataConverterException naming our encoding, anywhere in the cause chain.
+   */
+  static boolean encryptedWithoutKey(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof DataConverterException && c.getMessage() != null
+          && c.getMessage().contains(NO_CONVERTER + EncryptionCodec.ENCODING)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A payload this config cannot read: encrypted while this config has no key, or encrypted
+   * with a key that is not in this config's keyset. Never a transient failure.
+   */
+  static boolean payloadKeyProblem(Throwable t) {
+    return encryptedWithoutKey(t)
+        || find(t, io.temporal.payload.codec.PayloadCodecException.class) != null;
+  }
+
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     CommandLine cmd = ex.getCommandLine();
+    String unknown = unknownCommand(ex);
+    if (unknown != null) return forRestoreCommand(cmd, print(cmd, unknown, BAD_INPUT));
     String hint = cmd.getCommandSpec().qualifiedName();
     return forRestoreCommand(cmd,
         print(cmd, ex.getMessage() + " (see '" + hint + " --help')", BAD_INPUT));
+  }
+
+  /**
+   * A word where a command with subcommands (and no positional parameters) expects its verb:
+   * {@code lifeboat agent}, {@code lifeboat repo ls}, {@code lifeboat backup frob}. Null for
+   * anything else (an unknown option, an extra argument to a leaf command keep picocli's words).
+   */
+  static String unknownCommand(CommandLine.ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u)) return null;
+    CommandLine cmd = ex.getCommandLine();
+    if (cmd == null || cmd.getSubcommands().isEmpty()
+        || !cmd.getCommandSpec().positionalParameters().isEmpty()) {
+      return null;
+    }
+    List<String> words = u.getUnmatched();
+    if (words.isEmpty() || words.get(0).startsWith("-")) return null;
+    String path = cmd.getCommandSpec().qualifiedName(" ");
+    String parent = path.contains(" ") ? path.substring(path.indexOf(' ') + 1) : "";
+    // ./lifeboat help, not "VERB --help": most verbs have no --help option of their own
+    return "unknown command '" + (parent.isEmpty() ? "" : parent + " ") + words.get(0)
+        + "' (see ./lifeboat help)";
   }
 
   /**

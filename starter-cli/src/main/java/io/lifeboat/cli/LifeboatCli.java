@@ -52,7 +52,23 @@ public final class LifeboatCli implements Runnable {
     return new CommandLine(new LifeboatCli(env))
         .setOut(out).setErr(err)
         .setExecutionExceptionHandler(codes)
-        .setParameterExceptionHandler(codes);
+        .setParameterExceptionHandler(codes)
+        .setExecutionStrategy(LifeboatCli::execute);
+  }
+
+  /**
+   * picocli skips its unmatched-argument check when a help option is given, so
+   * {@code lifeboat agent --help} printed the top-level help and exited 0. An argument no
+   * command matched is bad input whether or not help follows it.
+   */
+  private static int execute(CommandLine.ParseResult parsed) {
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (!p.unmatched().isEmpty()) {
+        throw new CommandLine.UnmatchedArgumentException(p.commandSpec().commandLine(),
+            p.unmatched());
+      }
+    }
+    return new CommandLine.RunLast().execute(parsed);
   }
 
   public static void main(String[] args) {

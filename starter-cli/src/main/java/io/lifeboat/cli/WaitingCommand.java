@@ -89,6 +89,8 @@ final class WaitingCommand implements Callable<Integer> {
           .query(Approvable.QUERY_WAITING, WaitingStep[].class);
       if (steps.length > 0) return List.of(steps);
     } catch (RuntimeException noAnswer) {
+      // A payload this config cannot read is the config's fault, not a missing worker: say so.
+      if (ExitCodes.payloadKeyProblem(noAnswer)) throw noAnswer;
       // a query needs a worker; the attribute alone still says what waits
     }
     Map<String, WaitingStep> byName = new LinkedHashMap<>();

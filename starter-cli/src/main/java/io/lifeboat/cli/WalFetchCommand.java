@@ -18,7 +18,7 @@ import picocli.CommandLine.ParentCommand;
  * segment that exists but cannot be restored stops the recovery instead of ending it there.
  */
 @Command(name = "wal-fetch", description = {
-    "Restore one archived WAL file (restore_command = 'lifeboat wal-fetch --database NAME %f %p').",
+    "Restore one archived WAL file (restore_command = 'lifeboat wal-fetch --database NAME %%f %%p').",
     "Checks its SHA-256 before it appears at PATH; exit 1 when the archive does not have it,",
     "128 when it cannot be restored (corrupt, wrong key, repository unreachable, bad arguments):",
     "PostgreSQL then stops the recovery instead of ending it at the file before."})
@@ -36,7 +36,7 @@ final class WalFetchCommand implements Callable<Integer> {
       + " (handled by the launcher; ignored here)")
   Path spool;
 
-  @Parameters(paramLabel = "ARGS", description = "[NAME] WALNAME PATH (%f %p)", arity = "2..3")
+  @Parameters(paramLabel = "ARGS", description = "[NAME] WALNAME PATH (%%f %%p)", arity = "2..3")
   List<String> args;
 
   @Override

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
  * (bash + a shipper, see WalShipper) when given --spool; this is the fallback and the reference.
  */
 @Command(name = "wal-push", description = {
-    "Archive one WAL file (archive_command = 'lifeboat wal-push --database NAME %p %f').",
+    "Archive one WAL file (archive_command = 'lifeboat wal-push --database NAME %%p %%f').",
     "Exit 0 only once it is stored; the same file again is a no-op; a different file under",
     "an archived name is refused (exit 1)."})
 final class WalPushCommand implements Callable<Integer> {
@@ -34,7 +34,7 @@ final class WalPushCommand implements Callable<Integer> {
       + " this spool (handled by the launcher; ignored here)")
   Path spool;
 
-  @Parameters(paramLabel = "ARGS", description = "[NAME] PATH WALNAME (%p %f)", arity = "2..3")
+  @Parameters(paramLabel = "ARGS", description = "[NAME] PATH WALNAME (%%p %%f)", arity = "2..3")
   List<String> args;
 
   @Override

@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.config.ConfigLoader;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.worker.LifeboatWorker;
+import io.lifeboat.worker.TemporalConnection;
+import io.lifeboat.worker.codec.PayloadKeys;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -47,6 +52,60 @@ class BadInputCorpusTest {
       }
     }
     Files.deleteIfExists(PWNED);
+    sealDrill();
+  }
+
+  /**
+   * Configs that cannot read the namespace's encrypted payloads ({config:NAME}): one without a
+   * payload key, one with a key the workflows were not written with. So that there is an
+   * encrypted payload to read, a drill started under a payload key of its own (its own stack,
+   * estate and task queue, so the "no workflow started" check below does not count it) waits
+   * for its start approval, with a worker that answers its queries in ciphertext.
+   */
+  private RealStack sealed;
+  private TemporalConnection sealedTemporal;
+  private LifeboatWorker sealedWorker;
+  private String sealedDrill;
+  private final java.util.Map<String, Path> configs = new java.util.HashMap<>();
+
+  private void sealDrill() throws Exception {
+    Path writerKey = stack.dir.resolve("writer-payload-key.json");
+    Path otherKey = stack.dir.resolve("other-payload-key.json");
+    PayloadKeys.generate(writerKey);
+    PayloadKeys.generate(otherKey);
+    configs.put("no-payload-key", stack.config("no-payload-key",
+        root -> root.with("temporal").remove("payloadEncryption")));
+    configs.put("other-payload-key", stack.config("other-payload-key",
+        root -> root.with("temporal").putObject("payloadEncryption")
+            .put("keysetFile", otherKey.toString()).put("codecServerPort", 0)));
+
+    sealed = new RealStack();
+    Path sealedConfig = sealed.config("sealed", root -> {
+      root.put("estate", sealed.tag);
+      root.putObject("drills").put("lead", "ana").put("reminderMinutes", 60);
+      root.with("temporal").putObject("payloadEncryption")
+          .put("keysetFile", writerKey.toString()).put("codecServerPort", 0);
+    });
+    sealedTemporal = TemporalConnection.open(new ConfigLoader().load(sealedConfig).temporal());
+    sealedWorker = new LifeboatWorker(sealedTemporal.client(), sealed.taskQueue,
+        Secrets.fromEnvironment()).start();
+    RealStack.Run started = sealed.cli("drill", "start", "quarterly", "--scenario", "database",
+        "--config", sealedConfig.toString());
+    assertEquals(0, started.exit(), started.out() + started.err());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("started drill \\w+: (\\S+)")
+        .matcher(started.out());
+    assertTrue(m.find(), started.out());
+    sealedDrill = m.group(1);
+    // `waiting` lists from visibility, which lags: wait until it shows the sealed drill.
+    for (int i = 0; ; i++) {
+      RealStack.Run w = sealed.cli("waiting", "--json", "--config", sealedConfig.toString());
+      if (w.exit() == 0 && w.out().contains(sealedDrill) && w.out().contains("approve-start")
+          && !w.out().contains("no worker answered")) {
+        break;
+      }
+      if (i > 240) throw new AssertionError("the sealed drill never waited: " + w.out() + w.err());
+      Thread.sleep(500);
+    }
   }
 
   /** What one corpus line did, for the summary table. */
@@ -90,7 +149,17 @@ class BadInputCorpusTest {
       assertEquals(0, started, "no workflow was started by bad input");
       assertFalse(Files.exists(PWNED), "no argument went through a shell");
     } finally {
-      stack.close();
+      try {
+        if (sealedDrill != null) {
+          sealedTemporal.client().newUntypedWorkflowStub(sealedDrill)
+              .terminate("bad-input corpus fixture done");
+        }
+      } finally {
+        if (sealedWorker != null) sealedWorker.close();
+        if (sealedTemporal != null) sealedTemporal.close();
+        if (sealed != null) sealed.close();
+        stack.close();
+      }
     }
   }
 
@@ -115,6 +184,11 @@ class BadInputCorpusTest {
   private String expand(String arg) {
     if (arg.equals("{config}")) return config.toString();
     if (arg.equals("{long}")) return LONG;
+    if (arg.startsWith("{config:")) {
+      Path p = configs.get(arg.substring(8, arg.length() - 1));
+      if (p == null) throw new IllegalArgumentException("no test config " + arg);
+      return p.toString();
+    }
     if (arg.startsWith("{bad:")) {
       return badConfigs.resolve(arg.substring(5, arg.length() - 1) + ".yml").toString();
     }

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * (written before encryption was switched on) pass through, so old runs still replay.
  */
 public final class EncryptionCodec implements PayloadCodec {
-  static final String ENCODING = "binary/encrypted";
+  /** The encoding an encrypted payload carries (what a client without the key cannot read). */
+  public static final String ENCODING = "binary/encrypted";
   static final String KEY_ID = "encryption-key-id";
   // Binds ciphertext to its purpose: a payload blob cannot be replayed as another kind of secret.
   private static final byte[] ASSOCIATED_DATA = "lifeboat/temporal-payload/v1".getBytes(StandardCharsets.UTF_8);
