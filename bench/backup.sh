@@ -7,7 +7,8 @@
 #
 # Two databases: pgbench as it comes (its filler is blanks: compresses ~50x) and the same with
 # pgbench_accounts.filler holding md5 text (~6x, closer to real data). Prints the ratio
-# ours/plain for each; results go in docs/benchmarks.md.
+# ours/plain for each; results go in docs/benchmarks.md. Ours runs as the default stack does:
+# client-side encryption and the payload codec on (the stack's own keys).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,10 +36,22 @@ export PGHOST=${env[PG_HOST]} PGPORT=${env[PG_PORT]} PGUSER=${env[PG_USER]} PGPA
 out=bench/out
 mkdir -p "$out"
 config="$out/bench.yml"
+# The default stack's settings, encryption included: the repository key (client-side
+# encryption of every object) and the payload key (the stack's namespace holds encrypted
+# payloads, which a CLI without the key cannot read). Absolute paths: this file lives in bench/out.
+keys=$(cd "$(dirname "$base_config")" && cd "$(dirname "$(sed -n 's/^ *keyFile: *\([^ #]*\).*/\1/p' "$(basename "$base_config")" | head -1)")" 2>/dev/null && pwd)
+[ -n "$keys" ] && [ -f "$keys/repository.json" ] && [ -f "$keys/payload.json" ] \
+  || { echo "bench/backup.sh: no keys beside $base_config's repository.encryption.keyFile: run ./lifeboat up first" >&2; exit 2; }
 cat > "$config" <<YAML
 estate: bench
-temporal: {address: "${env[TEMPORAL_ADDRESS]}", namespace: "${env[TEMPORAL_NAMESPACE]}", taskQueue: "${env[TASK_QUEUE]}", webUi: "${env[WEB_UI]}"}
+temporal:
+  address: "${env[TEMPORAL_ADDRESS]}"
+  namespace: "${env[TEMPORAL_NAMESPACE]}"
+  taskQueue: "${env[TASK_QUEUE]}"
+  webUi: "${env[WEB_UI]}"
+  payloadEncryption: {keysetFile: "$keys/payload.json", codecServerPort: 0}
 repository:
+  encryption: {keyFile: "$keys/repository.json"}
   endpoint: "${env[S3_ENDPOINT]}"
   bucket: "${env[S3_BUCKET]}"
   prefix: bench
@@ -49,7 +62,7 @@ repository:
 databases:
   - {name: bench_pgbench, host: "$PGHOST", port: $PGPORT, user: "$PGUSER", passwordEnv: LIFEBOAT_PG_PASSWORD}
   - {name: bench_md5, host: "$PGHOST", port: $PGPORT, user: "$PGUSER", passwordEnv: LIFEBOAT_PG_PASSWORD}
-retention: {fullDays: 1}
+retention: {fullDays: 30}
 compression: {level: 3, workers: 2}
 YAML
 

@@ -13,11 +13,16 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /** An in-memory repository for unit tests of the archive logic (S3 itself is tested e2e). */
 public final class MemoryStore implements ObjectStore {
-  record Obj(byte[] body, Map<String, String> meta) {}
+  /** @param stored when it was written, to the whole second, as S3 reports LastModified */
+  record Obj(byte[] body, Map<String, String> meta, Instant stored) {
+    Obj(byte[] body, Map<String, String> meta) {
+      this(body, meta, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
+  }
 
   final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();
   volatile FailureKind refuseWith;
-  /** What {@link #head} reports as LastModified; null: now. S3 gives whole seconds. */
+  /** What {@link #head} reports as LastModified; null: the write's whole second, as S3 does. */
   public volatile Instant lastModified;
 
   private void check() {
@@ -48,7 +53,7 @@ public final class MemoryStore implements ObjectStore {
     Obj o = objects.get(key);
     return o == null ? Optional.empty()
         : Optional.of(new ObjectInfo(key, o.body().length,
-            lastModified != null ? lastModified : Instant.now(), o.meta()));
+            lastModified != null ? lastModified : o.stored(), o.meta()));
   }
 
   @Override
