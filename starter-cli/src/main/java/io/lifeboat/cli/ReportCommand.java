@@ -48,7 +48,7 @@ final class ReportCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       ObjectStore store = s.repository();
       String marker = "/" + workflowId + "/";
-      // Keys end in STARTED-MS/report.json (STARTED/ before 2026-11-22), and that part sorts by
+      // Keys end in STARTED-MS/report.json (STARTED/ before 2026-12-06), and that part sorts by
       // time: the last one is the newest.
       List<String> runs = store.list(RepositoryLayout.reportsRoot(s.config().repository().prefix()))
           .stream().filter(k -> k.contains(marker) && k.endsWith("/report.json"))

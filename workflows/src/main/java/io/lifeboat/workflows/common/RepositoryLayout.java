@@ -183,7 +183,7 @@ public final class RepositoryLayout {
   /**
    * One run's report. A workflow id repeats (one recovery per database at a time, many over
    * the years), so the run's start time keeps runs apart and sorts them: a backup-style id and
-   * the millisecond, 20261121T020000Z-123 (reports stored before 2026-11-22 have the second
+   * the millisecond, 20261121T020000Z-123 (reports stored before 2026-12-06 have the second
    * alone, and sort first within it). With the second alone, a run that ended within its first
    * second and the next run of the same workflow id shared a key, and the later report
    * replaced the earlier.
