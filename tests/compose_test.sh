@@ -77,7 +77,7 @@ else
 fi
 # The Object Lock test runs the MinIO release the launcher builds (MINIO_RELEASE): compose runs
 # the same one, so what was tested is what compose users get.
-minio_release=$(sed -n 's/^MINIO_RELEASE="\(.*\)"$/\1/p' "$ROOT/lifeboat")
+minio_release=$(sed -n 's/^MINIO_RELEASE="\(.*\)"$/\1/p' "$ROOT/launcher/common.bash")
 minio_images=$(grep -cE "image: quay.io/minio/minio:${minio_release}\$" "$COMPOSE_FILE")
 if [ -n "$minio_release" ] && [ "$minio_images" -eq 2 ] \
    && ! grep -E 'image: quay.io/minio/minio:' "$COMPOSE_FILE" | grep -qv "$minio_release"; then

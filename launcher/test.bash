@@ -1,0 +1,147 @@
+# Sourced by ../lifeboat: ./lifeboat test and its lanes, the fault suite, the bad-input
+# corpus's table.
+
+# The tests start throwaway clusters whose archive_command and restore_command run this
+# checkout's launcher as the postgres OS user. A clone under a 0700 directory (mktemp -d)
+# hides it from that user: give it passage (o+x: enter, not list) through our own
+# directories on the way, and say so; refuse clearly when that is not ours to change.
+let_postgres_reach_checkout() {
+  is_root && id postgres >/dev/null 2>&1 || return 0
+  runuser -u postgres -- test -x "$ROOT/lifeboat" 2>/dev/null && return 0
+  local d=$ROOT dirs=()
+  while [ "$d" != / ]; do dirs=("$d" "${dirs[@]}"); d=$(dirname "$d"); done
+  for d in "${dirs[@]}"; do
+    if [ $(( 0$(stat -c %a "$d") & 1 )) -eq 0 ] && [ "$(stat -c %u "$d")" = "$(id -u)" ]; then
+      chmod o+x "$d" && note "tests: the postgres OS user may now pass through $d (chmod o+x) to run $(rel "$ROOT/lifeboat") as archive_command"
+    fi
+  done
+  runuser -u postgres -- test -x "$ROOT/lifeboat" 2>/dev/null \
+    || die 1 "tests: the postgres OS user cannot run $ROOT/lifeboat (the test clusters' archive_command); let it reach this directory"
+}
+
+# ./lifeboat test [unit|shell|e2e|faults] [up's options]: one lane, or all four in this order
+# (the fault suite last: it brings its own stack, and the CPU is all its own once the shared
+# one is down). Each lane prints what it ran; the end prints the time of every test class.
+TEST_LANES="unit shell e2e faults"
+cmd_test() {
+  local lanes=$TEST_LANES
+  case ${1:-} in
+    unit|shell|e2e|faults) lanes=$1; shift ;;
+    all) shift ;;
+    -*|'') ;;
+    *) die 2 "test: unknown lane '$1' (lanes: $TEST_LANES; none: all of them)" ;;
+  esac
+  ensure_tools
+  [ "$lanes" = unit ] || ensure_test_tools
+  let_postgres_reach_checkout
+  build
+  local failed=() lane t0 times=()
+  find "$ROOT" -maxdepth 3 -path '*/target/surefire-reports' -prune -exec rm -rf {} + 2>/dev/null || true
+  for lane in $lanes; do
+    t0=$(now)
+    "test_$lane" "$@" || failed+=("$lane")
+    times+=("$lane $(( $(now) - t0 ))s")
+  done
+  print_class_times
+  say "lifeboat test: lanes: ${times[*]}"
+  if [ ${#failed[@]} -gt 0 ]; then
+    printf 'lifeboat test: failed: %s\n' "${failed[*]}" >&2
+    exit 1
+  fi
+  say "lifeboat test: all passed"
+}
+
+# Unit tests: no stack, no LIFEBOAT_IT (the end-to-end classes skip themselves without it).
+test_unit() {
+  say "== lifeboat test unit: mvn -B test (no stack)"
+  (cd "$ROOT" && env -u LIFEBOAT_IT timeout -k 30 1200 mvn -B -ntp -Dstyle.color=never test </dev/null)
+}
+
+# The launcher, the compose file and the alert rules (tests/*.sh).
+test_shell() {
+  local failed=0
+  say "== lifeboat test shell: compose file"
+  bash "$ROOT/tests/compose_test.sh" </dev/null || failed=1
+  if [ -f "$ROOT/tests/promtool_test.sh" ]; then
+    say "== lifeboat test shell: alert rules (promtool)"
+    bash "$ROOT/tests/promtool_test.sh" </dev/null || failed=1
+  fi
+  say "== lifeboat test shell: local stack (stops a running stack first)"
+  "$ROOT/lifeboat" down >/dev/null </dev/null || true
+  bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1
+  return "$failed"
+}
+
+# End-to-end against the real local stack: up, mvn test with LIFEBOAT_IT=1 (the unit tests run
+# again there: they are the minority of its time), the bad-input corpus's table, down.
+test_e2e() {
+  local rc=0
+  say "== lifeboat test e2e: up, then mvn -B test with LIFEBOAT_IT=1"
+  trap '"$ROOT/lifeboat" down </dev/null || true' EXIT
+  if "$ROOT/lifeboat" up "$@" </dev/null; then
+    (cd "$ROOT" && LIFEBOAT_IT=1 timeout -k 30 2700 mvn -B -ntp -Dstyle.color=never test </dev/null) || rc=$?
+    [ "$rc" -eq 124 ] && note "mvn test timed out after 45 min"
+    print_corpus_table
+  else
+    rc=1
+  fi
+  say "== lifeboat test e2e: down"
+  "$ROOT/lifeboat" down </dev/null || rc=1
+  trap - EXIT
+  return "$rc"
+}
+
+test_faults() {
+  say "== lifeboat test faults: the fault suite (./lifeboat faults)"
+  ensure_acme_tools
+  run_faults
+}
+
+# Seconds per test class over every lane that ran, slowest first, from surefire's reports.
+print_class_times() {
+  local files
+  files=$(find "$ROOT" -maxdepth 4 -path '*/target/surefire-reports/TEST-*.xml' 2>/dev/null) || true
+  [ -n "$files" ] || return 0
+  say "== lifeboat test: seconds per test class (slowest first)"
+  printf '%s\n' "$files" | xargs -r -d '\n' sed -n 's/.*<testsuite [^>]*name="\([^"]*\)"[^>]*time="\([0-9.,]*\)".*/\2 \1/p;s/.*<testsuite [^>]*time="\([0-9.,]*\)"[^>]*name="\([^"]*\)".*/\1 \2/p' \
+    | tr -d , | sort -rn | awk '{ printf "%9.1f  %s\n", $1, $2; total += $1 } END { printf "%9.1f  total\n", total }'
+}
+
+# The fault suite (issue #8): SIGKILLed workers, a restarted Temporal, a stopped S3, a flipped
+# byte, a full disk. It runs on its own Temporal, s3proxy, PostgreSQL cluster and workers on
+# free ports (never the shared stack, so it may run beside it) and prints its table.
+FAULT_TABLE="$ROOT/starter-cli/target/faults/table.md"
+run_faults() {
+  local rc=0
+  rm -f "$FAULT_TABLE"
+  (cd "$ROOT" && LIFEBOAT_IT=1 LIFEBOAT_FAULTS=1 LIFEBOAT_TEMPORAL_BIN="$TEMPORAL" \
+    LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 1800 \
+    mvn -B -ntp -Dstyle.color=never -pl starter-cli -am test -Dgroups=faults \
+      -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
+  [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 30 min"
+  if [ -f "$FAULT_TABLE" ]; then
+    cat "$FAULT_TABLE"
+  else
+    note "faults: no table was written ($(rel "$FAULT_TABLE")); see the mvn output above"
+    rc=1
+  fi
+  return "$rc"
+}
+
+cmd_faults() {
+  ensure_tools
+  # the server recovery entry runs its own pebble + challtestsrv, ansible, nginx and certbot
+  ensure_acme_tools
+  let_postgres_reach_checkout
+  build
+  local rc=0
+  run_faults || rc=$?
+  [ "$rc" -eq 0 ] || die 1 "faults: the fault suite failed (see the table and the mvn output above)"
+  say "lifeboat faults: all passed"
+}
+
+# The bad-input corpus's summary, written by BadInputCorpusTest during mvn test.
+print_corpus_table() {
+  local t="$ROOT/starter-cli/target/bad-input/table.md"
+  if [ -f "$t" ]; then cat "$t"; else note "bad-input corpus: no table was written ($(rel "$t"))"; fi
+}
