@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
         WaitingCommand.class,
         DrillCommand.class,
         OffsiteCommand.class,
+        RepoCommand.class,
         ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {

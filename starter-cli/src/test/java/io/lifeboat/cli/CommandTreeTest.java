@@ -92,8 +92,8 @@ class CommandTreeTest {
     assertUnknown(agent, cli("agent"));
     assertUnknown(agent, cli("agent", "--help"));
     assertUnknown(agent, cli("agent", "-h"));
-    assertUnknown("unknown command 'repo' (see ./lifeboat help)", cli("repo", "ls", "--help"));
-    assertUnknown("unknown command 'repo' (see ./lifeboat help)", cli("repo", "ls"));
+    assertUnknown("unknown command 'restic' (see ./lifeboat help)", cli("restic", "ls", "--help"));
+    assertUnknown("unknown command 'restic' (see ./lifeboat help)", cli("restic", "ls"));
     assertUnknown("unknown command 'backup frob' (see ./lifeboat help)",
         cli("backup", "frob", "--help"));
   }
