@@ -27,8 +27,8 @@ public final class EntryGuard {
 
   /**
    * @param linksMayPointAnywhere accept any symbolic link target (configuration archives hold
-   *     /etc's absolute links); names and entries below links are still checked. Never for an
-   *     archive that is extracted.
+   *     /etc's absolute links); names and entries below links are still checked. Extracted
+   *     only by the configuration restore, into a new directory, never writing through a link.
    */
   public EntryGuard(String stripPrefix, boolean linksMayPointAnywhere) {
     this.stripPrefix = stripPrefix;

@@ -27,7 +27,12 @@ public final class SafeExtractor {
 
   /** Reads every entry of the archive; returns the count or throws on the first unsafe one. */
   public static int check(Path archive, String stripPrefix, Runnable tick) throws IOException {
-    EntryGuard guard = new EntryGuard(stripPrefix);
+    return check(archive, stripPrefix, false, tick);
+  }
+
+  private static int check(Path archive, String stripPrefix, boolean linksMayPointAnywhere,
+      Runnable tick) throws IOException {
+    EntryGuard guard = new EntryGuard(stripPrefix, linksMayPointAnywhere);
     try (TarArchiveInputStream tar = open(archive)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
@@ -44,10 +49,22 @@ public final class SafeExtractor {
    */
   public static int extract(Path archive, Path target, String stripPrefix, Runnable tick)
       throws IOException {
-    check(archive, stripPrefix, tick);
+    return extract(archive, target, stripPrefix, false, tick);
+  }
+
+  /**
+   * As {@link #extract(Path, Path, String, Runnable)}, and with {@code linksMayPointAnywhere}
+   * symbolic links are recreated whatever they point to (a configuration backup holds /etc's
+   * own absolute links, e.g. sites-enabled/default). Still nothing is written through a link:
+   * entries below a link are refused, parents are never links, files are created with
+   * CREATE_NEW and NOFOLLOW_LINKS into a directory that did not exist.
+   */
+  public static int extract(Path archive, Path target, String stripPrefix,
+      boolean linksMayPointAnywhere, Runnable tick) throws IOException {
+    check(archive, stripPrefix, linksMayPointAnywhere, tick);
     Files.createDirectory(target);
     Path root = target.toAbsolutePath().normalize();
-    EntryGuard guard = new EntryGuard(stripPrefix);
+    EntryGuard guard = new EntryGuard(stripPrefix, linksMayPointAnywhere);
     int files = 0;
     try (TarArchiveInputStream tar = open(archive)) {
       TarArchiveEntry e;

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         DrillCommand.class,
         OffsiteCommand.class,
         RepoCommand.class,
+        RestoreCommand.class,
         ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {

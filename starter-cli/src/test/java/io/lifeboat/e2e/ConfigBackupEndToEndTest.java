@@ -1,6 +1,8 @@
 package io.lifeboat.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -96,6 +98,67 @@ class ConfigBackupEndToEndTest {
     assertEquals(digests, stored);
     RealStack.Run list = stack.cli("backups", "list", "--configuration", "--config", config.toString());
     assertTrue(list.out().contains(m.path("backupId").asText()), list.out());
+  }
+
+  /** The way back: restore config reproduces the original files, links included, or nothing. */
+  @Test
+  void restoreConfigReproducesTheOriginalFilesIntoANewDirectory() throws Exception {
+    Path config = config("restore", false);
+    RealStack.Run run = stack.cli("backup", "config", "--wait", "--json", "--config", config.toString());
+    assertEquals(0, run.exit(), run.err());
+    JsonNode m = JSON.readTree(run.out()).path("manifest");
+    String id = m.path("backupId").asText();
+
+    Path to = stack.dir.resolve("restored");
+    RealStack.Run restore = stack.cli("restore", "config", "--to", to.toString(), "--json",
+        "--config", config.toString());
+    assertEquals(0, restore.exit(), restore.err());
+    JsonNode r = JSON.readTree(restore.out());
+    assertEquals(id, r.path("backupId").asText(), "the newest by default");
+    assertEquals(5, r.path("files").asInt());
+    assertArrayEquals(Files.readAllBytes(etc.resolve("nginx/nginx.conf")),
+        Files.readAllBytes(to.resolve("nginx/nginx.conf")));
+    assertArrayEquals(Files.readAllBytes(etc.resolve("nginx/sites-enabled/farmtally")),
+        Files.readAllBytes(to.resolve("nginx/sites-enabled/farmtally")));
+    assertArrayEquals(Files.readAllBytes(etc.resolve("ecosystem.config.js")),
+        Files.readAllBytes(to.resolve("pm2/ecosystem.config.js")));
+    assertArrayEquals(Files.readAllBytes(etc.resolve("hosts")),
+        Files.readAllBytes(to.resolve("system/" + etc.resolve("hosts").toString().substring(1))));
+    // Debian's absolute link comes back as the same link, not as a copy of its target.
+    Path link = to.resolve("nginx/sites-enabled/default");
+    assertTrue(Files.isSymbolicLink(link), link.toString());
+    assertEquals(etc.resolve("nginx/sites-available/default"), Files.readSymbolicLink(link));
+
+    // Into an existing directory, or an unknown id: one line, exit 2, nothing written.
+    RealStack.Run again = stack.cli("restore", "config", id, "--to", to.toString(), "--config",
+        config.toString());
+    assertEquals(2, again.exit(), again.out() + again.err());
+    assertEquals(1, again.err().strip().lines().count(), again.err());
+    assertTrue(again.err().contains("exists"), again.err());
+    Path other = stack.dir.resolve("other");
+    RealStack.Run unknown = stack.cli("restore", "config", "20000101T000000Z", "--to",
+        other.toString(), "--config", config.toString());
+    assertEquals(2, unknown.exit(), unknown.out() + unknown.err());
+    assertTrue(unknown.err().contains("no configuration backup 20000101T000000Z"), unknown.err());
+    assertFalse(Files.exists(other));
+
+    // A byte of the stored archive flipped: refused in one line, no directory.
+    String key = m.path("objectKey").asText();
+    byte[] stored;
+    try (InputStream in = stack.store().get(key)) {
+      stored = in.readAllBytes();
+    }
+    stored[stored.length / 2] ^= 0x01;
+    stack.store().put(key, stored, "application/octet-stream");
+    RealStack.Run tampered = stack.cli("restore", "config", id, "--to", other.toString(),
+        "--config", config.toString());
+    assertEquals(1, tampered.exit(), tampered.out() + tampered.err());
+    assertEquals(1, tampered.err().strip().lines().count(), tampered.err());
+    assertTrue(tampered.err().contains("does not match its manifest"), tampered.err());
+    assertFalse(Files.exists(other));
+    try (var left = Files.list(stack.dir)) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith(".lifeboat-config-")));
+    }
   }
 
   @Test

@@ -1,0 +1,132 @@
+package io.lifeboat.app;
+
+import io.lifeboat.archive.SafeExtractor;
+import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.crypt.RepositoryCipher;
+import io.lifeboat.workflows.app.ArtifactManifest;
+import io.lifeboat.workflows.app.FileDigest;
+import io.lifeboat.workflows.common.RepositoryLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The way back for a configuration backup: its archive restored into a directory of the
+ * operator's choosing (never over /etc), every file checked against the SHA-256 in the
+ * manifest. Needs only the repository and its key, not Temporal. The directory is created
+ * here and removed again if anything fails, so what is left is either the whole checked
+ * backup or nothing.
+ */
+public final class ConfigurationRestore {
+  /** Thrown for an id that names no committed backup, or a directory that already exists. */
+  public static final class Refused extends RuntimeException {
+    Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** What was restored: the backup, how many files (each matched), and where. */
+  public record Restored(String backupId, int files, Path directory, List<String> missingOptional) {}
+
+  private final ObjectStore store;
+  private final RepositoryCipher cipher;
+  private final String root;
+
+  public ConfigurationRestore(ObjectStore store, RepositoryCipher cipher, String prefix) {
+    this.store = store;
+    this.cipher = cipher;
+    this.root = RepositoryLayout.configBackupsRoot(prefix);
+  }
+
+  /**
+   * @param id a backup id, or null for the newest
+   * @param target a directory that does not exist yet
+   */
+  public Restored restore(String id, Path target) throws IOException {
+    ArtifactRepository repo = new ArtifactRepository(store);
+    if (id == null) {
+      id = repo.committedIds(root).stream().findFirst().orElseThrow(() -> new Refused(
+          "no configuration backup in the repository (lifeboat backup config makes one)"));
+    }
+    String backupId = id;
+    ArtifactManifest m = repo.manifest(root, id).orElseThrow(() -> new Refused("no configuration"
+        + " backup " + backupId + " (lifeboat backups list --configuration lists them)"));
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new Refused(target + " exists: restore config writes only into a new directory");
+    }
+    Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path download = Files.createTempFile(parent, ".lifeboat-config-" + id + "-", ".tar.gz");
+    try {
+      String sha;
+      try (OutputStream out = Files.newOutputStream(download)) {
+        sha = repo.copyAndHash(m.objectKey(), out, () -> { });
+      }
+      if (!sha.equals(m.sha256())) {
+        throw new IOException("configuration backup " + id + " does not match its manifest"
+            + " (stored sha256 " + sha + ", manifest " + m.sha256() + "); nothing restored");
+      }
+      ArtifactRepository.decryptInPlace(cipher, download, m.objectKey(),
+          "configuration backup " + id);
+      SafeExtractor.extract(download, target, null, true, () -> { });
+      try {
+        for (FileDigest f : m.files()) check(target, f, id);
+      } catch (IOException | RuntimeException e) {
+        deleteTree(target);
+        throw e;
+      }
+      return new Restored(id, m.files().size(), target,
+          m.missingOptional() == null ? List.of() : m.missingOptional());
+    } finally {
+      Files.deleteIfExists(download);
+    }
+  }
+
+  private static void check(Path target, FileDigest f, String id) throws IOException {
+    Path root = target.toAbsolutePath().normalize();
+    Path p = root.resolve(f.name()).normalize();
+    if (!p.startsWith(root)) {
+      throw new IOException("manifest of " + id + " names " + f.name() + " outside the archive");
+    }
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(f.name() + " of configuration backup " + id
+          + " is in the manifest but not in the archive; nothing restored");
+    }
+    MessageDigest sha = ArtifactRepository.sha256();
+    try (InputStream in = new DigestInputStream(Files.newInputStream(p), sha)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    String got = HexFormat.of().formatHex(sha.digest());
+    if (!got.equals(f.sha256()) || Files.size(p) != f.bytes()) {
+      throw new IOException(f.name() + " of configuration backup " + id + " does not match its"
+          + " manifest (sha256 " + got + ", manifest " + f.sha256() + "); nothing restored");
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        Files.delete(d);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}
