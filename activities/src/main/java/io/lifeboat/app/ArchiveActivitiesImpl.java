@@ -7,6 +7,9 @@ import io.lifeboat.archive.TarGzWriter;
 import io.lifeboat.archive.UnsafeArchiveException;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.ConfigException;
+import io.lifeboat.repository.Discard;
+import io.lifeboat.repository.LocalCopy;
+import io.lifeboat.repository.Retention;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
 import io.lifeboat.storage.StorageException;
@@ -23,7 +26,6 @@ import io.lifeboat.workflows.app.KeepNewestRequest;
 import io.lifeboat.workflows.app.ReleaseFacts;
 import io.lifeboat.workflows.app.VerifyArchiveRequest;
 import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.RepositoryLayout;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
@@ -36,9 +38,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -218,40 +223,29 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
 
   @Override
   public List<String> keepNewest(KeepNewestRequest req) {
-    return typed(() -> {
-      ObjectStore store = stores.forRepository(req.repository());
-      List<String> ids = new ArtifactRepository(store).committedIds(req.root());
-      List<String> expired = new ArrayList<>();
-      for (String id : ids.subList(Math.min(req.keep(), ids.size()), ids.size())) {
-        deleteDir(store, req.root() + id + "/");
-        deleteLocalDir(req.repository(), req.root() + id + "/");
-        expired.add(id);
-      }
-      return expired;
-    });
+    return typed(() -> keepNewest(stores.forRepository(req.repository()), req));
+  }
+
+  /**
+   * Application and configuration backups: a count alone (no age, ids not parsed), committed
+   * means root/ID/manifest.json, leftovers of failed runs are not looked at. Newest first.
+   */
+  static List<String> keepNewest(ObjectStore store, KeepNewestRequest req) {
+    List<String> expired = new ArrayList<>(Retention.apply(store, req.root(), Instant.EPOCH,
+        new Retention.Policy(req.keep(), null, null), Retention.Dir::holdsManifest,
+        d -> Optional.empty(), LocalCopy.wholeDir(req.repository()), (id, committed) -> { })
+        .expired());
+    Collections.reverse(expired);
+    return expired;
   }
 
   @Override
   public void discardArtifact(DiscardArtifactRequest req) {
-    typed(() -> {
-      ObjectStore store = stores.forRepository(req.repository());
-      if (store.exists(req.directory() + RepositoryLayout.MANIFEST)) {
-        // Committed (another run's, or this run's own commit that landed): a good backup.
-        log.warn("not discarding {}: it holds a committed manifest", req.directory());
-        return null;
-      }
-      store.abortUploads(req.directory());
-      deleteDir(store, req.directory());
-      deleteLocalDir(req.repository(), req.directory());
-      return null;
-    });
+    typed(() -> discard(stores.forRepository(req.repository()), req));
   }
 
-  /** Manifest first: once it is gone the backup no longer exists, whatever fails next. */
-  static void deleteDir(ObjectStore store, String dir) {
-    String manifest = dir + RepositoryLayout.MANIFEST;
-    if (store.exists(manifest)) store.delete(manifest);
-    for (String k : store.list(dir)) store.delete(k);
+  static boolean discard(ObjectStore store, DiscardArtifactRequest req) {
+    return Discard.leftovers(store, req.directory(), false, LocalCopy.wholeDir(req.repository()));
   }
 
   private static Path localPath(io.lifeboat.config.RepositoryConfig repo, String key) {
@@ -270,18 +264,6 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       Files.deleteIfExists(p);
     } catch (IOException e) {
       log.warn("could not delete {}: {}", p, e.getMessage());
-    }
-  }
-
-  /** The local copy of one backup directory (a flat directory of files). */
-  private static void deleteLocalDir(io.lifeboat.config.RepositoryConfig repo, String dir) {
-    Path local = localPath(repo, dir);
-    if (local == null || !Files.isDirectory(local)) return;
-    try (var files = Files.list(local)) {
-      for (Path p : files.toList()) Files.deleteIfExists(p);
-      Files.deleteIfExists(local);
-    } catch (IOException e) {
-      log.warn("could not clean local copy {}: {}", local, e.getMessage());
     }
   }
 

@@ -14,9 +14,11 @@ import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
 import io.lifeboat.process.Tools;
+import io.lifeboat.repository.Discard;
+import io.lifeboat.repository.LocalCopy;
+import io.lifeboat.repository.Retention;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
-import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.workflows.backup.BackupManifest;
 import io.lifeboat.workflows.backup.DatabaseBackupActivities;
@@ -54,7 +56,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -358,87 +359,34 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
 
   @Override
   public List<String> applyRetention(RetentionRequest req) {
-    return typed(() -> {
-      RepositoryConfig repo = req.repository();
-      ObjectStore store = stores.forRepository(repo);
-      String root = RepositoryLayout.fullBackupsRoot(repo.prefix(), req.database());
-      Map<String, List<String>> byId = new TreeMap<>();
-      for (String key : store.list(root)) {
-        String rest = key.substring(root.length());
-        int slash = rest.indexOf('/');
-        if (slash > 0) byId.computeIfAbsent(rest.substring(0, slash), k -> new ArrayList<>()).add(key);
-      }
-      List<String> committed = byId.entrySet().stream()
-          .filter(e -> e.getValue().stream().anyMatch(k -> k.endsWith("/" + RepositoryLayout.MANIFEST)))
-          .map(Map.Entry::getKey).toList();
-      String newest = committed.isEmpty() ? null : committed.get(committed.size() - 1);
-      Instant cutoff = Instant.ofEpochMilli(req.nowMillis()).minus(Duration.ofDays(req.retentionDays()));
-      Instant orphanCutoff = Instant.ofEpochMilli(req.nowMillis()).minus(Duration.ofDays(1));
-      List<String> expired = new ArrayList<>();
-      for (var e : byId.entrySet()) {
-        String id = e.getKey();
-        Instant when = parseId(id);
-        if (when == null || id.equals(newest)) continue;
-        boolean isCommitted = committed.contains(id);
-        if (isCommitted && when.isBefore(cutoff) || !isCommitted && when.isBefore(orphanCutoff)) {
-          for (String k : manifestFirst(e.getValue())) {
-            store.delete(k);
-            deleteLocal(repo, k);
-          }
-          if (isCommitted) expired.add(id);
-          log.info("retention: removed {} backup {} of {}", isCommitted ? "expired" : "incomplete",
-              id, req.database());
-        }
-      }
-      return expired;
-    });
+    return typed(() -> retention(stores.forRepository(req.repository()), req));
+  }
+
+  /**
+   * Dumps: a dump's time is its id's; the newest committed dump is kept however old; a
+   * directory with a manifest.json at any depth counts as committed; leftovers of failed runs
+   * go after a day; ids that do not parse are kept.
+   */
+  static List<String> retention(ObjectStore store, RetentionRequest req) {
+    RepositoryConfig repo = req.repository();
+    return Retention.apply(store, RepositoryLayout.fullBackupsRoot(repo.prefix(), req.database()),
+        Instant.ofEpochMilli(req.nowMillis()),
+        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1)),
+        Retention.Dir::holdsManifestAnywhere, Retention.Dir::idTime, LocalCopy.eachFile(repo),
+        (id, committed) -> log.info("retention: removed {} backup {} of {}",
+            committed ? "expired" : "incomplete", id, req.database())).expired();
   }
 
   @Override
   public void discardIncomplete(DiscardRequest req) {
-    typed(() -> {
-      RepositoryConfig repo = req.repository();
-      ObjectStore store = stores.forRepository(repo);
-      String dir = RepositoryLayout.fullBackupDir(repo.prefix(), req.database(), req.backupId());
-      if (store.exists(dir + RepositoryLayout.MANIFEST)) {
-        // Committed: another run's backup under this id, or this run's own commit that landed
-        // although the activity reported a failure. Either way a good backup: keep all of it.
-        log.warn("not discarding {}: it holds a committed manifest", dir);
-        return null;
-      }
-      try {
-        store.abortUploads(dir);
-      } catch (StorageException e) {
-        log.warn("listing unfinished uploads under {} failed: {}", dir, e.getMessage());
-      }
-      for (String k : manifestFirst(store.list(dir))) {
-        store.delete(k);
-        deleteLocal(repo, k);
-      }
-      Path localDir = localPath(repo, dir);
-      if (localDir != null && Files.isDirectory(localDir)) {
-        try (var files = Files.list(localDir)) {
-          for (Path p : files.toList()) Files.deleteIfExists(p);
-          Files.deleteIfExists(localDir);
-        } catch (IOException e) {
-          log.warn("could not clean local copy {}: {}", localDir, e.getMessage());
-        }
-      }
-      return null;
-    });
+    typed(() -> discard(stores.forRepository(req.repository()), req));
   }
 
-  /** Deletion order: once the manifest is gone the backup no longer exists, whatever follows. */
-  private static List<String> manifestFirst(List<String> keys) {
-    List<String> ordered = new ArrayList<>(keys);
-    ordered.sort((a, b) -> Boolean.compare(!a.endsWith(RepositoryLayout.MANIFEST),
-        !b.endsWith(RepositoryLayout.MANIFEST)));
-    return ordered;
-  }
-
-  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
-  private static Instant parseId(String id) {
-    return RepositoryLayout.backupTime(id).orElse(null);
+  static boolean discard(ObjectStore store, DiscardRequest req) {
+    RepositoryConfig repo = req.repository();
+    return Discard.leftovers(store,
+        RepositoryLayout.fullBackupDir(repo.prefix(), req.database(), req.backupId()), true,
+        LocalCopy.eachFileThenDir(repo));
   }
 
   private String toolVersion(String tool) {
@@ -460,17 +408,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     if (partial == null) return null;
     Files.createDirectories(partial.getParent());
     return new java.io.BufferedOutputStream(Files.newOutputStream(partial), CHUNK);
-  }
-
-  private static void deleteLocal(RepositoryConfig repo, String key) {
-    Path p = localPath(repo, key);
-    if (p != null) {
-      try {
-        Files.deleteIfExists(p);
-      } catch (IOException e) {
-        log.warn("could not delete local copy {}: {}", p, e.getMessage());
-      }
-    }
   }
 
   private static MessageDigest sha256() {

@@ -14,9 +14,11 @@ import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
 import io.lifeboat.process.Tools;
+import io.lifeboat.repository.Discard;
+import io.lifeboat.repository.LocalCopy;
+import io.lifeboat.repository.Retention;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
-import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
@@ -54,6 +56,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -757,105 +760,75 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
 
   @Override
   public BaseRetentionResult applyBaseRetention(BaseRetentionRequest req) {
-    return typed(() -> {
-      RepositoryConfig repo = req.repository();
-      ObjectStore store = stores.forRepository(repo);
-      BaseBackups backups = new BaseBackups(store, repo.prefix(), req.database());
-      var dirs = backups.directories();
-      List<BaseBackupManifest> committed = backups.committed();
-      Instant now = Instant.ofEpochMilli(req.nowMillis());
-      Instant cutoff = now.minus(Duration.ofDays(req.wal().baseRetentionDays()));
-      Instant orphanCutoff = now.minus(Duration.ofDays(1));
-      int keepNewest = req.wal().baseRetentionCount();
-      List<BaseBackupManifest> kept = new ArrayList<>();
-      List<String> expired = new ArrayList<>();
-      for (int i = 0; i < committed.size(); i++) {
-        BaseBackupManifest m = committed.get(i);
-        boolean newest = i >= committed.size() - keepNewest;
-        Instant when = Instant.parse(m.finishedAt());
-        if (newest || !when.isBefore(cutoff)) {
-          kept.add(m);
-        } else {
-          deleteManifestFirst(store, dirs.get(m.backupId()));
-          expired.add(m.backupId());
-          log.info("retention: removed base backup {} of {}", m.backupId(), req.database());
-        }
-      }
-      for (var e : dirs.entrySet()) {
-        boolean isCommitted = committed.stream().anyMatch(m -> m.backupId().equals(e.getKey()));
-        Instant when = parseId(e.getKey());
-        if (!isCommitted && when != null && when.isBefore(orphanCutoff)) {
-          deleteManifestFirst(store, e.getValue());
-        }
-      }
-      if (kept.isEmpty()) {
-        return new BaseRetentionResult(expired, null, 0);
-      }
-      // WAL older than the oldest kept backup's start is needed by nobody: every kept backup
-      // starts at or after it, and recovery replays forward from a backup's start.
-      BaseBackupManifest oldest = kept.get(0);
-      long segSize = oldest.walSegmentSize();
-      long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
-      WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
-          req.wal().compressionLevel());
-      List<String> doomed = archive.list().stream()
-          .filter(e -> !WalNames.isHistory(e.name()))
-          .filter(e -> WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom)
-          .map(WalArchive.Entry::key).toList();
-      // A week of WAL is hundreds of objects: delete a few at a time, not one after another.
-      java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(8);
-      try {
-        pool.submit(() -> doomed.parallelStream().forEach(store::delete)).get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) throw re;
-        throw new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw FailureKind.S3_UNAVAILABLE.failure("interrupted while expiring WAL");
-      } finally {
-        pool.shutdown();
-      }
-      int removed = doomed.size();
-      if (removed > 0) {
-        log.info("retention: removed {} WAL files of {} before {}", removed, req.database(),
-            oldest.startWalSegment());
-      }
-      return new BaseRetentionResult(expired, oldest.startWalSegment(), removed);
-    });
+    return typed(() -> retention(stores.forRepository(req.repository()), req));
+  }
+
+  static BaseRetentionResult retention(ObjectStore store, BaseRetentionRequest req) {
+    RepositoryConfig repo = req.repository();
+    // Base backups: a backup's time is when it finished (its manifest); the newest
+    // baseRetentionCount are kept however old; committed means a readable manifest.json;
+    // leftovers of failed runs go after a day (by their id's time).
+    // Every manifest is read before anything is deleted: an unreadable one fails the run.
+    String root = RepositoryLayout.baseBackupsRoot(repo.prefix(), req.database());
+    BaseBackups backups = new BaseBackups(store, repo.prefix(), req.database());
+    Map<String, BaseBackupManifest> manifests = new java.util.HashMap<>();
+    for (Retention.Dir d : Retention.directories(store, root).values()) {
+      if (d.holdsManifestAnywhere()) backups.read(d.id()).ifPresent(m -> manifests.put(d.id(), m));
+    }
+    Retention.Outcome outcome = Retention.apply(store, root,
+        Instant.ofEpochMilli(req.nowMillis()),
+        new Retention.Policy(req.wal().baseRetentionCount(),
+            Duration.ofDays(req.wal().baseRetentionDays()), Duration.ofDays(1)),
+        d -> manifests.containsKey(d.id()),
+        d -> Optional.of(Instant.parse(manifests.get(d.id()).finishedAt())), LocalCopy.NONE,
+        (id, committed) -> {
+          if (committed) log.info("retention: removed base backup {} of {}", id, req.database());
+        });
+    List<String> expired = outcome.expired();
+    List<BaseBackupManifest> kept = outcome.kept().stream().map(manifests::get).toList();
+    if (kept.isEmpty()) {
+      return new BaseRetentionResult(expired, null, 0);
+    }
+    // WAL older than the oldest kept backup's start is needed by nobody: every kept backup
+    // starts at or after it, and recovery replays forward from a backup's start.
+    BaseBackupManifest oldest = kept.get(0);
+    long segSize = oldest.walSegmentSize();
+    long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
+    WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
+        req.wal().compressionLevel());
+    List<String> doomed = archive.list().stream()
+        .filter(e -> !WalNames.isHistory(e.name()))
+        .filter(e -> WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom)
+        .map(WalArchive.Entry::key).toList();
+    // A week of WAL is hundreds of objects: delete a few at a time, not one after another.
+    java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(8);
+    try {
+      pool.submit(() -> doomed.parallelStream().forEach(store::delete)).get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) throw re;
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw FailureKind.S3_UNAVAILABLE.failure("interrupted while expiring WAL");
+    } finally {
+      pool.shutdown();
+    }
+    int removed = doomed.size();
+    if (removed > 0) {
+      log.info("retention: removed {} WAL files of {} before {}", removed, req.database(),
+          oldest.startWalSegment());
+    }
+    return new BaseRetentionResult(expired, oldest.startWalSegment(), removed);
   }
 
   @Override
   public void discardIncompleteBase(DiscardRequest req) {
-    typed(() -> {
-      RepositoryConfig repo = req.repository();
-      ObjectStore store = stores.forRepository(repo);
-      String dir = RepositoryLayout.baseBackupDir(repo.prefix(), req.database(), req.backupId());
-      if (store.exists(dir + RepositoryLayout.MANIFEST)) {
-        // Committed (another run's, or this run's own commit that landed): a good backup.
-        log.warn("not discarding {}: it holds a committed manifest", dir);
-        return null;
-      }
-      try {
-        store.abortUploads(dir);
-      } catch (StorageException e) {
-        log.warn("listing unfinished uploads under {} failed: {}", dir, e.getMessage());
-      }
-      deleteManifestFirst(store, store.list(dir));
-      return null;
-    });
+    typed(() -> discard(stores.forRepository(req.repository()), req));
   }
 
-  /** Once the manifest is gone the backup no longer exists, whatever fails after. */
-  private static void deleteManifestFirst(ObjectStore store, List<String> keys) {
-    if (keys == null) return;
-    List<String> ordered = new ArrayList<>(keys);
-    ordered.sort(Comparator.comparing(k -> !k.endsWith(RepositoryLayout.MANIFEST)));
-    for (String k : ordered) store.delete(k);
-  }
-
-  /** Either id shape (RepositoryLayout.backupTime); null for what is not a backup id. */
-  private static Instant parseId(String id) {
-    return RepositoryLayout.backupTime(id).orElse(null);
+  static boolean discard(ObjectStore store, DiscardRequest req) {
+    return Discard.leftovers(store, RepositoryLayout.baseBackupDir(req.repository().prefix(),
+        req.database(), req.backupId()), true, LocalCopy.NONE);
   }
 
   private String toolVersion(String tool) {

@@ -22,6 +22,12 @@ public final class MemoryStore implements ObjectStore {
 
   final ConcurrentSkipListMap<String, Obj> objects = new ConcurrentSkipListMap<>();
   volatile FailureKind refuseWith;
+  /** Every key deleted, in order (deleting what is not there counts too). */
+  public final List<String> deletes = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** A delete of a key this matches fails (an outage between two deletes); null: none fails. */
+  public volatile java.util.function.Predicate<String> failDelete;
+  /** Listing unfinished uploads fails with this kind; null: it succeeds. */
+  public volatile FailureKind refuseUploadListing;
   /** What {@link #head} reports as LastModified; null: the write's whole second, as S3 does. */
   public volatile Instant lastModified;
 
@@ -76,6 +82,11 @@ public final class MemoryStore implements ObjectStore {
 
   @Override
   public void delete(String key) {
+    java.util.function.Predicate<String> fail = failDelete;
+    if (fail != null && fail.test(key)) {
+      throw new StorageException(FailureKind.S3_UNAVAILABLE, "refused delete of " + key, null);
+    }
+    deletes.add(key);
     objects.remove(key);
   }
 
@@ -99,6 +110,9 @@ public final class MemoryStore implements ObjectStore {
 
   @Override
   public int abortUploads(String prefix) {
+    if (refuseUploadListing != null) {
+      throw new StorageException(refuseUploadListing, "refused: " + refuseUploadListing, null);
+    }
     return 0;
   }
 
