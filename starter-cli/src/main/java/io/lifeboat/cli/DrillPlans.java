@@ -42,7 +42,8 @@ final class DrillPlans {
 
   /**
    * The refusal the workflow would give, said before anything starts. The default scratch
-   * names hold the run id; a placeholder stands in for it (it can never name production).
+   * names hold the run's key (RunKeys, 8 letters and digits); a placeholder of that length
+   * stands in for it (it can never name production).
    */
   static void refuseProduction(DrillRequest r) {
     List<String> scenarios = DrillScenarios.plan(r.kind(), r.scenario(), System.currentTimeMillis());
@@ -50,7 +51,7 @@ final class DrillPlans {
       String error = DrillTargets.serverTarget(r).error();
       if (error != null) throw new UserError("drill refused, nothing started: " + error);
     }
-    DrillTargets.refusal(r, scenarios, "00000000-cli-check").ifPresent(why -> {
+    DrillTargets.refusal(r, scenarios, "00000000").ifPresent(why -> {
       throw new UserError(why);
     });
   }

@@ -87,24 +87,20 @@ public final class RepositoryLayout {
    * </ul>
    */
   public static String uniqueBackupId(long epochMillis, String runId) {
-    String run = runId == null ? "" : runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(
-        java.util.Locale.ROOT);
-    // The END of the run id: the server makes UUIDv7 run ids, whose first 12 hex digits are
-    // its clock in milliseconds (two runs started together share them; seen on the local
-    // stack), while the last ones are random in v7 as in v4.
-    run = ("00000000" + run).substring(run.length() + 8 - RUN_PIECE);
+    // The END of the run id (RunKeys): the server makes UUIDv7 run ids, whose first 12 hex
+    // digits are its clock in milliseconds (two runs started together share them; seen on the
+    // local stack), while the last ones are random in v7 as in v4.
+    String run = RunKeys.of(runId);
     return backupId(epochMillis) + "." + String.format("%03d", Math.floorMod(epochMillis, 1000L))
         + "-" + run;
   }
-
-  private static final int RUN_PIECE = 8;
 
   /**
    * Any backup id, either shape, with the optional "-SUFFIX" of application ids (the commit):
    * group 1 the second, group 2 the millisecond (absent in old ids), group 3 the run piece.
    */
   public static final java.util.regex.Pattern BACKUP_ID = java.util.regex.Pattern.compile(
-      "(\\d{8}T\\d{6}Z)(?:\\.(\\d{3})-([0-9a-z]{" + RUN_PIECE + "}))?(?:-[A-Za-z0-9]{1,64})?");
+      "(\\d{8}T\\d{6}Z)(?:\\.(\\d{3})-([0-9a-z]{" + RunKeys.LENGTH + "}))?(?:-[A-Za-z0-9]{1,64})?");
 
   /** Whether a string is a backup id of either shape (application ids included). */
   public static boolean isBackupId(String id) {

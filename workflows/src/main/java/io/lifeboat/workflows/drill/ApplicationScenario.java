@@ -27,7 +27,12 @@ import java.util.Map;
 final class ApplicationScenario {
   private ApplicationScenario() {}
 
-  static ScenarioResult run(DrillRequest r, StepRecorder steps, String runId, String runKey,
+  /**
+   * @param scratchKey this run's short key (RunKeys): the scratch copy's directory under the
+   *     drill root, so two drills started in the same minute do not share it
+   * @param runKey the staging key of the rollback activities (workflow id and whole run id)
+   */
+  static ScenarioResult run(DrillRequest r, StepRecorder steps, String scratchKey, String runKey,
       Compensation comp) {
     RollbackActivities quick =
         Stubs.of(RollbackActivities.class, r.retry(), Duration.ofMinutes(2), true);
@@ -39,7 +44,6 @@ final class ApplicationScenario {
     Map<String, String> facts = new LinkedHashMap<>();
     List<String> evidence = new ArrayList<>();
     boolean integrity = true;
-    String run8 = runId.replaceAll("[^A-Za-z0-9]", "").substring(0, 8).toLowerCase();
     try {
       if (r.applications().isEmpty()) {
         throw ApplicationFailure.newNonRetryableFailure("no applications in the config",
@@ -50,7 +54,7 @@ final class ApplicationScenario {
         String n = app.name();
         String name = DrillTargets.appPm2Name(r.drills(), app) + (i == 0 ? "" : "-" + i);
         var req = new DrillActivities.ScratchAppRequest(app,
-            DrillTargets.appRoot(r.drills(), app) + "/" + run8, name, r.drills().appPort() + i);
+            DrillTargets.appRoot(r.drills(), app) + "/" + scratchKey, name, r.drills().appPort() + i);
         i++;
         // Registered before anything exists: removal of what is not there is fine.
         comp.add("remove scratch copy of " + n + " (" + req.root() + ", pm2 " + name + ")",

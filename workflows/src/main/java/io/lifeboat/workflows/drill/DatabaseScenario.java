@@ -27,7 +27,8 @@ import java.util.Map;
 final class DatabaseScenario {
   private DatabaseScenario() {}
 
-  static ScenarioResult run(DrillRequest r, StepRecorder steps, String runId, Compensation comp) {
+  static ScenarioResult run(DrillRequest r, StepRecorder steps, String scratchKey,
+      Compensation comp) {
     DatabaseVerificationActivities quick =
         Stubs.of(DatabaseVerificationActivities.class, r.retry(), Duration.ofMinutes(5), false);
     DatabaseVerificationActivities slow =
@@ -56,7 +57,7 @@ final class DatabaseScenario {
         facts.put(n + ": sha256", in.sha256() + " (" + in.bytes() + " bytes, as in the manifest)");
         evidence.add(n + ": sha256 and size match the manifest, pg_restore lists "
             + in.tocEntries() + " entries");
-        String scratch = DrillTargets.scratchDatabase(r.drills(), db, r.databases(), runId);
+        String scratch = DrillTargets.scratchDatabase(r.drills(), db, r.databases(), scratchKey);
         comp.add("drop scratch database " + scratch, () -> {
           quick.dropScratch(new ScratchDatabase(db, scratch));
           return "dropped";

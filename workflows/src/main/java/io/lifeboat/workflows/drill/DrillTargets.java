@@ -25,15 +25,18 @@ public final class DrillTargets {
 
   private DrillTargets() {}
 
-  /** Scratch database for {@code db}: the configured name (suffixed _DB when several), else one per run. */
+  /**
+   * Scratch database for {@code db}: the configured name (suffixed _DB when several), else one
+   * per run, {@code lifeboat_drill_<db>_<run key>} ({@link io.lifeboat.workflows.common.RunKeys}:
+   * the random end of the run id, so a monthly and a quarterly drill started together differ).
+   */
   public static String scratchDatabase(DrillsConfig drills, DatabaseConfig db,
-      List<DatabaseConfig> all, String runId) {
+      List<DatabaseConfig> all, String runKey) {
     String name = drills.scratchDatabase();
     if (name != null) {
       return all.size() > 1 ? clip(name + "_" + sanitize(db.name())) : name;
     }
-    String suffix = "_" + runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT)
-        .substring(0, 8);
+    String suffix = "_" + runKey.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
     String base = sanitize(db.name());
     int room = MAX_IDENTIFIER - DEFAULT_DB_PREFIX.length() - suffix.length();
     return DEFAULT_DB_PREFIX + (base.length() > room ? base.substring(0, room) : base) + suffix;
@@ -102,11 +105,11 @@ public final class DrillTargets {
    * application directory that is, holds or lies inside a release root; a PM2 name or port that
    * a production application uses.
    */
-  public static Optional<String> refusal(DrillRequest r, List<String> scenarios, String runId) {
+  public static Optional<String> refusal(DrillRequest r, List<String> scenarios, String runKey) {
     List<String> problems = new ArrayList<>();
     if (scenarios.contains(DrillScenarios.DATABASE)) {
       for (DatabaseConfig db : r.databases()) {
-        String scratch = scratchDatabase(r.drills(), db, r.databases(), runId);
+        String scratch = scratchDatabase(r.drills(), db, r.databases(), runKey);
         int before = problems.size();
         for (DatabaseConfig prod : r.databases()) {
           if (sameServer(prod, db) && prod.name().equals(scratch)) {

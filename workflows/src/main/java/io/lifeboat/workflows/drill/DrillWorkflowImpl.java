@@ -11,6 +11,7 @@ import io.lifeboat.workflows.approval.HumanGate;
 import io.lifeboat.workflows.approval.WaitingStep;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.common.StepRecorder;
 import io.lifeboat.workflows.notify.Notification;
 import io.lifeboat.workflows.notify.Notifier;
@@ -77,8 +78,12 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     // Q4 drill still tests the database and the application). The CLI refuses it up front.
     DrillTargets.ServerPick server = fullSystemWired && scenarios.contains(DrillScenarios.FULL_SYSTEM)
         ? DrillTargets.serverTarget(r) : null;
+    // The random end of the run id (RunKeys) names the scratch database and directory: a
+    // monthly and a quarterly drill started in the same minute must not share them. Drills
+    // recorded before keep the first 8 characters they used.
+    String scratchKey = RunKeys.forThisRun();
     // Before anything runs: a drill never touches production.
-    Optional<String> refused = DrillTargets.refusal(r, scenarios, runId);
+    Optional<String> refused = DrillTargets.refusal(r, scenarios, scratchKey);
     if (refused.isPresent()) {
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
       throw ApplicationFailure.newNonRetryableFailure(refused.get(),
@@ -123,7 +128,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     try {
       if (!runnable.isEmpty()) {
         gate.await(START, "drill " + kind + " of " + r.estate() + ": scenarios "
-            + String.join(", ", runnable) + "; targets " + targets(r, runId)
+            + String.join(", ", runnable) + "; targets " + targets(r, scratchKey)
             + ". Approve to begin.", remind);
       }
       for (String s : runnable) {
@@ -131,9 +136,9 @@ public class DrillWorkflowImpl implements DrillWorkflow {
         ScenarioResult res;
         try {
           res = switch (s) {
-            case DrillScenarios.DATABASE -> DatabaseScenario.run(r, steps, runId, comp);
+            case DrillScenarios.DATABASE -> DatabaseScenario.run(r, steps, scratchKey, comp);
             case DrillScenarios.APPLICATION ->
-                ApplicationScenario.run(r, steps, runId, runKey, comp);
+                ApplicationScenario.run(r, steps, scratchKey, runKey, comp);
             case DrillScenarios.FULL_SYSTEM ->
                 FullSystemScenario.run(r, steps, comp, server, id -> childWorkflowId = id);
             default -> throw new IllegalStateException("unregistered scenario " + s);
@@ -292,11 +297,11 @@ public class DrillWorkflowImpl implements DrillWorkflow {
     };
   }
 
-  private String targets(DrillRequest r, String runId) {
+  private String targets(DrillRequest r, String scratchKey) {
     List<String> t = new ArrayList<>();
     if (scenarios.contains(DrillScenarios.DATABASE)) {
       for (var db : r.databases()) {
-        t.add("database " + DrillTargets.scratchDatabase(r.drills(), db, r.databases(), runId)
+        t.add("database " + DrillTargets.scratchDatabase(r.drills(), db, r.databases(), scratchKey)
             + " on " + db.host() + ":" + db.port());
       }
     }

@@ -20,6 +20,7 @@ import io.lifeboat.workflows.approval.WaitingStep;
 import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.common.StepRecorder;
 import io.lifeboat.workflows.common.StepTiming;
 import io.lifeboat.workflows.recover.DatabaseRecoveryWorkflow;
@@ -127,7 +128,10 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
 
       // 4. The application: the newest stored build, extracted safely, npm ci.
       ApplicationConfig app = TargetEstate.application(target, req.application());
-      String runKey = Workflow.getInfo().getRunId().substring(0, 8);
+      // The staging key (.rollback-KEY, replaced-KEY, the swap marker): the random end of the
+      // run id (RunKeys), not its first 8 characters, which every run started in the same
+      // minute shares. Runs recorded before keep the key they staged under.
+      String runKey = RunKeys.forThisRun();
       StagedRelease staged = step("application", () -> {
         String id = quick.newestRelease(new StageRequest(app, req.repository(), runKey, null));
         StagedRelease s = release.stageRelease(new StageRequest(app, req.repository(), runKey, id));

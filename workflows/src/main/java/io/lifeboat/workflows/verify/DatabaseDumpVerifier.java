@@ -6,6 +6,7 @@ import io.lifeboat.workflows.backup.BackupManifest;
 import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.common.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -27,6 +28,8 @@ final class DatabaseDumpVerifier implements SourceVerifier {
   public static final String SCRATCH_PREFIX = "lifeboat_verify_";
 
   private final StepRecorder steps;
+  /** This run's key (RunKeys), decided once, when the first scratch database is named. */
+  private String runKey;
 
   DatabaseDumpVerifier(StepRecorder steps) {
     this.steps = steps;
@@ -71,7 +74,8 @@ final class DatabaseDumpVerifier implements SourceVerifier {
           + " bytes as in the manifest"));
       checks.add(new CheckOutcome("pg_restore --list", true, integrity.tocEntries() + " entries"));
       if (request.restore()) {
-        String scratch = scratchName(source, Workflow.getInfo().getRunId());
+        if (runKey == null) runKey = RunKeys.forThisRun();
+        String scratch = scratchName(source, runKey);
         if (request.databases().stream().anyMatch(d -> d.name().equals(scratch))) {
           throw ApplicationFailure.newNonRetryableFailure("scratch database " + scratch
               + " would be the configured database of that name", FailureKind.SCRATCH_NAME_TAKEN.type());
@@ -160,12 +164,13 @@ final class DatabaseDumpVerifier implements SourceVerifier {
   }
 
   /**
-   * {@code lifeboat_verify_<db>_<8 chars of the run id>}: unique per run, stable across retries
-   * and replays, lowercase letters, digits and underscores only, at most 63 characters.
+   * {@code lifeboat_verify_<db>_<run key>}: unique per run (the key is the random end of the run
+   * id, {@link RunKeys}: two verifications of one database started in the same minute, the
+   * schedule's and a manual one, must not share a scratch database), stable across retries and
+   * replays, lowercase letters, digits and underscores only, at most 63 characters.
    */
-  public static String scratchName(String database, String runId) {
-    String suffix = "_" + runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT)
-        .substring(0, 8);
+  public static String scratchName(String database, String runKey) {
+    String suffix = "_" + runKey.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
     String db = database.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     int room = MAX_IDENTIFIER - SCRATCH_PREFIX.length() - suffix.length();
     if (db.length() > room) db = db.substring(0, room);

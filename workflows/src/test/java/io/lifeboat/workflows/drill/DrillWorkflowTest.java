@@ -3,6 +3,7 @@ package io.lifeboat.workflows.drill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import io.lifeboat.workflows.approval.ApprovalRequest;
 import io.lifeboat.workflows.approval.WaitingStep;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.common.StepTiming;
 import io.lifeboat.workflows.common.TaskQueues;
 import io.lifeboat.workflows.report.RunReport;
@@ -147,11 +149,20 @@ class DrillWorkflowTest {
   @Test
   void monthlyRunsBothScenariosInOrderOnScratchTargetsOnly() {
     DrillWorkflow wf = start("2026-11-21T10:00:00Z", request("monthly", null, lead()));
+    String runId = WorkflowStub.fromTyped(wf).getExecution().getRunId();
     approveWhenWaiting(wf, DrillWorkflow.START, Duration.ZERO);
     approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "database", Duration.ZERO);
     approveWhenWaiting(wf, DrillWorkflow.SIGN_OFF + "application", Duration.ZERO);
     DrillResult r = WorkflowStub.fromTyped(wf).getResult(DrillResult.class);
     assertEquals(List.of("database", "application"), r.scenarios());
+    // Both scratch targets are named by the random END of the run id (RunKeys), not its first
+    // 8 characters, which every run of the same minute shares (UUIDv7).
+    String key = RunKeys.of(runId);
+    assertTrue(fake.calls.contains("restore lifeboat_drill_farmtally_production_" + key),
+        key + " " + fake.calls);
+    assertTrue(fake.calls.contains("drop lifeboat_drill_farmtally_production_" + key),
+        fake.calls.toString());
+    assertTrue(fake.calls.contains("stage /srv/farmtally-drill/" + key), fake.calls.toString());
     List<String> app = fake.calls.stream().filter(c -> !c.contains("Report") && !c.contains("base")
         && !c.startsWith("findNewest") && !c.startsWith("check") && !c.startsWith("restore")
         && !c.startsWith("drop")).toList();
@@ -211,9 +222,35 @@ class DrillWorkflowTest {
     DrillsConfig prodApp = new DrillsConfig(null, null, null, null, null, null, "/srv/farmtally",
         "farmtally", 3300, null);
     String why = DrillTargets.refusal(request("monthly", null, prodApp),
-        List.of("application"), "12345678-x").orElseThrow();
+        List.of("application"), "12345678").orElseThrow();
     assertTrue(why.contains("overlaps the release root") && why.contains("PM2 name farmtally")
         && why.contains("port 3300"), why);
+  }
+
+  /**
+   * A monthly and a quarterly drill fired by their schedules in the same minute: UUIDv7 run ids
+   * sharing their first 8 hex digits, scratch databases and directories that must not.
+   */
+  @Test
+  void twoDrillsOfTheSameMinuteGetDifferentScratchTargets() {
+    String monthly = "019aa8f0-1c2b-7d3e-8f40-5a6b7c8d9e0f";
+    String quarterly = "019aa8f0-b86b-7a11-b222-333344445555"; // 40 s later
+    DrillRequest r = request("monthly", null, lead());
+    DatabaseConfig db = r.databases().get(0);
+    String a = DrillTargets.scratchDatabase(r.drills(), db, r.databases(), RunKeys.of(monthly));
+    String b = DrillTargets.scratchDatabase(r.drills(), db, r.databases(), RunKeys.of(quarterly));
+    assertNotEquals(a, b);
+    assertEquals("lifeboat_drill_farmtally_production_7c8d9e0f", a);
+    assertEquals(DrillTargets.scratchDatabase(r.drills(), db, r.databases(),
+        RunKeys.legacyPrefix(monthly)), DrillTargets.scratchDatabase(r.drills(), db,
+        r.databases(), RunKeys.legacyPrefix(quarterly)), "the old names collided");
+    // Within PostgreSQL's 63 characters, the key kept whole.
+    DatabaseConfig longDb = new DatabaseConfig("x".repeat(63), "127.0.0.1", 55432, "lifeboat",
+        "LIFEBOAT_PG_PASSWORD", null, null);
+    String clipped = DrillTargets.scratchDatabase(r.drills(), longDb, List.of(longDb),
+        RunKeys.of(monthly));
+    assertEquals(63, clipped.length());
+    assertTrue(clipped.endsWith("_7c8d9e0f"), clipped);
   }
 
   static ServerTargetConfig server(String name, String root, Boolean production) {
@@ -333,7 +370,7 @@ class DrillWorkflowTest {
         new ServerTargetConfig.PostgresTarget(null, 55432, null, null, null), "i", "p", null,
         null, null, null);
     String why = DrillTargets.refusal(fullSystem("quarterly", "full-system", null,
-        List.of(samePort)), List.of("full-system"), "12345678-x").orElseThrow();
+        List.of(samePort)), List.of("full-system"), "12345678").orElseThrow();
     assertTrue(why.contains("is production's database"), why);
   }
 

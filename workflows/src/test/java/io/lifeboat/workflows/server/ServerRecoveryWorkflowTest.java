@@ -19,6 +19,7 @@ import io.lifeboat.workflows.app.SwapResult;
 import io.lifeboat.workflows.approval.ApprovalRequest;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.common.StepTiming;
 import io.lifeboat.workflows.common.TaskQueues;
 import io.lifeboat.workflows.notify.Delivery;
@@ -54,6 +55,8 @@ class ServerRecoveryWorkflowTest {
   static final List<String> calls = new CopyOnWriteArrayList<>();
   static final List<RecoveryRequest> childRequests = new CopyOnWriteArrayList<>();
   static final List<RunReport> reports = new CopyOnWriteArrayList<>();
+  /** The staging keys the release activities were given. */
+  static final List<String> runKeys = new CopyOnWriteArrayList<>();
   static volatile String failIn;
 
   private TestWorkflowEnvironment env;
@@ -131,12 +134,14 @@ class ServerRecoveryWorkflowTest {
     @Override
     public StagedRelease stageRelease(StageRequest r) {
       calls.add("stage " + r.backupId() + " into " + r.application().releaseRoot());
+      runKeys.add(r.runKey());
       return new StagedRelease("backup " + r.backupId(), r.backupId(), "abc", "/t/.rollback-x", 3);
     }
 
     @Override
     public void installDependencies(ReleaseStep s) {
       calls.add("npm ci");
+      runKeys.add(s.runKey());
     }
 
     @Override
@@ -147,6 +152,7 @@ class ServerRecoveryWorkflowTest {
     @Override
     public SwapResult swapRelease(ReleaseStep s) {
       calls.add("swap");
+      runKeys.add(s.runKey());
       return new SwapResult(null, false);
     }
 
@@ -166,6 +172,7 @@ class ServerRecoveryWorkflowTest {
   @BeforeEach
   void setUp() {
     calls.clear();
+    runKeys.clear();
     childRequests.clear();
     reports.clear();
     failIn = null;
@@ -238,6 +245,7 @@ class ServerRecoveryWorkflowTest {
   @Test
   void runsTheRunbookInOrderAndWaitsForPeopleWithoutDoingAnything() throws Exception {
     ServerRecoveryWorkflow wf = start();
+    String runId = WorkflowStub.fromTyped(wf).getExecution().getRunId();
     untilWaiting(wf, "provision");
     env.sleep(Duration.ofMinutes(20)); // a person takes their time: nothing may run meanwhile
     assertEquals(List.of(), calls);
@@ -284,6 +292,9 @@ class ServerRecoveryWorkflowTest {
     assertEquals(LifeboatSearchAttributes.RTO_MET, r.rtoStatus());
     assertEquals(RunReport.SUCCEEDED, reports.get(0).outcome());
     assertEquals("users=3", reports.get(0).facts().get("Data served"));
+    // The release is staged under the random END of the run id (RunKeys): its first 8
+    // characters are the server's clock (UUIDv7), shared by every run of the same minute.
+    assertEquals(List.of(RunKeys.of(runId), RunKeys.of(runId), RunKeys.of(runId)), runKeys);
     WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient().fetchHistory(ID),
         ServerRecoveryWorkflowImpl.class);
   }

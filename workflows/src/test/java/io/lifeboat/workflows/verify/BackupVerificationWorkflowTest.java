@@ -2,6 +2,7 @@ package io.lifeboat.workflows.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,14 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.workflows.common.FailureKind;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.workflows.common.RunKeys;
 import io.lifeboat.workflows.notify.Delivery;
 import io.lifeboat.workflows.notify.Notification;
 import io.lifeboat.workflows.notify.NotificationTarget;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -233,11 +237,53 @@ class BackupVerificationWorkflowTest {
 
   @Test
   void scratchNamesAreSafeUniqueAndShort() {
-    String name = DatabaseDumpVerifier.scratchName("Farm-Tally.prod", "0a1b2c3d-4e5f-6789");
-    assertEquals("lifeboat_verify_farm_tally_prod_0a1b2c3d", name);
-    String longName = DatabaseDumpVerifier.scratchName("x".repeat(63), "ffffffff-0000");
+    String name = DatabaseDumpVerifier.scratchName("Farm-Tally.prod",
+        RunKeys.of("0a1b2c3d-4e5f-6789"));
+    assertEquals("lifeboat_verify_farm_tally_prod_4e5f6789", name);
+    String longName = DatabaseDumpVerifier.scratchName("x".repeat(63),
+        RunKeys.of("0000-ffffffff"));
     assertEquals(63, longName.length());
     assertTrue(longName.endsWith("_ffffffff"));
+  }
+
+  /**
+   * The daily schedule and a manual {@code lifeboat verify} started in the same minute: the
+   * server's UUIDv7 run ids share their first 8 hex digits, the scratch databases must not.
+   */
+  @Test
+  void twoVerificationsOfTheSameMinuteGetDifferentScratchDatabases() {
+    String scheduled = "019aa8f0-1c2b-7d3e-8f40-5a6b7c8d9e0f";
+    String manual = "019aa8f0-b86b-7a11-b222-333344445555"; // 40 s later
+    String a = DatabaseDumpVerifier.scratchName("farmtally_production", RunKeys.of(scheduled));
+    String b = DatabaseDumpVerifier.scratchName("farmtally_production", RunKeys.of(manual));
+    assertNotEquals(a, b);
+    assertEquals("lifeboat_verify_farmtally_production_7c8d9e0f", a);
+    // What they were named before: the same database, dropped by whichever finished first.
+    assertEquals(DatabaseDumpVerifier.scratchName("farmtally_production",
+        RunKeys.legacyPrefix(scheduled)), DatabaseDumpVerifier.scratchName("farmtally_production",
+        RunKeys.legacyPrefix(manual)));
+  }
+
+  @Test
+  void twoRunsStartedTogetherRestoreIntoTheirOwnScratchNamedByTheEndOfTheirRunIds() {
+    BackupVerificationWorkflow first = stub();
+    BackupVerificationWorkflow second = env.getWorkflowClient().newWorkflowStub(
+        BackupVerificationWorkflow.class, WorkflowOptions.newBuilder()
+            .setWorkflowId(WORKFLOW_ID + "-manual").setTaskQueue(QUEUE).build());
+    String run1 = WorkflowClient.start(first::verify, request(BOTH, "farmtally_production"))
+        .getRunId();
+    String run2 = WorkflowClient.start(second::verify, request(BOTH, "farmtally_production"))
+        .getRunId();
+    WorkflowStub.fromTyped(first).getResult(VerificationReport.class);
+    WorkflowStub.fromTyped(second).getResult(VerificationReport.class);
+
+    List<String> restored = fake.calls.stream().filter(c -> c.startsWith("restoreAndValidate "))
+        .map(c -> c.split(" ")[2]).sorted().toList();
+    List<String> expected = java.util.stream.Stream.of(run1, run2)
+        .map(r -> "lifeboat_verify_farmtally_production_" + RunKeys.of(r)).sorted().toList();
+    assertEquals(expected, restored);
+    assertNotEquals(restored.get(0), restored.get(1));
+    assertEquals(expected, fake.dropped.stream().map(ScratchDatabase::name).sorted().toList());
   }
 
   @Test
