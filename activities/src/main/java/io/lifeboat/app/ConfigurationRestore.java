@@ -9,12 +9,9 @@ import io.lifeboat.workflows.common.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -78,11 +75,14 @@ public final class ConfigurationRestore {
       }
       ArtifactRepository.decryptInPlace(cipher, download, m.objectKey(),
           "configuration backup " + id);
-      SafeExtractor.extract(download, target, null, true, () -> { });
       try {
+        SafeExtractor.extract(download, target, null, true, () -> { });
         for (FileDigest f : m.files()) check(target, f, id);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        if (!target.toString().equals(e.getFile())) ReleaseDirs.deleteTree(target);
+        throw e; // the directory appeared meanwhile: someone else's, left alone
       } catch (IOException | RuntimeException e) {
-        deleteTree(target);
+        ReleaseDirs.deleteTree(target); // created by the extraction: this run's own
         throw e;
       }
       return new Restored(id, m.files().size(), target,
@@ -111,22 +111,5 @@ public final class ConfigurationRestore {
       throw new IOException(f.name() + " of configuration backup " + id + " does not match its"
           + " manifest (sha256 " + got + ", manifest " + f.sha256() + "); nothing restored");
     }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }
