@@ -346,7 +346,7 @@ start_s3() {
 
 # The offsite copy's endpoint: a second s3proxy with its own directory and credentials, so a
 # copy really crosses from one store to another (3-2-1). s3proxy has no Object Lock: the copy
-# records that; docker-compose's MinIO has it (docs/offsite.md).
+# records that; docker-compose's MinIO has it (docs/operator/offsite.md).
 start_offsite() {
   local i
   if part_pid offsite; then

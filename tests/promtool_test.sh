@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The Prometheus alert rules in docs/monitoring: `promtool check rules` on the rule file and on
+# The Prometheus alert rules in docs/operator/monitoring: `promtool check rules` on the rule file and on
 # the dashboard's queries, then `promtool test rules` on each test group of
 # lifeboat-alerts.test.yml on its own (so a failure names its case) and on the whole file.
 # Installs promtool (Debian package `prometheus`) when missing; needs no running Prometheus.
@@ -7,7 +7,7 @@
 # non-zero when anything failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
-DIR="$ROOT/docs/monitoring"
+DIR="$ROOT/docs/operator/monitoring"
 RULES="$DIR/lifeboat-alerts.yml"
 TESTS="$DIR/lifeboat-alerts.test.yml"
 TMP=$(mktemp -d)

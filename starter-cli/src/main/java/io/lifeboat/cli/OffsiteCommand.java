@@ -37,7 +37,7 @@ final class OffsiteCommand {
     OffsiteConfig o = s.config().offsite();
     if (o == null) {
       throw new UserError(s.configPath() + " has no 'offsite' section: there is nothing to copy"
-          + " to (see docs/offsite.md)");
+          + " to (see docs/operator/offsite.md)");
     }
     return o;
   }

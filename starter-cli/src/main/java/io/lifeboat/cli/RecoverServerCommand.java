@@ -100,7 +100,7 @@ final class RecoverServerCommand implements Callable<Integer> {
   static ServerTargetConfig pick(LifeboatConfig c, String name, Session s) {
     if (c.servers().isEmpty()) {
       throw new UserError(s.configPath() + " has no servers: section; add a recovery target"
-          + " (see docs/server-recovery.md)");
+          + " (see docs/operator/server-recovery.md)");
     }
     String names = c.servers().stream().map(ServerTargetConfig::name).collect(Collectors.joining(", "));
     if (name == null) {

@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 /**
  * Break-glass access to the repository: the config and the keys are enough, Temporal is never
  * contacted. For the day Lifeboat's own control plane is down and an operator restores by
- * hand (README, "Restoring by hand").
+ * hand (docs/operator/database-backup.md, "Restoring by hand").
  */
 @Command(name = "repo", description = "Read the repository directly, without Temporal:"
     + " list objects, fetch one (decrypted and decompressed on request).",

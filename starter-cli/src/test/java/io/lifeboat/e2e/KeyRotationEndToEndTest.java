@@ -177,7 +177,7 @@ class KeyRotationEndToEndTest {
     Path notWritten = stack.dir.resolve("refused-wal");
     RealStack.Run walRefused = stack.cli("wal-fetch", "--config", cfgDropped.toString(),
         "--database", db, seg1, notWritten.toString());
-    // 128, not 1: PostgreSQL must abort recovery here, not end it early (docs/reliability.md).
+    // 128, not 1: PostgreSQL must abort recovery here, not end it early (docs/design/reliability.md).
     assertEquals(128, walRefused.exit(), walRefused.err());
     assertTrue(walRefused.err().contains("was encrypted with key " + id1), walRefused.err());
     assertFalse(Files.exists(notWritten));

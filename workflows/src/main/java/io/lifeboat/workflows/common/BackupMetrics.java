@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The backup metrics, named as Prometheus exposes them, so the alert rules in
- * {@code docs/monitoring/lifeboat-alerts.yml}, the dashboard and the code agree on one list.
+ * {@code docs/operator/monitoring/lifeboat-alerts.yml}, the dashboard and the code agree on one list.
  *
  * <p>Workflows emit them through {@code Workflow.getMetricsScope()}: the SDK drops metrics while
  * a workflow replays and writes nothing to its history, so emitting them is replay-safe and

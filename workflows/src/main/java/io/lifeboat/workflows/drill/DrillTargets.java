@@ -68,7 +68,7 @@ public final class DrillTargets {
     ServerTargetConfig t;
     if (r.servers().isEmpty()) {
       return new ServerPick(null, null, null, "the full-system scenario needs a server target:"
-          + " the config has no servers: section (see docs/server-recovery.md)");
+          + " the config has no servers: section (see docs/operator/server-recovery.md)");
     }
     if (name != null) {
       t = r.servers().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
