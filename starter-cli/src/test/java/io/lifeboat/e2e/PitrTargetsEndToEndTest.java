@@ -16,14 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * Point-in-time recovery to a target inside the second in which the newest WAL segment was
- * stored (S3's LastModified has whole seconds; the target has microseconds). The bound check
+ * Recovery targets at the edges: by LSN under load, exactly; and (issue 15) a time inside the
+ * second in which the newest WAL segment was stored (S3's LastModified has whole seconds; the target has microseconds). The bound check
  * once compared the two and refused such a target although the archive covered it: that made
  * RecoveryWorkerCrashTest fail on a fresh machine about half the time (issue 15). Now the push
  * records when the segment was last written, and the check compares the target with that.
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
-class PitrNewestSecondEndToEndTest {
+class PitrTargetsEndToEndTest {
   private RealStack stack;
   private ArchivingCluster cluster;
   private String db;
@@ -92,6 +92,35 @@ class PitrNewestSecondEndToEndTest {
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains("recovery reached the end of the archive"),
         out + "\n" + report.out());
+  }
+
+  /**
+   * `recover db --lsn L` under load: L is taken while writers are locked out, so the data up to
+   * L is exactly the data then (PostgreSQL stops after the record at L; no pgbench commit can
+   * be there, since every writer that held a lock had committed, and flushed, before it).
+   */
+  @Test
+  void aTargetLsnUnderLoadRecoversExactly() throws Exception {
+    Process load = PitrFixture.load(cluster, 2);
+    PitrFixture.PointInTime t;
+    try {
+      Thread.sleep(2000);
+      t = PitrFixture.pointInTime(cluster);
+      Thread.sleep(2000);
+    } finally {
+      PitrFixture.stop(load);
+    }
+    assertFalse(PitrFixture.checksum(cluster).equals(t.checksum()), "the load went on after L");
+    PitrFixture.archiveAll(cluster);
+
+    RealStack.Run r = stack.cli("recover", "db", db, "--lsn", t.lsn(), "--wait", "--config",
+        config.toString());
+    assertEquals(0, r.exit(), r.out() + r.err() + "\n" + cluster.log());
+    assertEquals(t.checksum(), PitrFixture.checksum(cluster), "the data as it was at " + t.lsn());
+    assertEquals("f", cluster.psql("select pg_is_in_recovery()"));
+    RealStack.Run report = stack.cli("report", "recover-db-" + db, "--config", config.toString());
+    // PostgreSQL names the first record at or after L, where it stopped.
+    assertTrue(report.out().contains("recovery stopping after WAL location (LSN)"), report.out());
   }
 
   private String recoverTo(PitrFixture.PointInTime t) throws Exception {
