@@ -365,13 +365,15 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
   /**
    * Dumps: a dump's time is its id's; the newest committed dump is kept however old; a
    * directory with a manifest.json at any depth counts as committed; leftovers of failed runs
-   * go after a day; ids that do not parse are kept.
+   * go after a day; ids that do not parse are kept. With {@code retention.keep}, a dump older
+   * than the days is still kept when GFS keeps it (GfsSelection, in the request's zone).
    */
   static List<String> retention(ObjectStore store, RetentionRequest req) {
     RepositoryConfig repo = req.repository();
     return Retention.apply(store, RepositoryLayout.fullBackupsRoot(repo.prefix(), req.database()),
         Instant.ofEpochMilli(req.nowMillis()),
-        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1)),
+        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1),
+            req.keep(), req.timezone() != null ? java.time.ZoneId.of(req.timezone()) : null),
         Retention.Dir::holdsManifestAnywhere, Retention.Dir::idTime, LocalCopy.eachFile(repo),
         (id, committed) -> log.info("retention: removed {} backup {} of {}",
             committed ? "expired" : "incomplete", id, req.database())).expired();

@@ -195,6 +195,12 @@ public final class ConfigLoader {
     if (c.retention().fullDays() < 1) {
       throw new ConfigException(where + ": 'retention.fullDays' must be at least 1");
     }
+    RetentionConfig.Keep gfs = c.retention().keep();
+    if (gfs != null && (gfs.daily() < 0 || gfs.weekly() < 0 || gfs.monthly() < 0
+        || gfs.yearly() < 0)) {
+      throw new ConfigException(where + ": 'retention.keep.daily', 'weekly', 'monthly' and"
+          + " 'yearly' must be 0 or more");
+    }
     if (c.compression().level() < 1 || c.compression().level() > 19) {
       throw new ConfigException(where + ": 'compression.level' must be between 1 and 19");
     }
@@ -296,13 +302,22 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
           + " must be 0 or more");
     }
-    // A requirement the retention cannot keep would fail every check: say so now instead.
+    // A requirement the retention cannot keep would fail every check: say so now instead. Each
+    // requirement is met by the days (fullDays) or by the GFS keep of its own period, which
+    // must count the current, still open period too (hence +1).
     int keep = c.retention().fullDays();
-    if (k.daily() + 1 > keep || 7 * k.weekly() > keep || 31 * k.monthly() > keep) {
+    RetentionConfig.Keep gfs = c.retention().keep() != null ? c.retention().keep()
+        : RetentionConfig.Keep.NONE;
+    if ((k.daily() + 1 > keep && k.daily() + 1 > gfs.daily())
+        || (7 * k.weekly() > keep && k.weekly() + 1 > gfs.weekly())
+        || (31 * k.monthly() > keep && k.monthly() + 1 > gfs.monthly())) {
       throw new ConfigException(where + ": 'checks' asks for " + k.daily() + " daily, "
           + k.weekly() + " weekly and " + k.monthly() + " monthly backups, but"
-          + " 'retention.fullDays' " + keep + " keeps fewer (needs daily+1, 7 x weekly and"
-          + " 31 x monthly days at most)");
+          + " 'retention.fullDays' " + keep + (c.retention().keep() != null
+              ? " and 'retention.keep' " + gfs.daily() + "/" + gfs.weekly() + "/"
+                  + gfs.monthly() + " (daily/weekly/monthly)" : "")
+          + " keep fewer (needs daily+1, 7 x weekly and 31 x monthly days at most, or keep"
+          + " counts of daily+1, weekly+1 and monthly+1)");
     }
     requireValue(where, "checks.schedule", k.schedule());
     requireValue(where, "verification.schedule", c.verification().schedule());

@@ -1,13 +1,17 @@
 package io.lifeboat.repository;
 
+import io.lifeboat.config.RetentionConfig;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -50,8 +54,17 @@ public final class Retention {
    * @param leftoversAfter uncommitted directories whose id is older than this are removed (a
    *     failed run's leftovers); null: they are left alone. A directory whose id is no backup
    *     id is never removed as a leftover.
+   * @param gfs null: no GFS keeps (age and {@code keepNewest} only); else a committed backup is
+   *     also kept when {@link GfsSelection} keeps it, by the time {@code age} gives it
+   * @param zone the zone of GFS's days, weeks, months and years; null: UTC
    */
-  public record Policy(int keepNewest, Duration keepYounger, Duration leftoversAfter) {}
+  public record Policy(int keepNewest, Duration keepYounger, Duration leftoversAfter,
+      RetentionConfig.Keep gfs, ZoneId zone) {
+    /** Without GFS keeps: the shape before them. */
+    public Policy(int keepNewest, Duration keepYounger, Duration leftoversAfter) {
+      this(keepNewest, keepYounger, leftoversAfter, null, null);
+    }
+  }
 
   /**
    * @param expired ids of the committed backups deleted, oldest first
@@ -91,13 +104,22 @@ public final class Retention {
     Instant cutoff = policy.keepYounger() == null ? null : now.minus(policy.keepYounger());
     Instant leftoverCutoff = policy.leftoversAfter() == null ? null
         : now.minus(policy.leftoversAfter());
+    Set<String> gfsKept = Set.of();
+    if (policy.gfs() != null) {
+      java.util.Map<String, Instant> times = new java.util.HashMap<>();
+      for (Dir d : dirs.values()) {
+        if (good.containsKey(d.id())) age.apply(d).ifPresent(t -> times.put(d.id(), t));
+      }
+      gfsKept = GfsSelection.keep(times, policy.gfs(),
+          policy.zone() != null ? policy.zone() : ZoneOffset.UTC);
+    }
     List<String> expired = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     List<String> leftovers = new ArrayList<>();
     for (Dir d : dirs.values()) {
       Integer index = good.get(d.id());
       if (index != null) {
-        boolean keep = index >= protectedFrom;
+        boolean keep = index >= protectedFrom || gfsKept.contains(d.id());
         if (!keep && cutoff != null) {
           Optional<Instant> when = age.apply(d);
           keep = when.isEmpty() || !when.get().isBefore(cutoff);

@@ -154,6 +154,25 @@ class ConfigLoaderTest {
     assertTrue(given.notifications().email().startTls());
   }
 
+  @Test
+  void retentionKeepIsAbsentByDefaultAndLoadsWhenGiven() throws IOException {
+    assertEquals(null, loader.load(write(BASE)).retention().keep());
+    LifeboatConfig c = loader.load(write(BASE + """
+          keep: {daily: 7, weekly: 4, monthly: 13}
+        checks:
+          daily: 7
+          weekly: 4
+          monthly: 12
+        """));
+    assertEquals(30, c.retention().fullDays());
+    assertEquals(new io.lifeboat.config.RetentionConfig.Keep(7, 4, 13, 0), c.retention().keep());
+    // the days alone cover what GFS does not: 7 daily and 4 weekly within 30 days
+    LifeboatConfig monthlyOnly = loader.load(write(BASE
+        + "  keep: {monthly: 13, yearly: 3}\nchecks:\n  monthly: 12\n"));
+    assertEquals(3, monthlyOnly.retention().keep().yearly());
+    assertEquals(0, monthlyOnly.retention().keep().daily());
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
         bad("unknown top-level key", BASE + "estat: typo\n", "estat"),
@@ -222,6 +241,16 @@ class ConfigLoaderTest {
         // verification, checks, notifications (issue #7)
         bad("checks asking for monthly backups a 30-day retention deletes",
             BASE + "checks:\n  monthly: 12\n", "checks"),
+        bad("checks asking for 12 monthly backups, GFS keeping 12 months (the current one too)",
+            BASE + "  keep: {monthly: 12}\nchecks:\n  monthly: 12\n", "checks"),
+        bad("checks asking for 8 weeks, neither days nor GFS keep them",
+            BASE + "  keep: {weekly: 8, monthly: 3}\nchecks:\n  weekly: 8\n", "checks"),
+        bad("negative retention.keep.weekly", BASE + "  keep: {weekly: -1}\n",
+            "retention.keep.daily"),
+        bad("negative retention.keep.yearly", BASE + "  keep: {yearly: -2}\n",
+            "retention.keep.daily"),
+        bad("unknown key under retention.keep", BASE + "  keep: {hourly: 3}\n",
+            "retention.keep.hourly"),
         bad("checks.maxAgeHours zero", BASE + "checks:\n  maxAgeHours: 0\n",
             "checks.maxAgeHours"),
         bad("unknown key under checks", BASE + "checks:\n  maxAge: 25\n", "checks.maxAge"),

@@ -16,7 +16,8 @@ final class BackupPlans {
 
   static DatabaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
     return new DatabaseBackupRequest(db, c.repository(), c.compression(),
-        c.retention().fullDays(), c.retries(), MonitoringPlans.notifications(c), c.offsite());
+        c.retention().fullDays(), c.retries(), MonitoringPlans.notifications(c), c.offsite(),
+        c.retention().keep(), c.retention().keep() != null ? c.schedules().timezone() : null);
   }
 
   /** Schedules append the scheduled time to this id, so each nightly run has its own. */

@@ -61,7 +61,8 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
       String retentionWarning = null;
       try {
         expired = steps.run("retention", () -> quick.applyRetention(new RetentionRequest(
-            request.repository(), database, request.retentionDays(), Workflow.currentTimeMillis())));
+            request.repository(), database, request.retentionDays(), Workflow.currentTimeMillis(),
+            request.retentionKeep(), request.retentionZone())));
       } catch (ActivityFailure e) {
         // The backup itself is committed and good; a failed clean-up must not hide that.
         retentionWarning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
