@@ -133,6 +133,9 @@ class MultiHostEndToEndTest {
     }
     assertEquals("agent:app1", waiting, "control:\n" + workers.log("control"));
     assertNull(WorkerJvm.closed(stack.temporal().client(), workflowId), "still running");
+    RealStack.Run listed = stack.cli("waiting", "--config", config.toString());
+    assertTrue(listed.out().contains(workflowId) && listed.out().contains("agent:app1")
+        && listed.out().contains("lifeboat agent --host app1"), listed.out());
 
     workers.startAgent(config, stack.taskQueue, "app1", "agent-app1", Map.of());
     ArtifactBackupResult r = stub.getResult(3, TimeUnit.MINUTES, ArtifactBackupResult.class);
