@@ -126,7 +126,7 @@ class MultiHostEndToEndTest {
         "$1");
     WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(workflowId);
     String waiting = null;
-    for (int i = 0; i < 120 && waiting == null; i++) {
+    for (int i = 0; i < 360 && waiting == null; i++) {
       waiting = stub.describe().getTypedSearchAttributes()
           .get(LifeboatSearchAttributes.WAITING_STEP);
       if (waiting == null) Thread.sleep(500);
