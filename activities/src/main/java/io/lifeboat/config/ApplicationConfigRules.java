@@ -68,14 +68,14 @@ final class ApplicationConfigRules {
     for (ApplicationConfig a : apps) {
       out.add(new ApplicationConfig(a.name(), abs(a.releaseRoot()), a.pm2Name(),
           abs(a.ecosystemFile()), abs(a.pm2Home()), a.healthUrl(), a.criticalEndpoints(),
-          a.excludes(), a.backupSchedule(), a.keep()));
+          a.excludes(), a.backupSchedule(), a.keep(), a.host()));
     }
     return out;
   }
 
   static ConfigurationBackupConfig absolute(ConfigurationBackupConfig c) {
     return new ConfigurationBackupConfig(c.files().stream().map(ApplicationConfigRules::abs).toList(),
-        abs(c.nginxDir()), abs(c.ecosystemFile()), abs(c.jenkinsCascFile()), c.schedule(), c.keep());
+        abs(c.nginxDir()), abs(c.ecosystemFile()), abs(c.jenkinsCascFile()), c.schedule(), c.keep(), c.host());
   }
 
   private static String abs(String p) {

@@ -52,6 +52,7 @@ public final class ConfigLoader {
     validate(where, config);
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
+    HostRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
 
@@ -506,7 +507,7 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         SchedulesCommand.class,
         ConfigCommand.class,
         WorkerCommand.class,
+        AgentCommand.class,
         ReportCommand.class,
         RollbackCommand.class,
         KeysCommand.class,

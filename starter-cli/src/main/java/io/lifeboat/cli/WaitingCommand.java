@@ -95,7 +95,12 @@ final class WaitingCommand implements Callable<Integer> {
     }
     Map<String, WaitingStep> byName = new LinkedHashMap<>();
     for (String name : attr.split(",")) {
-      byName.put(name, new WaitingStep(name, "(no worker answered the query)", 0, 0, false));
+      // issue 17: a host-bound step waits for its host's agent, not for a person.
+      String prompt = name.startsWith("agent:")
+          ? "no agent polls host " + name.substring(6) + "'s queue: start `lifeboat agent --host "
+              + name.substring(6) + "` there"
+          : "(no worker answered the query)";
+      byName.put(name, new WaitingStep(name, prompt, 0, 0, false));
     }
     return List.copyOf(byName.values());
   }

@@ -88,10 +88,10 @@ class CommandTreeTest {
 
   @Test
   void anUnknownVerbIsOneLineAndExit2WithOrWithoutHelp() {
-    String agent = "unknown command 'agent' (see ./lifeboat help)";
-    assertUnknown(agent, cli("agent"));
-    assertUnknown(agent, cli("agent", "--help"));
-    assertUnknown(agent, cli("agent", "-h"));
+    String daemon = "unknown command 'daemon' (see ./lifeboat help)";
+    assertUnknown(daemon, cli("daemon"));
+    assertUnknown(daemon, cli("daemon", "--help"));
+    assertUnknown(daemon, cli("daemon", "-h"));
     assertUnknown("unknown command 'restic' (see ./lifeboat help)", cli("restic", "ls", "--help"));
     assertUnknown("unknown command 'restic' (see ./lifeboat help)", cli("restic", "ls"));
     assertUnknown("unknown command 'backup frob' (see ./lifeboat help)",

@@ -33,6 +33,13 @@ final class WorkerJvm implements AutoCloseable {
         "--task-queue", taskQueue);
   }
 
+  /** The agent of one host (issue 17): `lifeboat agent --host HOST` on this test's queue. */
+  Process startAgent(Path config, String taskQueue, String host, String name,
+      Map<String, String> env) throws IOException {
+    return start(name, env, "io.lifeboat.worker.AgentMain", "--config", config.toString(),
+        "--task-queue", taskQueue, "--host", host);
+  }
+
   /** A worker that stops dead after the named activity's work (see HoldingWorkerMain). */
   Process startHolding(Path config, String taskQueue, String name, Map<String, String> env,
       String holdAfter) throws IOException {

@@ -17,10 +17,13 @@ import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
+import io.lifeboat.workflows.host.ActivityPlacement;
 import java.time.Duration;
+import java.util.List;
 
 /**
- * Registers every workflow and activity on one task queue. Sized for a small machine: a few
+ * The control worker registers every workflow and activity on the main task queue; an agent
+ * ({@link #agent}) only the host-bound activities on its host's queue. Sized for a small machine: a few
  * activities at once (each may run pg_dump and a compressor on several cores) and a small
  * workflow cache.
  */
@@ -36,18 +39,49 @@ public final class LifeboatWorker implements AutoCloseable {
   /** With interceptors: the fault suite's worker holds a step to kill it at a boundary. */
   public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
       io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
+    this(client, taskQueue, secrets, null, interceptors);
+  }
+
+  /**
+   * The agent of one host (issue 17): polls only {@code hostQueue} and registers only the
+   * activity implementations with a host-bound part ({@link ActivityPlacement}); no workflows.
+   * Its identity, shown in every history, names the host: {@code agent@HOST/PID}.
+   */
+  public static LifeboatWorker agent(WorkflowClient client, String hostQueue, String host,
+      Secrets secrets) {
+    return new LifeboatWorker(client, hostQueue, secrets, host,
+        new io.temporal.common.interceptors.WorkerInterceptor[0]);
+  }
+
+  /** The identity an agent polls with. */
+  public static String agentIdentity(String host) {
+    return "agent@" + host + "/" + ProcessHandle.current().pid();
+  }
+
+  private LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
+      String agentHost, io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
     this.stores = new StoreFactory(secrets);
     this.factory = WorkerFactory.newInstance(client,
         WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(100)
             .setWorkerInterceptors(interceptors).build());
-    Worker worker = factory.newWorker(taskQueue, WorkerOptions.newBuilder()
+    WorkerOptions.Builder options = WorkerOptions.newBuilder()
         .setMaxConcurrentActivityExecutionSize(4)
         .setMaxConcurrentWorkflowTaskExecutionSize(4)
         // Progress bars read heartbeat details: send them at least every second.
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
-        .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1))
-        .build());
+        .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1));
+    if (agentHost != null) options.setIdentity(agentIdentity(agentHost));
+    Worker worker = factory.newWorker(taskQueue, options.build());
     PgTools pg = PgTools.discover(secrets);
+    this.offsite = new io.lifeboat.offsite.OffsiteActivitiesImpl(stores, secrets);
+    List<Object> activities = activityImplementations(client, stores, secrets, pg, offsite);
+    // Every activity says where it runs, or the worker does not start.
+    activities.forEach(ActivityPlacement::requireClassified);
+    if (agentHost != null) {
+      worker.registerActivitiesImplementations(
+          activities.stream().filter(ActivityPlacement::agentRegisters).toArray());
+      return;
+    }
     // Database: nightly dumps, and recovery (dump or base backup + WAL replay).
     worker.registerWorkflowImplementationTypes(DatabaseBackupWorkflowImpl.class,
         DatabaseRecoveryWorkflowImpl.class);
@@ -55,43 +89,58 @@ public final class LifeboatWorker implements AutoCloseable {
     // database recovery's (as a child workflow).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.server.ServerRecoveryWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        io.lifeboat.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg));
-    worker.registerActivitiesImplementations(new DatabaseBackupActivitiesImpl(stores, pg),
-        new DatabaseRecoveryActivitiesImpl(stores, pg));
-    // Verification, repository checks and notifications.
+    // Verification and repository checks.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
         io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
-        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
-            new io.lifeboat.check.RepositoryChecker()),
-        new io.lifeboat.notify.NotificationActivitiesImpl(secrets));
     // Application and configuration backups, application rollback.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
         io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
         io.lifeboat.workflows.app.ApplicationRollbackWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
-        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets));
     // DR drills (issue #6): restore tests into isolated targets, with approvals.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.drill.DrillWorkflowImpl.class);
-    worker.registerActivitiesImplementations(
-        io.lifeboat.drill.DrillActivitiesImpl.create(stores, secrets));
-    // Reports of recoveries, rollbacks and drills.
-    worker.registerActivitiesImplementations(new ReportActivitiesImpl(stores));
     // Base backups and the WAL archive check (point-in-time recovery's inputs).
     worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class, WalCheckWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new BaseBackupActivitiesImpl(stores, pg, secrets),
-        new WalCheckActivitiesImpl(stores, pg));
     // The offsite copy (3-2-1, issue #8): a child of each backup, and `lifeboat offsite sync`.
-    this.offsite = new io.lifeboat.offsite.OffsiteActivitiesImpl(stores, secrets);
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.workflows.offsite.OffsiteCopyWorkflowImpl.class);
-    worker.registerActivitiesImplementations(offsite);
+    worker.registerActivitiesImplementations(activities.toArray());
+  }
+
+  /**
+   * Every activity implementation the control worker registers (the agent a subset of them).
+   * A new one goes here, and its interface into {@link ActivityPlacement}.
+   */
+  static List<Object> activityImplementations(WorkflowClient client, StoreFactory stores,
+      Secrets secrets, PgTools pg, io.lifeboat.offsite.OffsiteActivitiesImpl offsite) {
+    return List.of(
+        // Server recovery onto a target (issue #6).
+        io.lifeboat.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg),
+        // Database backups and recovery.
+        new DatabaseBackupActivitiesImpl(stores, pg),
+        new DatabaseRecoveryActivitiesImpl(stores, pg),
+        // Verification, repository checks and notifications.
+        new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),
+        new io.lifeboat.check.RepositoryCheckActivitiesImpl(stores,
+            new io.lifeboat.check.RepositoryChecker()),
+        new io.lifeboat.notify.NotificationActivitiesImpl(secrets),
+        // Application and configuration backups, application rollback.
+        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
+        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets),
+        // DR drills.
+        io.lifeboat.drill.DrillActivitiesImpl.create(stores, secrets),
+        // Reports of recoveries, rollbacks and drills.
+        new ReportActivitiesImpl(stores),
+        // Base backups and the WAL archive check.
+        new BaseBackupActivitiesImpl(stores, pg, secrets),
+        new WalCheckActivitiesImpl(stores, pg),
+        // The offsite copy.
+        offsite,
+        // Is a host's agent polling? (issue 17)
+        new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
+            client.getOptions().getNamespace()));
   }
 
   public LifeboatWorker start() {

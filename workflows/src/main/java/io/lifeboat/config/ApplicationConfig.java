@@ -17,6 +17,7 @@ import java.util.List;
  * @param excludes path names left out of the archive (the seed's node_modules, .git, logs, tmp)
  * @param backupSchedule cron of the daily backup (the seed's 03:00)
  * @param keep how many backups are kept (the seed keeps 30 builds)
+ * @param host the {@code hosts[].name} the release root is on; unset: the one machine
  */
 public record ApplicationConfig(
     @JsonProperty(required = true) String name,
@@ -28,7 +29,8 @@ public record ApplicationConfig(
     List<String> criticalEndpoints,
     List<String> excludes,
     String backupSchedule,
-    Integer keep) {
+    Integer keep,
+    String host) {
 
   public static final List<String> DEFAULT_EXCLUDES = List.of("node_modules", ".git", "logs", "tmp");
 
@@ -38,6 +40,14 @@ public record ApplicationConfig(
     excludes = excludes == null ? DEFAULT_EXCLUDES : List.copyOf(excludes);
     backupSchedule = backupSchedule != null ? backupSchedule : "0 3 * * *";
     keep = keep != null ? keep : 30;
+  }
+
+  /** An application of a one-machine estate (no {@code host:}). */
+  public ApplicationConfig(String name, String releaseRoot, String pm2Name, String ecosystemFile,
+      String pm2Home, String healthUrl, List<String> criticalEndpoints, List<String> excludes,
+      String backupSchedule, Integer keep) {
+    this(name, releaseRoot, pm2Name, ecosystemFile, pm2Home, healthUrl, criticalEndpoints,
+        excludes, backupSchedule, keep, null);
   }
 
   @JsonIgnore

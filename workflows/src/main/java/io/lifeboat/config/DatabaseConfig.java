@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * One PostgreSQL database to protect. {@code name} is the database name on the server and the
- * name operators type ({@code lifeboat backup db NAME}).
+ * name operators type ({@code lifeboat backup db NAME}). {@code host} is where PostgreSQL
+ * answers over TCP; {@code onHost} names the machine ({@code hosts[].name}) its data directory
+ * is on (a different key because {@code host} was taken by the address), unset on one machine.
  */
 public record DatabaseConfig(
     @JsonProperty(required = true) String name,
@@ -15,7 +17,8 @@ public record DatabaseConfig(
     String passwordEnv,
     String backupSchedule,
     List<ValidationQuery> validation,
-    RecoveryConfig recovery) {
+    RecoveryConfig recovery,
+    String onHost) {
 
   public DatabaseConfig {
     backupSchedule = backupSchedule != null ? backupSchedule : "0 2 * * *";
@@ -23,10 +26,16 @@ public record DatabaseConfig(
     recovery = recovery != null ? recovery : RecoveryConfig.DEFAULT;
   }
 
+  /** A database of a one-machine estate (no {@code onHost:}). */
+  public DatabaseConfig(String name, String host, Integer port, String user, String passwordEnv,
+      String backupSchedule, List<ValidationQuery> validation, RecoveryConfig recovery) {
+    this(name, host, port, user, passwordEnv, backupSchedule, validation, recovery, null);
+  }
+
   /** A database without recovery settings (the server is asked for its data directory). */
   public DatabaseConfig(String name, String host, Integer port, String user, String passwordEnv,
       String backupSchedule, List<ValidationQuery> validation) {
-    this(name, host, port, user, passwordEnv, backupSchedule, validation, null);
+    this(name, host, port, user, passwordEnv, backupSchedule, validation, null, null);
   }
 
   public String address() {

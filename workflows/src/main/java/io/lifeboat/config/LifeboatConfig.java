@@ -26,7 +26,8 @@ public record LifeboatConfig(
     WalConfig wal,
     DrillsConfig drills,
     List<ServerTargetConfig> servers,
-    OffsiteConfig offsite) {
+    OffsiteConfig offsite,
+    List<HostConfig> hosts) {
 
   public LifeboatConfig {
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -46,6 +47,25 @@ public record LifeboatConfig(
     configuration = configuration != null ? configuration : ConfigurationBackupConfig.DEFAULT;
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
+    hosts = hosts == null ? List.of() : List.copyOf(hosts);
+  }
+
+  /** The shape before hosts (issue 17): one machine, one worker. */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, null);
+  }
+
+  /** The host named so in {@code hosts:}, or empty. */
+  public java.util.Optional<HostConfig> host(String name) {
+    return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
   }
 
   /** The shape before the offsite section (issue #8): no offsite copy. */
@@ -57,7 +77,7 @@ public record LifeboatConfig(
       ConfigurationBackupConfig configuration, WalConfig wal) {
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        null, null, null);
+        null, null, null, null);
   }
 
   /** The database named so in this file, or empty. */

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param acme the certificate authority (certbot's --server)
  * @param dns how the domain is pointed at the new address
  * @param production true for the server that runs production now: never a recovery target
+ * @param host the {@code hosts[].name} of the machine this target is; unset: the one machine
  */
 public record ServerTargetConfig(
     @JsonProperty(required = true) String name,
@@ -42,7 +43,8 @@ public record ServerTargetConfig(
     String provisionPlaybook,
     AcmeConfig acme,
     DnsConfig dns,
-    Boolean production) {
+    Boolean production,
+    String host) {
 
   public ServerTargetConfig {
     httpPort = httpPort != null ? httpPort : 80;
@@ -54,18 +56,27 @@ public record ServerTargetConfig(
     production = production != null ? production : Boolean.FALSE;
   }
 
+  /** A target of a one-machine estate (no {@code host:}). */
+  public ServerTargetConfig(String name, String address, String root, String domain,
+      Integer httpPort, Integer httpsPort, Integer appPort, String database, String application,
+      PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
+      AcmeConfig acme, DnsConfig dns, Boolean production) {
+    this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
+        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, null);
+  }
+
   /** The same target with a path resolver applied to its local paths (relative → absolute). */
   public ServerTargetConfig withPaths(java.util.function.UnaryOperator<String> abs) {
     return new ServerTargetConfig(name, address, abs.apply(root), domain, httpPort, httpsPort,
         appPort, database, application, postgres, abs.apply(inventory), abs.apply(playbook),
-        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production);
+        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host);
   }
 
   /** The same target at another address (the one a person gave when provisioning). */
   public ServerTargetConfig at(String newAddress) {
     return new ServerTargetConfig(name, newAddress, root, domain, httpPort, httpsPort, appPort,
         database, application, postgres, inventory, playbook, provisionPlaybook, acme, dns,
-        production);
+        production, host);
   }
 
   /** Where the worker reaches the recovered cluster. */

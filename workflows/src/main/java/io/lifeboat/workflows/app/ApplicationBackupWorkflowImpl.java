@@ -24,12 +24,13 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_APP),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String prefix = request.repository().prefix();
-    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry())
+    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
+        a.host())
         .offsite(request.offsite(), KIND_APP, a.name(),
             io.lifeboat.workflows.offsite.OffsiteScopes.application(a.name()));
     ReleaseFacts release;
     try {
-      release = steps.run("inspect", () -> backup.quick().inspectRelease(a));
+      release = steps.run("inspect", () -> backup.onHost().inspectRelease(a));
     } catch (io.temporal.failure.ActivityFailure e) {
       steps.finish("failed");
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));

@@ -8,6 +8,7 @@ import io.lifeboat.workflows.common.ActivityStubs;
 import io.lifeboat.workflows.common.LifeboatSearchAttributes;
 import io.lifeboat.workflows.common.RepositoryLayout;
 import io.lifeboat.workflows.common.StepRecorder;
+import io.lifeboat.workflows.host.HostRouting;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
@@ -30,15 +31,50 @@ final class ArtifactBackup {
   private final RepositoryConfig repository;
   private final ArchiveActivities quick;
   private final ArchiveActivities streaming;
+  /** The host-bound calls (reading the host's disk): the host's agent queue, or as above. */
+  private final ArchiveActivities hostQuick;
+  private final ArchiveActivities hostStreaming;
+  private final String host;
+  private boolean agentSeen;
 
   private final RetryConfig retryConfig;
 
   ArtifactBackup(StepRecorder steps, RepositoryConfig repository, RetryConfig retry) {
+    this(steps, repository, retry, null);
+  }
+
+  /**
+   * @param host the host the archived files are on (issue 17): the archive steps go to its
+   *     agent's queue; null (one machine) keeps every step on the workflow's queue, as before
+   */
+  ArtifactBackup(StepRecorder steps, RepositoryConfig repository, RetryConfig retry,
+      String host) {
     this.retryConfig = retry;
     this.steps = steps;
     this.repository = repository;
-    this.quick = activities(retry, Duration.ofMinutes(5), null);
-    this.streaming = activities(retry, Duration.ofHours(2), HEARTBEAT);
+    this.host = host;
+    this.quick = activities(retry, Duration.ofMinutes(5), null, null);
+    this.streaming = activities(retry, Duration.ofHours(2), HEARTBEAT, null);
+    String queue = HostRouting.queueFor(host);
+    this.hostQuick = queue == null ? quick : activities(retry, Duration.ofMinutes(5), null, queue);
+    this.hostStreaming = queue == null ? streaming
+        : activities(retry, Duration.ofHours(2), HEARTBEAT, queue);
+  }
+
+  /**
+   * The stub for host-bound steps (inspectRelease, archiveToRepository): on a host, waits for
+   * its agent first (LifeboatWaitingStep=agent:HOST while none polls).
+   */
+  ArchiveActivities onHost() {
+    awaitAgent();
+    return hostQuick;
+  }
+
+  private void awaitAgent() {
+    if (host != null && !agentSeen) {
+      HostRouting.awaitAgent(host, retryConfig);
+      agentSeen = true;
+    }
   }
 
   private io.lifeboat.workflows.offsite.OffsiteTarget offsite;
@@ -72,7 +108,8 @@ final class ArtifactBackup {
       java.util.function.BiFunction<ArchiveResult, String, ArtifactManifest> manifestFor) {
     String objectKey = dir + archiveName;
     try {
-      ArchiveResult archived = steps.run("archive-and-upload", () -> streaming.archiveToRepository(
+      awaitAgent();
+      ArchiveResult archived = steps.run("archive-and-upload", () -> hostStreaming.archiveToRepository(
           new ArchiveRequest(repository, objectKey, sources, excludes, configurationArchive)));
       int entries = steps.run("verify", () -> streaming.verifyStoredArchive(new VerifyArchiveRequest(
           repository, objectKey, archived.sha256(), archived.storedBytes(), configurationArchive)));
@@ -120,7 +157,8 @@ final class ArtifactBackup {
     return Instant.ofEpochMilli(millis).toString();
   }
 
-  static ArchiveActivities activities(RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    return ActivityStubs.of(ArchiveActivities.class, retry, startToClose, heartbeat);
+  static ArchiveActivities activities(RetryConfig retry, Duration startToClose, Duration heartbeat,
+      String taskQueue) {
+    return ActivityStubs.of(ArchiveActivities.class, retry, startToClose, heartbeat, taskQueue);
   }
 }

@@ -26,7 +26,8 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String prefix = request.repository().prefix();
     String dir = RepositoryLayout.configBackupDir(prefix, backupId);
-    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry())
+    ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
+        request.configuration().host())
         .offsite(request.offsite(), KIND_CONFIG, estate,
             io.lifeboat.workflows.offsite.OffsiteScopes.configuration());
     return backup.run(dir, RepositoryLayout.CONFIG_ARCHIVE, sources(request.configuration()),

@@ -27,10 +27,20 @@ public final class ActivityStubs {
   /** A stub with the config's retries; {@code heartbeat} null for activities that do not beat. */
   public static <T> T of(Class<T> type, RetryConfig retry, Duration startToClose,
       Duration heartbeat) {
+    return of(type, retry, startToClose, heartbeat, null);
+  }
+
+  /**
+   * The same, on another task queue: a host's agent queue for host-bound activities (issue 17,
+   * {@link io.lifeboat.workflows.host.HostRouting}); null keeps the workflow's own queue.
+   */
+  public static <T> T of(Class<T> type, RetryConfig retry, Duration startToClose,
+      Duration heartbeat, String taskQueue) {
     ActivityOptions.Builder options = ActivityOptions.newBuilder()
         .setStartToCloseTimeout(startToClose)
         .setRetryOptions(retries(retry));
     if (heartbeat != null) options.setHeartbeatTimeout(heartbeat);
+    if (taskQueue != null) options.setTaskQueue(taskQueue);
     return Workflow.newActivityStub(type, options.build());
   }
 }

@@ -1,0 +1,95 @@
+package io.lifeboat.worker;
+
+import io.lifeboat.config.ConfigException;
+import io.lifeboat.config.ConfigLoader;
+import io.lifeboat.config.HostConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.workflows.common.TaskQueues;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent of one host (issue 17): {@code AgentMain --host NAME [--config FILE]
+ * [--task-queue Q]}. Polls only {@code <Q>-host-<NAME>} (Q: temporal.taskQueue) and runs only
+ * the host-bound activities there; the control worker ({@link WorkerMain}) runs the workflows
+ * and everything else. Serves no metrics (the control worker does), so an agent and the control
+ * worker can share a machine.
+ */
+public final class AgentMain {
+  private static final Logger log = LoggerFactory.getLogger(AgentMain.class);
+
+  private AgentMain() {}
+
+  /** Why this config has no agent for this host, in one line; null when it has. */
+  public static String refusal(LifeboatConfig config, String where, String host) {
+    if (host == null || host.isBlank()) return "--host NAME is required";
+    if (config.hosts().isEmpty()) {
+      return where + " has no 'hosts:' section, so there is no host for an agent to serve"
+          + " (one machine: run `lifeboat worker`)";
+    }
+    if (config.host(host).isEmpty()) {
+      return "host '" + host + "' is not in " + where + "'s hosts: ("
+          + config.hosts().stream().map(HostConfig::name).collect(Collectors.joining(", "))
+          + ")";
+    }
+    return null;
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    String configPath = System.getenv().getOrDefault("LIFEBOAT_CONFIG", "lifeboat.yml");
+    String taskQueue = null;
+    String host = null;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) configPath = args[++i];
+      else if (args[i].equals("--task-queue") && i + 1 < args.length) taskQueue = args[++i];
+      else if (args[i].equals("--host") && i + 1 < args.length) host = args[++i];
+      else {
+        System.err.println("lifeboat agent: unknown argument " + args[i]);
+        System.exit(2);
+      }
+    }
+    LifeboatConfig config;
+    try {
+      config = new ConfigLoader().load(Path.of(configPath));
+    } catch (ConfigException e) {
+      System.err.println("lifeboat agent: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    String refused = refusal(config, configPath, host);
+    if (refused != null) {
+      System.err.println("lifeboat agent: " + refused);
+      System.exit(2);
+      return;
+    }
+    run(config, host, taskQueue);
+  }
+
+  /** Runs the agent until the process ends; the config has been checked ({@link #refusal}). */
+  public static void run(LifeboatConfig config, String host, String taskQueue)
+      throws InterruptedException {
+    String main = taskQueue != null ? taskQueue : config.temporal().taskQueue();
+    String queue = TaskQueues.forHost(main, host);
+    TemporalConnection temporal = TemporalConnection.open(config.temporal());
+    LifeboatWorker agent;
+    try {
+      agent = LifeboatWorker.agent(temporal.client(), queue, host, Secrets.fromEnvironment())
+          .start();
+    } catch (RuntimeException | Error e) {
+      temporal.close();
+      throw e;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Agent stopping");
+      agent.close();
+      temporal.close();
+    }));
+    log.info("Agent {} started: host {}, task queue {} at {} namespace {}",
+        LifeboatWorker.agentIdentity(host), host, queue, config.temporal().address(),
+        config.temporal().namespace());
+    Thread.currentThread().join();
+  }
+}
