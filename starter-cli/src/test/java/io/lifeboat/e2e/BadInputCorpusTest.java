@@ -45,9 +45,18 @@ class BadInputCorpusTest {
     config = stack.config("corpus", root -> { });
     badConfigs = stack.dir.resolve("bad-input");
     Files.createDirectories(badConfigs);
-    for (String name : List.of("unknown-key", "port-not-a-number", "tabs", "empty", "shell-name",
-        "two-keysets", "two-repository-keys", "base-level-zero", "drill-server-target")) {
+    // Every {bad:NAME} the corpus names, so a new line needs no second list to be kept.
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    for (Case c : corpus()) {
+      for (String arg : c.args()) {
+        if (arg.startsWith("{bad:") && arg.endsWith("}")) {
+          names.add(arg.substring(5, arg.length() - 1));
+        }
+      }
+    }
+    for (String name : names) {
       try (var in = getClass().getResourceAsStream("/bad-input/" + name + ".yml")) {
+        if (in == null) throw new IllegalStateException("corpus names bad-input/" + name + ".yml");
         Files.copy(in, badConfigs.resolve(name + ".yml"));
       }
     }
