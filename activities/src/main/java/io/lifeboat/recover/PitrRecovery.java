@@ -190,7 +190,7 @@ final class PitrRecovery {
       try (WalFeeder feeder = new WalFeeder(archive, work, control, index, 16, 3,
           new Throttle(req.database().recovery().downloadMbPerSecond())).start()) {
         ReplayResult r = awaitPromotion(req, control, dir, logFile, feeder, ctx,
-            () -> endOfArchiveCovers(req, archive, index, work));
+            () -> endOfArchiveCovers(req, archive, index));
         Files.writeString(resultFile, r.endLsn() + "\n" + r.timeline() + "\n" + r.walSegments()
             + "\n" + (r.stoppedAt() == null ? "" : r.stoppedAt()) + "\n");
         writeState(control, dir, "promoted " + req.plan().backupId());
@@ -305,21 +305,15 @@ final class PitrRecovery {
    * really beyond the archive (or the newest segment predates that record: its whole-second
    * store time cannot prove it).
    */
-  static String endOfArchiveCovers(PitrRequest req, WalArchive archive, List<String> index,
-      Path work) {
+  static String endOfArchiveCovers(PitrRequest req, WalArchive archive, List<String> index) {
     if (!RecoveryTarget.TIME.equals(req.target().mode())) return null;
     java.time.Instant target = java.time.Instant.parse(req.target().time());
     String newest = index.stream().filter(WalNames::isSegment)
         .max(Comparator.comparingLong(n -> WalNames.segmentNumber(n, PitrPlanner.SEGMENT)))
         .orElse(null);
     if (newest == null) return null;
-    var info = archive.info(newest);
-    if (info.isEmpty() || !info.get().metadata().containsKey(
-        io.lifeboat.workflows.common.RepositoryLayout.META_WRITTEN_AT)) {
-      return null;
-    }
-    java.time.Instant reaches = WalArchive.coveredUntil(info.get());
-    if (target.isAfter(reaches)) return null;
+    java.time.Instant reaches = archive.info(newest).flatMap(WalArchive::writtenAt).orElse(null);
+    if (reaches == null || target.isAfter(reaches)) return null;
     return "recovery reached the end of the archive (" + newest + ", written until " + reaches
         + ") with no commit after the target " + target;
   }

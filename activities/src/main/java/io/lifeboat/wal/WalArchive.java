@@ -227,15 +227,22 @@ public final class WalArchive {
    * second counts as covered, as the bound checks always treated it.
    */
   public static Instant coveredUntil(ObjectInfo info) {
+    return writtenAt(info).orElseGet(() ->
+        info.lastModified().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).minusNanos(1));
+  }
+
+  /**
+   * The recorded write time ({@link RepositoryLayout#META_WRITTEN_AT}) alone: empty for an
+   * object stored before it was recorded, or with a value that does not parse.
+   */
+  public static Optional<Instant> writtenAt(ObjectInfo info) {
     String written = info.metadata().get(RepositoryLayout.META_WRITTEN_AT);
-    if (written != null) {
-      try {
-        return Instant.parse(written);
-      } catch (java.time.format.DateTimeParseException ignored) {
-        // not ours to trust: fall back to the store's own time
-      }
+    if (written == null) return Optional.empty();
+    try {
+      return Optional.of(Instant.parse(written));
+    } catch (java.time.format.DateTimeParseException e) {
+      return Optional.empty(); // not ours to trust: the store's own time is the fallback
     }
-    return info.lastModified().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1).minusNanos(1);
   }
 
   /** {@link #coveredUntil(ObjectInfo)} of one archived file, or empty when it is not archived. */

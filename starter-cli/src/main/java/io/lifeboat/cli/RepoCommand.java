@@ -37,14 +37,19 @@ final class RepoCommand {
 
   /** A key relative to the repository's prefix, or the whole key; never one outside it. */
   static String fullKey(RepositoryConfig repo, String key) {
-    String prefix = repo.prefix() == null || repo.prefix().isBlank() ? ""
-        : repo.prefix().replaceAll("/+$", "") + "/";
+    String prefix = prefixOf(repo);
     String k = key.startsWith("/") ? key.substring(1) : key;
     if (k.isEmpty() || k.contains("//") || ("/" + k + "/").contains("/../")
         || ("/" + k + "/").contains("/./")) {
       throw new UserError("'" + key + "' is not an object key (like db/NAME/full/ID/manifest.json)");
     }
     return k.startsWith(prefix) ? k : prefix + k;
+  }
+
+  /** The repository's prefix as a key folder ("" or "PREFIX/"). */
+  static String prefixOf(RepositoryConfig repo) {
+    return repo.prefix() == null || repo.prefix().isBlank() ? ""
+        : repo.prefix().replaceAll("/+$", "") + "/";
   }
 
   @Command(name = "ls", description = "Object keys under the repository prefix (or under"
@@ -70,7 +75,7 @@ final class RepoCommand {
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         RepositoryConfig repo = s.config().repository();
         ObjectStore store = s.repository();
-        String under = path == null ? fullKey(repo, "x").replaceAll("x$", "")
+        String under = path == null ? prefixOf(repo)
             : fullKey(repo, path.endsWith("/") ? path : path + "/");
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String key : store.list(under)) {
