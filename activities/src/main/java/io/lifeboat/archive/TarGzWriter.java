@@ -1,7 +1,7 @@
 package io.lifeboat.archive;
 
-import io.lifeboat.workflows.app.ArchiveSource;
-import io.lifeboat.workflows.app.FileDigest;
+import io.lifeboat.backup.artifact.ArchiveSource;
+import io.lifeboat.backup.artifact.FileDigest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -3,10 +3,10 @@ package io.lifeboat.check;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.check.CheckReport;
-import io.lifeboat.workflows.check.CheckRequest;
-import io.lifeboat.workflows.check.RepositoryCheckActivities;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.check.CheckReport;
+import io.lifeboat.check.CheckRequest;
+import io.lifeboat.check.RepositoryCheckActivities;
+import io.lifeboat.failure.FailureKind;
 
 public class RepositoryCheckActivitiesImpl implements RepositoryCheckActivities {
   private final StoreFactory stores;

@@ -1,17 +1,17 @@
 package io.lifeboat.check;
 
-import io.lifeboat.backup.Manifests;
+import io.lifeboat.backup.dump.Manifests;
 import io.lifeboat.config.ChecksConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.check.CheckReport;
-import io.lifeboat.workflows.check.CheckRequest;
-import io.lifeboat.workflows.check.CheckSource;
-import io.lifeboat.workflows.check.SourceCheck;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.check.CheckReport;
+import io.lifeboat.check.CheckRequest;
+import io.lifeboat.check.CheckSource;
+import io.lifeboat.check.SourceCheck;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.IOException;
 import java.time.DayOfWeek;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.lifeboat.host;
 
-import io.lifeboat.workflows.host.AgentActivities;
+import io.lifeboat.host.AgentActivities;
 import io.temporal.api.enums.v1.TaskQueueType;
 import io.temporal.api.taskqueue.v1.PollerInfo;
 import io.temporal.api.taskqueue.v1.TaskQueue;

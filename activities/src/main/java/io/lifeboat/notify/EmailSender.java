@@ -2,7 +2,7 @@ package io.lifeboat.notify;
 
 import io.lifeboat.config.NotificationsConfig;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.workflows.notify.Notification;
+import io.lifeboat.notify.Notification;
 import jakarta.mail.Authenticator;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;

@@ -3,9 +3,9 @@ package io.lifeboat.notify;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.NotificationsConfig;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.notify.Delivery;
-import io.lifeboat.workflows.notify.NotificationActivities;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.notify.Delivery;
+import io.lifeboat.notify.NotificationActivities;
 
 /** Routes a delivery to its channel; every failure leaves as a typed registry failure. */
 public class NotificationActivitiesImpl implements NotificationActivities {

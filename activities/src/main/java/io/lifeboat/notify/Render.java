@@ -1,6 +1,6 @@
 package io.lifeboat.notify;
 
-import io.lifeboat.workflows.notify.Notification;
+import io.lifeboat.notify.Notification;
 import java.util.Map;
 
 /** Plain-text rendering shared by the channels: subject line, one-line text, details, link. */

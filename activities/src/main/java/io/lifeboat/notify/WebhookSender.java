@@ -1,7 +1,7 @@
 package io.lifeboat.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.workflows.notify.Notification;
+import io.lifeboat.notify.Notification;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -50,6 +50,6 @@ public final class OffsiteRetentionPolicy {
 
   /** Either id shape, with or without a commit suffix (RepositoryLayout.backupTime). */
   static Optional<Instant> time(String backupId) {
-    return io.lifeboat.workflows.common.RepositoryLayout.backupTime(backupId);
+    return io.lifeboat.repository.RepositoryLayout.backupTime(backupId);
   }
 }

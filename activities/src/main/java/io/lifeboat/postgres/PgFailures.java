@@ -1,7 +1,7 @@
 package io.lifeboat.postgres;
 
 import io.lifeboat.config.DatabaseConfig;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 

@@ -2,7 +2,7 @@ package io.lifeboat.repository;
 
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,7 +2,7 @@ package io.lifeboat.repository;
 
 import io.lifeboat.config.RetentionConfig;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

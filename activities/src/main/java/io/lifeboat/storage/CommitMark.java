@@ -1,6 +1,6 @@
 package io.lifeboat.storage;
 
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -26,7 +26,7 @@ public final class CommitMark {
    */
   public static void requireUncommitted(ObjectStore store, String objectKey) {
     String manifest = objectKey.substring(0, objectKey.lastIndexOf('/') + 1)
-        + io.lifeboat.workflows.common.RepositoryLayout.MANIFEST;
+        + io.lifeboat.repository.RepositoryLayout.MANIFEST;
     if (store.exists(manifest)) {
       throw FailureKind.BACKUP_ID_TAKEN.failure("refusing to write " + objectKey + ": "
           + manifest + " is already committed there; nothing was written");

@@ -1,6 +1,6 @@
 package io.lifeboat.storage;
 
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 
 /** A storage failure with its place in the failure registry (and so its retry meaning). */
 public class StorageException extends RuntimeException {

@@ -4,7 +4,7 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.storage.s3.S3ObjectStore;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

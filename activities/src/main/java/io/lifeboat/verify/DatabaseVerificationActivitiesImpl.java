@@ -1,10 +1,10 @@
 package io.lifeboat.verify;
 
-import static io.lifeboat.ActivityFailures.typed;
+import static io.lifeboat.failure.ActivityFailures.typed;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.lifeboat.backup.Manifests;
+import io.lifeboat.backup.dump.Manifests;
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
@@ -13,17 +13,17 @@ import io.lifeboat.postgres.PgTools;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.RepositoryLayout;
-import io.lifeboat.workflows.verify.DatabaseVerificationActivities;
-import io.lifeboat.workflows.verify.DumpTarget;
-import io.lifeboat.workflows.verify.IntegrityResult;
-import io.lifeboat.workflows.verify.NewestBackup;
-import io.lifeboat.workflows.verify.RecordRequest;
-import io.lifeboat.workflows.verify.RestoreCheckRequest;
-import io.lifeboat.workflows.verify.RestoreCheckResult;
-import io.lifeboat.workflows.verify.ScratchDatabase;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.verify.DatabaseVerificationActivities;
+import io.lifeboat.verify.DumpTarget;
+import io.lifeboat.verify.IntegrityResult;
+import io.lifeboat.verify.NewestBackup;
+import io.lifeboat.verify.RecordRequest;
+import io.lifeboat.verify.RestoreCheckRequest;
+import io.lifeboat.verify.RestoreCheckResult;
+import io.lifeboat.verify.ScratchDatabase;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -44,7 +44,7 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
   /** Only databases named so are ever created or dropped by verification. */
   static final String SCRATCH_PREFIX = "lifeboat_verify_";
   /** DR drills restore through these activities too, into databases named so (issue #6). */
-  static final String DRILL_PREFIX = io.lifeboat.workflows.drill.DrillTargets.DEFAULT_DB_PREFIX;
+  static final String DRILL_PREFIX = io.lifeboat.drill.DrillTargets.DEFAULT_DB_PREFIX;
 
   private final StoreFactory stores;
   private final PgTools pg;

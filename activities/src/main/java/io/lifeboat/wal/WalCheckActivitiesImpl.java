@@ -1,6 +1,6 @@
 package io.lifeboat.wal;
 
-import static io.lifeboat.ActivityFailures.typed;
+import static io.lifeboat.failure.ActivityFailures.typed;
 
 import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.DatabaseConfig;
@@ -10,14 +10,14 @@ import io.lifeboat.postgres.PgTools;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.base.BaseBackupManifest;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.wal.WalCheckActivities;
-import io.lifeboat.workflows.wal.WalCheckRequest;
-import io.lifeboat.workflows.wal.WalCheckResult;
-import io.lifeboat.workflows.wal.WalContinuity;
-import io.lifeboat.workflows.wal.WalNames;
-import io.lifeboat.workflows.wal.WalSwitch;
+import io.lifeboat.backup.base.BaseBackupManifest;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.wal.WalCheckActivities;
+import io.lifeboat.wal.WalCheckRequest;
+import io.lifeboat.wal.WalCheckResult;
+import io.lifeboat.wal.WalContinuity;
+import io.lifeboat.wal.WalNames;
+import io.lifeboat.wal.WalSwitch;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;

@@ -1,7 +1,7 @@
 package io.lifeboat.wal;
 
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.wal.WalNames;
+import io.lifeboat.wal.WalNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.lifeboat.wal;
 
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.wal.WalNames;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.wal.WalNames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

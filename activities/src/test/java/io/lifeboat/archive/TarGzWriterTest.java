@@ -3,7 +3,7 @@ package io.lifeboat.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.app.ArchiveSource;
+import io.lifeboat.backup.artifact.ArchiveSource;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

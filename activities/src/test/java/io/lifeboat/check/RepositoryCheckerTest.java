@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.config.ChecksConfig;
-import io.lifeboat.workflows.check.CheckRequest;
-import io.lifeboat.workflows.check.CheckSource;
-import io.lifeboat.workflows.check.SourceCheck;
+import io.lifeboat.check.CheckRequest;
+import io.lifeboat.check.CheckSource;
+import io.lifeboat.check.SourceCheck;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -142,7 +142,7 @@ class RepositoryCheckerTest {
         null, "A", "S", "AES256", "STANDARD", null, null, null);
     for (String id : List.of("20261120T020000Z", "20261121T020000Z.500-abcdef12",
         "20261121T020000Z.100-ffffffff", "20261121T020000Z")) {
-      store.put(io.lifeboat.workflows.common.RepositoryLayout.manifestKey(repo.prefix(),
+      store.put(io.lifeboat.repository.RepositoryLayout.manifestKey(repo.prefix(),
           DB.name(), id), ("{\"backupId\":\"" + id + "\",\"database\":\"" + DB.name() + "\"}")
           .getBytes(java.nio.charset.StandardCharsets.UTF_8), "application/json");
     }

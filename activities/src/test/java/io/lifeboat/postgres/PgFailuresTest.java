@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.config.DatabaseConfig;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import java.util.Arrays;

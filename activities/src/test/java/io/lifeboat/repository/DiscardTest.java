@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.wal.MemoryStore;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

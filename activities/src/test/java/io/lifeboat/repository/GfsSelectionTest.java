@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.backup.DumpRetentionProbe;
+import io.lifeboat.backup.dump.DumpRetentionProbe;
 import io.lifeboat.config.RetentionConfig;
 import io.lifeboat.wal.MemoryStore;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.wal.MemoryStore;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

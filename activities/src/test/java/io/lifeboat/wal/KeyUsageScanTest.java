@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.storage.crypt.KeyUsage;
 import io.lifeboat.storage.crypt.RepositoryCipher;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

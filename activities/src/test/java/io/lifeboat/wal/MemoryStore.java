@@ -2,7 +2,7 @@ package io.lifeboat.wal;
 
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;

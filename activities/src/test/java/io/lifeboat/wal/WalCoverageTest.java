@@ -2,7 +2,7 @@ package io.lifeboat.wal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;

@@ -1,13 +1,13 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.app.ApplicationBackupRequest;
-import io.lifeboat.workflows.app.ApplicationRollbackRequest;
-import io.lifeboat.workflows.app.ConfigurationBackupRequest;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.backup.app.ApplicationBackupRequest;
+import io.lifeboat.rollback.ApplicationRollbackRequest;
+import io.lifeboat.backup.config.ConfigurationBackupRequest;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.util.stream.Collectors;
@@ -36,13 +36,13 @@ final class AppPlans {
 
   static ApplicationBackupRequest appBackup(LifeboatConfig c, ApplicationConfig a, String reason) {
     return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason,
-        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
             MonitoringPlans.notifications(c)));
   }
 
   static ConfigurationBackupRequest configBackup(LifeboatConfig c) {
     return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(), c.retries(),
-        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
             MonitoringPlans.notifications(c)));
   }
 

@@ -2,8 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.app.ApplicationBackupWorkflow;
-import io.lifeboat.workflows.app.ConfigurationBackupWorkflow;
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
@@ -90,7 +90,7 @@ final class AppSchedules {
       if (s.getAction() instanceof ScheduleActionStartWorkflow start
           && "managed by lifeboat schedules apply".equals(s.getState().getNote())) {
         var req = start.getArguments()
-            .get(0, io.lifeboat.workflows.app.ApplicationBackupRequest.class);
+            .get(0, io.lifeboat.backup.app.ApplicationBackupRequest.class);
         ours = req.application().name().equals(a.name())
             && req.repository().bucket().equals(c.repository().bucket())
             && java.util.Objects.equals(req.repository().prefix(), c.repository().prefix())

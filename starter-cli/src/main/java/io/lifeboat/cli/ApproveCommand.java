@@ -2,10 +2,10 @@ package io.lifeboat.cli;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.lifeboat.workflows.approval.Approvable;
-import io.lifeboat.workflows.approval.Approval;
-import io.lifeboat.workflows.approval.ApprovalRequest;
-import io.lifeboat.workflows.approval.HumanGate;
+import io.lifeboat.approval.Approvable;
+import io.lifeboat.approval.Approval;
+import io.lifeboat.approval.ApprovalRequest;
+import io.lifeboat.approval.HumanGate;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;

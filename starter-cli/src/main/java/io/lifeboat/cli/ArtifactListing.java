@@ -2,8 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.app.ArtifactManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.artifact.ArtifactManifest;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

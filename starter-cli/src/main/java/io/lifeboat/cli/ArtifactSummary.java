@@ -1,8 +1,8 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.app.ArtifactBackupResult;
-import io.lifeboat.workflows.app.ArtifactManifest;
+import io.lifeboat.backup.artifact.ArtifactBackupResult;
+import io.lifeboat.backup.artifact.ArtifactManifest;
 import java.io.PrintWriter;
 
 /** The summary printed after an application or configuration backup. */

@@ -2,9 +2,9 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.app.ApplicationBackupWorkflow;
-import io.lifeboat.workflows.app.ArtifactBackupResult;
-import io.lifeboat.workflows.app.ArtifactBackupStatus;
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
+import io.lifeboat.backup.artifact.ArtifactBackupResult;
+import io.lifeboat.backup.artifact.ArtifactBackupStatus;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

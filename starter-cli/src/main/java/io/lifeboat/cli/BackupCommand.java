@@ -2,10 +2,10 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.backup.BackupResult;
-import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_FULL;
+import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_FULL;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.backup.DatabaseBackupRequest;
+import io.lifeboat.backup.dump.DatabaseBackupRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 

@@ -1,8 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.backup.BackupResult;
-import io.lifeboat.workflows.backup.BackupStatus;
-import io.lifeboat.workflows.backup.DumpProgress;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.BackupStatus;
+import io.lifeboat.backup.dump.DumpProgress;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;

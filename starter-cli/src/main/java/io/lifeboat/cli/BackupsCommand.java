@@ -3,8 +3,8 @@ package io.lifeboat.cli;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -46,7 +46,7 @@ final class BackupsCommand {
 
   /** The last verification record's verdict: "passed <time>", "FAILED <time>" or "-". */
   static String verified(ObjectStore store, String prefix, BackupManifest m) {
-    return io.lifeboat.backup.Manifests.lastVerification(store, prefix, m.database(), m.backupId())
+    return io.lifeboat.backup.dump.Manifests.lastVerification(store, prefix, m.database(), m.backupId())
         .map(r -> (r.passed() ? "passed " : "FAILED ") + r.verifiedAt()).orElse("-");
   }
 

@@ -1,16 +1,16 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_DB_BASE;
+import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_BASE;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.base.BaseBackupManifest;
-import io.lifeboat.workflows.base.BaseBackupRequest;
-import io.lifeboat.workflows.base.BaseBackupResult;
-import io.lifeboat.workflows.base.BaseBackupWorkflow;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.backup.base.BaseBackupManifest;
+import io.lifeboat.backup.base.BaseBackupRequest;
+import io.lifeboat.backup.base.BaseBackupResult;
+import io.lifeboat.backup.base.BaseBackupWorkflow;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
@@ -47,7 +47,7 @@ final class BaseBackupCommand implements Callable<Integer> {
 
   static BaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
     return new BaseBackupRequest(db, c.repository(), c.compression(), c.wal(), c.retries(),
-        io.lifeboat.workflows.offsite.OffsiteTarget.of(c.offsite(),
+        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
             MonitoringPlans.notifications(c)));
   }
 

@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.base.BaseBackupWorkflow;
+import io.lifeboat.backup.base.BaseBackupWorkflow;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;

@@ -1,15 +1,15 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.approval.WaitingStep;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.drill.DrillProgress;
-import io.lifeboat.workflows.drill.DrillRequest;
-import io.lifeboat.workflows.drill.DrillResult;
-import io.lifeboat.workflows.drill.DrillScenarios;
-import io.lifeboat.workflows.drill.DrillWorkflow;
-import io.lifeboat.workflows.drill.ScenarioResult;
-import io.lifeboat.workflows.report.RunReport;
+import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.drill.DrillProgress;
+import io.lifeboat.drill.DrillRequest;
+import io.lifeboat.drill.DrillResult;
+import io.lifeboat.drill.DrillScenarios;
+import io.lifeboat.drill.DrillWorkflow;
+import io.lifeboat.drill.ScenarioResult;
+import io.lifeboat.run.RunReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.io.PrintWriter;
@@ -115,7 +115,7 @@ final class DrillCommand {
         // The full-system scenario: its server recovery's human steps (provision, dns)
         // are approved on the recovery's own id, as in a real server loss.
         WaitingStep[] child = client.newUntypedWorkflowStub(p.childWorkflowId())
-            .query(io.lifeboat.workflows.approval.Approvable.QUERY_WAITING, WaitingStep[].class);
+            .query(io.lifeboat.approval.Approvable.QUERY_WAITING, WaitingStep[].class);
         if (child.length > 0) {
           return "waiting for approval: lifeboat approve " + p.childWorkflowId() + " "
               + child[0].step() + " --by NAME" + (child[0].valueRequired()

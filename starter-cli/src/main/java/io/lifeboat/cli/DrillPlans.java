@@ -2,11 +2,11 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DrillsConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.drill.DrillRequest;
-import io.lifeboat.workflows.drill.DrillScenarios;
-import io.lifeboat.workflows.drill.DrillWorkflow;
-import io.lifeboat.workflows.drill.DrillTargets;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.drill.DrillRequest;
+import io.lifeboat.drill.DrillScenarios;
+import io.lifeboat.drill.DrillWorkflow;
+import io.lifeboat.drill.DrillTargets;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import java.time.Instant;
 import java.time.ZoneOffset;

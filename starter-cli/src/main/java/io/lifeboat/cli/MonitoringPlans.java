@@ -1,14 +1,14 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.check.CheckSource;
-import io.lifeboat.workflows.check.RepositoryCheckRequest;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.notify.NotificationTarget;
-import io.lifeboat.workflows.verify.VerificationRequest;
+import io.lifeboat.check.CheckSource;
+import io.lifeboat.check.RepositoryCheckRequest;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.notify.NotificationTarget;
+import io.lifeboat.verify.VerificationRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.util.List;

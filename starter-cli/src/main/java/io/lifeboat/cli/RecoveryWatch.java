@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.recover.RecoveryProgress;
-import io.lifeboat.workflows.recover.RecoveryResult;
+import io.lifeboat.recover.db.RecoveryProgress;
+import io.lifeboat.recover.db.RecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;

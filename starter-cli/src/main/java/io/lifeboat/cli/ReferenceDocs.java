@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -53,7 +53,7 @@ public final class ReferenceDocs {
 
   public static String failureKinds() {
     StringBuilder b = new StringBuilder(header("Failure kinds",
-        "`workflows/src/main/java/io/lifeboat/workflows/common/FailureKind.java`"));
+        "`workflows/src/main/java/io/lifeboat/failure/FailureKind.java`"));
     b.append("Every failure Lifeboat raises has one kind. The type is the Temporal failure type"
         + " (stable: histories and alerts refer to it). A non-retryable kind fails its activity"
         + " at once: only a person can fix it. A retryable one is retried by the activity's retry"

@@ -86,7 +86,7 @@ final class RepoCommand {
               row.put("bytes", i.size());
               row.put("lastModified", i.lastModified().toString());
             });
-            io.lifeboat.workflows.common.EncryptionInfo e = RepositoryCipher.infoOf(store, key);
+            io.lifeboat.storage.crypt.EncryptionInfo e = RepositoryCipher.infoOf(store, key);
             row.put("keyId", e == null ? null : e.keyId());
           }
           rows.add(row);

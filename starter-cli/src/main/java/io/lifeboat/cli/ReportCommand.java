@@ -1,9 +1,9 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.report.MarkdownReport;
+import io.lifeboat.run.MarkdownReport;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.common.RepositoryLayout;
-import io.lifeboat.workflows.report.RunReport;
+import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.run.RunReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -64,7 +64,7 @@ final class ReportCommand implements Callable<Integer> {
       }
       if (html != null) {
         try {
-          java.nio.file.Files.writeString(html, io.lifeboat.report.HtmlReport.render(report));
+          java.nio.file.Files.writeString(html, io.lifeboat.run.HtmlReport.render(report));
         } catch (IOException e) {
           throw new UserError("cannot write " + html + ": " + e.getClass().getSimpleName());
         }

@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.app.ConfigurationRestore;
+import io.lifeboat.backup.config.ConfigurationRestore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.app.ApplicationRollbackWorkflow;
-import io.lifeboat.workflows.app.RollbackProgress;
-import io.lifeboat.workflows.app.RollbackResult;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.rollback.ApplicationRollbackWorkflow;
+import io.lifeboat.rollback.RollbackProgress;
+import io.lifeboat.rollback.RollbackResult;
+import io.lifeboat.repository.RepositoryLayout;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

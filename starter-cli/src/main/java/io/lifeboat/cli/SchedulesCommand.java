@@ -2,7 +2,7 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
@@ -43,9 +43,9 @@ final class SchedulesCommand {
   /** The daily verification and the hourly check (issue #7), as the config asks for them. */
   static java.util.Map<String, Schedule> monitoring(LifeboatConfig c, String taskQueue) {
     var verifyOptions = MonitoringPlans.options(c, MonitoringPlans.verifyId(c),
-        io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_VERIFY);
+        io.lifeboat.run.LifeboatSearchAttributes.KIND_VERIFY);
     var checkOptions = MonitoringPlans.options(c, MonitoringPlans.checkId(c),
-        io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_CHECK);
+        io.lifeboat.run.LifeboatSearchAttributes.KIND_CHECK);
     if (taskQueue != null) {
       verifyOptions.setTaskQueue(taskQueue);
       checkOptions.setTaskQueue(taskQueue);
@@ -53,13 +53,13 @@ final class SchedulesCommand {
     var map = new java.util.LinkedHashMap<String, Schedule>();
     map.put(MonitoringPlans.verifyId(c), AppSchedules.schedule(c, c.verification().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(io.lifeboat.workflows.verify.BackupVerificationWorkflow.class)
+            .setWorkflowType(io.lifeboat.verify.BackupVerificationWorkflow.class)
             .setArguments(MonitoringPlans.verification(c, c.databases(),
                 c.verification().restore()))
             .setOptions(verifyOptions.build()).build()));
     map.put(MonitoringPlans.checkId(c), AppSchedules.schedule(c, c.checks().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(io.lifeboat.workflows.check.RepositoryCheckWorkflow.class)
+            .setWorkflowType(io.lifeboat.check.RepositoryCheckWorkflow.class)
             .setArguments(MonitoringPlans.check(c))
             .setOptions(checkOptions.build()).build()));
     return map;

@@ -1,10 +1,10 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.app.Pm2;
+import io.lifeboat.process.Pm2;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.postgres.PgTools;
-import io.lifeboat.server.TargetControl;
+import io.lifeboat.recover.server.TargetControl;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.verify.BackupVerificationWorkflow;
-import io.lifeboat.workflows.verify.CheckOutcome;
-import io.lifeboat.workflows.verify.VerificationReport;
-import io.lifeboat.workflows.verify.VerificationResult;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.verify.BackupVerificationWorkflow;
+import io.lifeboat.verify.CheckOutcome;
+import io.lifeboat.verify.VerificationReport;
+import io.lifeboat.verify.VerificationResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;

@@ -1,8 +1,8 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.approval.Approvable;
-import io.lifeboat.workflows.approval.WaitingStep;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.approval.Approvable;
+import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import java.io.PrintWriter;

@@ -1,17 +1,17 @@
 package io.lifeboat.cli;
 
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.workflows.common.LifeboatSearchAttributes.KIND_WAL_CHECK;
+import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND_WAL_CHECK;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
-import io.lifeboat.workflows.base.BaseBackupManifest;
-import io.lifeboat.workflows.wal.WalCheckRequest;
-import io.lifeboat.workflows.wal.WalCheckResult;
-import io.lifeboat.workflows.wal.WalCheckWorkflow;
+import io.lifeboat.backup.base.BaseBackupManifest;
+import io.lifeboat.wal.WalCheckRequest;
+import io.lifeboat.wal.WalCheckResult;
+import io.lifeboat.wal.WalCheckWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;

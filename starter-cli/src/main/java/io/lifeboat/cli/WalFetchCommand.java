@@ -1,6 +1,6 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.wal.WalNames;
+import io.lifeboat.wal.WalNames;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
 import io.lifeboat.wal.WalArchive;
-import io.lifeboat.workflows.wal.WalNames;
+import io.lifeboat.wal.WalNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.workflows.base.BaseBackupWorkflow;
-import io.lifeboat.workflows.wal.WalCheckWorkflow;
+import io.lifeboat.backup.base.BaseBackupWorkflow;
+import io.lifeboat.wal.WalCheckWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;

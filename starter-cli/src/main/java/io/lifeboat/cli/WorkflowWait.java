@@ -1,7 +1,7 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.workflows.base.BaseStreamProgress;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.backup.base.BaseStreamProgress;
+import io.lifeboat.failure.FailureKind;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;

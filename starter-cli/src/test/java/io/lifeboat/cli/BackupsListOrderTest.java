@@ -2,7 +2,7 @@ package io.lifeboat.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.backup.dump.BackupManifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -3,7 +3,7 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.app.RollbackResult;
+import io.lifeboat.rollback.RollbackResult;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;

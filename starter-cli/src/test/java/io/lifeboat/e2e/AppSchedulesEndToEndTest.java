@@ -100,10 +100,10 @@ class AppSchedulesEndToEndTest {
   /** Paused, so it never fires: only its id and its arguments matter here. */
   private void createLegacySchedule(Path config, String id) throws Exception {
     io.lifeboat.config.LifeboatConfig c = new io.lifeboat.config.ConfigLoader().load(config);
-    var request = new io.lifeboat.workflows.app.ApplicationBackupRequest(c.applications().get(0),
+    var request = new io.lifeboat.backup.app.ApplicationBackupRequest(c.applications().get(0),
         c.repository(), c.retries(), "schedule");
     var action = io.temporal.client.schedules.ScheduleActionStartWorkflow.newBuilder()
-        .setWorkflowType(io.lifeboat.workflows.app.ApplicationBackupWorkflow.class)
+        .setWorkflowType(io.lifeboat.backup.app.ApplicationBackupWorkflow.class)
         .setArguments(request)
         .setOptions(io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(id)
             .setTaskQueue(stack.taskQueue).build())

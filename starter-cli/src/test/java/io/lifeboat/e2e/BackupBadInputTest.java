@@ -116,6 +116,6 @@ class BackupBadInputTest {
     io.temporal.client.WorkflowStub stub = stack.temporal().client()
         .newUntypedWorkflowStub("backup-db-" + db + "-manual");
     stub.getResult(120, java.util.concurrent.TimeUnit.SECONDS,
-        io.lifeboat.workflows.backup.BackupResult.class);
+        io.lifeboat.backup.dump.BackupResult.class);
   }
 }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
-import io.lifeboat.workflows.base.BaseBackupManifest;
-import io.lifeboat.workflows.wal.WalNames;
+import io.lifeboat.backup.base.BaseBackupManifest;
+import io.lifeboat.wal.WalNames;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +79,7 @@ class BaseBackupEndToEndTest {
     // Format 2 (PostgreSQL 15, the default): the server compressed the tar, and PostgreSQL's
     // backup_manifest is its own object beside it, sealed and zstd-compressed like the rest.
     assertEquals(BaseBackupManifest.FORMAT_SEPARATE_MANIFEST, m.formatVersion());
-    assertEquals(io.lifeboat.workflows.common.RepositoryLayout.baseBackupManifestKey(
+    assertEquals(io.lifeboat.repository.RepositoryLayout.baseBackupManifestKey(
         stack.prefix, db, m.backupId()), m.backupManifestKey());
     try (java.io.InputStream in = new com.github.luben.zstd.ZstdInputStream(stack.cipher().open(
         stack.store().get(m.backupManifestKey()), m.backupManifestKey(), "backup_manifest"))) {

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.repository.RepositoryLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,8 +102,8 @@ class CheckEndToEndTest {
     var c = new io.lifeboat.config.ConfigLoader().load(config);
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     manifest(db, today.minusDays(3).atTime(2, 0).toInstant(ZoneOffset.UTC));
-    var request = new io.lifeboat.workflows.check.RepositoryCheckRequest(
-        java.util.List.of(new io.lifeboat.workflows.check.CheckSource("db-full", db)),
+    var request = new io.lifeboat.check.RepositoryCheckRequest(
+        java.util.List.of(new io.lifeboat.check.CheckSource("db-full", db)),
         c.repository(), c.checks(), "UTC", c.retries(), null);
 
     var first = run(request, "check-" + stack.tag + "-1");
@@ -119,10 +119,10 @@ class CheckEndToEndTest {
     assertFalse(second.changedSinceLast(), "same findings an hour later are not news");
   }
 
-  private io.lifeboat.workflows.check.CheckReport run(
-      io.lifeboat.workflows.check.RepositoryCheckRequest request, String id) {
+  private io.lifeboat.check.CheckReport run(
+      io.lifeboat.check.RepositoryCheckRequest request, String id) {
     return stack.temporal().client().newWorkflowStub(
-        io.lifeboat.workflows.check.RepositoryCheckWorkflow.class,
+        io.lifeboat.check.RepositoryCheckWorkflow.class,
         io.temporal.client.WorkflowOptions.newBuilder().setWorkflowId(id)
             .setTaskQueue(stack.taskQueue).build()).check(request);
   }

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.luben.zstd.ZstdInputStream;
-import io.lifeboat.backup.Manifests;
+import io.lifeboat.backup.dump.Manifests;
 import io.lifeboat.storage.crypt.RepositoryCipher;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

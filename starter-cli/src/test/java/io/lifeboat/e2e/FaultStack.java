@@ -3,7 +3,7 @@ package io.lifeboat.e2e;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.e2e.FaultTable.Outcome;
-import io.lifeboat.workflows.backup.BackupResult;
-import io.lifeboat.workflows.backup.DumpProgress;
-import io.lifeboat.workflows.server.ServerRecoveryResult;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DumpProgress;
+import io.lifeboat.recover.server.ServerRecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import java.io.RandomAccessFile;
@@ -176,7 +176,7 @@ class FaultSuiteTest {
         },
         () -> {
           var result = client().newUntypedWorkflowStub("recover-db-" + db)
-              .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.recover.RecoveryResult.class);
+              .getResult(10, TimeUnit.MINUTES, io.lifeboat.recover.db.RecoveryResult.class);
           assertEquals("succeeded", result.report().outcome());
           assertEquals(checksum, noiseChecksum(), "the data of the dump, exactly");
           String kept = PitrFixture.psql(cluster, "select string_agg(datname, ',') from"
@@ -216,7 +216,7 @@ class FaultSuiteTest {
           },
           () -> {
             var result = client().newUntypedWorkflowStub(rollbackId)
-                .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.app.RollbackResult.class);
+                .getResult(10, TimeUnit.MINUTES, io.lifeboat.rollback.RollbackResult.class);
             assertTrue(result.health().healthy());
             assertEquals(200, app.status("/api/health"));
             assertTrue(app.body("/api/health").contains("\"revision\":\"r1\""),
@@ -252,7 +252,7 @@ class FaultSuiteTest {
           String newestId = idOf(newest);
           String previousId = idOf(previous);
           String dumpKey = newest.replace("manifest.json",
-              io.lifeboat.workflows.common.RepositoryLayout.DUMP);
+              io.lifeboat.repository.RepositoryLayout.DUMP);
           Ledger before = ledger().without(dumpKey);
           String liveBefore = noiseChecksum();
           Path file = faults.objectFile(dumpKey);
@@ -262,7 +262,7 @@ class FaultSuiteTest {
             RealStack.Run verify = stack.cli("verify", "--wait", "--database", db, "--config",
                 config.toString());
             assertNotEquals(0, verify.exit(), "verify must fail: " + verify.out() + verify.err());
-            var record = io.lifeboat.backup.Manifests.lastVerification(stack.store(),
+            var record = io.lifeboat.backup.dump.Manifests.lastVerification(stack.store(),
                 stack.prefix, db, newestId).orElseThrow();
             assertFalse(record.passed(), "the corrupt backup is not marked good");
             String verifyWhy = record.message();
@@ -375,7 +375,7 @@ class FaultSuiteTest {
         },
         () -> {
           var result = client().newUntypedWorkflowStub("recover-db-" + db)
-              .getResult(10, TimeUnit.MINUTES, io.lifeboat.workflows.recover.RecoveryResult.class);
+              .getResult(10, TimeUnit.MINUTES, io.lifeboat.recover.db.RecoveryResult.class);
           assertEquals("succeeded", result.report().outcome());
           assertEquals(expected, noiseChecksum(), "the data as it was at " + target);
           assertEquals("f", PitrFixture.psql(cluster, "select pg_is_in_recovery()"));
@@ -490,8 +490,8 @@ class FaultSuiteTest {
       Map<String, Integer> attempts = attempts(id);
       attempts.putAll(attempts(dbId));
       var approvals = List.of(client().newUntypedWorkflowStub(id).query(
-          io.lifeboat.workflows.approval.Approvable.QUERY_APPROVALS,
-          io.lifeboat.workflows.approval.Approval[].class));
+          io.lifeboat.approval.Approvable.QUERY_APPROVALS,
+          io.lifeboat.approval.Approval[].class));
       Map<String, String> resumed = new java.util.LinkedHashMap<>();
       for (ServerKill k : SERVER_KILLS) {
         if (k.approval() != null) {
@@ -532,7 +532,7 @@ class FaultSuiteTest {
       List<String> keys = stack.keys();
       assertTrue(r.reportKey() != null && keys.contains(r.reportKey()), r.reportKey());
       var child = client().newUntypedWorkflowStub(dbId).getResult(1, TimeUnit.MINUTES,
-          io.lifeboat.workflows.recover.RecoveryResult.class);
+          io.lifeboat.recover.db.RecoveryResult.class);
       assertEquals("succeeded", child.report().outcome());
       assertTrue(child.reportKey() != null && keys.contains(child.reportKey()),
           "the database child's report: " + child.reportKey());

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.approval.WaitingStep;
-import io.lifeboat.workflows.drill.DrillResult;
-import io.lifeboat.workflows.drill.ScenarioResult;
-import io.lifeboat.workflows.report.RunReport;
+import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.drill.DrillResult;
+import io.lifeboat.drill.ScenarioResult;
+import io.lifeboat.run.RunReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.nio.file.Files;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.backup.Manifests;
+import io.lifeboat.backup.dump.Manifests;
 import io.lifeboat.storage.crypt.RepositoryCipher;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.workflows.app.ArtifactBackupResult;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.backup.artifact.ArtifactBackupResult;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;

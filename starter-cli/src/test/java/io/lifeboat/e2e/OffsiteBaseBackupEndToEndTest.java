@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.wal.BaseBackups;
-import io.lifeboat.workflows.base.BaseBackupManifest;
-import io.lifeboat.workflows.common.RepositoryLayout;
-import io.lifeboat.workflows.offsite.CopyRecord;
-import io.lifeboat.workflows.offsite.OffsiteLayout;
+import io.lifeboat.backup.base.BaseBackupManifest;
+import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.offsite.CopyRecord;
+import io.lifeboat.offsite.OffsiteLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

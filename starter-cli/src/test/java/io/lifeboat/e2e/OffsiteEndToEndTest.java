@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lifeboat.workflows.offsite.CopyRecord;
-import io.lifeboat.workflows.offsite.OffsiteLayout;
+import io.lifeboat.offsite.CopyRecord;
+import io.lifeboat.offsite.OffsiteLayout;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.security.MessageDigest;

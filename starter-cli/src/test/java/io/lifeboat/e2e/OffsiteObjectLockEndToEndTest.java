@@ -14,11 +14,11 @@ import io.lifeboat.offsite.OffsiteActivitiesImpl;
 import io.lifeboat.offsite.OffsiteBucket;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.offsite.CopyRecord;
-import io.lifeboat.workflows.offsite.OffsiteLayout;
-import io.lifeboat.workflows.offsite.OffsiteRetentionRequest;
-import io.lifeboat.workflows.offsite.OffsiteRetentionResult;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.offsite.CopyRecord;
+import io.lifeboat.offsite.OffsiteLayout;
+import io.lifeboat.offsite.OffsiteRetentionRequest;
+import io.lifeboat.offsite.OffsiteRetentionResult;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -320,7 +320,7 @@ class OffsiteObjectLockEndToEndTest {
       // A write over the key lands as a new version on top; the locked one stays as it was,
       // and deleting the key still stops at it, typed the same way.
       ours.put(dump.key(), "not a dump".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          "application/octet-stream", Map.of(), (io.lifeboat.workflows.offsite.LockStatus) null);
+          "application/octet-stream", Map.of(), (io.lifeboat.offsite.LockStatus) null);
       StorageException again = assertThrows(StorageException.class, () -> ours.delete(dump.key()));
       assertEquals(FailureKind.OFFSITE_LOCKED, again.kind(), again.getMessage());
       assertTrue(again.getMessage().contains("(COMPLIANCE until "), again.getMessage());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.storage.ObjectStore.ObjectInfo;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;

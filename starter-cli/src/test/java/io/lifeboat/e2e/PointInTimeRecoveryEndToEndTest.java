@@ -156,7 +156,7 @@ class PointInTimeRecoveryEndToEndTest {
     PitrFixture.baseBackup(stack, format1Config, db);
     var bases = new io.lifeboat.wal.BaseBackups(stack.store(), stack.prefix, db).committed();
     assertEquals(1, bases.size());
-    assertEquals(io.lifeboat.workflows.base.BaseBackupManifest.FORMAT_VERSION,
+    assertEquals(io.lifeboat.backup.base.BaseBackupManifest.FORMAT_VERSION,
         bases.get(0).formatVersion());
     assertEquals(null, bases.get(0).backupManifestKey());
     assertFalse(stack.keys().stream().anyMatch(k -> k.endsWith("/backup_manifest.zst")),

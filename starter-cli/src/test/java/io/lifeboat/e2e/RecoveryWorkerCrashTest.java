@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.workflows.recover.RecoveryResult;
-import io.lifeboat.workflows.recover.RestoreProgress;
+import io.lifeboat.recover.db.RecoveryResult;
+import io.lifeboat.recover.db.RestoreProgress;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Path;

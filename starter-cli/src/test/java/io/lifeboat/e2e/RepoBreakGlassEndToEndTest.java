@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.backup.dump.BackupManifest;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

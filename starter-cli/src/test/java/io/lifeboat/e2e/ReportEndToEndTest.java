@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.report.ReportActivitiesImpl;
+import io.lifeboat.run.ReportActivitiesImpl;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.common.StepTiming;
-import io.lifeboat.workflows.report.ReportActivities.StoreReportRequest;
-import io.lifeboat.workflows.report.ReportActivities.StoredReport;
-import io.lifeboat.workflows.report.RunReport;
+import io.lifeboat.run.StepTiming;
+import io.lifeboat.run.ReportActivities.StoreReportRequest;
+import io.lifeboat.run.ReportActivities.StoredReport;
+import io.lifeboat.run.RunReport;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

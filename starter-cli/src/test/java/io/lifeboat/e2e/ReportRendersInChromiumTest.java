@@ -3,9 +3,9 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.report.HtmlReport;
-import io.lifeboat.workflows.common.StepTiming;
-import io.lifeboat.workflows.report.RunReport;
+import io.lifeboat.run.HtmlReport;
+import io.lifeboat.run.StepTiming;
+import io.lifeboat.run.RunReport;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

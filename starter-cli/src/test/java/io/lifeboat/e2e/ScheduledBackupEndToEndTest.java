@@ -86,11 +86,11 @@ class ScheduledBackupEndToEndTest {
     // The estate's verification and check schedules fire their workflows too: the backup
     // just taken verifies, and the check finds it fresh.
     var verification = triggerAndWait("verify-backups-" + stack.tag,
-        io.lifeboat.workflows.verify.VerificationReport.class);
+        io.lifeboat.verify.VerificationReport.class);
     assertTrue(verification.passed(), verification.toString());
     assertEquals(db, verification.results().get(0).source());
     var check = triggerAndWait("check-backups-" + stack.tag,
-        io.lifeboat.workflows.check.CheckReport.class);
+        io.lifeboat.check.CheckReport.class);
     assertTrue(check.passed(), check.toString());
   }
 

@@ -85,7 +85,7 @@ class SecretsStayOutTest {
 
     List<String> places = new ArrayList<>();
     for (String workflowId : List.of("backup-db-" + db + "-manual",
-        io.lifeboat.workflows.recover.DatabaseRecoveryWorkflow.workflowId(db))) {
+        io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(db))) {
       String history = stack.run(RealStack.temporalCli(), "workflow", "show", "-w", workflowId,
           "--output", "json", "--address", stack.base.temporal().address());
       places.add("history(raw) " + history);

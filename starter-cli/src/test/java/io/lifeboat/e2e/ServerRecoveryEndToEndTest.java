@@ -3,9 +3,9 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.approval.WaitingStep;
-import io.lifeboat.workflows.common.StepTiming;
-import io.lifeboat.workflows.server.ServerRecoveryResult;
+import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.run.StepTiming;
+import io.lifeboat.recover.server.ServerRecoveryResult;
 import io.temporal.client.WorkflowClient;
 import java.nio.file.Files;
 import java.util.Map;

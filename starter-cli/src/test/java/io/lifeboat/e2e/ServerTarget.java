@@ -3,8 +3,8 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.workflows.approval.WaitingStep;
-import io.lifeboat.workflows.server.ServerRecoveryProgress;
+import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.recover.server.ServerRecoveryProgress;
 import io.temporal.client.WorkflowClient;
 import java.net.URI;
 import java.net.http.HttpClient;

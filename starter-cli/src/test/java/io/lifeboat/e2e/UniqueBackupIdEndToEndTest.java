@@ -9,18 +9,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
-import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
+import io.lifeboat.backup.dump.DatabaseBackupActivitiesImpl;
 import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.backup.BackupResult;
-import io.lifeboat.workflows.backup.DatabaseBackupRequest;
-import io.lifeboat.workflows.backup.DatabaseBackupWorkflow;
-import io.lifeboat.workflows.backup.DiscardRequest;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DatabaseBackupRequest;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
+import io.lifeboat.backup.dump.DiscardRequest;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.repository.RepositoryLayout;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -142,7 +142,7 @@ class UniqueBackupIdEndToEndTest {
     // on, with 30 days kept, the older of the two goes and the newest stays, as always.
     String older = a.backupId().compareTo(b.backupId()) < 0 ? a.backupId() : b.backupId();
     String newest = older.equals(a.backupId()) ? b.backupId() : a.backupId();
-    List<String> expired = activities.applyRetention(new io.lifeboat.workflows.backup
+    List<String> expired = activities.applyRetention(new io.lifeboat.backup.dump
         .RetentionRequest(c.repository(), db, 30,
             System.currentTimeMillis() + java.time.Duration.ofDays(40).toMillis()));
     assertEquals(List.of(older), expired);

@@ -15,7 +15,7 @@ import io.lifeboat.worker.LifeboatWorker;
 import io.lifeboat.worker.MetricsServer;
 import io.lifeboat.worker.TemporalConnection;
 import io.lifeboat.worker.WorkerMetrics;
-import io.lifeboat.workflows.backup.BackupManifest;
+import io.lifeboat.backup.dump.BackupManifest;
 import jakarta.mail.internet.MimeMessage;
 import java.io.InputStream;
 import java.net.InetAddress;

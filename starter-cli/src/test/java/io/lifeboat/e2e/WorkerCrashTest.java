@@ -3,8 +3,8 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.backup.BackupResult;
-import io.lifeboat.workflows.backup.DumpProgress;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DumpProgress;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;

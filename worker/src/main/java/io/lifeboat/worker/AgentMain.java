@@ -5,7 +5,7 @@ import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.HostConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.workflows.common.TaskQueues;
+import io.lifeboat.host.TaskQueues;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;

@@ -1,15 +1,15 @@
 package io.lifeboat.worker;
 
 import com.uber.m3.tally.Scope;
-import io.lifeboat.backup.Manifests;
+import io.lifeboat.backup.dump.Manifests;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.common.BackupMetrics;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.verify.VerificationMetrics;
-import io.lifeboat.workflows.verify.VerificationRecord;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.run.BackupMetrics;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.verify.VerificationMetrics;
+import io.lifeboat.verify.VerificationRecord;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

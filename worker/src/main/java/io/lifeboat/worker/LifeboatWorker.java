@@ -1,23 +1,23 @@
 package io.lifeboat.worker;
 
-import io.lifeboat.backup.DatabaseBackupActivitiesImpl;
-import io.lifeboat.base.BaseBackupActivitiesImpl;
-import io.lifeboat.workflows.base.BaseBackupWorkflowImpl;
+import io.lifeboat.backup.dump.DatabaseBackupActivitiesImpl;
+import io.lifeboat.backup.base.BaseBackupActivitiesImpl;
+import io.lifeboat.backup.base.BaseBackupWorkflowImpl;
 import io.lifeboat.wal.WalCheckActivitiesImpl;
-import io.lifeboat.workflows.wal.WalCheckWorkflowImpl;
+import io.lifeboat.wal.WalCheckWorkflowImpl;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.postgres.PgTools;
-import io.lifeboat.recover.DatabaseRecoveryActivitiesImpl;
-import io.lifeboat.report.ReportActivitiesImpl;
+import io.lifeboat.recover.db.DatabaseRecoveryActivitiesImpl;
+import io.lifeboat.run.ReportActivitiesImpl;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.workflows.backup.DatabaseBackupWorkflowImpl;
-import io.lifeboat.workflows.recover.DatabaseRecoveryWorkflowImpl;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflowImpl;
+import io.lifeboat.recover.db.DatabaseRecoveryWorkflowImpl;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
-import io.lifeboat.workflows.host.ActivityPlacement;
+import io.lifeboat.host.ActivityPlacement;
 import java.time.Duration;
 import java.util.List;
 
@@ -88,24 +88,24 @@ public final class LifeboatWorker implements AutoCloseable {
     // Server recovery onto a target (issue #6): its own activities plus the rollback's and the
     // database recovery's (as a child workflow).
     worker.registerWorkflowImplementationTypes(
-        io.lifeboat.workflows.server.ServerRecoveryWorkflowImpl.class);
+        io.lifeboat.recover.server.ServerRecoveryWorkflowImpl.class);
     // Verification and repository checks.
     worker.registerWorkflowImplementationTypes(
-        io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl.class,
-        io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl.class);
+        io.lifeboat.verify.BackupVerificationWorkflowImpl.class,
+        io.lifeboat.check.RepositoryCheckWorkflowImpl.class);
     // Application and configuration backups, application rollback.
     worker.registerWorkflowImplementationTypes(
-        io.lifeboat.workflows.app.ApplicationBackupWorkflowImpl.class,
-        io.lifeboat.workflows.app.ConfigurationBackupWorkflowImpl.class,
-        io.lifeboat.workflows.app.ApplicationRollbackWorkflowImpl.class);
+        io.lifeboat.backup.app.ApplicationBackupWorkflowImpl.class,
+        io.lifeboat.backup.config.ConfigurationBackupWorkflowImpl.class,
+        io.lifeboat.rollback.ApplicationRollbackWorkflowImpl.class);
     // DR drills (issue #6): restore tests into isolated targets, with approvals.
     worker.registerWorkflowImplementationTypes(
-        io.lifeboat.workflows.drill.DrillWorkflowImpl.class);
+        io.lifeboat.drill.DrillWorkflowImpl.class);
     // Base backups and the WAL archive check (point-in-time recovery's inputs).
     worker.registerWorkflowImplementationTypes(BaseBackupWorkflowImpl.class, WalCheckWorkflowImpl.class);
     // The offsite copy (3-2-1, issue #8): a child of each backup, and `lifeboat offsite sync`.
     worker.registerWorkflowImplementationTypes(
-        io.lifeboat.workflows.offsite.OffsiteCopyWorkflowImpl.class);
+        io.lifeboat.offsite.OffsiteCopyWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -117,7 +117,7 @@ public final class LifeboatWorker implements AutoCloseable {
       Secrets secrets, PgTools pg, io.lifeboat.offsite.OffsiteActivitiesImpl offsite) {
     return List.of(
         // Server recovery onto a target (issue #6).
-        io.lifeboat.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg),
+        io.lifeboat.recover.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg),
         // Database backups and recovery.
         new DatabaseBackupActivitiesImpl(stores, pg),
         new DatabaseRecoveryActivitiesImpl(stores, pg),
@@ -127,8 +127,8 @@ public final class LifeboatWorker implements AutoCloseable {
             new io.lifeboat.check.RepositoryChecker()),
         new io.lifeboat.notify.NotificationActivitiesImpl(secrets),
         // Application and configuration backups, application rollback.
-        new io.lifeboat.app.ArchiveActivitiesImpl(stores),
-        io.lifeboat.app.RollbackActivitiesImpl.create(stores, secrets),
+        new io.lifeboat.backup.artifact.ArchiveActivitiesImpl(stores),
+        io.lifeboat.rollback.RollbackActivitiesImpl.create(stores, secrets),
         // DR drills.
         io.lifeboat.drill.DrillActivitiesImpl.create(stores, secrets),
         // Reports of recoveries, rollbacks and drills.

@@ -3,8 +3,8 @@ package io.lifeboat.worker;
 import com.uber.m3.tally.RootScopeBuilder;
 import com.uber.m3.tally.Scope;
 import com.uber.m3.tally.ScopeCloseException;
-import io.lifeboat.workflows.common.BackupMetrics;
-import io.lifeboat.workflows.common.WalMetrics;
+import io.lifeboat.run.BackupMetrics;
+import io.lifeboat.wal.WalMetrics;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
@@ -25,20 +25,20 @@ public final class WorkerMetrics implements AutoCloseable {
   private static final String SDK_NO_VALUE = "none";
   private static final Set<String> OWN_TAGS =
       Set.of(BackupMetrics.TAG_DATABASE, BackupMetrics.TAG_KIND, BackupMetrics.TAG_OUTCOME,
-          io.lifeboat.workflows.verify.VerificationMetrics.TAG_SOURCE,
-          io.lifeboat.workflows.notify.Notifier.TAG_CHANNEL,
-          io.lifeboat.workflows.notify.Notifier.TAG_EVENT);
+          io.lifeboat.verify.VerificationMetrics.TAG_SOURCE,
+          io.lifeboat.notify.Notifier.TAG_CHANNEL,
+          io.lifeboat.notify.Notifier.TAG_EVENT);
   /** Every Lifeboat metric's # HELP line, from the classes that name them. */
   static final java.util.Map<String, String> HELP = help();
 
   private static java.util.Map<String, String> help() {
     java.util.Map<String, String> all = new java.util.HashMap<>(BackupMetrics.HELP);
-    all.putAll(io.lifeboat.workflows.verify.VerificationMetrics.HELP);
-    all.putAll(io.lifeboat.workflows.check.CheckMetrics.HELP);
-    all.putAll(io.lifeboat.workflows.notify.Notifier.HELP);
+    all.putAll(io.lifeboat.verify.VerificationMetrics.HELP);
+    all.putAll(io.lifeboat.check.CheckMetrics.HELP);
+    all.putAll(io.lifeboat.notify.Notifier.HELP);
     all.putAll(WalMetrics.HELP);
-    all.putAll(io.lifeboat.workflows.offsite.OffsiteMetrics.HELP);
-    all.putAll(io.lifeboat.workflows.server.ServerRecoveryMetrics.HELP);
+    all.putAll(io.lifeboat.offsite.OffsiteMetrics.HELP);
+    all.putAll(io.lifeboat.recover.server.ServerRecoveryMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 

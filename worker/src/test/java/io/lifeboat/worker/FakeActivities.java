@@ -2,16 +2,16 @@ package io.lifeboat.worker;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.backup.DatabaseBackupActivities;
-import io.lifeboat.workflows.backup.DatabaseFacts;
-import io.lifeboat.workflows.backup.DiscardRequest;
-import io.lifeboat.workflows.backup.DumpRequest;
-import io.lifeboat.workflows.backup.DumpResult;
-import io.lifeboat.workflows.backup.RetentionRequest;
-import io.lifeboat.workflows.backup.VerifyRequest;
-import io.lifeboat.workflows.backup.VerifyResult;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.backup.dump.DatabaseBackupActivities;
+import io.lifeboat.backup.dump.DatabaseFacts;
+import io.lifeboat.backup.dump.DiscardRequest;
+import io.lifeboat.backup.dump.DumpRequest;
+import io.lifeboat.backup.dump.DumpResult;
+import io.lifeboat.backup.dump.RetentionRequest;
+import io.lifeboat.backup.dump.VerifyRequest;
+import io.lifeboat.backup.dump.VerifyResult;
+import io.lifeboat.failure.FailureKind;
 import java.util.List;
 import java.util.Set;
 

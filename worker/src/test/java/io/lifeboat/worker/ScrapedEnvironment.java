@@ -2,7 +2,7 @@ package io.lifeboat.worker;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;

@@ -8,32 +8,32 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.NotificationsConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
-import io.lifeboat.workflows.backup.BackupManifest;
-import io.lifeboat.workflows.check.CheckMetrics;
-import io.lifeboat.workflows.check.CheckReport;
-import io.lifeboat.workflows.check.CheckSource;
-import io.lifeboat.workflows.check.RepositoryCheckActivities;
-import io.lifeboat.workflows.check.RepositoryCheckRequest;
-import io.lifeboat.workflows.check.RepositoryCheckWorkflow;
-import io.lifeboat.workflows.check.RepositoryCheckWorkflowImpl;
-import io.lifeboat.workflows.check.SourceCheck;
-import io.lifeboat.workflows.common.FailureKind;
-import io.lifeboat.workflows.common.LifeboatSearchAttributes;
-import io.lifeboat.workflows.notify.NotificationActivities;
-import io.lifeboat.workflows.notify.NotificationTarget;
-import io.lifeboat.workflows.notify.Notifier;
-import io.lifeboat.workflows.verify.BackupVerificationWorkflow;
-import io.lifeboat.workflows.verify.BackupVerificationWorkflowImpl;
-import io.lifeboat.workflows.verify.DatabaseVerificationActivities;
-import io.lifeboat.workflows.verify.DumpTarget;
-import io.lifeboat.workflows.verify.IntegrityResult;
-import io.lifeboat.workflows.verify.NewestBackup;
-import io.lifeboat.workflows.verify.RecordRequest;
-import io.lifeboat.workflows.verify.RestoreCheckRequest;
-import io.lifeboat.workflows.verify.RestoreCheckResult;
-import io.lifeboat.workflows.verify.ScratchDatabase;
-import io.lifeboat.workflows.verify.VerificationMetrics;
-import io.lifeboat.workflows.verify.VerificationRequest;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.check.CheckMetrics;
+import io.lifeboat.check.CheckReport;
+import io.lifeboat.check.CheckSource;
+import io.lifeboat.check.RepositoryCheckActivities;
+import io.lifeboat.check.RepositoryCheckRequest;
+import io.lifeboat.check.RepositoryCheckWorkflow;
+import io.lifeboat.check.RepositoryCheckWorkflowImpl;
+import io.lifeboat.check.SourceCheck;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.notify.NotificationActivities;
+import io.lifeboat.notify.NotificationTarget;
+import io.lifeboat.notify.Notifier;
+import io.lifeboat.verify.BackupVerificationWorkflow;
+import io.lifeboat.verify.BackupVerificationWorkflowImpl;
+import io.lifeboat.verify.DatabaseVerificationActivities;
+import io.lifeboat.verify.DumpTarget;
+import io.lifeboat.verify.IntegrityResult;
+import io.lifeboat.verify.NewestBackup;
+import io.lifeboat.verify.RecordRequest;
+import io.lifeboat.verify.RestoreCheckRequest;
+import io.lifeboat.verify.RestoreCheckResult;
+import io.lifeboat.verify.ScratchDatabase;
+import io.lifeboat.verify.VerificationMetrics;
+import io.lifeboat.verify.VerificationRequest;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -89,11 +89,11 @@ class VerificationMetricsScrapeTest {
     @Override public String recordVerification(RecordRequest r) {
       return "k/verification.json";
     }
-    @Override public CheckReport check(io.lifeboat.workflows.check.CheckRequest r) {
+    @Override public CheckReport check(io.lifeboat.check.CheckRequest r) {
       return new CheckReport(r.nowMillis(), List.of(new SourceCheck("db-full", GOOD, 9,
           "20261119T020000Z", 56 * 3600, false, true, List.of("stale"))), true);
     }
-    @Override public void deliver(io.lifeboat.workflows.notify.Delivery d) {
+    @Override public void deliver(io.lifeboat.notify.Delivery d) {
       if (d.channel().equals("email")) throw FailureKind.NOTIFY_FAILED.failure("refused");
     }
   }

@@ -3,7 +3,7 @@ package io.lifeboat.storage.crypt;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.workflows.common.RepositoryLayout;
+import io.lifeboat.repository.RepositoryLayout;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.LinkedHashMap;

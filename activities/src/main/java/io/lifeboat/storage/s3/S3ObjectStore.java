@@ -4,7 +4,7 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;

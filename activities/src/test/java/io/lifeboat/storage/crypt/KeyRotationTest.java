@@ -11,7 +11,7 @@ import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.failure.FailureKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

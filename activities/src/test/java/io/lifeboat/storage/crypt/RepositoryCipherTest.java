@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.workflows.common.EncryptionInfo;
-import io.lifeboat.workflows.common.FailureKind;
+import io.lifeboat.storage.crypt.EncryptionInfo;
+import io.lifeboat.failure.FailureKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,0 +1,102 @@
+package io.lifeboat.recover.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lifeboat.process.Commands;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.recover.server.PlaybookRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * ansible-playbook against the target's inventory, with the target's facts as lb_* extra vars
+ * (one JSON argument, never through a shell). Idempotent by ansible's own design, so a retry
+ * after a crash runs the playbook again.
+ */
+final class Ansible {
+  static final Duration TIMEOUT = Duration.ofMinutes(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Ansible() {}
+
+  static Map<String, Object> vars(PlaybookRequest req, String psql) {
+    ServerTargetConfig t = req.target();
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("lb_root", t.root());
+    v.put("lb_target", t.name());
+    v.put("lb_address", t.address());
+    v.put("lb_domain", t.domain());
+    v.put("lb_http_port", t.httpPort());
+    v.put("lb_https_port", t.httpsPort());
+    v.put("lb_app_port", t.appPort());
+    v.put("lb_app_name", req.application().name());
+    v.put("lb_pm2_name", req.application().pm2Name());
+    v.put("lb_pg_os_user", t.postgres().osUser());
+    v.put("lb_pg_host", req.database().host());
+    v.put("lb_pg_port", req.database().port());
+    v.put("lb_db_name", req.database().name());
+    v.put("lb_db_user", req.database().user());
+    v.put("lb_psql", psql);
+    return v;
+  }
+
+  static String run(PlaybookRequest req, String psql, ToolRunner tools) {
+    ServerTargetConfig t = req.target();
+    if (!Files.isRegularFile(Path.of(req.playbook()))) {
+      throw FailureKind.CONFIG_INVALID.failure("playbook " + req.playbook() + " of target "
+          + t.name() + " does not exist");
+    }
+    if (!Files.isRegularFile(Path.of(t.inventory()))) {
+      throw FailureKind.CONFIG_INVALID.failure("inventory " + t.inventory() + " of target "
+          + t.name() + " does not exist");
+    }
+    List<String> argv = new ArrayList<>(List.of("ansible-playbook", "-i", t.inventory(),
+        req.playbook(), "-e", json(vars(req, psql))));
+    if (req.tags() != null) argv.addAll(List.of("--tags", req.tags()));
+    Map<String, String> env = Map.of("ANSIBLE_NOCOLOR", "1", "ANSIBLE_RETRY_FILES_ENABLED", "0",
+        "ANSIBLE_HOST_KEY_CHECKING", "False", "PYTHONUNBUFFERED", "1");
+    Commands.Result r = tools.run(FailureKind.ANSIBLE_FAILED, argv,
+        Path.of(req.playbook()).getParent(), env, TIMEOUT);
+    if (r.exit() != 0) {
+      throw FailureKind.ANSIBLE_FAILED.failure("ansible-playbook " + req.playbook() + " exited "
+          + r.exit() + ": " + ToolRunner.clip(failedTask(r.stdout() + "\n" + r.stderr())));
+    }
+    return recap(r.stdout());
+  }
+
+  /** "ok=6 changed=1 ... failed=0" of the PLAY RECAP. */
+  static String recap(String out) {
+    String line = out.lines().filter(l -> l.contains(" ok=") && l.contains("failed="))
+        .reduce((a, b) -> b).orElse("");
+    int at = line.indexOf("ok=");
+    return at < 0 ? "done" : line.substring(at).replaceAll("\\s+", " ").strip();
+  }
+
+  /** The task that failed and its message, else the last line. */
+  static String failedTask(String out) {
+    String task = null;
+    String fatal = null;
+    for (String l : out.split("\n")) {
+      if (l.startsWith("TASK [")) task = l.substring(5, l.indexOf(']') + 1);
+      if (l.startsWith("fatal:") || l.contains("ERROR!")) {
+        fatal = l.strip();
+        break;
+      }
+    }
+    if (fatal == null) return Commands.lastLine(out);
+    return (task == null ? "" : "task " + task + ": ") + fatal;
+  }
+
+  private static String json(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

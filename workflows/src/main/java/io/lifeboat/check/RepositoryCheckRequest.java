@@ -1,0 +1,18 @@
+package io.lifeboat.check;
+
+import io.lifeboat.config.ChecksConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.notify.NotificationTarget;
+import java.util.List;
+
+/** The scheduled check's input, resolved from the config when the schedule was applied. */
+public record RepositoryCheckRequest(List<CheckSource> sources, RepositoryConfig repository,
+    ChecksConfig checks, String timezone, RetryConfig retry, NotificationTarget notifications) {
+
+  public RepositoryCheckRequest {
+    sources = sources == null ? List.of() : List.copyOf(sources);
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+    notifications = notifications != null ? notifications : NotificationTarget.NONE;
+  }
+}

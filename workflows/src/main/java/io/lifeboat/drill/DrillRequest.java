@@ -1,0 +1,45 @@
+package io.lifeboat.drill;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.DrillsConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.config.TargetsConfig;
+import io.lifeboat.notify.NotificationTarget;
+import java.util.List;
+
+/**
+ * One drill. The production estate (databases, applications) is passed so the drill can
+ * restore from its backups and refuse to touch it; the targets it works on come from
+ * {@link DrillsConfig} (scratch database, scratch directory, PM2 name, port).
+ *
+ * @param kind {@link DrillScenarios#MONTHLY} or {@link DrillScenarios#QUARTERLY}
+ * @param scenario one of {@link DrillScenarios#NAMES} to override the calendar, or null
+ * @param servers the config's servers: (recovery targets); the full-system scenario recovers
+ *     onto the one {@link DrillsConfig#serverTarget()} names, never a production one
+ */
+public record DrillRequest(
+    String estate,
+    String kind,
+    String scenario,
+    List<DatabaseConfig> databases,
+    List<ApplicationConfig> applications,
+    RepositoryConfig repository,
+    RetryConfig retry,
+    TargetsConfig targets,
+    DrillsConfig drills,
+    NotificationTarget notification,
+    List<ServerTargetConfig> servers) {
+
+  public DrillRequest {
+    databases = databases == null ? List.of() : List.copyOf(databases);
+    applications = applications == null ? List.of() : List.copyOf(applications);
+    targets = targets != null ? targets : TargetsConfig.DEFAULT;
+    drills = drills != null ? drills : DrillsConfig.DEFAULT;
+    notification = notification != null ? notification : NotificationTarget.NONE;
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+    servers = servers == null ? List.of() : List.copyOf(servers);
+  }
+}

@@ -1,0 +1,72 @@
+package io.lifeboat.drill;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The explicit registry of drill scenarios and the calendar that picks them. A scenario this
+ * build cannot run is listed with the reason, so a drill that needs it says so and fails
+ * instead of pretending it ran.
+ */
+public final class DrillScenarios {
+  public static final String MONTHLY = "monthly";
+  public static final String QUARTERLY = "quarterly";
+  public static final String DATABASE = "database";
+  public static final String APPLICATION = "application";
+  public static final String FULL_SYSTEM = "full-system";
+  public static final String ALL = "all";
+  public static final List<String> NAMES = List.of(DATABASE, APPLICATION, FULL_SYSTEM, ALL);
+  public static final List<String> KINDS = List.of(MONTHLY, QUARTERLY);
+  /** What drills started before the full-system scenario was wired said (they replay so). */
+  static final String FULL_SYSTEM_UNWIRED = "full-system scenario not available in this build"
+      + " (it needs the server recovery workflow)";
+
+  /** Scenario → null when this build runs it, else why not. */
+  private static final Map<String, String> UNAVAILABLE = new LinkedHashMap<>();
+
+  static {
+    UNAVAILABLE.put(DATABASE, null);
+    UNAVAILABLE.put(APPLICATION, null);
+    // ServerRecoveryWorkflow as a child, onto drills.serverTarget (FullSystemScenario).
+    UNAVAILABLE.put(FULL_SYSTEM, null);
+  }
+
+  private DrillScenarios() {}
+
+  /** Null when the scenario runs in this build, else the one-line reason. */
+  public static String unavailable(String scenario) {
+    return UNAVAILABLE.get(scenario);
+  }
+
+  /** 1..4, in UTC. */
+  public static int quarter(long epochMillis) {
+    return (Instant.ofEpochMilli(epochMillis).atZone(ZoneOffset.UTC).getMonthValue() - 1) / 3 + 1;
+  }
+
+  /**
+   * The scenarios a drill runs, in order. Monthly: database and application restore tests.
+   * Quarterly rotates: Q1 database, Q2 application, Q3 full system, Q4 all of them. A named
+   * scenario overrides both ("all" runs every registered one).
+   */
+  public static List<String> plan(String kind, String scenario, long startedAtMillis) {
+    if (scenario != null) {
+      if (ALL.equals(scenario)) return all();
+      return List.of(scenario);
+    }
+    if (MONTHLY.equals(kind)) return List.of(DATABASE, APPLICATION);
+    return switch (quarter(startedAtMillis)) {
+      case 1 -> List.of(DATABASE);
+      case 2 -> List.of(APPLICATION);
+      case 3 -> List.of(FULL_SYSTEM);
+      default -> all();
+    };
+  }
+
+  private static List<String> all() {
+    return new ArrayList<>(UNAVAILABLE.keySet());
+  }
+}

@@ -1,0 +1,30 @@
+package io.lifeboat.offsite;
+
+import java.util.List;
+
+/**
+ * @param copiedKeys keys relative to the prefix of what was written to the offsite bucket, at
+ *     most {@link #MAX_KEYS} (a result is a payload in the history, which has a size limit)
+ * @param keysTruncated more were copied than listed: verify the whole scope instead
+ * @param backupsCopied directories (relative) whose manifest was copied in this run
+ * @param incomplete directories without a manifest in the primary: a backup still running or
+ *     one that failed; never copied
+ */
+public record CopyResult(String scope, int copied, int skipped, long bytesCopied,
+    List<String> copiedKeys, List<String> backupsCopied, List<String> incomplete,
+    boolean keysTruncated) {
+
+  /** About 100 KB of keys; a first sync of a big WAL archive copies many more objects. */
+  public static final int MAX_KEYS = 1000;
+
+  public CopyResult {
+    copiedKeys = copiedKeys == null ? List.of() : List.copyOf(copiedKeys);
+    backupsCopied = backupsCopied == null ? List.of() : List.copyOf(backupsCopied);
+    incomplete = incomplete == null ? List.of() : List.copyOf(incomplete);
+  }
+
+  public CopyResult(String scope, int copied, int skipped, long bytesCopied,
+      List<String> copiedKeys, List<String> backupsCopied, List<String> incomplete) {
+    this(scope, copied, skipped, bytesCopied, copiedKeys, backupsCopied, incomplete, false);
+  }
+}

@@ -1,0 +1,22 @@
+package io.lifeboat.offsite;
+
+import io.lifeboat.run.StepTiming;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
+
+/**
+ * The offsite copy (3-2-1): after a backup commits, or on `lifeboat offsite sync`, copy what the
+ * offsite bucket lacks, verify it, expire old copies by the offsite's own retention. Runs as an
+ * abandoned child of the backup: its failure is reported (notification, metric) and never marks
+ * the primary backup bad; the next run copies what this one missed.
+ */
+@WorkflowInterface
+public interface OffsiteCopyWorkflow {
+  @WorkflowMethod
+  CopyRecord copy(OffsiteCopyRequest request);
+
+  @QueryMethod
+  List<StepTiming> progress();
+}

@@ -1,0 +1,41 @@
+package io.lifeboat.offsite;
+
+import java.util.List;
+
+/**
+ * What an offsite copy covers, as key prefixes relative to the repository prefix (the layout of
+ * {@code RepositoryLayout}). Reports are not copied: they describe runs, not backups.
+ */
+public final class OffsiteScopes {
+  private OffsiteScopes() {}
+
+  public static List<String> databaseDumps(String database) {
+    return List.of("db/" + database + "/full/");
+  }
+
+  /**
+   * A base backup and the WAL archive of its cluster: WAL is copied after each base backup (and
+   * by every `offsite sync`), so the offsite copy can replay to the newest segment copied.
+   */
+  public static List<String> baseBackups(String database) {
+    return List.of("db/" + database + "/base/", "wal/" + database + "/");
+  }
+
+  public static List<String> application(String app) {
+    return List.of("app/" + app + "/");
+  }
+
+  public static List<String> configuration() {
+    return List.of("config/");
+  }
+
+  /** Everything `offsite sync` copies. */
+  public static List<String> all() {
+    return List.of("db/", "app/", "config/", "wal/");
+  }
+
+  /** WAL objects are committed one by one (put-if-absent): they need no manifest. */
+  public static boolean isWal(String relativeKey) {
+    return relativeKey.startsWith("wal/");
+  }
+}

@@ -1,0 +1,10 @@
+package io.lifeboat.recover.db;
+
+import io.lifeboat.run.StepTiming;
+import io.lifeboat.run.RunReport;
+import java.util.List;
+
+/** @param reportKey the JSON report in the repository, or null when storing it failed */
+public record RecoveryResult(
+    RecoveryPlan plan, SwapResult swap, VerifyReport verification, String rtoStatus,
+    List<StepTiming> steps, RunReport report, String reportKey) {}

@@ -1,0 +1,34 @@
+package io.lifeboat.recover.server;
+
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.notify.NotificationTarget;
+
+/**
+ * Everything a server recovery needs, resolved from the config by the CLI. Secrets stay names.
+ *
+ * @param target the server recovered onto
+ * @param database production's entry of the database restored (its name keys the archive)
+ * @param application production's entry of the application restored
+ * @param rtoMinutes targets.serverRtoMinutes: the whole run, people included, is measured
+ * @param databaseRtoMinutes targets.databaseRtoMinutes, for the database child workflow
+ */
+public record ServerRecoveryRequest(
+    ServerTargetConfig target,
+    DatabaseConfig database,
+    ApplicationConfig application,
+    RepositoryConfig repository,
+    int rtoMinutes,
+    int databaseRtoMinutes,
+    String estate,
+    RetryConfig retry,
+    NotificationTarget notifications) {
+
+  public ServerRecoveryRequest {
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+    notifications = notifications != null ? notifications : NotificationTarget.NONE;
+  }
+}

@@ -1,0 +1,36 @@
+package io.lifeboat.recover.server;
+
+import io.lifeboat.approval.Approvable;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/**
+ * Recovers the whole server onto a target, as the runbook's "complete server loss" does by
+ * hand: provision (a person, or a playbook) → system configuration (ansible) → the database
+ * (a {@code DatabaseRecoveryWorkflow} child) → the application (download, extract, npm ci) →
+ * services (PM2, nginx) → DNS (a person, or RFC 2136) → TLS (certbot) → HTTPS health. Human
+ * steps are approvals ({@code lifeboat approve recover-server-NAME STEP --by NAME}); their time
+ * is recorded apart from the machines'. Run with the workflow id {@code recover-server-NAME}.
+ */
+@WorkflowInterface
+public interface ServerRecoveryWorkflow extends Approvable {
+
+  static String workflowId(String target) {
+    return "recover-server-" + target;
+  }
+
+  /** The database child's id: its own, so a database recovery of production never clashes. */
+  static String databaseWorkflowId(String target, String database) {
+    return "recover-server-" + target + "-db-" + database;
+  }
+
+  String STEP_PROVISION = "provision";
+  String STEP_DNS = "dns";
+
+  @WorkflowMethod
+  ServerRecoveryResult recover(ServerRecoveryRequest request);
+
+  @QueryMethod
+  ServerRecoveryProgress progress();
+}

@@ -1,0 +1,28 @@
+package io.lifeboat.verify;
+
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.notify.NotificationTarget;
+import java.util.List;
+
+/**
+ * What the daily verification covers, resolved from the config when the run (or its schedule)
+ * was created. Other backup kinds (applications, base backups) add their sources as trailing
+ * components and a {@link SourceVerifier} of their own.
+ *
+ * @param restore false: stop after checksum and format checks (no scratch database)
+ */
+public record VerificationRequest(
+    List<DatabaseConfig> databases,
+    RepositoryConfig repository,
+    boolean restore,
+    RetryConfig retry,
+    NotificationTarget notifications) {
+
+  public VerificationRequest {
+    databases = databases == null ? List.of() : List.copyOf(databases);
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+    notifications = notifications != null ? notifications : NotificationTarget.NONE;
+  }
+}

@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.app;
-
-import io.lifeboat.config.RepositoryConfig;
-
-/** Writes the manifest at manifestKey, after checking the archive it names is stored. */
-public record CommitRequest(RepositoryConfig repository, String manifestKey, ArtifactManifest manifest) {}

@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.app;
-
-import io.lifeboat.config.RepositoryConfig;
-
-/** Removes everything under one backup's directory, manifest first. */
-public record DiscardArtifactRequest(RepositoryConfig repository, String directory) {}

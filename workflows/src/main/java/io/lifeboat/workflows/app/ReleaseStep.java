@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.app;
-
-import io.lifeboat.config.ApplicationConfig;
-
-/** One step on a staged release (install its dependencies, swap it in). */
-public record ReleaseStep(ApplicationConfig application, String stagingDir, String runKey) {}

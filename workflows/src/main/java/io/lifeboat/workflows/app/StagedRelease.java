@@ -1,8 +1,0 @@
-package io.lifeboat.workflows.app;
-
-/**
- * @param source "previous/" or "backup ID"
- * @param backupId the repository backup used, null for previous/
- */
-public record StagedRelease(String source, String backupId, String commit, String stagingDir,
-    int fileCount) {}

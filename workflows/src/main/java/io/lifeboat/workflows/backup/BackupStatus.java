@@ -1,8 +1,0 @@
-package io.lifeboat.workflows.backup;
-
-import io.lifeboat.workflows.common.StepTiming;
-import java.util.List;
-
-/** @param expectedRawBytes the database's size on disk, for a progress bar; 0 before assess */
-public record BackupStatus(
-    String backupId, String database, String step, long expectedRawBytes, List<StepTiming> steps) {}

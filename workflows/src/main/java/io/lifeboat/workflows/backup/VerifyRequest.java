@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.backup;
-
-import io.lifeboat.config.RepositoryConfig;
-
-public record VerifyRequest(
-    RepositoryConfig repository, String objectKey, String expectedSha256, long expectedBytes) {}

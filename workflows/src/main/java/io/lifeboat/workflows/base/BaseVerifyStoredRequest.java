@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.base;
-
-import io.lifeboat.config.RepositoryConfig;
-
-public record BaseVerifyStoredRequest(RepositoryConfig repository, String objectKey,
-    String expectedSha256, long expectedBytes) {}

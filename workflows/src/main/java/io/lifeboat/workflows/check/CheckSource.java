@@ -1,4 +1,0 @@
-package io.lifeboat.workflows.check;
-
-/** One thing whose backups are checked: kind "db-full" and the database name, for now. */
-public record CheckSource(String kind, String name) {}

@@ -1,7 +1,0 @@
-package io.lifeboat.workflows.recover;
-
-import io.lifeboat.config.DatabaseConfig;
-import io.lifeboat.config.RepositoryConfig;
-
-public record PlanRequest(
-    DatabaseConfig database, RepositoryConfig repository, RecoveryTarget target) {}

@@ -1,6 +1,0 @@
-package io.lifeboat.workflows.recover;
-
-/**
- * @param keptAs where the damaged data directory (or database) now is: never deleted
- */
-public record SwapResult(String keptAs, String liveAt) {}
