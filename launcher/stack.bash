@@ -398,7 +398,7 @@ pg_prepare_dirs() {
     id postgres >/dev/null 2>&1 || {
       note "creating the postgres OS user (initdb refuses to run as root)"
       useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres >/dev/null 2>&1 \
-        || die 3 "cannot create the postgres OS user (useradd failed)"
+        || die "$EX_CANNOT_INSTALL" "cannot create the postgres OS user (useradd failed)"
     }
     [ -d "$PG_DATA" ] || install -d -m 700 -o postgres -g postgres "$PG_DATA"
     install -d -m 755 -o postgres -g postgres "$PG_SOCK"
@@ -648,7 +648,7 @@ cmd_up() {
     part_pid "$part" && continue
     while IFS='|' read -r port what hint; do
       if port_listening "$port"; then
-        die 4 "port $port ($what) is in use by another process; stop it or $hint"
+        die "$EX_PORT_IN_USE" "port $port ($what) is in use by another process; stop it or $hint"
       fi
     done < <(part_ports "$part")
   done
