@@ -158,6 +158,7 @@ host_up() { # NAME ADDRESS
     ( in_host "$name" socat "TCP-LISTEN:$p,bind=127.0.0.1,reuseaddr,fork" "TCP:$BRIDGE_ADDR:$p" \
         </dev/null >>"$d/socat.log" 2>&1 ) &
     echo $! >"$d/fwd-$p.pid"
+    disown
   done
 
   # sshd with a host key of its own; known_hosts pins it for the control side
@@ -180,6 +181,9 @@ cmd_up() {
   for n in "$@"; do
     [[ $n =~ ^[a-z][a-z0-9]{0,10}$ ]] || die "up: '$n' is not a host name (a-z0-9, at most 11)"
   done
+  local dup
+  dup=$(printf '%s\n' "$@" | sort | uniq -d | head -1)
+  [ -z "$dup" ] || die "up: host '$dup' named twice"
   [ $# -le 200 ] || die "up: at most 200 hosts"
   [ ! -e "$ESTATE_RUN" ] || die "up: an estate is up already ($ESTATE_RUN); estate.bash down first"
   if ip -4 addr show | grep -q " $NET\."; then die "up: $NET.0/24 is in use on this machine"; fi
@@ -200,6 +204,7 @@ cmd_up() {
     socat "TCP-LISTEN:$p,bind=$BRIDGE_ADDR,reuseaddr,fork" "TCP:127.0.0.1:$p" \
       </dev/null >>"$ESTATE_RUN/socat.log" 2>&1 &
     echo $! >"$ESTATE_RUN/fwd-$p.pid"
+    disown
   done
   local i=11
   for n in "$@"; do host_up "$n" "$NET.$i"; i=$((i + 1)); done
