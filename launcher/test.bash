@@ -66,6 +66,8 @@ test_shell() {
     say "== lifeboat test shell: alert rules (promtool)"
     bash "$ROOT/tests/promtool_test.sh" </dev/null || failed=1
   fi
+  say "== lifeboat test shell: test estate (machines as namespaces)"
+  bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"
   "$ROOT/lifeboat" down >/dev/null </dev/null || true
   bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1
