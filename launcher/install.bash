@@ -172,6 +172,19 @@ ensure_tools_light() { export PATH="$SBIN:$PGBIN:$PATH"; }
 ensure_test_tools() {
   command -v chromium >/dev/null 2>&1 || apt_install "chromium (report rendering test)" chromium
   resolve_minio
+  ensure_estate_tools
+}
+
+# the test estate (tests/estate/estate.bash): hosts as network + mount namespaces on a bridge,
+# each with sshd; socat carries Temporal and S3 from a namespace's loopback to the bridge
+ensure_estate_tools() {
+  command -v ip >/dev/null 2>&1 || apt_install "iproute2 (test estate)" iproute2
+  { command -v unshare >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1; } \
+    || apt_install "util-linux (test estate)" util-linux
+  command -v socat >/dev/null 2>&1 || apt_install "socat (test estate)" socat
+  [ -x /usr/sbin/sshd ] || apt_install "openssh-server (test estate)" openssh-server
+  { command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } \
+    || apt_install "openssh-client (test estate)" openssh-client
 }
 
 go_minor() { # prints the minor version of a go binary (1.N → N), 0 when unknown

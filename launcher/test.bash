@@ -68,6 +68,8 @@ test_shell() {
   fi
   say "== lifeboat test shell: the distribution (tarball, bin/lifeboat, lifeboat-wal, units)"
   bash "$ROOT/tests/dist_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: test estate (machines as namespaces)"
+  bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"
   "$ROOT/lifeboat" down >/dev/null </dev/null || true
   bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1
