@@ -45,7 +45,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -57,7 +56,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -152,14 +150,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
   @Override
   public BaseClusterFacts assessCluster(DatabaseConfig db) {
     return typed(() -> {
-      Properties props = new Properties();
-      props.setProperty("user", db.user());
-      String password = pg.password(db);
-      if (password != null) props.setProperty("password", password);
-      props.setProperty("connectTimeout", "10");
-      props.setProperty("ApplicationName", "lifeboat");
-      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
-      try (Connection c = DriverManager.getConnection(url, props);
+      try (Connection c = pg.connect(db, "lifeboat");
            Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("select current_setting('server_version'),"
                + " current_setting('archive_mode'), current_setting('archive_command'),"
@@ -213,7 +204,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       ActivityExecutionContext ctx, Path scratch) throws IOException, InterruptedException {
     DatabaseConfig db = req.database();
     RepositoryConfig repo = req.repository();
-    String version = toolVersion("pg_basebackup");
+    String version = pg.version("pg_basebackup");
     long started = System.currentTimeMillis();
     List<String> argv = new ArrayList<>();
     argv.add(pg.tool("pg_basebackup"));
@@ -371,7 +362,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
       ActivityExecutionContext ctx, Path scratch) throws IOException, InterruptedException {
     DatabaseConfig db = req.database();
     RepositoryConfig repo = req.repository();
-    String version = toolVersion("pg_basebackup");
+    String version = pg.version("pg_basebackup");
     long started = System.currentTimeMillis();
     Path out = scratch.resolve("stream");   // pg_basebackup makes it (it must not exist or be empty)
     Path data = Files.createDirectory(scratch.resolve("data"));
@@ -674,14 +665,7 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
    * installed (the worker's container), the same two facts from the server it was taken from.
    */
   private Map<String, String> controlData(Path dir, DatabaseConfig db) throws IOException {
-    if (!Files.isExecutable(Path.of(pg.tool("pg_controldata")))) {
-      Properties props = new Properties();
-      props.setProperty("user", db.user());
-      String password = pg.password(db);
-      if (password != null) props.setProperty("password", password);
-      props.setProperty("connectTimeout", "10");
-      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
-      try (Connection c = DriverManager.getConnection(url, props);
+    if (!Files.isExecutable(Path.of(pg.tool("pg_controldata")))) {      try (Connection c = pg.connect(db, null);
            Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("select system_identifier::text, (select setting from"
                + " pg_settings where name = 'wal_segment_size') from pg_control_system()")) {
@@ -831,15 +815,6 @@ public class BaseBackupActivitiesImpl implements BaseBackupActivities {
         req.database(), req.backupId()), true, LocalCopy.NONE);
   }
 
-  private String toolVersion(String tool) {
-    try {
-      return Tools.run(List.of(pg.tool(tool), "--version"), Map.of(), Duration.ofSeconds(10), null)
-          .stdout().strip();
-    } catch (IOException e) {
-      throw FailureKind.PG_TOOL_FAILED.failure(tool + " is not installed for the worker ("
-          + e.getMessage() + "); set LIFEBOAT_PG_BIN or install the PostgreSQL client");
-    }
-  }
 
   private static void deleteTree(Path dir) {
     try (Stream<Path> all = Files.walk(dir)) {
