@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -108,18 +107,10 @@ final class ServerCompressedStream {
     Path tarFile = out.resolve("base.tar.zst");
 
     String key = req.objectKey();
-    String uploadId = store.startUpload(key);
-    java.util.concurrent.atomic.AtomicLong raw = new java.util.concurrent.atomic.AtomicLong();
-    String[] phase = {"streaming"};
-    PartUploader[] self = new PartUploader[1];
-    // Called from this thread and from the readers while they run.
-    Runnable beat = () -> ctx.heartbeat(new BaseStreamProgress(key, uploadId, phase[0],
-        raw.get(), self[0] == null ? 0 : self[0].storedBytes()));
-    beat.run();
-    boolean completed = false;
-    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
-        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
-    self[0] = sink;
+    BaseUpload upload = new BaseUpload(store, repo, key, ctx);
+    java.util.concurrent.atomic.AtomicLong raw = upload.raw;
+    PartUploader sink = upload.sink;
+    Runnable beat = upload.beat();
     var readers = HelperThreads.daemons(3, "base-follow-" + req.backupId());
     java.util.concurrent.Future<List<String>> uploaded = null;
     try {
@@ -174,14 +165,12 @@ final class ServerCompressedStream {
       String manifestKey = RepositoryLayout.baseBackupManifestKey(repo.prefix(), db.name(),
           req.backupId());
       putCompressed(store, repo, manifestKey, Files.readAllBytes(manifestFile));
-      phase[0] = "verifying";
-      beat.run();
+      upload.verifying();
       BaseBackupVerification.Facts f = verification.verify(req, store, data, beat, false, sums);
       long verified = System.currentTimeMillis();
       List<String> etags = HelperThreads.await(uploaded, beat);
       long finished = System.currentTimeMillis();
-      store.completeUpload(key, uploadId, etags);
-      completed = true;
+      upload.complete(etags);
       log.info("base backup {} (server-compressed): pg_basebackup {} ms, unpack +{} ms,"
           + " verification +{} ms, upload done {} ms after the verification", req.backupId(),
           eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));
@@ -191,15 +180,10 @@ final class ServerCompressedStream {
           f.stopSegment(), f.segmentSize(), f.pgVersion(), f.systemId(), version, f.verification(),
           manifestKey);
     } finally {
-      if (!completed) {
+      if (!upload.completed()) {
         bb.destroyForcibly();
         readers.shutdownNow();
-        sink.cancel();
-        try {
-          store.abortUpload(key, uploadId);
-        } catch (RuntimeException e) {
-          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
-        }
+        upload.abortUnlessCompleted();
       }
       readers.shutdownNow();
       bbErr.close();

@@ -17,7 +17,7 @@ import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,18 +65,10 @@ final class WorkerCompressedStream {
     StderrTail tarErr = new StderrTail(tar.getErrorStream(), "tar");
 
     String key = req.objectKey();
-    String uploadId = store.startUpload(key);
-    long[] raw = {0};
-    String[] phase = {"streaming"};
-    PartUploader[] self = new PartUploader[1];
-    // Called from this thread and from the upload's tail (another thread) while both run.
-    Runnable beat = () -> ctx.heartbeat(new BaseStreamProgress(key, uploadId, phase[0], raw[0],
-        self[0] == null ? 0 : self[0].storedBytes()));
-    beat.run();
-    boolean completed = false;
-    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
-        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
-    self[0] = sink;
+    BaseUpload upload = new BaseUpload(store, repo, key, ctx);
+    AtomicLong raw = upload.raw;
+    PartUploader sink = upload.sink;
+    Runnable beat = upload.beat();
     int level = req.wal().baseCompressionLevel();
     var tail = HelperThreads.daemons(1, "base-upload-tail-" + req.backupId());
     java.util.concurrent.Future<List<String>> uploaded = null;
@@ -98,13 +90,13 @@ final class WorkerCompressedStream {
           if (firstByte == 0) firstByte = now;
           if (now - lastRead > longestWait) {
             longestWait = now - lastRead;
-            longestWaitAt = raw[0];
+            longestWaitAt = raw.get();
           }
           lastRead = now;
           toTar.write(buf, 0, n);
           // The one place the compressed stream goes to the uploader (sink).
           zstd.write(buf, 0, n);
-          raw[0] += n;
+          raw.addAndGet(n);
           beat.run();
         }
       }
@@ -112,7 +104,7 @@ final class WorkerCompressedStream {
       // Where the stream stalls: the checkpoint (before the first byte) or the archiving of the
       // backup's last WAL segment (before backup_manifest, the last bytes).
       log.info("base backup {}: first byte after {} ms; longest stall {} ms at byte {} of {}",
-          req.backupId(), firstByte - started, longestWait, longestWaitAt, raw[0]);
+          req.backupId(), firstByte - started, longestWait, longestWaitAt, raw.get());
       int exit = bb.waitFor();
       if (exit != 0) throw PgFailures.fromTool("pg_basebackup", db, exit, bbErr.text());
       if (tar.waitFor() != 0) {
@@ -127,33 +119,26 @@ final class WorkerCompressedStream {
         zstd.close();
         return sink.finish();
       });
-      phase[0] = "verifying";
-      beat.run();
+      upload.verifying();
       BaseBackupVerification.Facts f = verification.verify(req, store, scratch, beat, true, null);
       long verified = System.currentTimeMillis();
       List<String> etags = HelperThreads.await(uploaded, beat);
       long finished = System.currentTimeMillis();
-      store.completeUpload(key, uploadId, etags);
-      completed = true;
+      upload.complete(etags);
       log.info("base backup {}: stream {} ms (pg_basebackup to EOF), tar +{} ms, verification"
           + " +{} ms, upload tail done {} ms after the verification", req.backupId(),
           eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));
       String compression = "zstd level " + level + ", " + req.compression().workers()
           + " workers";
-      return new BaseStreamResult(key, raw[0], sink.storedBytes(), sink.sha256Hex(), compression,
+      return new BaseStreamResult(key, raw.get(), sink.storedBytes(), sink.sha256Hex(), compression,
           started, untarred, f.startLsn(), f.stopLsn(), f.timeline(), f.startSegment(), f.stopSegment(),
           f.segmentSize(), f.pgVersion(), f.systemId(), version, f.verification());
     } finally {
-      if (!completed) {
+      if (!upload.completed()) {
         bb.destroyForcibly();
         tar.destroyForcibly();
         if (uploaded != null) uploaded.cancel(true);
-        sink.cancel();
-        try {
-          store.abortUpload(key, uploadId);
-        } catch (RuntimeException e) {
-          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
-        }
+        upload.abortUnlessCompleted();
       }
       tail.shutdownNow();
       bbErr.close();
