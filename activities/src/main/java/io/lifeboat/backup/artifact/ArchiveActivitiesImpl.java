@@ -1,5 +1,7 @@
 package io.lifeboat.backup.artifact;
 
+import static io.lifeboat.failure.ActivityFailures.typed;
+
 import io.lifeboat.rollback.ReleaseCommit;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.archive.EntryGuard;
@@ -7,32 +9,18 @@ import io.lifeboat.archive.SafeExtractor;
 import io.lifeboat.archive.TarGzWriter;
 import io.lifeboat.archive.UnsafeArchiveException;
 import io.lifeboat.config.ApplicationConfig;
-import io.lifeboat.config.ConfigException;
 import io.lifeboat.repository.Discard;
 import io.lifeboat.repository.LocalCopy;
 import io.lifeboat.repository.Retention;
 import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
-import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.backup.artifact.ArtifactManifest;
-import io.lifeboat.backup.artifact.ArchiveActivities;
-import io.lifeboat.backup.artifact.ArchiveProgress;
-import io.lifeboat.backup.artifact.ArchiveRequest;
-import io.lifeboat.backup.artifact.ArchiveResult;
-import io.lifeboat.backup.artifact.ArchiveSource;
-import io.lifeboat.backup.artifact.CommitRequest;
-import io.lifeboat.backup.artifact.DiscardArtifactRequest;
-import io.lifeboat.backup.artifact.KeepNewestRequest;
 import io.lifeboat.rollback.ReleaseFacts;
-import io.lifeboat.backup.artifact.VerifyArchiveRequest;
 import io.lifeboat.failure.FailureKind;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
@@ -46,7 +34,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
@@ -267,19 +254,6 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       Files.deleteIfExists(p);
     } catch (IOException e) {
       log.warn("could not delete {}: {}", p, e.getMessage());
-    }
-  }
-
-  /** Every failure leaves an activity as a typed ApplicationFailure from the registry. */
-  public static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
     }
   }
 }
