@@ -193,7 +193,8 @@ final class BaseBackupVerification {
    * installed (the worker's container), the same two facts from the server it was taken from.
    */
   private Map<String, String> controlData(Path dir, DatabaseConfig db) throws IOException {
-    if (!Files.isExecutable(Path.of(pg.tool("pg_controldata")))) {      try (Connection c = pg.connect(db, null);
+    if (!Files.isExecutable(Path.of(pg.tool("pg_controldata")))) {
+      try (Connection c = pg.connect(db, null);
            Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("select system_identifier::text, (select setting from"
                + " pg_settings where name = 'wal_segment_size') from pg_control_system()")) {

@@ -44,7 +44,8 @@ final class ChecksummingUnpacker {
     Path root = Files.createDirectories(into.toAbsolutePath().normalize());
     Map<String, FileSum> sums = new HashMap<>();
     byte[] buf = new byte[CHUNK];
-    CountingInputStream counted = new CountingInputStream(tarStream);   // the raw size, and progress
+    // The tar's bytes read so far: the backup's raw size, and its progress.
+    CountingInputStream counted = new CountingInputStream(tarStream);
     TarArchiveInputStream tar = new TarArchiveInputStream(counted);
     TarArchiveEntry e;
     while ((e = tar.getNextEntry()) != null) {

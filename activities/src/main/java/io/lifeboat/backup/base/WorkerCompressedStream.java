@@ -131,8 +131,8 @@ final class WorkerCompressedStream {
       String compression = "zstd level " + level + ", " + req.compression().workers()
           + " workers";
       return new BaseStreamResult(key, raw.get(), sink.storedBytes(), sink.sha256Hex(), compression,
-          started, untarred, f.startLsn(), f.stopLsn(), f.timeline(), f.startSegment(), f.stopSegment(),
-          f.segmentSize(), f.pgVersion(), f.systemId(), version, f.verification());
+          started, untarred, f.startLsn(), f.stopLsn(), f.timeline(), f.startSegment(),
+          f.stopSegment(), f.segmentSize(), f.pgVersion(), f.systemId(), version, f.verification());
     } finally {
       if (!upload.completed()) {
         bb.destroyForcibly();

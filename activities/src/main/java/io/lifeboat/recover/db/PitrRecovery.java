@@ -82,7 +82,8 @@ final class PitrRecovery {
     ClusterControl control = control(req.database());
     Path dir = Path.of(req.cluster().newDirectory());
     Path work = Path.of(req.cluster().spoolDirectory());
-    if (RecoveryMarker.state(dir).equals("downloaded " + req.plan().backupId()) || RecoveryMarker.replayingOrLater(dir)) {
+    if (RecoveryMarker.state(dir).equals("downloaded " + req.plan().backupId())
+        || RecoveryMarker.replayingOrLater(dir)) {
       log.info("base backup {} is already in {}", req.plan().backupId(), dir);
       return;
     }
@@ -162,7 +163,8 @@ final class PitrRecovery {
     if (Files.exists(resultFile) && RecoveryMarker.state(dir).startsWith("promoted")) {
       return readResult(resultFile);
     }
-    if (!RecoveryMarker.state(dir).startsWith("downloaded") && !RecoveryMarker.state(dir).startsWith("replaying")) {
+    String state = RecoveryMarker.state(dir);
+    if (!state.startsWith("downloaded") && !state.startsWith("replaying")) {
       throw FailureKind.RECOVERY_FAILED.failure(dir + " holds no downloaded base backup");
     }
     WalArchive archive = new WalArchive(stores.forRepository(req.repository()),
@@ -233,7 +235,8 @@ final class PitrRecovery {
               end.next();
               int tli = Integer.parseUnsignedInt(end.getString(2).substring(0, 8), 16);
               return new ReplayResult(end.getString(1), tli, feeder.fetchedCount(),
-                  reachedEnd != null ? reachedEnd : ServerLog.stoppingLine(ServerLog.tail(logFile)));
+                  reachedEnd != null ? reachedEnd
+                      : ServerLog.stoppingLine(ServerLog.tail(logFile)));
             }
           }
         }

@@ -36,7 +36,8 @@ final class SwapIn {
     Path kept = data.resolveSibling(data.getFileName() + ".lifeboat-replaced-" + req.recoveryId());
     Path work = Path.of(sc.spoolDirectory());
     try {
-      if (!Files.exists(fresh) && RecoveryMarker.state(data).startsWith("swapped " + req.recoveryId())) {
+      if (!Files.exists(fresh)
+          && RecoveryMarker.state(data).startsWith("swapped " + req.recoveryId())) {
         // An earlier attempt swapped; make sure the server runs.
         startLive(req, control, data, work);
         return new SwapResult(Files.exists(kept) ? kept.toString() : "(no old directory)",
