@@ -4,7 +4,9 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
 import io.temporal.activity.ActivityExecutionContext;
+import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,16 +50,31 @@ final class BaseUpload {
     return beat;
   }
 
-  /** The stream is in; the verification starts (the heartbeat says so). */
-  void verifying() {
-    phase = "verifying";
-    beat.run();
+  /** The verification of the unpacked copy (it throws when the backup fails it). */
+  interface Verification {
+    BaseBackupVerification.Facts run() throws IOException, InterruptedException;
   }
 
-  /** Completes the upload: only after the verification passed. */
-  void complete(List<String> etags) {
+  /** What {@link #completeAfter} learnt, and when its two waits ended (for the timing log). */
+  record Verified(BaseBackupVerification.Facts facts, long verifiedAt, long uploadedAt) {}
+
+  /**
+   * The end of both formats: the heartbeat says "verifying", the verification runs while the
+   * upload's last parts go up ({@code tail}), and only when it passed and the tail is done is
+   * the upload completed. A failure of either leaves the upload open for
+   * {@link #abortUnlessCompleted}.
+   */
+  Verified completeAfter(Verification verification, Future<List<String>> tail)
+      throws IOException, InterruptedException {
+    phase = "verifying";
+    beat.run();
+    BaseBackupVerification.Facts facts = verification.run();
+    long verified = System.currentTimeMillis();
+    List<String> etags = HelperThreads.await(tail, beat);
+    long uploaded = System.currentTimeMillis();
     store.completeUpload(key, uploadId, etags);
     completed = true;
+    return new Verified(facts, verified, uploaded);
   }
 
   /**

@@ -165,12 +165,11 @@ final class ServerCompressedStream {
       String manifestKey = RepositoryLayout.baseBackupManifestKey(repo.prefix(), db.name(),
           req.backupId());
       putCompressed(store, repo, manifestKey, Files.readAllBytes(manifestFile));
-      upload.verifying();
-      BaseBackupVerification.Facts f = verification.verify(req, store, data, beat, false, sums);
-      long verified = System.currentTimeMillis();
-      List<String> etags = HelperThreads.await(uploaded, beat);
-      long finished = System.currentTimeMillis();
-      upload.complete(etags);
+      BaseUpload.Verified done = upload.completeAfter(
+          () -> verification.verify(req, store, data, beat, false, sums), uploaded);
+      BaseBackupVerification.Facts f = done.facts();
+      long verified = done.verifiedAt();
+      long finished = done.uploadedAt();
       log.info("base backup {} (server-compressed): pg_basebackup {} ms, unpack +{} ms,"
           + " verification +{} ms, upload done {} ms after the verification", req.backupId(),
           eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));

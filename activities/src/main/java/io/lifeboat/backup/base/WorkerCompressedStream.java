@@ -119,12 +119,11 @@ final class WorkerCompressedStream {
         zstd.close();
         return sink.finish();
       });
-      upload.verifying();
-      BaseBackupVerification.Facts f = verification.verify(req, store, scratch, beat, true, null);
-      long verified = System.currentTimeMillis();
-      List<String> etags = HelperThreads.await(uploaded, beat);
-      long finished = System.currentTimeMillis();
-      upload.complete(etags);
+      BaseUpload.Verified done = upload.completeAfter(
+          () -> verification.verify(req, store, scratch, beat, true, null), uploaded);
+      BaseBackupVerification.Facts f = done.facts();
+      long verified = done.verifiedAt();
+      long finished = done.uploadedAt();
       log.info("base backup {}: stream {} ms (pg_basebackup to EOF), tar +{} ms, verification"
           + " +{} ms, upload tail done {} ms after the verification", req.backupId(),
           eof - started, untarred - eof, verified - untarred, Math.max(0, finished - verified));
