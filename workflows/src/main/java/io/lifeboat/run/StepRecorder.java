@@ -9,6 +9,16 @@ import java.util.function.Supplier;
 public final class StepRecorder {
   private final List<StepTiming> steps = new ArrayList<>();
   private String current = "starting";
+  private Runnable afterEach = () -> {};
+
+  /**
+   * Runs {@code after} when each machine step has ended, done or failed: the database
+   * recovery brings its RTO status up to date there ({@link RtoClock#breachIfOver}).
+   */
+  public StepRecorder afterEachStep(Runnable after) {
+    afterEach = after;
+    return this;
+  }
 
   public <T> T run(String step, Supplier<T> body) {
     current = step;
@@ -20,6 +30,8 @@ public final class StepRecorder {
     } catch (RuntimeException e) {
       steps.add(new StepTiming(step, started, Workflow.currentTimeMillis(), "failed"));
       throw e;
+    } finally {
+      afterEach.run();
     }
   }
 
@@ -59,5 +71,15 @@ public final class StepRecorder {
 
   public List<StepTiming> steps() {
     return List.copyOf(steps);
+  }
+
+  /** The name of the last step recorded, "start" before any. */
+  public String last() {
+    return steps.isEmpty() ? "start" : steps.get(steps.size() - 1).step();
+  }
+
+  /** Time spent waiting for people, summed over the steps so far. */
+  public long humanWaitMillis() {
+    return steps.stream().mapToLong(StepTiming::humanWaitMillis).sum();
   }
 }

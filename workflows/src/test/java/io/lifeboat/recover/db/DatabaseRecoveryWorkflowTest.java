@@ -271,7 +271,7 @@ class DatabaseRecoveryWorkflowTest {
   @Test
   void scratchDatabaseNamesFitPostgresLimit() {
     String longName = "x".repeat(63);
-    String s = DatabaseRecoveryWorkflowImpl.scratchDatabase(longName, "20261121T093000Z");
+    String s = RecoveryInputs.scratchDatabase(longName, "20261121T093000Z");
     assertEquals(63, s.length());
     assertTrue(s.endsWith("_lb_20261121t093000z"));
   }
