@@ -53,6 +53,12 @@ public final class ReportWriter {
     notes.addAll(more);
   }
 
+  /** The machine time and the time people took (approvals), as the report's last facts. */
+  public void timeSpent(long elapsedMillis, long humanWaitMillis) {
+    facts.put("Machine time", (elapsedMillis - humanWaitMillis) / 1000 + " s");
+    facts.put("Waiting for people", humanWaitMillis / 1000 + " s");
+  }
+
   /** The report of a run timed by {@code rto}, finished now. */
   public RunReport report(String outcome, RtoClock rto, List<StepTiming> steps) {
     return report(outcome, rto.startedAtMillis(), rto.rtoMillis(), steps, List.of());
