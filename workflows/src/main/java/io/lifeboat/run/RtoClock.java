@@ -90,8 +90,12 @@ public final class RtoClock {
     if (!stopped && elapsedMillis() > rtoMillis) mark(RTO_BREACHED);
   }
 
-  /** After a step of a {@link #watchForBreach}ed run: on-track, at-risk or breached by now. */
+  /**
+   * After a step of a {@link #watchForBreach}ed run, and at its end before {@link #stop}:
+   * on-track, at-risk or breached by now.
+   */
   public void update() {
+    if (stopped) return;
     long elapsed = elapsedMillis();
     mark(elapsed > rtoMillis ? RTO_BREACHED
         : elapsed > rtoMillis * AT_RISK ? RTO_AT_RISK : RTO_ON_TRACK);

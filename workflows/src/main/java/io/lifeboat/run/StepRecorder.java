@@ -3,20 +3,21 @@ package io.lifeboat.run;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /** Times each step of a workflow in workflow time, so timings survive replay unchanged. */
 public final class StepRecorder {
   private final List<StepTiming> steps = new ArrayList<>();
   private String current = "starting";
-  private Runnable afterEach = () -> {};
+  private Consumer<StepTiming> onEach = step -> {};
 
   /**
-   * Runs {@code after} when each machine step has ended, done or failed: the database
-   * recovery brings its RTO status up to date there ({@link RtoClock#breachIfOver}).
+   * Calls {@code listener} with each machine step as it is recorded, done ("ok") or failed: a
+   * workflow brings its RTO status up to date there ({@link RtoClock}).
    */
-  public StepRecorder afterEachStep(Runnable after) {
-    afterEach = after;
+  public StepRecorder onEachStep(Consumer<StepTiming> listener) {
+    onEach = listener;
     return this;
   }
 
@@ -25,14 +26,17 @@ public final class StepRecorder {
     long started = Workflow.currentTimeMillis();
     try {
       T result = body.get();
-      steps.add(new StepTiming(step, started, Workflow.currentTimeMillis(), "ok"));
+      record(new StepTiming(step, started, Workflow.currentTimeMillis(), "ok"));
       return result;
     } catch (RuntimeException e) {
-      steps.add(new StepTiming(step, started, Workflow.currentTimeMillis(), "failed"));
+      record(new StepTiming(step, started, Workflow.currentTimeMillis(), "failed"));
       throw e;
-    } finally {
-      afterEach.run();
     }
+  }
+
+  private void record(StepTiming timing) {
+    steps.add(timing);
+    onEach.accept(timing);
   }
 
   /**

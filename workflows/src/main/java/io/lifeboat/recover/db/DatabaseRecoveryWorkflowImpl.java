@@ -52,7 +52,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     // The web UI's list shows a breach when it happens, not only when the run ends.
     rto.watch("recovery of " + db, steps::current, () -> {});
     // After each step too: a step that ran past the RTO shows as a breach when it ends.
-    steps.afterEachStep(rto::breachIfOver);
+    steps.onEachStep(step -> rto.breachIfOver());
     report.fact("Target", req.target().describe());
 
     DatabaseRecoveryActivities quick =
