@@ -15,9 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.TaskQueues;
 import io.lifeboat.rollback.ApplicationRollbackWorkflowTest;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
@@ -41,12 +39,7 @@ class RtoClockTest {
 
   @BeforeEach
   void setUp() {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-12-06T10:00:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-12-06T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ClockedRunWorkflowImpl.class);
     worker.registerActivitiesImplementations((ReportActivities) request -> {
