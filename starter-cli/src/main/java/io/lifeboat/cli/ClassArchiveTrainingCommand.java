@@ -1,5 +1,6 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.cli.backup.BaseBackupCommand;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.backup.base.BaseBackupWorkflow;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;

@@ -1,5 +1,29 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.cli.approval.ApproveCommand;
+import io.lifeboat.cli.approval.WaitingCommand;
+import io.lifeboat.cli.backup.BackupCommand;
+import io.lifeboat.cli.backup.BackupsCommand;
+import io.lifeboat.cli.check.CheckCommand;
+import io.lifeboat.cli.config.ConfigCommand;
+import io.lifeboat.cli.drill.DrillCommand;
+import io.lifeboat.cli.keys.KeysCommand;
+import io.lifeboat.cli.offsite.OffsiteCommand;
+import io.lifeboat.cli.recover.RecoverCommand;
+import io.lifeboat.cli.recover.RestoreCommand;
+import io.lifeboat.cli.recover.TargetCommand;
+import io.lifeboat.cli.repo.RepoCommand;
+import io.lifeboat.cli.report.ReportCommand;
+import io.lifeboat.cli.rollback.RollbackCommand;
+import io.lifeboat.cli.schedules.SchedulesCommand;
+import io.lifeboat.cli.verify.VerifyCommand;
+import io.lifeboat.cli.wal.WalCommand;
+import io.lifeboat.cli.wal.WalFetchCommand;
+import io.lifeboat.cli.wal.WalPrefetchCommand;
+import io.lifeboat.cli.wal.WalPushCommand;
+import io.lifeboat.cli.wal.WalShipCommand;
+import io.lifeboat.cli.worker.AgentCommand;
+import io.lifeboat.cli.worker.WorkerCommand;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -35,10 +59,10 @@ import picocli.CommandLine.Command;
         ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {
-  final Map<String, String> env;
+  public final Map<String, String> env;
 
   @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  public CommandLine.Model.CommandSpec spec;
 
   public LifeboatCli(Map<String, String> env) {
     this.env = env;

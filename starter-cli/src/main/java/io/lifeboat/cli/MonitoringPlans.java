@@ -14,13 +14,13 @@ import io.temporal.common.SearchAttributes;
 import java.util.List;
 
 /** How verification and checks are started, the same way by hand and by a schedule. */
-final class MonitoringPlans {
+public final class MonitoringPlans {
   /** Schedule and workflow ids carry the estate, so two estates on one Temporal never collide. */
-  static String verifyId(LifeboatConfig c) {
+  public static String verifyId(LifeboatConfig c) {
     return "verify-backups-" + slug(c.estate());
   }
 
-  static String checkId(LifeboatConfig c) {
+  public static String checkId(LifeboatConfig c) {
     return "check-backups-" + slug(c.estate());
   }
 
@@ -30,27 +30,27 @@ final class MonitoringPlans {
 
   private MonitoringPlans() {}
 
-  static NotificationTarget notifications(LifeboatConfig c) {
+  public static NotificationTarget notifications(LifeboatConfig c) {
     return NotificationTarget.of(c.notifications(), c.temporal().webUi(), c.temporal().namespace());
   }
 
-  static VerificationRequest verification(LifeboatConfig c, List<DatabaseConfig> dbs,
+  public static VerificationRequest verification(LifeboatConfig c, List<DatabaseConfig> dbs,
       boolean restore) {
     return new VerificationRequest(dbs, c.repository(), restore, c.retries(), notifications(c));
   }
 
   /** The sources whose backups are checked: every database's full dumps, for now. */
-  static List<CheckSource> sources(LifeboatConfig c, List<DatabaseConfig> dbs) {
+  public static List<CheckSource> sources(LifeboatConfig c, List<DatabaseConfig> dbs) {
     return dbs.stream()
         .map(d -> new CheckSource(LifeboatSearchAttributes.KIND_DB_FULL, d.name())).toList();
   }
 
-  static RepositoryCheckRequest check(LifeboatConfig c) {
+  public static RepositoryCheckRequest check(LifeboatConfig c) {
     return new RepositoryCheckRequest(sources(c, c.databases()), c.repository(), c.checks(),
         c.schedules().timezone(), c.retries(), notifications(c));
   }
 
-  static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind) {
+  public static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
         .setTaskQueue(c.temporal().taskQueue())

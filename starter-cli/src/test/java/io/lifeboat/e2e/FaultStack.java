@@ -1,5 +1,6 @@
 package io.lifeboat.e2e;
 
+import io.lifeboat.cli.LifeboatCli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
