@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The fault suite's summary: one row per injected fault, written as Markdown to
- * starter-cli/target/faults/table.md (the launcher prints it; surefire keeps test stdout in a
+ * e2e/target/faults/table.md (the launcher prints it; surefire keeps test stdout in a
  * file). "Survived" means the run ended completed correctly or failed with a clear reason;
  * "data lost" counts previously good objects missing or changed, or a recovery with wrong data.
  */
