@@ -60,7 +60,7 @@ class AppSchedulesEndToEndTest {
     // The application schedule names the estate (one namespace may serve several estates).
     String appSchedule = "backup-app-" + stack.tag + "-" + appName;
     String legacy = "backup-app-" + appName;
-    scheduleIds.addAll(List.of("backup-db-" + db, appSchedule, "backup-config-" + stack.tag,
+    scheduleIds.addAll(List.of("backup-db-" + stack.tag + "-" + db, appSchedule, "backup-config-" + stack.tag,
         legacy));
     // A schedule as `schedules apply` made it before the estate was in its id: apply retires it,
     // or it would go on starting a second daily backup.

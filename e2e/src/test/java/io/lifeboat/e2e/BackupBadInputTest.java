@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,7 +115,8 @@ class BackupBadInputTest {
     RealStack.Run waited = stack.cli("backup", "db", db, "--wait", "--config", config.toString());
     assertEquals(2, waited.exit(), "still refused while running");
     io.temporal.client.WorkflowStub stub = stack.temporal().client()
-        .newUntypedWorkflowStub("backup-db-" + db + "-manual");
+        .newUntypedWorkflowStub(
+            DatabaseBackupWorkflow.workflowId(stack.base.estate(), db) + "-manual");
     stub.getResult(120, java.util.concurrent.TimeUnit.SECONDS,
         io.lifeboat.backup.dump.BackupResult.class);
   }

@@ -53,7 +53,7 @@ class DrillSchedulesEndToEndTest {
       root.putObject("drills").put("lead", "ana").put("monthlySchedule", "0 9 1 * *")
           .put("quarterlySchedule", "0 9 15 1,4,7,10 *");
     });
-    scheduleIds = List.of("backup-db-" + db, "schedule-drill-monthly-" + stack.tag,
+    scheduleIds = List.of("backup-db-" + stack.tag + "-" + db, "schedule-drill-monthly-" + stack.tag,
         "schedule-drill-quarterly-" + stack.tag, "verify-backups-" + stack.tag,
         "check-backups-" + stack.tag);
     RealStack.Run apply = stack.cli("schedules", "apply", "--task-queue", stack.taskQueue,

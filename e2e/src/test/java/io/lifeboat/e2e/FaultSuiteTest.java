@@ -50,6 +50,12 @@ class FaultSuiteTest {
   private Process steady;
   private String db;
   private Path config;
+
+  /** The database recovery's id under this config's estate (the one rule: WorkflowIds). */
+  private String recoveryId() {
+    return io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(
+        new io.lifeboat.config.ConfigLoader().load(config).estate(), db);
+  }
   private String checksum;
 
   @BeforeAll
@@ -164,7 +170,7 @@ class FaultSuiteTest {
   void sigkillAfterEveryStepOfDumpRecovery() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(selected("dump"));
     PitrFixture.psql(cluster, "delete from noise where g % 2 = 0");
-    killAfterEveryStep(new Recovery("DatabaseRecovery (dump)", "recover-db-" + db,
+    killAfterEveryStep(new Recovery("DatabaseRecovery (dump)", recoveryId(),
         List.of("RecoveryPlan", "RecoveryAssess", "RecoveryStopApplication",
             "RecoveryRestoreDump", "RecoveryVerify", "RecoverySwapDatabase",
             "RecoveryStartApplication", "RecoveryHealthCheck"),
@@ -175,7 +181,7 @@ class FaultSuiteTest {
           assertEquals(0, r.exit(), r.out() + r.err());
         },
         () -> {
-          var result = client().newUntypedWorkflowStub("recover-db-" + db)
+          var result = client().newUntypedWorkflowStub(recoveryId())
               .getResult(10, TimeUnit.MINUTES, io.lifeboat.recover.db.RecoveryResult.class);
           assertEquals("succeeded", result.report().outcome());
           assertEquals(checksum, noiseChecksum(), "the data of the dump, exactly");
@@ -363,7 +369,7 @@ class FaultSuiteTest {
     String expected = noiseChecksum();
     PitrFixture.psql(cluster, "delete from noise where g % 3 = 0");
     PitrFixture.archiveAll(cluster);
-    killAfterEveryStep(new Recovery("DatabaseRecovery (PITR)", "recover-db-" + db,
+    killAfterEveryStep(new Recovery("DatabaseRecovery (PITR)", recoveryId(),
         List.of("RecoveryPlan", "RecoveryAssess", "RecoveryStopApplication",
             "RecoveryPrepareScratch", "RecoveryDownloadBase", "RecoveryReplay", "RecoveryVerify",
             "RecoverySwapDataDirectory", "RecoveryStartApplication", "RecoveryHealthCheck"),
@@ -374,7 +380,7 @@ class FaultSuiteTest {
           assertEquals(0, r.exit(), r.out() + r.err());
         },
         () -> {
-          var result = client().newUntypedWorkflowStub("recover-db-" + db)
+          var result = client().newUntypedWorkflowStub(recoveryId())
               .getResult(10, TimeUnit.MINUTES, io.lifeboat.recover.db.RecoveryResult.class);
           assertEquals("succeeded", result.report().outcome());
           assertEquals(expected, noiseChecksum(), "the data as it was at " + target);

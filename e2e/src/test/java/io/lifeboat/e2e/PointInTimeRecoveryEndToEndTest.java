@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.recover.db.DatabaseRecoveryWorkflow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,8 @@ class PointInTimeRecoveryEndToEndTest {
     assertFalse(names.stream().anyMatch(n -> n.startsWith("data.lifeboat-new-")), names.toString());
     assertTrue(r.out().contains("RTO met"), r.out());
 
-    RealStack.Run report = stack.cli("report", "recover-db-" + db, "--config", config.toString());
+    RealStack.Run report = stack.cli("report",
+        DatabaseRecoveryWorkflow.workflowId(stack.base.estate(), db), "--config", config.toString());
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains("# Database recovery: " + db), report.out());
     assertTrue(report.out().contains("| replay | ok |"), report.out());
@@ -139,7 +141,8 @@ class PointInTimeRecoveryEndToEndTest {
         config.toString());
     assertEquals(2, both.exit(), both.err());
     RuntimeException none = assertThrows(RuntimeException.class,
-        () -> stack.temporal().client().newUntypedWorkflowStub("recover-db-" + db).describe());
+        () -> stack.temporal().client().newUntypedWorkflowStub(
+            DatabaseRecoveryWorkflow.workflowId(stack.base.estate(), db)).describe());
     assertTrue(none instanceof io.temporal.client.WorkflowNotFoundException
         || String.valueOf(none.getMessage()).contains("NOT_FOUND"), "no workflow: " + none);
     assertEquals(t.checksum().length(), PitrFixture.checksum(cluster).length(), "still serving");

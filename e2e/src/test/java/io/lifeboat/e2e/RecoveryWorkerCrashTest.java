@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.recover.db.DatabaseRecoveryWorkflow;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.recover.db.RecoveryResult;
 import io.lifeboat.recover.db.RestoreProgress;
@@ -90,7 +91,7 @@ class RecoveryWorkerCrashTest {
     RealStack.Run start = stack.cli("recover", "db", db, "--to", t.time(), "--config",
         config.toString());
     assertEquals(0, start.exit(), start.err());
-    String workflowId = "recover-db-" + db;
+    String workflowId = DatabaseRecoveryWorkflow.workflowId(stack.base.estate(), db);
     WorkflowClient client = stack.temporal().client();
     // A second recovery of the same database while this one runs: refused, nothing started.
     RealStack.Run second = stack.cli("recover", "db", db, "--latest", "--config",

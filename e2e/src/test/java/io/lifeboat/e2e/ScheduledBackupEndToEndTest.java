@@ -3,6 +3,7 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import java.nio.file.Path;
@@ -29,8 +30,9 @@ class ScheduledBackupEndToEndTest {
     if (scheduleId != null) {
       // apply also creates the database's base-backup and WAL-check schedules and the
       // estate's verification and check schedules (estate = this test)
-      String db = scheduleId.substring("backup-db-".length());
-      for (String id : List.of(scheduleId, "backup-base-" + db, "wal-check-" + db,
+      String db = scheduleId.substring(("backup-db-" + stack.tag + "-").length());
+      for (String id : List.of(scheduleId, "backup-base-" + stack.tag + "-" + db,
+          "wal-check-" + stack.tag + "-" + db,
           "verify-backups-" + stack.tag, "check-backups-" + stack.tag)) {
         try {
           stack.temporal().schedules().getHandle(id).delete();
@@ -49,7 +51,7 @@ class ScheduledBackupEndToEndTest {
       RealStack.addDatabase(root, db);
       root.put("estate", stack.tag);
     });
-    scheduleId = "backup-db-" + db;
+    scheduleId = DatabaseBackupWorkflow.workflowId(stack.tag, db); // names the estate
 
     RealStack.Run first = stack.cli("schedules", "apply", "--config", config.toString());
     assertEquals(0, first.exit(), first.err());

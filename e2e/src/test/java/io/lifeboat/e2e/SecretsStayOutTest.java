@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -84,8 +85,9 @@ class SecretsStayOutTest {
     if (!kept.isEmpty()) stack.psql("postgres", "drop database " + kept + " with (force)");
 
     List<String> places = new ArrayList<>();
-    for (String workflowId : List.of("backup-db-" + db + "-manual",
-        io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(db))) {
+    for (String workflowId : List.of(
+        DatabaseBackupWorkflow.workflowId(stack.base.estate(), db) + "-manual",
+        io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(stack.base.estate(), db))) {
       String history = stack.run(RealStack.temporalCli(), "workflow", "show", "-w", workflowId,
           "--output", "json", "--address", stack.base.temporal().address());
       places.add("history(raw) " + history);

@@ -3,6 +3,7 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.lifeboat.backup.dump.BackupResult;
 import io.lifeboat.backup.dump.DumpProgress;
 import io.temporal.api.history.v1.HistoryEvent;
@@ -60,7 +61,7 @@ class WorkerCrashTest {
     Process first = worker(config, "worker-1");
     RealStack.Run start = stack.cli("backup", "db", db, "--config", config.toString());
     assertEquals(0, start.exit(), start.err());
-    String workflowId = "backup-db-" + db + "-manual";
+    String workflowId = DatabaseBackupWorkflow.workflowId(stack.base.estate(), db) + "-manual";
     WorkflowClient client = stack.temporal().client();
 
     DumpProgress seen = null;

@@ -4,9 +4,9 @@ import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.app.ApplicationBackupRequest;
-import io.lifeboat.rollback.ApplicationRollbackRequest;
-import io.lifeboat.backup.config.ConfigurationBackupRequest;
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
+import io.lifeboat.rollback.ApplicationRollbackWorkflow;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
@@ -34,45 +34,23 @@ public final class AppPlans {
     return c.applications().stream().map(ApplicationConfig::name).collect(Collectors.joining(", "));
   }
 
-  public static ApplicationBackupRequest appBackup(LifeboatConfig c, ApplicationConfig a, String reason) {
-    return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason,
-        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
-            MonitoringPlans.notifications(c)));
-  }
-
-  public static ConfigurationBackupRequest configBackup(LifeboatConfig c) {
-    return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(), c.retries(),
-        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
-            MonitoringPlans.notifications(c)));
-  }
-
-  public static ApplicationRollbackRequest rollback(LifeboatConfig c, ApplicationConfig a, String to) {
-    return new ApplicationRollbackRequest(c.estate(), a, c.repository(), to,
-        c.targets().applicationRtoMinutes(), c.retries());
-  }
-
   /**
    * Per estate, as the configuration backup's: the id is the lock of {@link WorkflowLaunch}
    * (and the schedule's id), which covers the whole namespace, and one namespace may serve
    * several estates with an application of the same name.
    */
   public static String appBackupId(LifeboatConfig c, ApplicationConfig a) {
-    return "backup-app-" + c.estate() + "-" + a.name();
-  }
-
-  /** The schedule id before the estate was in it, for `schedules apply` to retire. */
-  public static String legacyAppBackupId(ApplicationConfig a) {
-    return "backup-app-" + a.name();
+    return ApplicationBackupWorkflow.workflowId(c.estate(), a.name());
   }
 
   /** Per estate: one Temporal namespace may serve several estates. */
   public static String configBackupId(LifeboatConfig c) {
-    return "backup-config-" + c.estate();
+    return ConfigurationBackupWorkflow.workflowId(c.estate());
   }
 
   /** Per estate, for the same reason as {@link #appBackupId}. */
   public static String rollbackId(LifeboatConfig c, ApplicationConfig a) {
-    return "rollback-app-" + c.estate() + "-" + a.name();
+    return ApplicationRollbackWorkflow.workflowId(c.estate(), a.name());
   }
 
   public static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind,

@@ -38,7 +38,7 @@ final class ClassArchiveTrainingCommand implements Callable<Integer> {
       WorkflowClient client = s.temporal().client();
       if (!c.databases().isEmpty()) {
         var db = c.databases().get(0);
-        client.getOptions().getDataConverter().toPayloads(BaseBackupCommand.request(c, db));
+        client.getOptions().getDataConverter().toPayloads(BaseBackupWorkflow.request(c, db));
         client.newWorkflowStub(BaseBackupWorkflow.class,
             BaseBackupCommand.options(c, db, "lifeboat-class-archive-training").build());
       }

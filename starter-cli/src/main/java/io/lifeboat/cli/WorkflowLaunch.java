@@ -97,6 +97,21 @@ public final class WorkflowLaunch {
     return this;
   }
 
+  /**
+   * Refuses when a run under one of the id's older spellings still runs ({@code
+   * legacyIds} of the workflow's interface): a run started by a version before
+   * {@link io.lifeboat.run.WorkflowIds}' estate rule holds the same lock under its old id.
+   */
+  public WorkflowLaunch refuseIfRunningUnder(java.util.List<String> olderIds,
+      Function<String, String> refusal) {
+    if (olderIds.isEmpty()) return this;
+    WorkflowClient client = session.temporal().client();
+    for (String older : olderIds) {
+      if (stillRunning(client, older)) throw new UserError(refusal.apply(older));
+    }
+    return this;
+  }
+
   /** The server's own answer (visibility lags): is this id's current run still running? */
   public static boolean stillRunning(WorkflowClient client, String workflowId) {
     try {

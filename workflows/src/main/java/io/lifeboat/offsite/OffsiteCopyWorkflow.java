@@ -5,6 +5,7 @@ import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
+import io.lifeboat.run.WorkflowIds;
 
 /**
  * The offsite copy (3-2-1): after a backup commits, or on `lifeboat offsite sync`, copy what the
@@ -14,6 +15,14 @@ import java.util.List;
  */
 @WorkflowInterface
 public interface OffsiteCopyWorkflow {
+  /**
+   * {@code offsite-sync-ESTATE}: a sync started by hand. The copy a backup starts as its child
+   * keeps its own id ({@code offsite-KIND-SOURCE-BACKUPID}, see {@code OffsiteAfterBackup}).
+   */
+  static String syncWorkflowId(String estate) {
+    return WorkflowIds.of("offsite-sync", estate);
+  }
+
   @WorkflowMethod
   CopyRecord copy(OffsiteCopyRequest request);
 

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
@@ -43,13 +44,16 @@ final class BackupAppCommand implements Callable<Integer> {
       ApplicationConfig app = AppPlans.application(s, name);
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          AppPlans.appBackupId(c, app) + "-manual");
+          WorkflowIds.manual(AppPlans.appBackupId(c, app)));
       String id = launch.workflowId();
       ApplicationBackupWorkflow wf = client.newWorkflowStub(ApplicationBackupWorkflow.class,
           launch.options(AppPlans.options(c, id, AppPlans.APP, null)));
       return launch
-          .start(() -> WorkflowClient.start(wf::backup,
-                  AppPlans.appBackup(c, app, afterDeploy ? "deployment" : "manual")),
+          .refuseIfRunningUnder(ApplicationBackupWorkflow.legacyIds(c.estate(), app.name())
+                  .stream().map(WorkflowIds::manual).toList(),
+              running -> "a backup of " + app.name() + " is already running (" + running + ")")
+          .start(() -> WorkflowClient.start(wf::backup, ApplicationBackupWorkflow.request(c, app,
+                  afterDeploy ? "deployment" : "manual")),
               "a backup of " + app.name() + " is already running (" + id + ")")
           .startedLine("started backup of " + app.name() + ": " + id + "\n  " + launch.link())
           .followingLine("backing up " + app.name() + " (" + id + ")")

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
@@ -46,7 +47,7 @@ public final class BackupCommand {
         DatabaseConfig db = s.database(name);
         WorkflowClient client = s.temporal().client();
         WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-            BackupPlans.workflowIdBase(db) + "-manual");
+            WorkflowIds.manual(BackupPlans.workflowIdBase(c, db)));
         String id = launch.workflowId();
         DatabaseBackupWorkflow wf = client.newWorkflowStub(DatabaseBackupWorkflow.class,
             launch.options(BackupPlans.options(c, db, id)));
@@ -57,7 +58,7 @@ public final class BackupCommand {
                     + LifeboatSearchAttributes.KIND_DB_FULL + "'",
                 running -> "a backup of " + db.name() + " is already running (" + running
                     + "); not starting another")
-            .start(() -> WorkflowClient.start(wf::backup, BackupPlans.request(c, db)),
+            .start(() -> WorkflowClient.start(wf::backup, DatabaseBackupWorkflow.request(c, db)),
                 "a backup of " + db.name() + " is already running (" + id + "); wait for it: "
                     + launch.link())
             .startedLine("started backup of " + db.name() + ": " + id + "\n  " + launch.link())

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
@@ -37,12 +38,15 @@ final class BackupConfigCommand implements Callable<Integer> {
       }
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          AppPlans.configBackupId(c) + "-manual");
+          WorkflowIds.manual(AppPlans.configBackupId(c)));
       String id = launch.workflowId();
       ConfigurationBackupWorkflow wf = client.newWorkflowStub(ConfigurationBackupWorkflow.class,
           launch.options(AppPlans.options(c, id, AppPlans.CONFIG, null)));
       return launch
-          .start(() -> WorkflowClient.start(wf::backup, AppPlans.configBackup(c)),
+          .refuseIfRunningUnder(ConfigurationBackupWorkflow.legacyIds(c.estate()).stream()
+                  .map(WorkflowIds::manual).toList(),
+              running -> "a configuration backup is already running (" + running + ")")
+          .start(() -> WorkflowClient.start(wf::backup, ConfigurationBackupWorkflow.request(c)),
               "a configuration backup is already running (" + id + ")")
           .startedLine("started configuration backup: " + id + "\n  " + launch.link())
           .followingLine("backing up the configuration (" + id + ")")

@@ -4,10 +4,9 @@ import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_FULL;
 
-import io.lifeboat.cli.MonitoringPlans;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.dump.DatabaseBackupRequest;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 
@@ -15,19 +14,12 @@ import io.temporal.common.SearchAttributes;
 public final class BackupPlans {
   private BackupPlans() {}
 
-  public static DatabaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
-    return new DatabaseBackupRequest(db, c.repository(), c.compression(),
-        c.retention().fullDays(), c.retries(), MonitoringPlans.notifications(c), c.offsite(),
-        c.retention().keep(), c.retention().keep() != null ? c.schedules().timezone() : null);
-  }
-
-  /** Schedules append the scheduled time to this id, so each nightly run has its own. */
-  public static String workflowIdBase(DatabaseConfig db) {
-    return "backup-db-" + db.name();
-  }
-
-  public static String scheduleId(DatabaseConfig db) {
-    return "backup-db-" + db.name();
+  /**
+   * The schedule's id, and the base of every run's id (schedules append the scheduled time, so
+   * each nightly run has its own): {@code DatabaseBackupWorkflow}'s, with the estate.
+   */
+  public static String workflowIdBase(LifeboatConfig c, DatabaseConfig db) {
+    return DatabaseBackupWorkflow.workflowId(c.estate(), db.name());
   }
 
   public static WorkflowOptions.Builder options(LifeboatConfig c, DatabaseConfig db, String workflowId) {

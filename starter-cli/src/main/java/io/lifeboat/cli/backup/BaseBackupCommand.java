@@ -4,6 +4,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_BASE;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.Json;
@@ -54,14 +55,9 @@ public final class BaseBackupCommand implements Callable<Integer> {
   @Option(names = "--task-queue", hidden = true)
   String taskQueue;
 
-  public static BaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
-    return new BaseBackupRequest(db, c.repository(), c.compression(), c.wal(), c.retries(),
-        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
-            MonitoringPlans.notifications(c)));
-  }
-
-  public static String workflowIdBase(DatabaseConfig db) {
-    return "backup-base-" + db.name();
+  /** The schedule's id and the base of every run's id: {@code BaseBackupWorkflow}'s. */
+  public static String workflowIdBase(LifeboatConfig c, DatabaseConfig db) {
+    return BaseBackupWorkflow.workflowId(c.estate(), db.name());
   }
 
   public static WorkflowOptions.Builder options(LifeboatConfig c, DatabaseConfig db, String workflowId) {
@@ -89,14 +85,14 @@ public final class BaseBackupCommand implements Callable<Integer> {
             throw new UserError("a base backup of " + db.name() + " is already running ("
                 + id + "); not starting another");
           });
-      String workflowId = workflowIdBase(db) + "-manual";
+      String workflowId = WorkflowIds.manual(workflowIdBase(c, db));
       var options = options(c, db, workflowId)
           .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
           .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
       if (taskQueue != null) options.setTaskQueue(taskQueue);
       BaseBackupWorkflow wf = client.newWorkflowStub(BaseBackupWorkflow.class, options.build());
       try {
-        WorkflowClient.start(wf::backup, request(c, db));
+        WorkflowClient.start(wf::backup, BaseBackupWorkflow.request(c, db));
       } catch (WorkflowExecutionAlreadyStarted e) {
         throw new UserError("a base backup of " + db.name() + " is already running ("
             + workflowId + ")");

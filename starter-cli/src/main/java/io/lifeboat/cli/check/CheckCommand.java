@@ -1,5 +1,6 @@
 package io.lifeboat.cli.check;
 
+import io.lifeboat.check.RepositoryCheckWorkflow;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
@@ -45,7 +46,7 @@ public final class CheckCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
-      CheckRequest request = new CheckRequest(MonitoringPlans.sources(c, dbs), c.repository(),
+      CheckRequest request = new CheckRequest(RepositoryCheckWorkflow.sources(dbs), c.repository(),
           c.checks(), c.schedules().timezone(), System.currentTimeMillis(), false);
       CheckReport report;
       try {

@@ -95,7 +95,7 @@ public final class DrillCommand {
       PrintWriter out = root.spec.commandLine().getOut();
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
-        DrillRequest request = DrillPlans.request(c, kind, scenario, c.drills().withTarget(
+        DrillRequest request = DrillWorkflow.request(c, kind, scenario, c.drills().withTarget(
             scratchDatabase, appDir == null ? null : appDir.toAbsolutePath().normalize().toString(),
             appName, appPort));
         DrillPlans.refuseProduction(request);

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.drill;
 
+import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.MonitoringPlans;
 import io.lifeboat.cli.UserError;
@@ -25,23 +26,9 @@ public final class DrillPlans {
 
   private DrillPlans() {}
 
-  static DrillRequest request(LifeboatConfig c, String kind, String scenario, DrillsConfig drills) {
-    return new DrillRequest(c.estate(), kind, scenario, c.databases(), c.applications(),
-        c.repository(), c.retries(), c.targets(), drills, MonitoringPlans.notifications(c),
-        c.servers());
-  }
-
   /** drill-KIND-ESTATE-STAMP: one per start; a schedule adds its own time to the base. */
-  static String workflowId(LifeboatConfig c, String kind, Instant at) {
-    return idBase(c, kind) + "-" + STAMP.format(at);
-  }
-
-  static String idBase(LifeboatConfig c, String kind) {
-    return "drill-" + kind + "-" + c.estate();
-  }
-
-  static String scheduleId(LifeboatConfig c, String kind) {
-    return "schedule-drill-" + kind + "-" + c.estate();
+  public static String workflowId(LifeboatConfig c, String kind, Instant at) {
+    return DrillWorkflow.workflowIdBase(c.estate(), kind) + "-" + STAMP.format(at);
   }
 
   /**
@@ -67,12 +54,16 @@ public final class DrillPlans {
     for (String kind : DrillScenarios.KINDS) {
       String cron = DrillScenarios.MONTHLY.equals(kind) ? d.monthlySchedule() : d.quarterlySchedule();
       if (cron == null || cron.isBlank()) continue;
-      var options = AppPlans.options(c, idBase(c, kind), LifeboatSearchAttributes.KIND_DRILL,
+      var options = AppPlans.options(c, DrillWorkflow.workflowIdBase(c.estate(), kind), LifeboatSearchAttributes.KIND_DRILL,
           taskQueue).build();
-      out.add(new AppSchedules.Planned(scheduleId(c, kind), cron, "drill " + kind,
+      out.add(new AppSchedules.Planned(DrillWorkflow.scheduleId(c.estate(), kind), cron,
+          "drill " + kind, DrillWorkflow.legacyScheduleIds(c.estate(), kind),
+          SchedulesCommand.ours(c, DrillWorkflow.class, DrillRequest.class,
+              DrillRequest::repository,
+              r -> c.estate().equals(r.estate()) && kind.equals(r.kind())),
           AppSchedules.schedule(c, cron, ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(DrillWorkflow.class)
-              .setArguments(request(c, kind, null, d))
+              .setArguments(DrillWorkflow.request(c, kind, null, d))
               .setOptions(options).build())));
     }
     return out;

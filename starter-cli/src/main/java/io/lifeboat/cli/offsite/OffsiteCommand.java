@@ -1,5 +1,6 @@
 package io.lifeboat.cli.offsite;
 
+import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
@@ -54,10 +55,6 @@ public final class OffsiteCommand {
     return o;
   }
 
-  static String syncId(LifeboatConfig c) {
-    return "offsite-sync-" + c.estate().replaceAll("[^A-Za-z0-9_.-]", "_");
-  }
-
   @Command(name = "sync", mixinStandardHelpOptions = true, description = "Copy every committed"
       + " backup and WAL segment the offsite bucket lacks (after an outage, or to seed a new"
       + " offsite), verify the copies, apply the offsite retention. Never deletes a copy because"
@@ -75,7 +72,8 @@ public final class OffsiteCommand {
         LifeboatConfig c = s.config();
         OffsiteConfig o = offsite(s);
         WorkflowClient client = s.temporal().client();
-        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out, syncId(c));
+        WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+            OffsiteCopyWorkflow.syncWorkflowId(c.estate()));
         String id = launch.workflowId();
         OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, launch.options(
             MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE)));
@@ -83,7 +81,7 @@ public final class OffsiteCommand {
         return launch
             .start(() -> WorkflowClient.start(wf::copy, new OffsiteCopyRequest(c.repository(), o,
                     "sync", c.estate(), OffsiteScopes.all(), true, c.retries(),
-                    MonitoringPlans.notifications(c))),
+                    NotificationTarget.of(c))),
                 "an offsite sync is already running (" + id + "); wait for it: " + launch.link())
             .startedLine("started offsite sync to " + where + ": " + id + "\n  " + launch.link())
             .followingLine("copying to " + where + " (" + id + ")")

@@ -82,7 +82,7 @@ public final class RecoverCommand {
         RecoveryPlan plan = preview(s, db, t);
         WorkflowClient client = s.temporal().client();
         WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-            DatabaseRecoveryWorkflow.workflowId(db.name()));
+            DatabaseRecoveryWorkflow.workflowId(c.estate(), db.name()));
         String id = launch.workflowId();
         DatabaseRecoveryWorkflow wf = client.newWorkflowStub(DatabaseRecoveryWorkflow.class,
             launch.options(WorkflowOptions.newBuilder()
@@ -96,6 +96,10 @@ public final class RecoverCommand {
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
             : "dump " + plan.backupId() + ", ") + t.describe();
         return launch
+            // A run started before ids named the estate holds the same lock under its old id.
+            .refuseIfRunningUnder(DatabaseRecoveryWorkflow.legacyIds(c.estate(), db.name()),
+                running -> "a recovery of " + db.name() + " is already running (" + running
+                    + "); nothing was started or stopped")
             .start(() -> WorkflowClient.start(wf::recover, request),
                 "a recovery of " + db.name() + " is already running (" + id
                     + "); nothing was started or stopped: " + launch.link())

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.recover;
 
+import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
@@ -88,7 +89,7 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .build())));
       ServerRecoveryRequest request = new ServerRecoveryRequest(target, db, app, c.repository(),
           c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-          c.retries(), MonitoringPlans.notifications(c));
+          c.retries(), NotificationTarget.of(c));
       boolean personProvisions = target.provisionPlaybook() == null;
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),

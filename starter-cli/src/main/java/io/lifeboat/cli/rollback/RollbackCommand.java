@@ -59,7 +59,11 @@ public final class RollbackCommand {
         ApplicationRollbackWorkflow wf = client.newWorkflowStub(ApplicationRollbackWorkflow.class,
             launch.options(AppPlans.options(c, id, AppPlans.ROLLBACK, null)));
         return launch
-            .start(() -> WorkflowClient.start(wf::rollback, AppPlans.rollback(c, app, to)),
+            .refuseIfRunningUnder(ApplicationRollbackWorkflow.legacyIds(c.estate(), app.name()),
+                running -> "a rollback of " + app.name() + " is already running (" + running
+                    + "); not starting another")
+            .start(() -> WorkflowClient.start(wf::rollback,
+                    ApplicationRollbackWorkflow.request(c, app, to)),
                 "a rollback of " + app.name() + " is already running (" + id + "); follow it: "
                     + launch.link())
             .startedLine("started rollback of " + app.name() + ": " + id + "\n  " + launch.link())

@@ -1,5 +1,8 @@
 package io.lifeboat.cli.schedules;
 
+import io.lifeboat.backup.app.ApplicationBackupRequest;
+import io.lifeboat.backup.config.ConfigurationBackupRequest;
+import java.util.function.Predicate;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.drill.DrillPlans;
 import io.lifeboat.config.ApplicationConfig;
@@ -27,7 +30,12 @@ import java.util.Map;
 public final class AppSchedules {
   private AppSchedules() {}
 
-  public record Planned(String id, String cron, String subject, Schedule schedule) {}
+  /**
+   * A schedule the config asks for; {@code legacyIds} are its ids before every id named the
+   * estate, which {@code ours} tells apart from another estate's.
+   */
+  public record Planned(String id, String cron, String subject, List<String> legacyIds,
+      Predicate<Schedule> ours, Schedule schedule) {}
 
   static List<Planned> planned(LifeboatConfig c, String taskQueue) {
     List<Planned> out = new ArrayList<>();
@@ -35,18 +43,26 @@ public final class AppSchedules {
       var options = AppPlans.options(c, AppPlans.appBackupId(c, a), AppPlans.APP, taskQueue)
           .build();
       out.add(new Planned(AppPlans.appBackupId(c, a), a.backupSchedule(), "app " + a.name(),
+          ApplicationBackupWorkflow.legacyIds(c.estate(), a.name()),
+          SchedulesCommand.ours(c, ApplicationBackupWorkflow.class, ApplicationBackupRequest.class,
+              ApplicationBackupRequest::repository,
+              r -> r.application().name().equals(a.name())),
           schedule(c, a.backupSchedule(), ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(ApplicationBackupWorkflow.class)
-              .setArguments(AppPlans.appBackup(c, a, "schedule"))
+              .setArguments(ApplicationBackupWorkflow.request(c, a, "schedule"))
               .setOptions(options).build())));
     }
     if (!c.configuration().isEmpty()) {
       String id = AppPlans.configBackupId(c);
       var options = AppPlans.options(c, id, AppPlans.CONFIG, taskQueue).build();
       out.add(new Planned(id, c.configuration().schedule(), "configuration",
+          ConfigurationBackupWorkflow.legacyIds(c.estate()),
+          SchedulesCommand.ours(c, ConfigurationBackupWorkflow.class,
+              ConfigurationBackupRequest.class, ConfigurationBackupRequest::repository,
+              r -> c.estate().equals(r.estate())),
           schedule(c, c.configuration().schedule(), ScheduleActionStartWorkflow.newBuilder()
               .setWorkflowType(ConfigurationBackupWorkflow.class)
-              .setArguments(AppPlans.configBackup(c))
+              .setArguments(ConfigurationBackupWorkflow.request(c))
               .setOptions(options).build())));
     }
     out.addAll(DrillPlans.planned(c, taskQueue)); // DR drills (issue #6)
@@ -62,7 +78,7 @@ public final class AppSchedules {
             .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
             .setCatchupWindow(Duration.ofMinutes(c.schedules().catchupWindowMinutes())).build())
         .setState(ScheduleState.newBuilder().setPaused(c.schedules().paused())
-            .setNote("managed by lifeboat schedules apply").build())
+            .setNote(SchedulesCommand.MANAGED).build())
         .build();
   }
 
@@ -72,41 +88,8 @@ public final class AppSchedules {
       out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, p.id(),
           p.cron(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
     }
-    for (ApplicationConfig a : c.applications()) retireLegacy(schedules, c, a, out);
-  }
-
-  /**
-   * The application schedule's id had no estate in it (backup-app-NAME) before; left alone, it
-   * would go on starting a second daily backup beside the renamed one. It is deleted only when
-   * it is Lifeboat's and backs up this application into this estate's repository: another
-   * estate sharing the namespace keeps its own until its own `schedules apply`.
-   */
-  static void retireLegacy(ScheduleClient schedules, LifeboatConfig c, ApplicationConfig a,
-      PrintWriter out) {
-    String legacy = AppPlans.legacyAppBackupId(a);
-    var found = SchedulesCommand.describe(schedules, legacy);
-    if (found.isEmpty()) return;
-    boolean ours = false;
-    try {
-      var s = found.get().getSchedule();
-      if (s.getAction() instanceof ScheduleActionStartWorkflow start
-          && "managed by lifeboat schedules apply".equals(s.getState().getNote())) {
-        var req = start.getArguments()
-            .get(0, io.lifeboat.backup.app.ApplicationBackupRequest.class);
-        ours = req.application().name().equals(a.name())
-            && req.repository().bucket().equals(c.repository().bucket())
-            && java.util.Objects.equals(req.repository().prefix(), c.repository().prefix())
-            && java.util.Objects.equals(req.repository().endpoint(), c.repository().endpoint());
-      }
-    } catch (RuntimeException undecodable) {
-      ours = false; // not readable with this config's codec: not provably ours
-    }
-    if (ours) {
-      schedules.getHandle(legacy).delete();
-      out.printf("deleted schedule %s: renamed to %s%n", legacy, AppPlans.appBackupId(c, a));
-    } else {
-      out.printf("left schedule %s: not this estate's application backup (delete it with"
-          + " `temporal schedule delete --schedule-id %s` if it is)%n", legacy, legacy);
+    for (Planned p : planned(c, taskQueue)) {
+      SchedulesCommand.retire(schedules, p.legacyIds(), p.id(), p.ours(), out);
     }
   }
 

@@ -1,5 +1,12 @@
 package io.lifeboat.cli.schedules;
 
+import io.lifeboat.backup.dump.DatabaseBackupRequest;
+import io.lifeboat.check.RepositoryCheckWorkflow;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.verify.BackupVerificationWorkflow;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
@@ -38,11 +45,11 @@ public final class SchedulesCommand {
 
   /** The schedule that config asks for; creating or updating it to this is idempotent. */
   static Schedule desired(LifeboatConfig c, DatabaseConfig db, String taskQueue) {
-    var options = BackupPlans.options(c, db, BackupPlans.workflowIdBase(db));
+    var options = BackupPlans.options(c, db, BackupPlans.workflowIdBase(c, db));
     if (taskQueue != null) options.setTaskQueue(taskQueue);
     return AppSchedules.schedule(c, db.backupSchedule(), ScheduleActionStartWorkflow.newBuilder()
         .setWorkflowType(DatabaseBackupWorkflow.class)
-        .setArguments(BackupPlans.request(c, db))
+        .setArguments(DatabaseBackupWorkflow.request(c, db))
         .setOptions(options.build())
         .build());
   }
@@ -60,14 +67,14 @@ public final class SchedulesCommand {
     var map = new java.util.LinkedHashMap<String, Schedule>();
     map.put(MonitoringPlans.verifyId(c), AppSchedules.schedule(c, c.verification().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(io.lifeboat.verify.BackupVerificationWorkflow.class)
-            .setArguments(MonitoringPlans.verification(c, c.databases(),
+            .setWorkflowType(BackupVerificationWorkflow.class)
+            .setArguments(BackupVerificationWorkflow.request(c, c.databases(),
                 c.verification().restore()))
             .setOptions(verifyOptions.build()).build()));
     map.put(MonitoringPlans.checkId(c), AppSchedules.schedule(c, c.checks().schedule(),
         ScheduleActionStartWorkflow.newBuilder()
-            .setWorkflowType(io.lifeboat.check.RepositoryCheckWorkflow.class)
-            .setArguments(MonitoringPlans.check(c))
+            .setWorkflowType(RepositoryCheckWorkflow.class)
+            .setArguments(RepositoryCheckWorkflow.request(c))
             .setOptions(checkOptions.build()).build()));
     return map;
   }
@@ -75,6 +82,56 @@ public final class SchedulesCommand {
   static String cronOf(LifeboatConfig c, String id) {
     return id.equals(MonitoringPlans.verifyId(c)) ? c.verification().schedule()
         : c.checks().schedule();
+  }
+
+  /**
+   * Whether a schedule found under an older id is this estate's: Lifeboat's (its note), starting
+   * {@code type} with a request that {@code sameSubject} accepts, in this estate's repository.
+   * Anything else (another estate sharing the namespace, a schedule this config's codec cannot
+   * read) is not provably ours.
+   */
+  public static <R> Predicate<Schedule> ours(LifeboatConfig c, Class<?> type,
+      Class<R> requestType, Function<R, RepositoryConfig> repository, Predicate<R> sameSubject) {
+    return s -> {
+      try {
+        if (!(s.getAction() instanceof ScheduleActionStartWorkflow start)
+            || !MANAGED.equals(s.getState().getNote())
+            || !start.getWorkflowType().equals(type.getSimpleName())) {
+          return false;
+        }
+        R req = start.getArguments().get(0, requestType);
+        RepositoryConfig r = repository.apply(req);
+        return sameSubject.test(req) && r.bucket().equals(c.repository().bucket())
+            && Objects.equals(r.prefix(), c.repository().prefix())
+            && Objects.equals(r.endpoint(), c.repository().endpoint());
+      } catch (RuntimeException undecodable) {
+        return false;
+      }
+    };
+  }
+
+  /** The note every schedule Lifeboat manages carries. */
+  public static final String MANAGED = "managed by lifeboat schedules apply";
+
+  /**
+   * A schedule under an older spelling of {@code current}'s id (before every id named the
+   * estate, or before the estate was reduced to id characters) would go on starting a second
+   * run beside the renamed one. It is deleted only when it is provably this estate's; another
+   * estate sharing the namespace keeps its own until its own `schedules apply`.
+   */
+  public static void retire(ScheduleClient schedules, List<String> legacyIds, String current,
+      Predicate<Schedule> ours, PrintWriter out) {
+    for (String legacy : legacyIds) {
+      var found = describe(schedules, legacy);
+      if (found.isEmpty()) continue;
+      if (ours.test(found.get().getSchedule())) {
+        schedules.getHandle(legacy).delete();
+        out.printf("deleted schedule %s: renamed to %s%n", legacy, current);
+      } else {
+        out.printf("left schedule %s: not this estate's (delete it with"
+            + " `temporal schedule delete --schedule-id %s` if it is)%n", legacy, legacy);
+      }
+    }
   }
 
   /** Creates the schedule, or updates it to {@code want}: "created" or "updated". */
@@ -137,14 +194,19 @@ public final class SchedulesCommand {
         ScheduleClient schedules = s.temporal().schedules();
         List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
         for (DatabaseConfig db : dbs) {
-          String id = BackupPlans.scheduleId(db);
+          String id = BackupPlans.workflowIdBase(c, db);
           String what = createOrUpdate(schedules, id, desired(c, db, taskQueue));
           out.printf("%s schedule %s: '%s' %s, overlap skip, catch-up %d min%n", what, id,
               db.backupSchedule(), c.schedules().timezone(), c.schedules().catchupWindowMinutes());
+          retire(schedules, DatabaseBackupWorkflow.legacyIds(c.estate(), db.name()), id,
+              ours(c, DatabaseBackupWorkflow.class, DatabaseBackupRequest.class,
+                  DatabaseBackupRequest::repository, r -> r.database().name().equals(db.name())),
+              out);
           for (WalSchedules.Plan plan : WalSchedules.plans(c, db, taskQueue)) {
             what = createOrUpdate(schedules, plan.id(), plan.schedule());
             out.printf("%s schedule %s: '%s' %s%n", what, plan.id(), plan.cron(),
                 c.schedules().timezone());
+            retire(schedules, plan.legacyIds(), plan.id(), plan.ours(), out);
           }
         }
         if (database == null) {
@@ -180,7 +242,7 @@ public final class SchedulesCommand {
           for (WalSchedules.Plan plan : WalSchedules.plans(c, db, null)) {
             rows.add(row(schedules, plan.id(), Map.of("database", db.name(), "cron", plan.cron())));
           }
-          rows.add(row(schedules, BackupPlans.scheduleId(db),
+          rows.add(row(schedules, BackupPlans.workflowIdBase(c, db),
               Map.of("database", db.name(), "cron", db.backupSchedule())));
         }
         for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c))) {

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.verify;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
@@ -54,7 +55,7 @@ public final class VerifyCommand implements Callable<Integer> {
       List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          MonitoringPlans.verifyId(c) + "-manual");
+          WorkflowIds.manual(MonitoringPlans.verifyId(c)));
       String id = launch.workflowId();
       BackupVerificationWorkflow wf = client.newWorkflowStub(BackupVerificationWorkflow.class,
           launch.options(MonitoringPlans.options(c, id, LifeboatSearchAttributes.KIND_VERIFY)));
@@ -65,7 +66,8 @@ public final class VerifyCommand implements Callable<Integer> {
                   + "' AND WorkflowId STARTS_WITH '" + MonitoringPlans.verifyId(c) + "'",
               running -> "a verification is already running (" + running + "); wait for it: "
                   + s.temporal().webLink(running))
-          .start(() -> WorkflowClient.start(wf::verify, MonitoringPlans.verification(c, dbs, restore)),
+          .start(() -> WorkflowClient.start(wf::verify,
+                  BackupVerificationWorkflow.request(c, dbs, restore)),
               "a verification is already running (" + id + ")")
           .startedLine("started verification of " + dbs.size() + " database(s): " + id + "\n  "
               + launch.link())

@@ -4,6 +4,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_WAL_CHECK;
 
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
@@ -41,12 +42,9 @@ import picocli.CommandLine.ParentCommand;
 public final class WalCommand {
   @ParentCommand LifeboatCli root;
 
-  static WalCheckRequest request(LifeboatConfig c, DatabaseConfig db) {
-    return new WalCheckRequest(db, c.repository(), c.wal(), c.targets().rpoMinutes(), c.retries());
-  }
-
-  static String workflowIdBase(DatabaseConfig db) {
-    return "wal-check-" + db.name();
+  /** The schedule's id and the base of every run's id: {@code WalCheckWorkflow}'s. */
+  static String workflowIdBase(LifeboatConfig c, DatabaseConfig db) {
+    return WalCheckWorkflow.workflowId(c.estate(), db.name());
   }
 
   static WorkflowOptions.Builder options(LifeboatConfig c, DatabaseConfig db, String workflowId) {
@@ -80,14 +78,14 @@ public final class WalCommand {
         LifeboatConfig c = s.config();
         DatabaseConfig db = s.database(name);
         WorkflowClient client = s.temporal().client();
-        String workflowId = workflowIdBase(db) + "-manual";
+        String workflowId = WorkflowIds.manual(workflowIdBase(c, db));
         var options = options(c, db, workflowId)
             .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
             .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING);
         if (taskQueue != null) options.setTaskQueue(taskQueue);
         WalCheckWorkflow wf = client.newWorkflowStub(WalCheckWorkflow.class, options.build());
         try {
-          WorkflowClient.start(wf::check, request(c, db));
+          WorkflowClient.start(wf::check, WalCheckWorkflow.request(c, db));
         } catch (WorkflowExecutionAlreadyStarted e) {
           // a check is running: wait for its answer instead
         }

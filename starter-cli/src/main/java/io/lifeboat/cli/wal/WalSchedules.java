@@ -1,5 +1,9 @@
 package io.lifeboat.cli.wal;
 
+import io.lifeboat.backup.base.BaseBackupRequest;
+import io.lifeboat.wal.WalCheckRequest;
+import io.lifeboat.cli.schedules.SchedulesCommand;
+import java.util.function.Predicate;
 import io.lifeboat.cli.backup.BaseBackupCommand;
 import io.lifeboat.cli.schedules.AppSchedules;
 import io.lifeboat.config.DatabaseConfig;
@@ -18,24 +22,35 @@ import java.util.List;
 public final class WalSchedules {
   private WalSchedules() {}
 
-  public record Plan(String id, String cron, Schedule schedule) {}
+  /** {@code legacyIds}: the same schedule's ids before the estate was in them, to retire. */
+  public record Plan(String id, String cron, Schedule schedule, List<String> legacyIds,
+      Predicate<Schedule> ours) {}
 
   public static List<Plan> plans(LifeboatConfig c, DatabaseConfig db, String taskQueue) {
     WorkflowOptions.Builder base = BaseBackupCommand.options(c, db,
-        BaseBackupCommand.workflowIdBase(db));
-    WorkflowOptions.Builder check = WalCommand.options(c, db, WalCommand.workflowIdBase(db));
+        BaseBackupCommand.workflowIdBase(c, db));
+    WorkflowOptions.Builder check = WalCommand.options(c, db, WalCommand.workflowIdBase(c, db));
     if (taskQueue != null) {
       base.setTaskQueue(taskQueue);
       check.setTaskQueue(taskQueue);
     }
+    String estate = c.estate();
     return List.of(
-        new Plan("backup-base-" + db.name(), c.wal().baseSchedule(), AppSchedules.schedule(c,
+        new Plan(BaseBackupWorkflow.workflowId(estate, db.name()), c.wal().baseSchedule(),
+            AppSchedules.schedule(c,
             c.wal().baseSchedule(),
             ScheduleActionStartWorkflow.newBuilder().setWorkflowType(BaseBackupWorkflow.class)
-                .setArguments(BaseBackupCommand.request(c, db)).setOptions(base.build()).build())),
-        new Plan("wal-check-" + db.name(), c.wal().checkSchedule(), AppSchedules.schedule(c,
+                .setArguments(BaseBackupWorkflow.request(c, db)).setOptions(base.build()).build()),
+            BaseBackupWorkflow.legacyIds(estate, db.name()),
+            SchedulesCommand.ours(c, BaseBackupWorkflow.class, BaseBackupRequest.class,
+                BaseBackupRequest::repository, r -> r.database().name().equals(db.name()))),
+        new Plan(WalCheckWorkflow.workflowId(estate, db.name()), c.wal().checkSchedule(),
+            AppSchedules.schedule(c,
             c.wal().checkSchedule(),
             ScheduleActionStartWorkflow.newBuilder().setWorkflowType(WalCheckWorkflow.class)
-                .setArguments(WalCommand.request(c, db)).setOptions(check.build()).build())));
+                .setArguments(WalCheckWorkflow.request(c, db)).setOptions(check.build()).build()),
+            WalCheckWorkflow.legacyIds(estate, db.name()),
+            SchedulesCommand.ours(c, WalCheckWorkflow.class, WalCheckRequest.class,
+                WalCheckRequest::repository, r -> r.database().name().equals(db.name()))));
   }
 }
