@@ -29,7 +29,7 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, version = "lifeboat 0.1.0",
+@Command(name = "lifeboat", version = "lifeboat 0.1.0",
     description = "Durable backup and disaster recovery on Temporal.",
     subcommands = {
         BackupCommand.class,
@@ -63,6 +63,20 @@ public final class LifeboatCli implements Runnable {
 
   @CommandLine.Spec
   public CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Inherited by every command: {@code lifeboat repo ls --help} printed "Unknown option:
+   * '--help' (see 'lifeboat repo ls --help')" and exited 2, since only a few commands mixed in
+   * the standard help options. A help request is never bad input, and skips required
+   * parameters ({@code lifeboat backup db --help} needs no NAME).
+   */
+  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true,
+      scope = CommandLine.ScopeType.INHERIT, description = "Show this help message and exit.")
+  boolean help;
+
+  @CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+      description = "Print version information and exit.")
+  boolean version;
 
   public LifeboatCli(Map<String, String> env) {
     this.env = env;

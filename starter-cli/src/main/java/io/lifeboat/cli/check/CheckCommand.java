@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
  * Reads the repository directly, like {@code backups list}: a check must work when Temporal or
  * the worker is the thing that broke. The scheduled RepositoryCheckWorkflow runs the same code.
  */
-@Command(name = "check", mixinStandardHelpOptions = true, description = "Check the repository: the newest backup of each source is"
+@Command(name = "check", description = "Check the repository: the newest backup of each source is"
     + " fresh, and retention keeps the required daily, weekly and monthly backups."
     + " Exit 1 when a check fails.")
 public final class CheckCommand implements Callable<Integer> {

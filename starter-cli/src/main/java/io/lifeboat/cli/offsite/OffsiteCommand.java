@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** The offsite copy (3-2-1): copy what is missing now, and see what the offsite bucket holds. */
-@Command(name = "offsite", mixinStandardHelpOptions = true,
+@Command(name = "offsite",
     description = "The offsite copy of the repository (the 'offsite' section of the config).",
     subcommands = {OffsiteCommand.Sync.class, OffsiteCommand.ListCopies.class,
         OffsiteCommand.Verify.class})
@@ -55,7 +55,7 @@ public final class OffsiteCommand {
     return o;
   }
 
-  @Command(name = "sync", mixinStandardHelpOptions = true, description = "Copy every committed"
+  @Command(name = "sync", description = "Copy every committed"
       + " backup and WAL segment the offsite bucket lacks (after an outage, or to seed a new"
       + " offsite), verify the copies, apply the offsite retention. Never deletes a copy because"
       + " the primary lost it.")
@@ -102,7 +102,7 @@ public final class OffsiteCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups in"
+  @Command(name = "list", description = "List the backups in"
       + " the offsite bucket (read directly; works without Temporal), and whether the primary"
       + " still holds each.")
   static final class ListCopies implements Callable<Integer> {
@@ -184,7 +184,7 @@ public final class OffsiteCommand {
   }
 
 
-  @Command(name = "verify", mixinStandardHelpOptions = true, description = "The deep check:"
+  @Command(name = "verify", description = "The deep check:"
       + " read every object in the offsite bucket back and compare its SHA-256 with the one"
       + " recorded when it was copied, and each manifest's with its data object (read directly;"
       + " works without Temporal). Exit 1 when anything differs. Changes nothing unless"

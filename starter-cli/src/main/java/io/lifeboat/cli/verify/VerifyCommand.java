@@ -33,7 +33,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-@Command(name = "verify", mixinStandardHelpOptions = true, description = "Verify the newest backup of each database now: checksum,"
+@Command(name = "verify", description = "Verify the newest backup of each database now: checksum,"
     + " format, a restore into a scratch database and the validation queries.")
 public final class VerifyCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;

@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
  * The agent of one host of a multi-host estate (issue 17): polls only that host's task queue
  * and runs the activities that need the host's files or processes.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "Run the agent of one host in the foreground: it polls"
+@Command(name = "agent", description = "Run the agent of one host in the foreground: it polls"
     + " the host's own task queue (<temporal.taskQueue>-host-<NAME>) and runs only host-bound"
     + " activities. The config must list the host under hosts:.")
 public final class AgentCommand implements Callable<Integer> {
