@@ -3,6 +3,8 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,12 +81,14 @@ class AppSchedulesEndToEndTest {
     assertTrue(again.out().contains("updated schedule " + appSchedule), again.out());
     assertTrue(!again.out().contains(legacy + ":"), again.out());
 
-    RealStack.Run list = stack.cli("schedules", "list", "--config", config.toString());
+    RealStack.Run list = stack.cli("schedules", "list", "--json", "--config", config.toString());
     assertEquals(0, list.exit(), list.err());
-    assertTrue(list.out().contains(appSchedule) && list.out().contains("T03:00:00Z"),
-        list.out());
-    assertTrue(list.out().contains("backup-config-" + stack.tag) && list.out().contains("T04:00:00Z"),
-        list.out());
+    JsonNode rows = new ObjectMapper().readTree(list.out());
+    assertTrue(nextRuns(rows, appSchedule).stream().allMatch(t -> t.endsWith("T03:00:00Z"))
+        && !nextRuns(rows, appSchedule).isEmpty(), list.out());
+    assertTrue(nextRuns(rows, "backup-config-" + stack.tag).stream()
+        .allMatch(t -> t.endsWith("T04:00:00Z"))
+        && !nextRuns(rows, "backup-config-" + stack.tag).isEmpty(), list.out());
 
     stack.run(RealStack.temporalCli(), "schedule", "trigger", "--schedule-id", appSchedule,
         "--address", stack.base.temporal().address(), "--namespace", stack.base.temporal().namespace());
@@ -98,6 +102,17 @@ class AppSchedulesEndToEndTest {
   }
 
   /** Paused, so it never fires: only its id and its arguments matter here. */
+  /** `schedules list --json`: the next fire times of the row with this id (none: no row). */
+  static List<String> nextRuns(JsonNode rows, String id) {
+    for (JsonNode r : rows) {
+      if (!r.get("id").asText().equals(id) || !r.has("next")) continue;
+      List<String> out = new java.util.ArrayList<>();
+      r.get("next").forEach(t -> out.add(t.asText()));
+      return out;
+    }
+    return List.of();
+  }
+
   private void createLegacySchedule(Path config, String id) throws Exception {
     io.lifeboat.config.LifeboatConfig c = new io.lifeboat.config.ConfigLoader().load(config);
     var request = new io.lifeboat.backup.app.ApplicationBackupRequest(c.applications().get(0),

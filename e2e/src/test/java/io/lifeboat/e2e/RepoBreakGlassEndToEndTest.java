@@ -55,12 +55,17 @@ class RepoBreakGlassEndToEndTest {
       RealStack.addDatabase(root, db);
       ((ObjectNode) root.with("temporal")).put("address", "127.0.0.1:1");
     });
-    RealStack.Run ls = stack.cli("repo", "ls", "db/" + db + "/full/", "--long", "--config",
-        offline.toString());
+    RealStack.Run ls = stack.cli("repo", "ls", "db/" + db + "/full/", "--long", "--json",
+        "--config", offline.toString());
     assertEquals(0, ls.exit(), ls.err());
-    assertTrue(ls.out().contains(m.objectKey()), ls.out());
-    assertTrue(ls.out().lines().anyMatch(l -> l.contains(m.objectKey()) && l.contains("lbk-")),
-        "the dump is encrypted, and the listing names its key: " + ls.out());
+    com.fasterxml.jackson.databind.JsonNode listed = null;
+    for (var o : new ObjectMapper().readTree(ls.out()).get("objects")) {
+      if (o.get("key").asText().equals(m.objectKey())) listed = o;
+    }
+    assertTrue(listed != null, "the dump is listed: " + ls.out());
+    assertTrue(listed.get("keyId").asText().startsWith("lbk-"),
+        "the dump is encrypted, and the listing names its key: " + listed);
+    assertEquals(m.storedBytes(), listed.get("bytes").asLong(), "its stored size: " + listed);
 
     // As stored: ciphertext, not a zstd frame.
     Path stored = stack.dir.resolve("dump.stored");
