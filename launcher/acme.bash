@@ -96,7 +96,7 @@ start_acme() {
   if acme_pid challtestsrv; then
     say "acme dns: already running (pid $PID)"
   else
-    port_listening "$ACME_DNS_MGMT_PORT" && die 4 "port $ACME_DNS_MGMT_PORT (pebble-challtestsrv) is in use by another process"
+    port_listening "$ACME_DNS_MGMT_PORT" && die "$EX_PORT_IN_USE" "port $ACME_DNS_MGMT_PORT (pebble-challtestsrv) is in use by another process"
     spawn challtestsrv "$LOGS/challtestsrv.log" pebble-challtestsrv \
       -dns01 "127.0.0.1:$ACME_DNS_PORT" -management "127.0.0.1:$ACME_DNS_MGMT_PORT" \
       -http01 "" -https01 "" -tlsalpn01 "" -defaultIPv4 127.0.0.1 -defaultIPv6 ""
@@ -106,7 +106,7 @@ start_acme() {
   if acme_pid pebble; then
     say "acme: already running (pid $PID)"
   else
-    port_listening "$ACME_PORT" && die 4 "port $ACME_PORT (pebble) is in use by another process"
+    port_listening "$ACME_PORT" && die "$EX_PORT_IN_USE" "port $ACME_PORT (pebble) is in use by another process"
     PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 spawn pebble "$LOGS/pebble.log" pebble \
       -config "$ACME_DIR/pebble.json" -dnsserver "127.0.0.1:$ACME_DNS_PORT"
     acme_wait_port pebble "$ACME_PORT" "$LOGS/pebble.log"

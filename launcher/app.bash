@@ -37,7 +37,7 @@ start_app() {
     return 0
   fi
   if [ -z "$st" ] && port_listening "$APP_PORT"; then
-    die 4 "port $APP_PORT (sample app) is in use by another process; stop it or set LIFEBOAT_APP_PORT and the healthUrl in $CONFIG"
+    die "$EX_PORT_IN_USE" "port $APP_PORT (sample app) is in use by another process; stop it or set LIFEBOAT_APP_PORT and the healthUrl in $CONFIG"
   fi
   if [ -n "$st" ]; then pm2_app restart "$APP_NAME" >>"$LOGS/app.log" 2>&1
   else pm2_app start "$APP_ROOT/ecosystem.config.js" >>"$LOGS/app.log" 2>&1; fi \

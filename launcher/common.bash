@@ -51,6 +51,14 @@ export LIFEBOAT_S3_ACCESS_KEY LIFEBOAT_S3_SECRET_KEY LIFEBOAT_PG_PASSWORD
 export LIFEBOAT_OFFSITE_ACCESS_KEY LIFEBOAT_OFFSITE_SECRET_KEY
 export LIFEBOAT_HOME="$ROOT" LIFEBOAT_STATE_DIR="$STATE"
 
+# The exit codes by name (EX_FAILED, EX_BAD_INPUT, EX_PORT_IN_USE, EX_CANNOT_INSTALL, ...):
+# one table for the launcher, the CLI and the WAL client. 0, 1 and 2 are written as numbers.
+EXIT_TABLE="$ROOT/dist/src/share/exit-codes.tsv"
+while IFS=$'\t' read -r _c _n _; do
+  [[ $_c =~ ^[0-9]+$ ]] && printf -v "EX_${_n^^}" '%s' "$_c"
+done <"$EXIT_TABLE"
+unset _c _n
+
 # ---------------------------------------------------------------------------------------------
 # output helpers
 

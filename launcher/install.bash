@@ -7,22 +7,22 @@
 APT_UPDATED=0
 apt_install() { # what pkg...
   local what=$1; shift
-  command -v apt-get >/dev/null 2>&1 || die 3 "cannot install $what: apt-get is not available (install: $*)"
+  command -v apt-get >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install $what: apt-get is not available (install: $*)"
   local sudo=()
   if ! is_root; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=(sudo -n)
-    else die 3 "cannot install $what: apt-get needs root (run as root, or install: $*)"; fi
+    else die "$EX_CANNOT_INSTALL" "cannot install $what: apt-get needs root (run as root, or install: $*)"; fi
   fi
   mkdir -p "$LOGS"
   note "installing $what (apt-get install $*)"
   if [ "$APT_UPDATED" -eq 0 ]; then
     "${sudo[@]}" apt-get update -q >>"$LOGS/install.log" 2>&1 \
-      || die 3 "cannot install $what: apt-get update failed (see $(rel "$LOGS/install.log"))"
+      || die "$EX_CANNOT_INSTALL" "cannot install $what: apt-get update failed (see $(rel "$LOGS/install.log"))"
     APT_UPDATED=1
   fi
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" \
       >>"$LOGS/install.log" 2>&1 \
-    || die 3 "cannot install $what: apt-get install $* failed (see $(rel "$LOGS/install.log"))"
+    || die "$EX_CANNOT_INSTALL" "cannot install $what: apt-get install $* failed (see $(rel "$LOGS/install.log"))"
 }
 
 java_major() { # prints the major version of `java` on PATH, 0 when unknown
@@ -45,7 +45,7 @@ ensure_java() {
     done
   fi
   command -v mvn >/dev/null 2>&1 && [ "$(java_major)" -ge 17 ] \
-    || die 3 "cannot install java 17 + maven: still missing after apt-get install"
+    || die "$EX_CANNOT_INSTALL" "cannot install java 17 + maven: still missing after apt-get install"
 }
 
 ensure_venv() {
@@ -55,7 +55,7 @@ ensure_venv() {
     rm -rf "$VENV"
     apt_install "python3 venv" python3 python3-venv python3-pip
     /usr/bin/python3 -m venv "$VENV" >>"$LOGS/install.log" 2>&1 \
-      || die 3 "cannot install python venv: python3 -m venv failed (see $(rel "$LOGS/install.log"))"
+      || die "$EX_CANNOT_INSTALL" "cannot install python venv: python3 -m venv failed (see $(rel "$LOGS/install.log"))"
   fi
 }
 
@@ -71,8 +71,8 @@ resolve_aws() {
   local a
   if a=$(command -v aws 2>/dev/null) && usable "$a" --version; then AWS=$a; return 0; fi
   if [ -x "$VENV/bin/aws" ] && usable "$VENV/bin/aws" --version; then AWS=$VENV/bin/aws; return 0; fi
-  pip_install awscli awscli || die 3 "cannot install awscli: pip install failed (see $(rel "$LOGS/install.log"))"
-  usable "$VENV/bin/aws" --version || die 3 "cannot install awscli: $VENV/bin/aws does not run"
+  pip_install awscli awscli || die "$EX_CANNOT_INSTALL" "cannot install awscli: pip install failed (see $(rel "$LOGS/install.log"))"
+  usable "$VENV/bin/aws" --version || die "$EX_CANNOT_INSTALL" "cannot install awscli: $VENV/bin/aws does not run"
   AWS=$VENV/bin/aws
 }
 
@@ -92,7 +92,7 @@ resolve_temporal() {
       TEMPORAL=$TOOLS/temporal; return 0
     fi
   fi
-  die 3 "cannot install Temporal CLI: pip install $TEMPORAL_CLI_PIN and go install both failed (see $(rel "$LOGS/install.log"))"
+  die "$EX_CANNOT_INSTALL" "cannot install Temporal CLI: pip install $TEMPORAL_CLI_PIN and go install both failed (see $(rel "$LOGS/install.log"))"
 }
 
 resolve_s3proxy() {
@@ -111,7 +111,7 @@ resolve_s3proxy() {
     fi
   done
   rm -rf "$tmp"
-  die 3 "cannot install s3proxy: no version of ${S3PROXY_VERSIONS[*]} resolved from Maven Central (see $(rel "$LOGS/install.log"))"
+  die "$EX_CANNOT_INSTALL" "cannot install s3proxy: no version of ${S3PROXY_VERSIONS[*]} resolved from Maven Central (see $(rel "$LOGS/install.log"))"
 }
 
 link_tool() { ln -sfn "$1" "$SBIN/$2"; }
@@ -138,7 +138,7 @@ ensure_tools() {
   fi
   ensure_java
   [ -x "$PGBIN/postgres" ] || apt_install "PostgreSQL 15" postgresql-15
-  [ -x "$PGBIN/postgres" ] || die 3 "cannot install PostgreSQL 15: $PGBIN/postgres missing after apt-get install"
+  [ -x "$PGBIN/postgres" ] || die "$EX_CANNOT_INSTALL" "cannot install PostgreSQL 15: $PGBIN/postgres missing after apt-get install"
   ensure_pm2
   command -v curl >/dev/null 2>&1 || apt_install curl curl ca-certificates
   resolve_aws
@@ -158,8 +158,8 @@ ensure_pm2() {
   [ -x "$PM2_BIN" ] && return 0
   note "installing PM2 (npm install --prefix .lifeboat/npm $PM2_PIN)"
   npm install --prefix "$NPM_DIR" --no-audit --no-fund "$PM2_PIN" >>"$LOGS/install.log" 2>&1 \
-    || die 3 "cannot install PM2: npm install $PM2_PIN failed (see $(rel "$LOGS/install.log"))"
-  [ -x "$PM2_BIN" ] || die 3 "cannot install PM2: $PM2_BIN missing after npm install"
+    || die "$EX_CANNOT_INSTALL" "cannot install PM2: npm install $PM2_PIN failed (see $(rel "$LOGS/install.log"))"
+  [ -x "$PM2_BIN" ] || die "$EX_CANNOT_INSTALL" "cannot install PM2: $PM2_BIN missing after npm install"
 }
 
 # down must work with nothing installed beyond what up needed; it needs no tools of its own
@@ -172,6 +172,19 @@ ensure_tools_light() { export PATH="$SBIN:$PGBIN:$PATH"; }
 ensure_test_tools() {
   command -v chromium >/dev/null 2>&1 || apt_install "chromium (report rendering test)" chromium
   resolve_minio
+  ensure_estate_tools
+}
+
+# the test estate (tests/estate/estate.bash): hosts as network + mount namespaces on a bridge,
+# each with sshd; socat carries Temporal and S3 from a namespace's loopback to the bridge
+ensure_estate_tools() {
+  command -v ip >/dev/null 2>&1 || apt_install "iproute2 (test estate)" iproute2
+  { command -v unshare >/dev/null 2>&1 && command -v nsenter >/dev/null 2>&1; } \
+    || apt_install "util-linux (test estate)" util-linux
+  command -v socat >/dev/null 2>&1 || apt_install "socat (test estate)" socat
+  [ -x /usr/sbin/sshd ] || apt_install "openssh-server (test estate)" openssh-server
+  { command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1; } \
+    || apt_install "openssh-client (test estate)" openssh-client
 }
 
 go_minor() { # prints the minor version of a go binary (1.N → N), 0 when unknown
@@ -196,13 +209,13 @@ resolve_go() {
   note "installing Go $GO_TOOLCHAIN_FALLBACK (golang.org/toolchain from $proxy) to build MinIO"
   curl -fsSL -o "$zip" "$proxy/golang.org/toolchain/@v/v0.0.1-$GO_TOOLCHAIN_FALLBACK.linux-amd64.zip" \
       >>"$LOGS/install.log" 2>&1 \
-    || die 3 "cannot install Go: $proxy has no golang.org/toolchain $GO_TOOLCHAIN_FALLBACK (see $(rel "$LOGS/install.log"))"
+    || die "$EX_CANNOT_INSTALL" "cannot install Go: $proxy has no golang.org/toolchain $GO_TOOLCHAIN_FALLBACK (see $(rel "$LOGS/install.log"))"
   tmp=$(mktemp -d "$TOOLS/go.XXXXXX")
   python3 -m zipfile -e "$zip" "$tmp" >>"$LOGS/install.log" 2>&1 \
-    || die 3 "cannot install Go: the toolchain zip does not unpack (see $(rel "$LOGS/install.log"))"
+    || die "$EX_CANNOT_INSTALL" "cannot install Go: the toolchain zip does not unpack (see $(rel "$LOGS/install.log"))"
   chmod -R u+x "$tmp"/golang.org/toolchain@*/bin "$tmp"/golang.org/toolchain@*/pkg/tool
   rm -rf "$TOOLS/go" && mv "$tmp"/golang.org/toolchain@* "$TOOLS/go" && rm -rf "$tmp" "$zip"
-  [ -x "$GO" ] || die 3 "cannot install Go: $GO missing after unpacking"
+  [ -x "$GO" ] || die "$EX_CANNOT_INSTALL" "cannot install Go: $GO missing after unpacking"
 }
 
 # MinIO, built once into .lifeboat/tools (a few minutes on 2 cores; the machine's Go module and
@@ -224,7 +237,7 @@ resolve_minio() {
         "$GO" install -trimpath -ldflags "$ldflags" "$MINIO_MODULE") >>"$LOGS/install.log" 2>&1 </dev/null \
      || [ ! -x "$tmp/minio" ]; then
     rm -rf "$tmp"
-    die 3 "cannot build MinIO: go install $MINIO_MODULE failed (see $(rel "$LOGS/install.log"))"
+    die "$EX_CANNOT_INSTALL" "cannot build MinIO: go install $MINIO_MODULE failed (see $(rel "$LOGS/install.log"))"
   fi
   mv "$tmp/minio" "$MINIO_BIN" && rm -rf "$tmp"
   note "MinIO $MINIO_RELEASE built in $(( $(now) - t0 ))s: $(rel "$MINIO_BIN")"

@@ -398,7 +398,7 @@ pg_prepare_dirs() {
     id postgres >/dev/null 2>&1 || {
       note "creating the postgres OS user (initdb refuses to run as root)"
       useradd --system --user-group --home-dir /var/lib/postgresql --shell /bin/bash postgres >/dev/null 2>&1 \
-        || die 3 "cannot create the postgres OS user (useradd failed)"
+        || die "$EX_CANNOT_INSTALL" "cannot create the postgres OS user (useradd failed)"
     }
     [ -d "$PG_DATA" ] || install -d -m 700 -o postgres -g postgres "$PG_DATA"
     install -d -m 755 -o postgres -g postgres "$PG_SOCK"
@@ -454,24 +454,30 @@ EOF
   chmod 600 "$f"
 }
 
-# Continuous archiving through lifeboat wal-push (asynchronous: a spool and a shipper). The
-# archive_command runs as the postgres OS user with PostgreSQL's environment: the S3 keys
-# reach it through a 0600 env file owned by postgres, never through postgresql.conf.
+# Continuous archiving through the product's WAL client (dist/src/bin/lifeboat-wal:
+# asynchronous, a spool and a shipper), as a database host runs it from the distribution. The
+# archive_command runs as the postgres OS user with PostgreSQL's environment: its settings (the
+# config, the spool, this checkout's build as its CLI) and the local stack's keys reach it
+# through a 0600 env file owned by postgres, never through postgresql.conf.
 # archive_mode takes effect when the server (re)starts.
+WAL_CLIENT="$ROOT/dist/src/bin/lifeboat-wal"
 pg_archive_conf() {
   local spool="$PG_DIR/wal-spool" envf="$PG_DIR/lifeboat-wal.env" db=$SE_PG_DATABASE
-  if is_root && ! runuser -u postgres -- test -x "$ROOT/lifeboat" -a -r "$CONFIG" -a -r "$CLI_JAR" 2>/dev/null; then
-    note "postgres: archive_mode off: the postgres OS user cannot run $ROOT/lifeboat or read $CONFIG"
+  if is_root && ! runuser -u postgres -- test -x "$WAL_CLIENT" -a -r "$CONFIG" -a -r "$CLI_JAR" 2>/dev/null; then
+    note "postgres: archive_mode off: the postgres OS user cannot run $WAL_CLIENT or read $CONFIG"
     printf 'archive_mode = off\n'
     return 0
   fi
+  classpath
   mkdir -p "$spool"
-  ( umask 077; printf 'LIFEBOAT_S3_ACCESS_KEY=%s\nLIFEBOAT_S3_SECRET_KEY=%s\nLIFEBOAT_PG_PASSWORD=%s\n' \
-      "$SE_S3_ACCESS_KEY" "$SE_S3_SECRET_KEY" "$LIFEBOAT_PG_PASSWORD" >"$envf" )
+  ( umask 077
+    printf 'LIFEBOAT_CONFIG=%s\nLIFEBOAT_WAL_SPOOL=%s\nLIFEBOAT_CLASSPATH=%s\n' "$CONFIG" "$spool" "$CP"
+    printf 'LIFEBOAT_S3_ACCESS_KEY=%s\nLIFEBOAT_S3_SECRET_KEY=%s\nLIFEBOAT_PG_PASSWORD=%s\n' \
+      "$SE_S3_ACCESS_KEY" "$SE_S3_SECRET_KEY" "$LIFEBOAT_PG_PASSWORD" ) >"$envf"
   if is_root; then chown postgres:postgres "$spool" "$envf"; fi
   chmod 600 "$envf"
   local cmd
-  cmd="LIFEBOAT_ENV_FILE=$(shq "$envf") $(shq "$ROOT/lifeboat") wal-push --config $(shq "$CONFIG") --spool $(shq "$spool") --database $(shq "$db") %p %f"
+  cmd="LIFEBOAT_ENV_FILE=$(shq "$envf") $(shq "$WAL_CLIENT") push --database $(shq "$db") %p %f"
   printf "archive_mode = on\narchive_command = '%s'\narchive_timeout = 300\n" "${cmd//\'/\'\'}"
 }
 shq() { local q="'\\''"; printf "'%s'" "${1//\'/$q}"; }   # single-quoted for sh
@@ -642,7 +648,7 @@ cmd_up() {
     part_pid "$part" && continue
     while IFS='|' read -r port what hint; do
       if port_listening "$port"; then
-        die 4 "port $port ($what) is in use by another process; stop it or $hint"
+        die "$EX_PORT_IN_USE" "port $port ($what) is in use by another process; stop it or $hint"
       fi
     done < <(part_ports "$part")
   done

@@ -57,7 +57,7 @@ test_unit() {
   (cd "$ROOT" && env -u LIFEBOAT_IT timeout -k 30 1200 mvn -B -ntp -Dstyle.color=never test </dev/null)
 }
 
-# The launcher, the compose file and the alert rules (tests/*.sh).
+# The launcher, the compose file, the alert rules and the distribution (tests/*.sh).
 test_shell() {
   local failed=0
   say "== lifeboat test shell: compose file"
@@ -66,6 +66,10 @@ test_shell() {
     say "== lifeboat test shell: alert rules (promtool)"
     bash "$ROOT/tests/promtool_test.sh" </dev/null || failed=1
   fi
+  say "== lifeboat test shell: the distribution (tarball, bin/lifeboat, lifeboat-wal, units)"
+  bash "$ROOT/tests/dist_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: test estate (machines as namespaces)"
+  bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"
   "$ROOT/lifeboat" down >/dev/null </dev/null || true
   bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1

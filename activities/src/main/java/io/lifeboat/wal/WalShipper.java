@@ -95,7 +95,11 @@ public final class WalShipper {
         boolean submitted = false;
         for (Path req : listDir(requests(spool))) {
           String name = req.getFileName().toString();
-          if (!WalNames.isArchivable(name) || inFlight.contains(name)) continue;
+          if (inFlight.contains(name) || name.startsWith(".")) continue;
+          if (!WalNames.isArchivable(name)) {   // wal-push (bash) leaves this rule to us
+            refuse(name, "'" + name + "' is not a WAL file name");
+            continue;
+          }
           String path;
           try {
             path = Files.readString(req, StandardCharsets.UTF_8).strip();

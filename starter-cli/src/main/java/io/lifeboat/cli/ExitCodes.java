@@ -16,16 +16,17 @@ import picocli.CommandLine;
  */
 public final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     CommandLine.IParameterExceptionHandler {
-  public static final int FAILED = 1;
-  static final int BAD_INPUT = 2;
-  static final int UNREACHABLE = 3;
+  // the numbers live in the one table, dist/src/share/exit-codes.tsv (ExitCodeTable)
+  public static final int FAILED = ExitCodeTable.code("failed");
+  static final int BAD_INPUT = ExitCodeTable.code("bad_input");
+  static final int UNREACHABLE = ExitCodeTable.code("unreachable");
   /**
    * restore_command: PostgreSQL takes exit 1..125 as "the archive does not have this file" and
    * ends recovery there (promoting with whatever WAL it has); above 125 it aborts recovery
    * instead. 128, not 126/127 (the server log would call those "command not executable/not
    * found") nor 128+N (read as "killed by signal N"; 143 as a clean shutdown request).
    */
-  static final int STOP_RECOVERY = 128;
+  static final int STOP_RECOVERY = ExitCodeTable.code("stop_recovery");
   private static final String RESTORE_COMMAND = "wal-fetch";
 
   @Override

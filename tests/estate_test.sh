@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Checks the test estate harness (tests/estate/estate.bash) on its own, without the stack: two
+# hosts come up isolated (own hostname and /etc/nginx, no route out, only the bridge), SSH to
+# one works with its pinned host key, a wrong key is refused, and down leaves nothing behind.
+# Prints `ok - NAME` / `not ok - NAME` and `N passed, M failed`; exits non-zero on failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
+E="$ROOT/tests/estate/estate.bash"
+RUN=${LIFEBOAT_ESTATE_RUN:-/run/lifeboat-estate}
+passed=0 failed=0
+
+ok() { printf 'ok - %s\n' "$1"; passed=$((passed + 1)); }
+not_ok() { printf 'not ok - %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/#   /'; failed=$((failed + 1)); }
+check() { local name=$1; shift; local out; if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$out"; fi; }
+
+if [ "$(id -u)" -ne 0 ]; then
+  printf 'ok - skipped: the test estate needs root\n1 passed, 0 failed\n'; exit 0
+fi
+if [ -e "$RUN" ]; then
+  printf 'not ok - an estate is up already (%s): not touching it\n0 passed, 1 failed\n' "$RUN"; exit 1
+fi
+trap 'bash "$E" down >/dev/null 2>&1' EXIT
+
+check "up two hosts" bash "$E" up est1 est2
+check "each host has its own hostname" \
+  bash -c "[ \"\$(bash '$E' exec est1 -- hostname)\" = est1 ] && [ \"\$(bash '$E' exec est2 -- hostname)\" = est2 ]"
+check "each host has its own /etc/nginx marker, the root namespace none" \
+  bash -c "bash '$E' exec est1 -- cat /etc/nginx/lifeboat-estate-host | grep -q '^est1 ' \
+    && bash '$E' exec est2 -- cat /etc/nginx/lifeboat-estate-host | grep -q '^est2 ' \
+    && [ ! -e /etc/nginx/lifeboat-estate-host ]"
+check "a host has no default route" \
+  bash -c "[ -z \"\$(bash '$E' exec est1 -- ip route show default)\" ]"
+# asked of the routing table (ip route get), so no packet is ever aimed outside the estate
+check "a host has no route outside the bridge" \
+  bash -c "! bash '$E' exec est1 -- ip route get 192.0.2.1 >/dev/null 2>&1 \
+    && ! bash '$E' exec est1 -- ip route get 1.1.1.1 >/dev/null 2>&1 \
+    && bash '$E' exec est1 -- ip route get 10.231.77.1 >/dev/null"
+check "a host reaches the other over the bridge (sshd)" \
+  bash -c "bash '$E' exec est1 -- timeout 3 bash -c '</dev/tcp/$(bash "$E" address est2 2>/dev/null)/22'"
+check "ssh with the pinned host key runs on that host" \
+  bash -c "[ \"\$(bash '$E' ssh est2 hostname)\" = est2 ]"
+check "a wrong host key is refused" bash -c "
+  set -e; addr=\$(bash '$E' address est2); k=\$(cut -d' ' -f1,2 '$RUN/est1/ssh_host_ed25519_key.pub')
+  printf '%s %s\n' \"\$addr\" \"\$k\" > '$RUN/wrong_known_hosts'
+  ! ssh -F /dev/null -i '$RUN/client_key' -o IdentitiesOnly=yes -o BatchMode=yes \
+    -o StrictHostKeyChecking=yes -o UserKnownHostsFile='$RUN/wrong_known_hosts' \
+    -o GlobalKnownHostsFile=/dev/null root@\$addr true"
+check "a host named twice is refused, in one line" \
+  bash -c "out=\$(bash '$E' up dup dup 2>&1); [ \$? -ne 0 ] && [ \"\$out\" = \"estate: up: host 'dup' named twice\" ]"
+pids=$(for n in est1 est2; do ip netns pids "lbe-$n" 2>/dev/null; done; cat "$RUN"/fwd-*.pid 2>/dev/null)
+check "down" bash "$E" down
+check "down leaves no namespace, bridge, mount or process" bash -c "
+  ! ip netns list | grep -q '^lbe-' && ! ip link show lbe0 >/dev/null 2>&1 && [ ! -e '$RUN' ] \
+    && ! grep -q lifeboat-estate /proc/mounts \
+    && for p in $(echo $pids); do [ ! -d /proc/\$p ] || grep -q '^State:.*Z' /proc/\$p/status || exit 1; done"
+trap - EXIT
+printf '%s passed, %s failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
