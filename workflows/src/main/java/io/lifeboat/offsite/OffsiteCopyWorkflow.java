@@ -6,6 +6,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 import io.lifeboat.run.WorkflowIds;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.OffsiteConfig;
+import io.lifeboat.notify.NotificationTarget;
 
 /**
  * The offsite copy (3-2-1): after a backup commits, or on `lifeboat offsite sync`, copy what the
@@ -21,6 +24,12 @@ public interface OffsiteCopyWorkflow {
    */
   static String syncWorkflowId(String estate) {
     return WorkflowIds.of("offsite-sync", estate);
+  }
+
+  /** `offsite sync`: everything the offsite lacks, verified, the offsite retention applied. */
+  static OffsiteCopyRequest syncRequest(LifeboatConfig c, OffsiteConfig offsite) {
+    return new OffsiteCopyRequest(c.repository(), offsite, "sync", c.estate(),
+        OffsiteScopes.all(), true, c.retries(), NotificationTarget.of(c));
   }
 
   @WorkflowMethod

@@ -5,7 +5,6 @@ import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
-import io.lifeboat.cli.MonitoringPlans;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
 import io.lifeboat.check.RepositoryChecker;

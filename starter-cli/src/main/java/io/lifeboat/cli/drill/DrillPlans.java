@@ -2,7 +2,6 @@ package io.lifeboat.cli.drill;
 
 import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.cli.AppPlans;
-import io.lifeboat.cli.MonitoringPlans;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.schedules.AppSchedules;
 import io.lifeboat.config.DrillsConfig;

@@ -1,6 +1,5 @@
 package io.lifeboat.cli.offsite;
 
-import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
@@ -18,7 +17,6 @@ import io.lifeboat.config.OffsiteConfig;
 import io.lifeboat.offsite.OffsiteBucket;
 import io.lifeboat.storage.StorageException;
 import io.lifeboat.offsite.CopyRecord;
-import io.lifeboat.offsite.OffsiteCopyRequest;
 import io.lifeboat.offsite.OffsiteCopyWorkflow;
 import io.lifeboat.offsite.OffsiteCopyWorkflowImpl;
 import io.lifeboat.offsite.OffsiteLayout;
@@ -79,9 +77,7 @@ public final class OffsiteCommand {
             MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE)));
         String where = o.endpoint() + " bucket " + o.bucket();
         return launch
-            .start(() -> WorkflowClient.start(wf::copy, new OffsiteCopyRequest(c.repository(), o,
-                    "sync", c.estate(), OffsiteScopes.all(), true, c.retries(),
-                    NotificationTarget.of(c))),
+            .start(() -> WorkflowClient.start(wf::copy, OffsiteCopyWorkflow.syncRequest(c, o)),
                 "an offsite sync is already running (" + id + "); wait for it: " + launch.link())
             .startedLine("started offsite sync to " + where + ": " + id + "\n  " + launch.link())
             .followingLine("copying to " + where + " (" + id + ")")

@@ -91,8 +91,7 @@ public final class RecoverCommand {
                     .set(LifeboatSearchAttributes.DATABASE, db.name())
                     .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
                     .build())));
-        RecoveryRequest request = new RecoveryRequest(db, c.repository(), t,
-            c.targets().databaseRtoMinutes(), c.estate(), c.retries());
+        RecoveryRequest request = DatabaseRecoveryWorkflow.request(c, db, t);
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
             : "dump " + plan.backupId() + ", ") + t.describe();
         return launch

@@ -1,11 +1,9 @@
 package io.lifeboat.cli.recover;
 
-import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
-import io.lifeboat.cli.MonitoringPlans;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
@@ -87,9 +85,7 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .set(LifeboatSearchAttributes.DATABASE, db.name())
                   .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
                   .build())));
-      ServerRecoveryRequest request = new ServerRecoveryRequest(target, db, app, c.repository(),
-          c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-          c.retries(), NotificationTarget.of(c));
+      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app);
       boolean personProvisions = target.provisionPlaybook() == null;
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),

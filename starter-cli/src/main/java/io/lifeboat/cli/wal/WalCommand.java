@@ -17,7 +17,6 @@ import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
 import io.lifeboat.backup.base.BaseBackupManifest;
-import io.lifeboat.wal.WalCheckRequest;
 import io.lifeboat.wal.WalCheckResult;
 import io.lifeboat.wal.WalCheckWorkflow;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;

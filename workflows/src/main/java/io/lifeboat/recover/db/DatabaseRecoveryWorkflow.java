@@ -5,6 +5,8 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.run.WorkflowIds;
 import java.util.List;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
 
 /**
  * Recovers one database, as the runbook does by hand: assess, stop the application, restore
@@ -30,6 +32,12 @@ public interface DatabaseRecoveryWorkflow {
     return WorkflowIds.olderThan(workflowId(estate, database), ID_KIND + "-" + database);
   }
 
+
+  /** The request `recover db` starts, from the estate's config. */
+  static RecoveryRequest request(LifeboatConfig c, DatabaseConfig db, RecoveryTarget target) {
+    return new RecoveryRequest(db, c.repository(), target, c.targets().databaseRtoMinutes(),
+        c.estate(), c.retries());
+  }
 
   @WorkflowMethod
   RecoveryResult recover(RecoveryRequest request);

@@ -4,6 +4,11 @@ import io.lifeboat.approval.Approvable;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
+import io.lifeboat.config.ApplicationConfig;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.ServerTargetConfig;
+import io.lifeboat.notify.NotificationTarget;
 
 /**
  * Recovers the whole server onto a target, as the runbook's "complete server loss" does by
@@ -29,6 +34,14 @@ public interface ServerRecoveryWorkflow extends Approvable {
   /** The database child's id: its own, so a database recovery of production never clashes. */
   static String databaseWorkflowId(String target, String database) {
     return "recover-server-" + target + "-db-" + database;
+  }
+
+  /** The request `recover server` starts, from the estate's config. */
+  static ServerRecoveryRequest request(LifeboatConfig c, ServerTargetConfig target,
+      DatabaseConfig db, ApplicationConfig app) {
+    return new ServerRecoveryRequest(target, db, app, c.repository(),
+        c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
+        c.retries(), NotificationTarget.of(c));
   }
 
   String STEP_PROVISION = "provision";
