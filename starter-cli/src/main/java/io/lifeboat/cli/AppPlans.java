@@ -2,11 +2,11 @@ package io.lifeboat.cli;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.app.ApplicationBackupWorkflow;
 import io.lifeboat.rollback.ApplicationRollbackWorkflow;
-import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;

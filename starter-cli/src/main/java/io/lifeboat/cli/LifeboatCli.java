@@ -26,8 +26,8 @@ import io.lifeboat.cli.worker.AgentCommand;
 import io.lifeboat.cli.worker.WorkerCommand;
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "lifeboat", version = "lifeboat 0.1.0",
     description = "Durable backup and disaster recovery on Temporal.",

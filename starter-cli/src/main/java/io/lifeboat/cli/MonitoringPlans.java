@@ -2,8 +2,8 @@ package io.lifeboat.cli;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
-import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.check.RepositoryCheckWorkflow;
+import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.verify.BackupVerificationWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;

@@ -1,12 +1,12 @@
 package io.lifeboat.check;
 
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /**

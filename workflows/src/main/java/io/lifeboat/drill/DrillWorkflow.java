@@ -1,13 +1,13 @@
 package io.lifeboat.drill;
 
 import io.lifeboat.approval.Approvable;
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.DrillsConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /**

@@ -1,14 +1,14 @@
 package io.lifeboat.offsite;
 
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.OffsiteConfig;
+import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.run.StepTiming;
+import io.lifeboat.run.WorkflowIds;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
-import io.lifeboat.run.WorkflowIds;
-import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.config.OffsiteConfig;
-import io.lifeboat.notify.NotificationTarget;
 
 /**
  * The offsite copy (3-2-1): after a backup commits, or on `lifeboat offsite sync`, copy what the

@@ -1,11 +1,11 @@
 package io.lifeboat.rollback;
 
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /** The seed's Scenario 3: broken application code, back to the previous release in 15 min. */

@@ -1,13 +1,13 @@
 package io.lifeboat.verify;
 
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
-import java.util.List;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.util.List;
 
 /**
  * The daily proof that backups restore: for each source, the newest backup is downloaded,

@@ -1,10 +1,10 @@
 package io.lifeboat.wal;
 
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /** Every 6 hours and on demand: force a switch, check continuity, record the achieved RPO. */

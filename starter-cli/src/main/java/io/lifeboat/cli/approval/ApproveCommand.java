@@ -1,17 +1,17 @@
 package io.lifeboat.cli.approval;
 
-import io.lifeboat.cli.Bytes;
-import io.lifeboat.cli.ConfigOption;
-import io.lifeboat.cli.Json;
-import io.lifeboat.cli.LifeboatCli;
-import io.lifeboat.cli.Session;
-import io.lifeboat.cli.UserError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.lifeboat.approval.Approvable;
 import io.lifeboat.approval.Approval;
 import io.lifeboat.approval.ApprovalRequest;
 import io.lifeboat.approval.HumanGate;
+import io.lifeboat.cli.Bytes;
+import io.lifeboat.cli.ConfigOption;
+import io.lifeboat.cli.Json;
+import io.lifeboat.cli.LifeboatCli;
+import io.lifeboat.cli.Session;
+import io.lifeboat.cli.UserError;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionDescription;

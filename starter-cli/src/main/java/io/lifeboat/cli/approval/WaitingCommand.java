@@ -1,13 +1,13 @@
 package io.lifeboat.cli.approval;
 
+import io.lifeboat.approval.Approvable;
+import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.Session;
-import io.lifeboat.approval.Approvable;
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;

@@ -1,11 +1,11 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.backup.artifact.ArtifactManifest;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.Json;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.backup.artifact.ArtifactManifest;
 import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,9 +1,9 @@
 package io.lifeboat.cli.backup;
 
-import io.lifeboat.cli.Bytes;
-import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.backup.artifact.ArtifactBackupResult;
 import io.lifeboat.backup.artifact.ArtifactManifest;
+import io.lifeboat.cli.Bytes;
+import io.lifeboat.config.LifeboatConfig;
 import java.io.PrintWriter;
 
 /** The summary printed after an application or configuration backup. */

@@ -1,6 +1,8 @@
 package io.lifeboat.cli.backup;
 
-import io.lifeboat.run.WorkflowIds;
+import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
@@ -9,10 +11,8 @@ import io.lifeboat.cli.Session;
 import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.dump.BackupManifest;
-import io.lifeboat.backup.dump.BackupResult;
-import io.lifeboat.backup.dump.DatabaseBackupWorkflow;
 import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.WorkflowIds;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.List;

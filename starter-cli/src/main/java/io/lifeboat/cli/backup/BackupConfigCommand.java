@@ -1,6 +1,8 @@
 package io.lifeboat.cli.backup;
 
-import io.lifeboat.run.WorkflowIds;
+import io.lifeboat.backup.artifact.ArtifactBackupResult;
+import io.lifeboat.backup.artifact.ArtifactBackupStatus;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
@@ -10,9 +12,7 @@ import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.artifact.ArtifactBackupResult;
-import io.lifeboat.backup.artifact.ArtifactBackupStatus;
-import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
+import io.lifeboat.run.WorkflowIds;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

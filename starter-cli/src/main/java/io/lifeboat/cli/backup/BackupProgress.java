@@ -1,11 +1,11 @@
 package io.lifeboat.cli.backup;
 
-import io.lifeboat.cli.Bytes;
-import io.lifeboat.cli.OperationFailed;
-import io.lifeboat.cli.WorkflowWait;
 import io.lifeboat.backup.dump.BackupResult;
 import io.lifeboat.backup.dump.BackupStatus;
 import io.lifeboat.backup.dump.DumpProgress;
+import io.lifeboat.cli.Bytes;
+import io.lifeboat.cli.OperationFailed;
+import io.lifeboat.cli.WorkflowWait;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;

@@ -1,5 +1,6 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.backup.dump.BackupManifest;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
@@ -8,9 +9,8 @@ import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.Session;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.backup.dump.BackupManifest;
 import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.storage.ObjectStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

@@ -1,18 +1,18 @@
 package io.lifeboat.cli.check;
 
+import io.lifeboat.check.CheckReport;
+import io.lifeboat.check.CheckRequest;
 import io.lifeboat.check.RepositoryCheckWorkflow;
+import io.lifeboat.check.RepositoryChecker;
+import io.lifeboat.check.SourceCheck;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
-import io.lifeboat.check.RepositoryChecker;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.check.CheckReport;
-import io.lifeboat.check.CheckRequest;
-import io.lifeboat.check.SourceCheck;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;

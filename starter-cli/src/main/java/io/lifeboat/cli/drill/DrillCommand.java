@@ -1,5 +1,6 @@
 package io.lifeboat.cli.drill;
 
+import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
@@ -10,14 +11,13 @@ import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.approval.WaitingStep;
-import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.drill.DrillProgress;
 import io.lifeboat.drill.DrillRequest;
 import io.lifeboat.drill.DrillResult;
 import io.lifeboat.drill.DrillScenarios;
 import io.lifeboat.drill.DrillWorkflow;
 import io.lifeboat.drill.ScenarioResult;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.RunReport;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;

@@ -1,16 +1,16 @@
 package io.lifeboat.cli.drill;
 
-import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.schedules.AppSchedules;
+import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.config.DrillsConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.drill.DrillRequest;
 import io.lifeboat.drill.DrillScenarios;
-import io.lifeboat.drill.DrillWorkflow;
 import io.lifeboat.drill.DrillTargets;
+import io.lifeboat.drill.DrillWorkflow;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import java.time.Instant;
 import java.time.ZoneOffset;

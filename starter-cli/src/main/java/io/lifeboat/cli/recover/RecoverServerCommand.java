@@ -1,5 +1,6 @@
 package io.lifeboat.cli.recover;
 
+import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
@@ -13,18 +14,17 @@ import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.ServerTargetConfig;
-import io.lifeboat.recover.db.RecoveryPlanner;
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.recover.db.PlanRequest;
 import io.lifeboat.recover.db.RecoveryPlan;
+import io.lifeboat.recover.db.RecoveryPlanner;
 import io.lifeboat.recover.db.RecoveryTarget;
 import io.lifeboat.recover.server.ServerRecoveryProgress;
 import io.lifeboat.recover.server.ServerRecoveryRequest;
 import io.lifeboat.recover.server.ServerRecoveryResult;
 import io.lifeboat.recover.server.ServerRecoveryWorkflow;
 import io.lifeboat.recover.server.TargetEstate;
+import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;

@@ -1,12 +1,12 @@
 package io.lifeboat.cli.recover;
 
+import io.lifeboat.backup.config.ConfigurationRestore;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
-import io.lifeboat.backup.config.ConfigurationRestore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

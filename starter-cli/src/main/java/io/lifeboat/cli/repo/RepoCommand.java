@@ -1,12 +1,12 @@
 package io.lifeboat.cli.repo;
 
+import com.github.luben.zstd.ZstdInputStream;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
-import com.github.luben.zstd.ZstdInputStream;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.crypt.RepositoryCipher;

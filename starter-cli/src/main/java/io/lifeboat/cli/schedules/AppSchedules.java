@@ -1,14 +1,13 @@
 package io.lifeboat.cli.schedules;
 
 import io.lifeboat.backup.app.ApplicationBackupRequest;
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
 import io.lifeboat.backup.config.ConfigurationBackupRequest;
-import java.util.function.Predicate;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.cli.AppPlans;
 import io.lifeboat.cli.drill.DrillPlans;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.app.ApplicationBackupWorkflow;
-import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
@@ -22,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The application (daily, the seed's 03:00) and configuration (weekly, Sunday 04:00) schedules,

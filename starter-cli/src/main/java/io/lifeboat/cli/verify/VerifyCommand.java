@@ -1,6 +1,5 @@
 package io.lifeboat.cli.verify;
 
-import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
@@ -14,6 +13,7 @@ import io.lifeboat.cli.WorkflowWait;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.WorkflowIds;
 import io.lifeboat.verify.BackupVerificationWorkflow;
 import io.lifeboat.verify.CheckOutcome;
 import io.lifeboat.verify.VerificationReport;

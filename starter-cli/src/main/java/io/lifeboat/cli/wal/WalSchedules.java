@@ -1,19 +1,19 @@
 package io.lifeboat.cli.wal;
 
 import io.lifeboat.backup.base.BaseBackupRequest;
-import io.lifeboat.wal.WalCheckRequest;
-import io.lifeboat.cli.schedules.SchedulesCommand;
-import java.util.function.Predicate;
+import io.lifeboat.backup.base.BaseBackupWorkflow;
 import io.lifeboat.cli.backup.BaseBackupCommand;
 import io.lifeboat.cli.schedules.AppSchedules;
+import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.base.BaseBackupWorkflow;
+import io.lifeboat.wal.WalCheckRequest;
 import io.lifeboat.wal.WalCheckWorkflow;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.schedules.Schedule;
 import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The point-in-time-recovery schedules of a database, beside its nightly dump: a base backup

@@ -2,14 +2,14 @@ package io.lifeboat.backup.app;
 
 import io.lifeboat.backup.artifact.ArtifactBackupResult;
 import io.lifeboat.backup.artifact.ArtifactBackupStatus;
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.offsite.OffsiteTarget;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /** The daily (and after-deployment) backup of one application release: current/ as tar.gz. */

@@ -1,13 +1,13 @@
 package io.lifeboat.backup.base;
 
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.offsite.OffsiteTarget;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /** A physical base backup of one cluster: stream, verify with pg_verifybackup, commit, expire. */

@@ -2,13 +2,13 @@ package io.lifeboat.backup.config;
 
 import io.lifeboat.backup.artifact.ArtifactBackupResult;
 import io.lifeboat.backup.artifact.ArtifactBackupStatus;
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.offsite.OffsiteTarget;
 import io.lifeboat.run.WorkflowIds;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 import java.util.List;
 
 /** The weekly configuration backup: nginx, PM2 ecosystem, system files, Jenkins casc. */

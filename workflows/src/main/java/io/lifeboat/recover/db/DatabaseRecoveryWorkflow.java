@@ -1,12 +1,12 @@
 package io.lifeboat.recover.db;
 
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.run.WorkflowIds;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
-import io.lifeboat.run.WorkflowIds;
 import java.util.List;
-import io.lifeboat.config.DatabaseConfig;
-import io.lifeboat.config.LifeboatConfig;
 
 /**
  * Recovers one database, as the runbook does by hand: assess, stop the application, restore

@@ -1,14 +1,14 @@
 package io.lifeboat.recover.server;
 
 import io.lifeboat.approval.Approvable;
-import io.temporal.workflow.QueryMethod;
-import io.temporal.workflow.WorkflowInterface;
-import io.temporal.workflow.WorkflowMethod;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.notify.NotificationTarget;
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
 
 /**
  * Recovers the whole server onto a target, as the runbook's "complete server loss" does by
