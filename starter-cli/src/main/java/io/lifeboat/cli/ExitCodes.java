@@ -18,7 +18,7 @@ public final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     CommandLine.IParameterExceptionHandler {
   // the numbers live in the one table, dist/src/share/exit-codes.tsv (ExitCodeTable)
   public static final int FAILED = ExitCodeTable.code("failed");
-  static final int BAD_INPUT = ExitCodeTable.code("bad_input");
+  public static final int BAD_INPUT = ExitCodeTable.code("bad_input");
   static final int UNREACHABLE = ExitCodeTable.code("unreachable");
   /**
    * restore_command: PostgreSQL takes exit 1..125 as "the archive does not have this file" and

@@ -3,13 +3,18 @@ package io.lifeboat.cli.config;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.Session;
+import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.DrPlan;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.Secrets;
 import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "config", description = "Check the config; print what the local stack needs.",
@@ -17,18 +22,34 @@ import picocli.CommandLine.ParentCommand;
 public final class ConfigCommand {
   @ParentCommand LifeboatCli root;
 
-  @Command(name = "check", description = "Validate the config file.")
+  @Command(name = "check", description = "Validate the config file (and, with --plan, that the"
+      + " DR plan states the same targets, priorities and approvers).")
   static final class Check implements Callable<Integer> {
     @ParentCommand ConfigCommand parent;
     @Mixin ConfigOption configOption;
+
+    @Option(names = "--plan", paramLabel = "FILE",
+        description = "a DR plan in Markdown with a ```yaml lifeboat-plan block"
+            + " (docs/operator/dr-plan.md): exit 2 with one line per disagreement")
+    Path plan;
 
     @Override
     public Integer call() {
       try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
         LifeboatConfig c = s.config();
-        parent.root.spec.commandLine().getOut().printf("%s: ok (%d database%s, repository s3://%s/%s)%n",
+        if (plan != null) {
+          List<String> disagreements = DrPlan.fromMarkdown(plan).disagreements(c);
+          if (!disagreements.isEmpty()) {
+            var err = parent.root.spec.commandLine().getErr();
+            disagreements.forEach(d -> err.println("lifeboat: " + plan + " and " + s.configPath()
+                + " disagree: " + d));
+            return ExitCodes.BAD_INPUT;
+          }
+        }
+        parent.root.spec.commandLine().getOut().printf("%s: ok (%d database%s, repository s3://%s/%s)%s%n",
             s.configPath(), c.databases().size(), c.databases().size() == 1 ? "" : "s",
-            c.repository().bucket(), c.repository().prefix());
+            c.repository().bucket(), c.repository().prefix(),
+            plan == null ? "" : "; the DR plan " + plan + " agrees");
         return 0;
       }
     }
