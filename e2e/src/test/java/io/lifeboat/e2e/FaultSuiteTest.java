@@ -697,7 +697,8 @@ class FaultSuiteTest {
   }
 
   private String backupId() {
-    return "backup-db-" + db + "-manual";
+    return io.lifeboat.run.WorkflowIds.manual(io.lifeboat.backup.dump.DatabaseBackupWorkflow
+        .workflowId(new io.lifeboat.config.ConfigLoader().load(config).estate(), db));
   }
 
   private void backup(String why) {

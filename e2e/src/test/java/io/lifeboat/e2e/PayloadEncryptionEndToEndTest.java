@@ -77,7 +77,8 @@ class PayloadEncryptionEndToEndTest {
       assertTrue(run.out().contains("is committed"), run.out());
       assertTrue(run.out().contains("MB/s"), "progress and summary decoded: " + run.out());
     }
-    return "backup-db-" + db + "-manual";
+    return io.lifeboat.run.WorkflowIds.manual(io.lifeboat.backup.dump.DatabaseBackupWorkflow
+        .workflowId(new ConfigLoader().load(config).estate(), db));
   }
 
   @Test

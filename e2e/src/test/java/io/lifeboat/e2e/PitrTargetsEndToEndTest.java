@@ -88,7 +88,8 @@ class PitrTargetsEndToEndTest {
     PitrFixture.pgbench(cluster, "-c", "1", "-j", "1", "-t", "50", "-N");
 
     String out = recoverTo(t);
-    RealStack.Run report = stack.cli("report", "recover-db-" + db, "--config", config.toString());
+    RealStack.Run report = stack.cli("report", io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(
+        new io.lifeboat.config.ConfigLoader().load(config).estate(), db), "--config", config.toString());
     assertEquals(0, report.exit(), report.err());
     assertTrue(report.out().contains("recovery reached the end of the archive"),
         out + "\n" + report.out());
@@ -118,7 +119,8 @@ class PitrTargetsEndToEndTest {
     assertEquals(0, r.exit(), r.out() + r.err() + "\n" + cluster.log());
     assertEquals(t.checksum(), PitrFixture.checksum(cluster), "the data as it was at " + t.lsn());
     assertEquals("f", cluster.psql("select pg_is_in_recovery()"));
-    RealStack.Run report = stack.cli("report", "recover-db-" + db, "--config", config.toString());
+    RealStack.Run report = stack.cli("report", io.lifeboat.recover.db.DatabaseRecoveryWorkflow.workflowId(
+        new io.lifeboat.config.ConfigLoader().load(config).estate(), db), "--config", config.toString());
     // PostgreSQL names the first record at or after L, where it stopped.
     assertTrue(report.out().contains("recovery stopping after WAL location (LSN)"), report.out());
   }
