@@ -48,7 +48,7 @@ final class AppPlans {
 
   static ApplicationRollbackRequest rollback(LifeboatConfig c, ApplicationConfig a, String to) {
     return new ApplicationRollbackRequest(c.estate(), a, c.repository(), to,
-        c.targets().applicationRtoMinutes(), c.retries());
+        c.targets().applicationRtoMinutes(), c.retries(), MonitoringPlans.notifications(c), null);
   }
 
   /**

@@ -84,7 +84,9 @@ final class RecoverCommand {
                     .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
                     .build())));
         RecoveryRequest request = new RecoveryRequest(db, c.repository(), t,
-            c.targets().databaseRtoMinutes(), c.estate(), c.retries());
+            c.targets().databaseRtoMinutes(), c.estate(), c.retries(),
+            MonitoringPlans.notifications(c), PreviousRun.stepMillis(s,
+                io.lifeboat.recover.db.DatabaseRecoveryWorkflowImpl.REPORT_KIND, id));
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
             : "dump " + plan.backupId() + ", ") + t.describe();
         return launch

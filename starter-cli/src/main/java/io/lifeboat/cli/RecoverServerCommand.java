@@ -78,7 +78,8 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .build())));
       ServerRecoveryRequest request = new ServerRecoveryRequest(target, db, app, c.repository(),
           c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-          c.retries(), MonitoringPlans.notifications(c));
+          c.retries(), MonitoringPlans.notifications(c), PreviousRun.stepMillis(s,
+              io.lifeboat.recover.server.ServerRecoveryWorkflowImpl.REPORT_KIND, id));
       boolean personProvisions = target.provisionPlaybook() == null;
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),
@@ -142,8 +143,9 @@ final class RecoverServerCommand implements Callable<Integer> {
           ServerRecoveryProgress p = CompletableFuture.supplyAsync(
               () -> stub.query("progress", ServerRecoveryProgress.class)).get(3, TimeUnit.SECONDS);
           if (!p.currentStep().equals(lastStep)) {
-            out.printf("  [%s of %s, %s] %s%n", Bytes.duration(p.elapsedMillis()),
-                Bytes.duration(p.rtoMillis()), p.rtoStatus(), p.currentStep());
+            out.printf("  [%s of %s, %s] %s%s%n", Bytes.duration(p.elapsedMillis()),
+                Bytes.duration(p.rtoMillis()), p.rtoStatus(), p.currentStep(),
+                p.projection() == null ? "" : "; projected finish " + p.projection().describe());
             lastStep = p.currentStep();
           }
           for (WaitingStep w : p.waiting()) {

@@ -13,7 +13,9 @@ import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
+import io.lifeboat.run.StepPlan;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -36,6 +38,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   private String application;
   private String source;
   private RtoClock rto;
+  private RunNews news;
 
   @Override
   public RollbackResult rollback(ApplicationRollbackRequest request) {
@@ -48,7 +51,12 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
     // After each step that worked: on-track, at-risk or breached by now.
     steps.onEachStep(step -> {
       if ("ok".equals(step.outcome())) rto.update();
+      news.afterStep();
     });
+    news = RunNews.start(request.notifications(), KIND_APP_ROLLBACK, application,
+        "rollback of application " + application, rto, steps, StepPlan.of(
+            ApplicationRollbackRequest.STEPS, request.previousStepMillis(), rto.rtoMillis()),
+        true);
 
     RollbackActivities quick = activities(request.retry(), Duration.ofMinutes(2));
     RollbackActivities slow = activities(request.retry(), Duration.ofMinutes(30));
@@ -91,6 +99,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
       rto.stop(); // the last step's update() was the final word on the RTO
       steps.finish("done");
       RunOutcome.ended(OUTCOME_SUCCEEDED);
+      news.finished("running " + release.source());
+      report.facts(news.reportFacts());
       String reportKey = report.store(report.report(RunReport.SUCCEEDED, rto, steps.steps()));
       return new RollbackResult(application, before, release, swap, health, rto.elapsedMillis(),
           rto.rtoMillis(), rto.status(), steps.steps(), reportKey);
@@ -112,6 +122,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         report.note("failed: " + FailureMessage.of(e));
         rto.mark(RTO_BREACHED);
         RunOutcome.ended(OUTCOME_FAILED);
+        news.failed(steps.last(), FailureMessage.of(e));
+        report.facts(news.reportFacts());
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
@@ -121,7 +133,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   @Override
   public RollbackProgress progress() {
     return new RollbackProgress(application, steps.current(), rto.startedAtMillis(),
-        rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps());
+        rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps(),
+        news == null ? null : news.projection());
   }
 
   private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {

@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 public final class StepRecorder {
   private final List<StepTiming> steps = new ArrayList<>();
   private String current = "starting";
+  private long currentStartedAt = -1;
   private Consumer<StepTiming> onEach = step -> {};
 
   /**
@@ -24,6 +25,7 @@ public final class StepRecorder {
   public <T> T run(String step, Supplier<T> body) {
     current = step;
     long started = Workflow.currentTimeMillis();
+    currentStartedAt = started;
     try {
       T result = body.get();
       record(new StepTiming(step, started, Workflow.currentTimeMillis(), "ok"));
@@ -46,6 +48,7 @@ public final class StepRecorder {
   public <T> T human(String step, Supplier<T> body) {
     current = "waiting: " + step;
     long started = Workflow.currentTimeMillis();
+    currentStartedAt = started;
     try {
       T result = body.get();
       long now = Workflow.currentTimeMillis();
@@ -67,6 +70,11 @@ public final class StepRecorder {
 
   public void finish(String finalState) {
     current = finalState;
+  }
+
+  /** When the current step started (workflow time), or {@code otherwise} before any step. */
+  public long currentStartedAt(long otherwise) {
+    return currentStartedAt < 0 ? otherwise : currentStartedAt;
   }
 
   public String current() {

@@ -10,6 +10,7 @@ import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -40,6 +41,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private RtoClock rto;
   private ReportWriter report;
   private String method = "undecided";
+  private RunNews news;
 
   @Override
   public RecoveryResult recover(RecoveryRequest req) {
@@ -52,7 +54,13 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     // The web UI's list shows a breach when it happens, not only when the run ends.
     rto.watch("recovery of " + db, steps::current, () -> {});
     // After each step too: a step that ran past the RTO shows as a breach when it ends.
-    steps.onEachStep(step -> rto.breachIfOver());
+    steps.onEachStep(step -> {
+      rto.breachIfOver();
+      news.afterStep();
+    });
+    // Started now, a status every notifications.statusEveryMinutes, finished or failed.
+    news = RunNews.start(req.notifications(), KIND_DB_RECOVERY, db, "recovery of database " + db,
+        rto, steps, RecoverySteps.plan(null, req), true);
     report.fact("Target", req.target().describe());
 
     DatabaseRecoveryActivities quick =
@@ -64,10 +72,12 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     boolean swapped = false;
     PitrRequest pitr = null;
     DumpRestoreRequest dump = null;
+    String replayEnd = null;
     try {
       RecoveryPlan plan = steps.run("plan", () -> quick.plan(
           new PlanRequest(req.database(), req.repository(), req.target())));
       method = plan.method();
+      news.plan(RecoverySteps.plan(method, req));
       report.fact("Method", plan.pitr() ? "base backup + WAL replay" : "full dump restore");
       report.fact("Backup used", plan.backupId() + " (" + plan.objectKey() + ")");
       ClusterFacts cluster = steps.run("assess", () -> quick.assess(req.database()));
@@ -96,6 +106,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
         PitrRequest p = pitr;
         steps.run("download", () -> streaming.downloadBase(p));
         ReplayResult replay = steps.run("replay", () -> streaming.replay(p));
+        replayEnd = replay.endLsn();
         report.fact("Replay", replay.walSegments() + " WAL segments, promoted at " + replay.endLsn()
             + " on timeline " + replay.timeline()
             + (replay.stoppedAt() == null ? "" : "; " + replay.stoppedAt()));
@@ -117,6 +128,9 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       for (VerifyReport.Check c : verification.checks()) {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");
       }
+      AchievedRpo rpo = AchievedRpo.of(verification.lastCommit(), plan, req.target(), replayEnd,
+          rto.startedAtMillis());
+      report.fact("Last transaction restored", rpo.describe());
 
       steps.run("start-application", () -> quick.startApplication(app));
       appStopped = false;
@@ -126,9 +140,12 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       steps.finish("done");
       RunOutcome.succeeded(rto);
       metrics(rto.elapsedMillis(), rto.met());
+      RecoveryMetrics.achievedRpo(Workflow.getMetricsScope(), db, method, rpo.seconds());
+      news.finished("last transaction restored " + rpo.describe());
+      report.facts(news.reportFacts());
       RunReport done = report.report(RunReport.SUCCEEDED, rto, steps.steps());
       return new RecoveryResult(plan, swap, verification, rto.status(), steps.steps(), done,
-          report.store(done));
+          report.store(done), rpo);
     } catch (ActivityFailure | ApplicationFailure | CanceledFailure e) {
       steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
       rto.stop();
@@ -141,6 +158,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       Workflow.newDetachedCancellationScope(() -> {
         compensate(restartApp, keepScratch, p, d);
         RunOutcome.failed(rto);
+        news.failed(steps.last(), FailureMessage.of(e));
+        report.facts(news.reportFacts());
         metrics(Workflow.currentTimeMillis() - rto.startedAtMillis(), false);
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
@@ -153,7 +172,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     return new RecoveryProgress(request == null ? null : request.database().name(),
         request == null ? null : request.target().describe(), method, steps.current(),
         rto == null ? 0 : rto.elapsedMillis(), rto == null ? 0 : rto.rtoMillis(),
-        rto == null ? null : rto.status(), steps.steps());
+        rto == null ? null : rto.status(), steps.steps(),
+        news == null ? null : news.projection());
   }
 
   private void metrics(long elapsedMillis, boolean met) {

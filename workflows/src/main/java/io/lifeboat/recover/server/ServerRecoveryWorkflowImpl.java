@@ -22,7 +22,9 @@ import io.lifeboat.rollback.StagedRelease;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
+import io.lifeboat.run.StepPlan;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -44,6 +46,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   private ServerTargetConfig target;
   private RtoClock rto;
   private ReportWriter report;
+  private RunNews news;
 
   @Override
   public ServerRecoveryResult recover(ServerRecoveryRequest req) {
@@ -55,6 +58,10 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     rto.watch("recovery of server " + target.name(), steps::current,
         () -> ServerRecoveryMetrics.atRisk(Workflow.getMetricsScope(), target.name(), true));
     report.fact("Target", target.name() + " (" + target.root() + ")");
+    steps.onEachStep(step -> news.afterStep());
+    news = RunNews.start(req.notifications(), KIND_SERVER_RECOVERY, target.name(),
+        "recovery of server " + target.name(), rto, steps, StepPlan.of(
+            ServerRecoveryRequest.STEPS, req.previousStepMillis(), rto.rtoMillis()), true);
 
     ServerStubs stubs = ServerStubs.of(req.retry());
     ServerRecoveryActivities quick = stubs.quick();
@@ -140,6 +147,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
       steps.finish("done");
       RunOutcome.succeeded(rto);
       finished(req, rto.met());
+      news.finished("serving " + target.url());
+      report.facts(news.reportFacts());
       RunReport done = report.report(RunReport.SUCCEEDED, rto, steps.steps());
       return new ServerRecoveryResult(target.name(), target.address(), target.url(),
           rto.status(), rto.elapsedMillis() - steps.humanWaitMillis(), steps.humanWaitMillis(),
@@ -155,6 +164,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
       Workflow.newDetachedCancellationScope(() -> {
         RunOutcome.failed(rto);
         finished(req, false);
+        news.failed(steps.last(), FailureMessage.of(e));
+        report.facts(news.reportFacts());
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
@@ -192,6 +203,6 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   public ServerRecoveryProgress progress() {
     return new ServerRecoveryProgress(target.name(), target.address(), steps.current(),
         rto.elapsedMillis(), steps.humanWaitMillis(), rto.rtoMillis(), rto.status(),
-        steps.steps(), gate.waitingSteps());
+        steps.steps(), gate.waitingSteps(), news == null ? null : news.projection());
   }
 }
