@@ -117,6 +117,18 @@ class RecoveryNotificationsTest {
     RunReport report = storedReport();
     assertEquals("2", report.facts().get("Status messages sent"));
     assertNotNull(report.facts().get("Projected finish at status 2"));
+    // The cadence is workflow timers: its history replays.
+    replays();
+  }
+
+  private void replays() {
+    try {
+      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient()
+          .fetchHistory(DatabaseRecoveryWorkflowTest.WORKFLOW_ID),
+          DatabaseRecoveryWorkflowImpl.class);
+    } catch (Exception e) {
+      throw new AssertionError("the history does not replay", e);
+    }
   }
 
   @Test
@@ -147,6 +159,7 @@ class RecoveryNotificationsTest {
     assertTrue(failed.details().get("Reason").contains("swapDataDirectory failed"),
         failed.details().toString());
     assertNotNull(failed.details().get("Projected finish"));
+    replays();
   }
 
   @Test
