@@ -16,13 +16,13 @@ import java.util.Map;
  * effort: no report, an unreadable one or a repository that does not answer gives an empty map,
  * and the projection falls back to the RTO split.
  */
-final class PreviousRun {
+public final class PreviousRun {
   /** Reports read at most, newest first, looking for one that succeeded. */
   private static final int LOOK_BACK = 5;
 
   private PreviousRun() {}
 
-  static Map<String, Long> stepMillis(Session s, String kind, String workflowId) {
+  public static Map<String, Long> stepMillis(Session s, String kind, String workflowId) {
     try {
       ObjectStore store = s.repository();
       String root = RepositoryLayout.reportsRoot(s.config().repository().prefix()) + kind + "/"

@@ -31,6 +31,12 @@ public record RecoveryRequest(
     this(database, repository, target, rtoMinutes, estate, retry, null, null);
   }
 
+  /** The same, with the previous successful run's step durations (for the projection). */
+  public RecoveryRequest withPreviousSteps(Map<String, Long> millis) {
+    return new RecoveryRequest(database, repository, target, rtoMinutes, estate, retry,
+        notifications, millis);
+  }
+
   public RecoveryRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;

@@ -42,6 +42,12 @@ public record ServerRecoveryRequest(
         retry, notifications, null);
   }
 
+  /** The same, with the previous successful run's step durations (for the projection). */
+  public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, millis);
+  }
+
   public ServerRecoveryRequest {
     previousStepMillis = previousStepMillis != null ? Map.copyOf(previousStepMillis) : Map.of();
     retry = retry != null ? retry : RetryConfig.DEFAULT;
