@@ -15,7 +15,6 @@ import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
 import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
-import io.lifeboat.run.StepPlan;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -51,12 +50,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
     // After each step that worked: on-track, at-risk or breached by now.
     steps.onEachStep(step -> {
       if ("ok".equals(step.outcome())) rto.update();
-      news.afterStep();
     });
-    news = RunNews.start(request.notifications(), KIND_APP_ROLLBACK, application,
-        "rollback of application " + application, rto, steps, StepPlan.of(
-            ApplicationRollbackRequest.STEPS, request.previousStepMillis(), rto.rtoMillis()),
-        true);
 
     RollbackActivities quick = activities(request.retry(), Duration.ofMinutes(2));
     RollbackActivities slow = activities(request.retry(), Duration.ofMinutes(30));
@@ -67,6 +61,9 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         request.repository());
     report.fact("application", application);
     report.fact("release root", app.releaseRoot());
+    news = RunNews.start(request.notifications(), KIND_APP_ROLLBACK, application,
+        "rollback of application " + application, rto, steps, report,
+        () -> ApplicationRollbackRequest.STEPS, request.previousStepMillis());
     boolean stopped = false;
     boolean started = false;
     AppState before = null;
@@ -100,7 +97,6 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
       steps.finish("done");
       RunOutcome.ended(OUTCOME_SUCCEEDED);
       news.finished("running " + release.source());
-      report.facts(news.reportFacts());
       String reportKey = report.store(report.report(RunReport.SUCCEEDED, rto, steps.steps()));
       return new RollbackResult(application, before, release, swap, health, rto.elapsedMillis(),
           rto.rtoMillis(), rto.status(), steps.steps(), reportKey);
@@ -122,8 +118,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         report.note("failed: " + FailureMessage.of(e));
         rto.mark(RTO_BREACHED);
         RunOutcome.ended(OUTCOME_FAILED);
-        news.failed(steps.last(), FailureMessage.of(e));
-        report.facts(news.reportFacts());
+        news.failed(FailureMessage.of(e));
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
@@ -134,7 +129,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   public RollbackProgress progress() {
     return new RollbackProgress(application, steps.current(), rto.startedAtMillis(),
         rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps(),
-        news == null ? null : news.projection());
+        RunNews.projection(news));
   }
 
   private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {

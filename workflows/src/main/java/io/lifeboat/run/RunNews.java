@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a recovery or rollback tells people while it runs, the seed's communication plan:
@@ -49,14 +50,17 @@ public final class RunNews {
   private final String what;
   private final RtoClock rto;
   private final StepRecorder steps;
-  private StepPlan plan;
+  private final ReportWriter report;
+  private final Supplier<List<String>> planned;
+  private final Map<String, Long> previous;
   private boolean stopped;
   private int statusSent;
   private Projection first;
   private final List<Projection> sent = new ArrayList<>();
 
   private RunNews(boolean on, NotificationTarget target, String kind, String subject,
-      String what, RtoClock rto, StepRecorder steps, StepPlan plan) {
+      String what, RtoClock rto, StepRecorder steps, ReportWriter report,
+      Supplier<List<String>> planned, Map<String, Long> previous) {
     this.on = on;
     this.target = target == null ? NotificationTarget.NONE : target;
     this.kind = kind;
@@ -64,54 +68,62 @@ public final class RunNews {
     this.what = what;
     this.rto = rto;
     this.steps = steps;
-    this.plan = plan;
+    this.report = report;
+    this.planned = planned;
+    this.previous = previous;
   }
 
   /**
-   * At the start of a run, after its clock: sends "started" and, when {@code withStatus},
-   * starts the status cadence.
+   * At the start of a run, after its clock: sends "started", starts the status cadence, and
+   * from now on re-projects after each step.
    *
    * @param what "recovery of database orders": the subject of every message
+   * @param report where {@link #finished} and {@link #failed} add the projection's facts
+   * @param planned the steps the run expects, asked at each projection (a database recovery's
+   *     change when its plan step chooses dump or PITR)
+   * @param previous step durations of the previous successful run, or empty
    */
   public static RunNews start(NotificationTarget target, String kind, String subject,
-      String what, RtoClock rto, StepRecorder steps, StepPlan plan, boolean withStatus) {
+      String what, RtoClock rto, StepRecorder steps, ReportWriter report,
+      Supplier<List<String>> planned, Map<String, Long> previous) {
     boolean on = Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
-    RunNews news = new RunNews(on, target, kind, subject, what, rto, steps, plan);
+    RunNews news = new RunNews(on, target, kind, subject, what, rto, steps, report, planned,
+        previous);
     if (!on) return news;
+    steps.onEachStep(step -> news.afterStep());
     news.first = news.projection();
     if (news.notifying()) {
       Map<String, String> d = news.details(news.first);
       news.send(EVENT_STARTED, what + " started",
           what + " started; projected finish " + news.first.describe(), d);
-      if (withStatus) news.cadence();
+      news.cadence();
     }
     return news;
-  }
-
-  /** A run that sends nothing: for code paths that predate the patch or have no channels. */
-  public static RunNews silent(RtoClock rto, StepRecorder steps, StepPlan plan) {
-    return new RunNews(false, NotificationTarget.NONE, "", "", "", rto, steps, plan);
   }
 
   private boolean notifying() {
     return on && target.channels().any();
   }
 
-  /** The plan became known (the recovery chose its method): the projection follows it. */
-  public void plan(StepPlan next) {
-    plan = next;
+  private StepPlan plan() {
+    return StepPlan.of(planned.get(), previous, rto.rtoMillis());
+  }
+
+  /** {@code news.projection()}, or null before the run started (a query can come first). */
+  public static Projection projection(RunNews news) {
+    return news == null ? null : news.projection();
   }
 
   /** The projection now, from the plan, the steps done and the current step. */
   public Projection projection() {
     long now = Workflow.currentTimeMillis();
     long start = rto.startedAtMillis();
-    if (stopped || plan == null) {
+    if (stopped) {
       long elapsed = rto.elapsedMillis();
       return new Projection(elapsed, 0, elapsed, start + elapsed, rto.rtoMillis(),
           elapsed > rto.rtoMillis(), "the finished run");
     }
-    return plan.project(start, now, steps.steps(), steps.current(),
+    return plan().project(start, now, steps.steps(), steps.current(),
         steps.currentStartedAt(start));
   }
 
@@ -155,9 +167,13 @@ public final class RunNews {
         + Projection.duration(p.elapsedMillis()) + "; projected finish " + p.describe(), d);
   }
 
-  /** The run succeeded: the cadence stops; "finished" with the time used against the RTO. */
+  /**
+   * The run succeeded: the cadence stops; "finished" with the time used against the RTO; the
+   * projection's facts go into the report.
+   */
   public void finished(String summary) {
     stopped = true;
+    report.facts(reportFacts());
     if (!notifying()) return;
     Projection p = projection();
     Map<String, String> d = details(p);
@@ -168,10 +184,12 @@ public final class RunNews {
             + (summary == null ? "" : "; " + summary), d);
   }
 
-  /** The run failed: the cadence stops; "failed" with the step and the reason. */
-  public void failed(String step, String reason) {
+  /** The run failed in its last step: the cadence stops; "failed" with the step and reason. */
+  public void failed(String reason) {
     stopped = true;
+    report.facts(reportFacts());
     if (!notifying()) return;
+    String step = steps.last();
     Projection p = projection();
     Map<String, String> d = details(p);
     d.put("Failed step", step);
@@ -192,11 +210,9 @@ public final class RunNews {
     if (!on) return f;
     f.put("Projection rule", "elapsed + the rest of the current step + the planned steps left,"
         + " each estimated from the previous successful run, else an equal share of the RTO");
-    if (plan != null) {
-      List<String> e = new ArrayList<>();
-      plan.estimates().forEach((s, ms) -> e.add(s + " " + Projection.duration(ms)));
-      f.put("Step estimates", String.join(", ", e));
-    }
+    List<String> e = new ArrayList<>();
+    plan().estimates().forEach((s, ms) -> e.add(s + " " + Projection.duration(ms)));
+    f.put("Step estimates", String.join(", ", e));
     if (first != null) f.put("Projected finish at the start", first.describe());
     for (int i = 0; i < sent.size(); i++) {
       f.put("Projected finish at status " + (i + 1), sent.get(i).describe());

@@ -15,10 +15,11 @@ public final class StepRecorder {
 
   /**
    * Calls {@code listener} with each machine step as it is recorded, done ("ok") or failed: a
-   * workflow brings its RTO status up to date there ({@link RtoClock}).
+   * workflow brings its RTO status up to date there ({@link RtoClock}). Listeners add up, called
+   * in the order given ({@link RunNews} adds its own after the workflow's).
    */
   public StepRecorder onEachStep(Consumer<StepTiming> listener) {
-    onEach = listener;
+    onEach = onEach.andThen(listener);
     return this;
   }
 

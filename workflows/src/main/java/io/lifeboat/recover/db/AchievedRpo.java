@@ -29,11 +29,13 @@ public record AchievedRpo(String lastCommitAt, String lsn, String xid, String so
   public static final String SOURCE_BACKUP = "the backup's consistent point";
 
   /** Pure: from the copy's last commit (or the plan's backup time) and the target. */
-  public static AchievedRpo of(VerifyReport.LastCommit last, RecoveryPlan plan,
-      RecoveryTarget target, String replayEndLsn, long recoveryStartedAt) {
+  public static AchievedRpo of(VerifyReport verification, RecoveryPlan plan, RecoveryRequest req,
+      long recoveryStartedAt) {
+    VerifyReport.LastCommit last = verification.lastCommit();
+    RecoveryTarget target = req.target();
     String at = last != null && last.at() != null ? last.at() : plan.backupFinishedAt();
     String source = last != null && last.at() != null ? last.source() : SOURCE_BACKUP;
-    String lsn = last != null && last.lsn() != null ? last.lsn() : replayEndLsn;
+    String lsn = last != null ? last.lsn() : null;
     boolean toTime = RecoveryTarget.TIME.equals(target.mode()) && target.time() != null;
     Instant against = toTime ? Instant.parse(target.time())
         : Instant.ofEpochMilli(recoveryStartedAt);
@@ -41,6 +43,17 @@ public record AchievedRpo(String lastCommitAt, String lsn, String xid, String so
         : Math.max(0, Duration.between(Instant.parse(at), against).toMillis() / 1000.0);
     return new AchievedRpo(at, lsn, last == null ? null : last.xid(), source, against.toString(),
         toTime ? "recovery target" : "start of the recovery", seconds);
+  }
+
+  /**
+   * At the end of a recovery that succeeded: the report's fact "Last transaction restored" and
+   * the gauge {@value RecoveryMetrics#ACHIEVED_RPO}. Returns {@link #describe}.
+   */
+  public String record(io.lifeboat.run.ReportWriter report, String database, String kind) {
+    report.fact("Last transaction restored", describe());
+    RecoveryMetrics.achievedRpo(io.temporal.workflow.Workflow.getMetricsScope(), database, kind,
+        seconds);
+    return describe();
   }
 
   /** "2026-12-06T03:00:00Z (LSN 0/3000060), 42.0 s before the start of the recovery". */

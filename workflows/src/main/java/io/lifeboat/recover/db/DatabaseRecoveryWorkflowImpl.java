@@ -54,13 +54,9 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     // The web UI's list shows a breach when it happens, not only when the run ends.
     rto.watch("recovery of " + db, steps::current, () -> {});
     // After each step too: a step that ran past the RTO shows as a breach when it ends.
-    steps.onEachStep(step -> {
-      rto.breachIfOver();
-      news.afterStep();
-    });
-    // Started now, a status every notifications.statusEveryMinutes, finished or failed.
+    steps.onEachStep(step -> rto.breachIfOver());
     news = RunNews.start(req.notifications(), KIND_DB_RECOVERY, db, "recovery of database " + db,
-        rto, steps, RecoverySteps.plan(null, req), true);
+        rto, steps, report, () -> RecoverySteps.of(method), req.previousStepMillis());
     report.fact("Target", req.target().describe());
 
     DatabaseRecoveryActivities quick =
@@ -72,12 +68,10 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     boolean swapped = false;
     PitrRequest pitr = null;
     DumpRestoreRequest dump = null;
-    String replayEnd = null;
     try {
       RecoveryPlan plan = steps.run("plan", () -> quick.plan(
           new PlanRequest(req.database(), req.repository(), req.target())));
       method = plan.method();
-      news.plan(RecoverySteps.plan(method, req));
       report.fact("Method", plan.pitr() ? "base backup + WAL replay" : "full dump restore");
       report.fact("Backup used", plan.backupId() + " (" + plan.objectKey() + ")");
       ClusterFacts cluster = steps.run("assess", () -> quick.assess(req.database()));
@@ -106,7 +100,6 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
         PitrRequest p = pitr;
         steps.run("download", () -> streaming.downloadBase(p));
         ReplayResult replay = steps.run("replay", () -> streaming.replay(p));
-        replayEnd = replay.endLsn();
         report.fact("Replay", replay.walSegments() + " WAL segments, promoted at " + replay.endLsn()
             + " on timeline " + replay.timeline()
             + (replay.stoppedAt() == null ? "" : "; " + replay.stoppedAt()));
@@ -128,9 +121,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       for (VerifyReport.Check c : verification.checks()) {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");
       }
-      AchievedRpo rpo = AchievedRpo.of(verification.lastCommit(), plan, req.target(), replayEnd,
-          rto.startedAtMillis());
-      report.fact("Last transaction restored", rpo.describe());
+      AchievedRpo rpo = AchievedRpo.of(verification, plan, req, rto.startedAtMillis());
 
       steps.run("start-application", () -> quick.startApplication(app));
       appStopped = false;
@@ -140,9 +131,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       steps.finish("done");
       RunOutcome.succeeded(rto);
       metrics(rto.elapsedMillis(), rto.met());
-      RecoveryMetrics.achievedRpo(Workflow.getMetricsScope(), db, method, rpo.seconds());
-      news.finished("last transaction restored " + rpo.describe());
-      report.facts(news.reportFacts());
+      news.finished("last transaction restored " + rpo.record(report, db, method));
       RunReport done = report.report(RunReport.SUCCEEDED, rto, steps.steps());
       return new RecoveryResult(plan, swap, verification, rto.status(), steps.steps(), done,
           report.store(done), rpo);
@@ -158,8 +147,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       Workflow.newDetachedCancellationScope(() -> {
         compensate(restartApp, keepScratch, p, d);
         RunOutcome.failed(rto);
-        news.failed(steps.last(), FailureMessage.of(e));
-        report.facts(news.reportFacts());
+        news.failed(FailureMessage.of(e));
         metrics(Workflow.currentTimeMillis() - rto.startedAtMillis(), false);
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
@@ -172,8 +160,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     return new RecoveryProgress(request == null ? null : request.database().name(),
         request == null ? null : request.target().describe(), method, steps.current(),
         rto == null ? 0 : rto.elapsedMillis(), rto == null ? 0 : rto.rtoMillis(),
-        rto == null ? null : rto.status(), steps.steps(),
-        news == null ? null : news.projection());
+        rto == null ? null : rto.status(), steps.steps(), RunNews.projection(news));
   }
 
   private void metrics(long elapsedMillis, boolean met) {

@@ -1,6 +1,5 @@
 package io.lifeboat.recover.db;
 
-import io.lifeboat.run.StepPlan;
 import java.util.List;
 
 /** The steps a database recovery takes, by method, for its projected finish. */
@@ -13,8 +12,7 @@ public final class RecoverySteps {
   private RecoverySteps() {}
 
   /** Before the plan step the method is unknown: the longer (PITR) list is assumed. */
-  public static StepPlan plan(String method, RecoveryRequest req) {
-    return StepPlan.of(RecoveryPlan.DUMP.equals(method) ? DUMP : PITR, req.previousStepMillis(),
-        req.rtoMinutes() * 60_000L);
+  public static List<String> of(String method) {
+    return RecoveryPlan.DUMP.equals(method) ? DUMP : PITR;
   }
 }
