@@ -129,8 +129,8 @@ class RecoveryNotificationsEndToEndTest {
         "select to_char(max(at) at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
             + " from rpo_marks");
     assertEquals(lastMark, Instant.parse(restoredMark), "the restored data ends at the last mark");
-    RealStack.Run report = stack.cli("report", "recover-db-" + db, "--json", "--config",
-        config.toString());
+    RealStack.Run report = stack.cli("report", io.lifeboat.recover.db.DatabaseRecoveryWorkflow
+        .workflowId(stack.base.estate(), db), "--json", "--config", config.toString());
     assertEquals(0, report.exit(), report.err());
     JsonNode facts = new ObjectMapper().readTree(report.out()).get("facts");
     String restored = facts.get("Last transaction restored").asText();
