@@ -118,14 +118,22 @@ class RecoveryNotificationsTest {
     assertEquals("2", report.facts().get("Status messages sent"));
     assertNotNull(report.facts().get("Projected finish at status 2"));
     // The cadence is workflow timers: its history replays.
-    replays();
+    replays("database-recovery-notify-status.json");
   }
 
-  private void replays() {
+  /**
+   * Replays this run's history; with -Dlifeboat.recordHistories=true also stores it beside the
+   * recorded ones (DatabaseRecoveryReplayTest replays those on every build).
+   */
+  private void replays(String name) {
+    var history = env.getWorkflowClient().fetchHistory(DatabaseRecoveryWorkflowTest.WORKFLOW_ID);
     try {
-      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(env.getWorkflowClient()
-          .fetchHistory(DatabaseRecoveryWorkflowTest.WORKFLOW_ID),
+      io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(history,
           DatabaseRecoveryWorkflowImpl.class);
+      if (Boolean.getBoolean("lifeboat.recordHistories")) {
+        java.nio.file.Files.writeString(DatabaseRecoveryReplayTest.RECORDED.resolve(name),
+            history.toJson(true));
+      }
     } catch (Exception e) {
       throw new AssertionError("the history does not replay", e);
     }
@@ -159,7 +167,7 @@ class RecoveryNotificationsTest {
     assertTrue(failed.details().get("Reason").contains("swapDataDirectory failed"),
         failed.details().toString());
     assertNotNull(failed.details().get("Projected finish"));
-    replays();
+    replays("database-recovery-notify-failed.json");
   }
 
   @Test
