@@ -35,6 +35,10 @@ final class MonitoringRules {
     requireValue(where, "checks.schedule", k.schedule());
     requireValue(where, "verification.schedule", c.verification().schedule());
     NotificationsConfig n = c.notifications();
+    if (!(n.statusEveryMinutes() > 0) || n.statusEveryMinutes().isInfinite()) {
+      throw new ConfigException(where + ": 'notifications.statusEveryMinutes' must be more than 0"
+          + " (minutes between status messages while a recovery runs; default 30)");
+    }
     if (n.webhook() != null) {
       requireValue(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
       requireEnvName(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());

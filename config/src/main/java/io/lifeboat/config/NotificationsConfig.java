@@ -7,8 +7,30 @@ import java.util.List;
  * email, both optional. Only names of environment variables are kept here: a webhook URL holds
  * a token, and records in this package travel through workflow histories.
  */
-public record NotificationsConfig(Webhook webhook, Email email) {
+public record NotificationsConfig(Webhook webhook, Email email, Double statusEveryMinutes) {
   public static final NotificationsConfig NONE = new NotificationsConfig(null, null);
+  /** The seed's communication plan: stakeholders get a status with the ETA every 30 minutes. */
+  public static final double DEFAULT_STATUS_EVERY_MINUTES = 30;
+
+  /**
+   * @param statusEveryMinutes how often a running recovery or rollback sends a status message
+   *     (steps done, current step, elapsed, projected finish against the RTO); default 30, must
+   *     be more than 0. A decimal is allowed ({@code 0.05} is every 3 seconds), which is how the
+   *     end-to-end test gets a status without waiting half an hour.
+   */
+  public NotificationsConfig {
+    statusEveryMinutes = statusEveryMinutes != null ? statusEveryMinutes
+        : DEFAULT_STATUS_EVERY_MINUTES;
+  }
+
+  public NotificationsConfig(Webhook webhook, Email email) {
+    this(webhook, email, null);
+  }
+
+  /** The status interval in milliseconds, at least one. */
+  public long statusEveryMillis() {
+    return Math.max(1, Math.round(statusEveryMinutes * 60_000));
+  }
 
   /** True when at least one channel is configured. */
   public boolean any() {

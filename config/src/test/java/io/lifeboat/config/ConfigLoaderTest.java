@@ -131,6 +131,7 @@ class ConfigLoaderTest {
     assertEquals(4, c.checks().weekly());
     assertEquals(0, c.checks().monthly());
     assertFalse(c.notifications().any());
+    assertEquals(30.0, c.notifications().statusEveryMinutes(), "the seed's 30 minutes");
 
     LifeboatConfig given = loader.load(write(BASE.replace("fullDays: 30", "fullDays: 400") + """
         checks:
@@ -147,7 +148,9 @@ class ConfigLoaderTest {
             usernameEnv: SMTP_USER
             passwordEnv: SMTP_PASSWORD
             startTls: true
+          statusEveryMinutes: 0.5
         """));
+    assertEquals(30_000L, given.notifications().statusEveryMillis());
     assertEquals(12, given.checks().monthly());
     assertEquals("LIFEBOAT_WEBHOOK_URL", given.notifications().webhook().urlEnv());
     assertEquals(587, given.notifications().email().port());
@@ -251,6 +254,11 @@ class ConfigLoaderTest {
             "retention.keep.daily"),
         bad("unknown key under retention.keep", BASE + "  keep: {hourly: 3}\n",
             "retention.keep.hourly"),
+        bad("notifications.statusEveryMinutes zero",
+            BASE + "notifications:\n  statusEveryMinutes: 0\n", "notifications.statusEveryMinutes"),
+        bad("notifications.statusEveryMinutes negative",
+            BASE + "notifications:\n  statusEveryMinutes: -5\n",
+            "notifications.statusEveryMinutes"),
         bad("checks.maxAgeHours zero", BASE + "checks:\n  maxAgeHours: 0\n",
             "checks.maxAgeHours"),
         bad("unknown key under checks", BASE + "checks:\n  maxAge: 25\n", "checks.maxAge"),

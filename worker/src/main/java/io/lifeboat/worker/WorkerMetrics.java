@@ -39,6 +39,8 @@ public final class WorkerMetrics implements AutoCloseable {
     all.putAll(WalMetrics.HELP);
     all.putAll(io.lifeboat.offsite.OffsiteMetrics.HELP);
     all.putAll(io.lifeboat.recover.server.ServerRecoveryMetrics.HELP);
+    io.lifeboat.recover.db.RecoveryMetrics.HELP.forEach(all::putIfAbsent);
+    all.putAll(io.lifeboat.run.RunNews.HELP);
     return java.util.Map.copyOf(all);
   }
 

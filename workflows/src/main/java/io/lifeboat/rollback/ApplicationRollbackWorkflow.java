@@ -26,7 +26,8 @@ public interface ApplicationRollbackWorkflow {
 
   static ApplicationRollbackRequest request(LifeboatConfig c, ApplicationConfig a, String to) {
     return new ApplicationRollbackRequest(c.estate(), a, c.repository(), to,
-        c.targets().applicationRtoMinutes(), c.retries());
+        c.targets().applicationRtoMinutes(), c.retries(),
+        io.lifeboat.notify.NotificationTarget.of(c), null);
   }
 
 

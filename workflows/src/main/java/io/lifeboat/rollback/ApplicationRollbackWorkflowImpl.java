@@ -13,6 +13,7 @@ import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -36,6 +37,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   private String application;
   private String source;
   private RtoClock rto;
+  private RunNews news;
 
   @Override
   public RollbackResult rollback(ApplicationRollbackRequest request) {
@@ -59,6 +61,9 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         request.repository());
     report.fact("application", application);
     report.fact("release root", app.releaseRoot());
+    news = RunNews.start(request.notifications(), KIND_APP_ROLLBACK, application,
+        "rollback of application " + application, rto, steps, report,
+        () -> ApplicationRollbackRequest.STEPS, request.previousStepMillis());
     boolean stopped = false;
     boolean started = false;
     AppState before = null;
@@ -91,6 +96,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
       rto.stop(); // the last step's update() was the final word on the RTO
       steps.finish("done");
       RunOutcome.ended(OUTCOME_SUCCEEDED);
+      news.finished("running " + release.source());
       String reportKey = report.store(report.report(RunReport.SUCCEEDED, rto, steps.steps()));
       return new RollbackResult(application, before, release, swap, health, rto.elapsedMillis(),
           rto.rtoMillis(), rto.status(), steps.steps(), reportKey);
@@ -112,6 +118,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         report.note("failed: " + FailureMessage.of(e));
         rto.mark(RTO_BREACHED);
         RunOutcome.ended(OUTCOME_FAILED);
+        news.failed(FailureMessage.of(e));
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
@@ -121,7 +128,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
   @Override
   public RollbackProgress progress() {
     return new RollbackProgress(application, steps.current(), rto.startedAtMillis(),
-        rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps());
+        rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps(),
+        RunNews.projection(news));
   }
 
   private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {

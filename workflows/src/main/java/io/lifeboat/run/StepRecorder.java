@@ -10,20 +10,23 @@ import java.util.function.Supplier;
 public final class StepRecorder {
   private final List<StepTiming> steps = new ArrayList<>();
   private String current = "starting";
+  private long currentStartedAt = -1;
   private Consumer<StepTiming> onEach = step -> {};
 
   /**
    * Calls {@code listener} with each machine step as it is recorded, done ("ok") or failed: a
-   * workflow brings its RTO status up to date there ({@link RtoClock}).
+   * workflow brings its RTO status up to date there ({@link RtoClock}). Listeners add up, called
+   * in the order given ({@link RunNews} adds its own after the workflow's).
    */
   public StepRecorder onEachStep(Consumer<StepTiming> listener) {
-    onEach = listener;
+    onEach = onEach.andThen(listener);
     return this;
   }
 
   public <T> T run(String step, Supplier<T> body) {
     current = step;
     long started = Workflow.currentTimeMillis();
+    currentStartedAt = started;
     try {
       T result = body.get();
       record(new StepTiming(step, started, Workflow.currentTimeMillis(), "ok"));
@@ -46,6 +49,7 @@ public final class StepRecorder {
   public <T> T human(String step, Supplier<T> body) {
     current = "waiting: " + step;
     long started = Workflow.currentTimeMillis();
+    currentStartedAt = started;
     try {
       T result = body.get();
       long now = Workflow.currentTimeMillis();
@@ -67,6 +71,11 @@ public final class StepRecorder {
 
   public void finish(String finalState) {
     current = finalState;
+  }
+
+  /** When the current step started (workflow time), or {@code otherwise} before any step. */
+  public long currentStartedAt(long otherwise) {
+    return currentStartedAt < 0 ? otherwise : currentStartedAt;
   }
 
   public String current() {

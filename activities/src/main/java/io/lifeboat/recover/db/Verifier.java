@@ -31,6 +31,7 @@ final class Verifier {
     DatabaseConfig db = req.database();
     Instant notAfter = req.notAfter() == null ? null : Instant.parse(req.notAfter());
     List<VerifyReport.Check> checks = new ArrayList<>();
+    VerifyReport.LastCommit last = null;
     try (Connection c = connections.open(db, req.port(), req.databaseName());
          Statement s = c.createStatement()) {
       s.execute("select 1");
@@ -38,6 +39,10 @@ final class Verifier {
       for (ValidationQuery q : db.validation()) {
         checks.add(run(s, q, notAfter));
       }
+      // A base backup + WAL replay runs on its own scratch server (a port): ask it what the
+      // replay ended with. A dump restore's scratch database shares the live server, whose
+      // last commit says nothing about the dump.
+      if (req.port() != 0) last = lastCommit(s);
     } catch (SQLException e) {
       if ("42P01".equals(e.getSQLState()) || "42703".equals(e.getSQLState())
           || "42601".equals(e.getSQLState())) {
@@ -46,7 +51,45 @@ final class Verifier {
       }
       throw PgFailures.fromSql(db, e);
     }
-    return new VerifyReport(checks);
+    return new VerifyReport(checks, last);
+  }
+
+  /**
+   * The newest transaction on the recovered server: {@code pg_last_committed_xact()} when
+   * {@code track_commit_timestamp} is on, else {@code pg_last_xact_replay_timestamp()} (the
+   * last commit the replay applied; it stays after promotion); the LSN where replay ended.
+   * Null fields where the server cannot say; never fails the verification.
+   */
+  static VerifyReport.LastCommit lastCommit(Statement s) {
+    String lsn = null;
+    String at = null;
+    String xid = null;
+    String source = null;
+    try {
+      try (ResultSet rs = s.executeQuery("select pg_last_wal_replay_lsn()::text,"
+          + " pg_last_xact_replay_timestamp(), current_setting('track_commit_timestamp')")) {
+        rs.next();
+        lsn = rs.getString(1);
+        Timestamp replayed = rs.getTimestamp(2);
+        if (replayed != null) {
+          at = replayed.toInstant().toString();
+          source = "pg_last_xact_replay_timestamp()";
+        }
+        if ("on".equals(rs.getString(3))) {
+          try (ResultSet c = s.executeQuery(
+              "select xid::text, timestamp from pg_last_committed_xact()")) {
+            if (c.next() && c.getTimestamp(2) != null) {
+              xid = c.getString(1);
+              at = c.getTimestamp(2).toInstant().toString();
+              source = "pg_last_committed_xact()";
+            }
+          }
+        }
+      }
+    } catch (SQLException e) {
+      // an old server or a function refused: the workflow falls back to the backup's time
+    }
+    return new VerifyReport.LastCommit(at, lsn, xid, source);
   }
 
   private static VerifyReport.Check run(Statement s, ValidationQuery q, Instant notAfter)

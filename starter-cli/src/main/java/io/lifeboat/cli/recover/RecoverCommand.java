@@ -5,6 +5,7 @@ import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
+import io.lifeboat.cli.PreviousRun;
 import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.WorkflowLaunch;
@@ -91,7 +92,9 @@ public final class RecoverCommand {
                     .set(LifeboatSearchAttributes.DATABASE, db.name())
                     .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
                     .build())));
-        RecoveryRequest request = DatabaseRecoveryWorkflow.request(c, db, t);
+        RecoveryRequest request = DatabaseRecoveryWorkflow.request(c, db, t).withPreviousSteps(
+            PreviousRun.stepMillis(s,
+                io.lifeboat.recover.db.DatabaseRecoveryWorkflowImpl.REPORT_KIND, id));
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
             : "dump " + plan.backupId() + ", ") + t.describe();
         return launch

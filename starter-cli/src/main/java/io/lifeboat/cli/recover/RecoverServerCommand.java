@@ -6,6 +6,7 @@ import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
+import io.lifeboat.cli.PreviousRun;
 import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.WorkflowLaunch;
@@ -85,7 +86,9 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .set(LifeboatSearchAttributes.DATABASE, db.name())
                   .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
                   .build())));
-      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app);
+      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app)
+          .withPreviousSteps(PreviousRun.stepMillis(s,
+              io.lifeboat.recover.server.ServerRecoveryWorkflowImpl.REPORT_KIND, id));
       boolean personProvisions = target.provisionPlaybook() == null;
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),
@@ -149,8 +152,9 @@ final class RecoverServerCommand implements Callable<Integer> {
           ServerRecoveryProgress p = CompletableFuture.supplyAsync(
               () -> stub.query("progress", ServerRecoveryProgress.class)).get(3, TimeUnit.SECONDS);
           if (!p.currentStep().equals(lastStep)) {
-            out.printf("  [%s of %s, %s] %s%n", Bytes.duration(p.elapsedMillis()),
-                Bytes.duration(p.rtoMillis()), p.rtoStatus(), p.currentStep());
+            out.printf("  [%s of %s, %s] %s%s%n", Bytes.duration(p.elapsedMillis()),
+                Bytes.duration(p.rtoMillis()), p.rtoStatus(), p.currentStep(),
+                p.projection() == null ? "" : "; projected finish " + p.projection().describe());
             lastStep = p.currentStep();
           }
           for (WaitingStep w : p.waiting()) {

@@ -48,8 +48,9 @@ final class RecoveryWatch {
       RecoveryProgress p = CompletableFuture.supplyAsync(
           () -> stub.query("progress", RecoveryProgress.class)).get(3, TimeUnit.SECONDS);
       if (!p.step().equals(lastStep)) {
-        out.printf("  [%s of %s, %s] %s%n", Bytes.duration(p.elapsedMillis()),
-            Bytes.duration(p.rtoTargetMillis()), p.rtoStatus(), p.step());
+        out.printf("  [%s of %s, %s] %s%s%n", Bytes.duration(p.elapsedMillis()),
+            Bytes.duration(p.rtoTargetMillis()), p.rtoStatus(), p.step(),
+            p.projection() == null ? "" : "; projected finish " + p.projection().describe());
         out.flush();
         lastStep = p.step();
       }

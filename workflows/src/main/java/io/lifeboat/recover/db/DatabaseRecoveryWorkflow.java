@@ -36,7 +36,7 @@ public interface DatabaseRecoveryWorkflow {
   /** The request `recover db` starts, from the estate's config. */
   static RecoveryRequest request(LifeboatConfig c, DatabaseConfig db, RecoveryTarget target) {
     return new RecoveryRequest(db, c.repository(), target, c.targets().databaseRtoMinutes(),
-        c.estate(), c.retries());
+        c.estate(), c.retries(), io.lifeboat.notify.NotificationTarget.of(c), null);
   }
 
   @WorkflowMethod

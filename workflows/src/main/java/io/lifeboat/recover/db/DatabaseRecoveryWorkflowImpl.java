@@ -10,6 +10,7 @@ import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -40,6 +41,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private RtoClock rto;
   private ReportWriter report;
   private String method = "undecided";
+  private RunNews news;
 
   @Override
   public RecoveryResult recover(RecoveryRequest req) {
@@ -53,6 +55,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     rto.watch("recovery of " + db, steps::current, () -> {});
     // After each step too: a step that ran past the RTO shows as a breach when it ends.
     steps.onEachStep(step -> rto.breachIfOver());
+    news = RunNews.start(req.notifications(), KIND_DB_RECOVERY, db, "recovery of database " + db,
+        rto, steps, report, () -> RecoverySteps.of(method), req.previousStepMillis());
     report.fact("Target", req.target().describe());
 
     DatabaseRecoveryActivities quick =
@@ -117,6 +121,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       for (VerifyReport.Check c : verification.checks()) {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");
       }
+      AchievedRpo rpo = AchievedRpo.of(verification, plan, req, rto.startedAtMillis());
 
       steps.run("start-application", () -> quick.startApplication(app));
       appStopped = false;
@@ -126,9 +131,10 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       steps.finish("done");
       RunOutcome.succeeded(rto);
       metrics(rto.elapsedMillis(), rto.met());
+      news.finished("last transaction restored " + rpo.record(report, db, method));
       RunReport done = report.report(RunReport.SUCCEEDED, rto, steps.steps());
       return new RecoveryResult(plan, swap, verification, rto.status(), steps.steps(), done,
-          report.store(done));
+          report.store(done), rpo);
     } catch (ActivityFailure | ApplicationFailure | CanceledFailure e) {
       steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
       rto.stop();
@@ -141,6 +147,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       Workflow.newDetachedCancellationScope(() -> {
         compensate(restartApp, keepScratch, p, d);
         RunOutcome.failed(rto);
+        news.failed(FailureMessage.of(e));
         metrics(Workflow.currentTimeMillis() - rto.startedAtMillis(), false);
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
@@ -153,7 +160,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     return new RecoveryProgress(request == null ? null : request.database().name(),
         request == null ? null : request.target().describe(), method, steps.current(),
         rto == null ? 0 : rto.elapsedMillis(), rto == null ? 0 : rto.rtoMillis(),
-        rto == null ? null : rto.status(), steps.steps());
+        rto == null ? null : rto.status(), steps.steps(), RunNews.projection(news));
   }
 
   private void metrics(long elapsedMillis, boolean met) {

@@ -15,7 +15,21 @@ public final class RecoveryMetrics {
   /** Gauge: 1 when the last recovery succeeded within its RTO, else 0. */
   public static final String RTO_MET = "lifeboat_recovery_rto_met";
 
+  /** Gauge: seconds between the last transaction restored and the target (the RPO achieved). */
+  public static final String ACHIEVED_RPO = "lifeboat_recovery_achieved_rpo_seconds";
+  public static final Map<String, String> HELP = Map.of(
+      DURATION, "Seconds the last recovery took",
+      RTO_TARGET, "The RTO a recovery is measured against, seconds",
+      RTO_MET, "1 when the last recovery succeeded within its RTO, else 0",
+      ACHIEVED_RPO, "Seconds between the last transaction a recovery restored and its target"
+          + " (the recovery point achieved)");
+
   private RecoveryMetrics() {}
+
+  public static void achievedRpo(Scope scope, String database, String kind, double seconds) {
+    if (seconds < 0) return;
+    scope.tagged(Map.of("database", database, "kind", kind)).gauge(ACHIEVED_RPO).update(seconds);
+  }
 
   public static void record(Scope scope, String database, String kind, double seconds,
       double rtoSeconds, boolean met) {

@@ -45,6 +45,18 @@ public final class ServerRecoveryMetrics {
     atRisk(scope, target, false);
   }
 
+  /**
+   * At the end of a server recovery, succeeded or failed: the gauges above, and the machine and
+   * human time as facts of the report. Call from workflow code.
+   */
+  public static void finished(String target, ServerRecoveryRequest req,
+      io.lifeboat.run.StepRecorder steps, io.lifeboat.run.RtoClock rto,
+      io.lifeboat.run.ReportWriter report, boolean met) {
+    finished(io.temporal.workflow.Workflow.getMetricsScope(), target, req.database().name(),
+        steps.steps(), rto.elapsedMillis() / 1000.0, rto.rtoMillis() / 1000.0, met);
+    report.timeSpent(rto.elapsedMillis(), steps.humanWaitMillis());
+  }
+
   public static void atRisk(Scope scope, String target, boolean atRisk) {
     scope.tagged(Map.of("target", target)).gauge(AT_RISK).update(atRisk ? 1 : 0);
   }

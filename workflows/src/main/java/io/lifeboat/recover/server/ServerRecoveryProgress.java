@@ -1,6 +1,7 @@
 package io.lifeboat.recover.server;
 
 import io.lifeboat.approval.WaitingStep;
+import io.lifeboat.run.Projection;
 import io.lifeboat.run.StepTiming;
 import java.util.List;
 
@@ -9,6 +10,8 @@ import java.util.List;
  *
  * @param humanWaitMillis time spent so far waiting for people (finished human steps)
  * @param waiting the human steps waiting now, with the command that approves them
+ * @param projection when the recovery is projected to finish, against the RTO (null for runs
+ *     recorded before projections)
  */
 public record ServerRecoveryProgress(
     String target,
@@ -19,4 +22,5 @@ public record ServerRecoveryProgress(
     long rtoMillis,
     String rtoStatus,
     List<StepTiming> steps,
-    List<WaitingStep> waiting) {}
+    List<WaitingStep> waiting,
+    Projection projection) {}

@@ -6,6 +6,7 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.notify.NotificationTarget;
+import java.util.Map;
 
 /**
  * Everything a server recovery needs, resolved from the config by the CLI. Secrets stay names.
@@ -15,6 +16,8 @@ import io.lifeboat.notify.NotificationTarget;
  * @param application production's entry of the application restored
  * @param rtoMinutes targets.serverRtoMinutes: the whole run, people included, is measured
  * @param databaseRtoMinutes targets.databaseRtoMinutes, for the database child workflow
+ * @param previousStepMillis each step's duration in the previous successful recovery onto
+ *     this target (its stored report), for the projected finish; empty when there is none
  */
 public record ServerRecoveryRequest(
     ServerTargetConfig target,
@@ -25,9 +28,28 @@ public record ServerRecoveryRequest(
     int databaseRtoMinutes,
     String estate,
     RetryConfig retry,
-    NotificationTarget notifications) {
+    NotificationTarget notifications,
+    Map<String, Long> previousStepMillis) {
+
+  public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
+      "database", "application", "services", "dns", "tls", "health");
+
+  public ServerRecoveryRequest(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, RepositoryConfig repository, int rtoMinutes,
+      int databaseRtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications) {
+    this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
+        retry, notifications, null);
+  }
+
+  /** The same, with the previous successful run's step durations (for the projection). */
+  public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, millis);
+  }
 
   public ServerRecoveryRequest {
+    previousStepMillis = previousStepMillis != null ? Map.copyOf(previousStepMillis) : Map.of();
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
   }

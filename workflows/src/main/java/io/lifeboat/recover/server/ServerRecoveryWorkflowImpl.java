@@ -1,5 +1,6 @@
 package io.lifeboat.recover.server;
 
+import static io.lifeboat.recover.server.ServerRecoveryRequest.STEPS;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_SERVER_RECOVERY;
 
 import io.lifeboat.approval.Approval;
@@ -22,6 +23,7 @@ import io.lifeboat.rollback.StagedRelease;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
+import io.lifeboat.run.RunNews;
 import io.lifeboat.run.RunReport;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -44,6 +46,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   private ServerTargetConfig target;
   private RtoClock rto;
   private ReportWriter report;
+  private RunNews news;
 
   @Override
   public ServerRecoveryResult recover(ServerRecoveryRequest req) {
@@ -55,6 +58,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     rto.watch("recovery of server " + target.name(), steps::current,
         () -> ServerRecoveryMetrics.atRisk(Workflow.getMetricsScope(), target.name(), true));
     report.fact("Target", target.name() + " (" + target.root() + ")");
+    news = RunNews.start(req.notifications(), KIND_SERVER_RECOVERY, target.name(), "recovery of"
+        + " server " + target.name(), rto, steps, report, () -> STEPS, req.previousStepMillis());
 
     ServerStubs stubs = ServerStubs.of(req.retry());
     ServerRecoveryActivities quick = stubs.quick();
@@ -139,7 +144,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
 
       steps.finish("done");
       RunOutcome.succeeded(rto);
-      finished(req, rto.met());
+      ServerRecoveryMetrics.finished(target.name(), req, steps, rto, report, rto.met());
+      news.finished("serving " + target.url());
       RunReport done = report.report(RunReport.SUCCEEDED, rto, steps.steps());
       return new ServerRecoveryResult(target.name(), target.address(), target.url(),
           rto.status(), rto.elapsedMillis() - steps.humanWaitMillis(), steps.humanWaitMillis(),
@@ -154,19 +160,12 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
           + " --target " + target.name() + "` again: the steps done are redone idempotently");
       Workflow.newDetachedCancellationScope(() -> {
         RunOutcome.failed(rto);
-        finished(req, false);
+        ServerRecoveryMetrics.finished(target.name(), req, steps, rto, report, false);
+        news.failed(FailureMessage.of(e));
         report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
     }
-  }
-
-  /** Metrics, and the machine and human time as facts of the report. */
-  private void finished(ServerRecoveryRequest req, boolean met) {
-    ServerRecoveryMetrics.finished(Workflow.getMetricsScope(), target.name(),
-        req.database().name(), steps.steps(), rto.elapsedMillis() / 1000.0,
-        rto.rtoMillis() / 1000.0, met);
-    report.timeSpent(rto.elapsedMillis(), steps.humanWaitMillis());
   }
 
   @Override
@@ -192,6 +191,6 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   public ServerRecoveryProgress progress() {
     return new ServerRecoveryProgress(target.name(), target.address(), steps.current(),
         rto.elapsedMillis(), steps.humanWaitMillis(), rto.rtoMillis(), rto.status(),
-        steps.steps(), gate.waitingSteps());
+        steps.steps(), gate.waitingSteps(), RunNews.projection(news));
   }
 }

@@ -24,6 +24,10 @@ final class FakeRecoveryActivities implements DatabaseRecoveryActivities, Report
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   volatile boolean pitr = true;
   volatile boolean reachable = true;
+  /** Runs inside downloadBase: a test lets time pass there (the test environment's sleep). */
+  volatile Runnable duringDownload = () -> {};
+  /** What verify says the recovered copy's last commit is. */
+  volatile VerifyReport.LastCommit lastCommit = null;
 
   FakeRecoveryActivities failFirst(String method, int times, FailureKind kind) {
     failures.put(method, new Failing(kind, times));
@@ -80,6 +84,7 @@ final class FakeRecoveryActivities implements DatabaseRecoveryActivities, Report
   @Override
   public void downloadBase(PitrRequest request) {
     record("downloadBase", request);
+    duringDownload.run();
   }
 
   @Override
@@ -91,7 +96,8 @@ final class FakeRecoveryActivities implements DatabaseRecoveryActivities, Report
   @Override
   public VerifyReport verify(VerifyRequest request) {
     record("verify", request);
-    return new VerifyReport(List.of(new VerifyReport.Check("tallies present", "5000", "at least 1")));
+    return new VerifyReport(List.of(new VerifyReport.Check("tallies present", "5000", "at least 1")),
+        lastCommit);
   }
 
   @Override

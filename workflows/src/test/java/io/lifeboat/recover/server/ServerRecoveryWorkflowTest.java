@@ -168,9 +168,12 @@ class ServerRecoveryWorkflowTest {
     }
   }
 
+  private static final List<Delivery> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @BeforeEach
   void setUp() {
     calls.clear();
+    sent.clear();
     runKeys.clear();
     childRequests.clear();
     reports.clear();
@@ -180,7 +183,7 @@ class ServerRecoveryWorkflowTest {
     worker.registerWorkflowImplementationTypes(ServerRecoveryWorkflowImpl.class,
         FakeDatabaseRecovery.class);
     worker.registerActivitiesImplementations(new Server(), new Release(),
-        (NotificationActivities) (Delivery d) -> { },
+        (NotificationActivities) sent::add,
         new ReportActivities() {
           @Override
           public StoredReport storeReport(StoreReportRequest r) {
@@ -214,11 +217,43 @@ class ServerRecoveryWorkflowTest {
   }
 
   private ServerRecoveryWorkflow start() {
+    return start(request());
+  }
+
+  private ServerRecoveryWorkflow start(ServerRecoveryRequest req) {
     ServerRecoveryWorkflow wf = env.getWorkflowClient().newWorkflowStub(
         ServerRecoveryWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId(ID).setTaskQueue(TaskQueues.DEFAULT).build());
-    WorkflowClient.start(wf::recover, request());
+    WorkflowClient.start(wf::recover, req);
     return wf;
+  }
+
+  @Test
+  void tellsPeopleItStartedEveryThirtyMinutesWhileAPersonTakesSeventyAndWhenItFinished() {
+    ServerRecoveryRequest b = request();
+    ServerRecoveryWorkflow wf = start(new ServerRecoveryRequest(b.target(), b.database(),
+        b.application(), b.repository(), b.rtoMinutes(), b.databaseRtoMinutes(), b.estate(),
+        b.retry(), io.lifeboat.notify.NotificationTarget.of(new io.lifeboat.config
+            .NotificationsConfig(new io.lifeboat.config.NotificationsConfig.Webhook("HOOK"),
+            null, 30.0), null, "default")));
+    untilWaiting(wf, "provision");
+    env.sleep(Duration.ofMinutes(70));
+    wf.approve(new ApprovalRequest("provision", "dana", "built", "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
+    WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+
+    List<String> events = sent.stream().map(d -> d.notification().event()).toList();
+    assertEquals(io.lifeboat.run.RunNews.EVENT_STARTED, events.get(0), events.toString());
+    assertEquals(io.lifeboat.run.RunNews.EVENT_FINISHED, events.get(events.size() - 1));
+    assertEquals(2, events.stream().filter(io.lifeboat.run.RunNews.EVENT_STATUS::equals).count(),
+        events.toString());
+    // The person needed: at the start of each human step, then the gate's own reminders.
+    assertEquals(io.lifeboat.notify.Notification.EVENT_HUMAN_STEP_WAITING, events.get(1));
+    var status = sent.stream().filter(d -> d.notification().event().equals(
+        io.lifeboat.run.RunNews.EVENT_STATUS)).findFirst().orElseThrow().notification();
+    assertEquals("waiting: provision", status.details().get("Current step"));
+    assertTrue(status.details().get("Projected finish").contains("RTO"), status.toString());
   }
 
   private void untilWaiting(ServerRecoveryWorkflow wf, String step) {
