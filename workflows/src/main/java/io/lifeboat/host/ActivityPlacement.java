@@ -79,10 +79,13 @@ public final class ActivityPlacement {
     whole(RollbackActivities.class, Where.HOST_BOUND,
         "pm2, npm and the release tree on the host; the health URL is usually the app's"
             + " loopback address");
-    // PITR writes the data directory and runs pg_ctl as the cluster's OS user; the app's PM2.
+    // PITR writes the data directory and runs pg_ctl as the cluster's OS user.
     group(DatabaseRecoveryActivities.class, Where.HOST_BOUND,
-        "the data directory, the WAL spool, pg_ctl and pm2 on the database's host",
-        "prepareScratch", "downloadBase", "replay", "swapDataDirectory", "discardScratch",
+        "the data directory, the WAL spool and pg_ctl on the database's host (onHost)",
+        "prepareScratch", "downloadBase", "replay", "swapDataDirectory", "discardScratch");
+    // The application's PM2: on its own host (recovery.application.host, else onHost).
+    group(DatabaseRecoveryActivities.class, Where.HOST_BOUND,
+        "pm2 on the application's host (recovery.application.host, else the database's)",
         "stopApplication", "startApplication");
     group(DatabaseRecoveryActivities.class, Where.ANYWHERE,
         "the repository over S3, pg_restore and SQL over TCP, HTTP health checks",

@@ -2,11 +2,10 @@ package io.lifeboat.recover.db;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_RECOVERY;
 
-import io.lifeboat.config.RetryConfig;
+import io.lifeboat.host.HostPlacement;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.RepositoryLayout;
-import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
@@ -40,6 +39,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private RtoClock rto;
   private ReportWriter report;
   private String method = "undecided";
+  private HostPlacement dbHost;
+  private HostPlacement appHost;
 
   @Override
   public RecoveryResult recover(RecoveryRequest req) {
@@ -55,10 +56,13 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     steps.onEachStep(step -> rto.breachIfOver());
     report.fact("Target", req.target().describe());
 
-    DatabaseRecoveryActivities quick =
-        activities(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
-    DatabaseRecoveryActivities streaming =
-        activities(req.retry(), Duration.ofHours(12), HEARTBEAT_TIMEOUT);
+    // Host-bound steps (ActivityPlacement) go to the database's host's agent; the
+    // application's stop and start to its host's. No host: all on the workflow's queue.
+    if (req.database().onHost() != null) report.fact("Host", req.database().onHost());
+    DatabaseRecoveryActivities quick = activities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
+    DatabaseRecoveryActivities streaming = activities(Duration.ofHours(12), HEARTBEAT_TIMEOUT);
+    DatabaseRecoveryActivities appQuick =
+        appActivities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
 
     boolean appStopped = false;
     boolean swapped = false;
@@ -82,7 +86,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       String dataDirectory = plan.pitr() ? RecoveryInputs.dataDirectory(req, cluster, plan) : null;
 
       ApplicationRequest app = new ApplicationRequest(req.database());
-      steps.run("stop-application", () -> quick.stopApplication(app));
+      steps.run("stop-application", () -> appQuick.stopApplication(app));
       appStopped = true;
 
       SwapResult swap;
@@ -118,7 +122,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");
       }
 
-      steps.run("start-application", () -> quick.startApplication(app));
+      steps.run("start-application", () -> appQuick.startApplication(app));
       appStopped = false;
       String health = steps.run("health-check", () -> quick.healthCheck(app));
       report.fact("Health", health);
@@ -163,8 +167,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   private void compensate(boolean restartApp, boolean swapped, PitrRequest pitr,
       DumpRestoreRequest dump) {
-    DatabaseRecoveryActivities cleanup =
-        activities(request.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
+    DatabaseRecoveryActivities cleanup = activities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
     if (!swapped) {
       try {
         if (pitr != null) cleanup.discardScratch(pitr);
@@ -177,7 +180,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       try {
         // The damaged database is still the live one (nothing was swapped) or the recovered
         // one is: either way the application was running before we stopped it.
-        cleanup.startApplication(new ApplicationRequest(request.database()));
+        appActivities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT)
+            .startApplication(new ApplicationRequest(request.database()));
         report.note("the application was started again");
       } catch (ActivityFailure e) {
         report.note("could not start the application again: " + FailureMessage.of(e));
@@ -185,8 +189,19 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     }
   }
 
-  private static DatabaseRecoveryActivities activities(
-      RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    return ActivityStubs.of(DatabaseRecoveryActivities.class, retry, startToClose, heartbeat);
+  /** The database's host: its data directory, WAL spool and pg_ctl (ActivityPlacement). */
+  private DatabaseRecoveryActivities activities(Duration startToClose, Duration heartbeat) {
+    if (dbHost == null) {
+      dbHost = new HostPlacement(request.database().onHost(), request.retry(), steps);
+    }
+    return dbHost.stub(DatabaseRecoveryActivities.class, startToClose, heartbeat);
+  }
+
+  /** The application's host: its PM2 (recovery.application.host, else the database's host). */
+  private DatabaseRecoveryActivities appActivities(Duration startToClose, Duration heartbeat) {
+    if (appHost == null) {
+      appHost = new HostPlacement(request.database().applicationHost(), request.retry(), steps);
+    }
+    return appHost.stub(DatabaseRecoveryActivities.class, startToClose, heartbeat);
   }
 }
