@@ -4,11 +4,14 @@ import io.lifeboat.config.RetryConfig;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowLocal;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Activity stubs that follow {@link ActivityPlacement} (issue 17): a method declared HOST_BOUND
@@ -27,6 +30,13 @@ import java.util.List;
  */
 public final class HostPlacement {
   public static final String CHANGE_ID = "route-to-host";
+
+  /**
+   * The agents found per host in this run: several placements on one host (a recovery's
+   * database and its application on the same machine) ask for its agent once.
+   */
+  private static final WorkflowLocal<Map<String, String>> SEEN =
+      WorkflowLocal.withCachedInitial(HashMap::new);
 
   private final String host;
   private final RetryConfig retry;
@@ -79,8 +89,12 @@ public final class HostPlacement {
     if (routed == null) {
       routed = Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) >= 1;
       if (routed) {
-        List<String> pollers = HostRouting.awaitAgent(host, retry);
-        agents = pollers.isEmpty() ? null : String.join(", ", pollers);
+        Map<String, String> seen = SEEN.get();
+        if (!seen.containsKey(host)) {
+          List<String> pollers = HostRouting.awaitAgent(host, retry);
+          seen.put(host, pollers.isEmpty() ? null : String.join(", ", pollers));
+        }
+        agents = seen.get(host);
       }
     }
     return routed;
