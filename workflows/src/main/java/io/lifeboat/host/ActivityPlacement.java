@@ -193,6 +193,26 @@ public final class ActivityPlacement {
     }
   }
 
+  /**
+   * The placement table as Markdown, one row per group (docs/operator/real-estate.md holds it;
+   * a test checks the two agree): interface, methods, who runs them, why.
+   */
+  public static String markdownTable() {
+    StringBuilder md = new StringBuilder(
+        "| Activities | Methods | Runs on | Why |\n|---|---|---|---|\n");
+    for (Map.Entry<Class<?>, List<Group>> e : REGISTRY.entrySet()) {
+      for (Group g : e.getValue()) {
+        List<String> names = g.methods().contains(ALL_METHODS) ? List.of("all")
+            : methods(e.getKey()).stream().filter(g.methods()::contains).sorted().toList();
+        md.append("| `").append(e.getKey().getSimpleName()).append("` | ")
+            .append(String.join(", ", names)).append(" | ")
+            .append(g.where() == Where.HOST_BOUND ? "the host's agent" : "the control worker")
+            .append(" | ").append(g.why()).append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+
   /** True when the agent must register this implementation (some method is host-bound). */
   public static boolean agentRegisters(Object implementation) {
     return activityInterfacesOf(implementation).stream().anyMatch(ActivityPlacement::hasHostBound);
