@@ -32,9 +32,11 @@ import java.util.Set;
  *
  * <p>The control worker refuses to register an activity interface this class does not
  * classify ({@link #requireClassified}); the agent registers only the implementations with a
- * host-bound part ({@link #agentRegisters}). Routing a host-bound call to its host's queue is the
- * workflow's job ({@link HostRouting}); workflows not yet routed still run it on the control
- * worker, which is right on a one-machine estate only.
+ * host-bound part ({@link #agentRegisters}). Workflows route by this table: stubs made by
+ * {@link HostPlacement} send each HOST_BOUND method to the host's queue (rollback, database and
+ * server recovery); the artifact backups pick their host-bound stub by hand
+ * ({@code ArtifactBackup.onHost}). Drills are not routed yet: their host-bound steps still run
+ * on the control worker, which is right on a one-machine estate only.
  */
 public final class ActivityPlacement {
   public enum Where { HOST_BOUND, ANYWHERE }
