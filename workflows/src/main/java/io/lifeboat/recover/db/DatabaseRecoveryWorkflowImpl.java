@@ -2,7 +2,6 @@ package io.lifeboat.recover.db;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_RECOVERY;
 
-import io.lifeboat.host.HostPlacement;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.RepositoryLayout;
@@ -39,8 +38,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private RtoClock rto;
   private ReportWriter report;
   private String method = "undecided";
-  private HostPlacement dbHost;
-  private HostPlacement appHost;
+  private RecoveryStubs stubs;
 
   @Override
   public RecoveryResult recover(RecoveryRequest req) {
@@ -59,10 +57,10 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     // Host-bound steps (ActivityPlacement) go to the database's host's agent; the
     // application's stop and start to its host's. No host: all on the workflow's queue.
     if (req.database().onHost() != null) report.fact("Host", req.database().onHost());
-    DatabaseRecoveryActivities quick = activities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
-    DatabaseRecoveryActivities streaming = activities(Duration.ofHours(12), HEARTBEAT_TIMEOUT);
-    DatabaseRecoveryActivities appQuick =
-        appActivities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
+    stubs = RecoveryStubs.of(req, steps);
+    DatabaseRecoveryActivities quick = stubs.quick();
+    DatabaseRecoveryActivities streaming = stubs.streaming();
+    DatabaseRecoveryActivities appQuick = stubs.application();
 
     boolean appStopped = false;
     boolean swapped = false;
@@ -167,7 +165,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   private void compensate(boolean restartApp, boolean swapped, PitrRequest pitr,
       DumpRestoreRequest dump) {
-    DatabaseRecoveryActivities cleanup = activities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
+    DatabaseRecoveryActivities cleanup = stubs.quick();
     if (!swapped) {
       try {
         if (pitr != null) cleanup.discardScratch(pitr);
@@ -180,28 +178,11 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       try {
         // The damaged database is still the live one (nothing was swapped) or the recovered
         // one is: either way the application was running before we stopped it.
-        appActivities(Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT)
-            .startApplication(new ApplicationRequest(request.database()));
+        stubs.application().startApplication(new ApplicationRequest(request.database()));
         report.note("the application was started again");
       } catch (ActivityFailure e) {
         report.note("could not start the application again: " + FailureMessage.of(e));
       }
     }
-  }
-
-  /** The database's host: its data directory, WAL spool and pg_ctl (ActivityPlacement). */
-  private DatabaseRecoveryActivities activities(Duration startToClose, Duration heartbeat) {
-    if (dbHost == null) {
-      dbHost = new HostPlacement(request.database().onHost(), request.retry(), steps);
-    }
-    return dbHost.stub(DatabaseRecoveryActivities.class, startToClose, heartbeat);
-  }
-
-  /** The application's host: its PM2 (recovery.application.host, else the database's host). */
-  private DatabaseRecoveryActivities appActivities(Duration startToClose, Duration heartbeat) {
-    if (appHost == null) {
-      appHost = new HostPlacement(request.database().applicationHost(), request.retry(), steps);
-    }
-    return appHost.stub(DatabaseRecoveryActivities.class, startToClose, heartbeat);
   }
 }

@@ -63,7 +63,7 @@ class RecoveryPlacementTest {
             new DatabaseConfig.ApplicationConfig("farmtally", null, null, appHost), 0),
         dbHost);
     return env.getWorkflowClient().newWorkflowStub(DatabaseRecoveryWorkflow.class,
-            WorkflowOptions.newBuilder().setWorkflowId(DatabaseRecoveryWorkflow.workflowId(d.name()))
+            WorkflowOptions.newBuilder().setWorkflowId("recover-db-" + d.name())
                 .setTaskQueue(MAIN).build())
         .recover(new RecoveryRequest(db, base.repository(), base.target(), 30, "farmtally",
             base.retry()));
