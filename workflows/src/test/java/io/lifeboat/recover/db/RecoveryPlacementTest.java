@@ -87,6 +87,15 @@ class RecoveryPlacementTest {
   }
 
   @Test
+  void aFailedRecoveryCleansUpOnTheDatabaseHostAndRestartsTheAppOnItsHost() {
+    fake.failFirst("verify", 99, io.lifeboat.failure.FailureKind.VERIFICATION_FAILED);
+    org.junit.jupiter.api.Assertions.assertThrows(io.temporal.client.WorkflowFailedException.class,
+        () -> recover("db1", "app1"));
+    assertEquals(List.of("verify@" + MAIN, "discardScratch@" + DB1, "startApplication@" + APP1,
+        "storeReport@" + MAIN), calls.subList(calls.indexOf("verify@" + MAIN), calls.size()));
+  }
+
+  @Test
   void theApplicationDefaultsToTheDatabasesHost() {
     recover("db1", null);
     assertEquals("stopApplication@" + DB1, calls.get(2));
