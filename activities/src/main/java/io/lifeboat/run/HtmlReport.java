@@ -67,6 +67,8 @@ public final class HtmlReport {
     int i = 1;
     for (StepTiming s : r.steps()) {
       h.append("<tr><td>").append(i++).append("</td><td>").append(esc(s.step()))
+          .append(s.host() == null ? "" : " <small>on " + esc(s.host())
+              + (s.agent() == null ? "" : " (" + esc(s.agent()) + ")") + "</small>")
           .append("</td><td").append(s.human() ? " class=\"human\">" : ">")
           .append(esc(s.outcome())).append(s.human() ? " (waiting for a person)" : "")
           .append("</td><td>")

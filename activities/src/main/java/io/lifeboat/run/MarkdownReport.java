@@ -41,7 +41,9 @@ public final class MarkdownReport {
         .append("|---|---|---|---|---|---|\n");
     int i = 1;
     for (StepTiming s : r.steps()) {
-      md.append("| ").append(i++).append(" | ").append(cell(s.step())).append(" | ")
+      md.append("| ").append(i++).append(" | ").append(cell(s.step()
+              + (s.host() == null ? "" : " (on " + s.host()
+                  + (s.agent() == null ? "" : ", " + s.agent()) + ")"))).append(" | ")
           .append(s.outcome()).append(s.human() ? " (waiting for a person)" : "").append(" | ")
           .append(Instant.ofEpochMilli(s.startedAtMillis())).append(" | ")
           .append(duration(s.durationMillis())).append(" | ")

@@ -53,6 +53,28 @@ class MarkdownReportTest {
   }
 
   @Test
+  void aStepNamesTheHostAndAgentThatRanItAndTheJsonKeepsThemOnlyWhenSet() throws Exception {
+    RunReport r = new RunReport("rollback-app-farmtally", "run-1", "application-rollback",
+        "farmtally", "farmtally", T0, T0 + 5_000, RunReport.SUCCEEDED, 15 * 60_000L,
+        List.of(new StepTiming("stage-release", T0, T0 + 2_000, "ok", 0, "app1",
+                "agent@app1/4242"),
+            new StepTiming("report", T0 + 2_000, T0 + 5_000, "ok")),
+        Map.of(), List.of());
+    String md = MarkdownReport.render(r);
+    assertTrue(md.contains("| 1 | stage-release (on app1, agent@app1/4242) | ok |"), md);
+    assertTrue(md.contains("| 2 | report | ok |"), md);
+    assertTrue(HtmlReport.render(r).contains("stage-release <small>on app1 (agent@app1/4242)"));
+    ObjectMapper m = ReportActivitiesImpl.JSON;
+    String json = m.writeValueAsString(r);
+    var steps = m.readTree(json).path("steps");
+    assertEquals("app1", steps.get(0).path("host").asText(), json);
+    assertEquals("agent@app1/4242", steps.get(0).path("agent").asText(), json);
+    assertTrue(!steps.get(1).has("host") && !steps.get(1).has("agent"),
+        "absent, not null, when unset: " + json);
+    assertEquals(r, m.readValue(json, RunReport.class));
+  }
+
+  @Test
   void durations() {
     assertEquals("1.5s", MarkdownReport.duration(1500));
     assertEquals("2m 05s", MarkdownReport.duration(125_000));

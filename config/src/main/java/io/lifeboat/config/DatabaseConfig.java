@@ -103,6 +103,19 @@ public record DatabaseConfig(
    * @param pm2Name the PM2 process name; nothing is stopped when unset
    * @param pm2Home PM2_HOME of the user running the app, when not the worker's
    * @param healthUrl checked after the restart; a 2xx/3xx answer counts as healthy
+   * @param host the {@code hosts[].name} whose PM2 runs the application (issue 17): its stop
+   *     and start go to that host's agent; unset: the database's {@code onHost}
    */
-  public record ApplicationConfig(String pm2Name, String pm2Home, String healthUrl) {}
+  public record ApplicationConfig(String pm2Name, String pm2Home, String healthUrl, String host) {
+    public ApplicationConfig(String pm2Name, String pm2Home, String healthUrl) {
+      this(pm2Name, pm2Home, healthUrl, null);
+    }
+  }
+
+  /** The host whose agent stops and starts the application of a recovery; null: one machine. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  public String applicationHost() {
+    ApplicationConfig app = recovery.application();
+    return app != null && app.host() != null ? app.host() : onHost;
+  }
 }

@@ -58,6 +58,11 @@ final class HostRules {
     for (int i = 0; i < c.databases().size(); i++) {
       DatabaseConfig d = c.databases().get(i);
       if (d != null && d.onHost() != null) out.put("databases[" + i + "].onHost", d.onHost());
+      if (d != null && d.recovery().application() != null
+          && d.recovery().application().host() != null) {
+        out.put("databases[" + i + "].recovery.application.host",
+            d.recovery().application().host());
+      }
     }
     for (int i = 0; i < c.applications().size(); i++) {
       ApplicationConfig a = c.applications().get(i);

@@ -108,6 +108,19 @@ class HostRulesTest {
   }
 
   @Test
+  void theRecoveryApplicationsHostLoadsAndAnUnknownOneIsRefused() throws IOException {
+    String app = "    user: lifeboat\n    onHost: db1\n    recovery:\n      application:"
+        + " {pm2Name: farmtally, host: HOST}\n";
+    LifeboatConfig c = load(BASE.replace("    user: lifeboat\n", app.replace("HOST", "app1"))
+        + HOSTS);
+    assertEquals("app1", c.databases().get(0).recovery().application().host());
+    assertEquals("app1", c.databases().get(0).applicationHost());
+    String msg = fails(BASE.replace("    user: lifeboat\n", app.replace("HOST", "app9"))
+        + HOSTS);
+    assertTrue(msg.contains("'databases[0].recovery.application.host' names host 'app9'"), msg);
+  }
+
+  @Test
   void aHostWithoutHostsIsRefused() throws IOException {
     String msg = fails(BASE.replace("/api/health\n", "/api/health\n    host: app1\n"));
     assertTrue(msg.contains("'applications[0].host' names host 'app1', but the file has no"

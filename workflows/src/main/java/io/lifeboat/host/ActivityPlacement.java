@@ -32,9 +32,11 @@ import java.util.Set;
  *
  * <p>The control worker refuses to register an activity interface this class does not
  * classify ({@link #requireClassified}); the agent registers only the implementations with a
- * host-bound part ({@link #agentRegisters}). Routing a host-bound call to its host's queue is the
- * workflow's job ({@link HostRouting}); workflows not yet routed still run it on the control
- * worker, which is right on a one-machine estate only.
+ * host-bound part ({@link #agentRegisters}). Workflows route by this table: stubs made by
+ * {@link HostPlacement} send each HOST_BOUND method to the host's queue (rollback, database and
+ * server recovery); the artifact backups pick their host-bound stub by hand
+ * ({@code ArtifactBackup.onHost}). Drills are not routed yet: their host-bound steps still run
+ * on the control worker, which is right on a one-machine estate only.
  */
 public final class ActivityPlacement {
   public enum Where { HOST_BOUND, ANYWHERE }
@@ -79,10 +81,13 @@ public final class ActivityPlacement {
     whole(RollbackActivities.class, Where.HOST_BOUND,
         "pm2, npm and the release tree on the host; the health URL is usually the app's"
             + " loopback address");
-    // PITR writes the data directory and runs pg_ctl as the cluster's OS user; the app's PM2.
+    // PITR writes the data directory and runs pg_ctl as the cluster's OS user.
     group(DatabaseRecoveryActivities.class, Where.HOST_BOUND,
-        "the data directory, the WAL spool, pg_ctl and pm2 on the database's host",
-        "prepareScratch", "downloadBase", "replay", "swapDataDirectory", "discardScratch",
+        "the data directory, the WAL spool and pg_ctl on the database's host (onHost)",
+        "prepareScratch", "downloadBase", "replay", "swapDataDirectory", "discardScratch");
+    // The application's PM2: on its own host (recovery.application.host, else onHost).
+    group(DatabaseRecoveryActivities.class, Where.HOST_BOUND,
+        "pm2 on the application's host (recovery.application.host, else the database's)",
         "stopApplication", "startApplication");
     group(DatabaseRecoveryActivities.class, Where.ANYWHERE,
         "the repository over S3, pg_restore and SQL over TCP, HTTP health checks",
@@ -188,6 +193,26 @@ public final class ActivityPlacement {
       throw new IllegalStateException("activities not classified HOST_BOUND or ANYWHERE in "
           + ActivityPlacement.class.getName() + ": " + String.join(", ", missing));
     }
+  }
+
+  /**
+   * The placement table as Markdown, one row per group (docs/operator/real-estate.md holds it;
+   * a test checks the two agree): interface, methods, who runs them, why.
+   */
+  public static String markdownTable() {
+    StringBuilder md = new StringBuilder(
+        "| Activities | Methods | Runs on | Why |\n|---|---|---|---|\n");
+    for (Map.Entry<Class<?>, List<Group>> e : REGISTRY.entrySet()) {
+      for (Group g : e.getValue()) {
+        List<String> names = g.methods().contains(ALL_METHODS) ? List.of("all")
+            : methods(e.getKey()).stream().filter(g.methods()::contains).sorted().toList();
+        md.append("| `").append(e.getKey().getSimpleName()).append("` | ")
+            .append(String.join(", ", names)).append(" | ")
+            .append(g.where() == Where.HOST_BOUND ? "the host's agent" : "the control worker")
+            .append(" | ").append(g.why()).append(" |\n");
+      }
+    }
+    return md.toString();
   }
 
   /** True when the agent must register this implementation (some method is host-bound). */

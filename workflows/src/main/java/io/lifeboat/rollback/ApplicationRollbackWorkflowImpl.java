@@ -6,10 +6,9 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME_SUCCEEDED;
 import static io.lifeboat.run.LifeboatSearchAttributes.RTO_BREACHED;
 
 import io.lifeboat.config.ApplicationConfig;
-import io.lifeboat.config.RetryConfig;
+import io.lifeboat.host.HostPlacement;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.RunKeys;
-import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
@@ -52,8 +51,11 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
       if ("ok".equals(step.outcome())) rto.update();
     });
 
-    RollbackActivities quick = activities(request.retry(), Duration.ofMinutes(2));
-    RollbackActivities slow = activities(request.retry(), Duration.ofMinutes(30));
+    // Every rollback step is host-bound (ActivityPlacement): on the application's host's agent
+    // when it names one, else on the workflow's queue as before.
+    HostPlacement placement = new HostPlacement(app.host(), request.retry(), steps);
+    RollbackActivities quick = activities(placement, Duration.ofMinutes(2));
+    RollbackActivities slow = activities(placement, Duration.ofMinutes(30));
     // The whole run id: its first characters are a timestamp (UUIDv7) that two rollbacks in
     // the same minute share.
     String runKey = RunKeys.wholeRun();
@@ -61,6 +63,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         request.repository());
     report.fact("application", application);
     report.fact("release root", app.releaseRoot());
+    if (app.host() != null) report.fact("host", app.host());
     news = RunNews.start(request.notifications(), KIND_APP_ROLLBACK, application,
         "rollback of application " + application, rto, steps, report,
         () -> ApplicationRollbackRequest.STEPS, request.previousStepMillis());
@@ -132,7 +135,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
         RunNews.projection(news));
   }
 
-  private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {
-    return ActivityStubs.of(RollbackActivities.class, retry, startToClose, HEARTBEAT);
+  private static RollbackActivities activities(HostPlacement placement, Duration startToClose) {
+    return placement.stub(RollbackActivities.class, startToClose, HEARTBEAT);
   }
 }

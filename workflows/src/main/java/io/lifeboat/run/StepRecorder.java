@@ -12,6 +12,18 @@ public final class StepRecorder {
   private String current = "starting";
   private long currentStartedAt = -1;
   private Consumer<StepTiming> onEach = step -> {};
+  /** The hosts (and their agents) the current step's host-bound activities went to. */
+  private final java.util.LinkedHashSet<String> hosts = new java.util.LinkedHashSet<>();
+  private final java.util.LinkedHashSet<String> agents = new java.util.LinkedHashSet<>();
+
+  /**
+   * The current step sends host-bound work to {@code host}'s agent (issue 17,
+   * {@link io.lifeboat.host.HostPlacement}); the step's timing names it.
+   */
+  public void ranOn(String host, String agentIdentities) {
+    hosts.add(host);
+    if (agentIdentities != null) agents.add(agentIdentities);
+  }
 
   /**
    * Calls {@code listener} with each machine step as it is recorded, done ("ok") or failed: a
@@ -25,16 +37,24 @@ public final class StepRecorder {
 
   public <T> T run(String step, Supplier<T> body) {
     current = step;
+    hosts.clear();
+    agents.clear();
     long started = Workflow.currentTimeMillis();
     currentStartedAt = started;
     try {
       T result = body.get();
-      record(new StepTiming(step, started, Workflow.currentTimeMillis(), "ok"));
+      record(timing(step, started, "ok"));
       return result;
     } catch (RuntimeException e) {
-      record(new StepTiming(step, started, Workflow.currentTimeMillis(), "failed"));
+      record(timing(step, started, "failed"));
       throw e;
     }
+  }
+
+  private StepTiming timing(String step, long started, String outcome) {
+    return new StepTiming(step, started, Workflow.currentTimeMillis(), outcome, 0,
+        hosts.isEmpty() ? null : String.join(", ", hosts),
+        agents.isEmpty() ? null : String.join(", ", agents));
   }
 
   private void record(StepTiming timing) {

@@ -2,11 +2,9 @@ package io.lifeboat.recover.db;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_RECOVERY;
 
-import io.lifeboat.config.RetryConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.RepositoryLayout;
-import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
@@ -42,6 +40,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
   private ReportWriter report;
   private String method = "undecided";
   private RunNews news;
+  private RecoveryStubs stubs;
 
   @Override
   public RecoveryResult recover(RecoveryRequest req) {
@@ -59,10 +58,13 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
         rto, steps, report, () -> RecoverySteps.of(method), req.previousStepMillis());
     report.fact("Target", req.target().describe());
 
-    DatabaseRecoveryActivities quick =
-        activities(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
-    DatabaseRecoveryActivities streaming =
-        activities(req.retry(), Duration.ofHours(12), HEARTBEAT_TIMEOUT);
+    // Host-bound steps (ActivityPlacement) go to the database's host's agent; the
+    // application's stop and start to its host's. No host: all on the workflow's queue.
+    if (req.database().onHost() != null) report.fact("Host", req.database().onHost());
+    stubs = RecoveryStubs.of(req, steps);
+    DatabaseRecoveryActivities quick = stubs.quick();
+    DatabaseRecoveryActivities streaming = stubs.streaming();
+    DatabaseRecoveryActivities appQuick = stubs.application();
 
     boolean appStopped = false;
     boolean swapped = false;
@@ -86,7 +88,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       String dataDirectory = plan.pitr() ? RecoveryInputs.dataDirectory(req, cluster, plan) : null;
 
       ApplicationRequest app = new ApplicationRequest(req.database());
-      steps.run("stop-application", () -> quick.stopApplication(app));
+      steps.run("stop-application", () -> appQuick.stopApplication(app));
       appStopped = true;
 
       SwapResult swap;
@@ -123,7 +125,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       }
       AchievedRpo rpo = AchievedRpo.of(verification, plan, req, rto.startedAtMillis());
 
-      steps.run("start-application", () -> quick.startApplication(app));
+      steps.run("start-application", () -> appQuick.startApplication(app));
       appStopped = false;
       String health = steps.run("health-check", () -> quick.healthCheck(app));
       report.fact("Health", health);
@@ -170,8 +172,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
 
   private void compensate(boolean restartApp, boolean swapped, PitrRequest pitr,
       DumpRestoreRequest dump) {
-    DatabaseRecoveryActivities cleanup =
-        activities(request.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
+    DatabaseRecoveryActivities cleanup = stubs.quick();
     if (!swapped) {
       try {
         if (pitr != null) cleanup.discardScratch(pitr);
@@ -184,16 +185,11 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       try {
         // The damaged database is still the live one (nothing was swapped) or the recovered
         // one is: either way the application was running before we stopped it.
-        cleanup.startApplication(new ApplicationRequest(request.database()));
+        stubs.application().startApplication(new ApplicationRequest(request.database()));
         report.note("the application was started again");
       } catch (ActivityFailure e) {
         report.note("could not start the application again: " + FailureMessage.of(e));
       }
     }
-  }
-
-  private static DatabaseRecoveryActivities activities(
-      RetryConfig retry, Duration startToClose, Duration heartbeat) {
-    return ActivityStubs.of(DatabaseRecoveryActivities.class, retry, startToClose, heartbeat);
   }
 }

@@ -12,6 +12,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
+import io.lifeboat.host.HostPlacement;
 import io.lifeboat.recover.db.RecoveryRequest;
 import io.lifeboat.recover.db.RecoveryResult;
 import io.lifeboat.recover.db.RecoveryTarget;
@@ -61,7 +62,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     news = RunNews.start(req.notifications(), KIND_SERVER_RECOVERY, target.name(), "recovery of"
         + " server " + target.name(), rto, steps, report, () -> STEPS, req.previousStepMillis());
 
-    ServerStubs stubs = ServerStubs.of(req.retry());
+    if (target.host() != null) report.fact("Host", target.host());
+    ServerStubs stubs = ServerStubs.of(new HostPlacement(target.host(), req.retry(), steps));
     ServerRecoveryActivities quick = stubs.quick();
     ServerRecoveryActivities slow = stubs.slow();
     RollbackActivities release = stubs.release();

@@ -1,9 +1,8 @@
 package io.lifeboat.recover.server;
 
-import io.lifeboat.config.RetryConfig;
+import io.lifeboat.host.HostPlacement;
 import io.lifeboat.recover.db.DatabaseRecoveryWorkflow;
 import io.lifeboat.rollback.RollbackActivities;
-import io.lifeboat.run.ActivityStubs;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
@@ -28,15 +27,18 @@ record ServerStubs(ServerRecoveryActivities quick, ServerRecoveryActivities slow
    */
   static final Duration QUICK_HEARTBEAT_TIMEOUT = Duration.ofSeconds(10);
 
-  static ServerStubs of(RetryConfig retry) {
+  /**
+   * The stubs of a run: the target-side steps (ActivityPlacement: pm2, nginx, certbot's webroot,
+   * the release tree) go to the target's host agent when the target names a {@code host:};
+   * ansible, DNS and the HTTPS check stay on the control worker.
+   */
+  static ServerStubs of(HostPlacement placement) {
     return new ServerStubs(
-        ActivityStubs.of(ServerRecoveryActivities.class, retry, Duration.ofMinutes(10),
+        placement.stub(ServerRecoveryActivities.class, Duration.ofMinutes(10),
             QUICK_HEARTBEAT_TIMEOUT),
-        ActivityStubs.of(ServerRecoveryActivities.class, retry, Duration.ofMinutes(30),
-            HEARTBEAT_TIMEOUT),
+        placement.stub(ServerRecoveryActivities.class, Duration.ofMinutes(30), HEARTBEAT_TIMEOUT),
         // The rollback's activities heartbeat through pm2 and npm: same options as there.
-        ActivityStubs.of(RollbackActivities.class, retry, Duration.ofMinutes(30),
-            HEARTBEAT_TIMEOUT));
+        placement.stub(RollbackActivities.class, Duration.ofMinutes(30), HEARTBEAT_TIMEOUT));
   }
 
   /** The database recovery of {@code database} on {@code target}, as a child workflow. */

@@ -19,14 +19,16 @@ public final class TargetEstate {
     return new DatabaseConfig(prod.name(), t.postgresHost(), t.postgres().port(), prod.user(),
         prod.passwordEnv(), prod.backupSchedule(), prod.validation(),
         new DatabaseConfig.RecoveryConfig(t.dataDirectory(), t.postgres().osUser(),
-            t.postgres().binDir(), null, r.downloadMbPerSecond(), t.postgres().settings()));
+            t.postgres().binDir(), null, r.downloadMbPerSecond(), t.postgres().settings()),
+        // The target's host (issue 17): the child recovery's data directory steps run there.
+        t.host());
   }
 
   public static ApplicationConfig application(ServerTargetConfig t, ApplicationConfig prod) {
     String base = "http://" + t.address() + ":" + t.appPort();
     return new ApplicationConfig(prod.name(), t.releaseRoot(), prod.pm2Name(),
         t.releaseRoot() + "/ecosystem.config.js", t.pm2Home(), base + healthPath(prod),
-        List.of(), prod.excludes(), prod.backupSchedule(), prod.keep());
+        List.of(), prod.excludes(), prod.backupSchedule(), prod.keep(), t.host());
   }
 
   /** The path of production's health URL (the seed's /api/health). */
