@@ -273,7 +273,7 @@ class DatabaseHostEstateEndToEndTest {
   private void linkDownMidDump() throws Exception {
     db1Sql(DB, "create unlogged table bulk as select i, md5(i::text) || md5((i * 3)::text)"
         + " || md5((i * 7)::text) as payload from generate_series(1, 1200000) i");
-    Path slow = stack.config("db1-slow", root -> configure(root, db1, 4));
+    Path slow = stack.config("db1-slow", root -> configure(root, db1, 6));
     WorkflowClient client = stack.temporal().client();
     // the control worker reads its config per request: the slow one is this request's
     RealStack.Run start = stack.cli("backup", "db", DB, "--config", slow.toString());
@@ -357,7 +357,7 @@ class DatabaseHostEstateEndToEndTest {
          DigestInputStream digest = new DigestInputStream(obj, sha);
          ZstdInputStream unzstd = new ZstdInputStream(
              stack.cipher().open(digest, m.objectKey(), m.objectKey()))) {
-      Files.copy(unzstd, file);
+      Files.copy(unzstd, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       digest.transferTo(OutputStream.nullOutputStream());
     }
     assertEquals(m.sha256(), HexFormat.of().formatHex(sha.digest()), m.objectKey());
