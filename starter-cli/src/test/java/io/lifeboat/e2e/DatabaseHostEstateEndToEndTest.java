@@ -52,7 +52,7 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class DatabaseHostEstateEndToEndTest {
   /** FarmTally-shaped, named per run: workflow ids carry the database name. */
-  private static String DB;
+  private String dbName;
   private static final String PG_BIN = "/usr/lib/postgresql/15/bin";
   private static final String PGDATA = "/var/lib/postgresql/15/db1";
   private static final String SOCKET = "/var/lib/postgresql/run";
@@ -63,13 +63,13 @@ class DatabaseHostEstateEndToEndTest {
   private Estate estate;
   private Path config;
   private String db1;
-  private static int metricsPort;
+  private int metricsPort;
 
   @BeforeEach
   void up() throws Exception {
     Path tarball = tarball();
     stack = new RealStack();
-    DB = "farmtally_" + stack.tag;
+    dbName = "farmtally_" + stack.tag;
     workers = new WorkerJvm(stack.dir);
     estate = new Estate(stack.dir, "db1");
     db1 = estate.address("db1");
@@ -96,7 +96,7 @@ class DatabaseHostEstateEndToEndTest {
     try (InputStream in = getClass().getResourceAsStream("/fixture.sql")) {
       Files.copy(in, fixture);
     }
-    String archive = "/opt/lifeboat/bin/lifeboat-wal push --database " + DB + " %p %f";
+    String archive = "/opt/lifeboat/bin/lifeboat-wal push --database " + dbName + " %p %f";
     long t0 = System.nanoTime();
     estate.exec("db1", "bash", "-c", String.join("\n",
         "set -euo pipefail",
@@ -129,9 +129,9 @@ class DatabaseHostEstateEndToEndTest {
             + " -l /var/lib/postgresql/postgres.log -w -t 60 start >/dev/null",
         PG_BIN + "/psql -X -q -v ON_ERROR_STOP=1 -h " + SOCKET + " -U postgres -d postgres"
             + " -c \"create role lifeboat login superuser replication password '$6'\""
-            + " -c 'create database " + DB + "'",
+            + " -c 'create database " + dbName + "'",
         PG_BIN + "/psql -X -q -v ON_ERROR_STOP=1 -v rows=20000 -h " + SOCKET
-            + " -U postgres -d " + DB + " -f \"$7\""),
+            + " -U postgres -d " + dbName + " -f \"$7\""),
         "db1-setup", tarball.toString(), db1Config.toString(), key.toString(),
         envSource.toString(), db1, System.getenv("LIFEBOAT_PG_PASSWORD"), fixture.toString());
     System.out.printf("db1: distribution unpacked, PostgreSQL initialised and loaded in %d ms%n",
@@ -144,11 +144,11 @@ class DatabaseHostEstateEndToEndTest {
   }
 
   /** The estate's config: db1 is the database host, its database answers on db1's address. */
-  private static void configure(ObjectNode root, String address, int maxUploadMbPerSecond) {
+  private void configure(ObjectNode root, String address, int maxUploadMbPerSecond) {
     root.putObject("metrics").put("port", metricsPort);
     root.putArray("hosts").addObject().put("name", "db1").put("address", address)
         .putArray("roles").add("database");
-    ObjectNode d = RealStack.addDatabase(root, DB);
+    ObjectNode d = RealStack.addDatabase(root, dbName);
     d.put("host", address).put("port", 5432).put("user", "lifeboat").put("onHost", "db1");
     if (maxUploadMbPerSecond > 0) {
       ((ObjectNode) root.get("repository")).put("maxUploadMbPerSecond", maxUploadMbPerSecond);
@@ -196,29 +196,29 @@ class DatabaseHostEstateEndToEndTest {
         .contains("/var/lib/postgresql/wal-spool"), "db1's env file is db1's only");
     String token = estate.exec("db1", "cat", "/etc/nginx/lifeboat-estate-host").strip()
         .split(" ")[1].substring(0, 8);
-    db1Sql(DB, "insert into users(email, created_at) values ('db1-" + token
+    db1Sql(dbName, "insert into users(email, created_at) values ('db1-" + token
         + "@farmtally.test', now())");
-    String tallies = db1Sql(DB, "select count(*) from tallies");
+    String tallies = db1Sql(dbName, "select count(*) from tallies");
     assertEquals("20000", tallies);
     assertEquals("on", tcpSql("show archive_mode"), "db1 over TCP on " + db1);
 
     // 1. backup db: pg_dump over TCP by the control worker
-    RealStack.Run dump = stack.cli("backup", "db", DB, "--wait", "--config", config.toString());
+    RealStack.Run dump = stack.cli("backup", "db", dbName, "--wait", "--config", config.toString());
     assertEquals(0, dump.exit(), dump.err() + dump.out() + workers.log("control"));
     assertTrue(dump.out().contains("is committed"), dump.out());
     List<BackupManifest> dumps = dumpManifests();
     assertEquals(1, dumps.size(), stack.keys().toString());
     BackupManifest m = dumps.get(0);
-    assertEquals(DB, m.database());
+    assertEquals(dbName, m.database());
     assertTrue(m.sourceAddress().contains(db1), m.sourceAddress());
 
     // 2. backup base: pg_basebackup over TCP, verified, its manifest names db1's cluster
-    RealStack.Run base = stack.cli("backup", "base", DB, "--wait", "--config", config.toString());
+    RealStack.Run base = stack.cli("backup", "base", dbName, "--wait", "--config", config.toString());
     assertEquals(0, base.exit(), base.err() + base.out() + workers.log("control"));
-    List<BaseBackupManifest> bases = new BaseBackups(stack.store(), stack.prefix, DB).committed();
+    List<BaseBackupManifest> bases = new BaseBackups(stack.store(), stack.prefix, dbName).committed();
     assertEquals(1, bases.size());
     BaseBackupManifest b = bases.get(0);
-    assertEquals(DB, b.database());
+    assertEquals(dbName, b.database());
     assertTrue(b.verified());
     assertTrue(b.sourceAddress().contains(db1), b.sourceAddress());
     assertEquals(db1Sql("postgres", "select system_identifier from pg_control_system()"),
@@ -229,17 +229,17 @@ class DatabaseHostEstateEndToEndTest {
     String walName = db1Sql("postgres", "select pg_walfile_name(pg_current_wal_lsn())");
     db1Sql("postgres", "select pg_switch_wal()");
     awaitArchived(walName);
-    WalArchive archive = new WalArchive(stack.store(), stack.prefix, DB, 3);
+    WalArchive archive = new WalArchive(stack.store(), stack.prefix, dbName, 3);
     List<String> segments = archive.segments();
     assertTrue(segments.contains(walName), walName + " in " + segments);
     assertTrue(segments.contains(b.startWalSegment()) && segments.contains(b.stopWalSegment()),
         segments.toString());
-    RealStack.Run check = stack.cli("wal", "check", DB, "--json", "--config", config.toString());
+    RealStack.Run check = stack.cli("wal", "check", dbName, "--json", "--config", config.toString());
     assertEquals(0, check.exit(), check.err() + check.out());
     JsonNode c = new ObjectMapper().readTree(check.out());
     assertTrue(c.get("continuous").asBoolean(), check.out());
     assertTrue(c.get("switchedSegmentArchived").asBoolean(), check.out());
-    String shipper = estate.exec("db1", "cat", "/var/lib/postgresql/wal-spool/" + DB
+    String shipper = estate.exec("db1", "cat", "/var/lib/postgresql/wal-spool/" + dbName
         + "/shipper.log");
     System.out.println("db1 WAL segments: " + archive.segments());
 
@@ -263,7 +263,7 @@ class DatabaseHostEstateEndToEndTest {
   @Test
   void linkDownMidDumpIsRetriedAndCommitsOnlyWholeDumps() throws Exception {
     long t0 = System.nanoTime();
-    RealStack.Run dump = stack.cli("backup", "db", DB, "--wait", "--config", config.toString());
+    RealStack.Run dump = stack.cli("backup", "db", dbName, "--wait", "--config", config.toString());
     assertEquals(0, dump.exit(), dump.err() + dump.out() + workers.log("control"));
     linkDownMidDump();
     System.out.printf("db1: link-down test body %d ms%n", (System.nanoTime() - t0) / 1_000_000);
@@ -277,12 +277,12 @@ class DatabaseHostEstateEndToEndTest {
    * is whole, is committed, and no multipart upload is left.
    */
   private void linkDownMidDump() throws Exception {
-    db1Sql(DB, "create unlogged table bulk as select i, md5(i::text) || md5((i * 3)::text)"
+    db1Sql(dbName, "create unlogged table bulk as select i, md5(i::text) || md5((i * 3)::text)"
         + " || md5((i * 7)::text) as payload from generate_series(1, 800000) i");
     Path slow = stack.config("db1-slow", root -> configure(root, db1, 6));
     WorkflowClient client = stack.temporal().client();
     // the control worker reads its config per request: the slow one is this request's
-    RealStack.Run start = stack.cli("backup", "db", DB, "--config", slow.toString());
+    RealStack.Run start = stack.cli("backup", "db", dbName, "--config", slow.toString());
     assertEquals(0, start.exit(), start.err());
     String id = start.out().replaceAll("(?s).*started backup of \\S+: (\\S+).*", "$1");
     awaitStarted(client, id, "DumpToRepository");
@@ -329,7 +329,7 @@ class DatabaseHostEstateEndToEndTest {
     }
     // every object of the dumps' directory is a manifest, a verification record beside one,
     // or the dump a manifest names
-    for (String k : stack.store().list(RepositoryLayout.fullBackupsRoot(stack.prefix, DB))) {
+    for (String k : stack.store().list(RepositoryLayout.fullBackupsRoot(stack.prefix, dbName))) {
       assertTrue(k.endsWith(".json") || committed.contains(k), "an object no manifest names: "
           + k + " (committed: " + committed + ")");
     }
@@ -341,9 +341,9 @@ class DatabaseHostEstateEndToEndTest {
         + " (%d MB raw)%n", downMs, lastAttempt, big.backupId(), big.rawBytes() >> 20);
   }
 
-  /** The committed dump manifests of DB (PREFIX/db/DB/full/ID/manifest.json), oldest first. */
+  /** The committed dump manifests of dbName (PREFIX/db/dbName/full/ID/manifest.json), oldest first. */
   private List<BackupManifest> dumpManifests() throws Exception {
-    String root = RepositoryLayout.fullBackupsRoot(stack.prefix, DB);
+    String root = RepositoryLayout.fullBackupsRoot(stack.prefix, dbName);
     List<BackupManifest> out = new ArrayList<>();
     for (String k : stack.store().list(root)) {
       if (!k.endsWith("/manifest.json")) continue;
@@ -393,7 +393,7 @@ class DatabaseHostEstateEndToEndTest {
   /** SQL from here over TCP to db1's address, as the control worker connects. */
   private String tcpSql(String sql) throws Exception {
     return stack.run(RealStack.pg("psql"), "-X", "-q", "-t", "-A", "-h", db1, "-p", "5432",
-        "-U", "lifeboat", "-d", DB, "-c", sql).strip();
+        "-U", "lifeboat", "-d", dbName, "-c", sql).strip();
   }
 
   private static void awaitStarted(WorkflowClient client, String workflowId, String type)
