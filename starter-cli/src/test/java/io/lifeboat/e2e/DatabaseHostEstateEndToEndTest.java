@@ -171,12 +171,12 @@ class DatabaseHostEstateEndToEndTest {
   @AfterEach
   void down() throws Exception {
     try {
-      workers.close();
+      if (workers != null) workers.close();
     } finally {
       try {
         if (estate != null) estate.close(); // kills PostgreSQL and the shipper with db1
       } finally {
-        stack.close();
+        if (stack != null) stack.close();
       }
     }
   }
