@@ -239,6 +239,19 @@ class DatabaseHostEstateEndToEndTest {
     JsonNode c = new ObjectMapper().readTree(check.out());
     assertTrue(c.get("continuous").asBoolean(), check.out());
     assertTrue(c.get("switchedSegmentArchived").asBoolean(), check.out());
+    // the operator's view of the same, read from the bucket: `wal list` and `backups list`
+    RealStack.Run walList = stack.cli("wal", "list", dbName, "--json", "--config",
+        config.toString());
+    assertEquals(0, walList.exit(), walList.err());
+    JsonNode wl = new ObjectMapper().readTree(walList.out());
+    assertEquals(dbName, wl.get("database").asText());
+    assertTrue(wl.get("segments").asInt() >= 2, walList.out());
+    assertEquals(b.backupId(), wl.get("baseBackups").get(0).get("backupId").asText(),
+        walList.out());
+    RealStack.Run backups = stack.cli("backups", "list", "--json", "--config", config.toString());
+    assertEquals(0, backups.exit(), backups.err());
+    assertTrue(backups.out().contains(m.backupId()) && backups.out().contains(dbName),
+        backups.out());
     String shipper = estate.exec("db1", "cat", "/var/lib/postgresql/wal-spool/" + dbName
         + "/shipper.log");
     System.out.println("db1 WAL segments: " + archive.segments());
