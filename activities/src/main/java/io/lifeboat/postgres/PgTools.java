@@ -2,12 +2,20 @@ package io.lifeboat.postgres;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.Secrets;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.process.Tools;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -74,5 +82,43 @@ public final class PgTools {
   public String password(DatabaseConfig db) {
     return db.passwordEnv() == null ? null
         : secrets.require(db.passwordEnv(), "password of " + db.name());
+  }
+
+  /** A JDBC connection to the configured server and its database, as {@code applicationName}. */
+  public Connection connect(DatabaseConfig db, String applicationName) throws SQLException {
+    return connect(db, 0, db.name(), applicationName);
+  }
+
+  /**
+   * The one way the worker opens a JDBC connection: the configured user and password (from the
+   * variable the config names), a 10-second connect timeout, {@code applicationName} when given
+   * (null leaves the driver's own). {@code port} 0 means the configured port (another port is a
+   * scratch copy of the server); {@code database} is the database to connect to.
+   */
+  public Connection connect(DatabaseConfig db, int port, String database, String applicationName)
+      throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", db.user());
+    String password = password(db);
+    if (password != null) props.setProperty("password", password);
+    props.setProperty("connectTimeout", "10");
+    if (applicationName != null) props.setProperty("ApplicationName", applicationName);
+    int p = port > 0 ? port : db.port();
+    return DriverManager.getConnection(
+        "jdbc:postgresql://" + db.host() + ":" + p + "/" + database, props);
+  }
+
+  /**
+   * {@code tool --version}, the tool's own words (recorded in manifests); a missing tool is
+   * PG_TOOL_FAILED with the hint to set LIFEBOAT_PG_BIN.
+   */
+  public String version(String tool) {
+    try {
+      return Tools.run(List.of(tool(tool), "--version"), Map.of(), Duration.ofSeconds(10), null)
+          .stdout().strip();
+    } catch (IOException e) {
+      throw FailureKind.PG_TOOL_FAILED.failure(tool + " is not installed for the worker ("
+          + e.getMessage() + "); set LIFEBOAT_PG_BIN or install the PostgreSQL client");
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.lifeboat.rollback;
 
 import io.lifeboat.backup.artifact.ArtifactRepository;
 import io.lifeboat.process.Commands;
-import io.lifeboat.backup.artifact.ArchiveActivitiesImpl;
 import io.lifeboat.process.Pm2;
 import io.lifeboat.archive.SafeExtractor;
 import io.lifeboat.archive.UnsafeArchiveException;
@@ -10,14 +9,7 @@ import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.storage.crypt.RepositoryCipher;
-import io.lifeboat.rollback.AppState;
 import io.lifeboat.backup.artifact.ArtifactManifest;
-import io.lifeboat.rollback.HealthResult;
-import io.lifeboat.rollback.ReleaseStep;
-import io.lifeboat.rollback.RollbackActivities;
-import io.lifeboat.rollback.StageRequest;
-import io.lifeboat.rollback.StagedRelease;
-import io.lifeboat.rollback.SwapResult;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.repository.RepositoryLayout;
 import io.temporal.activity.Activity;
@@ -79,7 +71,7 @@ public class RollbackActivitiesImpl implements RollbackActivities {
 
   @Override
   public StagedRelease stageRelease(StageRequest req) {
-    return ArchiveActivitiesImpl.typed(() -> {
+    return io.lifeboat.failure.ActivityFailures.typed(() -> {
       Runnable beat = beat();
       ApplicationConfig app = req.application();
       Path root = requireReleaseRoot(app);

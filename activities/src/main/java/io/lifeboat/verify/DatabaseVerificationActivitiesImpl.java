@@ -28,13 +28,11 @@ import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,13 +198,6 @@ public class DatabaseVerificationActivitiesImpl implements DatabaseVerificationA
   }
 
   private Connection connect(DatabaseConfig db, String database) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", db.user());
-    String password = pg.password(db);
-    if (password != null) props.setProperty("password", password);
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("ApplicationName", "lifeboat-verify");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + database, props);
+    return pg.connect(db, 0, database, "lifeboat-verify");
   }
 }

@@ -6,6 +6,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
+import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.backup.dump.BackupManifest;
@@ -101,11 +102,11 @@ final class DumpStream {
       throw e;
     }
     MessageDigest sha = sha256();
-    long[] stored = {0};
     long raw = 0;
-    try (InputStream obj = store.get(m.objectKey());
+    long storedBytes = 0;
+    try (CountingInputStream stored = new CountingInputStream(store.get(m.objectKey()));
          DigestInputStream digest = new DigestInputStream(
-             new BufferedInputStream(counting(obj, stored), CHUNK), sha);
+             new BufferedInputStream(stored, CHUNK), sha);
          ZstdInputStream unzstd = new ZstdInputStream(cipher.open(digest, m.objectKey(), what))) {
       OutputStream stdin = p.getOutputStream();
       boolean open = true;
@@ -122,13 +123,14 @@ final class DumpStream {
             open = false;
           }
         }
-        heartbeat.accept(stored[0]);
+        heartbeat.accept(stored.count());
       }
       closeQuietly(stdin);
       byte[] rest = new byte[CHUNK];
       while (digest.read(rest) > 0) {
         // bytes after the last zstd frame still belong to the object
       }
+      storedBytes = stored.count();
     } catch (ZstdIOException e) {
       p.destroyForcibly();
       throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey()
@@ -138,17 +140,17 @@ final class DumpStream {
       throw e;
     }
     String actual = HexFormat.of().formatHex(sha.digest());
-    if (stored[0] != m.storedBytes()) {
+    if (storedBytes != m.storedBytes()) {
       p.destroyForcibly();
       throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey() + " has "
-          + stored[0] + " bytes, the manifest says " + m.storedBytes());
+          + storedBytes + " bytes, the manifest says " + m.storedBytes());
     }
     if (!actual.equals(m.sha256())) {
       p.destroyForcibly();
       throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + m.objectKey()
           + " does not match its manifest: sha256 " + actual + ", expected " + m.sha256());
     }
-    return new long[] {stored[0], raw};
+    return new long[] {storedBytes, raw};
   }
 
   private static Thread drain(InputStream in, OutputStream to, String name) {
@@ -188,24 +190,6 @@ final class DumpStream {
     } catch (IOException ignored) {
       // already closed by the process
     }
-  }
-
-  private static InputStream counting(InputStream in, long[] counter) {
-    return new FilterInputStream(in) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) counter[0]++;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) counter[0] += n;
-        return n;
-      }
-    };
   }
 
   private static MessageDigest sha256() {

@@ -23,7 +23,6 @@ import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -32,7 +31,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -53,15 +51,8 @@ public class WalCheckActivitiesImpl implements WalCheckActivities {
   @Override
   public WalSwitch forceSwitch(DatabaseConfig db) {
     return typed(() -> {
-      Properties props = new Properties();
-      props.setProperty("user", db.user());
-      String password = pg.password(db);
-      if (password != null) props.setProperty("password", password);
-      props.setProperty("connectTimeout", "10");
-      props.setProperty("ApplicationName", "lifeboat wal check");
-      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
       long requested = System.currentTimeMillis();
-      try (Connection c = DriverManager.getConnection(url, props);
+      try (Connection c = pg.connect(db, "lifeboat wal check");
            Statement s = c.createStatement();
            ResultSet rs = s.executeQuery("select pg_switch_wal()::text,"
                + " pg_walfile_name(pg_current_wal_lsn()),"

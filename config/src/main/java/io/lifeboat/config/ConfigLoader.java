@@ -1,5 +1,7 @@
 package io.lifeboat.config;
 
+import static io.lifeboat.config.ConfigChecks.*;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -22,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,8 +31,6 @@ import java.util.stream.Collectors;
  * the key, because the operator reading it is usually in the middle of something else.
  */
 public final class ConfigLoader {
-  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
   private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -162,8 +161,8 @@ public final class ConfigLoader {
       }
       validateRecovery(where, key + ".recovery", d.recovery());
     }
-    validateTemporal(where, c.temporal());
-    validateEncryption(where, c.repository());
+    EncryptionRules.validateTemporal(where, c.temporal());
+    EncryptionRules.validateRepository(where, c.repository());
     RepositoryConfig r = c.repository();
     requireValue(where, "repository.endpoint", r.endpoint());
     requireValue(where, "repository.bucket", r.bucket());
@@ -232,163 +231,9 @@ public final class ConfigLoader {
       throw new ConfigException(where + ": 'retries' needs maxAttempts >= 1, initialIntervalSeconds"
           + " >= 1 and maxIntervalSeconds >= initialIntervalSeconds");
     }
-    validateMonitoring(where, c);
-    validateDrills(where, c);
-    validateOffsite(where, c);
-  }
-
-  /** The offsite copy (issue #8): another bucket than the primary, with sane limits. */
-  private static void validateOffsite(String where, LifeboatConfig c) {
-    OffsiteConfig o = c.offsite();
-    if (o == null) return;
-    requireValue(where, "offsite.endpoint", o.endpoint());
-    requireValue(where, "offsite.bucket", o.bucket());
-    requireValue(where, "offsite.accessKeyEnv", o.accessKeyEnv());
-    requireValue(where, "offsite.secretKeyEnv", o.secretKeyEnv());
-    if (!o.endpoint().matches("https?://[^\\s/]+(/.*)?")) {
-      throw new ConfigException(where + ": 'offsite.endpoint' must be an http(s) URL, not '"
-          + abbreviate(o.endpoint()) + "'");
-    }
-    if (!o.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-      throw new ConfigException(where + ": 'offsite.bucket' is not a valid S3 bucket name: '"
-          + abbreviate(o.bucket()) + "'");
-    }
-    RepositoryConfig r = c.repository();
-    String prefix = o.prefixOr(r.prefix());
-    if (prefix.contains("..")) {
-      throw new ConfigException(where + ": 'offsite.prefix' must not contain '..'");
-    }
-    // A copy into the very place it is read from would be no copy at all.
-    if (o.endpoint().replaceAll("/+$", "").equals(r.endpoint().replaceAll("/+$", ""))
-        && o.bucket().equals(r.bucket()) && prefix.equals(r.prefix())) {
-      throw new ConfigException(where + ": 'offsite' is the primary repository itself (same"
-          + " endpoint, bucket and prefix); give it another bucket or endpoint");
-    }
-    requireEnvName(where, "offsite.accessKeyEnv", o.accessKeyEnv());
-    requireEnvName(where, "offsite.secretKeyEnv", o.secretKeyEnv());
-    if (o.partSizeMb() < 5 || o.partSizeMb() > 512) {
-      throw new ConfigException(where + ": 'offsite.partSizeMb' must be between 5 and 512"
-          + " (S3's smallest part is 5 MiB)");
-    }
-    if (o.retention().days() < 1 || o.retention().monthly() < 0) {
-      throw new ConfigException(where + ": 'offsite.retention.days' must be at least 1 and"
-          + " 'offsite.retention.monthly' 0 or more");
-    }
-    OffsiteConfig.ObjectLock lock = o.objectLock();
-    if (lock != null) {
-      if (!List.of("GOVERNANCE", "COMPLIANCE").contains(lock.mode())) {
-        throw new ConfigException(where + ": 'offsite.objectLock.mode' must be GOVERNANCE or"
-            + " COMPLIANCE, not '" + abbreviate(lock.mode()) + "'");
-      }
-      if (lock.days() < 1 || lock.days() > 36500) {
-        throw new ConfigException(where + ": 'offsite.objectLock.days' must be between 1 and"
-            + " 36500");
-      }
-      // Retention would try to delete copies the lock still protects, every run.
-      if (lock.days() > o.retention().days()) {
-        throw new ConfigException(where + ": 'offsite.objectLock.days' (" + lock.days()
-            + ") is longer than 'offsite.retention.days' (" + o.retention().days()
-            + "); locked copies could not be expired");
-      }
-    }
-  }
-
-  /** The verification, checks and notifications sections (issue #7). */
-  private static void validateMonitoring(String where, LifeboatConfig c) {
-    ChecksConfig k = c.checks();
-    if (k.maxAgeHours() < 1) {
-      throw new ConfigException(where + ": 'checks.maxAgeHours' must be at least 1");
-    }
-    if (k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {
-      throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
-          + " must be 0 or more");
-    }
-    // A requirement the retention cannot keep would fail every check: say so now instead. Each
-    // requirement is met by the days (fullDays) or by the GFS keep of its own period, which
-    // must count the current, still open period too (hence +1).
-    int keep = c.retention().fullDays();
-    RetentionConfig.Keep gfs = c.retention().keep() != null ? c.retention().keep()
-        : RetentionConfig.Keep.NONE;
-    if ((k.daily() + 1 > keep && k.daily() + 1 > gfs.daily())
-        || (7 * k.weekly() > keep && k.weekly() + 1 > gfs.weekly())
-        || (31 * k.monthly() > keep && k.monthly() + 1 > gfs.monthly())) {
-      throw new ConfigException(where + ": 'checks' asks for " + k.daily() + " daily, "
-          + k.weekly() + " weekly and " + k.monthly() + " monthly backups, but"
-          + " 'retention.fullDays' " + keep + (c.retention().keep() != null
-              ? " and 'retention.keep' " + gfs.daily() + "/" + gfs.weekly() + "/"
-                  + gfs.monthly() + " (daily/weekly/monthly)" : "")
-          + " keep fewer (needs daily+1, 7 x weekly and 31 x monthly days at most, or keep"
-          + " counts of daily+1, weekly+1 and monthly+1)");
-    }
-    requireValue(where, "checks.schedule", k.schedule());
-    requireValue(where, "verification.schedule", c.verification().schedule());
-    NotificationsConfig n = c.notifications();
-    if (n.webhook() != null) {
-      requireValue(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
-      requireEnvName(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
-    }
-    NotificationsConfig.Email e = n.email();
-    if (e != null) {
-      requireValue(where, "notifications.email.host", e.host());
-      requireValue(where, "notifications.email.from", e.from());
-      requirePort(where, "notifications.email.port", e.port());
-      if (e.to().isEmpty()) {
-        throw new ConfigException(where + ": 'notifications.email.to' must list at least one"
-            + " address");
-      }
-      for (String addr : e.to()) {
-        if (addr == null || !addr.matches("[^@\\s]+@[^@\\s]+")) {
-          throw new ConfigException(where + ": 'notifications.email.to' holds '" + addr
-              + "', not an email address");
-        }
-      }
-      if (!e.from().matches("[^@\\s]+@[^@\\s]+")) {
-        throw new ConfigException(where + ": 'notifications.email.from' is not an email address");
-      }
-      if ((e.usernameEnv() == null) != (e.passwordEnv() == null)) {
-        throw new ConfigException(where + ": 'notifications.email' needs both usernameEnv and"
-            + " passwordEnv, or neither");
-      }
-      if (e.usernameEnv() != null) {
-        requireEnvName(where, "notifications.email.usernameEnv", e.usernameEnv());
-        requireEnvName(where, "notifications.email.passwordEnv", e.passwordEnv());
-      }
-    }
-  }
-
-  private static void validateEncryption(String where, RepositoryConfig r) {
-    RepositoryConfig.EncryptionConfig e = r.encryption();
-    if (e == null) return;
-    if ((e.keyFile() == null) == (e.keyEnv() == null)) {
-      throw new ConfigException(where + ": 'repository.encryption' needs exactly one of keyFile"
-          + " or keyEnv (a Tink streaming keyset: `lifeboat keys generate --repository FILE`)");
-    }
-    if (e.keyEnv() != null) {
-      requireEnvName(where, "repository.encryption.keyEnv", e.keyEnv());
-    } else if (e.keyFile().isBlank()) {
-      throw new ConfigException(where + ": 'repository.encryption.keyFile' is empty");
-    }
-  }
-
-  private static void validateTemporal(String where, TemporalConfig t) {
-    TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();
-    if (pe != null) {
-      if ((pe.keysetFile() == null) == (pe.keysetEnv() == null)) {
-        throw new ConfigException(where + ": 'temporal.payloadEncryption' needs exactly one of"
-            + " keysetFile or keysetEnv");
-      }
-      if (pe.keysetEnv() != null) {
-        requireEnvName(where, "temporal.payloadEncryption.keysetEnv", pe.keysetEnv());
-      }
-      if (pe.codecServerPort() != 0) {
-        requirePort(where, "temporal.payloadEncryption.codecServerPort", pe.codecServerPort());
-      }
-    }
-    TemporalConfig.TlsConfig tls = t.tls();
-    if (tls != null && (tls.certFile() == null) != (tls.keyFile() == null)) {
-      throw new ConfigException(where + ": 'temporal.tls' needs both certFile and keyFile for"
-          + " mTLS, or neither");
-    }
+    MonitoringRules.validate(where, c);
+    DrillsRules.validate(where, c);
+    OffsiteRules.validate(where, c);
   }
 
   private static void validateRecovery(String where, String key, DatabaseConfig.RecoveryConfig r) {
@@ -414,65 +259,10 @@ public final class ConfigLoader {
     }
   }
 
-  /** A key written with nothing after it is null in YAML: present, so Jackson lets it pass. */
-  private static void requireValue(String where, String key, Object value) {
-    if (value == null || value instanceof String str && str.isBlank()) {
-      throw new ConfigException(where + ": '" + key + "' has no value");
-    }
-  }
-
-  private static void requireName(String where, String key, String value) {
-    if (!SAFE_NAME.matcher(value).matches()) {
-      throw new ConfigException(where + ": '" + key + "' must be letters, digits, _ . - (at most"
-          + " 63), not '" + abbreviate(value) + "'");
-    }
-  }
-
-  private static void requireEnvName(String where, String key, String value) {
-    if (!ENV_NAME.matcher(value).matches()) {
-      throw new ConfigException(where + ": '" + key + "' must name an environment variable, not '"
-          + abbreviate(value) + "'");
-    }
-  }
-
-  private static void requirePort(String where, String key, int port) {
-    if (port < 1 || port > 65535) {
-      throw new ConfigException(where + ": '" + key + "' must be a port between 1 and 65535");
-    }
-  }
-
   private static DrillsConfig drillsAbsolute(DrillsConfig d) {
     if (d.appDir() == null) return d;
     return d.withTarget(null, Path.of(d.appDir()).toAbsolutePath().normalize().toString(), null,
         null);
-  }
-
-  /** The drills section: names a person types, a port, a sane reminder interval. */
-  private static void validateDrills(String where, LifeboatConfig c) {
-    DrillsConfig d = c.drills();
-    if (d.reminderMinutes() < 1) {
-      throw new ConfigException(where + ": 'drills.reminderMinutes' must be at least 1");
-    }
-    requirePort(where, "drills.appPort", d.appPort());
-    if (d.scratchDatabase() != null) requireName(where, "drills.scratchDatabase", d.scratchDatabase());
-    if (d.appPm2Name() != null) requireName(where, "drills.appPm2Name", d.appPm2Name());
-    if (d.serverTarget() != null) {
-      var t = c.servers().stream().filter(s -> s.name().equals(d.serverTarget())).findFirst();
-      if (t.isEmpty()) {
-        throw new ConfigException(where + ": 'drills.serverTarget' " + d.serverTarget()
-            + " is not a servers[].name");
-      }
-      if (Boolean.TRUE.equals(t.get().production())) {
-        throw new ConfigException(where + ": 'drills.serverTarget' " + d.serverTarget()
-            + " is the production server; a drill never touches production");
-      }
-    }
-    for (String a : d.approvers()) {
-      if (a == null || a.isBlank() || a.length() > 100 || a.contains("\n")) {
-        throw new ConfigException(where + ": 'drills.approvers' lists names of one line, at most"
-            + " 100 characters");
-      }
-    }
   }
 
   /**
@@ -514,10 +304,6 @@ public final class ConfigLoader {
     Path p = Path.of(file);
     return (p.isAbsolute() || configDir == null ? p : configDir.resolve(p)).toAbsolutePath()
         .normalize().toString();
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
   private static String path(JsonMappingException e, String leaf) {

@@ -1,5 +1,6 @@
 package io.lifeboat.drill;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.rollback.HealthResult;
 import io.lifeboat.rollback.ReleaseStep;
@@ -91,7 +92,8 @@ final class ApplicationScenario {
     } catch (ActivityFailure | ApplicationFailure e) {
       if (e.getCause() instanceof CanceledFailure) throw e;
       return new ScenarioResult(DrillScenarios.APPLICATION, ScenarioResult.FAILED,
-          Stubs.message(e), DatabaseScenario.machine(steps, first), rto, false, evidence, facts);
+          FailureMessage.of(e), DatabaseScenario.machine(steps, first), rto, false, evidence,
+          facts);
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.lifeboat.drill;
 
+import io.lifeboat.failure.FailureMessage;
 import io.temporal.failure.ActivityFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +32,7 @@ final class Compensation {
         try {
           done.add(u.step() + ": " + u.action().get());
         } catch (ActivityFailure e) {
-          String why = e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage()
-              : e.getMessage();
+          String why = FailureMessage.of(e);
           done.add(u.step() + " FAILED: " + why + " (remove it by hand)");
           notes.add("clean-up " + u.step() + " failed: " + why);
         }

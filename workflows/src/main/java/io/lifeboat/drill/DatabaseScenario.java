@@ -1,5 +1,6 @@
 package io.lifeboat.drill;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.backup.dump.BackupManifest;
 import io.lifeboat.failure.FailureKind;
@@ -82,8 +83,8 @@ final class DatabaseScenario {
           rto, integrity, evidence, facts);
     } catch (ActivityFailure | ApplicationFailure e) {
       if (e.getCause() instanceof CanceledFailure) throw e;
-      return new ScenarioResult(DrillScenarios.DATABASE, ScenarioResult.FAILED, Stubs.message(e),
-          machine(steps, first), rto, false, evidence, facts);
+      return new ScenarioResult(DrillScenarios.DATABASE, ScenarioResult.FAILED,
+          FailureMessage.of(e), machine(steps, first), rto, false, evidence, facts);
     }
   }
 

@@ -66,6 +66,15 @@ public final class DrillScenarios {
     };
   }
 
+  /** The RTO a scenario is judged against, from the drill targets. */
+  static long rtoMillis(DrillRequest r, String scenario) {
+    return switch (scenario) {
+      case DrillScenarios.DATABASE -> r.targets().databaseRtoMinutes() * 60_000L;
+      case DrillScenarios.APPLICATION -> r.targets().applicationRtoMinutes() * 60_000L;
+      default -> r.targets().serverRtoMinutes() * 60_000L;
+    };
+  }
+
   private static List<String> all() {
     return new ArrayList<>(UNAVAILABLE.keySet());
   }

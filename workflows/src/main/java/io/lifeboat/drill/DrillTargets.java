@@ -198,4 +198,30 @@ public final class DrillTargets {
     while (p.length() > 1 && p.endsWith("/")) p = p.substring(0, p.length() - 1);
     return p;
   }
+
+  /** The drill's targets as the lead's start approval names them. */
+  static String describe(DrillRequest r, List<String> scenarios, String scratchKey) {
+    List<String> t = new ArrayList<>();
+    if (scenarios.contains(DrillScenarios.DATABASE)) {
+      for (var db : r.databases()) {
+        t.add("database " + scratchDatabase(r.drills(), db, r.databases(), scratchKey)
+            + " on " + db.host() + ":" + db.port());
+      }
+    }
+    if (scenarios.contains(DrillScenarios.APPLICATION)) {
+      for (var app : r.applications()) {
+        t.add("app " + appPm2Name(r.drills(), app) + " in "
+            + appRoot(r.drills(), app) + " on port " + r.drills().appPort());
+      }
+    }
+    if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
+      var pick = serverTarget(r);
+      if (pick.target() != null) {
+        t.add("server " + pick.target().name() + " (" + pick.target().root() + ", its human"
+            + " steps approved on " + io.lifeboat.recover.server.ServerRecoveryWorkflow
+                .workflowId(pick.target().name()) + ")");
+      }
+    }
+    return String.join(", ", t);
+  }
 }

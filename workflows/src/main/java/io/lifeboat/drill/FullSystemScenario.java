@@ -1,5 +1,6 @@
 package io.lifeboat.drill;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.run.StepRecorder;
 import io.lifeboat.recover.server.ServerRecoveryRequest;
 import io.lifeboat.recover.server.ServerRecoveryResult;
@@ -74,7 +75,7 @@ final class FullSystemScenario {
     } catch (ChildWorkflowFailure | ApplicationFailure e) {
       if (e instanceof ChildWorkflowFailure && e.getCause() instanceof CanceledFailure) throw e;
       return new ScenarioResult(DrillScenarios.FULL_SYSTEM, ScenarioResult.FAILED,
-          "server recovery " + childId + " failed: " + Stubs.message(e),
+          "server recovery " + childId + " failed: " + FailureMessage.of(e),
           DatabaseScenario.machine(steps, first), rto, false, evidence, facts);
     } finally {
       childStarted.accept(null);

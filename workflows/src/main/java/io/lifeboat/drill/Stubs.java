@@ -15,17 +15,6 @@ final class Stubs {
         heartbeat ? HEARTBEAT : null);
   }
 
-  /** The message a person should read from an activity or workflow failure. */
-  static String message(Throwable e) {
-    Throwable c = e;
-    String last = e.getMessage();
-    while (c != null) {
-      if (c instanceof io.temporal.failure.TemporalFailure tf) last = tf.getOriginalMessage();
-      c = c.getCause() == c ? null : c.getCause();
-    }
-    return last;
-  }
-
   static String duration(long millis) {
     long s = Math.max(0, millis) / 1000;
     if (s >= 3600) return String.format("%dh %02dm", s / 3600, (s % 3600) / 60);

@@ -7,6 +7,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.failure.FailureKind;
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.lifeboat.run.StepTiming;
@@ -14,7 +15,6 @@ import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.Notifier;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -80,7 +80,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
             retentionSkipped.addAll(r.skipped());
           } catch (ActivityFailure e) {
             // The copies are made and verified; a failed clean-up must not hide that.
-            warnings.add("retention of " + scope + " failed: " + message(e));
+            warnings.add("retention of " + scope + " failed: " + FailureMessage.of(e));
           }
         }
       }
@@ -91,7 +91,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
       try {
         quick.record(request.offsite(), primaryPrefix, record);
       } catch (ActivityFailure e) {
-        log.warn("offsite copy record not stored: {}", message(e));
+        log.warn("offsite copy record not stored: {}", FailureMessage.of(e));
       }
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
@@ -136,8 +136,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
   }
 
   private void notifyFailure(OffsiteCopyRequest request, ActivityFailure e) {
-    String step = steps.steps().isEmpty() ? "start"
-        : steps.steps().get(steps.steps().size() - 1).step();
+    String step = steps.last();
     ApplicationFailure app = null;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure a) {
@@ -156,13 +155,8 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
     details.put("primary backup", "not affected: it is committed in the primary repository");
     Notifier.send(request.notifications(), new Notification(Notification.EVENT_FAILURE,
         "offsite copy of " + request.source() + " failed",
-        "step " + step + ": " + message(e) + hint, details,
+        "step " + step + ": " + FailureMessage.of(e) + hint, details,
         request.notifications().link(Workflow.getInfo().getWorkflowId())));
-  }
-
-  private static String message(ActivityFailure e) {
-    return e.getCause() instanceof TemporalFailure tf ? tf.getOriginalMessage()
-        : String.valueOf(e.getCause());
   }
 
   private static OffsiteActivities activities(RetryConfig retry, Duration startToClose,

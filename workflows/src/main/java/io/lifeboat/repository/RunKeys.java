@@ -53,6 +53,17 @@ public final class RunKeys {
     return Workflow.sideEffect(String.class, () -> of(runId));
   }
 
+  /**
+   * From inside a workflow: the workflow id and the whole run id, for names that may be long
+   * (the rollback's release staging directory, a drill's): unlike a short key it cannot collide,
+   * and the run id's first characters alone would (a timestamp in UUIDv7, shared by every run
+   * started in the same minute).
+   */
+  public static String wholeRun() {
+    return Workflow.getInfo().getWorkflowId().replaceAll("[^A-Za-z0-9_.-]", "_") + "-"
+        + Workflow.getInfo().getRunId().replaceAll("[^A-Za-z0-9-]", "");
+  }
+
   private static String alnum(String runId) {
     return runId == null ? "" : runId.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
   }

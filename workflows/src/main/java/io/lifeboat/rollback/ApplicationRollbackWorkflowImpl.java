@@ -1,30 +1,24 @@
 package io.lifeboat.rollback;
 
-import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_APP_ROLLBACK;
-import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
-import static io.lifeboat.run.LifeboatSearchAttributes.RTO_STATUS;
+import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME_FAILED;
+import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME_SUCCEEDED;
+import static io.lifeboat.run.LifeboatSearchAttributes.RTO_BREACHED;
 
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.failure.FailureMessage;
+import io.lifeboat.repository.RunKeys;
 import io.lifeboat.run.ActivityStubs;
-import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.run.StepRecorder;
-import io.lifeboat.run.ReportActivities;
+import io.lifeboat.run.ReportWriter;
+import io.lifeboat.run.RtoClock;
+import io.lifeboat.run.RunOutcome;
 import io.lifeboat.run.RunReport;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
+import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
-import io.temporal.workflow.Async;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
 
 /**
  * Identify, stage, install, stop, swap, start, verify; each step timed against the RTO.
@@ -35,45 +29,36 @@ import org.slf4j.Logger;
  * app again with whatever is current/, so a failed rollback never leaves it stopped.
  */
 public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkflow {
-  private static final Logger log = Workflow.getLogger(ApplicationRollbackWorkflowImpl.class);
   /** Short: after a worker dies, the step is retried elsewhere within this time. */
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
-  /** Past this share of the RTO the run is marked at-risk. */
-  static final double AT_RISK = 0.8;
 
   private final StepRecorder steps = new StepRecorder();
   private String application;
-  private long startedAt;
-  private long rtoMillis;
   private String source;
-  private String rtoStatus = LifeboatSearchAttributes.RTO_ON_TRACK;
-  private boolean finished;
+  private RtoClock rto;
 
   @Override
   public RollbackResult rollback(ApplicationRollbackRequest request) {
     ApplicationConfig app = request.application();
     application = app.name();
-    startedAt = Workflow.currentTimeMillis();
-    rtoMillis = request.rtoMinutes() * 60_000L;
-    Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_APP_ROLLBACK),
-        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING),
-        RTO_STATUS.valueSet(rtoStatus));
+    rto = RtoClock.start(request.rtoMinutes());
+    RunOutcome.running(KIND_APP_ROLLBACK, null, rto);
     // A stuck step must still show up as a breach in the web UI, not only when it ends.
-    Async.procedure(() -> {
-      Workflow.sleep(Duration.ofMillis(rtoMillis));
-      if (!finished) markRto(LifeboatSearchAttributes.RTO_BREACHED);
+    rto.watchForBreach();
+    // After each step that worked: on-track, at-risk or breached by now.
+    steps.onEachStep(step -> {
+      if ("ok".equals(step.outcome())) rto.update();
     });
 
     RollbackActivities quick = activities(request.retry(), Duration.ofMinutes(2));
     RollbackActivities slow = activities(request.retry(), Duration.ofMinutes(30));
     // The whole run id: its first characters are a timestamp (UUIDv7) that two rollbacks in
     // the same minute share.
-    String runKey = Workflow.getInfo().getWorkflowId().replaceAll("[^A-Za-z0-9_.-]", "_")
-        + "-" + Workflow.getInfo().getRunId().replaceAll("[^A-Za-z0-9-]", "");
-    Map<String, String> facts = new LinkedHashMap<>();
-    List<String> notes = new ArrayList<>();
-    facts.put("application", application);
-    facts.put("release root", app.releaseRoot());
+    String runKey = RunKeys.wholeRun();
+    ReportWriter report = new ReportWriter(KIND_APP_ROLLBACK, application, request.estate(),
+        request.repository());
+    report.fact("application", application);
+    report.fact("release root", app.releaseRoot());
     boolean stopped = false;
     boolean started = false;
     AppState before = null;
@@ -81,57 +66,53 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
     SwapResult swap = null;
     HealthResult health = null;
     try {
-      before = timed("identify", () -> quick.identify(app));
-      facts.put("before: pm2", before.pm2Status() + " (" + before.restarts() + " restarts)");
-      facts.put("before: health", before.healthDetail());
-      facts.put("before: commit", before.commit());
+      before = steps.run("identify", () -> quick.identify(app));
+      report.fact("before: pm2", before.pm2Status() + " (" + before.restarts() + " restarts)");
+      report.fact("before: health", before.healthDetail());
+      report.fact("before: commit", before.commit());
       if (before.healthy()) {
-        notes.add("the app answered its health URL before the rollback; rolled back as asked");
+        report.note("the app answered its health URL before the rollback; rolled back as asked");
       }
-      release = timed("stage-release", () -> slow.stageRelease(
+      release = steps.run("stage-release", () -> slow.stageRelease(
           new StageRequest(app, request.repository(), runKey, request.toBackupId())));
       source = release.source();
-      facts.put("rolled back to", release.source());
-      facts.put("commit", release.commit());
+      report.fact("rolled back to", release.source());
+      report.fact("commit", release.commit());
       ReleaseStep step = new ReleaseStep(app, release.stagingDir(), runKey);
-      timed("install-dependencies", () -> slow.installDependencies(step));
+      steps.run("install-dependencies", () -> slow.installDependencies(step));
       stopped = true; // from here on, a failure restarts the app (see the catch below)
-      facts.put("stop", timed("stop-app", () -> quick.stopApp(app)));
-      swap = timed("swap-release", () -> quick.swapRelease(step));
-      facts.put("replaced release kept in", swap.replacedDir());
-      facts.put("start", timed("start-app", () -> quick.startApp(app)));
+      report.fact("stop", steps.run("stop-app", () -> quick.stopApp(app)));
+      swap = steps.run("swap-release", () -> quick.swapRelease(step));
+      report.fact("replaced release kept in", swap.replacedDir());
+      report.fact("start", steps.run("start-app", () -> quick.startApp(app)));
       started = true;
-      health = timed("verify-health", () -> slow.verifyHealth(app));
-      facts.put("after: health", String.join("; ", health.checks()));
-      finished = true;
-      long elapsed = Workflow.currentTimeMillis() - startedAt;
-      markRto(elapsed <= rtoMillis ? rtoWithin(elapsed) : LifeboatSearchAttributes.RTO_BREACHED);
+      health = steps.run("verify-health", () -> slow.verifyHealth(app));
+      report.fact("after: health", String.join("; ", health.checks()));
+      rto.stop(); // the last step's update() was the final word on the RTO
       steps.finish("done");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      String reportKey = report(request, RunReport.SUCCEEDED, facts, notes);
-      return new RollbackResult(application, before, release, swap, health, elapsed, rtoMillis,
-          rtoStatus, steps.steps(), reportKey);
+      RunOutcome.ended(OUTCOME_SUCCEEDED);
+      String reportKey = report.store(report.report(RunReport.SUCCEEDED, rto, steps.steps()));
+      return new RollbackResult(application, before, release, swap, health, rto.elapsedMillis(),
+          rto.rtoMillis(), rto.status(), steps.steps(), reportKey);
     } catch (ActivityFailure | CanceledFailure e) {
-      finished = true;
+      rto.stop();
       steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
       boolean restart = stopped && !started;
       Workflow.newDetachedCancellationScope(() -> {
         if (restart) {
           // Never leave the app stopped: run whatever current/ holds now.
           try {
-            notes.add("the rollback failed after stopping the app; started it again: "
+            report.note("the rollback failed after stopping the app; started it again: "
                 + steps.run("restart-after-failure", () -> quick.startApp(app)));
           } catch (ActivityFailure again) {
-            notes.add("the rollback failed after stopping the app, and starting it again failed: "
-                + message(again));
+            report.note("the rollback failed after stopping the app, and starting it again"
+                + " failed: " + FailureMessage.of(again));
           }
         }
-        notes.add("failed: " + message(e));
-        markRto(LifeboatSearchAttributes.RTO_BREACHED);
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        report(request, RunReport.FAILED, facts, notes);
+        report.note("failed: " + FailureMessage.of(e));
+        rto.mark(RTO_BREACHED);
+        RunOutcome.ended(OUTCOME_FAILED);
+        report.store(report.report(RunReport.FAILED, rto, steps.steps()));
       }).run();
       throw e;
     }
@@ -139,67 +120,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
 
   @Override
   public RollbackProgress progress() {
-    long elapsed = startedAt == 0 ? 0 : Workflow.currentTimeMillis() - startedAt;
-    return new RollbackProgress(application, steps.current(), startedAt, elapsed, rtoMillis,
-        rtoStatus, source, steps.steps());
-  }
-
-  /** Runs a step, then compares the time so far with the RTO. */
-  private <T> T timed(String step, java.util.function.Supplier<T> body) {
-    T result = steps.run(step, body);
-    long elapsed = Workflow.currentTimeMillis() - startedAt;
-    markRto(elapsed > rtoMillis ? LifeboatSearchAttributes.RTO_BREACHED : rtoWithin(elapsed));
-    return result;
-  }
-
-  private void timed(String step, Runnable body) {
-    timed(step, () -> {
-      body.run();
-      return null;
-    });
-  }
-
-  private String rtoWithin(long elapsed) {
-    return elapsed > rtoMillis * AT_RISK ? LifeboatSearchAttributes.RTO_AT_RISK
-        : LifeboatSearchAttributes.RTO_ON_TRACK;
-  }
-
-  /** A breach is final: a later step ending in time does not undo it. */
-  private void markRto(String status) {
-    if (status.equals(rtoStatus) || LifeboatSearchAttributes.RTO_BREACHED.equals(rtoStatus)) {
-      return;
-    }
-    rtoStatus = status;
-    Workflow.upsertTypedSearchAttributes(RTO_STATUS.valueSet(status));
-  }
-
-  /** Stores the report; a failure to store it is logged, never the rollback's outcome. */
-  private String report(ApplicationRollbackRequest request, String outcome,
-      Map<String, String> facts, List<String> notes) {
-    ReportActivities reports = Workflow.newActivityStub(ReportActivities.class,
-        ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofMinutes(2))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
-            .build());
-    long finishedAt = Workflow.currentTimeMillis();
-    RunReport report = new RunReport(Workflow.getInfo().getWorkflowId(),
-        Workflow.getInfo().getRunId(), KIND_APP_ROLLBACK, application, request.estate(), startedAt,
-        finishedAt, outcome, rtoMillis, steps.steps(), facts, notes);
-    try {
-      return reports.storeReport(new ReportActivities.StoreReportRequest(request.repository(),
-          report)).jsonKey();
-    } catch (ActivityFailure e) {
-      log.warn("rollback of {} ended ({}) but its report was not stored: {}", application,
-          outcome, message(e));
-      return null;
-    }
-  }
-
-  private static String message(TemporalFailure e) {
-    if (e instanceof ActivityFailure && e.getCause() instanceof TemporalFailure tf) {
-      return tf.getOriginalMessage();
-    }
-    return e.getOriginalMessage();
+    return new RollbackProgress(application, steps.current(), rto.startedAtMillis(),
+        rto.elapsedMillis(), rto.rtoMillis(), rto.status(), source, steps.steps());
   }
 
   private static RollbackActivities activities(RetryConfig retry, Duration startToClose) {

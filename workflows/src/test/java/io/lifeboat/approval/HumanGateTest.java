@@ -1,5 +1,6 @@
 package io.lifeboat.approval;
 
+import io.lifeboat.run.TestEnvironments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,12 +12,10 @@ import io.lifeboat.host.TaskQueues;
 import io.lifeboat.notify.Delivery;
 import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.NotificationActivities;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
@@ -37,12 +36,7 @@ class HumanGateTest {
 
   @BeforeEach
   void setUp() {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-11-21T10:00:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(TwoStepWorkflowImpl.class);
     worker.registerActivitiesImplementations(notifier);

@@ -1,5 +1,6 @@
 package io.lifeboat.rollback;
 
+import io.lifeboat.run.TestEnvironments;
 import io.lifeboat.backup.app.ApplicationBackupWorkflowImpl;
 import io.lifeboat.backup.config.ConfigurationBackupWorkflowImpl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -13,13 +14,11 @@ import io.lifeboat.failure.FailureKind;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepTiming;
 import io.lifeboat.host.TaskQueues;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.WorkflowExecutionHistory;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
@@ -58,12 +57,7 @@ public class ApplicationRollbackWorkflowTest {
 
   private ApplicationRollbackWorkflow start(FakeRollbackActivities fake, int rtoMinutes,
       RetryConfig retry) {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-11-21T10:00:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ApplicationRollbackWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);

@@ -1,5 +1,6 @@
 package io.lifeboat.rollback;
 
+import io.lifeboat.run.TestEnvironments;
 import io.lifeboat.backup.app.ApplicationBackupRequest;
 import io.lifeboat.backup.app.ApplicationBackupWorkflow;
 import io.lifeboat.backup.app.ApplicationBackupWorkflowImpl;
@@ -25,11 +26,9 @@ import io.lifeboat.host.TaskQueues;
 import io.lifeboat.host.AgentActivities;
 import io.temporal.activity.Activity;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
@@ -119,12 +118,7 @@ class HostRoutingWorkflowTest {
   /** The main queue serves workflows, the archive fake and the agent check; a host queue only
    * the archive fake (what an agent registers). */
   private void start(int missingChecks, boolean hostWorker) {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-11-22T04:00:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-22T04:00:00Z"));
     Worker control = env.newWorker(MAIN);
     control.registerWorkflowImplementationTypes(ConfigurationBackupWorkflowImpl.class,
         ApplicationBackupWorkflowImpl.class);

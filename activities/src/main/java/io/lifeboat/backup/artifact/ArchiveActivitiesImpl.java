@@ -1,5 +1,7 @@
 package io.lifeboat.backup.artifact;
 
+import static io.lifeboat.failure.ActivityFailures.typed;
+
 import io.lifeboat.rollback.ReleaseCommit;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.archive.EntryGuard;
@@ -7,31 +9,18 @@ import io.lifeboat.archive.SafeExtractor;
 import io.lifeboat.archive.TarGzWriter;
 import io.lifeboat.archive.UnsafeArchiveException;
 import io.lifeboat.config.ApplicationConfig;
-import io.lifeboat.config.ConfigException;
 import io.lifeboat.repository.Discard;
 import io.lifeboat.repository.LocalCopy;
 import io.lifeboat.repository.Retention;
+import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
-import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.backup.artifact.ArtifactManifest;
-import io.lifeboat.backup.artifact.ArchiveActivities;
-import io.lifeboat.backup.artifact.ArchiveProgress;
-import io.lifeboat.backup.artifact.ArchiveRequest;
-import io.lifeboat.backup.artifact.ArchiveResult;
-import io.lifeboat.backup.artifact.ArchiveSource;
-import io.lifeboat.backup.artifact.CommitRequest;
-import io.lifeboat.backup.artifact.DiscardArtifactRequest;
-import io.lifeboat.backup.artifact.KeepNewestRequest;
 import io.lifeboat.rollback.ReleaseFacts;
-import io.lifeboat.backup.artifact.VerifyArchiveRequest;
 import io.lifeboat.failure.FailureKind;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.Files;
@@ -45,7 +34,6 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
@@ -155,10 +143,10 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
       MessageDigest sha = ArtifactRepository.sha256();
-      long[] count = {0};
       EntryGuard guard = new EntryGuard(null, req.linksMayPointAnywhere());
-      try (InputStream raw = store.get(req.objectKey());
-           DigestInputStream digest = new DigestInputStream(counting(raw, count), sha);
+      long stored = 0;
+      try (CountingInputStream counted = new CountingInputStream(store.get(req.objectKey()));
+           DigestInputStream digest = new DigestInputStream(counted, sha);
            TarArchiveInputStream tar = SafeExtractor.open(stores.cipher(req.repository())
                .open(digest, req.objectKey(), "stored archive " + req.objectKey()))) {
         TarArchiveEntry e;
@@ -170,6 +158,7 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
         while (digest.read(buf) > 0) {
           // the tar's zero blocks and anything after them still belong to the object
         }
+        stored = counted.count();
       } catch (UnsafeArchiveException e) {
         throw FailureKind.ARCHIVE_TRAVERSAL.failure(req.objectKey() + ": " + e.getMessage());
       } catch (IOException e) {
@@ -177,9 +166,9 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
             + " cannot be read back: " + e.getMessage());
       }
       String actual = HexFormat.of().formatHex(sha.digest());
-      if (!actual.equals(req.expectedSha256()) || count[0] != req.expectedBytes()) {
+      if (!actual.equals(req.expectedSha256()) || stored != req.expectedBytes()) {
         throw FailureKind.ARCHIVE_CORRUPT.failure("stored archive " + req.objectKey()
-            + " does not match what was uploaded: sha256 " + actual + " (" + count[0]
+            + " does not match what was uploaded: sha256 " + actual + " (" + stored
             + " bytes), expected " + req.expectedSha256() + " (" + req.expectedBytes() + " bytes)");
       }
       return guard.entries();
@@ -265,37 +254,6 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
       Files.deleteIfExists(p);
     } catch (IOException e) {
       log.warn("could not delete {}: {}", p, e.getMessage());
-    }
-  }
-
-  private static InputStream counting(InputStream in, long[] counter) {
-    return new java.io.FilterInputStream(in) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) counter[0]++;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) counter[0] += n;
-        return n;
-      }
-    };
-  }
-
-  /** Every failure leaves an activity as a typed ApplicationFailure from the registry. */
-  public static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
     }
   }
 }

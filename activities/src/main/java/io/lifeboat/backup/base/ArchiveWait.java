@@ -6,13 +6,11 @@ import io.lifeboat.postgres.PgTools;
 import io.lifeboat.wal.WalArchive;
 import io.lifeboat.failure.FailureKind;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,13 +88,6 @@ final class ArchiveWait {
   }
 
   static Connection connect(DatabaseConfig db, PgTools pg) throws SQLException {
-    Properties props = new Properties();
-    props.setProperty("user", db.user());
-    String password = pg.password(db);
-    if (password != null) props.setProperty("password", password);
-    props.setProperty("connectTimeout", "10");
-    props.setProperty("ApplicationName", "lifeboat");
-    return DriverManager.getConnection(
-        "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name(), props);
+    return pg.connect(db, "lifeboat");
   }
 }

@@ -2,6 +2,7 @@ package io.lifeboat.backup.base;
 
 import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
+import io.lifeboat.storage.CountingInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ final class ChecksummingUnpacker {
     Path root = Files.createDirectories(into.toAbsolutePath().normalize());
     Map<String, FileSum> sums = new HashMap<>();
     byte[] buf = new byte[CHUNK];
-    Counting counted = new Counting(tarStream);
+    // The tar's bytes read so far: the backup's raw size, and its progress.
+    CountingInputStream counted = new CountingInputStream(tarStream);
     TarArchiveInputStream tar = new TarArchiveInputStream(counted);
     TarArchiveEntry e;
     while ((e = tar.getNextEntry()) != null) {
@@ -70,7 +72,7 @@ final class ChecksummingUnpacker {
             crc.update(buf, 0, n);
             out.write(buf, 0, n);
             size += n;
-            progress.accept(counted.count);
+            progress.accept(counted.count());
           }
         }
         if (sums.put(rel, new FileSum(size, hex(crc.getValue()))) != null) {
@@ -78,11 +80,11 @@ final class ChecksummingUnpacker {
               + rel + "' twice");
         }
       }
-      progress.accept(counted.count);
+      progress.accept(counted.count());
     }
     // The tar's end blocks and, below them, the end of the compressed frame.
-    while (counted.read(buf) > 0) progress.accept(counted.count);
-    progress.accept(counted.count);
+    while (counted.read(buf) > 0) progress.accept(counted.count());
+    progress.accept(counted.count());
     return sums;
   }
 
@@ -112,35 +114,5 @@ final class ChecksummingUnpacker {
     }
     createParents(root, parent);
     Files.createDirectory(parent);
-  }
-
-  /** The tar's bytes read so far: the backup's raw size, and its progress. */
-  private static final class Counting extends java.io.FilterInputStream {
-    volatile long count;
-
-    Counting(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) count++;
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) count += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      long s = super.skip(n);
-      if (s > 0) count += s;
-      return s;
-    }
   }
 }

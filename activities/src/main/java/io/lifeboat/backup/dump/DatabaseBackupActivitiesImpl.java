@@ -17,6 +17,7 @@ import io.lifeboat.process.Tools;
 import io.lifeboat.repository.Discard;
 import io.lifeboat.repository.LocalCopy;
 import io.lifeboat.repository.Retention;
+import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
 import io.lifeboat.storage.StoreFactory;
@@ -45,7 +46,6 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -55,7 +55,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,14 +75,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
   @Override
   public DatabaseFacts assess(DatabaseConfig db) {
     return typed(() -> {
-      Properties props = new Properties();
-      props.setProperty("user", db.user());
-      String password = pg.password(db);
-      if (password != null) props.setProperty("password", password);
-      props.setProperty("connectTimeout", "10");
-      props.setProperty("ApplicationName", "lifeboat");
-      String url = "jdbc:postgresql://" + db.host() + ":" + db.port() + "/" + db.name();
-      try (Connection c = DriverManager.getConnection(url, props);
+      try (Connection c = pg.connect(db, "lifeboat");
            Statement s = c.createStatement();
            ResultSet rs = s.executeQuery(
                "select 1, current_setting('server_version'), pg_database_size(current_database())")) {
@@ -131,7 +123,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       throws IOException, InterruptedException {
     DatabaseConfig db = req.database();
     RepositoryConfig repo = req.repository();
-    String version = toolVersion("pg_dump");
+    String version = pg.version("pg_dump");
     long started = System.currentTimeMillis();
 
     List<String> argv = new ArrayList<>();
@@ -240,10 +232,9 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     }, "pg_restore-list");
     reader.start();
     long bytes = 0;
-    long[] counted = {0};
-    try (InputStream obj = store.get(req.objectKey());
+    try (CountingInputStream counted = new CountingInputStream(store.get(req.objectKey()));
          DigestInputStream digest = new DigestInputStream(
-             new BufferedInputStream(counting(obj, counted), CHUNK), sha);
+             new BufferedInputStream(counted, CHUNK), sha);
          ZstdInputStream unzstd = new ZstdInputStream(stores.cipher(req.repository())
              .open(digest, req.objectKey(), "stored dump " + req.objectKey()))) {
       OutputStream toRestore = restore.getOutputStream();
@@ -270,7 +261,7 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       while (digest.read(buf) > 0) {
         // trailing bytes after the last frame still belong to the object
       }
-      bytes = counted[0];
+      bytes = counted.count();
     } catch (com.github.luben.zstd.ZstdIOException e) {
       restore.destroyForcibly();
       throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + req.objectKey()
@@ -298,24 +289,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
           + req.objectKey());
     }
     return new VerifyResult(actual, bytes, entries);
-  }
-
-  private static InputStream counting(InputStream in, long[] counter) {
-    return new java.io.FilterInputStream(in) {
-      @Override
-      public int read() throws IOException {
-        int b = super.read();
-        if (b >= 0) counter[0]++;
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) counter[0] += n;
-        return n;
-      }
-    };
   }
 
   @Override
@@ -391,16 +364,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         LocalCopy.eachFileThenDir(repo));
   }
 
-  private String toolVersion(String tool) {
-    try {
-      Tools.Result r = Tools.run(List.of(pg.tool(tool), "--version"), Map.of(),
-          Duration.ofSeconds(10), null);
-      return r.stdout().strip();
-    } catch (IOException e) {
-      throw FailureKind.PG_TOOL_FAILED.failure(tool + " is not installed for the worker ("
-          + e.getMessage() + "); set LIFEBOAT_PG_BIN or install the PostgreSQL client");
-    }
-  }
 
   private static Path localPath(RepositoryConfig repo, String key) {
     return repo.localCopyDir() == null ? null : Path.of(repo.localCopyDir()).resolve(key);

@@ -1,25 +1,13 @@
 package io.lifeboat.recover.db;
 
-import io.lifeboat.config.ConfigException;
+import static io.lifeboat.failure.ActivityFailures.typed;
+
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
-import io.lifeboat.storage.StorageException;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.recover.db.ApplicationRequest;
-import io.lifeboat.recover.db.ClusterFacts;
-import io.lifeboat.recover.db.DatabaseRecoveryActivities;
-import io.lifeboat.recover.db.DumpRestoreRequest;
-import io.lifeboat.recover.db.PitrRequest;
-import io.lifeboat.recover.db.PlanRequest;
-import io.lifeboat.recover.db.RecoveryPlan;
-import io.lifeboat.recover.db.ReplayResult;
-import io.lifeboat.recover.db.ScratchCluster;
-import io.lifeboat.recover.db.SwapResult;
-import io.lifeboat.recover.db.VerifyReport;
-import io.lifeboat.recover.db.VerifyRequest;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
@@ -204,18 +192,5 @@ public class DatabaseRecoveryActivitiesImpl implements DatabaseRecoveryActivitie
   /** A step that keeps no heartbeat details: heartbeats while it runs (see Keepalive). */
   static <T> T quick(Supplier<T> body) {
     return io.lifeboat.run.Keepalive.during(() -> typed(body));
-  }
-
-  /** Every failure leaves an activity as a typed ApplicationFailure from the registry. */
-  static <T> T typed(Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (ApplicationFailure e) {
-      throw e;
-    } catch (StorageException e) {
-      throw e.kind().failure(e.getMessage());
-    } catch (ConfigException e) {
-      throw FailureKind.CONFIG_INVALID.failure(e.getMessage());
-    }
   }
 }

@@ -5,6 +5,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
 import io.lifeboat.process.StderrTail;
+import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.failure.FailureKind;
@@ -60,17 +61,9 @@ final class DumpRecovery {
     Process restore = pb.start();
     StderrTail stderr = new StderrTail(restore.getErrorStream(), "pg_restore");
     long total = req.plan().storedBytes();
-    long[] read = {0};
     boolean ok = false;
     try (InputStream obj = store.get(req.plan().objectKey());
-         InputStream counted = new java.io.FilterInputStream(obj) {
-           @Override
-           public int read(byte[] b, int off, int len) throws IOException {
-             int n = super.read(b, off, len);
-             if (n > 0) read[0] += n;
-             return n;
-           }
-         };
+         CountingInputStream counted = new CountingInputStream(obj);
          ZstdInputStream unzstd = new ZstdInputStream(cipher.open(counted,
              req.plan().objectKey(), "backup " + req.plan().backupId() + " of "
              + req.database().name()));
@@ -83,7 +76,7 @@ final class DumpRecovery {
         } catch (IOException closed) {
           break; // pg_restore gave up; its exit code and stderr say why
         }
-        ctx.heartbeat(new RestoreProgress("restore", read[0], total, null, 0));
+        ctx.heartbeat(new RestoreProgress("restore", counted.count(), total, null, 0));
       }
       ok = true;
     } catch (com.github.luben.zstd.ZstdIOException e) {

@@ -8,12 +8,6 @@ import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.wal.WalArchive;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.recover.db.PitrRequest;
-import io.lifeboat.recover.db.RecoveryTarget;
-import io.lifeboat.recover.db.ReplayResult;
-import io.lifeboat.recover.db.RestoreProgress;
-import io.lifeboat.recover.db.ScratchCluster;
-import io.lifeboat.recover.db.SwapResult;
 import io.lifeboat.wal.WalNames;
 import io.temporal.activity.ActivityExecutionContext;
 import java.io.IOException;
@@ -21,16 +15,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -43,26 +33,32 @@ import org.slf4j.LoggerFactory;
  * after verification are the servers stopped and the directories swapped by two renames. The
  * damaged directory is kept as {@code DATA.lifeboat-replaced-ID}.
  *
- * <p>Every step can be re-run: a marker file in the new directory ({@value #MARKER}) records
+ * <p>Every step can be re-run: a marker file in the new directory
+ * ({@value RecoveryMarker#MARKER}, see {@link RecoveryMarker}) records
  * how far it got (downloaded, replaying, promoted, swapped), and a running scratch server is
  * found again by {@code pg_ctl status}.
  */
 final class PitrRecovery {
   private static final Logger log = LoggerFactory.getLogger(PitrRecovery.class);
-  static final String MARKER = "lifeboat.recovery";
   private static final int CHUNK = 1 << 20;
 
   private final StoreFactory stores;
   private final PgTools pg;
   private final Connections connections;
+  private final SwapIn swapIn;
 
   PitrRecovery(StoreFactory stores, PgTools pg, Connections connections) {
     this.stores = stores;
     this.pg = pg;
     this.connections = connections;
+    this.swapIn = new SwapIn(pg, connections);
   }
 
   private ClusterControl control(DatabaseConfig db) {
+    return control(db, pg);
+  }
+
+  static ClusterControl control(DatabaseConfig db, PgTools pg) {
     return new ClusterControl(db.recovery().osUser(), db.recovery().binDir(), pg);
   }
 
@@ -86,7 +82,8 @@ final class PitrRecovery {
     ClusterControl control = control(req.database());
     Path dir = Path.of(req.cluster().newDirectory());
     Path work = Path.of(req.cluster().spoolDirectory());
-    if (state(dir).equals("downloaded " + req.plan().backupId()) || replayingOrLater(dir)) {
+    if (RecoveryMarker.state(dir).equals("downloaded " + req.plan().backupId())
+        || RecoveryMarker.replayingOrLater(dir)) {
       log.info("base backup {} is already in {}", req.plan().backupId(), dir);
       return;
     }
@@ -106,7 +103,7 @@ final class PitrRecovery {
         control.own(pgWal);
         control.own(pgWal.resolve("archive_status"));
       }
-      writeState(control, dir, "downloaded " + req.plan().backupId());
+      RecoveryMarker.writeState(control, dir, "downloaded " + req.plan().backupId());
     } catch (IOException e) {
       throw FailureKind.LOCAL_IO.failure("cannot build " + dir + ": " + e.getMessage());
     }
@@ -163,10 +160,11 @@ final class PitrRecovery {
     Path dir = Path.of(sc.newDirectory());
     Path work = Path.of(sc.spoolDirectory());
     Path resultFile = work.resolve("replay-result");
-    if (Files.exists(resultFile) && state(dir).startsWith("promoted")) {
+    if (Files.exists(resultFile) && RecoveryMarker.state(dir).startsWith("promoted")) {
       return readResult(resultFile);
     }
-    if (!state(dir).startsWith("downloaded") && !state(dir).startsWith("replaying")) {
+    String state = RecoveryMarker.state(dir);
+    if (!state.startsWith("downloaded") && !state.startsWith("replaying")) {
       throw FailureKind.RECOVERY_FAILED.failure(dir + " holds no downloaded base backup");
     }
     WalArchive archive = new WalArchive(stores.forRepository(req.repository()),
@@ -176,15 +174,15 @@ final class PitrRecovery {
       if (!control.running(dir)) {
         List<String> index = archive.list().stream().map(WalArchive.Entry::name).sorted().toList();
         WalFeeder.prepareSpool(work, control, index);
-        if (state(dir).startsWith("downloaded")) {
+        if (RecoveryMarker.state(dir).startsWith("downloaded")) {
           Path signal = dir.resolve("recovery.signal");
           Files.write(signal, new byte[0]);
           control.own(signal);
-          writeState(control, dir, "replaying " + req.plan().backupId());
+          RecoveryMarker.writeState(control, dir, "replaying " + req.plan().backupId());
         }
         // If an earlier attempt's server promoted and then stopped, recovery.signal is gone and
         // it simply starts as a primary: the wait below then ends at once.
-        control.start(dir, sc.scratchPort(), logFile, serverOptions(req, work));
+        control.start(dir, sc.scratchPort(), logFile, RecoverySettings.serverOptions(req, work));
       }
       List<String> index = Files.readAllLines(work.resolve("index"));
       try (WalFeeder feeder = new WalFeeder(archive, work, control, index, 16, 3,
@@ -193,52 +191,12 @@ final class PitrRecovery {
             () -> endOfArchiveCovers(req, archive, index));
         Files.writeString(resultFile, r.endLsn() + "\n" + r.timeline() + "\n" + r.walSegments()
             + "\n" + (r.stoppedAt() == null ? "" : r.stoppedAt()) + "\n");
-        writeState(control, dir, "promoted " + req.plan().backupId());
+        RecoveryMarker.writeState(control, dir, "promoted " + req.plan().backupId());
         return r;
       }
     } catch (IOException e) {
       throw FailureKind.LOCAL_IO.failure("recovery files in " + work + ": " + e.getMessage());
     }
-  }
-
-  /**
-   * The recovery settings go on the server's command line, not into its config files: the
-   * swapped-in directory then carries no trace of them. Archiving is off on the scratch
-   * server, so an abandoned attempt can never put a timeline into the archive.
-   */
-  private static List<String> serverOptions(PitrRequest req, Path work) {
-    return serverOptions(req, work, true);
-  }
-
-  private static List<String> serverOptions(PitrRequest req, Path work, boolean withTarget) {
-    List<String> o = new ArrayList<>();
-    o.add("-c archive_mode=off");
-    o.add("-c hot_standby=on");
-    o.add("-c restore_command='" + sh(work.resolve("restore.sh").toString()) + " %f %p'");
-    o.add("-c recovery_target_action=promote");
-    o.add("-c recovery_target_timeline=latest");
-    RecoveryTarget t = req.target();
-    if (!withTarget) return o;
-    if (RecoveryTarget.TIME.equals(t.mode())) {
-      o.add("-c recovery_target_time='" + pgTime(t.time()) + "'");
-    } else if (RecoveryTarget.LSN.equals(t.mode())) {
-      o.add("-c recovery_target_lsn='" + sh(t.lsn()) + "'");
-    }
-    return o;
-  }
-
-  /** PostgreSQL's timestamptz input does not take ISO's T and Z: 2026-11-21 09:14:00.5+00. */
-  static String pgTime(String isoInstant) {
-    return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
-        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.parse(isoInstant));
-  }
-
-  /** pg_ctl passes -o through sh: values go inside single quotes and must not hold one. */
-  private static String sh(String s) {
-    if (s.contains("'")) {
-      throw FailureKind.CONFIG_INVALID.failure("a recovery path or target contains a quote: " + s);
-    }
-    return s;
   }
 
   private ReplayResult awaitPromotion(PitrRequest req, ClusterControl control, Path dir,
@@ -251,7 +209,7 @@ final class PitrRecovery {
       ctx.heartbeat(new RestoreProgress("replay", 0, 0, lastLsn, feeder.fetchedCount()));
       if (feeder.error() != null) throw feederFailure(feeder.error());
       if (++checks % 10 == 0 && !control.running(dir)) {
-        if (reachedEnd == null && endedBeforeTarget(logFile)
+        if (reachedEnd == null && ServerLog.endedBeforeTarget(ServerLog.tail(logFile))
             && (reachedEnd = endOfArchive.get()) != null) {
           // No commit after the target is archived, yet the archive reaches past it: the data
           // at the target is all of the archive. PostgreSQL cannot be told "up to T, and the
@@ -259,11 +217,11 @@ final class PitrRecovery {
           log.info("{}: {}; replaying to the end of the archive", req.database().name(),
               reachedEnd);
           control.start(dir, req.cluster().scratchPort(), logFile,
-              serverOptions(req, Path.of(req.cluster().spoolDirectory()), false));
+              RecoverySettings.serverOptions(req, Path.of(req.cluster().spoolDirectory()), false));
           checks = 0;
           continue;
         }
-        throw serverDied(logFile);
+        throw ServerLog.serverDied(ServerLog.tail(logFile), logFile);
       }
       try (Connection c = connections.open(req.database(), req.cluster().scratchPort(),
           "postgres"); Statement s = c.createStatement()) {
@@ -277,7 +235,8 @@ final class PitrRecovery {
               end.next();
               int tli = Integer.parseUnsignedInt(end.getString(2).substring(0, 8), 16);
               return new ReplayResult(end.getString(1), tli, feeder.fetchedCount(),
-                  reachedEnd != null ? reachedEnd : stoppingLine(logFile));
+                  reachedEnd != null ? reachedEnd
+                      : ServerLog.stoppingLine(ServerLog.tail(logFile)));
             }
           }
         }
@@ -289,12 +248,6 @@ final class PitrRecovery {
     }
   }
 
-  private static boolean endedBeforeTarget(Path logFile) {
-    return tail(logFile).lines().anyMatch(l -> l.contains(ENDED_BEFORE_TARGET));
-  }
-
-  private static final String ENDED_BEFORE_TARGET =
-      "recovery ended before configured recovery target was reached";
 
   /**
    * For a time target that PostgreSQL did not reach: whether the archive it replayed (the
@@ -323,23 +276,6 @@ final class PitrRecovery {
     return FailureKind.S3_UNAVAILABLE.failure("fetching WAL failed: " + e.getMessage());
   }
 
-  private static RuntimeException serverDied(Path logFile) {
-    String logText = tail(logFile);
-    String fatal = logText.lines().filter(l -> l.contains("FATAL") || l.contains("PANIC"))
-        .reduce((a, b) -> b).orElse(ClusterControl.lastLine(logText));
-    if (fatal.contains(ENDED_BEFORE_TARGET)) {
-      return FailureKind.RECOVERY_TARGET_INVALID.failure("the archive ends before the target: "
-          + fatal.strip());
-    }
-    return FailureKind.RECOVERY_FAILED.failure("the recovering server stopped: " + fatal.strip()
-        + " (log " + logFile + ")");
-  }
-
-  private static String stoppingLine(Path logFile) {
-    return tail(logFile).lines().filter(l -> l.contains("recovery stopping"))
-        .map(l -> l.substring(l.indexOf("recovery stopping"))).reduce((a, b) -> b).orElse(null);
-  }
-
   private static ReplayResult readResult(Path file) {
     try {
       List<String> l = Files.readAllLines(file);
@@ -351,116 +287,10 @@ final class PitrRecovery {
   }
 
   // ------------------------------------------------------------------------------------------
-  // swap
+  // swap: see SwapIn
 
   SwapResult swap(PitrRequest req) {
-    ClusterControl control = control(req.database());
-    ScratchCluster sc = req.cluster();
-    Path data = Path.of(sc.dataDirectory());
-    Path fresh = Path.of(sc.newDirectory());
-    Path kept = data.resolveSibling(data.getFileName() + ".lifeboat-replaced-" + req.recoveryId());
-    Path work = Path.of(sc.spoolDirectory());
-    try {
-      if (!Files.exists(fresh) && state(data).startsWith("swapped " + req.recoveryId())) {
-        // An earlier attempt swapped; make sure the server runs.
-        startLive(req, control, data, work);
-        return new SwapResult(Files.exists(kept) ? kept.toString() : "(no old directory)",
-            data.toString());
-      }
-      if (!state(fresh).startsWith("promoted")) {
-        throw FailureKind.RECOVERY_FAILED.failure(fresh + " has not been recovered; not swapped in");
-      }
-      control.stop(fresh);
-      markHistoryForArchiving(control, fresh);
-      // A retry after a crash between the two renames finds the old directory already aside.
-      boolean hadOld = Files.exists(data) || Files.exists(kept);
-      if (Files.exists(data)) {
-        control.stop(data);
-        Files.move(data, kept, StandardCopyOption.ATOMIC_MOVE);
-      } else if (answers(req.database())) {
-        throw FailureKind.RECOVERY_FAILED.failure("a server still answers on port "
-            + req.database().port() + " though its data directory " + data + " is gone; stop it"
-            + " and run the recovery again (the recovered copy is kept in " + fresh + ")");
-      }
-      Files.move(fresh, data, StandardCopyOption.ATOMIC_MOVE);
-      writeState(control, data, "swapped " + req.recoveryId());
-      startLive(req, control, data, work);
-      cleanSpool(work);
-      return new SwapResult(hadOld ? kept.toString() : "(the old directory was gone)",
-          data.toString());
-    } catch (IOException e) {
-      throw FailureKind.LOCAL_IO.failure("swapping " + fresh + " into " + data + ": " + e);
-    }
-  }
-
-  private void startLive(PitrRequest req, ClusterControl control, Path data, Path work) {
-    if (!control.running(data)) {
-      applySettings(control, data, req.database().recovery().serverSettings());
-      control.start(data, req.database().port(), work.resolve("server.log"), List.of());
-    }
-    for (int i = 0; i < 600; i++) {
-      if (answers(req.database())) return;
-      sleep(500);
-    }
-    throw FailureKind.CLUSTER_CONTROL_FAILED.failure("the recovered server in " + data
-        + " does not answer on port " + req.database().port() + " (log "
-        + work.resolve("server.log") + ")");
-  }
-
-  /**
-   * recovery.serverSettings into postgresql.auto.conf (where ALTER SYSTEM writes, so they
-   * survive restarts), each line once: a retry after a crash does not repeat them.
-   */
-  static void applySettings(ClusterControl control, Path data, List<String> settings) {
-    if (settings.isEmpty()) return;
-    Path auto = data.resolve("postgresql.auto.conf");
-    try {
-      String text = Files.exists(auto) ? Files.readString(auto) : "";
-      StringBuilder add = new StringBuilder();
-      for (String s : settings) {
-        int eq = s.indexOf('=');
-        String line = s.substring(0, eq).strip() + " = '" + s.substring(eq + 1).strip() + "'";
-        if (!text.lines().anyMatch(l -> l.strip().equals(line))) add.append(line).append('\n');
-      }
-      if (add.length() == 0) return;
-      Files.writeString(auto, (text.isEmpty() || text.endsWith("\n") ? "" : "\n")
-          + "# lifeboat recovery: databases[].recovery.serverSettings\n" + add,
-          StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-      control.own(auto);
-    } catch (IOException e) {
-      throw FailureKind.LOCAL_IO.failure("cannot write " + auto + ": " + e.getMessage());
-    }
-  }
-
-  private boolean answers(DatabaseConfig db) {
-    try (Connection c = connections.open(db, 0, "postgres")) {
-      return c.isValid(5);
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
-  /**
-   * The scratch server promoted with archiving off, so the new timeline's history file has no
-   * .ready mark; the live server must archive it, or a later recovery cannot follow the
-   * timeline it now writes.
-   */
-  private static void markHistoryForArchiving(ClusterControl control, Path dir) throws IOException {
-    Path walDir = dir.resolve("pg_wal");
-    Path status = walDir.resolve("archive_status");
-    try (Stream<Path> files = Files.list(walDir)) {
-      for (Path p : files.toList()) {
-        String name = p.getFileName().toString();
-        if (!WalNames.isHistory(name)) continue;
-        if (Files.exists(status.resolve(name + ".done")) || Files.exists(status.resolve(name + ".ready"))) {
-          continue;
-        }
-        Path ready = status.resolve(name + ".ready");
-        Files.write(ready, new byte[0]);
-        control.own(ready);
-      }
-    }
+    return swapIn.swap(req);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -483,49 +313,17 @@ final class PitrRecovery {
   }
 
   /** The spool goes; the logs stay for the post-mortem. */
-  private static void cleanSpool(Path work) throws IOException {
+  static void cleanSpool(Path work) throws IOException {
     for (String d : List.of("wal", "want", "tmp")) deleteTree(work.resolve(d));
   }
 
   // ------------------------------------------------------------------------------------------
   // helpers
 
-  static String state(Path dir) {
-    try {
-      return Files.readString(dir.resolve(MARKER)).strip();
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static boolean replayingOrLater(Path dir) {
-    String s = state(dir);
-    return s.startsWith("replaying") || s.startsWith("promoted");
-  }
-
-  private static void writeState(ClusterControl control, Path dir, String state)
-      throws IOException {
-    Path tmp = dir.resolve(MARKER + ".tmp");
-    Files.writeString(tmp, state + "\n", StandardCharsets.UTF_8);
-    control.own(tmp);
-    Files.move(tmp, dir.resolve(MARKER), StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
-  }
-
   static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) return;
     try (Stream<Path> walk = Files.walk(root)) {
       for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-    }
-  }
-
-  private static String tail(Path file) {
-    try {
-      byte[] all = Files.readAllBytes(file);
-      int from = Math.max(0, all.length - 16 * 1024);
-      return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
     }
   }
 
@@ -537,7 +335,7 @@ final class PitrRecovery {
     }
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

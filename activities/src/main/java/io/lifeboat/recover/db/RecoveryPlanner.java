@@ -33,7 +33,7 @@ public final class RecoveryPlanner {
    * workflow is even started. Failures are the registry's ApplicationFailures.
    */
   public static RecoveryPlan preview(PlanRequest req, ObjectStore store) {
-    return DatabaseRecoveryActivitiesImpl.typed(() -> new RecoveryPlanner(new PitrPlanner())
+    return io.lifeboat.failure.ActivityFailures.typed(() -> new RecoveryPlanner(new PitrPlanner())
         .plan(req, store));
   }
 

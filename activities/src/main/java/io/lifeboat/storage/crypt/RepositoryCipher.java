@@ -1,20 +1,8 @@
 package io.lifeboat.storage.crypt;
 
-import com.google.crypto.tink.InsecureSecretKeyAccess;
-import com.google.crypto.tink.KeyTemplate;
-import com.google.crypto.tink.KeysetHandle;
-import com.google.crypto.tink.KeysetManager;
-import com.google.crypto.tink.RegistryConfiguration;
 import com.google.crypto.tink.StreamingAead;
-import com.google.crypto.tink.TinkJsonProtoKeysetFormat;
-import com.google.crypto.tink.TinkProtoKeysetFormat;
-import com.google.crypto.tink.proto.KeyStatusType;
-import com.google.crypto.tink.proto.Keyset;
-import com.google.protobuf.ExtensionRegistryLite;
-import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
 import io.lifeboat.storage.StorageException;
-import io.lifeboat.storage.crypt.EncryptionInfo;
 import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,17 +11,9 @@ import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -223,46 +203,6 @@ public final class RepositoryCipher {
     return new TamperEvidentStream(plain, objectKey);
   }
 
-  /**
-   * Turns Tink's multi-line integrity failure into one line an operator can act on; an
-   * ordinary read error of the underlying stream (a dropped connection) passes unchanged, so
-   * it keeps its retry meaning.
-   */
-  private static final class TamperEvidentStream extends java.io.FilterInputStream {
-    private final String objectKey;
-
-    TamperEvidentStream(InputStream in, String objectKey) {
-      super(in);
-      this.objectKey = objectKey;
-    }
-
-    @Override
-    public int read() throws IOException {
-      try {
-        return super.read();
-      } catch (IOException e) {
-        throw explain(e);
-      }
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      try {
-        return super.read(b, off, len);
-      } catch (IOException e) {
-        throw explain(e);
-      }
-    }
-
-    private IOException explain(IOException e) {
-      String m = String.valueOf(e.getMessage());
-      boolean integrity = e.getCause() instanceof GeneralSecurityException
-          || m.contains("StreamingAeadDecryptingStream") || m.startsWith("Tag mismatch");
-      if (!integrity) return e;
-      return new CorruptObjectException(objectKey, e);
-    }
-  }
-
   /** A stored object whose ciphertext fails authentication: changed, damaged or cut short. */
   public static final class CorruptObjectException extends IOException {
     CorruptObjectException(String objectKey, IOException cause) {
@@ -358,169 +298,30 @@ public final class RepositoryCipher {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  /**
-   * A stable name for one key: SHA-256 over a domain tag and the binary form of a keyset that
-   * holds that key alone, enabled and primary, cut to 64 bits. For a keyset of one key (every
-   * keyset made before rotation existed) that is the keyset's own binary form, so the ids
-   * already in manifests and object headers keep naming the same key. One-way, so it can sit in
-   * manifests, logs and reports; the same key gives the same id on every machine and in every
-   * keyset it is rotated into.
-   */
-  static String fingerprint(Keyset.Key key) {
-    byte[] alone = Keyset.newBuilder().setPrimaryKeyId(key.getKeyId())
-        .addKey(key.toBuilder().setStatus(KeyStatusType.ENABLED)).build().toByteArray();
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("lifeboat repository keyset\0".getBytes(StandardCharsets.US_ASCII));
-      byte[] d = sha.digest(alone);
-      return "lbk-" + HexFormat.of().formatHex(d, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /** Writes a new repository keyset readable by its owner only; never overwrites a key. */
   public static String generate(Path file) throws IOException, GeneralSecurityException {
-    KeysetHandle handle =
-        KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB);
-    String json = TinkJsonProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get());
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) Files.createDirectories(parent);
-    Files.writeString(file, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException ignored) {
-      // not a POSIX file system: the operator protects the file
-    }
-    return Keyring.parse(json, file.toString()).primary();
+    return KeyGenerations.generate(file);
   }
 
   /**
-   * A new generation: Tink's KeysetManager adds a fresh key to the keyset and makes it primary;
-   * every older key stays in it, enabled, for reading. Returns the new keyset's JSON.
+   * A new generation: a fresh key, made primary; every older key stays in the keyset, enabled,
+   * for reading. Returns the new keyset's JSON.
    */
   public static String rotate(String json, String source) throws GeneralSecurityException {
-    KeysetHandle handle = Keyring.handle(json, source);
-    java.util.Set<Integer> before = new java.util.HashSet<>();
-    for (int i = 0; i < handle.size(); i++) before.add(handle.getAt(i).getId());
-    KeysetManager manager = KeysetManager.withKeysetHandle(handle)
-        .add(KeyTemplate.createFrom(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB));
-    KeysetHandle added = manager.getKeysetHandle();
-    for (int i = 0; i < added.size(); i++) {
-      int id = added.getAt(i).getId();
-      if (!before.contains(id)) manager.setPrimary(id);
-    }
-    KeysetHandle rotated = manager.getKeysetHandle();
-    return TinkJsonProtoKeysetFormat.serializeKeyset(rotated, InsecureSecretKeyAccess.get());
+    return KeyGenerations.rotate(json, source);
   }
 
-  /**
-   * Drops one generation (by its lbk- id) from a keyset. The primary cannot be dropped: rotate
-   * first. Returns the new keyset's JSON.
-   */
+  /** Drops one generation (by its lbk- id); never the primary. Returns the new keyset's JSON. */
   public static String without(String json, String keyId, String source)
       throws GeneralSecurityException {
-    Keyring r = Keyring.parse(json, source);
-    Integer tinkId = r.tinkIds.get(keyId);
-    if (tinkId == null) throw new IllegalArgumentException(keyId + " is not in " + source);
-    if (keyId.equals(r.primary())) {
-      throw new IllegalArgumentException(keyId + " is the primary key of " + source
-          + ": rotate first, then retire it");
-    }
-    KeysetHandle smaller = KeysetManager.withKeysetHandle(Keyring.handle(json, source))
-        .delete(tinkId).getKeysetHandle();
-    return TinkJsonProtoKeysetFormat.serializeKeyset(smaller, InsecureSecretKeyAccess.get());
+    return KeyGenerations.without(json, keyId, source);
   }
 
   /** The generations of a keyset as {@code keys list} shows them, primary first. */
   public static List<KeyEntry> describe(String json, String source) {
-    Keyring r = Keyring.parse(json, source);
-    List<KeyEntry> out = new ArrayList<>();
-    for (String id : r.ids()) {
-      out.add(new KeyEntry(id, Integer.toUnsignedString(r.tinkIds.get(id)),
-          id.equals(r.primary())));
-    }
-    return out;
+    return KeyGenerations.describe(json, source);
   }
 
   /** One generation: our id (in headers and manifests), Tink's id in the keyset, primary. */
   public record KeyEntry(String keyId, String tinkKeyId, boolean primary) {}
-
-  /**
-   * Every key of a keyset, each with its own StreamingAead, found by our id. Sealing uses the
-   * primary; opening uses the key the header names, so an object is opened by exactly the key
-   * that wrote it and a missing one is named.
-   */
-  static final class Keyring {
-    final Map<String, StreamingAead> aeads;
-    final Map<String, Integer> tinkIds;
-    private final String primary;
-    private final List<String> ids;
-
-    private Keyring(Map<String, StreamingAead> aeads, Map<String, Integer> tinkIds,
-        String primary) {
-      this.aeads = aeads;
-      this.tinkIds = tinkIds;
-      this.primary = primary;
-      List<String> order = new ArrayList<>();
-      order.add(primary);
-      for (String id : aeads.keySet()) if (!id.equals(primary)) order.add(id);
-      this.ids = List.copyOf(order);
-    }
-
-    String primary() {
-      return primary;
-    }
-
-    List<String> ids() {
-      return ids;
-    }
-
-    StreamingAead aead(String id) {
-      return aeads.get(id);
-    }
-
-    static KeysetHandle handle(String json, String source) {
-      try {
-        return TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get());
-      } catch (GeneralSecurityException | RuntimeException e) {
-        throw notAKeyset(source);
-      }
-    }
-
-    static Keyring parse(String json, String source) {
-      try {
-        KeysetHandle handle = handle(json, source);
-        Keyset keyset = Keyset.parseFrom(
-            TinkProtoKeysetFormat.serializeKeyset(handle, InsecureSecretKeyAccess.get()),
-            ExtensionRegistryLite.getEmptyRegistry());
-        Map<String, StreamingAead> aeads = new LinkedHashMap<>();
-        Map<String, Integer> tinkIds = new LinkedHashMap<>();
-        String primary = null;
-        for (Keyset.Key k : keyset.getKeyList()) {
-          if (k.getStatus() != KeyStatusType.ENABLED) continue;
-          String id = fingerprint(k);
-          byte[] alone = Keyset.newBuilder().setPrimaryKeyId(k.getKeyId())
-              .addKey(k.toBuilder().setStatus(KeyStatusType.ENABLED)).build().toByteArray();
-          aeads.put(id, TinkProtoKeysetFormat.parseKeyset(alone, InsecureSecretKeyAccess.get())
-              .getPrimitive(RegistryConfiguration.get(), StreamingAead.class));
-          tinkIds.put(id, k.getKeyId());
-          if (k.getKeyId() == keyset.getPrimaryKeyId()) primary = id;
-        }
-        if (primary == null) throw new GeneralSecurityException("no enabled primary key");
-        return new Keyring(java.util.Collections.unmodifiableMap(aeads),
-            java.util.Collections.unmodifiableMap(tinkIds), primary);
-      } catch (GeneralSecurityException | IOException | RuntimeException e) {
-        if (e instanceof StorageException se) throw se;
-        throw notAKeyset(source);
-      }
-    }
-
-    private static StorageException notAKeyset(String source) {
-      return new StorageException(FailureKind.CONFIG_INVALID, source + " does not hold a Tink"
-          + " streaming AEAD keyset in JSON (make one with `lifeboat keys generate --repository"
-          + " FILE`)", null);
-    }
-  }
 }

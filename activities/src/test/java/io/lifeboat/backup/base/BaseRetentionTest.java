@@ -39,7 +39,7 @@ class BaseRetentionTest {
     store.put(ROOT + "20261108T000000Z/base.tar.zst", new byte[] {1}, "x"); // leftover
     store.put("p/wal/app/00000001/000000010000000000000001.zst", new byte[] {1}, "x");
     store.put("p/wal/app/00000001/000000010000000000000010.zst", new byte[] {1}, "x");
-    BaseRetentionResult r = BaseBackupActivitiesImpl.retention(store, new BaseRetentionRequest(
+    BaseRetentionResult r = BaseRetention.apply(store, new BaseRetentionRequest(
         REPO, "app", new WalConfig(null, null, 1, 7, null, null, null, null),
         now.toEpochMilli()));
     // Id order: 20250101 (old), 20261101 (kept: finished 7 days ago), 20261102 (newest: kept).

@@ -24,7 +24,7 @@ class ScratchLeftoversTest {
     Path notOurs = dirWithFile("something-else");
     Files.setLastModifiedTime(notOurs, FileTime.from(Instant.now().minus(Duration.ofDays(3))));
 
-    BaseBackupActivitiesImpl.removeLeftovers(root, "20261122T020000Z");
+    ScratchSpace.removeLeftovers(root, "20261122T020000Z");
 
     assertFalse(Files.exists(sameBackup));
     assertFalse(Files.exists(stale));

@@ -2,6 +2,7 @@ package io.lifeboat.backup.artifact;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.run.ActivityStubs;
@@ -11,7 +12,6 @@ import io.lifeboat.run.StepRecorder;
 import io.lifeboat.host.HostRouting;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,8 +124,7 @@ public final class ArtifactBackup {
             new KeepNewestRequest(repository, root, keep)));
       } catch (ActivityFailure e) {
         // The backup is committed and good; a failed clean-up must not hide that.
-        warning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
-            ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
+        warning = "retention failed: " + FailureMessage.of(e);
         log.warn("backup {} is good but {}", dir, warning);
       }
       if (offsite != null) {

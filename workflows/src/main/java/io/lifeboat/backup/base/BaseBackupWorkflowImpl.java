@@ -5,6 +5,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_BASE;
 import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.backup.dump.DiscardRequest;
 import io.lifeboat.run.ActivityStubs;
@@ -14,7 +15,6 @@ import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +64,7 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
             request.repository(), database, request.wal(), Workflow.currentTimeMillis())));
       } catch (ActivityFailure e) {
         // The base backup is committed and good; a failed clean-up must not hide that.
-        warning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
-            ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
+        warning = "retention failed: " + FailureMessage.of(e);
         log.warn("base backup {} of {} is good but {}", backupId, database, warning);
       }
       // Issue #8: copy the base backup and the cluster's WAL offsite; not waited for.

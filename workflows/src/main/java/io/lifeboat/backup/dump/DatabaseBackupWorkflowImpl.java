@@ -5,6 +5,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_FULL;
 import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.BackupMetrics;
 import io.lifeboat.failure.FailureKind;
@@ -65,8 +66,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
             request.retentionKeep(), request.retentionZone())));
       } catch (ActivityFailure e) {
         // The backup itself is committed and good; a failed clean-up must not hide that.
-        retentionWarning = "retention failed: " + (e.getCause() instanceof TemporalFailure tf
-            ? tf.getOriginalMessage() : String.valueOf(e.getCause()));
+        retentionWarning = "retention failed: " + FailureMessage.of(e);
         log.warn("backup {} of {} is good but {}", backupId, database, retentionWarning);
       }
       // Issue #8: the offsite copy (3-2-1), started last and not waited for; versioned inside.

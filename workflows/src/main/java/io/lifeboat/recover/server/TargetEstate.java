@@ -54,4 +54,10 @@ public final class TargetEstate {
     }
     return null;
   }
+
+  /** A playbook run on the target, with the target's database and the production app. */
+  static PlaybookRequest playbook(ServerTargetConfig t, ServerRecoveryRequest req,
+      String playbook, String tags) {
+    return new PlaybookRequest(t, playbook, tags, database(t, req.database()), req.application());
+  }
 }

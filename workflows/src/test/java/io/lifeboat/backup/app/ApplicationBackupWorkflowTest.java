@@ -1,5 +1,6 @@
 package io.lifeboat.backup.app;
 
+import io.lifeboat.run.TestEnvironments;
 import io.lifeboat.backup.artifact.ArchiveActivities;
 import io.lifeboat.backup.artifact.ArchiveRequest;
 import io.lifeboat.backup.artifact.ArchiveResult;
@@ -19,10 +20,8 @@ import io.lifeboat.config.RetryConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.host.TaskQueues;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
@@ -86,12 +85,7 @@ class ApplicationBackupWorkflowTest {
   }
 
   private ApplicationBackupWorkflow start(Fake fake) {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-11-21T03:00:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T03:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ApplicationBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);

@@ -1,5 +1,6 @@
 package io.lifeboat.recover.db;
 
+import io.lifeboat.run.TestEnvironments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,12 +15,10 @@ import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepTiming;
 import io.lifeboat.run.ReportActivities;
 import io.lifeboat.run.RunReport;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
 import java.time.Instant;
@@ -32,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseRecoveryWorkflowTest {
   static final String DB = "farmtally_production";
   static final String QUEUE = "recover-test";
-  static final String WORKFLOW_ID = DatabaseRecoveryWorkflow.workflowId(DB);
+  static final String WORKFLOW_ID = DatabaseRecoveryWorkflow.workflowId("farmtally", DB);
   static final List<String> PITR_ORDER = List.of("plan", "assess", "stopApplication",
       "prepareScratch", "downloadBase", "replay", "verify", "swapDataDirectory",
       "startApplication", "healthCheck", "storeReport");
@@ -43,12 +42,7 @@ class DatabaseRecoveryWorkflowTest {
 
   @BeforeEach
   void setUp() {
-    TestEnvironmentOptions.Builder options = TestEnvironmentOptions.newBuilder()
-        .setInitialTime(Instant.parse("2026-11-21T09:30:00Z"));
-    for (var key : LifeboatSearchAttributes.ALL) {
-      options.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-    }
-    env = TestWorkflowEnvironment.newInstance(options.build());
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T09:30:00Z"));
     worker = env.newWorker(QUEUE);
     worker.registerWorkflowImplementationTypes(DatabaseRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);
@@ -271,7 +265,7 @@ class DatabaseRecoveryWorkflowTest {
   @Test
   void scratchDatabaseNamesFitPostgresLimit() {
     String longName = "x".repeat(63);
-    String s = DatabaseRecoveryWorkflowImpl.scratchDatabase(longName, "20261121T093000Z");
+    String s = RecoveryInputs.scratchDatabase(longName, "20261121T093000Z");
     assertEquals(63, s.length());
     assertTrue(s.endsWith("_lb_20261121t093000z"));
   }

@@ -1,0 +1,70 @@
+package io.lifeboat.config;
+
+import static io.lifeboat.config.ConfigChecks.*;
+
+/** The checks of the verification, checks and notifications sections (issue #7). */
+final class MonitoringRules {
+  private MonitoringRules() {}
+
+  static void validate(String where, LifeboatConfig c) {
+    ChecksConfig k = c.checks();
+    if (k.maxAgeHours() < 1) {
+      throw new ConfigException(where + ": 'checks.maxAgeHours' must be at least 1");
+    }
+    if (k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {
+      throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
+          + " must be 0 or more");
+    }
+    // A requirement the retention cannot keep would fail every check: say so now instead. Each
+    // requirement is met by the days (fullDays) or by the GFS keep of its own period, which
+    // must count the current, still open period too (hence +1).
+    int keep = c.retention().fullDays();
+    RetentionConfig.Keep gfs = c.retention().keep() != null ? c.retention().keep()
+        : RetentionConfig.Keep.NONE;
+    if ((k.daily() + 1 > keep && k.daily() + 1 > gfs.daily())
+        || (7 * k.weekly() > keep && k.weekly() + 1 > gfs.weekly())
+        || (31 * k.monthly() > keep && k.monthly() + 1 > gfs.monthly())) {
+      throw new ConfigException(where + ": 'checks' asks for " + k.daily() + " daily, "
+          + k.weekly() + " weekly and " + k.monthly() + " monthly backups, but"
+          + " 'retention.fullDays' " + keep + (c.retention().keep() != null
+              ? " and 'retention.keep' " + gfs.daily() + "/" + gfs.weekly() + "/"
+                  + gfs.monthly() + " (daily/weekly/monthly)" : "")
+          + " keep fewer (needs daily+1, 7 x weekly and 31 x monthly days at most, or keep"
+          + " counts of daily+1, weekly+1 and monthly+1)");
+    }
+    requireValue(where, "checks.schedule", k.schedule());
+    requireValue(where, "verification.schedule", c.verification().schedule());
+    NotificationsConfig n = c.notifications();
+    if (n.webhook() != null) {
+      requireValue(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+      requireEnvName(where, "notifications.webhook.urlEnv", n.webhook().urlEnv());
+    }
+    NotificationsConfig.Email e = n.email();
+    if (e != null) {
+      requireValue(where, "notifications.email.host", e.host());
+      requireValue(where, "notifications.email.from", e.from());
+      requirePort(where, "notifications.email.port", e.port());
+      if (e.to().isEmpty()) {
+        throw new ConfigException(where + ": 'notifications.email.to' must list at least one"
+            + " address");
+      }
+      for (String addr : e.to()) {
+        if (addr == null || !addr.matches("[^@\\s]+@[^@\\s]+")) {
+          throw new ConfigException(where + ": 'notifications.email.to' holds '" + addr
+              + "', not an email address");
+        }
+      }
+      if (!e.from().matches("[^@\\s]+@[^@\\s]+")) {
+        throw new ConfigException(where + ": 'notifications.email.from' is not an email address");
+      }
+      if ((e.usernameEnv() == null) != (e.passwordEnv() == null)) {
+        throw new ConfigException(where + ": 'notifications.email' needs both usernameEnv and"
+            + " passwordEnv, or neither");
+      }
+      if (e.usernameEnv() != null) {
+        requireEnvName(where, "notifications.email.usernameEnv", e.usernameEnv());
+        requireEnvName(where, "notifications.email.passwordEnv", e.passwordEnv());
+      }
+    }
+  }
+}
