@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the test estate harness (tests/estate/estate.bash) on its own, without the stack: two
-# hosts come up isolated (own hostname and /etc/nginx, no route out, only the bridge), SSH to
+# hosts come up isolated (own hostname, /etc/nginx and /etc/lifeboat, no route out, only the bridge), SSH to
 # one works with its pinned host key, a wrong key is refused, and down leaves nothing behind.
 # Prints `ok - NAME` / `not ok - NAME` and `N passed, M failed`; exits non-zero on failure.
 set -uo pipefail
@@ -28,6 +28,11 @@ check "each host has its own /etc/nginx marker, the root namespace none" \
   bash -c "bash '$E' exec est1 -- cat /etc/nginx/lifeboat-estate-host | grep -q '^est1 ' \
     && bash '$E' exec est2 -- cat /etc/nginx/lifeboat-estate-host | grep -q '^est2 ' \
     && [ ! -e /etc/nginx/lifeboat-estate-host ]"
+check "each host has its own /etc/lifeboat (its env file), seen by no other host nor the root" \
+  bash -c "bash '$E' exec est1 -- bash -c 'echo est1 >/etc/lifeboat/estate-test.env' \
+    && [ \"\$(bash '$E' exec est1 -- cat /etc/lifeboat/estate-test.env)\" = est1 ] \
+    && bash '$E' exec est2 -- bash -c '[ ! -e /etc/lifeboat/estate-test.env ]' \
+    && [ ! -e /etc/lifeboat/estate-test.env ]"
 check "a host has no default route" \
   bash -c "[ -z \"\$(bash '$E' exec est1 -- ip route show default)\" ]"
 # asked of the routing table (ip route get), so no packet is ever aimed outside the estate

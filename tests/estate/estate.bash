@@ -12,8 +12,9 @@
 #                                 up started (also what a failed or killed up left)
 #
 # A machine is a network namespace (one veth on the bridge lbe0, 10.231.77.0/24, no default
-# route, no uplink), a mount namespace in which tmpfs covers /etc/nginx, /opt (release roots,
-# PM2 homes) and /var/lib/postgresql (so the machine sees only its own), and a UTS namespace
+# route, no uplink), a mount namespace in which tmpfs covers /etc/nginx, /etc/lifeboat (the
+# host's own env file), /opt (release roots, PM2 homes, an unpacked distribution) and
+# /var/lib/postgresql (so the machine sees only its own), and a UTS namespace
 # with its own hostname. Each runs sshd on its address. Temporal, S3 and PostgreSQL listen on
 # 127.0.0.1 in the root namespace, which a namespace cannot reach: in each machine a socat
 # listens on its own 127.0.0.1:PORT and dials the bridge address, where one socat per port
@@ -29,7 +30,7 @@ BRIDGE=lbe0
 NET=10.231.77
 BRIDGE_ADDR=$NET.1
 FORWARD_PORTS=${LIFEBOAT_ESTATE_PORTS:-7233 9000 9100 55432}
-HOST_DIRS=(/etc/nginx /opt /var/lib/postgresql)
+HOST_DIRS=(/etc/nginx /etc/lifeboat /opt /var/lib/postgresql)
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'estate: %s\n' "$*" >&2; exit 1; }
@@ -147,7 +148,7 @@ host_up() { # NAME ADDRESS
   nsenter --mount="$d/mnt" -- bash -c '
     set -e
     name=$1; shift
-    for x in "$@"; do mount -t tmpfs -o mode=0755,size=512m "estate-$name" "$x"; done
+    for x in "$@"; do mount -t tmpfs -o mode=0755,size=${LIFEBOAT_ESTATE_TMPFS:-1g} "estate-$name" "$x"; done
     printf "events {}\nhttp {}\n" >/etc/nginx/nginx.conf
     printf "%s %s\n" "$name" "$(cat /proc/sys/kernel/random/uuid)" >/etc/nginx/lifeboat-estate-host
     mkdir -p /opt/farmtally /opt/pm2 /var/lib/postgresql/15

@@ -1,9 +1,12 @@
 package io.lifeboat.e2e;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,18 +32,52 @@ final class Estate implements AutoCloseable {
   final Map<String, String> hosts = new LinkedHashMap<>();
   private final List<Process> started = new ArrayList<>();
   private final Thread hook = new Thread(Estate::down);
+  /** Held while this estate is up: /run/lifeboat-estate.lock (outside RUN, which down removes). */
+  static final Path LOCK = Path.of(System.getenv().getOrDefault("LIFEBOAT_ESTATE_LOCK",
+      "/run/lifeboat-estate.lock"));
+  private final FileChannel lockChannel;
+  private final FileLock lock;
 
   Estate(Path logs, String... names) throws Exception {
     this.logs = logs;
-    down(); // what a killed earlier run left
-    Runtime.getRuntime().addShutdownHook(hook);
-    List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
-    argv.addAll(List.of(names));
-    for (String line : run(argv).split("\n")) {
-      String[] f = line.trim().split(" ");
-      if (f.length == 2) hosts.put(f[0], f[1]);
+    // One estate per machine: a test in another JVM (another worktree's e2e run) holding it is
+    // waited for, never torn down under it; the lock goes with the JVM that holds it.
+    lockChannel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    lock = acquire(lockChannel);
+    try {
+      down(); // what a killed earlier run left (its JVM is gone: it no longer holds the lock)
+      Runtime.getRuntime().addShutdownHook(hook);
+      List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
+      argv.addAll(List.of(names));
+      for (String line : run(argv).split("\n")) {
+        String[] f = line.trim().split(" ");
+        if (f.length == 2) hosts.put(f[0], f[1]);
+      }
+      if (hosts.size() != names.length) throw new IllegalStateException("estate up: " + hosts);
+    } catch (Exception | Error e) {
+      close();
+      throw e;
     }
-    if (hosts.size() != names.length) throw new IllegalStateException("estate up: " + hosts);
+  }
+
+  /** Waits (at most 20 minutes) for the machine's estate lock. */
+  private static FileLock acquire(FileChannel channel) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(20);
+    boolean told = false;
+    while (true) {
+      FileLock l = channel.tryLock();
+      if (l != null) return l;
+      if (System.nanoTime() > deadline) {
+        channel.close();
+        throw new IllegalStateException("another test has held the estate (" + LOCK
+            + ") for 20 minutes");
+      }
+      if (!told) {
+        System.out.println("estate: another test holds " + LOCK + "; waiting for it");
+        told = true;
+      }
+      Thread.sleep(1000);
+    }
   }
 
   String address(String host) {
@@ -139,8 +176,10 @@ final class Estate implements AutoCloseable {
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {
-        // already shutting down
+        // already shutting down (or the hook was never added)
       }
+      if (lock != null && lock.isValid()) lock.release();
+      lockChannel.close();
     }
   }
 }
