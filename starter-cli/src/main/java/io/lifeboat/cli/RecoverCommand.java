@@ -2,6 +2,8 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.RepositoryChoice;
+import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.recover.db.RecoveryPlanner;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.run.LifeboatSearchAttributes;
@@ -60,6 +62,11 @@ final class RecoverCommand {
       boolean latest;
     }
 
+    @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
+        description = "the repository to read from: primary (repository:, the default) or"
+            + " offsite (offsite:)")
+    String from;
+
     @Mixin LaunchOptions launchOptions;
 
     @Override
@@ -70,8 +77,14 @@ final class RecoverCommand {
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
         DatabaseConfig db = s.database(name);
+        RepositoryConfig repo;
+        try {
+          repo = RepositoryChoice.resolve(c, from);
+        } catch (io.lifeboat.config.ConfigException e) {
+          throw new UserError(e.getMessage());
+        }
         // Refuse a bad target here, before a workflow exists and long before anything stops.
-        RecoveryPlan plan = preview(s, db, t);
+        RecoveryPlan plan = preview(s, db, repo, t);
         WorkflowClient client = s.temporal().client();
         WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
             DatabaseRecoveryWorkflow.workflowId(db.name()));
@@ -83,10 +96,14 @@ final class RecoverCommand {
                     .set(LifeboatSearchAttributes.DATABASE, db.name())
                     .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
                     .build())));
-        RecoveryRequest request = new RecoveryRequest(db, c.repository(), t,
-            c.targets().databaseRtoMinutes(), c.estate(), c.retries());
+        // One id per database, whichever repository: two recoveries of the same database
+        // would swap the same data directory, so a second one is refused, not run beside.
+        RecoveryRequest request = new RecoveryRequest(
+            RecoveryRequest.withoutArchivingUnlessConfigured(db, from), repo, t,
+            c.targets().databaseRtoMinutes(), c.estate(), c.retries(), from);
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
-            : "dump " + plan.backupId() + ", ") + t.describe();
+            : "dump " + plan.backupId() + ", ") + t.describe()
+            + (RepositoryChoice.PRIMARY.equals(from) ? "" : ", read from the " + from);
         return launch
             .start(() -> WorkflowClient.start(wf::recover, request),
                 "a recovery of " + db.name() + " is already running (" + id
@@ -101,11 +118,12 @@ final class RecoverCommand {
       }
     }
 
-    private static RecoveryPlan preview(Session s, DatabaseConfig db, RecoveryTarget t) {
+    private static RecoveryPlan preview(Session s, DatabaseConfig db, RepositoryConfig repo,
+        RecoveryTarget t) {
       try {
-        RecoveryPlan plan = RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(),
-            t), s.repository());
-        requireKey(s, db, plan);
+        RecoveryPlan plan = RecoveryPlanner.preview(new PlanRequest(db, repo, t),
+            s.repository(repo));
+        requireKey(s, db, repo, plan);
         return plan;
       } catch (ApplicationFailure f) {
         String hint = FailureKind.ofType(f.getType()).map(k -> " (" + k.hint() + ")").orElse("");
@@ -123,15 +141,16 @@ final class RecoverCommand {
      * When this process cannot read the configured key file (the CLI on another machine), the
      * worker's plan step makes the same check.
      */
-    private static void requireKey(Session s, DatabaseConfig db, RecoveryPlan plan) {
+    private static void requireKey(Session s, DatabaseConfig db, RepositoryConfig repo,
+        RecoveryPlan plan) {
       io.lifeboat.storage.crypt.RepositoryCipher cipher;
       try {
-        cipher = s.cipher();
+        cipher = s.cipher(repo);
       } catch (io.lifeboat.storage.StorageException notHere) {
         return;
       }
       try {
-        cipher.requireReadable(s.repository(), plan.objectKey(),
+        cipher.requireReadable(s.repository(repo), plan.objectKey(),
             (plan.pitr() ? "base backup " : "backup ") + plan.backupId() + " of " + db.name());
       } catch (io.lifeboat.storage.StorageException e) {
         throw e.kind().failure(e.getMessage());

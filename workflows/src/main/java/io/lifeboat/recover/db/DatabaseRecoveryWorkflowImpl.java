@@ -54,6 +54,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     // After each step too: a step that ran past the RTO shows as a breach when it ends.
     steps.onEachStep(step -> rto.breachIfOver());
     report.fact("Target", req.target().describe());
+    report.fact("Repository", req.describeSource());
 
     DatabaseRecoveryActivities quick =
         activities(req.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT);
@@ -113,6 +114,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       }
       swapped = true;
       report.fact("Live at", swap.liveAt());
+      if (plan.pitr()) report.fact("Archiving", req.archivingFact());
       report.fact("Damaged copy kept as", swap.keptAs());
       for (VerifyReport.Check c : verification.checks()) {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");
