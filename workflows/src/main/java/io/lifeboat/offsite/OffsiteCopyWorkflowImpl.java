@@ -97,6 +97,14 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       OffsiteMetrics.succeeded(Workflow.getMetricsScope(), request.kind(), request.source(),
           finishedAt, record.bytesCopied());
+      for (CopyResult c : copies) {
+        Long lag = c.walLagSeconds();
+        String database = OffsiteScopes.walDatabase(c.scope());
+        if (lag != null && database != null) {
+          OffsiteMetrics.walLag(Workflow.getMetricsScope(), database, lag,
+              c.walOffsiteNewestMillis());
+        }
+      }
       return record;
     } catch (ActivityFailure e) {
       steps.finish("failed");
