@@ -112,6 +112,10 @@ class OffsiteRecoveryEndToEndTest {
     assertEquals("wal", walCopy.kind(), walCopy.toString());
     assertTrue(walCopy.copied() > 0, walCopy.toString());
     assertTrue(offsiteHas(lastKey), lastKey + " offsite after the WAL sync");
+    // Measured after the copy on both sides: nothing was archived since, so level (a few
+    // seconds at most, should a segment have been archived while it listed).
+    Long lag = walCopy.walLagSeconds().get(db);
+    assertTrue(lag != null && lag < 60, walCopy.toString());
 
     // The recovery's config: the primary repository at a port nothing listens on.
     int closed;

@@ -130,7 +130,11 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
     int skipped = 0;
     long bytes = 0;
     List<String> backups = new ArrayList<>();
+    Map<String, Long> walLag = new LinkedHashMap<>();
     for (CopyResult c : copies) {
+      if (c.walLagSeconds() != null && OffsiteScopes.walDatabase(c.scope()) != null) {
+        walLag.put(OffsiteScopes.walDatabase(c.scope()), c.walLagSeconds());
+      }
       copied += c.copied();
       skipped += c.skipped();
       bytes += c.bytesCopied();
@@ -140,7 +144,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
         Instant.ofEpochMilli(startedAt).toString(), Instant.ofEpochMilli(finishedAt).toString(),
         request.offsite().endpoint(), request.offsite().bucket(), lock.describe(), copied,
         skipped, bytes, verified, backups, expired, retentionSkipped, warnings, steps.steps(),
-        Workflow.getInfo().getWorkflowId());
+        Workflow.getInfo().getWorkflowId(), walLag);
   }
 
   private void notifyFailure(OffsiteCopyRequest request, ActivityFailure e) {
