@@ -120,6 +120,7 @@ public final class RecoverCommand {
                     + "); nothing was started or stopped: " + launch.link())
             .startedJson("method", plan.method())
             .startedJson("backupId", plan.backupId())
+            .startedJson("repository", from)
             .startedLine("started recovery of " + db.name() + " from " + what + ": " + id
                 + "\n  " + launch.link() + "\n  lifeboat report " + id + " (when it ends)")
             .followingLine("recovering " + db.name() + " from " + what + " (" + id + ")")
