@@ -71,9 +71,27 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
 
   @Override
   public CopyResult copy(CopyRequest request) {
-    return typed(() -> new ScopeCopy(stores.forRepository(request.primary()),
-        bucket(request.offsite()), request.primary().prefix(), request.scope(), request.lock(),
-        heartbeat()).run());
+    return typed(() -> {
+      var primary = stores.forRepository(request.primary());
+      OffsiteBucket offsite = bucket(request.offsite());
+      CopyResult r = new ScopeCopy(primary, offsite, request.primary().prefix(),
+          request.scope(), request.lock(), heartbeat()).run();
+      String database = OffsiteScopes.walDatabase(request.scope());
+      if (database == null) return r;
+      // Listed again after the copy: segments archived while it ran count as lag.
+      return r.withWalNewest(
+          newestWritten(primary, request.primary().prefix(), database),
+          newestWritten(offsite, request.offsite().prefixOr(request.primary().prefix()),
+              database));
+    });
+  }
+
+  /** The newest segment's recorded write time (else its store time), null for no segment. */
+  static Long newestWritten(io.lifeboat.storage.ObjectStore store, String prefix,
+      String database) {
+    io.lifeboat.wal.WalArchive archive = new io.lifeboat.wal.WalArchive(store, prefix, database, 3);
+    return archive.newestSegment(16L * 1024 * 1024)
+        .flatMap(archive::coveredUntil).map(java.time.Instant::toEpochMilli).orElse(null);
   }
 
   @Override

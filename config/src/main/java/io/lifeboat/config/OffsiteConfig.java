@@ -26,7 +26,16 @@ public record OffsiteConfig(
     Integer partSizeMb,
     Retention retention,
     ObjectLock objectLock,
-    Boolean verifyAfterCopy) {
+    Boolean verifyAfterCopy,
+    Integer walSyncMinutes) {
+
+  /** The shape before walSyncMinutes: call sites that predate it keep compiling. */
+  public OffsiteConfig(String endpoint, String bucket, String prefix, String region,
+      Boolean pathStyle, String accessKeyEnv, String secretKeyEnv, Integer partSizeMb,
+      Retention retention, ObjectLock objectLock, Boolean verifyAfterCopy) {
+    this(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv, secretKeyEnv, partSizeMb,
+        retention, objectLock, verifyAfterCopy, null);
+  }
 
   public OffsiteConfig {
     region = region != null ? region : "us-east-1";
@@ -43,6 +52,28 @@ public record OffsiteConfig(
   /** The offsite prefix, the primary's when none is set. */
   public String prefixOr(String primaryPrefix) {
     return prefix != null ? prefix : primaryPrefix;
+  }
+
+  /**
+   * How often the WAL-only sync schedule copies new segments offsite: {@code walSyncMinutes}
+   * when set, else a third of the RPO (at least 1 minute, at most 15), so that the offsite
+   * recovery point (newest sync, plus the sync's own duration) stays within
+   * {@code targets.rpoMinutes}.
+   */
+  public int walSyncEveryMinutes(int rpoMinutes) {
+    if (walSyncMinutes != null && walSyncMinutes > 0) return walSyncMinutes;
+    return Math.max(1, Math.min(15, rpoMinutes / 3));
+  }
+
+  /**
+   * The offsite bucket as a repository to recover from: its endpoint, bucket, prefix and
+   * credentials, with the primary's client-side encryption (the copies are the primary's
+   * objects, byte for byte, so the same repository key decrypts them). Nothing is written
+   * through it but reports, so no local copy, storage class or upload cap.
+   */
+  public RepositoryConfig asRecoveryRepository(RepositoryConfig primary) {
+    return new RepositoryConfig(endpoint, bucket, prefixOr(primary.prefix()), region, pathStyle,
+        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null, primary.encryption());
   }
 
   /** The offsite bucket as a repository, for the storage code that reads and lists. */

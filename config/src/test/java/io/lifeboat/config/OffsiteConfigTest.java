@@ -66,6 +66,45 @@ class OffsiteConfigTest {
   }
 
   @Test
+  void recoveryFromTheOffsiteUsesItsBucketAndThePrimarysKey() throws Exception {
+    LifeboatConfig c = load(BASE.replace("  secretKeyEnv: LIFEBOAT_S3_SECRET_KEY\n",
+        "  secretKeyEnv: LIFEBOAT_S3_SECRET_KEY\n  encryption: {keyFile: /etc/lifeboat/repo.key}\n")
+        + OFFSITE);
+    RepositoryConfig off = RepositoryChoice.resolve(c, "offsite");
+    assertEquals("http://127.0.0.1:9100", off.endpoint());
+    assertEquals("farmtally-offsite", off.bucket());
+    assertEquals("lifeboat", off.prefix());
+    assertEquals("LIFEBOAT_OFFSITE_ACCESS_KEY", off.accessKeyEnv());
+    assertEquals("/etc/lifeboat/repo.key", off.encryption().keyFile());
+    assertNull(off.localCopyDir());
+    assertEquals(c.repository(), RepositoryChoice.resolve(c, "primary"));
+    assertEquals(c.repository(), RepositoryChoice.resolve(c, null));
+    assertEquals(java.util.List.of("primary", "offsite"), RepositoryChoice.names(c));
+  }
+
+  @Test
+  void anUnknownRepositoryOrAMissingOffsiteIsOneLine() throws Exception {
+    LifeboatConfig without = load(BASE);
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> RepositoryChoice.resolve(without, "offsite"));
+    assertTrue(e.getMessage().contains("no 'offsite' section"), e.getMessage());
+    e = assertThrows(ConfigException.class,
+        () -> RepositoryChoice.resolve(load(BASE + OFFSITE), "elsewhere"));
+    assertEquals("--from 'elsewhere' is not a repository of this config; it has primary,"
+        + " offsite", e.getMessage());
+  }
+
+  @Test
+  void walSyncMeetsTheRpoByDefault() throws Exception {
+    OffsiteConfig o = load(BASE + OFFSITE).offsite();
+    assertEquals(5, o.walSyncEveryMinutes(15));
+    assertEquals(1, o.walSyncEveryMinutes(2));
+    assertEquals(15, o.walSyncEveryMinutes(240));
+    OffsiteConfig set = load(BASE + OFFSITE + "  walSyncMinutes: 7\n").offsite();
+    assertEquals(7, set.walSyncEveryMinutes(15));
+  }
+
+  @Test
   void theExampleConfigsHaveOne() {
     OffsiteConfig local = loader.load(Path.of("..", "examples", "farmtally", "lifeboat.yml"))
         .offsite();

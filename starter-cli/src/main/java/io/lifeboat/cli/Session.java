@@ -53,6 +53,17 @@ public final class Session implements AutoCloseable {
     return stores.forRepository(config().repository());
   }
 
+  /** Another repository than the config's primary (the offsite, for a recovery from it). */
+  public ObjectStore repository(io.lifeboat.config.RepositoryConfig repo) {
+    if (stores == null) stores = new StoreFactory(secrets());
+    return stores.forRepository(repo);
+  }
+
+  public io.lifeboat.storage.crypt.RepositoryCipher cipher(io.lifeboat.config.RepositoryConfig repo) {
+    if (stores == null) stores = new StoreFactory(secrets());
+    return stores.cipher(repo);
+  }
+
   /** The repository key the config names, read in this process (wal-push/wal-fetch). */
   public io.lifeboat.storage.crypt.RepositoryCipher cipher() {
     if (stores == null) stores = new StoreFactory(secrets());

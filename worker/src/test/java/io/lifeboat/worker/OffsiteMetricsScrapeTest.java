@@ -43,8 +43,11 @@ class OffsiteMetricsScrapeTest {
       if (r.scope().contains("broken")) {
         throw FailureKind.OFFSITE_UNAVAILABLE.failure("connection refused");
       }
-      return new CopyResult(r.scope(), 1, 0, 4096, List.of(r.scope() + "x"), List.of(),
+      CopyResult c = new CopyResult(r.scope(), 1, 0, 4096, List.of(r.scope() + "x"), List.of(),
           List.of());
+      // A WAL scope: the offsite's newest segment was written 90 s before the primary's.
+      return OffsiteScopes.walDatabase(r.scope()) == null ? c
+          : c.withWalNewest(1_800_000_090_000L, 1_800_000_000_000L);
     }
 
     @Override
@@ -81,8 +84,16 @@ class OffsiteMetricsScrapeTest {
           wf.copy(request);
         }
       }
+      OffsiteCopyWorkflow walSync = client.newWorkflowStub(OffsiteCopyWorkflow.class,
+          WorkflowOptions.newBuilder()
+              .setWorkflowId("offsite-wal-farmtally_production").setTaskQueue("offsite-metrics")
+              .build());
+      walSync.copy(new OffsiteCopyRequest(primary, offsite, "wal", "farmtally_production",
+          OffsiteScopes.walOf("farmtally_production"), false, new RetryConfig(1, 1, 1), null));
       Scrape scrape = env.scrapeUntil(
-          s -> s.find(OffsiteMetrics.SUCCESS, Map.of("source", "broken")).isPresent());
+          s -> s.find(OffsiteMetrics.SUCCESS, Map.of("source", "broken")).isPresent()
+              && s.find(OffsiteMetrics.WAL_LAG, Map.of("source", "farmtally_production"))
+                  .isPresent());
       ScrapedEnvironment.assertHelp(scrape, OffsiteMetrics.ALL, OffsiteMetrics.HELP);
       Map<String, String> good = Map.of("source", "farmtally_production", "kind", "db-full");
       Map<String, String> bad = Map.of("source", "broken", "kind", "db-full");
@@ -92,6 +103,11 @@ class OffsiteMetricsScrapeTest {
           > 1.7e9);
       assertTrue(scrape.find(OffsiteMetrics.LAST_SUCCESS_TIMESTAMP, bad).isEmpty());
       assertEquals(4096.0, scrape.find(OffsiteMetrics.COPIED_BYTES, good).orElseThrow().value());
+      Map<String, String> wal = Map.of("source", "farmtally_production");
+      assertEquals(90.0, scrape.find(OffsiteMetrics.WAL_LAG, wal).orElseThrow().value());
+      assertEquals(1.8e9, scrape.find(OffsiteMetrics.WAL_NEWEST, wal).orElseThrow().value());
+      // A dump copy has no WAL scope: no lag for it.
+      assertTrue(scrape.find(OffsiteMetrics.WAL_LAG, Map.of("source", "broken")).isEmpty());
     }
   }
 }

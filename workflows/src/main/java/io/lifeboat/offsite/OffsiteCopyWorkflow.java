@@ -32,6 +32,25 @@ public interface OffsiteCopyWorkflow {
         OffsiteScopes.all(), true, c.retries(), NotificationTarget.of(c));
   }
 
+  /**
+   * {@code offsite-wal-ESTATE-DATABASE}: the schedule (and, with its fire time appended, the
+   * runs) that copies a database's new WAL segments offsite every few minutes.
+   */
+  static String walSyncWorkflowId(String estate, String database) {
+    return WorkflowIds.of("offsite-wal", estate, database);
+  }
+
+  /**
+   * The WAL sync of one database: {@code wal/NAME/} only, no retention (WAL is not expired
+   * offsite), and no notification per run (it runs every few minutes: OffsiteCopyFailed and
+   * OffsiteWalBehind alert instead).
+   */
+  static OffsiteCopyRequest walSyncRequest(LifeboatConfig c, OffsiteConfig offsite,
+      String database) {
+    return new OffsiteCopyRequest(c.repository(), offsite, "wal", database,
+        OffsiteScopes.walOf(database), false, c.retries(), null);
+  }
+
   @WorkflowMethod
   CopyRecord copy(OffsiteCopyRequest request);
 

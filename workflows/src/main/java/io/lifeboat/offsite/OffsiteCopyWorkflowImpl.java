@@ -97,6 +97,14 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       OffsiteMetrics.succeeded(Workflow.getMetricsScope(), request.kind(), request.source(),
           finishedAt, record.bytesCopied());
+      for (CopyResult c : copies) {
+        Long lag = c.walLagSeconds();
+        String database = OffsiteScopes.walDatabase(c.scope());
+        if (lag != null && database != null) {
+          OffsiteMetrics.walLag(Workflow.getMetricsScope(), database, lag,
+              c.walOffsiteNewestMillis());
+        }
+      }
       return record;
     } catch (ActivityFailure e) {
       steps.finish("failed");
@@ -122,7 +130,11 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
     int skipped = 0;
     long bytes = 0;
     List<String> backups = new ArrayList<>();
+    Map<String, Long> walLag = new LinkedHashMap<>();
     for (CopyResult c : copies) {
+      if (c.walLagSeconds() != null && OffsiteScopes.walDatabase(c.scope()) != null) {
+        walLag.put(OffsiteScopes.walDatabase(c.scope()), c.walLagSeconds());
+      }
       copied += c.copied();
       skipped += c.skipped();
       bytes += c.bytesCopied();
@@ -132,7 +144,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
         Instant.ofEpochMilli(startedAt).toString(), Instant.ofEpochMilli(finishedAt).toString(),
         request.offsite().endpoint(), request.offsite().bucket(), lock.describe(), copied,
         skipped, bytes, verified, backups, expired, retentionSkipped, warnings, steps.steps(),
-        Workflow.getInfo().getWorkflowId());
+        Workflow.getInfo().getWorkflowId(), walLag);
   }
 
   private void notifyFailure(OffsiteCopyRequest request, ActivityFailure e) {

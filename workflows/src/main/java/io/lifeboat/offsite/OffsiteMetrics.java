@@ -18,12 +18,25 @@ public final class OffsiteMetrics {
   /** Gauge: bytes the last successful run copied (0 when everything was there already). */
   public static final String COPIED_BYTES = "lifeboat_offsite_copied_bytes";
 
-  public static final List<String> ALL = List.of(LAST_SUCCESS_TIMESTAMP, SUCCESS, COPIED_BYTES);
+  /**
+   * Gauge, per database ({@link #TAG_SOURCE}): the newest WAL segment's recorded write time in
+   * the primary minus the same in the offsite bucket, measured at the end of each copy run
+   * that covers {@code wal/NAME/} (the WAL sync schedule, base backups, `offsite sync`). It
+   * does not grow between runs: the alert pairs it with the age of the last WAL sync.
+   */
+  public static final String WAL_LAG = "lifeboat_offsite_wal_lag_seconds";
+  /** Gauge, per database: Unix time of the newest WAL segment's write in the offsite bucket. */
+  public static final String WAL_NEWEST = "lifeboat_offsite_wal_newest_timestamp_seconds";
+
+  public static final List<String> ALL = List.of(LAST_SUCCESS_TIMESTAMP, SUCCESS, COPIED_BYTES,
+      WAL_LAG, WAL_NEWEST);
 
   public static final Map<String, String> HELP = Map.of(
       LAST_SUCCESS_TIMESTAMP, "Unix time of the last successful offsite copy (copied and verified)",
       SUCCESS, "1 if the last offsite copy run succeeded, 0 if it failed",
-      COPIED_BYTES, "Bytes copied to the offsite bucket by the last successful run");
+      COPIED_BYTES, "Bytes copied to the offsite bucket by the last successful run",
+      WAL_LAG, "Newest WAL write time in the primary minus in the offsite, at the last copy",
+      WAL_NEWEST, "Unix time the newest WAL segment in the offsite bucket was written");
 
   public static final String TAG_KIND = "kind";
   public static final String TAG_SOURCE = "source";
@@ -36,6 +49,14 @@ public final class OffsiteMetrics {
     s.gauge(LAST_SUCCESS_TIMESTAMP).update(finishedAtMillis / 1000);
     s.gauge(SUCCESS).update(1);
     s.gauge(COPIED_BYTES).update(bytes);
+  }
+
+  /** After a copy of {@code wal/DATABASE/}: how far the offsite's WAL is behind. */
+  public static void walLag(Scope scope, String database, long lagSeconds,
+      long offsiteNewestMillis) {
+    Scope s = scope.tagged(Map.of(TAG_SOURCE, database));
+    s.gauge(WAL_LAG).update(lagSeconds);
+    s.gauge(WAL_NEWEST).update(offsiteNewestMillis / 1000);
   }
 
   public static void failed(Scope scope, String kind, String source) {

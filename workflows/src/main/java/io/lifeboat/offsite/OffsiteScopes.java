@@ -34,6 +34,21 @@ public final class OffsiteScopes {
     return List.of("db/", "app/", "config/", "wal/");
   }
 
+  /**
+   * The WAL archive of one database alone: what the WAL sync schedule copies every few
+   * minutes, so the offsite recovery point follows the primary's.
+   */
+  public static List<String> walOf(String database) {
+    return List.of("wal/" + database + "/");
+  }
+
+  /** The database of a {@code wal/NAME/} scope, null for any other scope. */
+  public static String walDatabase(String scope) {
+    if (!scope.startsWith("wal/") || !scope.endsWith("/")) return null;
+    String name = scope.substring(4, scope.length() - 1);
+    return name.isEmpty() || name.contains("/") ? null : name;
+  }
+
   /** WAL objects are committed one by one (put-if-absent): they need no manifest. */
   public static boolean isWal(String relativeKey) {
     return relativeKey.startsWith("wal/");

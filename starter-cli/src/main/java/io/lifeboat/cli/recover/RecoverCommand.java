@@ -11,6 +11,8 @@ import io.lifeboat.cli.UserError;
 import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.RepositoryChoice;
+import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.recover.db.DatabaseRecoveryWorkflow;
 import io.lifeboat.recover.db.PlanRequest;
@@ -69,6 +71,11 @@ public final class RecoverCommand {
       boolean latest;
     }
 
+    @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
+        description = "the repository to read from: primary (repository:, the default) or"
+            + " offsite (offsite:)")
+    String from;
+
     @Mixin LaunchOptions launchOptions;
 
     @Override
@@ -79,8 +86,14 @@ public final class RecoverCommand {
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
         DatabaseConfig db = s.database(name);
+        RepositoryConfig repo;
+        try {
+          repo = RepositoryChoice.resolve(c, from);
+        } catch (io.lifeboat.config.ConfigException e) {
+          throw new UserError(e.getMessage());
+        }
         // Refuse a bad target here, before a workflow exists and long before anything stops.
-        RecoveryPlan plan = preview(s, db, t);
+        RecoveryPlan plan = preview(s, db, repo, t);
         WorkflowClient client = s.temporal().client();
         WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
             DatabaseRecoveryWorkflow.workflowId(c.estate(), db.name()));
@@ -92,11 +105,14 @@ public final class RecoverCommand {
                     .set(LifeboatSearchAttributes.DATABASE, db.name())
                     .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_DB_RECOVERY)
                     .build())));
-        RecoveryRequest request = DatabaseRecoveryWorkflow.request(c, db, t).withPreviousSteps(
-            PreviousRun.stepMillis(s,
+        // One id per database, whichever repository: two recoveries of the same database
+        // would swap the same data directory, so a second one is refused, not run beside.
+        RecoveryRequest request = DatabaseRecoveryWorkflow.request(c, db, t, from)
+            .withPreviousSteps(PreviousRun.stepMillis(s,
                 io.lifeboat.recover.db.DatabaseRecoveryWorkflowImpl.REPORT_KIND, id));
         String what = (plan.pitr() ? "base backup " + plan.backupId() + " + WAL to "
-            : "dump " + plan.backupId() + ", ") + t.describe();
+            : "dump " + plan.backupId() + ", ") + t.describe()
+            + (RepositoryChoice.PRIMARY.equals(from) ? "" : ", read from the " + from);
         return launch
             // A run started before ids named the estate holds the same lock under its old id.
             .refuseIfRunningUnder(DatabaseRecoveryWorkflow.legacyIds(c.estate(), db.name()),
@@ -107,6 +123,7 @@ public final class RecoverCommand {
                     + "); nothing was started or stopped: " + launch.link())
             .startedJson("method", plan.method())
             .startedJson("backupId", plan.backupId())
+            .startedJson("repository", from)
             .startedLine("started recovery of " + db.name() + " from " + what + ": " + id
                 + "\n  " + launch.link() + "\n  lifeboat report " + id + " (when it ends)")
             .followingLine("recovering " + db.name() + " from " + what + " (" + id + ")")
@@ -115,11 +132,12 @@ public final class RecoverCommand {
       }
     }
 
-    private static RecoveryPlan preview(Session s, DatabaseConfig db, RecoveryTarget t) {
+    private static RecoveryPlan preview(Session s, DatabaseConfig db, RepositoryConfig repo,
+        RecoveryTarget t) {
       try {
-        RecoveryPlan plan = RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(),
-            t), s.repository());
-        requireKey(s, db, plan);
+        RecoveryPlan plan = RecoveryPlanner.preview(new PlanRequest(db, repo, t),
+            s.repository(repo));
+        requireKey(s, db, repo, plan);
         return plan;
       } catch (ApplicationFailure f) {
         String hint = FailureKind.ofType(f.getType()).map(k -> " (" + k.hint() + ")").orElse("");
@@ -137,15 +155,16 @@ public final class RecoverCommand {
      * When this process cannot read the configured key file (the CLI on another machine), the
      * worker's plan step makes the same check.
      */
-    private static void requireKey(Session s, DatabaseConfig db, RecoveryPlan plan) {
+    private static void requireKey(Session s, DatabaseConfig db, RepositoryConfig repo,
+        RecoveryPlan plan) {
       io.lifeboat.storage.crypt.RepositoryCipher cipher;
       try {
-        cipher = s.cipher();
+        cipher = s.cipher(repo);
       } catch (io.lifeboat.storage.StorageException notHere) {
         return;
       }
       try {
-        cipher.requireReadable(s.repository(), plan.objectKey(),
+        cipher.requireReadable(s.repository(repo), plan.objectKey(),
             (plan.pitr() ? "base backup " : "backup ") + plan.backupId() + " of " + db.name());
       } catch (io.lifeboat.storage.StorageException e) {
         throw e.kind().failure(e.getMessage());

@@ -58,6 +58,11 @@ final class RecoverServerCommand implements Callable<Integer> {
       description = "the server to recover onto (servers[].name); needed when there are several")
   String targetName;
 
+  @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
+      description = "the repository to read from: primary (repository:, the default) or"
+          + " offsite (offsite:)")
+  String from;
+
   @Mixin LaunchOptions launchOptions;
 
   @Override
@@ -74,7 +79,13 @@ final class RecoverServerCommand implements Callable<Integer> {
         throw new UserError("target " + target.name() + " is the production server ("
             + production + "); recover onto another target; nothing was started");
       }
-      RecoveryPlan plan = preview(s, TargetEstate.database(target, db));
+      io.lifeboat.config.RepositoryConfig repo;
+      try {
+        repo = io.lifeboat.config.RepositoryChoice.resolve(c, from);
+      } catch (io.lifeboat.config.ConfigException e) {
+        throw new UserError(e.getMessage());
+      }
+      RecoveryPlan plan = preview(s, TargetEstate.database(target, db), repo);
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
           ServerRecoveryWorkflow.workflowId(target.name()));
@@ -86,7 +97,7 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .set(LifeboatSearchAttributes.DATABASE, db.name())
                   .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
                   .build())));
-      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app)
+      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app, from)
           .withPreviousSteps(PreviousRun.stepMillis(s,
               io.lifeboat.recover.server.ServerRecoveryWorkflowImpl.REPORT_KIND, id));
       boolean personProvisions = target.provisionPlaybook() == null;
@@ -124,10 +135,11 @@ final class RecoverServerCommand implements Callable<Integer> {
   }
 
   /** A repository that cannot rebuild the database is said now, before anything waits. */
-  private static RecoveryPlan preview(Session s, DatabaseConfig db) {
+  private static RecoveryPlan preview(Session s, DatabaseConfig db,
+      io.lifeboat.config.RepositoryConfig repo) {
     try {
-      return RecoveryPlanner.preview(new PlanRequest(db, s.config().repository(),
-          RecoveryTarget.latest()), s.repository());
+      return RecoveryPlanner.preview(new PlanRequest(db, repo, RecoveryTarget.latest()),
+          s.repository(repo));
     } catch (ApplicationFailure f) {
       String hint = FailureKind.ofType(f.getType()).map(k -> " (" + k.hint() + ")").orElse("");
       String msg = "cannot recover the server: " + f.getOriginalMessage() + hint

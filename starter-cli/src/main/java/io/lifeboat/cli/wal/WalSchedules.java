@@ -2,11 +2,15 @@ package io.lifeboat.cli.wal;
 
 import io.lifeboat.backup.base.BaseBackupRequest;
 import io.lifeboat.backup.base.BaseBackupWorkflow;
+import io.lifeboat.cli.MonitoringPlans;
 import io.lifeboat.cli.backup.BaseBackupCommand;
 import io.lifeboat.cli.schedules.AppSchedules;
 import io.lifeboat.cli.schedules.SchedulesCommand;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.offsite.OffsiteCopyRequest;
+import io.lifeboat.offsite.OffsiteCopyWorkflow;
+import io.lifeboat.offsite.OffsiteCopyWorkflowImpl;
 import io.lifeboat.wal.WalCheckRequest;
 import io.lifeboat.wal.WalCheckWorkflow;
 import io.temporal.client.WorkflowOptions;
@@ -35,7 +39,7 @@ public final class WalSchedules {
       check.setTaskQueue(taskQueue);
     }
     String estate = c.estate();
-    return List.of(
+    List<Plan> plans = new java.util.ArrayList<>(List.of(
         new Plan(BaseBackupWorkflow.workflowId(estate, db.name()), c.wal().baseSchedule(),
             AppSchedules.schedule(c,
             c.wal().baseSchedule(),
@@ -51,6 +55,35 @@ public final class WalSchedules {
                 .setArguments(WalCheckWorkflow.request(c, db)).setOptions(check.build()).build()),
             WalCheckWorkflow.legacyIds(estate, db.name()),
             SchedulesCommand.ours(c, WalCheckWorkflow.class, WalCheckRequest.class,
-                WalCheckRequest::repository, r -> r.database().name().equals(db.name()))));
+                WalCheckRequest::repository, r -> r.database().name().equals(db.name())))));
+    if (c.offsite() != null) plans.add(offsiteWal(c, db, taskQueue));
+    return List.copyOf(plans);
+  }
+
+  /**
+   * With an offsite: the database's new WAL segments copied there every
+   * offsite.walSyncMinutes (default a third of targets.rpoMinutes, at most 15), so the offsite
+   * recovery point follows the primary's instead of the weekly base backup.
+   */
+  static Plan offsiteWal(LifeboatConfig c, DatabaseConfig db, String taskQueue) {
+    String id = OffsiteCopyWorkflow.walSyncWorkflowId(c.estate(), db.name());
+    String cron = everyMinutesCron(c.offsite().walSyncEveryMinutes(c.targets().rpoMinutes()));
+    WorkflowOptions.Builder o = MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE);
+    if (taskQueue != null) o.setTaskQueue(taskQueue);
+    return new Plan(id, cron, AppSchedules.schedule(c, cron,
+        ScheduleActionStartWorkflow.newBuilder().setWorkflowType(OffsiteCopyWorkflow.class)
+            .setArguments(OffsiteCopyWorkflow.walSyncRequest(c, c.offsite(), db.name()))
+            .setOptions(o.build()).build()),
+        List.of(),
+        SchedulesCommand.ours(c, OffsiteCopyWorkflow.class, OffsiteCopyRequest.class,
+            OffsiteCopyRequest::primary,
+            r -> "wal".equals(r.kind()) && db.name().equals(r.source())));
+  }
+
+  /** Every N minutes as cron: {@code *}{@code /N * * * *}; whole hours past 59 minutes. */
+  static String everyMinutesCron(int minutes) {
+    if (minutes < 60) return "*/" + Math.max(1, minutes) + " * * * *";
+    int hours = Math.max(1, minutes / 60);
+    return hours >= 24 ? "0 0 * * *" : "0 */" + hours + " * * *";
   }
 }

@@ -67,8 +67,12 @@ class ScheduleIdsTest {
     DatabaseConfig db = c.databases().get(0);
     var app = c.applications().get(0);
     assertEquals("backup-db-farmtally-" + db.name(), BackupPlans.workflowIdBase(c, db));
-    assertEquals(List.of("backup-base-farmtally-" + db.name(), "wal-check-farmtally-" + db.name()),
+    // The example config has an offsite: its WAL sync schedule too (issue 18).
+    assertEquals(List.of("backup-base-farmtally-" + db.name(), "wal-check-farmtally-" + db.name(),
+            "offsite-wal-farmtally-" + db.name()),
         WalSchedules.plans(c, db, null).stream().map(WalSchedules.Plan::id).toList());
+    assertEquals("*/5 * * * *", WalSchedules.plans(c, db, null).get(2).cron(),
+        "a third of the example's RPO of 15 minutes");
     assertEquals("backup-app-farmtally-" + app.name(), AppPlans.appBackupId(c, app));
     assertEquals("rollback-app-farmtally-" + app.name(), AppPlans.rollbackId(c, app));
     assertEquals("backup-config-farmtally", AppPlans.configBackupId(c));

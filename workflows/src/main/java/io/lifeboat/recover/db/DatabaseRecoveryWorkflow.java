@@ -36,7 +36,22 @@ public interface DatabaseRecoveryWorkflow {
   /** The request `recover db` starts, from the estate's config. */
   static RecoveryRequest request(LifeboatConfig c, DatabaseConfig db, RecoveryTarget target) {
     return new RecoveryRequest(db, c.repository(), target, c.targets().databaseRtoMinutes(),
-        c.estate(), c.retries(), io.lifeboat.notify.NotificationTarget.of(c), null);
+        c.estate(), c.retries(), io.lifeboat.notify.NotificationTarget.of(c), null, null);
+  }
+
+  /**
+   * The same, reading from the repository named {@code from} ({@code primary}, {@code offsite}:
+   * {@link io.lifeboat.config.RepositoryChoice}); from any but the primary, the recovered
+   * server starts with archiving off unless recovery.serverSettings say where it goes.
+   *
+   * @throws io.lifeboat.config.ConfigException for an unknown name or a missing offsite
+   */
+  static RecoveryRequest request(LifeboatConfig c, DatabaseConfig db, RecoveryTarget target,
+      String from) {
+    return new RecoveryRequest(RecoveryRequest.withoutArchivingUnlessConfigured(db, from),
+        io.lifeboat.config.RepositoryChoice.resolve(c, from), target,
+        c.targets().databaseRtoMinutes(), c.estate(), c.retries(),
+        io.lifeboat.notify.NotificationTarget.of(c), null, from);
   }
 
   @WorkflowMethod

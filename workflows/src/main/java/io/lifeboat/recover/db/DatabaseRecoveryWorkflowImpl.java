@@ -57,6 +57,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     news = RunNews.start(req.notifications(), KIND_DB_RECOVERY, db, "recovery of database " + db,
         rto, steps, report, () -> RecoverySteps.of(method), req.previousStepMillis());
     report.fact("Target", req.target().describe());
+    report.fact("Repository", req.describeSource());
 
     // Host-bound steps (ActivityPlacement) go to the database's host's agent; the
     // application's stop and start to its host's. No host: all on the workflow's queue.
@@ -119,6 +120,7 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
       }
       swapped = true;
       report.fact("Live at", swap.liveAt());
+      if (plan.pitr()) report.fact("Archiving", req.archivingFact());
       report.fact("Damaged copy kept as", swap.keptAs());
       for (VerifyReport.Check c : verification.checks()) {
         report.fact("Check: " + c.name(), c.value() + " (" + c.expectation() + ")");

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param databaseRtoMinutes targets.databaseRtoMinutes, for the database child workflow
  * @param previousStepMillis each step's duration in the previous successful recovery onto
  *     this target (its stored report), for the projected finish; empty when there is none
+ * @param source the name of {@code repository} ({@code primary}, {@code offsite}); null in
+ *     requests recorded before it existed (the primary)
  */
 public record ServerRecoveryRequest(
     ServerTargetConfig target,
@@ -29,7 +31,8 @@ public record ServerRecoveryRequest(
     String estate,
     RetryConfig retry,
     NotificationTarget notifications,
-    Map<String, Long> previousStepMillis) {
+    Map<String, Long> previousStepMillis,
+    String source) {
 
   public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
       "database", "application", "services", "dns", "tls", "health");
@@ -39,18 +42,30 @@ public record ServerRecoveryRequest(
       int databaseRtoMinutes, String estate, RetryConfig retry,
       NotificationTarget notifications) {
     this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
-        retry, notifications, null);
+        retry, notifications, null, null);
   }
 
   /** The same, with the previous successful run's step durations (for the projection). */
   public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
-        databaseRtoMinutes, estate, retry, notifications, millis);
+        databaseRtoMinutes, estate, retry, notifications, millis, source);
   }
 
   public ServerRecoveryRequest {
     previousStepMillis = previousStepMillis != null ? Map.copyOf(previousStepMillis) : Map.of();
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
+  }
+
+  /**
+   * The database child's request: from the same repository, and, when that is not the
+   * primary, with archiving off unless the target's settings say where it goes
+   * ({@link io.lifeboat.recover.db.RecoveryRequest#withoutArchivingUnlessConfigured}).
+   */
+  public io.lifeboat.recover.db.RecoveryRequest databaseRequest(DatabaseConfig onTarget) {
+    return new io.lifeboat.recover.db.RecoveryRequest(
+        io.lifeboat.recover.db.RecoveryRequest.withoutArchivingUnlessConfigured(onTarget, source),
+        repository, io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
+        retry, null, null, source); // the child sends no notifications of its own
   }
 }

@@ -39,9 +39,21 @@ public interface ServerRecoveryWorkflow extends Approvable {
   /** The request `recover server` starts, from the estate's config. */
   static ServerRecoveryRequest request(LifeboatConfig c, ServerTargetConfig target,
       DatabaseConfig db, ApplicationConfig app) {
-    return new ServerRecoveryRequest(target, db, app, c.repository(),
+    return request(c, target, db, app, io.lifeboat.config.RepositoryChoice.PRIMARY);
+  }
+
+  /**
+   * The same, reading from the repository named {@code from} (see
+   * {@link io.lifeboat.config.RepositoryChoice}).
+   *
+   * @throws io.lifeboat.config.ConfigException for an unknown name or a missing offsite
+   */
+  static ServerRecoveryRequest request(LifeboatConfig c, ServerTargetConfig target,
+      DatabaseConfig db, ApplicationConfig app, String from) {
+    return new ServerRecoveryRequest(target, db, app,
+        io.lifeboat.config.RepositoryChoice.resolve(c, from),
         c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-        c.retries(), NotificationTarget.of(c));
+        c.retries(), NotificationTarget.of(c), null, from);
   }
 
   String STEP_PROVISION = "provision";

@@ -15,7 +15,6 @@ import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.host.HostPlacement;
 import io.lifeboat.recover.db.RecoveryRequest;
 import io.lifeboat.recover.db.RecoveryResult;
-import io.lifeboat.recover.db.RecoveryTarget;
 import io.lifeboat.repository.RunKeys;
 import io.lifeboat.rollback.ReleaseStep;
 import io.lifeboat.rollback.RollbackActivities;
@@ -88,8 +87,7 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
       // 3. The database: base backup + WAL into the target's data directory, as a child.
       DatabaseConfig db = TargetEstate.database(target, req.database());
       RecoveryResult dbResult = steps.run("database", () -> ServerStubs.database(target.name(),
-          db.name()).recover(new RecoveryRequest(db, req.repository(), RecoveryTarget.latest(),
-              req.databaseRtoMinutes(), req.estate(), req.retry())));
+          db.name()).recover(req.databaseRequest(db)));
       report.fact("Database", db.name() + " on " + db.address() + " from "
           + dbResult.plan().backupId() + " (" + dbResult.plan().method() + ")");
 

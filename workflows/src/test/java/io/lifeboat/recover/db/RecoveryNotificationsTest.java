@@ -69,7 +69,7 @@ class RecoveryNotificationsTest {
         "http://localhost:8233", "default");
     return new RecoveryRequest(base.database(), base.repository(), base.target(),
         base.rtoMinutes(), base.estate(), retry != null ? retry : base.retry(), channels,
-        previous);
+        previous, null);
   }
 
   private DatabaseRecoveryWorkflow stub() {
