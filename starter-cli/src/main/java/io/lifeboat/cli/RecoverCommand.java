@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "recover", description = "Recover from the repository.",
-    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class})
+    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class, RecoverRedisCommand.class})
 final class RecoverCommand {
   @ParentCommand LifeboatCli root;
 
