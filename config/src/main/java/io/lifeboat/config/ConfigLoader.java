@@ -52,6 +52,7 @@ public final class ConfigLoader {
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
+    RedisRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
 
