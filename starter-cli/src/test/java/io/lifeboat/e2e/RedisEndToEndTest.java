@@ -94,6 +94,10 @@ class RedisEndToEndTest {
     assertTrue(m.usedMemory() > 0);
     assertTrue(m.encryption() != null || stack.base.repository().encryption() == null);
 
+    RealStack.Run list = stack.cli(cliEnv(), "backups", "list", "--redis", "cache", "--config",
+        config.toString());
+    assertTrue(list.out().contains(m.backupId()) && list.out().contains("803"), list.out());
+
     // The data changes: flushed, one new key.
     redis.cli("FLUSHALL");
     redis.cli("SET", "after", "backup");
