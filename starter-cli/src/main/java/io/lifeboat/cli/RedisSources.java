@@ -9,25 +9,30 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 
 /** The Redis servers of the config (issue 19), as the redis verbs find and start them. */
-final class RedisSources {
+public final class RedisSources {
   private RedisSources() {}
 
-  static RedisConfig named(LifeboatConfig c, Path configPath, String name) {
+  public static RedisConfig named(LifeboatConfig c, Path configPath, String name) {
     return c.redisServer(name).orElseThrow(() -> new UserError("unknown redis '" + name + "': "
         + configPath + (c.redis().isEmpty() ? " has no 'redis:' section"
             : " lists " + c.redis().stream().map(RedisConfig::name)
                 .collect(Collectors.joining(", ")))));
   }
 
-  static WorkflowOptions.Builder options(LifeboatConfig c, String kind) {
+  public static WorkflowOptions.Builder options(LifeboatConfig c, String kind) {
     return WorkflowOptions.newBuilder()
         .setTaskQueue(c.temporal().taskQueue())
         .setTypedSearchAttributes(SearchAttributes.newBuilder()
             .set(LifeboatSearchAttributes.KIND, kind).build());
   }
 
-  /** Workflow ids carry the name: only [A-Za-z0-9_-] of it. */
-  static String idPart(String name) {
-    return name.replaceAll("[^A-Za-z0-9_-]", "_");
+  /** {@code backup-redis-ESTATE-NAME} (docs/reference/workflow-ids.md); by hand + -manual. */
+  public static String backupId(LifeboatConfig c, RedisConfig r) {
+    return io.lifeboat.run.WorkflowIds.of("backup-redis", c.estate(), r.name());
+  }
+
+  /** {@code recover-redis-ESTATE-NAME}. */
+  public static String recoveryId(LifeboatConfig c, RedisConfig r) {
+    return io.lifeboat.run.WorkflowIds.of("recover-redis", c.estate(), r.name());
   }
 }
