@@ -134,6 +134,7 @@ class RedisEndToEndTest {
         "--config", config.toString());
     assertNotEquals(0, refused.exit(), refused.out());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    assertTrue(refused.err().contains("stored snapshot"), refused.err());
     assertEquals("yes", redis.cli("GET", "untouched").strip(), "the server was not touched");
   }
 

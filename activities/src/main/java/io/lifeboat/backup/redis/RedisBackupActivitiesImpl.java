@@ -204,16 +204,26 @@ public class RedisBackupActivitiesImpl implements RedisBackupActivities {
       throw new IllegalStateException(e);
     }
     long raw = 0;
-    try (CountingInputStream counted = new CountingInputStream(store.get(key));
+    OutputStream file;
+    try {
+      file = Files.newOutputStream(to);
+    } catch (IOException e) {
+      throw FailureKind.LOCAL_IO.failure("cannot write " + to + ": " + e.getMessage());
+    }
+    try (OutputStream out = file;
+         CountingInputStream counted = new CountingInputStream(store.get(key));
          DigestInputStream digest = new DigestInputStream(
              new BufferedInputStream(counted, CHUNK), sha);
          ZstdInputStream unzstd = new ZstdInputStream(cipher.open(digest, key,
-             "stored snapshot " + key));
-         OutputStream out = Files.newOutputStream(to)) {
+             "stored snapshot " + key))) {
       byte[] buf = new byte[CHUNK];
       int n;
       while ((n = unzstd.read(buf)) > 0) {
-        out.write(buf, 0, n);
+        try {
+          out.write(buf, 0, n);
+        } catch (IOException e) {
+          throw FailureKind.LOCAL_IO.failure("cannot write " + to + ": " + e.getMessage());
+        }
         raw += n;
         beat.run();
       }
@@ -224,6 +234,11 @@ public class RedisBackupActivitiesImpl implements RedisBackupActivities {
     } catch (com.github.luben.zstd.ZstdIOException e) {
       throw FailureKind.BACKUP_CORRUPT.failure("stored snapshot " + key
           + " is corrupt: zstd says " + e.getMessage());
+    } catch (IOException e) {
+      // Reading, decrypting or decompressing the stored object (a tampered object is refused
+      // by the cipher): the object is bad, a retry reads the same bytes.
+      throw FailureKind.BACKUP_CORRUPT.failure("stored snapshot " + key
+          + " cannot be read back: " + e.getMessage());
     }
   }
 
