@@ -25,8 +25,7 @@ public record RedisConfig(
     String passwordEnv,
     String dataDir,
     Boolean appendonly,
-    String configFile,
-    String backupSchedule) {
+    String configFile) {
 
   public RedisConfig {
     address = address != null ? address : "127.0.0.1";

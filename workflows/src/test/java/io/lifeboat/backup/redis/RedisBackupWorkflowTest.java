@@ -91,7 +91,7 @@ class RedisBackupWorkflowTest {
 
   private static RedisBackupRequest request() {
     return new RedisBackupRequest(
-        new RedisConfig("cache", null, null, null, null, "/var/lib/redis", true, null, null),
+        new RedisConfig("cache", null, null, null, null, "/var/lib/redis", true, null),
         new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
             null, null, null, null),
         new CompressionConfig(3, null), 30, new RetryConfig(2, 1, 1));

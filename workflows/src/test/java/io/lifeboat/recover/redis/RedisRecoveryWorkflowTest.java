@@ -76,7 +76,7 @@ class RedisRecoveryWorkflowTest {
         WorkflowOptions.newBuilder().setWorkflowId("redis-recovery-cache-test")
             .setTaskQueue(TaskQueues.DEFAULT).build())
         .recover(new RedisRecoveryRequest(
-            new RedisConfig("cache", null, null, null, null, "/data", true, null, null),
+            new RedisConfig("cache", null, null, null, null, "/data", true, null),
             new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
                 null, null, null, null), null, new RetryConfig(2, 1, 1)));
   }
