@@ -171,6 +171,8 @@ ensure_tools_light() { export PATH="$SBIN:$PGBIN:$PATH"; }
 # what only the tests use: the HTML report is checked in a real headless browser
 ensure_test_tools() {
   command -v chromium >/dev/null 2>&1 || apt_install "chromium (report rendering test)" chromium
+  { command -v redis-server >/dev/null 2>&1 && command -v redis-check-rdb >/dev/null 2>&1; } \
+    || apt_install "redis-server and redis-tools (Redis end-to-end test)" redis-server redis-tools
   resolve_minio
   ensure_estate_tools
 }

@@ -52,6 +52,7 @@ public final class ConfigLoader {
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
+    RedisRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
 
@@ -297,7 +298,7 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis());
   }
 
   private static String keyPath(Path configDir, String file) {

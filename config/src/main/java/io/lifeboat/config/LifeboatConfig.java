@@ -27,9 +27,11 @@ public record LifeboatConfig(
     DrillsConfig drills,
     List<ServerTargetConfig> servers,
     OffsiteConfig offsite,
-    List<HostConfig> hosts) {
+    List<HostConfig> hosts,
+    List<RedisConfig> redis) {
 
   public LifeboatConfig {
+    redis = redis == null ? List.of() : List.copyOf(redis);
     // offsite stays null when the section is absent: no second repository, nothing copied.
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
@@ -61,6 +63,24 @@ public record LifeboatConfig(
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
         drills, servers, offsite, null);
+  }
+
+  /** The shape before Redis sources (issue 19). */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, null);
+  }
+
+  /** The Redis server named so in {@code redis:}, or empty. */
+  public java.util.Optional<RedisConfig> redisServer(String name) {
+    return redis.stream().filter(r -> r.name().equals(name)).findFirst();
   }
 
   /** The host named so in {@code hosts:}, or empty. */

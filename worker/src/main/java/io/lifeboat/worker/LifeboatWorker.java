@@ -106,6 +106,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // The offsite copy (3-2-1, issue #8): a child of each backup, and `lifeboat offsite sync`.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.offsite.OffsiteCopyWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.redis.RedisBackupWorkflowImpl.class,
+        io.lifeboat.recover.redis.RedisRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -120,6 +123,8 @@ public final class LifeboatWorker implements AutoCloseable {
         io.lifeboat.recover.server.ServerRecoveryActivitiesImpl.create(stores, secrets, pg),
         // Database backups and recovery.
         new DatabaseBackupActivitiesImpl(stores, pg),
+        new io.lifeboat.backup.redis.RedisBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.redis.RedisRecoveryActivitiesImpl(stores, secrets),
         new DatabaseRecoveryActivitiesImpl(stores, pg),
         // Verification, repository checks and notifications.
         new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),

@@ -96,7 +96,14 @@ public enum FailureKind {
   // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
   // retry window, and every retry re-runs pg_dump against the live database for nothing.
   DISK_FULL(false, "the local directory named in the message is full: free space there or point"
-      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact");
+      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact"),
+  // Redis as a source (issue 19).
+  REDIS_UNAVAILABLE(true, "is redis-server running and reachable from the worker at the"
+      + " redis[].address and port of the config?"),
+  REDIS_AUTH_FAILED(false, "check the password variable redis[].passwordEnv names (and that the"
+      + " user may replicate: redis-cli --rdb needs it)"),
+  REDIS_TOOL_FAILED(true, "redis-cli, redis-server or redis-check-rdb failed; see the message and"
+      + " the worker log");
 
   private final boolean retryable;
   private final String hint;

@@ -106,6 +106,16 @@ public final class ActivityPlacement {
         "prepareScratchApp", "startScratchApp", "removeScratchApp", "resetServerTarget");
     group(DrillActivities.class, Where.ANYWHERE, "reads the stored report over S3",
         "checkReport");
+    // redis-cli --rdb is a replication connection over TCP (issue 19).
+    whole(io.lifeboat.backup.redis.RedisBackupActivities.class, Where.ANYWHERE,
+        "redis-cli over TCP (--rdb is a replication connection); the repository over S3;"
+            + " the scratch redis-server is the worker's own");
+    group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.HOST_BOUND,
+        "writes the server's dataDir and starts redis-server on its host",
+        "redisStageSnapshot", "redisSwapAndStart");
+    group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.ANYWHERE,
+        "manifests over S3; CONFIG SET and DBSIZE over TCP",
+        "redisChooseBackup", "redisEnableAof");
   }
 
   private ActivityPlacement() {}

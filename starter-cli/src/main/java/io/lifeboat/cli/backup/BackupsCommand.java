@@ -74,12 +74,16 @@ public final class BackupsCommand {
     @Option(names = "--configuration", description = "configuration backups instead")
     boolean configuration;
 
+    @Option(names = "--redis", paramLabel = "NAME", description = "Redis snapshots of NAME instead")
+    String redis;
+
     @Override
     public Integer call() throws IOException {
       LifeboatCli root = parent.root;
       PrintWriter out = root.spec.commandLine().getOut();
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
+        if (redis != null) return RedisListing.print(s, redis, json, out);
         if (app != null || configuration) {
           String prefix = c.repository().prefix();
           return ArtifactListing.print(s.repository(), c, app != null

@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "recover", description = "Recover from the repository.",
-    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class})
+    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class, RecoverRedisCommand.class})
 public final class RecoverCommand {
   @ParentCommand LifeboatCli root;
 

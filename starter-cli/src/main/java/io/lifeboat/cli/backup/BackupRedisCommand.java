@@ -1,0 +1,81 @@
+package io.lifeboat.cli.backup;
+
+import io.lifeboat.cli.AppWait;
+import io.lifeboat.cli.Bytes;
+import io.lifeboat.cli.ConfigOption;
+import io.lifeboat.cli.LaunchOptions;
+import io.lifeboat.cli.LifeboatCli;
+import io.lifeboat.cli.RedisSources;
+import io.lifeboat.cli.Session;
+import io.lifeboat.cli.WorkflowLaunch;
+import io.lifeboat.backup.redis.RedisBackupRequest;
+import io.lifeboat.backup.redis.RedisBackupResult;
+import io.lifeboat.backup.redis.RedisBackupWorkflow;
+import io.lifeboat.backup.redis.RedisBackupWorkflowImpl;
+import io.lifeboat.backup.redis.RedisManifest;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.RedisConfig;
+import io.temporal.client.WorkflowClient;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "redis", description = {
+    "Back up one Redis server now: an RDB snapshot (redis-cli --rdb), compressed and encrypted",
+    "into the repository, read back, checked by redis-check-rdb and loaded into a scratch",
+    "redis-server before its manifest is written."})
+final class BackupRedisCommand implements Callable<Integer> {
+  @ParentCommand BackupCommand parent;
+  @Mixin ConfigOption configOption;
+
+  @Parameters(paramLabel = "NAME", description = "redis[].name from the config")
+  String name;
+
+  @Mixin LaunchOptions launchOptions;
+
+  @Override
+  public Integer call() {
+    LifeboatCli root = parent.root;
+    PrintWriter out = root.spec.commandLine().getOut();
+    try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+      LifeboatConfig c = s.config();
+      RedisConfig r = RedisSources.named(c, s.configPath(), name);
+      WorkflowClient client = s.temporal().client();
+      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
+          io.lifeboat.run.WorkflowIds.manual(RedisSources.backupId(c, r)));
+      String id = launch.workflowId();
+      RedisBackupWorkflow wf = client.newWorkflowStub(RedisBackupWorkflow.class,
+          launch.options(RedisSources.options(c, RedisBackupWorkflowImpl.KIND_REDIS)));
+      RedisBackupRequest request = new RedisBackupRequest(r, c.repository(), c.compression(),
+          c.retention().fullDays(), c.retries());
+      return launch
+          .start(() -> WorkflowClient.start(wf::backup, request),
+              "a backup of redis " + r.name() + " is already running (" + id + ")")
+          .startedLine("started backup of redis " + r.name() + ": " + id + "\n  " + launch.link())
+          .followingLine("backing up redis " + r.name() + " (" + id + ")")
+          .followAndPrint(show -> AppWait.await(client, id, RedisBackupResult.class, out, show,
+                  "backup of redis " + r.name(), stub -> stub.query("step", String.class)),
+              (res, link) -> print(out, c, res, link));
+    }
+  }
+
+  private static void print(PrintWriter out, LifeboatConfig c, RedisBackupResult r,
+      String link) {
+    RedisManifest m = r.manifest();
+    out.println("backup " + m.backupId() + " of redis " + m.name() + " is committed");
+    out.println("  keys        " + m.keys() + " (" + Bytes.human(m.usedMemory()) + " used memory)");
+    out.println("  size        " + Bytes.human(m.rawBytes()) + " RDB, "
+        + Bytes.human(m.storedBytes()) + " stored (" + m.compression() + ")");
+    out.println("  location    s3://" + c.repository().bucket() + "/" + m.objectKey());
+    out.println("  sha256      " + m.sha256());
+    out.println("  verified    " + m.verification());
+    if (!r.expiredBackupIds().isEmpty()) {
+      out.println("  expired     " + String.join(", ", r.expiredBackupIds()));
+    }
+    if (r.retentionWarning() != null) out.println("  warning     " + r.retentionWarning());
+    out.println("  " + link);
+  }
+}

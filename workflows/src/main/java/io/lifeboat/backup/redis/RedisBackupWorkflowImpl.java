@@ -1,0 +1,105 @@
+package io.lifeboat.backup.redis;
+
+import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
+
+import io.lifeboat.failure.FailureMessage;
+import io.lifeboat.repository.BackupIds;
+import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.StepRecorder;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+
+/**
+ * The shape of the PostgreSQL dump (backup/dump) for a Redis RDB snapshot: nothing is a backup
+ * until its manifest is written, and the manifest is written only after the stored object was
+ * read back, decrypted, checked by redis-check-rdb and loaded into a scratch server.
+ */
+public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
+  private static final Logger log = Workflow.getLogger(RedisBackupWorkflowImpl.class);
+  public static final String KIND_REDIS = "redis";
+  static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
+  private final StepRecorder steps = new StepRecorder();
+
+  @Override
+  public RedisBackupResult backup(RedisBackupRequest request) {
+    String name = request.redis().name();
+    String backupId = BackupIds.forThisRun(Workflow.currentTimeMillis());
+    String prefix = request.repository().prefix();
+    String objectKey = RedisLayout.snapshotKey(prefix, name, backupId);
+    Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name), KIND.valueSet(KIND_REDIS),
+        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    RedisBackupActivities quick = ActivityStubs.of(RedisBackupActivities.class, request.retry(),
+        Duration.ofMinutes(10), null);
+    RedisBackupActivities streaming = ActivityStubs.of(RedisBackupActivities.class,
+        request.retry(), Duration.ofHours(6), HEARTBEAT);
+    try {
+      steps.run("assess", () -> quick.redisAssess(request.redis()));
+      RedisSnapshotResult snap = steps.run("snapshot-and-upload",
+          () -> streaming.redisSnapshotToRepository(new RedisSnapshotRequest(request.redis(),
+              request.repository(), request.compression(), backupId, objectKey)));
+      long min = Math.min(snap.before().keys(), snap.after().keys());
+      long max = Math.max(snap.before().keys(), snap.after().keys());
+      RedisVerifyResult verified = steps.run("verify", () -> streaming.redisVerifyStoredSnapshot(
+          new RedisVerifyRequest(request.repository(), objectKey, snap.sha256(),
+              snap.storedBytes(), min, max)));
+      RedisManifest manifest = new RedisManifest(RedisManifest.FORMAT_VERSION, backupId,
+          RedisManifest.KIND, name,
+          request.redis().address() + ":" + request.redis().port(),
+          snap.before().serverVersion(),
+          Instant.ofEpochMilli(snap.startedAtMillis()).toString(),
+          Instant.ofEpochMilli(snap.finishedAtMillis()).toString(),
+          verified.keys(), snap.before().keys(), snap.after().keys(),
+          snap.before().usedMemory(), snap.rawBytes(), snap.storedBytes(), snap.sha256(),
+          snap.compression(), objectKey,
+          Map.of("redis-cli", snap.redisCliVersion(), "lifeboat", "0.1.0"),
+          "sha256 re-read from storage; " + verified.checkRdb() + "; loaded into a scratch"
+              + " redis-server: " + verified.keys() + " keys, " + verified.sampledKeys()
+              + " sampled keys read",
+          Workflow.getInfo().getWorkflowId(), null);
+      steps.run("commit-manifest", () -> quick.redisCommitManifest(request.repository(),
+          manifest));
+      List<String> expired = List.of();
+      String warning = null;
+      try {
+        expired = steps.run("retention", () -> quick.redisApplyRetention(
+            new RedisRetentionRequest(request.repository(), name, request.retentionDays(),
+                Workflow.currentTimeMillis())));
+      } catch (ActivityFailure e) {
+        warning = "retention failed: " + FailureMessage.of(e);
+        log.warn("redis backup {} of {} is good but {}", backupId, name, warning);
+      }
+      steps.finish("done");
+      Workflow.upsertTypedSearchAttributes(
+          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      return new RedisBackupResult(manifest, expired, warning, steps.steps());
+    } catch (ActivityFailure | CanceledFailure e) {
+      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
+      Workflow.newDetachedCancellationScope(() -> {
+        Workflow.upsertTypedSearchAttributes(
+            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+        try {
+          quick.redisDiscardIncomplete(new RedisDiscardRequest(request.repository(), name,
+              backupId));
+        } catch (ActivityFailure d) {
+          log.warn("could not remove leftovers of redis backup {}: {}", backupId, d.getMessage());
+        }
+      }).run();
+      throw e;
+    }
+  }
+
+  @Override
+  public String step() {
+    return steps.current();
+  }
+}

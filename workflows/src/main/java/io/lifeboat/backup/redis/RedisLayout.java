@@ -1,0 +1,39 @@
+package io.lifeboat.backup.redis;
+
+/**
+ * Where Redis backups live in the repository (issue 19), beside {@code RepositoryLayout}'s
+ * PostgreSQL paths:
+ *
+ * <pre>
+ * PREFIX/redis/NAME/ID/{dump.rdb.zst, manifest.json}
+ * </pre>
+ *
+ * dump.rdb.zst is the RDB snapshot, zstd-compressed, then sealed with the repository key when
+ * the repository encrypts; manifest.json ({@link RedisManifest}) is the commit mark.
+ */
+public final class RedisLayout {
+  public static final String SNAPSHOT = "dump.rdb.zst";
+
+  private RedisLayout() {}
+
+  public static String root(String prefix, String name) {
+    return join(prefix, "redis/" + name + "/");
+  }
+
+  public static String dir(String prefix, String name, String backupId) {
+    return root(prefix, name) + backupId + "/";
+  }
+
+  public static String snapshotKey(String prefix, String name, String backupId) {
+    return dir(prefix, name, backupId) + SNAPSHOT;
+  }
+
+  public static String manifestKey(String prefix, String name, String backupId) {
+    return dir(prefix, name, backupId) + io.lifeboat.repository.RepositoryLayout.MANIFEST;
+  }
+
+  private static String join(String prefix, String rest) {
+    if (prefix == null || prefix.isBlank()) return rest;
+    return prefix.endsWith("/") ? prefix + rest : prefix + "/" + rest;
+  }
+}

@@ -1,0 +1,30 @@
+package io.lifeboat.recover.redis;
+
+import io.lifeboat.backup.redis.RedisManifest;
+import io.lifeboat.config.RedisConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.temporal.activity.ActivityInterface;
+
+/** What a Redis recovery does; host-bound steps are named in ActivityPlacement. */
+@ActivityInterface
+public interface RedisRecoveryActivities {
+
+  /** The manifest of the backup to restore: the given id, or the newest committed one. */
+  RedisManifest redisChooseBackup(RepositoryConfig repository, String name, String backupId);
+
+  /**
+   * Downloads, decrypts and decompresses the snapshot into dataDir as a new file, checking
+   * SHA-256 and redis-check-rdb. The live files are not touched.
+   */
+  StagedSnapshot redisStageSnapshot(StageRequest request);
+
+  /**
+   * Stops the server (SHUTDOWN NOSAVE), keeps the old RDB (and AOF directory) under new names,
+   * renames the staged file into place and starts redis-server with appendonly no; returns once
+   * it answers, with its DBSIZE.
+   */
+  SwapResult redisSwapAndStart(StageRequest request, StagedSnapshot staged);
+
+  /** CONFIG SET appendonly yes (when configured) and waits for the rewrite; returns DBSIZE. */
+  long redisEnableAof(RedisConfig redis);
+}

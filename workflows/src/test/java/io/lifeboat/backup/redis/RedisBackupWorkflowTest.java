@@ -1,0 +1,116 @@
+package io.lifeboat.backup.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.lifeboat.config.CompressionConfig;
+import io.lifeboat.config.RedisConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.host.TaskQueues;
+import io.lifeboat.run.TestEnvironments;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The order of a Redis backup, and no manifest when a step fails (the discard runs). */
+class RedisBackupWorkflowTest {
+  private TestWorkflowEnvironment env;
+  private Worker worker;
+
+  static final class Fake implements RedisBackupActivities {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    boolean corrupt;
+
+    @Override
+    public RedisFacts redisAssess(RedisConfig redis) {
+      calls.add("assess");
+      return new RedisFacts("7.0.15", 3, 1000);
+    }
+
+    @Override
+    public RedisSnapshotResult redisSnapshotToRepository(RedisSnapshotRequest r) {
+      calls.add("snapshot");
+      RedisFacts f = new RedisFacts("7.0.15", 3, 1000);
+      return new RedisSnapshotResult(r.objectKey(), 100, 60, "ab", "zstd", f, f, 1, 2, "7.0.15");
+    }
+
+    @Override
+    public RedisVerifyResult redisVerifyStoredSnapshot(RedisVerifyRequest r) {
+      calls.add("verify");
+      if (corrupt) throw FailureKind.BACKUP_CORRUPT.failure("flipped byte");
+      assertEquals(3, r.minKeys());
+      return new RedisVerifyResult("ab", 60, 3, 3, "redis-check-rdb: RDB looks OK");
+    }
+
+    @Override
+    public void redisCommitManifest(RepositoryConfig repository, RedisManifest manifest) {
+      calls.add("commit");
+    }
+
+    @Override
+    public List<String> redisApplyRetention(RedisRetentionRequest request) {
+      calls.add("retention");
+      return List.of();
+    }
+
+    @Override
+    public void redisDiscardIncomplete(RedisDiscardRequest request) {
+      calls.add("discard");
+    }
+  }
+
+  @BeforeEach
+  void setUp() {
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-12-06T02:00:00Z"));
+    worker = env.newWorker(TaskQueues.DEFAULT);
+    worker.registerWorkflowImplementationTypes(RedisBackupWorkflowImpl.class);
+  }
+
+  @AfterEach
+  void tearDown() {
+    env.close();
+  }
+
+  private RedisBackupWorkflow start(Fake fake) {
+    worker.registerActivitiesImplementations(fake);
+    env.start();
+    return env.getWorkflowClient().newWorkflowStub(RedisBackupWorkflow.class,
+        WorkflowOptions.newBuilder().setWorkflowId("redis-backup-cache-test")
+            .setTaskQueue(TaskQueues.DEFAULT).build());
+  }
+
+  private static RedisBackupRequest request() {
+    return new RedisBackupRequest(
+        new RedisConfig("cache", null, null, null, null, "/var/lib/redis", true, null),
+        new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
+            null, null, null, null),
+        new CompressionConfig(3, null), 30, new RetryConfig(2, 1, 1));
+  }
+
+  @Test
+  void snapshotIsVerifiedBeforeTheManifestIsWritten() {
+    Fake fake = new Fake();
+    RedisBackupResult r = start(fake).backup(request());
+    assertEquals(List.of("assess", "snapshot", "verify", "commit", "retention"), fake.calls);
+    assertEquals(3, r.manifest().keys());
+    assertTrue(r.manifest().objectKey().startsWith("p/redis/cache/"), r.manifest().objectKey());
+  }
+
+  @Test
+  void aFailedVerificationCommitsNothingAndDiscards() {
+    Fake fake = new Fake();
+    fake.corrupt = true;
+    assertThrows(WorkflowFailedException.class, () -> start(fake).backup(request()));
+    assertEquals(List.of("assess", "snapshot", "verify", "discard"), fake.calls);
+  }
+}
