@@ -52,6 +52,7 @@ public final class ConfigLoader {
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
+    FilesRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
 

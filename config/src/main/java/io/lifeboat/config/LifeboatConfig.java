@@ -27,9 +27,11 @@ public record LifeboatConfig(
     DrillsConfig drills,
     List<ServerTargetConfig> servers,
     OffsiteConfig offsite,
-    List<HostConfig> hosts) {
+    List<HostConfig> hosts,
+    List<FilesConfig> files) {
 
   public LifeboatConfig {
+    files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
@@ -48,6 +50,24 @@ public record LifeboatConfig(
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
+  }
+
+  /** The shape before file trees (issue 20). */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, null);
+  }
+
+  /** The files source named so ({@code files:}), or empty. */
+  public java.util.Optional<FilesConfig> filesSource(String name) {
+    return files.stream().filter(f -> f.name().equals(name)).findFirst();
   }
 
   /** The shape before hosts (issue 17): one machine, one worker. */

@@ -106,6 +106,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // The offsite copy (3-2-1, issue #8): a child of each backup, and `lifeboat offsite sync`.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.offsite.OffsiteCopyWorkflowImpl.class);
+    // File trees backed up by an engine (issue 20).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -138,6 +141,8 @@ public final class LifeboatWorker implements AutoCloseable {
         new WalCheckActivitiesImpl(stores, pg),
         // The offsite copy.
         offsite,
+        // File trees with restic (issue 20).
+        new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
             client.getOptions().getNamespace()));

@@ -96,7 +96,14 @@ public enum FailureKind {
   // Fault suite (issue #8): a full local disk is not retried. It rarely frees itself within a
   // retry window, and every retry re-runs pg_dump against the live database for nothing.
   DISK_FULL(false, "the local directory named in the message is full: free space there or point"
-      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact");
+      + " repository.localCopyDir elsewhere; nothing was committed, earlier backups are intact"),
+  // File trees with restic (issue 20).
+  RESTIC_FAILED(true, "restic failed; the message has the tail of its stderr (is restic installed,"
+      + " the object store reachable, the repository unlocked?)"),
+  FILES_PATH_MISSING(false, "a path of the files source does not exist on its host; fix files[].paths"),
+  FILES_CHECK_FAILED(false, "restic check found damage in the files repository: nothing was"
+      + " pruned; run `restic check --read-data` by hand, then `restic repair` or a new repository"),
+  FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths");
 
   private final boolean retryable;
   private final String hint;

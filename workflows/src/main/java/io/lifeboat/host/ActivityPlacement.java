@@ -101,6 +101,12 @@ public final class ActivityPlacement {
         "prepareScratchApp", "startScratchApp", "removeScratchApp", "resetServerTarget");
     group(DrillActivities.class, Where.ANYWHERE, "reads the stored report over S3",
         "checkReport");
+    // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
+    group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
+        "restic backup reads the file tree on the host's disk", "backupPaths");
+    group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
+        "restic init, check, forget and the manifest work on the repository over S3",
+        "initRepository", "checkRepository", "applyRetention", "commitFilesManifest");
   }
 
   private ActivityPlacement() {}
