@@ -17,7 +17,7 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "backup", description = "Start a backup.",
     subcommands = {BackupCommand.Db.class, BaseBackupCommand.class, BackupAppCommand.class,
-        BackupConfigCommand.class})
+        BackupConfigCommand.class, BackupFilesCommand.class})
 final class BackupCommand {
   @ParentCommand LifeboatCli root;
 

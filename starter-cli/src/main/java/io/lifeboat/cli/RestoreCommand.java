@@ -16,7 +16,7 @@ import picocli.CommandLine.ParentCommand;
 /** `restore config [ID] --to DIR`: the way back for what `backup config` stores. */
 @Command(name = "restore", description = "Restore a stored backup into a new directory,"
     + " checked against its manifest (no Temporal needed).",
-    subcommands = {RestoreCommand.Config.class})
+    subcommands = {RestoreCommand.Config.class, RestoreFilesCommand.class})
 final class RestoreCommand {
   @ParentCommand LifeboatCli root;
 
