@@ -103,10 +103,10 @@ public final class ActivityPlacement {
         "checkReport");
     // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
-        "restic backup reads the file tree on the host's disk", "backupPaths");
+        "restic backup reads the file tree on the host's disk", "filesBackup");
     group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
         "restic init, check, forget and the manifest work on the repository over S3",
-        "initRepository", "checkRepository", "applyRetention", "commitFilesManifest");
+        "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
   }
 
   private ActivityPlacement() {}

@@ -42,7 +42,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   @Override
-  public boolean initRepository(ResticTarget t) {
+  public boolean filesInit(ResticTarget t) {
     return typed(() -> {
       Restic.Output o = restic(t).run(List.of("init"));
       if (o.exit() == 0) return true;
@@ -53,7 +53,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   @Override
-  public FilesSnapshot backupPaths(ResticTarget t) {
+  public FilesSnapshot filesBackup(ResticTarget t) {
     return typed(() -> {
       FilesConfig f = t.files();
       for (String p : f.paths()) {
@@ -107,7 +107,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   @Override
-  public FilesCheck checkRepository(ResticTarget t) {
+  public FilesCheck filesCheck(ResticTarget t) {
     return typed(() -> {
       int pct = t.files().checkReadDataPercent();
       Restic restic = restic(t);
@@ -132,7 +132,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   @Override
-  public FilesRetention applyRetention(ResticTarget t) {
+  public FilesRetention filesForget(ResticTarget t) {
     return typed(() -> {
       FilesConfig.Keep k = t.files().keep();
       Restic restic = restic(t);
@@ -169,7 +169,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   @Override
-  public String commitFilesManifest(ResticTarget t, FilesManifest manifest) {
+  public String filesCommitManifest(ResticTarget t, FilesManifest manifest) {
     return typed(() -> {
       String key = ResticTarget.manifestKey(t.repository(), t.files().name(), manifest.backupId());
       ObjectStore store = stores.forRepository(t.repository());

@@ -9,17 +9,17 @@ import io.temporal.activity.ActivityInterface;
 @ActivityInterface
 public interface FilesActivities {
   /** {@code restic init} unless the repository exists; true when it was created now. */
-  boolean initRepository(ResticTarget target);
+  boolean filesInit(ResticTarget target);
 
   /** {@code restic backup --json PATHS}, heartbeating restic's progress ({@link FilesProgress}). */
-  FilesSnapshot backupPaths(ResticTarget target);
+  FilesSnapshot filesBackup(ResticTarget target);
 
   /** {@code restic check --read-data-subset=N%}: a verdict, not an exception. */
-  FilesCheck checkRepository(ResticTarget target);
+  FilesCheck filesCheck(ResticTarget target);
 
   /** {@code restic forget --keep-* --prune}. */
-  FilesRetention applyRetention(ResticTarget target);
+  FilesRetention filesForget(ResticTarget target);
 
   /** Writes the manifest (conditional put: a committed one is never overwritten). */
-  String commitFilesManifest(ResticTarget target, FilesManifest manifest);
+  String filesCommitManifest(ResticTarget target, FilesManifest manifest);
 }

@@ -45,12 +45,12 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
     FilesActivities onHost = queue == null ? long_ : ActivityStubs.of(FilesActivities.class,
         request.retry(), Duration.ofHours(6), HEARTBEAT, queue);
     try {
-      steps.run("init", () -> quick.initRepository(target));
+      steps.run("init", () -> quick.filesInit(target));
       if (f.host() != null) steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry()));
-      FilesSnapshot snap = steps.run("backup", () -> onHost.backupPaths(target));
-      FilesCheck check = steps.run("check", () -> long_.checkRepository(target));
+      FilesSnapshot snap = steps.run("backup", () -> onHost.filesBackup(target));
+      FilesCheck check = steps.run("check", () -> long_.filesCheck(target));
       FilesRetention retention = check.ok()
-          ? steps.run("retention", () -> long_.applyRetention(target))
+          ? steps.run("retention", () -> long_.filesForget(target))
           : new FilesRetention(List.of(), List.of());
       FilesManifest manifest = new FilesManifest(FilesManifest.FORMAT_VERSION, backupId,
           KIND_FILES, f.name(), f.engine(), f.host(), f.paths(), f.excludes(), target.url(),
@@ -60,7 +60,7 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
           (check.ok() ? "ok: " : "failed: ") + check.line(), retention.kept(),
           retention.removed(), request.reason(), Workflow.getInfo().getWorkflowId(),
           snap.resticVersion());
-      String key = steps.run("commit", () -> quick.commitFilesManifest(target, manifest));
+      String key = steps.run("commit", () -> quick.filesCommitManifest(target, manifest));
       if (!check.ok()) {
         throw FailureKind.FILES_CHECK_FAILED.failure("verification of files source " + f.name()
             + " failed: restic check --read-data-subset=" + check.readDataPercent() + "%: "
