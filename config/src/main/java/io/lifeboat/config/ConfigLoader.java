@@ -298,7 +298,7 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.files());
   }
 
   private static String keyPath(Path configDir, String file) {
