@@ -412,7 +412,7 @@ cleanup() {
   [ -z "${WORKER_PID:-}" ] || kill "$WORKER_PID" 2>/dev/null || true
   # a run that failed half-way leaves its workflow open without a worker: end it
   "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
-    --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh ended" >/dev/null 2>&1 || true
+    --workflow-id "backup-base-bench-pitr-$DB-manual" --reason "bench/pitr.sh ended" >/dev/null 2>&1 || true
   if [ "$keep" = 1 ]; then
     say "kept: cluster $BENCH (port $PORT), repository prefix $PREFIX, config $CONFIG"
     return 0
@@ -435,9 +435,9 @@ main() {
   trap cleanup EXIT
   # a run whose worker was killed leaves its workflow open: end it, it is this script's own
   "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
-    --workflow-id "backup-base-$DB-manual" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+    --workflow-id "backup-base-bench-pitr-$DB-manual" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
   "${LIFEBOAT_TEMPORAL_BIN:-temporal}" workflow terminate --address "${env[TEMPORAL_ADDRESS]}" \
-    --workflow-id "recover-db-$DB" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
+    --workflow-id "recover-db-bench-pitr-$DB" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
   setup_cluster
   start_worker
   # The load wrote ~1.6 GB of WAL in seconds; a base backup ends only once the WAL it needs is

@@ -51,7 +51,7 @@ cmd_test() {
   say "lifeboat test: all passed"
 }
 
-# Unit tests: no stack, no LIFEBOAT_IT (the end-to-end classes skip themselves without it).
+# Unit tests: no stack, no LIFEBOAT_IT (the e2e module's classes skip themselves without it).
 test_unit() {
   say "== lifeboat test unit: mvn -B test (no stack)"
   (cd "$ROOT" && env -u LIFEBOAT_IT timeout -k 30 1200 mvn -B -ntp -Dstyle.color=never test </dev/null)
@@ -76,14 +76,26 @@ test_shell() {
   return "$failed"
 }
 
-# End-to-end against the real local stack: up, mvn test with LIFEBOAT_IT=1 (the unit tests run
-# again there: they are the minority of its time), the bad-input corpus's table, down.
+# The tests that need the stack: the e2e module's, and any other module's test class gated on
+# LIFEBOAT_IT (found by grep, so a new one cannot be left out of the lane). The unit tests are
+# not run again here: the unit lane has them.
+stack_tests() {
+  local extra
+  extra=$(cd "$ROOT" && grep -rl --include='*Test.java' 'named = "LIFEBOAT_IT"' -- */src/test/java \
+    | grep -v '^e2e/' | xargs -r -n1 basename | sed 's/\.java$//' | LC_ALL=C sort | paste -sd, -)
+  printf 'io.lifeboat.e2e.*Test%s' "${extra:+,$extra}"
+}
+
+# End-to-end against the real local stack: up, the stack tests with LIFEBOAT_IT=1, the
+# bad-input corpus's table, down.
 test_e2e() {
   local rc=0
-  say "== lifeboat test e2e: up, then mvn -B test with LIFEBOAT_IT=1"
+  local tests; tests=$(stack_tests)
+  say "== lifeboat test e2e: up, then mvn -B test -pl e2e -am -Dtest=$tests with LIFEBOAT_IT=1"
   trap '"$ROOT/lifeboat" down </dev/null || true' EXIT
   if "$ROOT/lifeboat" up "$@" </dev/null; then
-    (cd "$ROOT" && LIFEBOAT_IT=1 timeout -k 30 2700 mvn -B -ntp -Dstyle.color=never test </dev/null) || rc=$?
+    (cd "$ROOT" && LIFEBOAT_IT=1 timeout -k 30 2700 mvn -B -ntp -Dstyle.color=never test \
+      -pl e2e -am -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
     [ "$rc" -eq 124 ] && note "mvn test timed out after 45 min"
     print_corpus_table
   else
@@ -114,13 +126,13 @@ print_class_times() {
 # The fault suite (issue #8): SIGKILLed workers, a restarted Temporal, a stopped S3, a flipped
 # byte, a full disk. It runs on its own Temporal, s3proxy, PostgreSQL cluster and workers on
 # free ports (never the shared stack, so it may run beside it) and prints its table.
-FAULT_TABLE="$ROOT/starter-cli/target/faults/table.md"
+FAULT_TABLE="$ROOT/e2e/target/faults/table.md"
 run_faults() {
   local rc=0
   rm -f "$FAULT_TABLE"
   (cd "$ROOT" && LIFEBOAT_IT=1 LIFEBOAT_FAULTS=1 LIFEBOAT_TEMPORAL_BIN="$TEMPORAL" \
     LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 1800 \
-    mvn -B -ntp -Dstyle.color=never -pl starter-cli -am test -Dgroups=faults \
+    mvn -B -ntp -Dstyle.color=never -pl e2e -am test -Dgroups=faults \
       -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
   [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 30 min"
   if [ -f "$FAULT_TABLE" ]; then
@@ -146,6 +158,6 @@ cmd_faults() {
 
 # The bad-input corpus's summary, written by BadInputCorpusTest during mvn test.
 print_corpus_table() {
-  local t="$ROOT/starter-cli/target/bad-input/table.md"
+  local t="$ROOT/e2e/target/bad-input/table.md"
   if [ -f "$t" ]; then cat "$t"; else note "bad-input corpus: no table was written ($(rel "$t"))"; fi
 }

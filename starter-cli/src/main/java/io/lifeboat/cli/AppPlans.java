@@ -2,22 +2,22 @@ package io.lifeboat.cli;
 
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 
+import io.lifeboat.backup.app.ApplicationBackupWorkflow;
+import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.LifeboatConfig;
-import io.lifeboat.backup.app.ApplicationBackupRequest;
-import io.lifeboat.rollback.ApplicationRollbackRequest;
-import io.lifeboat.backup.config.ConfigurationBackupRequest;
+import io.lifeboat.rollback.ApplicationRollbackWorkflow;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
 import java.util.stream.Collectors;
 
 /** How application and configuration backups and rollbacks start, by hand and by schedule. */
-final class AppPlans {
+public final class AppPlans {
   private AppPlans() {}
 
   /** NAME, or the only application when the config has one. */
-  static ApplicationConfig application(Session s, String name) {
+  public static ApplicationConfig application(Session s, String name) {
     LifeboatConfig c = s.config();
     if (c.applications().isEmpty()) {
       throw new UserError(s.configPath() + " lists no applications (add an 'applications:' section)");
@@ -34,48 +34,26 @@ final class AppPlans {
     return c.applications().stream().map(ApplicationConfig::name).collect(Collectors.joining(", "));
   }
 
-  static ApplicationBackupRequest appBackup(LifeboatConfig c, ApplicationConfig a, String reason) {
-    return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason,
-        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
-            MonitoringPlans.notifications(c)));
-  }
-
-  static ConfigurationBackupRequest configBackup(LifeboatConfig c) {
-    return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(), c.retries(),
-        io.lifeboat.offsite.OffsiteTarget.of(c.offsite(),
-            MonitoringPlans.notifications(c)));
-  }
-
-  static ApplicationRollbackRequest rollback(LifeboatConfig c, ApplicationConfig a, String to) {
-    return new ApplicationRollbackRequest(c.estate(), a, c.repository(), to,
-        c.targets().applicationRtoMinutes(), c.retries());
-  }
-
   /**
    * Per estate, as the configuration backup's: the id is the lock of {@link WorkflowLaunch}
    * (and the schedule's id), which covers the whole namespace, and one namespace may serve
    * several estates with an application of the same name.
    */
-  static String appBackupId(LifeboatConfig c, ApplicationConfig a) {
-    return "backup-app-" + c.estate() + "-" + a.name();
-  }
-
-  /** The schedule id before the estate was in it, for `schedules apply` to retire. */
-  static String legacyAppBackupId(ApplicationConfig a) {
-    return "backup-app-" + a.name();
+  public static String appBackupId(LifeboatConfig c, ApplicationConfig a) {
+    return ApplicationBackupWorkflow.workflowId(c.estate(), a.name());
   }
 
   /** Per estate: one Temporal namespace may serve several estates. */
-  static String configBackupId(LifeboatConfig c) {
-    return "backup-config-" + c.estate();
+  public static String configBackupId(LifeboatConfig c) {
+    return ConfigurationBackupWorkflow.workflowId(c.estate());
   }
 
   /** Per estate, for the same reason as {@link #appBackupId}. */
-  static String rollbackId(LifeboatConfig c, ApplicationConfig a) {
-    return "rollback-app-" + c.estate() + "-" + a.name();
+  public static String rollbackId(LifeboatConfig c, ApplicationConfig a) {
+    return ApplicationRollbackWorkflow.workflowId(c.estate(), a.name());
   }
 
-  static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind,
+  public static WorkflowOptions.Builder options(LifeboatConfig c, String workflowId, String kind,
       String taskQueue) {
     return WorkflowOptions.newBuilder()
         .setWorkflowId(workflowId)
@@ -83,7 +61,7 @@ final class AppPlans {
         .setTypedSearchAttributes(SearchAttributes.newBuilder().set(KIND, kind).build());
   }
 
-  static final String APP = LifeboatSearchAttributes.KIND_APP;
-  static final String CONFIG = LifeboatSearchAttributes.KIND_CONFIG;
-  static final String ROLLBACK = LifeboatSearchAttributes.KIND_APP_ROLLBACK;
+  public static final String APP = LifeboatSearchAttributes.KIND_APP;
+  public static final String CONFIG = LifeboatSearchAttributes.KIND_CONFIG;
+  public static final String ROLLBACK = LifeboatSearchAttributes.KIND_APP_ROLLBACK;
 }

@@ -10,10 +10,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /** Waits for an application workflow, printing a line whenever its step changes. */
-final class AppWait {
+public final class AppWait {
   private AppWait() {}
 
-  static <R> R await(WorkflowClient client, String workflowId, Class<R> resultType,
+  public static <R> R await(WorkflowClient client, String workflowId, Class<R> resultType,
       PrintWriter out, boolean show, String what, Function<WorkflowStub, String> progressLine) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     String last = "";

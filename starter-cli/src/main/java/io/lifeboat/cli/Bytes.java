@@ -1,9 +1,9 @@
 package io.lifeboat.cli;
 
-final class Bytes {
+public final class Bytes {
   private Bytes() {}
 
-  static String human(long bytes) {
+  public static String human(long bytes) {
     if (bytes < 1024) return bytes + " B";
     String[] units = {"KiB", "MiB", "GiB", "TiB"};
     double v = bytes;
@@ -15,7 +15,7 @@ final class Bytes {
     return String.format("%.1f %s", v, units[u]);
   }
 
-  static String duration(long millis) {
+  public static String duration(long millis) {
     if (millis < 1000) return millis + " ms";
     long s = millis / 1000;
     if (s < 60) return String.format("%.1f s", millis / 1000.0);

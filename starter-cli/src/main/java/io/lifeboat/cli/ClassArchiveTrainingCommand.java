@@ -1,17 +1,18 @@
 package io.lifeboat.cli;
 
-import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.backup.base.BaseBackupWorkflow;
+import io.lifeboat.cli.backup.BaseBackupCommand;
+import io.lifeboat.config.LifeboatConfig;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.client.WorkflowClient;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * Run by the launcher once after each build, under {@code -XX:ArchiveClassesAtExit}: it loads
@@ -37,7 +38,7 @@ final class ClassArchiveTrainingCommand implements Callable<Integer> {
       WorkflowClient client = s.temporal().client();
       if (!c.databases().isEmpty()) {
         var db = c.databases().get(0);
-        client.getOptions().getDataConverter().toPayloads(BaseBackupCommand.request(c, db));
+        client.getOptions().getDataConverter().toPayloads(BaseBackupWorkflow.request(c, db));
         client.newWorkflowStub(BaseBackupWorkflow.class,
             BaseBackupCommand.options(c, db, "lifeboat-class-archive-training").build());
       }

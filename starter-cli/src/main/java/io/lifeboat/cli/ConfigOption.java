@@ -10,7 +10,7 @@ public class ConfigOption {
       description = "estate config (default: $LIFEBOAT_CONFIG, ./lifeboat.yml, else the example)")
   Path config;
 
-  Path resolve(java.util.Map<String, String> env) {
+  public Path resolve(java.util.Map<String, String> env) {
     if (config != null) return config;
     String fromEnv = env.get("LIFEBOAT_CONFIG");
     if (fromEnv != null && !fromEnv.isBlank()) return Path.of(fromEnv);

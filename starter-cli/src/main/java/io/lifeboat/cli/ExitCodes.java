@@ -14,10 +14,10 @@ import picocli.CommandLine;
  * 0 ok, 1 the operation failed, 2 bad input, 3 a part of the stack is unreachable; and for
  * wal-fetch (PostgreSQL's restore_command) 1 "not in the archive", 128 for every other failure.
  */
-final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
+public final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
     CommandLine.IParameterExceptionHandler {
   // the numbers live in the one table, dist/src/share/exit-codes.tsv (ExitCodeTable)
-  static final int FAILED = ExitCodeTable.code("failed");
+  public static final int FAILED = ExitCodeTable.code("failed");
   static final int BAD_INPUT = ExitCodeTable.code("bad_input");
   static final int UNREACHABLE = ExitCodeTable.code("unreachable");
   /**
@@ -93,7 +93,7 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler,
    * A payload this config cannot read: encrypted while this config has no key, or encrypted
    * with a key that is not in this config's keyset. Never a transient failure.
    */
-  static boolean payloadKeyProblem(Throwable t) {
+  public static boolean payloadKeyProblem(Throwable t) {
     return encryptedWithoutKey(t)
         || find(t, io.temporal.payload.codec.PayloadCodecException.class) != null;
   }

@@ -1,11 +1,35 @@
 package io.lifeboat.cli;
 
+import io.lifeboat.cli.approval.ApproveCommand;
+import io.lifeboat.cli.approval.WaitingCommand;
+import io.lifeboat.cli.backup.BackupCommand;
+import io.lifeboat.cli.backup.BackupsCommand;
+import io.lifeboat.cli.check.CheckCommand;
+import io.lifeboat.cli.config.ConfigCommand;
+import io.lifeboat.cli.drill.DrillCommand;
+import io.lifeboat.cli.keys.KeysCommand;
+import io.lifeboat.cli.offsite.OffsiteCommand;
+import io.lifeboat.cli.recover.RecoverCommand;
+import io.lifeboat.cli.recover.RestoreCommand;
+import io.lifeboat.cli.recover.TargetCommand;
+import io.lifeboat.cli.repo.RepoCommand;
+import io.lifeboat.cli.report.ReportCommand;
+import io.lifeboat.cli.rollback.RollbackCommand;
+import io.lifeboat.cli.schedules.SchedulesCommand;
+import io.lifeboat.cli.verify.VerifyCommand;
+import io.lifeboat.cli.wal.WalCommand;
+import io.lifeboat.cli.wal.WalFetchCommand;
+import io.lifeboat.cli.wal.WalPrefetchCommand;
+import io.lifeboat.cli.wal.WalPushCommand;
+import io.lifeboat.cli.wal.WalShipCommand;
+import io.lifeboat.cli.worker.AgentCommand;
+import io.lifeboat.cli.worker.WorkerCommand;
 import java.io.PrintWriter;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
-@Command(name = "lifeboat", mixinStandardHelpOptions = true, version = "lifeboat 0.1.0",
+@Command(name = "lifeboat", version = "lifeboat 0.1.0",
     description = "Durable backup and disaster recovery on Temporal.",
     subcommands = {
         BackupCommand.class,
@@ -35,10 +59,24 @@ import picocli.CommandLine.Command;
         ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {
-  final Map<String, String> env;
+  public final Map<String, String> env;
 
   @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  public CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Inherited by every command: {@code lifeboat repo ls --help} printed "Unknown option:
+   * '--help' (see 'lifeboat repo ls --help')" and exited 2, since only a few commands mixed in
+   * the standard help options. A help request is never bad input, and skips required
+   * parameters ({@code lifeboat backup db --help} needs no NAME).
+   */
+  @CommandLine.Option(names = {"-h", "--help"}, usageHelp = true,
+      scope = CommandLine.ScopeType.INHERIT, description = "Show this help message and exit.")
+  boolean help;
+
+  @CommandLine.Option(names = {"-V", "--version"}, versionHelp = true,
+      description = "Print version information and exit.")
+  boolean version;
 
   public LifeboatCli(Map<String, String> env) {
     this.env = env;

@@ -12,49 +12,49 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What a command needs, opened lazily: the config, Temporal, the repository. */
-final class Session implements AutoCloseable {
+public final class Session implements AutoCloseable {
   private final Path configPath;
   private final Map<String, String> env;
   private LifeboatConfig config;
   private TemporalConnection temporal;
   private StoreFactory stores;
 
-  Session(Path configPath, Map<String, String> env) {
+  public Session(Path configPath, Map<String, String> env) {
     this.configPath = configPath;
     this.env = env;
   }
 
-  LifeboatConfig config() {
+  public LifeboatConfig config() {
     if (config == null) config = new ConfigLoader().load(configPath);
     return config;
   }
 
-  Path configPath() {
+  public Path configPath() {
     return configPath;
   }
 
-  DatabaseConfig database(String name) {
+  public DatabaseConfig database(String name) {
     return config().database(name).orElseThrow(() -> new UserError("unknown database '" + name
         + "': " + configPath + " lists " + config().databases().stream()
             .map(DatabaseConfig::name).collect(Collectors.joining(", "))));
   }
 
-  TemporalConnection temporal() {
+  public TemporalConnection temporal() {
     if (temporal == null) temporal = TemporalConnection.open(config().temporal(), env);
     return temporal;
   }
 
-  Secrets secrets() {
+  public Secrets secrets() {
     return new Secrets(env);
   }
 
-  ObjectStore repository() {
+  public ObjectStore repository() {
     if (stores == null) stores = new StoreFactory(secrets());
     return stores.forRepository(config().repository());
   }
 
   /** The repository key the config names, read in this process (wal-push/wal-fetch). */
-  io.lifeboat.storage.crypt.RepositoryCipher cipher() {
+  public io.lifeboat.storage.crypt.RepositoryCipher cipher() {
     if (stores == null) stores = new StoreFactory(secrets());
     return stores.cipher(config().repository());
   }

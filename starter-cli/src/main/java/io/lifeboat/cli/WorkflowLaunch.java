@@ -30,14 +30,14 @@ import java.util.function.Function;
  * {@code rollback-app-ESTATE-NAME}), as the configuration backup does, so two estates sharing a
  * namespace and an application name no longer refuse each other's runs.
  */
-final class WorkflowLaunch {
+public final class WorkflowLaunch {
   /** Follows a started workflow to its result; {@code show} is false under --json. */
-  interface Follow<R> {
+  public interface Follow<R> {
     R await(boolean show);
   }
 
   /** Prints a result as text; {@code link} is the run's page in the web UI. */
-  interface Summary<R> {
+  public interface Summary<R> {
     void print(R result, String link);
   }
 
@@ -49,22 +49,22 @@ final class WorkflowLaunch {
   private String startedLine;
   private String followingLine;
 
-  WorkflowLaunch(Session session, LaunchOptions flags, PrintWriter out, String workflowId) {
+  public WorkflowLaunch(Session session, LaunchOptions flags, PrintWriter out, String workflowId) {
     this.session = session;
     this.flags = flags;
     this.out = out;
     this.workflowId = workflowId;
   }
 
-  String workflowId() {
+  public String workflowId() {
     return workflowId;
   }
 
-  String link() {
+  public String link() {
     return session.temporal().webLink(workflowId);
   }
 
-  boolean json() {
+  public boolean json() {
     return flags.json;
   }
 
@@ -72,7 +72,7 @@ final class WorkflowLaunch {
    * The options every manual start uses: this id, a new run allowed once the last one closed,
    * none while one runs; --task-queue over the config's queue.
    */
-  WorkflowOptions options(WorkflowOptions.Builder base) {
+  public WorkflowOptions options(WorkflowOptions.Builder base) {
     base.setWorkflowId(workflowId)
         .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
         .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL);
@@ -85,7 +85,7 @@ final class WorkflowLaunch {
    * list comes from visibility, which lags: a run that just closed may still be listed as
    * running there, so each candidate is confirmed with the server's own state first.
    */
-  WorkflowLaunch refuseIfRunning(String visibilityQuery, Function<String, String> refusal) {
+  public WorkflowLaunch refuseIfRunning(String visibilityQuery, Function<String, String> refusal) {
     WorkflowClient client = session.temporal().client();
     client.listExecutions(visibilityQuery + " AND ExecutionStatus='Running'")
         .map(m -> m.getExecution().getWorkflowId())
@@ -97,8 +97,23 @@ final class WorkflowLaunch {
     return this;
   }
 
+  /**
+   * Refuses when a run under one of the id's older spellings still runs ({@code
+   * legacyIds} of the workflow's interface): a run started by a version before
+   * {@link io.lifeboat.run.WorkflowIds}' estate rule holds the same lock under its old id.
+   */
+  public WorkflowLaunch refuseIfRunningUnder(java.util.List<String> olderIds,
+      Function<String, String> refusal) {
+    if (olderIds.isEmpty()) return this;
+    WorkflowClient client = session.temporal().client();
+    for (String older : olderIds) {
+      if (stillRunning(client, older)) throw new UserError(refusal.apply(older));
+    }
+    return this;
+  }
+
   /** The server's own answer (visibility lags): is this id's current run still running? */
-  static boolean stillRunning(WorkflowClient client, String workflowId) {
+  public static boolean stillRunning(WorkflowClient client, String workflowId) {
     try {
       var info = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           DescribeWorkflowExecutionRequest.newBuilder()
@@ -113,25 +128,25 @@ final class WorkflowLaunch {
   }
 
   /** What to print when not waiting (it names the id and {@link #link()}). */
-  WorkflowLaunch startedLine(String line) {
+  public WorkflowLaunch startedLine(String line) {
     this.startedLine = line;
     return this;
   }
 
   /** A field the --json answer of a start without --wait carries beside the id and the link. */
-  WorkflowLaunch startedJson(String key, Object value) {
+  public WorkflowLaunch startedJson(String key, Object value) {
     startedJson.put(key, value);
     return this;
   }
 
   /** The line printed (without --json) before following the run. */
-  WorkflowLaunch followingLine(String line) {
+  public WorkflowLaunch followingLine(String line) {
     this.followingLine = line;
     return this;
   }
 
   /** Starts the workflow; {@code refusal} is the one line when a run of this id is running. */
-  WorkflowLaunch start(Runnable start, String refusal) {
+  public WorkflowLaunch start(Runnable start, String refusal) {
     try {
       start.run();
     } catch (WorkflowExecutionAlreadyStarted e) {
@@ -144,7 +159,7 @@ final class WorkflowLaunch {
    * Without --wait: prints where the run is and returns empty. With --wait: follows it and
    * returns its result (a failed run became {@link OperationFailed} on the way).
    */
-  <R> Optional<R> follow(Follow<R> follow) {
+  public <R> Optional<R> follow(Follow<R> follow) {
     String link = link();
     if (!flags.waitForIt) {
       if (flags.json) {
@@ -163,7 +178,7 @@ final class WorkflowLaunch {
   }
 
   /** {@link #follow}, then the result as JSON or as the summary; exit 0. */
-  <R> int followAndPrint(Follow<R> follow, Summary<R> summary) {
+  public <R> int followAndPrint(Follow<R> follow, Summary<R> summary) {
     follow(follow).ifPresent(r -> print(r, summary));
     return 0;
   }

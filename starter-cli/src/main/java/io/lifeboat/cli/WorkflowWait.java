@@ -18,10 +18,10 @@ import java.util.concurrent.TimeoutException;
  * Waits for a workflow's result, printing the running activity (and its retries) when it
  * changes. A failed workflow becomes one {@link OperationFailed} line.
  */
-final class WorkflowWait {
+public final class WorkflowWait {
   private WorkflowWait() {}
 
-  static <T> T await(WorkflowClient client, String workflowId, Class<T> type, PrintWriter out,
+  public static <T> T await(WorkflowClient client, String workflowId, Class<T> type, PrintWriter out,
       boolean show, String what) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     long started = System.currentTimeMillis();
@@ -61,7 +61,7 @@ final class WorkflowWait {
    * (an approval and a long poll at once); every waiter asks again after a pause rather than
    * give up on a run that is fine. Anything else is rethrown.
    */
-  static void pauseIfBusy(RuntimeException e) {
+  public static void pauseIfBusy(RuntimeException e) {
     if (!isBusy(e)) throw e;
     try {
       Thread.sleep(250);
@@ -82,7 +82,7 @@ final class WorkflowWait {
   }
 
   /** A failed run in one line: "WHAT failed: MESSAGE (HINT)", the hint from FailureKind. */
-  static String explain(String what, WorkflowFailedException e) {
+  public static String explain(String what, WorkflowFailedException e) {
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
       if (t instanceof ApplicationFailure a) {
         String hint = FailureKind.ofType(a.getType()).map(k -> " (" + k.hint() + ")").orElse("");

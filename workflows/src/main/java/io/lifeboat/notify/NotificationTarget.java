@@ -1,5 +1,6 @@
 package io.lifeboat.notify;
 
+import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.NotificationsConfig;
 
 /**
@@ -21,6 +22,11 @@ public record NotificationTarget(NotificationsConfig channels, String workflowsU
         : (webUi.endsWith("/") ? webUi.substring(0, webUi.length() - 1) : webUi)
             + "/namespaces/" + namespace + "/workflows/";
     return new NotificationTarget(channels, base);
+  }
+
+  /** The estate's channels and web UI, as every request built from the config carries them. */
+  public static NotificationTarget of(LifeboatConfig c) {
+    return of(c.notifications(), c.temporal().webUi(), c.temporal().namespace());
   }
 
   public String link(String workflowId) {

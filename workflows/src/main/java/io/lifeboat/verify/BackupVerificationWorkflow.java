@@ -1,5 +1,9 @@
 package io.lifeboat.verify;
 
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.notify.NotificationTarget;
+import io.lifeboat.run.WorkflowIds;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
@@ -13,6 +17,19 @@ import java.util.List;
  */
 @WorkflowInterface
 public interface BackupVerificationWorkflow {
+  String ID_KIND = "verify-backups";
+
+  /** {@code verify-backups-ESTATE}: the daily schedule's id and the base of its runs' ids. */
+  static String workflowId(String estate) {
+    return WorkflowIds.of(ID_KIND, estate);
+  }
+
+  static VerificationRequest request(LifeboatConfig c, List<DatabaseConfig> dbs,
+      boolean restore) {
+    return new VerificationRequest(dbs, c.repository(), restore, c.retries(),
+        NotificationTarget.of(c));
+  }
+
 
   @WorkflowMethod
   VerificationReport verify(VerificationRequest request);

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class DatabaseRecoveryWorkflowTest {
   static final String DB = "farmtally_production";
   static final String QUEUE = "recover-test";
-  static final String WORKFLOW_ID = DatabaseRecoveryWorkflow.workflowId(DB);
+  static final String WORKFLOW_ID = DatabaseRecoveryWorkflow.workflowId("farmtally", DB);
   static final List<String> PITR_ORDER = List.of("plan", "assess", "stopApplication",
       "prepareScratch", "downloadBase", "replay", "verify", "swapDataDirectory",
       "startApplication", "healthCheck", "storeReport");

@@ -1,0 +1,75 @@
+package io.lifeboat.cli.check;
+
+import io.lifeboat.check.CheckReport;
+import io.lifeboat.check.CheckRequest;
+import io.lifeboat.check.RepositoryCheckWorkflow;
+import io.lifeboat.check.RepositoryChecker;
+import io.lifeboat.check.SourceCheck;
+import io.lifeboat.cli.ConfigOption;
+import io.lifeboat.cli.ExitCodes;
+import io.lifeboat.cli.Json;
+import io.lifeboat.cli.LifeboatCli;
+import io.lifeboat.cli.OperationFailed;
+import io.lifeboat.cli.Session;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * Reads the repository directly, like {@code backups list}: a check must work when Temporal or
+ * the worker is the thing that broke. The scheduled RepositoryCheckWorkflow runs the same code.
+ */
+@Command(name = "check", description = "Check the repository: the newest backup of each source is"
+    + " fresh, and retention keeps the required daily, weekly and monthly backups."
+    + " Exit 1 when a check fails.")
+public final class CheckCommand implements Callable<Integer> {
+  @ParentCommand LifeboatCli root;
+  @Mixin ConfigOption configOption;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Option(names = "--database", paramLabel = "NAME", description = "only this database")
+  String database;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = root.spec.commandLine().getOut();
+    try (Session s = new Session(configOption.resolve(root.env), root.env)) {
+      LifeboatConfig c = s.config();
+      List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
+      CheckRequest request = new CheckRequest(RepositoryCheckWorkflow.sources(dbs), c.repository(),
+          c.checks(), c.schedules().timezone(), System.currentTimeMillis(), false);
+      CheckReport report;
+      try {
+        report = new RepositoryChecker().check(s.repository(), request);
+      } catch (io.temporal.failure.ApplicationFailure e) {
+        throw new OperationFailed("check failed: " + e.getOriginalMessage());
+      }
+      if (json) {
+        out.println(Json.write(Map.of("passed", report.passed(), "sources", report.sources())));
+      } else {
+        for (SourceCheck sc : report.sources()) {
+          out.printf("%-4s %-28s %-8s %3d backups, newest %s%n", sc.passed() ? "ok" : "FAIL",
+              sc.source(), sc.kind(), sc.backups(), sc.newestBackupId() == null ? "none"
+                  : sc.newestBackupId() + " (" + age(sc.newestAgeSeconds()) + " ago)");
+          for (String p : sc.problems()) out.println("     " + p);
+        }
+        out.println(report.passed() ? "all checks pass" : "checks FAILED: "
+            + report.problems().size() + " problem(s)");
+      }
+      return report.passed() ? 0 : ExitCodes.FAILED;
+    }
+  }
+
+  private static String age(long seconds) {
+    return seconds < 3600 ? (seconds / 60) + "m" : String.format("%.1fh", seconds / 3600.0);
+  }
+}

@@ -1,0 +1,85 @@
+package io.lifeboat.cli.config;
+
+import io.lifeboat.cli.ConfigOption;
+import io.lifeboat.cli.LifeboatCli;
+import io.lifeboat.cli.Session;
+import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.Secrets;
+import java.net.URI;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "config", description = "Check the config; print what the local stack needs.",
+    subcommands = {ConfigCommand.Check.class, ConfigCommand.StackEnv.class})
+public final class ConfigCommand {
+  @ParentCommand LifeboatCli root;
+
+  @Command(name = "check", description = "Validate the config file.")
+  static final class Check implements Callable<Integer> {
+    @ParentCommand ConfigCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Override
+    public Integer call() {
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        parent.root.spec.commandLine().getOut().printf("%s: ok (%d database%s, repository s3://%s/%s)%n",
+            s.configPath(), c.databases().size(), c.databases().size() == 1 ? "" : "s",
+            c.repository().bucket(), c.repository().prefix());
+        return 0;
+      }
+    }
+  }
+
+  /** KEY=VALUE lines for the launcher: it starts the local stack to match the config. */
+  @Command(name = "stack-env", hidden = true)
+  static final class StackEnv implements Callable<Integer> {
+    @ParentCommand ConfigCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Override
+    public Integer call() {
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        Secrets secrets = s.secrets();
+        DatabaseConfig db = c.databases().get(0);
+        var out = parent.root.spec.commandLine().getOut();
+        out.println("S3_ENDPOINT=" + c.repository().endpoint());
+        out.println("S3_PORT=" + port(c.repository().endpoint()));
+        out.println("S3_BUCKET=" + c.repository().bucket());
+        out.println("S3_REGION=" + c.repository().region());
+        out.println("S3_ACCESS_KEY=" + secrets.require(c.repository().accessKeyEnv(), "S3 key id"));
+        out.println("S3_SECRET_KEY=" + secrets.require(c.repository().secretKeyEnv(), "S3 secret"));
+        out.println("PG_HOST=" + db.host());
+        out.println("PG_PORT=" + db.port());
+        out.println("PG_USER=" + db.user());
+        out.println("PG_DATABASE=" + db.name());
+        out.println("TEMPORAL_ADDRESS=" + c.temporal().address());
+        out.println("TEMPORAL_NAMESPACE=" + c.temporal().namespace());
+        out.println("TASK_QUEUE=" + c.temporal().taskQueue());
+        out.println("WEB_UI=" + c.temporal().webUi());
+        out.println("METRICS_PORT=" + c.metrics().port());
+        var pe = c.temporal().payloadEncryption();
+        out.println("CODEC_PORT=" + (pe == null ? 0 : pe.codecServerPort()));
+        if (c.offsite() != null) { // the launcher runs a local offsite endpoint too (issue #8)
+          var o = c.offsite();
+          out.println("OFFSITE_ENDPOINT=" + o.endpoint());
+          out.println("OFFSITE_PORT=" + port(o.endpoint()));
+          out.println("OFFSITE_BUCKET=" + o.bucket());
+          out.println("OFFSITE_REGION=" + o.region());
+          out.println("OFFSITE_ACCESS_KEY=" + secrets.require(o.accessKeyEnv(), "offsite key id"));
+          out.println("OFFSITE_SECRET_KEY=" + secrets.require(o.secretKeyEnv(), "offsite secret"));
+        }
+        return 0;
+      }
+    }
+
+    private static int port(String endpoint) {
+      URI u = URI.create(endpoint);
+      return u.getPort() > 0 ? u.getPort() : ("https".equals(u.getScheme()) ? 443 : 80);
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.lifeboat.cli.recover;
+
+import io.lifeboat.cli.Bytes;
+import io.lifeboat.cli.OperationFailed;
+import io.lifeboat.cli.WorkflowWait;
+import io.lifeboat.recover.db.RecoveryProgress;
+import io.lifeboat.recover.db.RecoveryResult;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowStub;
+import java.io.PrintWriter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Waits for a recovery, printing each step as it starts and the time used against the RTO. */
+final class RecoveryWatch {
+  private final WorkflowClient client;
+  private final String workflowId;
+  private final PrintWriter out;
+  private final boolean show;
+  private String lastStep = "";
+
+  RecoveryWatch(WorkflowClient client, String workflowId, PrintWriter out, boolean show) {
+    this.client = client;
+    this.workflowId = workflowId;
+    this.out = out;
+    this.show = show;
+  }
+
+  RecoveryResult await() {
+    WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    while (true) {
+      try {
+        return stub.getResult(2, TimeUnit.SECONDS, RecoveryResult.class);
+      } catch (TimeoutException stillRunning) {
+        if (show) render(stub);
+      } catch (WorkflowFailedException e) {
+        throw new OperationFailed(WorkflowWait.explain("recovery", e));
+      } catch (RuntimeException e) {
+        WorkflowWait.pauseIfBusy(e);
+      }
+    }
+  }
+
+  private void render(WorkflowStub stub) {
+    try {
+      RecoveryProgress p = CompletableFuture.supplyAsync(
+          () -> stub.query("progress", RecoveryProgress.class)).get(3, TimeUnit.SECONDS);
+      if (!p.step().equals(lastStep)) {
+        out.printf("  [%s of %s, %s] %s%n", Bytes.duration(p.elapsedMillis()),
+            Bytes.duration(p.rtoTargetMillis()), p.rtoStatus(), p.step());
+        out.flush();
+        lastStep = p.step();
+      }
+    } catch (Exception ignored) {
+      // no worker answering queries at the moment (e.g. it was restarted): try next tick
+    }
+  }
+}
