@@ -131,7 +131,8 @@ ensure_tools() {
   if load_tools_env; then
     if [ -x "$AWS" ] && [ -x "$TEMPORAL" ] && [ -f "$S3PROXY_JAR" ] && [ -x "$PGBIN/postgres" ] \
        && command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 \
-       && command -v curl >/dev/null 2>&1 && [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1; then
+       && command -v curl >/dev/null 2>&1 && [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1 \
+       && command -v restic >/dev/null 2>&1; then
       export PATH="$SBIN:$PGBIN:$PATH" LIFEBOAT_PM2_BIN="$PM2_BIN"
       return 0
     fi
@@ -141,6 +142,7 @@ ensure_tools() {
   [ -x "$PGBIN/postgres" ] || die "$EX_CANNOT_INSTALL" "cannot install PostgreSQL 15: $PGBIN/postgres missing after apt-get install"
   ensure_pm2
   command -v curl >/dev/null 2>&1 || apt_install curl curl ca-certificates
+  ensure_restic
   resolve_aws
   resolve_temporal
   resolve_s3proxy
@@ -148,6 +150,12 @@ ensure_tools() {
   [[ $AWS == "$SBIN/"* ]] || link_tool "$AWS" aws
   printf 'AWS=%s\nTEMPORAL=%s\nS3PROXY_JAR=%s\n' "$AWS" "$TEMPORAL" "$S3PROXY_JAR" >"$TOOLS_ENV"
   export PATH="$SBIN:$PGBIN:$PATH"
+}
+
+# files sources (issue 20): Debian's restic 0.14 (the Go proxy has only an old version)
+ensure_restic() {
+  command -v restic >/dev/null 2>&1 || apt_install "restic (files sources)" restic
+  command -v restic >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install restic: not on PATH after apt-get install"
 }
 
 ensure_pm2() {

@@ -28,10 +28,12 @@ public record LifeboatConfig(
     List<ServerTargetConfig> servers,
     OffsiteConfig offsite,
     List<HostConfig> hosts,
-    List<RedisConfig> redis) {
+    List<RedisConfig> redis,
+    List<FilesConfig> files) {
 
   public LifeboatConfig {
     redis = redis == null ? List.of() : List.copyOf(redis);
+    files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
@@ -52,6 +54,24 @@ public record LifeboatConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
+  /** The shape before Redis sources and file trees (issues 19 and 20). */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, null, null);
+  }
+
+  /** The files source named so ({@code files:}), or empty. */
+  public java.util.Optional<FilesConfig> filesSource(String name) {
+    return files.stream().filter(f -> f.name().equals(name)).findFirst();
+  }
+
   /** The shape before hosts (issue 17): one machine, one worker. */
   public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
       List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
@@ -63,19 +83,6 @@ public record LifeboatConfig(
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
         drills, servers, offsite, null);
-  }
-
-  /** The shape before Redis sources (issue 19). */
-  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
-      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
-      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
-      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
-      NotificationsConfig notifications, List<ApplicationConfig> applications,
-      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
-      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
-    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
-        metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, hosts, null);
   }
 
   /** The Redis server named so in {@code redis:}, or empty. */

@@ -109,6 +109,9 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.redis.RedisBackupWorkflowImpl.class,
         io.lifeboat.recover.redis.RedisRecoveryWorkflowImpl.class);
+    // File trees backed up by an engine (issue 20).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -143,6 +146,8 @@ public final class LifeboatWorker implements AutoCloseable {
         new WalCheckActivitiesImpl(stores, pg),
         // The offsite copy.
         offsite,
+        // File trees with restic (issue 20).
+        new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
             client.getOptions().getNamespace()));

@@ -80,7 +80,8 @@ class ActivityPlacementTest {
     }
     assertEquals(Set.of(ArchiveActivities.class, RollbackActivities.class,
         DatabaseRecoveryActivities.class, ServerRecoveryActivities.class, DrillActivities.class,
-        io.lifeboat.recover.redis.RedisRecoveryActivities.class),
+        io.lifeboat.recover.redis.RedisRecoveryActivities.class,
+        io.lifeboat.backup.files.FilesActivities.class),
         agent);
     assertEquals(ActivityPlacement.Where.HOST_BOUND,
         ActivityPlacement.where(ArchiveActivities.class, "archiveToRepository"));

@@ -103,7 +103,14 @@ public enum FailureKind {
   REDIS_AUTH_FAILED(false, "check the password variable redis[].passwordEnv names (and that the"
       + " user may replicate: redis-cli --rdb needs it)"),
   REDIS_TOOL_FAILED(true, "redis-cli, redis-server or redis-check-rdb failed; see the message and"
-      + " the worker log");
+      + " the worker log"),
+  // File trees with restic (issue 20).
+  RESTIC_FAILED(true, "restic failed; the message has the tail of its stderr (is restic installed,"
+      + " the object store reachable, the repository unlocked?)"),
+  FILES_PATH_MISSING(false, "a path of the files source does not exist on its host; fix files[].paths"),
+  FILES_CHECK_FAILED(false, "restic check found damage in the files repository: nothing was"
+      + " pruned; run `restic check --read-data` by hand, then `restic repair` or a new repository"),
+  FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths");
 
   private final boolean retryable;
   private final String hint;

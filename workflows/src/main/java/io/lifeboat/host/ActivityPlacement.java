@@ -116,6 +116,12 @@ public final class ActivityPlacement {
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.ANYWHERE,
         "manifests over S3; CONFIG SET and DBSIZE over TCP",
         "redisChooseBackup", "redisEnableAof");
+    // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
+    group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
+        "restic backup reads the file tree on the host's disk", "filesBackup");
+    group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
+        "restic init, check, forget and the manifest work on the repository over S3",
+        "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
   }
 
   private ActivityPlacement() {}

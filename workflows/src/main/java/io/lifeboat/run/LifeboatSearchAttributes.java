@@ -24,6 +24,8 @@ public final class LifeboatSearchAttributes {
   public static final String KIND_CHECK = "check";
   public static final String KIND_APP = "app";
   public static final String KIND_CONFIG = "config";
+  /** A file tree through an engine such as restic (issue 20). */
+  public static final String KIND_FILES = "files";
   public static final String KIND_APP_ROLLBACK = "application-rollback";
   public static final String RTO_AT_RISK = "at-risk";
   public static final String RTO_BREACHED = "breached";

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParentCommand;
 /** `restore config [ID] --to DIR`: the way back for what `backup config` stores. */
 @Command(name = "restore", description = "Restore a stored backup into a new directory,"
     + " checked against its manifest (no Temporal needed).",
-    subcommands = {RestoreCommand.Config.class})
+    subcommands = {RestoreCommand.Config.class, io.lifeboat.cli.files.RestoreFilesCommand.class})
 public final class RestoreCommand {
   @ParentCommand LifeboatCli root;
 

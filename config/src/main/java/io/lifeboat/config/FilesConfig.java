@@ -1,0 +1,55 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * One file tree backed up by an engine ({@code files:}, issue 20). The restic repository lives
+ * inside Lifeboat's object store under {@code PREFIX/files/NAME}; its password is named here by
+ * an environment variable the worker (and {@code restore files}) reads, never held in a file,
+ * a workflow argument or a command line.
+ *
+ * @param host the host the paths are on (its agent runs the backup); null: the control worker
+ * @param engine restic (the only engine so far)
+ * @param keep retention for {@code restic forget --prune}; all zero: keep every snapshot
+ * @param checkReadDataPercent how much of the pack data {@code restic check
+ *     --read-data-subset=N%} reads back after each backup (1 to 100; default 5)
+ * @param restoreRoot when set, {@code restore files --to DIR} only writes below it
+ */
+public record FilesConfig(
+    @JsonProperty(required = true) String name,
+    String host,
+    List<String> paths,
+    List<String> excludes,
+    String engine,
+    String passwordEnv,
+    Keep keep,
+    Integer checkReadDataPercent,
+    String restoreRoot) {
+
+  public static final String RESTIC = "restic";
+
+  public FilesConfig {
+    paths = paths == null ? List.of() : List.copyOf(paths);
+    excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    engine = engine != null ? engine : RESTIC;
+    keep = keep != null ? keep : Keep.DEFAULT;
+    checkReadDataPercent = checkReadDataPercent != null ? checkReadDataPercent : 5;
+  }
+
+  /** restic's --keep-last/daily/weekly/monthly; null or 0 leaves a rule out. */
+  public record Keep(Integer last, Integer daily, Integer weekly, Integer monthly) {
+    public static final Keep DEFAULT = new Keep(null, 7, 4, 6);
+
+    public Keep {
+      last = last != null ? last : 0;
+      daily = daily != null ? daily : 0;
+      weekly = weekly != null ? weekly : 0;
+      monthly = monthly != null ? monthly : 0;
+    }
+
+    public boolean keepsEverything() {
+      return last == 0 && daily == 0 && weekly == 0 && monthly == 0;
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package io.lifeboat.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+/**
+ * A files source backed by restic, end to end (issue 20): the repository inside the object
+ * store, back up, change, back up again, restore the first snapshot exactly (content, modes,
+ * links, the empty directory, a unicode name), retention by forget --prune, and one flipped
+ * byte in a pack found by Lifeboat's verification (restic check --read-data-subset=100%).
+ */
+@EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
+class FilesEndToEndTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PASSWORD_ENV = "LIFEBOAT_IT_RESTIC_PASSWORD";
+  private RealStack stack;
+  private Map<String, String> env;
+  private Path tree;
+
+  @BeforeEach
+  void up() throws Exception {
+    stack = new RealStack();
+    env = RealStack.envWith(PASSWORD_ENV, "it-restic-" + stack.prefix.hashCode());
+    stack.startWorker(env);
+    tree = stack.dir.resolve("uploads");
+    Files.createDirectories(tree.resolve("photos/2026"));
+    Files.createDirectories(tree.resolve("empty"));
+    Files.writeString(tree.resolve("readme.txt"), "farm uploads\n");
+    byte[] blob = new byte[300_000];
+    new Random(20).nextBytes(blob);
+    Files.write(tree.resolve("photos/2026/cow.jpg"), blob);
+    Files.writeString(tree.resolve("photos/Grüße-日本.txt"), "unicode name\n");
+    Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+    Files.setPosixFilePermissions(tree.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
+    Files.writeString(tree.resolve("secret.key"), "k\n");
+    Files.setPosixFilePermissions(tree.resolve("secret.key"), PosixFilePermissions.fromString("rw-------"));
+    Files.setPosixFilePermissions(tree.resolve("photos"), PosixFilePermissions.fromString("rwx--x---"));
+    Files.createSymbolicLink(tree.resolve("latest.jpg"), Path.of("photos/2026/cow.jpg"));
+    Files.createSymbolicLink(tree.resolve("dangling"), Path.of("/nonexistent/target"));
+  }
+
+  @AfterEach
+  void down() throws Exception {
+    stack.close();
+  }
+
+  private Path config(String name, Consumer<ObjectNode> keep) throws Exception {
+    return stack.config(name, root -> {
+      ObjectNode f = root.putArray("files").addObject();
+      f.put("name", "uploads");
+      f.putArray("paths").add(tree.toString());
+      f.putArray("excludes").add("*.tmp");
+      f.put("engine", "restic");
+      f.put("passwordEnv", PASSWORD_ENV);
+      f.put("checkReadDataPercent", 100);
+      f.put("restoreRoot", stack.dir.toString());
+      keep.accept(f.putObject("keep"));
+    });
+  }
+
+  private JsonNode backup(Path config) throws Exception {
+    RealStack.Run run = stack.cli(env, "backup", "files", "uploads", "--wait", "--json",
+        "--config", config.toString());
+    assertEquals(0, run.exit(), run.out() + run.err());
+    return JSON.readTree(run.out()).path("manifest");
+  }
+
+  @Test
+  void backUpChangeRestoreTheFirstSnapshotExactlyPruneAndFindAFlippedByte() throws Exception {
+    Path config = config("files", k -> k.put("last", 10));
+    JsonNode first = backup(config);
+    String snap1 = first.path("snapshotId").asText();
+    assertFalse(snap1.isEmpty(), first.toString());
+    assertTrue(first.path("verification").asText().startsWith("ok:"), first.toString());
+    assertEquals(5, first.path("totalFiles").asLong(), first.toString());
+    assertTrue(first.path("bytesAdded").asLong() > 300_000, first.toString());
+    Map<String, String> before = describe(tree);
+
+    // Change some, delete some, add one (and one that is excluded).
+    Files.writeString(tree.resolve("readme.txt"), "farm uploads, edited\n");
+    Files.delete(tree.resolve("photos/2026/cow.jpg"));
+    Files.setPosixFilePermissions(tree.resolve("secret.key"), PosixFilePermissions.fromString("rw-r--r--"));
+    Files.delete(tree.resolve("empty"));
+    Files.writeString(tree.resolve("new.txt"), "new\n");
+    Files.writeString(tree.resolve("scratch.tmp"), "excluded\n");
+    JsonNode second = backup(config);
+    String snap2 = second.path("snapshotId").asText();
+    assertNotEquals(snap1, snap2);
+    assertEquals(5, second.path("totalFiles").asLong(), "scratch.tmp is excluded: " + second);
+    assertEquals(List.of(snap2, snap1).stream().sorted().toList(),
+        ids(second.path("kept")).stream().sorted().toList(), second.toString());
+
+    // Restore the first snapshot: the tree as it was, exactly.
+    Path to = stack.dir.resolve("restored");
+    RealStack.Run restore = stack.cli(env, "restore", "files", "uploads", "--snapshot", snap1,
+        "--to", to.toString(), "--json", "--config", config.toString());
+    assertEquals(0, restore.exit(), restore.out() + restore.err());
+    JsonNode r = JSON.readTree(restore.out());
+    assertEquals(0, r.path("differences").size(), r.toString());
+    assertEquals(snap1, r.path("snapshotId").asText());
+    assertEquals(before, describe(to.resolve(tree.toString().substring(1))));
+    // Never over the source, never outside restoreRoot, never into a non-empty directory.
+    for (String bad : List.of(tree.resolve("x").toString(), "/var/tmp/lifeboat-files-x",
+        to.toString())) {
+      RealStack.Run refused = stack.cli(env, "restore", "files", "uploads", "--to", bad,
+          "--config", config.toString());
+      assertEquals(2, refused.exit(), refused.out() + refused.err());
+      assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    }
+
+    // Retention: keep the last one only; forget --prune removes both earlier snapshots.
+    JsonNode third = backup(config("files-keep-1", k -> k.put("last", 1)));
+    String snap3 = third.path("snapshotId").asText();
+    assertEquals(List.of(snap3), ids(third.path("kept")), third.toString());
+    assertEquals(List.of(snap1, snap2).stream().sorted().toList(),
+        ids(third.path("removed")).stream().sorted().toList(), third.toString());
+
+    // One flipped byte in a pack: Lifeboat's verification (restic check --read-data) fails.
+    String packs = stack.prefix + "/files/uploads/data/";
+    List<String> keys = stack.store().list(packs);
+    assertFalse(keys.isEmpty(), "restic's packs are in the object store under " + packs);
+    String victim = keys.stream().max((a, b) -> Long.compare(size(a), size(b))).orElseThrow();
+    byte[] bytes;
+    try (InputStream in = stack.store().get(victim)) {
+      bytes = in.readAllBytes();
+    }
+    bytes[bytes.length / 2] ^= 0x01;
+    stack.store().put(victim, bytes, "application/octet-stream");
+    RealStack.Run damaged = stack.cli(env, "backup", "files", "uploads", "--wait", "--config",
+        config("files-keep-1b", k -> k.put("last", 1)).toString());
+    assertEquals(1, damaged.exit(), damaged.out() + damaged.err());
+    String line = damaged.err().strip();
+    assertEquals(1, line.lines().count(), line);
+    assertTrue(line.contains("verification of files source uploads failed")
+        && line.contains("restic check"), line);
+  }
+
+  private long size(String key) {
+    return stack.store().head(key).map(i -> i.size()).orElse(0L);
+  }
+
+  private static List<String> ids(JsonNode arr) {
+    List<String> out = new java.util.ArrayList<>();
+    arr.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** Every entry below root: type, permission bits, and content digest or link target. */
+  private static Map<String, String> describe(Path root) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk::iterator) {
+        String rel = root.relativize(p).toString();
+        if (Files.isSymbolicLink(p)) {
+          out.put(rel, "link -> " + Files.readSymbolicLink(p));
+        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          out.put(rel, "dir " + PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
+        } else {
+          out.put(rel, "file " + PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)) + " "
+              + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(Files.readAllBytes(p))));
+        }
+      }
+    }
+    return out;
+  }
+}

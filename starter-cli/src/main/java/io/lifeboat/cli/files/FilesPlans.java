@@ -1,0 +1,30 @@
+package io.lifeboat.cli.files;
+
+import io.lifeboat.cli.Session;
+import io.lifeboat.cli.UserError;
+
+import io.lifeboat.config.FilesConfig;
+import io.lifeboat.config.LifeboatConfig;
+import java.util.stream.Collectors;
+
+/** The files sources of the config, for `backup files` and `restore files` (issue 20). */
+public final class FilesPlans {
+  private FilesPlans() {}
+
+  public static FilesConfig source(Session s, String name) {
+    LifeboatConfig c = s.config();
+    return c.filesSource(name).orElseThrow(() -> new UserError("unknown files source '" + name
+        + "': " + s.configPath() + (c.files().isEmpty() ? " has no 'files:' section"
+            : " lists " + c.files().stream().map(FilesConfig::name)
+                .collect(Collectors.joining(", ")))));
+  }
+
+  /** The password variable must be set where restic runs; said before anything starts. */
+  public static void requirePassword(Session s, FilesConfig f) {
+    String v = s.secrets().optional(f.passwordEnv());
+    if (v == null || v.isEmpty()) {
+      throw new UserError("environment variable " + f.passwordEnv() + " (restic repository"
+          + " password of files source " + f.name() + ") is not set");
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.lifeboat.backup.files;
+
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
+import static io.lifeboat.run.LifeboatSearchAttributes.KIND_FILES;
+import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
+
+import io.lifeboat.backup.artifact.ArtifactBackup;
+import io.lifeboat.config.FilesConfig;
+import io.lifeboat.failure.FailureKind;
+import io.lifeboat.host.HostRouting;
+import io.lifeboat.repository.BackupIds;
+import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.StepRecorder;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * init (if absent) → backup on the source's host (its agent; restic's progress in heartbeats)
+ * → check with read-back of N% of the data → forget --prune → manifest. A damaged repository
+ * is never pruned: the run records the failed check in the manifest and fails with
+ * FILES_CHECK_FAILED.
+ */
+public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
+  static final Duration HEARTBEAT = Duration.ofSeconds(30);
+  private final StepRecorder steps = new StepRecorder();
+  private String source;
+
+  @Override
+  public FilesBackupResult backup(FilesBackupRequest request) {
+    FilesConfig f = request.files();
+    source = f.name();
+    long startedAt = Workflow.currentTimeMillis();
+    Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_FILES),
+        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    String backupId = BackupIds.forThisRun(startedAt);
+    ResticTarget target = new ResticTarget(f, request.repository(),
+        "lifeboat-run=" + Workflow.getInfo().getWorkflowId() + "/" + backupId, request.reason());
+    FilesActivities quick = ActivityStubs.of(FilesActivities.class, request.retry(),
+        Duration.ofMinutes(10), null);
+    FilesActivities long_ = ActivityStubs.of(FilesActivities.class, request.retry(),
+        Duration.ofHours(6), HEARTBEAT);
+    String queue = HostRouting.queueFor(f.host());
+    FilesActivities onHost = queue == null ? long_ : ActivityStubs.of(FilesActivities.class,
+        request.retry(), Duration.ofHours(6), HEARTBEAT, queue);
+    try {
+      steps.run("init", () -> quick.filesInit(target));
+      if (f.host() != null) steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry()));
+      FilesSnapshot snap = steps.run("backup", () -> onHost.filesBackup(target));
+      FilesCheck check = steps.run("check", () -> long_.filesCheck(target));
+      FilesRetention retention = check.ok()
+          ? steps.run("retention", () -> long_.filesForget(target))
+          : new FilesRetention(List.of(), List.of());
+      FilesManifest manifest = new FilesManifest(FilesManifest.FORMAT_VERSION, backupId,
+          KIND_FILES, f.name(), f.engine(), f.host(), f.paths(), f.excludes(), target.url(),
+          snap.snapshotId(), snap.filesNew(), snap.filesChanged(), snap.totalFiles(),
+          snap.totalBytes(), snap.bytesAdded(), ArtifactBackup.iso(startedAt),
+          ArtifactBackup.iso(Workflow.currentTimeMillis()),
+          (check.ok() ? "ok: " : "failed: ") + check.line(), retention.kept(),
+          retention.removed(), request.reason(), Workflow.getInfo().getWorkflowId(),
+          snap.resticVersion());
+      String key = steps.run("commit", () -> quick.filesCommitManifest(target, manifest));
+      if (!check.ok()) {
+        throw FailureKind.FILES_CHECK_FAILED.failure("verification of files source " + f.name()
+            + " failed: restic check --read-data-subset=" + check.readDataPercent() + "%: "
+            + check.line() + " (snapshot " + snap.snapshotId() + " recorded, nothing pruned)");
+      }
+      steps.finish("done");
+      Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      return new FilesBackupResult(manifest, key, steps.steps());
+    } catch (RuntimeException e) {
+      steps.finish("failed");
+      Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      throw e;
+    }
+  }
+
+  @Override
+  public FilesBackupStatus status() {
+    return new FilesBackupStatus(source, steps.current(), steps.steps());
+  }
+}

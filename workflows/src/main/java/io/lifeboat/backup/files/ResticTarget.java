@@ -1,0 +1,36 @@
+package io.lifeboat.backup.files;
+
+import io.lifeboat.config.FilesConfig;
+import io.lifeboat.config.RepositoryConfig;
+
+/**
+ * What every restic step needs: the source (paths, excludes, the password's variable name) and
+ * the object store it lives in. Holds names of secrets only.
+ *
+ * @param runTag the tag the backup's snapshot carries ({@code lifeboat-run=WORKFLOW_ID}), so a
+ *     retried backup finds the snapshot a lost attempt already made instead of taking another
+ */
+public record ResticTarget(FilesConfig files, RepositoryConfig repository, String runTag,
+    String reason) {
+
+  /** restic's address of the repository: {@code s3:ENDPOINT/BUCKET/PREFIX/files/NAME}. */
+  public String url() {
+    return url(repository, files.name());
+  }
+
+  public static String url(RepositoryConfig repository, String name) {
+    String endpoint = repository.endpoint();
+    while (endpoint.endsWith("/")) endpoint = endpoint.substring(0, endpoint.length() - 1);
+    return "s3:" + endpoint + "/" + repository.bucket() + "/" + keyPrefix(repository, name);
+  }
+
+  /** The object keys restic writes, below the bucket: {@code PREFIX/files/NAME}. */
+  public static String keyPrefix(RepositoryConfig repository, String name) {
+    return repository.prefix() + "/files/" + name;
+  }
+
+  /** Where Lifeboat's manifest of one backup is: {@code PREFIX/files-manifests/NAME/ID/manifest.json}. */
+  public static String manifestKey(RepositoryConfig repository, String name, String backupId) {
+    return repository.prefix() + "/files-manifests/" + name + "/" + backupId + "/manifest.json";
+  }
+}
