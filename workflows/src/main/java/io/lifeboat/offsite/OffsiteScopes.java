@@ -44,7 +44,10 @@ public final class OffsiteScopes {
 
   /** The database of a {@code wal/NAME/} scope, null for any other scope. */
   public static String walDatabase(String scope) {
-    if (!scope.startsWith("wal/") || !scope.endsWith("/")) return null;
+    // "wal/" alone (a whole sync) names no database.
+    if (scope.length() <= "wal/".length() || !scope.startsWith("wal/") || !scope.endsWith("/")) {
+      return null;
+    }
     String name = scope.substring(4, scope.length() - 1);
     return name.isEmpty() || name.contains("/") ? null : name;
   }
