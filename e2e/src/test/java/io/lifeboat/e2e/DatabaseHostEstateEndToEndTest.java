@@ -100,6 +100,9 @@ class DatabaseHostEstateEndToEndTest {
     long t0 = System.nanoTime();
     estate.exec("db1", "bash", "-c", String.join("\n",
         "set -euo pipefail",
+        // The postgres OS user cannot name a working directory it may not read (a fresh clone
+        // under a 0701 mktemp directory): initdb fails "could not identify current directory".
+        "cd /",
         // the distribution, as a host installs it (no checkout, no Maven repository)
         "tar -C /opt -xzf \"$1\"; mv /opt/lifeboat-*/ /opt/lifeboat; chmod -R a+rX /opt/lifeboat",
         "install -m 0640 -o root -g postgres \"$2\" /etc/lifeboat/lifeboat.yml",
