@@ -79,3 +79,19 @@ trap 'on_err $? $LINENO "$BASH_COMMAND"' ERR
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 now() { date +%s; }
+
+# The stack's fixed ports that lie inside the kernel's ephemeral range (32768-60999 on
+# Debian): PostgreSQL 55432, the dr target's 55433, the tests' targets 55998/55999. An
+# outgoing connection (Maven, the worker's gRPC, a test's HTTP client) may be handed one of
+# them as its source port, and then `up` or a recovery cannot bind it ("Address already in
+# use"; seen in a fresh clone). Reserving them keeps the kernel from handing them out. Best
+# effort: only root can write the sysctl, and a port already taken at this moment stays taken
+# until its connection closes (reserve early: test, up and faults call this first).
+STACK_RESERVED_PORTS=55400-55999
+reserve_stack_ports() {
+  local f=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [ -w "$f" ] || return 0
+  current=$(cat "$f" 2>/dev/null) || return 0
+  case ",$current," in *",$STACK_RESERVED_PORTS,"*) return 0 ;; esac
+  printf '%s\n' "${current:+$current,}$STACK_RESERVED_PORTS" > "$f" 2>/dev/null || true
+}

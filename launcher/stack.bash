@@ -634,6 +634,7 @@ cmd_up() {
     esac
   done
   [ -z "$scale" ] || [[ $scale =~ ^[1-9][0-9]{0,3}$ ]] || die 2 "--scale must be a whole number from 1 to 9999, not '$scale'"
+  reserve_stack_ports
   ensure_tools
   build
   ensure_keys

@@ -31,6 +31,7 @@ cmd_test() {
     -*|'') ;;
     *) die 2 "test: unknown lane '$1' (lanes: $TEST_LANES; none: all of them)" ;;
   esac
+  reserve_stack_ports
   ensure_tools
   [ "$lanes" = unit ] || ensure_test_tools
   let_postgres_reach_checkout
@@ -145,6 +146,7 @@ run_faults() {
 }
 
 cmd_faults() {
+  reserve_stack_ports
   ensure_tools
   # the server recovery entry runs its own pebble + challtestsrv, ansible, nginx and certbot
   ensure_acme_tools
