@@ -138,16 +138,8 @@ public final class ArtifactBackup {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new ArtifactBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        try {
-          quick.discardArtifact(new DiscardArtifactRequest(repository, dir));
-        } catch (ActivityFailure cleanup) {
-          // No manifest was written, so nothing can be taken for a backup; say so and go on.
-          log.warn("could not remove leftovers of {}: {}", dir, cleanup.getMessage());
-        }
-      }).run();
+      io.lifeboat.run.FailedBackup.close(steps, e, dir, () -> quick.discardArtifact(
+          new DiscardArtifactRequest(repository, dir)), null, log);
       throw e;
     }
   }

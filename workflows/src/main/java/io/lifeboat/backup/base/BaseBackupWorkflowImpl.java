@@ -5,13 +5,14 @@ import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_BASE;
 import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 
-import io.lifeboat.failure.FailureMessage;
-import io.lifeboat.config.RetryConfig;
 import io.lifeboat.backup.dump.DiscardRequest;
+import io.lifeboat.config.RetryConfig;
+import io.lifeboat.failure.FailureMessage;
+import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.BackupMetrics;
+import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -81,19 +82,9 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
           Workflow.currentTimeMillis(), r.storedBytes(), r.rawBytes());
       return new BaseBackupResult(manifest, retention, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        try {
-          activities(request.retry(), Duration.ofMinutes(10), null).discardIncompleteBase(
-              new DiscardRequest(request.repository(), database, backupId));
-        } catch (ActivityFailure cleanup) {
-          // No manifest was written, so nothing half-done can be taken for a backup.
-          log.warn("could not remove leftovers of base backup {}: {}", backupId,
-              cleanup.getMessage());
-        }
-      }).run();
+      FailedBackup.close(steps, e, "base backup " + backupId, () -> activities(request.retry(),
+          Duration.ofMinutes(10), null).discardIncompleteBase(
+              new DiscardRequest(request.repository(), database, backupId)), null, log);
       BackupMetrics.failed(Workflow.getMetricsScope(), database, METRICS_KIND, startedAt,
           Workflow.currentTimeMillis());
       throw e;

@@ -5,12 +5,13 @@ import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
 import static io.lifeboat.run.LifeboatSearchAttributes.KIND_DB_FULL;
 import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 
+import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
+import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.BackupMetrics;
-import io.lifeboat.failure.FailureKind;
+import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.CanceledFailure;
@@ -82,19 +83,14 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
           Workflow.currentTimeMillis(), dump.storedBytes(), dump.rawBytes());
       return new BackupResult(manifest, expired, retentionWarning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      // Cleanup must run even when the workflow itself was cancelled.
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        discardLeftovers(request);
-        // Added with issue #7; histories recorded before it have no marker and skip this.
-        // A cancel is an operator's own decision: nobody needs telling.
-        if (!cancelled(e)
-            && Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
-          notifyFailure(request, e);
-        }
-      }).run();
+      FailedBackup.close(steps, e, "backup " + backupId, () -> activities(request.retry(),
+          Duration.ofMinutes(10), null).discardIncomplete(
+              new DiscardRequest(request.repository(), database, backupId)), () -> {
+            // Added with issue #7; histories recorded before it have no marker and skip this.
+            if (Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+              notifyFailure(request, e);
+            }
+          }, log);
       BackupMetrics.failed(Workflow.getMetricsScope(), database, KIND_DB_FULL, startedAt,
           Workflow.currentTimeMillis());
       throw e;
@@ -103,13 +99,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
 
   static final String NOTIFY_ON_FAILURE = "notify-on-failure";
 
-  /** A cancel reaches the workflow as itself, or as the cancelled activity it interrupted. */
-  private static boolean cancelled(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CanceledFailure) return true;
-    }
-    return false;
-  }
 
   private void notifyFailure(DatabaseBackupRequest request, TemporalFailure e) {
     String step = steps.steps().isEmpty() ? "start"
@@ -141,16 +130,6 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
     return new BackupStatus(backupId, database, steps.current(), expectedRawBytes, steps.steps());
   }
 
-  private void discardLeftovers(DatabaseBackupRequest request) {
-    DatabaseBackupActivities cleanup = activities(request.retry(), Duration.ofMinutes(10), null);
-    try {
-      cleanup.discardIncomplete(new DiscardRequest(request.repository(), database, backupId));
-    } catch (ActivityFailure e) {
-      // No manifest was written, so nothing half-done can be taken for a backup; retention
-      // removes the orphaned object later. Say so rather than mask the original failure.
-      log.warn("could not remove leftovers of failed backup {}: {}", backupId, e.getMessage());
-    }
-  }
 
   private BackupManifest manifest(
       DatabaseBackupRequest request, DatabaseFacts facts, DumpResult dump, VerifyResult verified) {

@@ -7,6 +7,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.BackupIds;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -83,17 +84,8 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new RedisBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        try {
-          quick.redisDiscardIncomplete(new RedisDiscardRequest(request.repository(), name,
-              backupId));
-        } catch (ActivityFailure d) {
-          log.warn("could not remove leftovers of redis backup {}: {}", backupId, d.getMessage());
-        }
-      }).run();
+      FailedBackup.close(steps, e, "redis backup " + backupId, () -> quick.redisDiscardIncomplete(
+          new RedisDiscardRequest(request.repository(), name, backupId)), null, log);
       throw e;
     }
   }
