@@ -110,6 +110,10 @@ class BulkQueueRoutingTest {
       assertEquals(expected, call[1], call[0] + " ran on the wrong queue");
     }
     assertEquals(2, dumps.count("verifyStoredDump"));
+    // The recorded decision replays, also where nothing serves the bulk queue.
+    BulkQueue.withdraw(QUEUE);
+    io.temporal.testing.WorkflowReplayer.replayWorkflowExecution(
+        client.fetchHistory("backup-first"), DatabaseBackupWorkflowImpl.class);
   }
 
   private static DatabaseBackupWorkflow backup(WorkflowClient client, String id) {
