@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Benchmark: many databases backed up at once (issue 21).
 #
-#   ./lifeboat up && bench/scale.sh [--count 200] [--max-mb 200] [--workers 1] [--starters 4] [--keep]
+#   ./lifeboat up && bench/scale.sh [--count 200] [--max-mb 200] [--workers 1]
+#       [--trigger schedules|cli] [--starters 4] [--keep]
 #
 # Creates --count databases bench_scale_NNN of mixed sizes (1 MB up to --max-mb, spread
 # quadratically: many small, a few large; md5 text, which compresses about 2x) in the stack's
 # PostgreSQL, starts --workers worker processes of this build on a task queue of the bench's
 # own (bench-scale-PID, each with the default `worker:` sizing unless LIFEBOAT_BENCH_WORKER_YAML
-# says otherwise), starts every backup through the CLI (`lifeboat backup db NAME`, --starters
-# CLIs at a time), waits for all of them, and prints:
+# says otherwise), has every backup start in the same minute (--trigger schedules, the default:
+# `lifeboat schedules apply` with every database's backupSchedule set to the next minute but
+# one, and the bench's schedules deleted at the end; --trigger cli: `lifeboat backup db NAME`,
+# --starters CLIs at a time, each a JVM), waits for all of them, and prints:
 #   - how many committed, how many failed, how many activity timeouts their histories hold;
 #   - the total time (first start to last close) and each backup's p50 / p95 (start to close);
 #   - the orchestration overhead of an activity step: the median gap between one step's
@@ -24,6 +27,7 @@ count=200
 max_mb=200
 workers=1
 starters=4
+trigger=schedules
 keep=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -31,13 +35,15 @@ while [ $# -gt 0 ]; do
     --max-mb) max_mb="$2"; shift 2 ;;
     --workers) workers="$2"; shift 2 ;;
     --starters) starters="$2"; shift 2 ;;
+    --trigger) trigger="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "bench/scale.sh: unknown argument $1 (use --count N, --max-mb N, --workers N, --starters N, --keep)" >&2; exit 2 ;;
+    *) echo "bench/scale.sh: unknown argument $1 (use --count N, --max-mb N, --workers N, --trigger schedules|cli, --starters N, --keep)" >&2; exit 2 ;;
   esac
 done
 for v in "$count" "$max_mb" "$workers" "$starters"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "bench/scale.sh: counts are whole numbers from 1, not '$v'" >&2; exit 2; }
 done
+case $trigger in schedules|cli) ;; *) echo "bench/scale.sh: --trigger is schedules or cli, not '$trigger'" >&2; exit 2 ;; esac
 [ "$count" -le 999 ] || { echo "bench/scale.sh: --count is at most 999" >&2; exit 2; }
 
 base_config=${LIFEBOAT_CONFIG:-examples/farmtally/lifeboat.yml}
@@ -56,11 +62,13 @@ TEMPORAL_CLI=${TEMPORAL_CLI:-$(command -v temporal || echo "${LIFEBOAT_STATE_DIR
 declare -A env
 while IFS='=' read -r k v; do env[$k]=$v; done < <(cli config stack-env --config "$base_config")
 export PGHOST=${env[PG_HOST]} PGPORT=${env[PG_PORT]} PGUSER=${env[PG_USER]} PGPASSWORD=$LIFEBOAT_PG_PASSWORD
+export PGOPTIONS='-c client_min_messages=warning'
 tctl() { "$TEMPORAL_CLI" --address "${env[TEMPORAL_ADDRESS]}" --namespace "${env[TEMPORAL_NAMESPACE]}" "$@"; }
 
 out=bench/out/scale-$$
 mkdir -p "$out"
 queue=bench-scale-$$
+estate=benchscale$$
 keys=$(cd "$(dirname "$base_config")" && cd "$(dirname "$(sed -n 's/^ *keyFile: *\([^ #]*\).*/\1/p' "$(basename "$base_config")" | head -1)")" 2>/dev/null && pwd)
 [ -n "$keys" ] && [ -f "$keys/repository.json" ] && [ -f "$keys/payload.json" ] \
   || { echo "bench/scale.sh: no keys beside $base_config's repository.encryption.keyFile: run ./lifeboat up first" >&2; exit 2; }
@@ -72,10 +80,10 @@ size_mb() { python3 -c "import sys; i,n,m=map(int,sys.argv[1:]); print(max(1, ro
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-write_config() { # $1 file, $2 metrics port
+write_config() { # $1 file, $2 metrics port, $3 the databases' backupSchedule
   {
     cat <<YAML
-estate: benchscale
+estate: $estate
 temporal:
   address: "${env[TEMPORAL_ADDRESS]}"
   namespace: "${env[TEMPORAL_NAMESPACE]}"
@@ -93,19 +101,28 @@ repository:
   partSizeMb: 16
 retention: {fullDays: 30}
 compression: {level: 3, workers: 2}
+schedules: {timezone: UTC}
 metrics: {port: $2}
 ${LIFEBOAT_BENCH_WORKER_YAML:-}
 databases:
 YAML
     for db in "${names[@]}"; do
-      echo "  - {name: $db, host: \"$PGHOST\", port: $PGPORT, user: \"$PGUSER\", passwordEnv: LIFEBOAT_PG_PASSWORD}"
+      echo "  - {name: $db, host: \"$PGHOST\", port: $PGPORT, user: \"$PGUSER\", passwordEnv: LIFEBOAT_PG_PASSWORD, backupSchedule: \"$3\"}"
     done
   } > "$1"
 }
 
 pids=()
+bench_schedules() { # the ids of this bench's schedules
+  tctl schedule list -o json 2>/dev/null | python3 -c '
+import json, sys
+for s in json.load(sys.stdin) or []:
+    i = s.get("scheduleId", "")
+    if sys.argv[1] in i: print(i)' "$estate" || true
+}
 cleanup() {
   local p
+  for p in $(bench_schedules); do tctl schedule delete --schedule-id "$p" >/dev/null 2>&1 || true; done
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
   if [ "$keep" = 0 ]; then
@@ -131,7 +148,7 @@ echo "   $total_mb MB in $(( $(date +%s) - t0 )) s"
 
 echo "== starting $workers worker(s) on task queue $queue"
 for ((w = 1; w <= workers; w++)); do
-  write_config "$out/worker-$w.yml" "$(free_port)"
+  write_config "$out/worker-$w.yml" "$(free_port)" "0 2 * * *"
   LIFEBOAT_LOG_LEVEL=INFO java -Dlifeboat.home="$PWD" -cp "$CP" io.lifeboat.worker.WorkerMain \
     --config "$out/worker-$w.yml" > "$out/worker-$w.log" 2>&1 &
   pids+=($!)
@@ -146,12 +163,25 @@ for ((w = 1; w <= workers; w++)); do
   grep -q 'Worker started' "$out/worker-$w.log" || { echo "bench/scale.sh: worker $w did not start; see $out/worker-$w.log" >&2; exit 1; }
 done
 
-echo "== starting $count backups through the CLI ($starters at a time)"
-start_epoch=$(date +%s)
-printf '%s\n' "${names[@]}" | xargs -P "$starters" -I{} sh -c \
-  'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$0" io.lifeboat.cli.LifeboatCli backup db {} --json --config "$1" > "$2/start-{}.json" 2> "$2/start-{}.err" || echo "start of {} failed: $(tail -1 "$2/start-{}.err")"' \
-  "$CP" "$config" "$out"
-echo "   all started in $(( $(date +%s) - start_epoch )) s"
+if [ "$trigger" = cli ]; then
+  echo "== starting $count backups through the CLI ($starters at a time)"
+  start_epoch=$(date +%s)
+  printf '%s\n' "${names[@]}" | xargs -P "$starters" -I{} sh -c \
+    'java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "$0" io.lifeboat.cli.LifeboatCli backup db {} --json --config "$1" > "$2/start-{}.json" 2> "$2/start-{}.err" || echo "start of {} failed: $(tail -1 "$2/start-{}.err")"' \
+    "$CP" "$config" "$out"
+  echo "   all started in $(( $(date +%s) - start_epoch )) s"
+else
+  # Every database's schedule fires in the same minute: the next but one (apply is a JVM).
+  fire=$(( ($(date +%s) / 60 + 2) * 60 ))
+  write_config "$out/apply.yml" "$(free_port)" "$(date -u -d "@$fire" +'%-M %-H') * * *"
+  echo "== schedules for $(date -u -d "@$fire" +%H:%M) UTC: lifeboat schedules apply"
+  cli schedules apply --config "$out/apply.yml" > "$out/apply.txt" 2>&1 \
+    || { echo "bench/scale.sh: schedules apply failed: $(tail -1 "$out/apply.txt")" >&2; exit 1; }
+  [ "$(date +%s)" -lt "$fire" ] \
+    || { echo "bench/scale.sh: schedules apply took past $(date -u -d "@$fire" +%H:%M); run again" >&2; exit 1; }
+  echo "   $(bench_schedules | wc -l) schedules of estate $estate; waiting for $(date -u -d "@$fire" +%H:%M:%S)"
+  sleep $(( fire - $(date +%s) ))
+fi
 
 list_runs() { # JSON lines of this bench's backup runs
   tctl workflow list --query "TaskQueue='$queue' AND WorkflowType='DatabaseBackupWorkflow'" -o jsonl --limit 10000 2>/dev/null || true
@@ -245,7 +275,7 @@ except (OSError, ValueError):
 committed = status.get("WORKFLOW_EXECUTION_STATUS_COMPLETED", 0) + status.get("Completed", 0)
 print(f"# bench/scale.sh --count {count} --max-mb {max_mb} --workers {workers} on {os.cpu_count()} cores, "
       f"{datetime.utcnow().strftime('%Y-%m-%dT%H:%M:%SZ')}")
-print(f"databases           {count} ({total_mb} MB in all)")
+print(f"databases           {count} ({total_mb} MB on disk in all, empty ones included)")
 print(f"committed           {committed} of {len(runs)}   statuses {status}")
 print(f"activity timeouts   {timeouts}")
 if durations:
