@@ -23,9 +23,11 @@ import java.util.List;
 
 /**
  * The control worker registers every workflow and activity on the main task queue; an agent
- * ({@link #agent}) only the host-bound activities on its host's queue. Sized for a small machine: a few
- * activities at once (each may run pg_dump and a compressor on several cores) and a small
- * workflow cache.
+ * ({@link #agent}) only the host-bound activities on its host's queue. Sized by the config's
+ * {@code worker:} section (issue 21; defaults for a small machine): a few activities at once on
+ * the main queue, and the long dump and verification streams (each may run pg_dump and a
+ * compressor on several cores) on {@code <queue>-bulk} with slots of their own, so many dumps
+ * never take the slots a recovery or the WAL steps need.
  */
 public final class LifeboatWorker implements AutoCloseable {
   private final WorkerFactory factory;
