@@ -517,4 +517,37 @@ class ConfigLoaderTest {
       assertTrue(e.getMessage().contains("drills."), e.getMessage());
     }
   }
+
+  /** The worker section and verification.parallel (issue 21): defaults, values, mistakes. */
+  @Test
+  void workerSizingDefaultsAndMistakes() throws IOException {
+    LifeboatConfig none = loader.load(write(BASE));
+    assertEquals(4, none.worker().activitySlots());
+    assertEquals(4, none.worker().workflowTaskSlots());
+    assertEquals(2, none.worker().bulkActivitySlots());
+    assertEquals(100, none.worker().workflowCacheSize());
+    assertEquals(2, none.verification().parallel());
+    LifeboatConfig set = loader.load(write(BASE + "worker:\n  activitySlots: 8\n"
+        + "  workflowTaskSlots: 6\n  bulkActivitySlots: 3\n  workflowCacheSize: 500\n"
+        + "verification:\n  parallel: 4\n"));
+    assertEquals(8, set.worker().activitySlots());
+    assertEquals(6, set.worker().workflowTaskSlots());
+    assertEquals(3, set.worker().bulkActivitySlots());
+    assertEquals(500, set.worker().workflowCacheSize());
+    assertEquals(4, set.verification().parallel());
+    for (String[] bad : new String[][] {
+        {"worker:\n  activitySlots: 0\n", "worker.activitySlots"},
+        {"worker:\n  workflowTaskSlots: 1\n", "worker.workflowTaskSlots"},
+        {"worker:\n  bulkActivitySlots: -1\n", "worker.bulkActivitySlots"},
+        {"worker:\n  bulkActivitySlots: 100000\n", "worker.bulkActivitySlots"},
+        {"worker:\n  workflowCacheSize: 0\n", "worker.workflowCacheSize"},
+        {"worker:\n  activitySlots: many\n", "activitySlots"},
+        {"worker:\n  slots: 3\n", "slots"},
+        {"verification:\n  parallel: 0\n", "verification.parallel"}}) {
+      Path file = write(BASE + bad[0]);
+      ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), bad[0]);
+      assertOperatorMessage(e, file);
+      assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+  }
 }

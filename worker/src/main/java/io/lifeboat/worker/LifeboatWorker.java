@@ -23,9 +23,11 @@ import java.util.List;
 
 /**
  * The control worker registers every workflow and activity on the main task queue; an agent
- * ({@link #agent}) only the host-bound activities on its host's queue. Sized for a small machine: a few
- * activities at once (each may run pg_dump and a compressor on several cores) and a small
- * workflow cache.
+ * ({@link #agent}) only the host-bound activities on its host's queue. Sized by the config's
+ * {@code worker:} section (issue 21; defaults for a small machine): a few activities at once on
+ * the main queue, and the long dump and verification streams (each may run pg_dump and a
+ * compressor on several cores) on {@code <queue>-bulk} with slots of their own, so many dumps
+ * never take the slots a recovery or the WAL steps need.
  */
 public final class LifeboatWorker implements AutoCloseable {
   private final WorkerFactory factory;
@@ -39,7 +41,14 @@ public final class LifeboatWorker implements AutoCloseable {
   /** With interceptors: the fault suite's worker holds a step to kill it at a boundary. */
   public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
       io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
-    this(client, taskQueue, secrets, null, interceptors);
+    this(client, taskQueue, secrets, null, io.lifeboat.config.WorkerConfig.DEFAULT, interceptors);
+  }
+
+  /** Sized by the config's {@code worker:} section (issue 21). */
+  public LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
+      io.lifeboat.config.WorkerConfig sizing) {
+    this(client, taskQueue, secrets, null, sizing,
+        new io.temporal.common.interceptors.WorkerInterceptor[0]);
   }
 
   /**
@@ -50,6 +59,7 @@ public final class LifeboatWorker implements AutoCloseable {
   public static LifeboatWorker agent(WorkflowClient client, String hostQueue, String host,
       Secrets secrets) {
     return new LifeboatWorker(client, hostQueue, secrets, host,
+        io.lifeboat.config.WorkerConfig.DEFAULT,
         new io.temporal.common.interceptors.WorkerInterceptor[0]);
   }
 
@@ -59,14 +69,15 @@ public final class LifeboatWorker implements AutoCloseable {
   }
 
   private LifeboatWorker(WorkflowClient client, String taskQueue, Secrets secrets,
-      String agentHost, io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
+      String agentHost, io.lifeboat.config.WorkerConfig sizing,
+      io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
     this.stores = new StoreFactory(secrets);
     this.factory = WorkerFactory.newInstance(client,
-        WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(100)
+        WorkerFactoryOptions.newBuilder().setWorkflowCacheSize(sizing.workflowCacheSize())
             .setWorkerInterceptors(interceptors).build());
     WorkerOptions.Builder options = WorkerOptions.newBuilder()
-        .setMaxConcurrentActivityExecutionSize(4)
-        .setMaxConcurrentWorkflowTaskExecutionSize(4)
+        .setMaxConcurrentActivityExecutionSize(sizing.activitySlots())
+        .setMaxConcurrentWorkflowTaskExecutionSize(sizing.workflowTaskSlots())
         // Progress bars read heartbeat details: send them at least every second.
         .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
         .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1));
@@ -113,7 +124,18 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
+    // Issue 21: the bulk queue, its own slots; the workflows route dump and verification
+    // streams there (BulkQueue) once this process says it serves it.
+    factory.newWorker(io.lifeboat.run.BulkQueue.of(taskQueue), WorkerOptions.newBuilder()
+        .setMaxConcurrentActivityExecutionSize(sizing.bulkActivitySlots())
+        .setMaxHeartbeatThrottleInterval(Duration.ofSeconds(1))
+        .setDefaultHeartbeatThrottleInterval(Duration.ofSeconds(1)).build())
+        .registerActivitiesImplementations(activities.toArray());
+    this.bulkFor = taskQueue;
   }
+
+  /** The main queue whose bulk queue this worker serves; null for an agent. */
+  private String bulkFor;
 
   /**
    * Every activity implementation the control worker registers (the agent a subset of them).
@@ -155,11 +177,13 @@ public final class LifeboatWorker implements AutoCloseable {
 
   public LifeboatWorker start() {
     factory.start();
+    if (bulkFor != null) io.lifeboat.run.BulkQueue.serve(bulkFor);
     return this;
   }
 
   @Override
   public void close() {
+    if (bulkFor != null) io.lifeboat.run.BulkQueue.withdraw(bulkFor);
     try {
       factory.shutdown();
       factory.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

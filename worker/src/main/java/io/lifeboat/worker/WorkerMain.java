@@ -69,7 +69,8 @@ public final class WorkerMain {
     try {
       temporal = TemporalConnection.open(config.temporal(), metrics.scope());
       codecServer = startCodecServer(config, temporal);
-      worker = new LifeboatWorker(temporal.client(), queue, Secrets.fromEnvironment());
+      worker = new LifeboatWorker(temporal.client(), queue, Secrets.fromEnvironment(),
+          config.worker());
       worker.start();
     } catch (ConfigException e) {
       stop(worker, temporal, metricsServer, metrics, codecServer);
@@ -88,8 +89,11 @@ public final class WorkerMain {
       log.info("Worker stopping");
       stop(started, connection, metricsServer, metrics, codec);
     }));
-    log.info("Worker started: task queue {} at {} namespace {}", queue,
-        config.temporal().address(), config.temporal().namespace());
+    log.info("Worker started: task queue {} (bulk {}) at {} namespace {}; slots: {} activities,"
+        + " {} bulk, {} workflow tasks", queue, io.lifeboat.run.BulkQueue.of(queue),
+        config.temporal().address(), config.temporal().namespace(),
+        config.worker().activitySlots(), config.worker().bulkActivitySlots(),
+        config.worker().workflowTaskSlots());
     seedInBackground(config, queue, metrics);
     Thread.currentThread().join();
   }

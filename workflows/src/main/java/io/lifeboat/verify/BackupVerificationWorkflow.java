@@ -27,7 +27,7 @@ public interface BackupVerificationWorkflow {
   static VerificationRequest request(LifeboatConfig c, List<DatabaseConfig> dbs,
       boolean restore) {
     return new VerificationRequest(dbs, c.repository(), restore, c.retries(),
-        NotificationTarget.of(c));
+        NotificationTarget.of(c), c.verification().parallel());
   }
 
 

@@ -7,6 +7,8 @@ import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.Notifier;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,13 +28,17 @@ public class BackupVerificationWorkflowImpl implements BackupVerificationWorkflo
   public VerificationReport verify(VerificationRequest request) {
     Workflow.upsertTypedSearchAttributes(KIND.valueSet(LifeboatSearchAttributes.KIND_VERIFY),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
-    // One source at a time: a restore is heavy, and the machine is shared with the backups.
+    List<Job> jobs = new ArrayList<>();
     for (SourceVerifier verifier : verifiers()) {
-      for (String source : verifier.sources(request)) {
-        VerificationResult r = verifier.verify(request, source);
-        results.add(r);
-        VerificationMetrics.record(Workflow.getMetricsScope(), r);
-      }
+      for (String source : verifier.sources(request)) jobs.add(new Job(verifier, source));
+    }
+    // Issue 21: up to verification.parallel sources at once (their heavy steps also wait for
+    // the worker's bulk slots); runs recorded before it, or parallel 1, one at a time.
+    if (request.parallel() > 1 && jobs.size() > 1
+        && Workflow.getVersion(PARALLEL, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      verifyInParallel(request, jobs);
+    } else {
+      for (Job job : jobs) done(job.verifier().verify(request, job.source()));
     }
     List<VerificationResult> failed = results.stream().filter(r -> !r.passed()).toList();
     List<String> notifyFailures = List.of();
@@ -43,6 +49,42 @@ public class BackupVerificationWorkflowImpl implements BackupVerificationWorkflo
     Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(failed.isEmpty()
         ? LifeboatSearchAttributes.OUTCOME_SUCCEEDED : LifeboatSearchAttributes.OUTCOME_FAILED));
     return new VerificationReport(results, steps.steps(), notifyFailures);
+  }
+
+  static final String PARALLEL = "verify-parallel";
+
+  private record Job(SourceVerifier verifier, String source) {}
+
+  /**
+   * A window of {@code request.parallel()} sources: the next starts when one finishes. Results
+   * come in the order the sources finish; the report lists them in the sources' order.
+   */
+  private void verifyInParallel(VerificationRequest request, List<Job> jobs) {
+    List<Promise<VerificationResult>> started = new ArrayList<>();
+    int[] running = {0};
+    for (Job job : jobs) {
+      Workflow.await(() -> running[0] < request.parallel());
+      running[0]++;
+      started.add(Async.function(() -> {
+        try {
+          VerificationResult r = job.verifier().verify(request, job.source());
+          done(r);
+          return r;
+        } finally {
+          running[0]--;
+        }
+      }));
+    }
+    Promise.allOf(started).get();
+    List<VerificationResult> inOrder = new ArrayList<>();
+    for (Promise<VerificationResult> p : started) inOrder.add(p.get());
+    results.clear();
+    results.addAll(inOrder);
+  }
+
+  private void done(VerificationResult r) {
+    results.add(r);
+    VerificationMetrics.record(Workflow.getMetricsScope(), r);
   }
 
   private static Notification notification(VerificationRequest request,

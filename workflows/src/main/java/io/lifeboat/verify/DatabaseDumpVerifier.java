@@ -51,8 +51,10 @@ final class DatabaseDumpVerifier implements SourceVerifier {
         .findFirst().orElseThrow();
     long started = Workflow.currentTimeMillis();
     DatabaseVerificationActivities quick = stub(request.retry(), Duration.ofMinutes(5), null);
-    DatabaseVerificationActivities slow =
-        stub(request.retry(), Duration.ofHours(6), HEARTBEAT_TIMEOUT);
+    // Integrity and restore take the bulk queue's slots (issue 21; versioned inside).
+    DatabaseVerificationActivities slow = ActivityStubs.of(DatabaseVerificationActivities.class,
+        request.retry(), Duration.ofHours(6), HEARTBEAT_TIMEOUT,
+        io.lifeboat.run.BulkQueue.forThisRun());
     List<CheckOutcome> checks = new ArrayList<>();
     BackupManifest manifest = null;
     String failureType = null;

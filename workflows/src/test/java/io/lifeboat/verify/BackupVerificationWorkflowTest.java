@@ -122,6 +122,24 @@ class BackupVerificationWorkflowTest {
     assertEquals(LifeboatSearchAttributes.OUTCOME_SUCCEEDED, outcome());
   }
 
+  /** Issue 21: verification.parallel sources at once, never more; the report in source order. */
+  @Test
+  void parallelVerifiesSeveralDatabasesAtOnceWithinTheLimit() {
+    fake.restoreMillis = 400;
+    VerificationRequest one = request(NotificationsConfig.NONE, "db_a", "db_b", "db_c", "db_d",
+        "db_e");
+    VerificationRequest two = new VerificationRequest(one.databases(), one.repository(),
+        one.restore(), one.retry(), one.notifications(), 2);
+    VerificationReport report = stub().verify(two);
+
+    assertTrue(report.passed(), report.toString());
+    assertEquals(List.of("db_a", "db_b", "db_c", "db_d", "db_e"),
+        report.results().stream().map(VerificationResult::source).toList());
+    assertEquals(2, fake.maxInRestore.get(), "two restores at once, never more");
+    assertEquals(5, fake.dropped.size());
+    assertEquals(5, fake.dropped.stream().map(ScratchDatabase::name).distinct().count());
+  }
+
   @Test
   void corruptBackupFailsVerificationRecordsItAndNotifiesBothChannelsOnce() {
     fake.corrupt = Set.of("farmtally_production");

@@ -57,8 +57,26 @@ final class FakeVerificationActivities implements DatabaseVerificationActivities
     return new IntegrityResult(SHA, 100, 1000, 42);
   }
 
+  /** Restores in flight now and at most (issue 21's parallel verification); a restore's time. */
+  final java.util.concurrent.atomic.AtomicInteger inRestore = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger maxInRestore = new java.util.concurrent.atomic.AtomicInteger();
+  volatile long restoreMillis;
+
   @Override
   public RestoreCheckResult restoreAndValidate(RestoreCheckRequest request) {
+    maxInRestore.accumulateAndGet(inRestore.incrementAndGet(), Math::max);
+    try {
+      if (restoreMillis > 0) Thread.sleep(restoreMillis);
+      return restore(request);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      inRestore.decrementAndGet();
+    }
+  }
+
+  private RestoreCheckResult restore(RestoreCheckRequest request) {
     calls.add("restoreAndValidate " + request.database().name() + " " + request.scratchDatabase());
     restoring.countDown();
     while (blockRestore) {

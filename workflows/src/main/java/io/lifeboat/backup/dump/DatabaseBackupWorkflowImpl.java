@@ -46,8 +46,10 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
 
     DatabaseBackupActivities quick = activities(request.retry(), Duration.ofMinutes(10), null);
-    DatabaseBackupActivities streaming =
-        activities(request.retry(), Duration.ofHours(12), DUMP_HEARTBEAT_TIMEOUT);
+    // The dump and its read-back take the bulk queue's slots (issue 21; versioned inside).
+    DatabaseBackupActivities streaming = ActivityStubs.of(DatabaseBackupActivities.class,
+        request.retry(), Duration.ofHours(12), DUMP_HEARTBEAT_TIMEOUT,
+        io.lifeboat.run.BulkQueue.forThisRun());
     try {
       DatabaseFacts facts = steps.run("assess", () -> quick.assess(request.database()));
       expectedRawBytes = facts.sizeBytes();

@@ -136,8 +136,9 @@ class DatabaseBackupOffsiteTest {
         env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID);
     assertEquals(0, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).count());
-    // Only the unique backup id's markers (BackupIds: its version marker and side effect).
-    assertEquals(2, history.getEvents().stream().filter(e -> e.getEventType()
+    // Only the unique backup id's markers (BackupIds: its version marker and side effect) and
+    // the bulk queue's (BulkQueue, issue 21: its version marker and side effect).
+    assertEquals(4, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_MARKER_RECORDED).count());
     assertTrue(offsite.calls.isEmpty());
   }
@@ -150,8 +151,9 @@ class DatabaseBackupOffsiteTest {
     WorkflowExecutionHistory history =
         env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID);
     // The version marker of OffsiteAfterBackup.CHANGE_ID (its id is inside an encoded payload),
-    // after the unique backup id's two (BackupIds: version marker and side effect).
-    assertEquals(3, history.getEvents().stream().filter(e -> e.getEventType()
+    // after the unique backup id's two (BackupIds: version marker and side effect) and the bulk
+    // queue's two (BulkQueue: version marker and side effect).
+    assertEquals(5, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_MARKER_RECORDED).count());
     assertEquals(1, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED).count());
