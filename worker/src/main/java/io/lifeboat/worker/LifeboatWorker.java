@@ -112,6 +112,10 @@ public final class LifeboatWorker implements AutoCloseable {
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
+    // OpenSearch / Elasticsearch snapshots (issue 19).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.opensearch.OpenSearchBackupWorkflowImpl.class,
+        io.lifeboat.recover.opensearch.OpenSearchRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -148,6 +152,9 @@ public final class LifeboatWorker implements AutoCloseable {
         offsite,
         // File trees with restic (issue 20).
         new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
+        // OpenSearch / Elasticsearch snapshots (issue 19).
+        new io.lifeboat.backup.opensearch.OpenSearchBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.opensearch.OpenSearchRecoveryActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
             client.getOptions().getNamespace()));
