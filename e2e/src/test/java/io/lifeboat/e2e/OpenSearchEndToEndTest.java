@@ -113,6 +113,10 @@ class OpenSearchEndToEndTest {
     assertEquals(0, b2.exit(), b2.out() + b2.err());
     OpenSearchManifest m2 = manifest(committedId(b2));
     assertTrue(m2.uploadedBytes() < m2.storedBytes(), m2.toString());
+    RealStack.Run list = stack.cli("backups", "list", "--opensearch", "search", "--config",
+        config.toString());
+    assertTrue(list.out().contains(m.backupId()) && list.out().contains(m2.backupId())
+        && list.out().contains(" 320 "), list.out());
     // Nothing of the scratch restores is left on the node.
     assertEquals(List.of("farms", "tallies"), node.indices());
     assertEquals(1, node.ok("GET", "/_snapshot", null).size(), "only Lifeboat's repository");
