@@ -55,6 +55,7 @@ public final class ConfigLoader {
     RedisRules.validate(where, config);
     FilesRules.validate(where, config);
     WorkerRules.validate(where, config);
+    OpenSearchRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
 
@@ -300,7 +301,8 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(), c.worker());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
+        c.worker(), c.opensearch());
   }
 
   private static String keyPath(Path configDir, String file) {

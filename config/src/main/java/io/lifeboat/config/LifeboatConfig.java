@@ -30,10 +30,12 @@ public record LifeboatConfig(
     List<HostConfig> hosts,
     List<RedisConfig> redis,
     List<FilesConfig> files,
-    WorkerConfig worker) {
+    WorkerConfig worker,
+    List<OpenSearchConfig> opensearch) {
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
+    opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -56,7 +58,7 @@ public record LifeboatConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
-  /** The shape before the worker section (issue 21): the default sizing. */
+  /** The shape before the worker section and OpenSearch sources (issues 21, 19). */
   public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
       List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
       TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
@@ -67,7 +69,12 @@ public record LifeboatConfig(
       List<RedisConfig> redis, List<FilesConfig> files) {
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, hosts, redis, files, null);
+        drills, servers, offsite, hosts, redis, files, null, null);
+  }
+
+  /** The OpenSearch source named so in {@code opensearch:}, or empty. */
+  public java.util.Optional<OpenSearchConfig> openSearchSource(String name) {
+    return opensearch.stream().filter(o -> o.name().equals(name)).findFirst();
   }
 
   /** The shape before Redis sources and file trees (issues 19 and 20). */

@@ -123,6 +123,10 @@ public final class LifeboatWorker implements AutoCloseable {
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
+    // OpenSearch / Elasticsearch snapshots (issue 19).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.opensearch.OpenSearchBackupWorkflowImpl.class,
+        io.lifeboat.recover.opensearch.OpenSearchRecoveryWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
     // Issue 21: the bulk queue, its own slots; the workflows route dump and verification
     // streams there (BulkQueue) once this process says it serves it.
@@ -170,6 +174,9 @@ public final class LifeboatWorker implements AutoCloseable {
         offsite,
         // File trees with restic (issue 20).
         new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
+        // OpenSearch / Elasticsearch snapshots (issue 19).
+        new io.lifeboat.backup.opensearch.OpenSearchBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.opensearch.OpenSearchRecoveryActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
             client.getOptions().getNamespace()));

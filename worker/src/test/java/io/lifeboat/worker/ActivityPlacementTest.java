@@ -81,7 +81,9 @@ class ActivityPlacementTest {
     assertEquals(Set.of(ArchiveActivities.class, RollbackActivities.class,
         DatabaseRecoveryActivities.class, ServerRecoveryActivities.class, DrillActivities.class,
         io.lifeboat.recover.redis.RedisRecoveryActivities.class,
-        io.lifeboat.backup.files.FilesActivities.class),
+        io.lifeboat.backup.files.FilesActivities.class,
+        io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class,
+        io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class),
         agent);
     assertEquals(ActivityPlacement.Where.HOST_BOUND,
         ActivityPlacement.where(ArchiveActivities.class, "archiveToRepository"));

@@ -104,6 +104,13 @@ public enum FailureKind {
       + " user may replicate: redis-cli --rdb needs it)"),
   REDIS_TOOL_FAILED(true, "redis-cli, redis-server or redis-check-rdb failed; see the message and"
       + " the worker log"),
+  // OpenSearch / Elasticsearch as a source (issue 19).
+  OPENSEARCH_UNAVAILABLE(true, "is the node running and its REST API reachable at"
+      + " opensearch[].url from the worker (and from the agent of opensearch[].host)?"),
+  OPENSEARCH_AUTH_FAILED(false, "check the user and password variables opensearch[].usernameEnv"
+      + " and passwordEnv name, and that the user may manage snapshots"),
+  OPENSEARCH_REFUSED(false, "the node refused the request; the message has its error (is"
+      + " snapshotDir under the node's path.repo? does the user have the privileges?)"),
   // File trees with restic (issue 20).
   RESTIC_FAILED(true, "restic failed; the message has the tail of its stderr (is restic installed,"
       + " the object store reachable, the repository unlocked?)"),

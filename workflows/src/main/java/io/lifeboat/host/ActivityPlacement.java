@@ -122,6 +122,20 @@ public final class ActivityPlacement {
     group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
         "restic init, check, forget and the manifest work on the repository over S3",
         "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
+    // OpenSearch (issue 19): the REST API from anywhere; the fs repository on the node's host.
+    group(io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class, Where.HOST_BOUND,
+        "reads the fs snapshot repository and writes scratch repositories under the node's"
+            + " path.repo", "opensearchShipFiles", "opensearchVerifyStored");
+    group(io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class, Where.ANYWHERE,
+        "the snapshot REST API over HTTP; manifests and stored blobs over S3",
+        "opensearchAssess", "opensearchSnapshot", "opensearchCommitManifest",
+        "opensearchApplyRetention", "opensearchDiscardIncomplete");
+    group(io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class, Where.HOST_BOUND,
+        "writes and removes the scratch repository under the node's path.repo",
+        "opensearchStage", "opensearchDiscardStage");
+    group(io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class, Where.ANYWHERE,
+        "manifests over S3; restore, clone and delete over the REST API",
+        "opensearchChooseBackup", "opensearchRestoreStaged", "opensearchSwap");
   }
 
   private ActivityPlacement() {}

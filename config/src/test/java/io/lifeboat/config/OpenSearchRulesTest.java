@@ -1,0 +1,75 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** opensearch: (issue 19): defaults, and each mistake one line naming its key. */
+class OpenSearchRulesTest {
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      opensearch:
+      """;
+
+  @TempDir Path dir;
+
+  private LifeboatConfig load(String entry) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, BASE + entry);
+    return new ConfigLoader().load(f);
+  }
+
+  private String fails(String entry) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, BASE + entry);
+    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
+        .getMessage();
+    assertEquals(1, msg.lines().count(), msg);
+    return msg;
+  }
+
+  @Test
+  void defaults() throws IOException {
+    OpenSearchConfig o = load("  - {name: search, url: \"http://127.0.0.1:9200/\","
+        + " snapshotDir: /var/backups/search/lifeboat}\n").openSearchSource("search")
+        .orElseThrow();
+    assertEquals("http://127.0.0.1:9200", o.url());
+    assertEquals("lifeboat", o.repository());
+    assertEquals("*,-.*", o.indices());
+    assertEquals("/var/backups/search/lifeboat-scratch", o.scratchRoot());
+  }
+
+  @Test
+  void mistakesAreOneLineEach() throws IOException {
+    assertTrue(fails("  - {name: search, url: \"127.0.0.1:9200\", snapshotDir: /x/y}\n")
+        .contains("'opensearch[0].url'"));
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: x/y}\n")
+        .contains("'opensearch[0].snapshotDir' must be an absolute path"));
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y,"
+        + " usernameEnv: U}\n").contains("both usernameEnv and passwordEnv"));
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y,"
+        + " repository: Big}\n").contains("'opensearch[0].repository'"));
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y}\n"
+        + "  - {name: search, url: \"http://h:9201\", snapshotDir: /x/z}\n")
+        .contains("repeats 'search'"));
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y,"
+        + " host: db9}\n").contains("names host 'db9'"));
+    assertTrue(fails("  - {name: search, snapshotDir: /x/y}\n").contains("url"));
+  }
+}
