@@ -47,6 +47,13 @@ final class WorkerJvm implements AutoCloseable {
         "--task-queue", taskQueue, "--hold-after", holdAfter);
   }
 
+  /** The agent of {@code host} that stops dead after the named activity's work. */
+  Process startHoldingAgent(Path config, String taskQueue, String host, String name,
+      Map<String, String> env, String holdAfter) throws IOException {
+    return start(name, env, HoldingWorkerMain.class.getName(), "--config", config.toString(),
+        "--task-queue", taskQueue, "--host", host, "--hold-after", holdAfter);
+  }
+
   /** Waits for the holding worker's "FAULT-HOLD TYPE" line. */
   void awaitHold(Process p, String name, String activity) throws Exception {
     awaitHold(p, name, activity, () -> null);

@@ -77,6 +77,15 @@ public final class AgentMain {
     }
   }
 
+  /**
+   * Leaves this process's record as the agent of {@code queue} (what {@link #run} does once it
+   * polls), so that its restart recognises the poller Temporal still lists as its ghost.
+   */
+  public static void remember(String queue, String host) {
+    AgentGuard.writeRecord(AgentGuard.recordDir(System.getenv()), queue,
+        LifeboatWorker.agentIdentity(host));
+  }
+
   /** Another agent serves the host already (AgentGuard): nothing was started. */
   public static final class Refused extends RuntimeException {
     Refused(String message) {
