@@ -69,6 +69,8 @@ test_shell() {
   fi
   say "== lifeboat test shell: the distribution (tarball, bin/lifeboat, lifeboat-wal, units)"
   bash "$ROOT/tests/dist_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the example Ansible's lifeboat_agent role (after dist: its tarball)"
+  bash "$ROOT/tests/ansible_agent_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: test estate (machines as namespaces)"
   bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"
