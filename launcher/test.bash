@@ -63,6 +63,8 @@ test_shell() {
   local failed=0
   say "== lifeboat test shell: compose file"
   bash "$ROOT/tests/compose_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the worker image's Dockerfile (its tools; no engine: text checks)"
+  bash "$ROOT/tests/docker_image_test.sh" </dev/null || failed=1
   if [ -f "$ROOT/tests/promtool_test.sh" ]; then
     say "== lifeboat test shell: alert rules (promtool)"
     bash "$ROOT/tests/promtool_test.sh" </dev/null || failed=1
