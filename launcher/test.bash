@@ -63,12 +63,16 @@ test_shell() {
   local failed=0
   say "== lifeboat test shell: compose file"
   bash "$ROOT/tests/compose_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the worker image's Dockerfile (its tools; no engine: text checks)"
+  bash "$ROOT/tests/docker_image_test.sh" </dev/null || failed=1
   if [ -f "$ROOT/tests/promtool_test.sh" ]; then
     say "== lifeboat test shell: alert rules (promtool)"
     bash "$ROOT/tests/promtool_test.sh" </dev/null || failed=1
   fi
   say "== lifeboat test shell: the distribution (tarball, bin/lifeboat, lifeboat-wal, units)"
   bash "$ROOT/tests/dist_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the example Ansible's lifeboat_agent role (after dist: its tarball)"
+  bash "$ROOT/tests/ansible_agent_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: test estate (machines as namespaces)"
   bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"

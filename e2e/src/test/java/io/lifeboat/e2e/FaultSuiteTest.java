@@ -570,6 +570,161 @@ class FaultSuiteTest {
     }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // A host's agent: missing when a step needs it, then SIGKILLed at a host-bound step
+
+  /** The host-bound step at which the agent of app1 is killed (the one that must run once). */
+  static final String AGENT_KILL_STEP = "SwapRelease";
+
+  /**
+   * `rollback app` of an application on host app1 (this machine, its own agent queue), with a
+   * control worker and no agent: the run waits with LifeboatWaitingStep=agent:app1, runs none
+   * of its steps, and the test's webhook receives an agent-missing notification. Then app1's
+   * agent starts (holding after {@link #AGENT_KILL_STEP}'s work) and is SIGKILLed there; a
+   * restarted `lifeboat agent --host app1` starts at once although Temporal still lists the
+   * killed one, the step is retried on it, and the app ends healthy on the previous release,
+   * swapped exactly once. Two rows.
+   */
+  @Test
+  @Order(9)
+  void hostAgentMissingThenKilledAtAHostBoundStep() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("agent"));
+    String missing = "no agent for the host when a host-bound step needs it";
+    String killed = "host agent SIGKILLed after a host-bound step's work, restarted";
+    String where = "ApplicationRollback (host app1)";
+    List<String> hooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      hooks.add(new String(exchange.getRequestBody().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+    });
+    receiver.start();
+    SampleApp app = new SampleApp(stack, Map.of(), "farmtally-agent");
+    Process control = null;
+    boolean waited = false;
+    try {
+      app.start();
+      int metricsPort = ArchivingCluster.freePort();
+      Path appConfig = stack.config("agent", root -> {
+        root.putObject("metrics").put("port", metricsPort);
+        ObjectNode app1 = root.putArray("hosts").addObject();
+        app1.put("name", "app1").put("address", "127.0.0.1");
+        app1.putArray("roles").add("application");
+        app.addTo(root);
+        ((ObjectNode) root.withArray("applications").get(0)).put("host", "app1");
+        root.putObject("notifications").putObject("webhook").put("urlEnv", "FAULT_HOOK_URL");
+      });
+      Map<String, String> env = new java.util.HashMap<>(SampleApp.workerEnv());
+      env.put("FAULT_HOOK_URL", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+      env.put("LIFEBOAT_AGENT_RUN_DIR", faults.dir.resolve("agents").toString());
+      Ledger before = ledger();
+      WorkerJvm.kill(steady); // the control worker of this entry carries the webhook's URL
+      control = workers.start(appConfig, stack.taskQueue, "agent-control", env);
+      app.corrupt();
+      String broken = app.revision();
+      String id = io.lifeboat.rollback.ApplicationRollbackWorkflow.workflowId(stack.base.estate(),
+          app.name);
+      RealStack.Run start = stack.cli("rollback", "app", app.name, "--config",
+          appConfig.toString());
+      assertEquals(0, start.exit(), start.out() + start.err());
+
+      // No agent: the run waits, visibly, runs nothing, and says so to the webhook.
+      var stub = client().newUntypedWorkflowStub(id);
+      String waiting = null;
+      for (int i = 0; i < 1200 && waiting == null; i++) {
+        waiting = stub.describe().getTypedSearchAttributes()
+            .get(io.lifeboat.run.LifeboatSearchAttributes.WAITING_STEP);
+        if (waiting == null) Thread.sleep(250);
+      }
+      assertEquals("agent:app1", waiting, workers.log("agent-control"));
+      String hook = null;
+      for (int i = 0; i < 1200 && hook == null; i++) {
+        hook = hooks.stream().filter(h -> h.contains("agent-missing")).findFirst().orElse(null);
+        if (hook == null) Thread.sleep(250);
+      }
+      assertTrue(hook != null, "no agent-missing notification: " + hooks);
+      assertTrue(hook.contains("waits for the agent of host app1")
+          && hook.contains(stack.taskQueue + "-host-app1"), hook);
+      Map<String, Integer> early = attempts(id);
+      for (String step : List.of("Identify", "StageRelease", "StopApp", AGENT_KILL_STEP)) {
+        assertFalse(early.containsKey(step), step + " ran without an agent: " + early);
+      }
+      assertEquals(broken, app.revision(), "nothing changed while no agent served app1");
+      assertEquals(null, WorkerJvm.closed(client(), id), "still running");
+      waited = true;
+
+      // The agent appears (it will stop dead after the swap), and is SIGKILLed there.
+      Process doomed = workers.startHoldingAgent(appConfig, stack.taskQueue, "app1",
+          "agent-doomed", env, AGENT_KILL_STEP);
+      workers.awaitHold(doomed, "agent-doomed", AGENT_KILL_STEP,
+          () -> WorkerJvm.closed(client(), id));
+      String doomedId = "agent@app1/" + doomed.pid();
+      WorkerJvm.kill(doomed);
+      Process again = workers.startAgent(appConfig, stack.taskQueue, "app1", "agent-again", env);
+      var r = stub.getResult(10, TimeUnit.MINUTES, io.lifeboat.rollback.RollbackResult.class);
+      assertTrue(r.health().healthy(), r.health().toString());
+      assertEquals(200, app.status("/api/health"));
+      assertEquals("r1", app.revision(), "on the previous release");
+      assertTrue(workers.log("agent-again").contains(doomedId + " is still listed"),
+          "the restart recognised the killed agent's poller: " + workers.log("agent-again"));
+      assertEquals(null, stub.describe().getTypedSearchAttributes()
+          .get(io.lifeboat.run.LifeboatSearchAttributes.WAITING_STEP), "no longer waiting");
+      Map<String, Integer> attempts = attempts(id);
+      int n = attempts.getOrDefault(AGENT_KILL_STEP, 0);
+      assertTrue(n >= 2, AGENT_KILL_STEP + " was not run again: " + attempts);
+      String swappedBy = null;
+      var events = client().fetchHistory(id).getEvents();
+      for (var e : events) {
+        if (e.hasActivityTaskCompletedEventAttributes()) {
+          long scheduled = e.getActivityTaskCompletedEventAttributes().getScheduledEventId();
+          var s = events.stream().filter(x -> x.getEventId() == scheduled).findFirst()
+              .orElseThrow().getActivityTaskScheduledEventAttributes();
+          if (s.getActivityType().getName().equals(AGENT_KILL_STEP)) {
+            swappedBy = e.getActivityTaskCompletedEventAttributes().getIdentity();
+            assertEquals(stack.taskQueue + "-host-app1", s.getTaskQueue().getName());
+          }
+        }
+      }
+      String againId = "agent@app1/" + again.pid();
+      assertEquals(againId, swappedBy, "the step completed on the restarted agent");
+      try (var left = Files.list(app.root)) {
+        List<String> names = left.map(p -> p.getFileName().toString()).toList();
+        assertEquals(1, names.stream().filter(x -> x.startsWith("replaced-")).count(),
+            "swapped exactly once: " + names);
+        assertTrue(names.stream().noneMatch(x -> x.startsWith(".rollback-")),
+            "no staging left: " + names);
+      }
+      List<String> lost = before.lostIn(ledger());
+      String end = "; ended healthy on r1, swapped exactly once"
+          + (lost.isEmpty() ? "" : "; LOST: " + lost);
+      FaultTable.add(missing, where, "Identify (first host-bound step)", Outcome.COMPLETED,
+          lost.size(), "waited with LifeboatWaitingStep=agent:app1, no step ran; the test's"
+              + " webhook got agent-missing; went on when the agent started" + end);
+      FaultTable.add(killed, where, AGENT_KILL_STEP + " on agent@app1", Outcome.COMPLETED,
+          lost.size(), "the restart started at once (the killed " + doomedId + " still listed);"
+              + " " + AGENT_KILL_STEP + " retried on it (attempt " + n + ")" + end);
+      assertEquals(List.of(), lost, "previously good objects lost or changed");
+    } catch (Throwable t) {
+      FaultTable.add(missing, where, "Identify (first host-bound step)",
+          waited ? Outcome.COMPLETED : Outcome.NOT_SURVIVED, 0,
+          waited ? "waited visibly and notified; the rest failed" : firstLine(t));
+      FaultTable.add(killed, where, AGENT_KILL_STEP + " on agent@app1", Outcome.NOT_SURVIVED, 0,
+          (waited ? "" : "not reached; ") + firstLine(t));
+      throw t;
+    } finally {
+      try {
+        if (control != null) control.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        app.close();
+      } finally {
+        receiver.stop(0);
+        steady = workers.start(config, stack.taskQueue, "steady-" + System.nanoTime(), Map.of());
+      }
+    }
+  }
+
   /** A worker for the server recovery that holds after the next kill's activity, if any. */
   private Process startServerWorker(ServerTarget target, String name, ServerKill next)
       throws Exception {
@@ -593,7 +748,7 @@ class FaultSuiteTest {
 
   /**
    * While iterating: -Dlifeboat.faults.only=server,pitr runs only those entries (s3, temporal,
-   * dump, rollback, flip, diskfull, pitr, server); unset, all run.
+   * dump, rollback, flip, diskfull, pitr, server, agent); unset, all run.
    */
   private static boolean selected(String entry) {
     String only = System.getProperty("lifeboat.faults.only", "");

@@ -36,8 +36,15 @@ final class WorkerJvm implements AutoCloseable {
   /** The agent of one host (issue 17): `lifeboat agent --host HOST` on this test's queue. */
   Process startAgent(Path config, String taskQueue, String host, String name,
       Map<String, String> env) throws IOException {
-    return start(name, env, "io.lifeboat.worker.AgentMain", "--config", config.toString(),
-        "--task-queue", taskQueue, "--host", host);
+    return start(name, agentEnv(env), "io.lifeboat.worker.AgentMain", "--config",
+        config.toString(), "--task-queue", taskQueue, "--host", host);
+  }
+
+  /** An agent keeps its record (AgentGuard) in this test's directory unless told otherwise. */
+  private Map<String, String> agentEnv(Map<String, String> env) {
+    Map<String, String> withRecords = new java.util.HashMap<>(env);
+    withRecords.putIfAbsent("LIFEBOAT_AGENT_RUN_DIR", dir.resolve("agents").toString());
+    return withRecords;
   }
 
   /** A worker that stops dead after the named activity's work (see HoldingWorkerMain). */
@@ -45,6 +52,13 @@ final class WorkerJvm implements AutoCloseable {
       String holdAfter) throws IOException {
     return start(name, env, HoldingWorkerMain.class.getName(), "--config", config.toString(),
         "--task-queue", taskQueue, "--hold-after", holdAfter);
+  }
+
+  /** The agent of {@code host} that stops dead after the named activity's work. */
+  Process startHoldingAgent(Path config, String taskQueue, String host, String name,
+      Map<String, String> env, String holdAfter) throws IOException {
+    return start(name, agentEnv(env), HoldingWorkerMain.class.getName(), "--config",
+        config.toString(), "--task-queue", taskQueue, "--host", host, "--hold-after", holdAfter);
   }
 
   /** Waits for the holding worker's "FAULT-HOLD TYPE" line. */

@@ -65,7 +65,32 @@ public final class AgentMain {
       System.exit(2);
       return;
     }
-    run(config, host, taskQueue);
+    try {
+      run(config, host, taskQueue);
+    } catch (Refused e) {
+      System.err.println("lifeboat agent: " + e.getMessage());
+      System.exit(2);
+    } catch (io.grpc.StatusRuntimeException e) {
+      System.err.println("lifeboat agent: cannot ask Temporal at " + config.temporal().address()
+          + " who serves host " + host + " (" + e.getStatus().getCode() + ")");
+      System.exit(3);
+    }
+  }
+
+  /**
+   * Leaves this process's record as the agent of {@code queue} (what {@link #run} does once it
+   * polls), so that its restart recognises the poller Temporal still lists as its ghost.
+   */
+  public static void remember(String queue, String host) {
+    AgentGuard.writeRecord(AgentGuard.recordDir(System.getenv()), queue,
+        LifeboatWorker.agentIdentity(host));
+  }
+
+  /** Another agent serves the host already (AgentGuard): nothing was started. */
+  public static final class Refused extends RuntimeException {
+    Refused(String message) {
+      super(message);
+    }
   }
 
   /** Runs the agent until the process ends; the config has been checked ({@link #refusal}). */
@@ -75,13 +100,20 @@ public final class AgentMain {
     String queue = TaskQueues.forHost(main, host);
     TemporalConnection temporal = TemporalConnection.open(config.temporal());
     LifeboatWorker agent;
+    java.nio.file.Path records = AgentGuard.recordDir(System.getenv());
     try {
+      // One agent per host: refuse before polling if another one serves the queue.
+      String other = AgentGuard.of(temporal.client().getWorkflowServiceStubs(),
+          config.temporal().namespace(), queue).refusal(host, queue,
+          AgentGuard.readRecord(records, queue));
+      if (other != null) throw new Refused(other);
       agent = LifeboatWorker.agent(temporal.client(), queue, host, Secrets.fromEnvironment())
           .start();
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException | Error | InterruptedException e) {
       temporal.close();
       throw e;
     }
+    AgentGuard.writeRecord(records, queue, LifeboatWorker.agentIdentity(host));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Agent stopping");
       agent.close();

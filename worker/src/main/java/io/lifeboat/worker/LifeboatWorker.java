@@ -63,6 +63,12 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.temporal.common.interceptors.WorkerInterceptor[0]);
   }
 
+  /** As {@link #agent}, with interceptors: the fault suite's agent holds a step to kill it. */
+  public static LifeboatWorker agent(WorkflowClient client, String hostQueue, String host,
+      Secrets secrets, io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
+    return new LifeboatWorker(client, hostQueue, secrets, host, interceptors);
+  }
+
   /** The identity an agent polls with. */
   public static String agentIdentity(String host) {
     return "agent@" + host + "/" + ProcessHandle.current().pid();

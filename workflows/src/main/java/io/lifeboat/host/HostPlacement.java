@@ -1,6 +1,7 @@
 package io.lifeboat.host;
 
 import io.lifeboat.config.RetryConfig;
+import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.workflow.Workflow;
@@ -43,6 +44,7 @@ public final class HostPlacement {
   private final StepRecorder steps;
   private Boolean routed;
   private String agents;
+  private NotificationTarget notify = NotificationTarget.NONE;
 
   /**
    * @param host the {@code hosts[].name} the host-bound steps run on; null: the workflow's queue
@@ -52,6 +54,12 @@ public final class HostPlacement {
     this.host = host;
     this.retry = retry;
     this.steps = steps;
+  }
+
+  /** Where to say that the run waits for a missing agent (none by default). */
+  public HostPlacement notifying(NotificationTarget target) {
+    this.notify = target == null ? NotificationTarget.NONE : target;
+    return this;
   }
 
   public String host() {
@@ -91,7 +99,7 @@ public final class HostPlacement {
       if (routed) {
         Map<String, String> seen = SEEN.get();
         if (!seen.containsKey(host)) {
-          List<String> pollers = HostRouting.awaitAgent(host, retry);
+          List<String> pollers = HostRouting.awaitAgent(host, retry, notify);
           seen.put(host, pollers.isEmpty() ? null : String.join(", ", pollers));
         }
         agents = seen.get(host);

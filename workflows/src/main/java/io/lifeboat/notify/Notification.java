@@ -19,6 +19,8 @@ public record Notification(String event, String subject, String text, Map<String
   public static final String EVENT_DRILL_REPORT = "drill-report";
   public static final String EVENT_VERIFICATION_FAILED = "verification-failed";
   public static final String EVENT_CHECK_FAILED = "check-failed";
+  /** A run waits for a host's agent that does not poll (issue 17). */
+  public static final String EVENT_AGENT_MISSING = "agent-missing";
 
   public Notification {
     details = details == null ? Map.of() : Map.copyOf(details);

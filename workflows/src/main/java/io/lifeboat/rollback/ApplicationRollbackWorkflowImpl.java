@@ -53,7 +53,8 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
 
     // Every rollback step is host-bound (ActivityPlacement): on the application's host's agent
     // when it names one, else on the workflow's queue as before.
-    HostPlacement placement = new HostPlacement(app.host(), request.retry(), steps);
+    HostPlacement placement = new HostPlacement(app.host(), request.retry(), steps)
+        .notifying(request.notifications());
     RollbackActivities quick = activities(placement, Duration.ofMinutes(2));
     RollbackActivities slow = activities(placement, Duration.ofMinutes(30));
     // The whole run id: its first characters are a timestamp (UUIDv7) that two rollbacks in

@@ -19,7 +19,8 @@ import picocli.CommandLine.ParentCommand;
  */
 @Command(name = "agent", description = "Run the agent of one host in the foreground: it polls"
     + " the host's own task queue (<temporal.taskQueue>-host-<NAME>) and runs only host-bound"
-    + " activities. The config must list the host under hosts:.")
+    + " activities. The config must list the host under hosts:. Refuses (exit 2, nothing"
+    + " started) while another agent polls that queue.")
 public final class AgentCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
@@ -38,7 +39,11 @@ public final class AgentCommand implements Callable<Integer> {
     LifeboatConfig config = new ConfigLoader().load(file);
     String refused = AgentMain.refusal(config, file.toString(), host);
     if (refused != null) throw new UserError(refused);
-    AgentMain.run(config, host, taskQueue);
+    try {
+      AgentMain.run(config, host, taskQueue);
+    } catch (AgentMain.Refused another) {
+      throw new UserError(another.getMessage());
+    }
     return 0;
   }
 }

@@ -21,8 +21,10 @@ record RecoveryStubs(DatabaseRecoveryActivities quick, DatabaseRecoveryActivitie
     DatabaseRecoveryActivities application) {
 
   static RecoveryStubs of(RecoveryRequest req, StepRecorder steps) {
-    HostPlacement db = new HostPlacement(req.database().onHost(), req.retry(), steps);
-    HostPlacement app = new HostPlacement(req.database().applicationHost(), req.retry(), steps);
+    HostPlacement db = new HostPlacement(req.database().onHost(), req.retry(), steps)
+        .notifying(req.notifications());
+    HostPlacement app = new HostPlacement(req.database().applicationHost(), req.retry(), steps)
+        .notifying(req.notifications());
     return new RecoveryStubs(
         db.stub(DatabaseRecoveryActivities.class, Duration.ofMinutes(10), QUICK_HEARTBEAT_TIMEOUT),
         db.stub(DatabaseRecoveryActivities.class, Duration.ofHours(12), HEARTBEAT_TIMEOUT),

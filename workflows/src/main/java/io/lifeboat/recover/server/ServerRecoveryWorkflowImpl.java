@@ -62,7 +62,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
         + " server " + target.name(), rto, steps, report, () -> STEPS, req.previousStepMillis());
 
     if (target.host() != null) report.fact("Host", target.host());
-    ServerStubs stubs = ServerStubs.of(new HostPlacement(target.host(), req.retry(), steps));
+    ServerStubs stubs = ServerStubs.of(new HostPlacement(target.host(), req.retry(), steps)
+        .notifying(req.notifications()));
     ServerRecoveryActivities quick = stubs.quick();
     ServerRecoveryActivities slow = stubs.slow();
     RollbackActivities release = stubs.release();
