@@ -66,7 +66,8 @@ public final class LifeboatWorker implements AutoCloseable {
   /** As {@link #agent}, with interceptors: the fault suite's agent holds a step to kill it. */
   public static LifeboatWorker agent(WorkflowClient client, String hostQueue, String host,
       Secrets secrets, io.temporal.common.interceptors.WorkerInterceptor... interceptors) {
-    return new LifeboatWorker(client, hostQueue, secrets, host, interceptors);
+    return new LifeboatWorker(client, hostQueue, secrets, host,
+        io.lifeboat.config.WorkerConfig.DEFAULT, interceptors);
   }
 
   /** The identity an agent polls with. */
