@@ -299,7 +299,8 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
+        c.readiness());
   }
 
   private static String keyPath(Path configDir, String file) {

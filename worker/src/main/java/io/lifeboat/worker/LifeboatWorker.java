@@ -112,6 +112,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
+    // Recovery readiness (issue 18): every recovery path checked on a schedule.
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.readiness.ReadinessWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -150,7 +153,9 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
-            client.getOptions().getNamespace()));
+            client.getOptions().getNamespace()),
+        // Recovery readiness (issue 18).
+        new io.lifeboat.readiness.ReadinessActivitiesImpl(stores, secrets));
   }
 
   public LifeboatWorker start() {
