@@ -8,10 +8,7 @@ import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.StoreFactory;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 public class ReadinessActivitiesImpl implements ReadinessActivities {
   private final StoreFactory stores;
@@ -50,7 +47,8 @@ public class ReadinessActivitiesImpl implements ReadinessActivities {
     return ActivityFailures.typed(() -> {
       ObjectStore store = stores.forRepository(req.repository());
       ReadinessReport before = latest(store, req.repository());
-      ReadinessReport now = compare(req, before);
+      ReadinessReport now = ReadinessReport.compare(req.estate(), req.checkedAtMillis(),
+          req.findings(), before);
       try {
         store.put(latestKey(req.repository().prefix()), Manifests.JSON
             .writerWithDefaultPrettyPrinter().writeValueAsBytes(now), "application/json");
@@ -59,18 +57,5 @@ public class ReadinessActivitiesImpl implements ReadinessActivities {
       }
       return now;
     });
-  }
-
-  /** A path check changed when its state differs from the last run; new ones only as problems. */
-  static ReadinessReport compare(RememberRequest req, ReadinessReport before) {
-    Map<String, Boolean> was = new HashMap<>();
-    if (before != null) before.findings().forEach(f -> was.put(f.key(), f.ok()));
-    List<ReadinessFinding> changed = new ArrayList<>();
-    for (ReadinessFinding f : req.findings()) {
-      Boolean prior = was.get(f.key());
-      if (prior == null ? !f.ok() : prior != f.ok()) changed.add(f);
-    }
-    return new ReadinessReport(req.estate(), req.checkedAtMillis(), req.findings(), changed,
-        before == null ? 0 : before.checkedAtMillis());
   }
 }

@@ -18,6 +18,23 @@ public record ReadinessReport(String estate, long checkedAtMillis, List<Readines
     changed = changed == null ? List.of() : List.copyOf(changed);
   }
 
+  /**
+   * This run against the one before: a path check changed when its state differs; one not
+   * seen before counts only as a problem (a new path that is fine is no news).
+   */
+  public static ReadinessReport compare(String estate, long checkedAtMillis,
+      List<ReadinessFinding> findings, ReadinessReport before) {
+    java.util.Map<String, Boolean> was = new java.util.HashMap<>();
+    if (before != null) before.findings().forEach(f -> was.put(f.key(), f.ok()));
+    List<ReadinessFinding> changed = new java.util.ArrayList<>();
+    for (ReadinessFinding f : findings) {
+      Boolean prior = was.get(f.key());
+      if (prior == null ? !f.ok() : prior != f.ok()) changed.add(f);
+    }
+    return new ReadinessReport(estate, checkedAtMillis, findings, changed,
+        before == null ? 0 : before.checkedAtMillis());
+  }
+
   public boolean ready() {
     return findings.stream().allMatch(ReadinessFinding::ok);
   }
