@@ -199,8 +199,9 @@ final class RepositoryReadiness {
     String detail = "recovery point " + point + " (" + newest.get() + "), " + behind
         + " s behind " + against + "; target " + limit + " s (targets.rpoMinutes)";
     if (behind > limit) {
-      return ReadinessFinding.problem(path, ReadinessFinding.RPO, detail + ": check the"
-          + " schedule offsite-wal-ESTATE-" + db + " or run `lifeboat offsite sync --wait`");
+      return ReadinessFinding.problem(path, ReadinessFinding.RPO, detail + ": check the WAL"
+          + " sync schedule of " + db + " (offsite-wal-..., `lifeboat schedules list`) or run"
+          + " `lifeboat offsite sync --wait`");
     }
     return ReadinessFinding.ok(path, ReadinessFinding.RPO, detail);
   }
