@@ -19,7 +19,6 @@ import javax.naming.Context;
 import javax.naming.NamingEnumeration;
 import javax.naming.NamingException;
 import javax.naming.directory.Attribute;
-import javax.naming.directory.Attributes;
 import javax.naming.directory.DirContext;
 import javax.naming.directory.InitialDirContext;
 import javax.net.ssl.SSLContext;
@@ -62,14 +61,21 @@ final class TargetReadiness {
     try {
       DirContext ctx = new InitialDirContext(env);
       try {
-        Attributes attrs = ctx.getAttributes(t.domain(), new String[] {"A", "AAAA"});
+        // One query per type: a query for both at once is sent as ANY, which some servers
+        // (pebble-challtestsrv) refuse as not implemented.
         List<String> addresses = new ArrayList<>();
+        NamingException failed = null;
         for (String type : List.of("A", "AAAA")) {
-          Attribute a = attrs.get(type);
-          if (a == null) continue;
-          NamingEnumeration<?> all = a.getAll();
-          while (all.hasMore()) addresses.add(String.valueOf(all.next()));
+          try {
+            Attribute a = ctx.getAttributes(t.domain(), new String[] {type}).get(type);
+            if (a == null) continue;
+            NamingEnumeration<?> all = a.getAll();
+            while (all.hasMore()) addresses.add(String.valueOf(all.next()));
+          } catch (NamingException e) {
+            if (failed == null) failed = e;
+          }
         }
+        if (addresses.isEmpty() && failed != null) throw failed;
         if (addresses.isEmpty()) {
           return ReadinessFinding.problem(path, ReadinessFinding.DNS, t.domain() + " has no A"
               + " or AAAA record at " + server + " (" + source + ")");

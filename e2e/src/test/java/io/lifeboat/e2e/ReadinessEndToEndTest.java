@@ -161,7 +161,10 @@ class ReadinessEndToEndTest {
   }
 
   private ReadinessFinding find(ReadinessReport r, String repo, String check) {
-    String path = repo == null ? "db/" + db : "db/" + db + "/" + repo;
+    return at(r, repo == null ? "db/" + db : "db/" + db + "/" + repo, check);
+  }
+
+  private static ReadinessFinding at(ReadinessReport r, String path, String check) {
     return r.findings().stream().filter(f -> f.path().equals(path) && f.check().equals(check))
         .findFirst().orElseThrow(() -> new AssertionError("no " + path + " " + check));
   }
@@ -252,5 +255,55 @@ class ReadinessEndToEndTest {
     assertTrue(find(r.report(), "offsite", "wal").ok(), "what the offsite holds is continuous");
     assertNotNull(find(r.report(), "primary", "wal"));
     assertTrue(find(r.report(), "primary", "wal").ok());
+  }
+
+  /**
+   * The server path's outside settings against the stack's own ACME server (pebble, read only:
+   * its directory) and its DNS (pebble-challtestsrv, every name 127.0.0.1): both answer; then a
+   * resolver where nothing listens and a directory URL that is not one are problems.
+   */
+  @Test
+  void targetDnsAndAcmeAreCheckedAndTheirFaultsFlagged() throws Exception {
+    healthyEstate();
+    Path state = Path.of(System.getenv().getOrDefault("LIFEBOAT_STATE_DIR", "../.lifeboat"));
+    Path ca = state.resolve("acme/ca.pem").toAbsolutePath().normalize();
+    assertTrue(Files.isReadable(ca), "the stack's ACME CA " + ca + " (./lifeboat up makes it)");
+    int nobody;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      nobody = s.getLocalPort();
+    }
+    Path good = targetConfig("target-good", "127.0.0.1:8053", "https://127.0.0.1:14000/dir", ca);
+    Readiness r = readiness(good);
+    assertReady(r);
+    ReadinessFinding dns = at(r.report(), "server/dr", "dns");
+    assertTrue(dns.detail().contains("farmtally.test resolves to 127.0.0.1"), dns.detail());
+    assertTrue(at(r.report(), "server/dr", "acme").detail().contains("answers"));
+
+    Path bad = targetConfig("target-bad", "127.0.0.1:" + nobody,
+        "https://127.0.0.1:14000/not-a-directory", ca);
+    Readiness b = readiness(bad);
+    assertEquals(1, b.exit(), b.out());
+    assertFalse(at(b.report(), "server/dr", "dns").ok());
+    assertFalse(at(b.report(), "server/dr", "acme").ok());
+    assertEquals(2, b.report().problems().size(), b.report().problems().toString());
+  }
+
+  private Path targetConfig(String name, String resolver, String directory, Path ca)
+      throws Exception {
+    Path example = Path.of("../examples/farmtally").toAbsolutePath().normalize();
+    return config(name, root -> {
+      ObjectNode app = root.putArray("applications").addObject();
+      app.put("name", "farmtally").put("releaseRoot", stack.dir.resolve("app").toString())
+          .put("pm2Name", "farmtally-" + stack.tag)
+          .put("healthUrl", "http://127.0.0.1:9/api/health");
+      ObjectNode t = root.putArray("servers").addObject();
+      t.put("name", "dr").put("address", "127.0.0.2")
+          .put("root", stack.dir.resolve("dr").toString()).put("domain", "farmtally.test")
+          .put("database", db).put("application", "farmtally")
+          .put("inventory", example.resolve("ansible/inventory.ini").toString())
+          .put("playbook", example.resolve("ansible/site.yml").toString());
+      t.putObject("acme").put("directory", directory).put("caBundle", ca.toString());
+      root.putObject("readiness").put("resolver", resolver);
+    });
   }
 }
