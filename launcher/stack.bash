@@ -757,5 +757,13 @@ cmd_status() {
     timeout 30 java -cp "$CP" io.lifeboat.cli.LifeboatCli waiting --config "$CONFIG" 2>/dev/null \
       || echo "(waiting steps: the CLI could not list them)"
   fi
+  # The last recovery readiness run (reports/readiness/latest.json in the repository):
+  # informational, never the exit code; `lifeboat readiness` runs one now.
+  if [ -n "${LIFEBOAT_CLASSPATH:-}" ] || [ -f "$CLI_JAR" ]; then
+    classpath
+    echo
+    timeout 30 java -cp "$CP" io.lifeboat.cli.LifeboatCli readiness --last --config "$CONFIG" 2>/dev/null \
+      || true
+  fi
   return $all
 }

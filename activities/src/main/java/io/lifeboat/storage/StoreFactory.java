@@ -38,7 +38,8 @@ public final class StoreFactory implements AutoCloseable {
     return ciphers.computeIfAbsent(enc, e -> load(e, secrets));
   }
 
-  static RepositoryCipher load(RepositoryConfig.EncryptionConfig enc, Secrets secrets) {
+  /** Loads the key the section names, afresh (no cache): the readiness check reads it so. */
+  public static RepositoryCipher load(RepositoryConfig.EncryptionConfig enc, Secrets secrets) {
     if (enc.keyEnv() != null) {
       String json = secrets.optional(enc.keyEnv());
       String source = "repository.encryption.keyEnv " + enc.keyEnv();

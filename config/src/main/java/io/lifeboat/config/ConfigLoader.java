@@ -302,7 +302,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
-        c.worker(), c.opensearch());
+        c.worker(), c.opensearch(), c.readiness());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -31,11 +31,13 @@ public record LifeboatConfig(
     List<RedisConfig> redis,
     List<FilesConfig> files,
     WorkerConfig worker,
-    List<OpenSearchConfig> opensearch) {
+    List<OpenSearchConfig> opensearch,
+    ReadinessConfig readiness) {
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
     opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
+    readiness = readiness != null ? readiness : ReadinessConfig.DEFAULT;
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -58,55 +60,18 @@ public record LifeboatConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
-  /** The shape before the worker section and OpenSearch sources (issues 21, 19). */
-  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
-      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
-      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
-      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
-      NotificationsConfig notifications, List<ApplicationConfig> applications,
-      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
-      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts,
-      List<RedisConfig> redis, List<FilesConfig> files) {
-    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
-        metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, hosts, redis, files, null, null);
-  }
 
   /** The OpenSearch source named so in {@code opensearch:}, or empty. */
   public java.util.Optional<OpenSearchConfig> openSearchSource(String name) {
     return opensearch.stream().filter(o -> o.name().equals(name)).findFirst();
   }
 
-  /** The shape before Redis sources and file trees (issues 19 and 20). */
-  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
-      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
-      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
-      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
-      NotificationsConfig notifications, List<ApplicationConfig> applications,
-      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
-      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
-    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
-        metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, hosts, null, null);
-  }
 
   /** The files source named so ({@code files:}), or empty. */
   public java.util.Optional<FilesConfig> filesSource(String name) {
     return files.stream().filter(f -> f.name().equals(name)).findFirst();
   }
 
-  /** The shape before hosts (issue 17): one machine, one worker. */
-  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
-      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
-      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
-      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
-      NotificationsConfig notifications, List<ApplicationConfig> applications,
-      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
-      List<ServerTargetConfig> servers, OffsiteConfig offsite) {
-    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
-        metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, null);
-  }
 
   /** The Redis server named so in {@code redis:}, or empty. */
   public java.util.Optional<RedisConfig> redisServer(String name) {
@@ -118,17 +83,6 @@ public record LifeboatConfig(
     return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
   }
 
-  /** The shape before the offsite section (issue #8): no offsite copy. */
-  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
-      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
-      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
-      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
-      NotificationsConfig notifications, List<ApplicationConfig> applications,
-      ConfigurationBackupConfig configuration, WalConfig wal) {
-    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
-        metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        null, null, null, null);
-  }
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {

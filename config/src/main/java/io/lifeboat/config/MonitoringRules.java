@@ -33,6 +33,17 @@ final class MonitoringRules {
           + " counts of daily+1, weekly+1 and monthly+1)");
     }
     requireValue(where, "checks.schedule", k.schedule());
+    ReadinessConfig r = c.readiness();
+    if (r.everyMinutes() < 1 || r.everyMinutes() > 1440) {
+      throw new ConfigException(where + ": 'readiness.everyMinutes' must be between 1 and 1440");
+    }
+    if (r.sampleBytes() < 1 || r.sampleBytes() > 1 << 20) {
+      throw new ConfigException(where + ": 'readiness.sampleBytes' must be between 1 and 1048576");
+    }
+    if (r.resolver() != null && !r.resolver().matches("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?")) {
+      throw new ConfigException(where + ": 'readiness.resolver' must be host or host:port, not '"
+          + abbreviate(r.resolver()) + "'");
+    }
     requireValue(where, "verification.schedule", c.verification().schedule());
     NotificationsConfig n = c.notifications();
     if (!(n.statusEveryMinutes() > 0) || n.statusEveryMinutes().isInfinite()) {

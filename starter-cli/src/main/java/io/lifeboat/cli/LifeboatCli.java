@@ -9,6 +9,7 @@ import io.lifeboat.cli.config.ConfigCommand;
 import io.lifeboat.cli.drill.DrillCommand;
 import io.lifeboat.cli.keys.KeysCommand;
 import io.lifeboat.cli.offsite.OffsiteCommand;
+import io.lifeboat.cli.readiness.ReadinessCommand;
 import io.lifeboat.cli.recover.RecoverCommand;
 import io.lifeboat.cli.recover.RestoreCommand;
 import io.lifeboat.cli.recover.TargetCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine;
         KeysCommand.class,
         VerifyCommand.class,
         CheckCommand.class,
+        ReadinessCommand.class,
         RecoverCommand.class,
         TargetCommand.class,
         WalPushCommand.class,

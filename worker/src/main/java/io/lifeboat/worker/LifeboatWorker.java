@@ -134,6 +134,9 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.opensearch.OpenSearchBackupWorkflowImpl.class,
         io.lifeboat.recover.opensearch.OpenSearchRecoveryWorkflowImpl.class);
+    // Recovery readiness (issue 18): every recovery path checked on a schedule.
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.readiness.ReadinessWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
     // Issue 21: the bulk queue, its own slots; the workflows route dump and verification
     // streams there (BulkQueue) once this process says it serves it.
@@ -186,7 +189,9 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.lifeboat.recover.opensearch.OpenSearchRecoveryActivitiesImpl(stores, secrets),
         // Is a host's agent polling? (issue 17)
         new io.lifeboat.host.AgentActivitiesImpl(client.getWorkflowServiceStubs(),
-            client.getOptions().getNamespace()));
+            client.getOptions().getNamespace()),
+        // Recovery readiness (issue 18).
+        new io.lifeboat.readiness.ReadinessActivitiesImpl(stores, secrets));
   }
 
   public LifeboatWorker start() {

@@ -70,6 +70,9 @@ public final class ActivityPlacement {
     whole(OffsiteActivities.class, Where.ANYWHERE, "copies between two object stores");
     // Asks Temporal who polls a host's queue.
     whole(AgentActivities.class, Where.ANYWHERE, "asks the Temporal frontend (DescribeTaskQueue)");
+    // Recovery readiness: reads both repositories, resolves DNS, asks the ACME directory.
+    whole(io.lifeboat.readiness.ReadinessActivities.class, Where.ANYWHERE,
+        "reads the repositories over S3; DNS and the ACME directory over the network");
     // The release tree and /etc live on the host; the stored archive lives in the repository.
     group(ArchiveActivities.class, Where.HOST_BOUND,
         "reads the release tree or configuration files on the host's disk",

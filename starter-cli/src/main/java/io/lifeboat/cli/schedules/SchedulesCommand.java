@@ -76,12 +76,29 @@ public final class SchedulesCommand {
             .setWorkflowType(RepositoryCheckWorkflow.class)
             .setArguments(RepositoryCheckWorkflow.request(c))
             .setOptions(checkOptions.build()).build()));
+    // Recovery readiness (issue 18): every readiness.everyMinutes (default 30).
+    String readinessId = io.lifeboat.readiness.ReadinessWorkflow.workflowId(c.estate());
+    var readinessOptions = io.lifeboat.cli.readiness.ReadinessCommand.options(c, readinessId);
+    if (taskQueue != null) readinessOptions.setTaskQueue(taskQueue);
+    map.put(readinessId, AppSchedules.schedule(c, readinessCron(c),
+        ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(io.lifeboat.readiness.ReadinessWorkflow.class)
+            .setArguments(io.lifeboat.readiness.ReadinessWorkflow.request(c))
+            .setOptions(readinessOptions.build()).build()));
     return map;
   }
 
   static String cronOf(LifeboatConfig c, String id) {
+    if (id.equals(io.lifeboat.readiness.ReadinessWorkflow.workflowId(c.estate()))) {
+      return readinessCron(c);
+    }
     return id.equals(MonitoringPlans.verifyId(c)) ? c.verification().schedule()
         : c.checks().schedule();
+  }
+
+  /** readiness.everyMinutes as cron (every N minutes; whole hours past 59). */
+  static String readinessCron(LifeboatConfig c) {
+    return io.lifeboat.cli.wal.WalSchedules.everyMinutesCron(c.readiness().everyMinutes());
   }
 
   /**
@@ -245,7 +262,8 @@ public final class SchedulesCommand {
           rows.add(row(schedules, BackupPlans.workflowIdBase(c, db),
               Map.of("database", db.name(), "cron", db.backupSchedule())));
         }
-        for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c))) {
+        for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c),
+            io.lifeboat.readiness.ReadinessWorkflow.workflowId(c.estate()))) {
           rows.add(row(schedules, id, Map.of("cron", cronOf(c, id))));
         }
         rows.addAll(AppSchedules.rows(schedules, c));

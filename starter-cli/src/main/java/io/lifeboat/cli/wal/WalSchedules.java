@@ -81,7 +81,7 @@ public final class WalSchedules {
   }
 
   /** Every N minutes as cron: {@code *}{@code /N * * * *}; whole hours past 59 minutes. */
-  static String everyMinutesCron(int minutes) {
+  public static String everyMinutesCron(int minutes) {
     if (minutes < 60) return "*/" + Math.max(1, minutes) + " * * * *";
     int hours = Math.max(1, minutes / 60);
     return hours >= 24 ? "0 0 * * *" : "0 */" + hours + " * * *";
