@@ -1,5 +1,7 @@
 package io.lifeboat.backup.app;
 
+import io.lifeboat.backup.artifact.KeepNewestRequest;
+
 import io.lifeboat.backup.artifact.ArchiveSource;
 import io.lifeboat.backup.artifact.ArtifactBackupStatus;
 import io.lifeboat.backup.artifact.ArtifactManifest;
@@ -49,7 +51,8 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     // "current/" inside the archive, as the seed's `tar -C /opt/farmtally current/`.
     List<ArchiveSource> sources = List.of(new ArchiveSource(release.directory(), "current", true));
     return backup.run(dir, RepositoryLayout.APP_ARCHIVE, sources, a.excludes(), false,
-        RepositoryLayout.appBackupsRoot(prefix, app), a.keep(),
+        new KeepNewestRequest(request.repository(), RepositoryLayout.appBackupsRoot(prefix, app),
+            a.keep(), request.retentionKeep(), request.retentionZone()),
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_APP, app, release.commit(), release.commitSource() + ", " + request.reason(),
             ArtifactBackup.iso(archived.startedAtMillis()),

@@ -101,10 +101,11 @@ public final class ArtifactBackup {
    * @param configurationArchive a configuration backup: a sha256 per file in the manifest, and
    *     symbolic links may point anywhere (they are /etc's, and such an archive is never
    *     extracted by a rollback)
+   * @param retention what the retention step keeps (root, count and GFS keeps)
    * @param manifestFor builds the manifest from what was archived
    */
   public ArtifactBackupResult run(String dir, String archiveName, List<ArchiveSource> sources,
-      List<String> excludes, boolean configurationArchive, String root, int keep,
+      List<String> excludes, boolean configurationArchive, KeepNewestRequest retention,
       java.util.function.BiFunction<ArchiveResult, String, ArtifactManifest> manifestFor) {
     String objectKey = dir + archiveName;
     try {
@@ -121,7 +122,7 @@ public final class ArtifactBackup {
       String warning = null;
       try {
         expired = steps.run("retention", () -> quick.keepNewest(
-            new KeepNewestRequest(repository, root, keep)));
+            retention));
       } catch (ActivityFailure e) {
         // The backup is committed and good; a failed clean-up must not hide that.
         warning = "retention failed: " + FailureMessage.of(e);

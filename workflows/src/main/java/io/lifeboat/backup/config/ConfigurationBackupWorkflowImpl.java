@@ -36,7 +36,9 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
         .offsite(request.offsite(), KIND_CONFIG, estate,
             io.lifeboat.offsite.OffsiteScopes.configuration());
     return backup.run(dir, RepositoryLayout.CONFIG_ARCHIVE, sources(request.configuration()),
-        List.of(), true, RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),
+        List.of(), true, new io.lifeboat.backup.artifact.KeepNewestRequest(request.repository(),
+            RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),
+            request.retentionKeep(), request.retentionZone()),
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_CONFIG, estate, null, "weekly configuration backup",
             ArtifactBackup.iso(archived.startedAtMillis()),
