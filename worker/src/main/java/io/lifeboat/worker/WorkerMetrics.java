@@ -41,6 +41,7 @@ public final class WorkerMetrics implements AutoCloseable {
     all.putAll(io.lifeboat.recover.server.ServerRecoveryMetrics.HELP);
     io.lifeboat.recover.db.RecoveryMetrics.HELP.forEach(all::putIfAbsent);
     all.putAll(io.lifeboat.run.RunNews.HELP);
+    all.putAll(io.lifeboat.run.RunMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 

@@ -35,12 +35,14 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
         a.host())
         .offsite(request.offsite(), KIND_APP, a.name(),
-            io.lifeboat.offsite.OffsiteScopes.application(a.name()));
+            io.lifeboat.offsite.OffsiteScopes.application(a.name()))
+        .metrics(KIND_APP, a.name(), startedAt);
     ReleaseFacts release;
     try {
       release = steps.run("inspect", () -> backup.onHost().inspectRelease(a));
     } catch (io.temporal.failure.ActivityFailure e) {
       steps.finish("failed");
+      backup.failedBeforeRun();
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
       throw e;
     }

@@ -92,6 +92,29 @@ public final class ArtifactBackup {
     return this;
   }
 
+  private String metricsKind;
+  private String metricsSource;
+  private long metricsStartedAt;
+
+  /**
+   * The backup metrics ({@link io.lifeboat.run.BackupMetrics}, label {@code database} = the
+   * application or the estate, {@code kind} = app or config) when the run ends.
+   */
+  public ArtifactBackup metrics(String kind, String source, long startedAtMillis) {
+    this.metricsKind = kind;
+    this.metricsSource = source;
+    this.metricsStartedAt = startedAtMillis;
+    return this;
+  }
+
+  /** Records a run that ended before {@link #run} (a failed inspection). */
+  public void failedBeforeRun() {
+    if (metricsKind != null) {
+      io.lifeboat.run.BackupMetrics.failed(Workflow.getMetricsScope(), metricsSource, metricsKind,
+          metricsStartedAt, Workflow.currentTimeMillis());
+    }
+  }
+
   public ArchiveActivities quick() {
     return quick;
   }
@@ -135,11 +158,17 @@ public final class ArtifactBackup {
             retryConfig, offsite.notifications());
       }
       steps.finish("done");
+      if (metricsKind != null) {
+        io.lifeboat.run.BackupMetrics.succeeded(Workflow.getMetricsScope(), metricsSource,
+            metricsKind, metricsStartedAt, Workflow.currentTimeMillis(), manifest.storedBytes(),
+            manifest.rawBytes());
+      }
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new ArtifactBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
+      failedBeforeRun();
       Workflow.newDetachedCancellationScope(() -> {
         Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         try {
