@@ -34,8 +34,10 @@ public final class DrillHistory {
    *     "drill" fact; null when the report does not say
    */
   public record StoredDrill(String key, String cadence, RunReport report) {
+    /** Passed: every scenario ran (outcome succeeded) and every criterion was met. */
     public boolean succeeded() {
-      return RunReport.SUCCEEDED.equals(report.outcome());
+      return RunReport.SUCCEEDED.equals(report.outcome())
+          && report.criteria().stream().allMatch(RunReport.Criterion::met);
     }
   }
 
