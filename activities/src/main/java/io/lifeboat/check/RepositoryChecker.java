@@ -131,6 +131,10 @@ public final class RepositoryChecker {
       results.add(c);
     }
     boolean changed = req.remember() && remember(store, req.repository(), keys);
+    if (req.remember() && req.reportsAuditDays() != null) {
+      io.lifeboat.run.ReportRetention.prune(store, req.repository().prefix(),
+          req.reportsAuditDays(), Instant.ofEpochMilli(req.nowMillis()));
+    }
     return new CheckReport(req.nowMillis(), results, changed);
   }
 

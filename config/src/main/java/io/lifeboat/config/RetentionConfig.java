@@ -11,11 +11,22 @@ package io.lifeboat.config;
  *     ({@code configuration.keep}) and Redis dumps; null (absent): each kind's own rule alone,
  *     exactly as before it existed
  */
-public record RetentionConfig(Integer fullDays, Keep keep) {
-  public static final RetentionConfig DEFAULT = new RetentionConfig(null, null);
+public record RetentionConfig(Integer fullDays, Keep keep, Integer reportsAuditDays) {
+  public static final RetentionConfig DEFAULT = new RetentionConfig(null, null, null);
 
+  /**
+   * The canonical form; {@code reportsAuditDays}: run reports (recoveries, rollbacks, drills,
+   * PREFIX/reports/) are kept this long whatever happens to the backups they used, then the
+   * scheduled check removes them (default 2555, seven years).
+   */
   public RetentionConfig {
     fullDays = fullDays != null ? fullDays : 30;
+    reportsAuditDays = reportsAuditDays != null ? reportsAuditDays : 2555;
+  }
+
+  /** Without the reports' audit retention: the shape before it. */
+  public RetentionConfig(Integer fullDays, Keep keep) {
+    this(fullDays, keep, null);
   }
 
   /** Age only: the shape before GFS keeps. */

@@ -56,7 +56,8 @@ public interface RepositoryCheckWorkflow {
 
   static RepositoryCheckRequest request(LifeboatConfig c) {
     return new RepositoryCheckRequest(sources(c), c.repository(), c.checks(),
-        c.schedules().timezone(), c.retries(), NotificationTarget.of(c));
+        c.schedules().timezone(), c.retries(), NotificationTarget.of(c),
+        c.retention().reportsAuditDays());
   }
 
   @WorkflowMethod
