@@ -169,6 +169,36 @@ class CheckEndToEndTest {
     assertFalse(second.changedSinceLast(), "same findings an hour later are not news");
   }
 
+  /**
+   * Run reports keep their own audit retention: the scheduled check (a real worker) removes a
+   * drill report older than reportsAuditDays and keeps a younger one and the check's memory,
+   * though no backup of either exists any more.
+   */
+  @Test
+  void theScheduledCheckAppliesTheReportsAuditRetention() throws Exception {
+    stack.startWorker();
+    String db = stack.tag + "_audit";
+    Path config = stack.config("check-audit", root -> RealStack.addDatabase(root, db));
+    var c = new io.lifeboat.config.ConfigLoader().load(config);
+    long old = Instant.now().minus(Duration.ofDays(400)).toEpochMilli();
+    long recent = Instant.now().minus(Duration.ofDays(300)).toEpochMilli();
+    for (String ext : java.util.List.of("md", "json")) {
+      stack.store().put(RepositoryLayout.reportKey(stack.prefix, "drill", "drill-old", old, ext),
+          new byte[] {1}, "application/json");
+      stack.store().put(RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent,
+          ext), new byte[] {1}, "application/json");
+    }
+    var request = new io.lifeboat.check.RepositoryCheckRequest(
+        java.util.List.of(new io.lifeboat.check.CheckSource("db-full", db)),
+        c.repository(), c.checks(), "UTC", c.retries(), null, 365);
+    run(request, "check-" + stack.tag + "-audit");
+    java.util.List<String> reports = stack.keys().stream()
+        .filter(k -> k.startsWith(RepositoryLayout.reportsRoot(stack.prefix))).sorted().toList();
+    assertEquals(java.util.List.of(RepositoryLayout.latestCheckKey(stack.prefix),
+        RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent, "json"),
+        RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent, "md")), reports);
+  }
+
   private io.lifeboat.check.CheckReport run(
       io.lifeboat.check.RepositoryCheckRequest request, String id) {
     return stack.temporal().client().newWorkflowStub(
