@@ -27,7 +27,13 @@ import java.util.TreeSet;
 /**
  * Judges the repository from its manifests alone (no Temporal needed, so {@code lifeboat check}
  * works when Temporal is down): is the newest backup of each source fresh, and does every
- * required day, ISO week and month hold a backup?
+ * required day, ISO week and month hold a database dump? Every kind is judged for freshness
+ * against its own limit (dumps {@code checks.maxAgeHours}, base backups {@code
+ * baseMaxAgeHours}, applications {@code appMaxAgeHours}, configuration {@code
+ * configMaxAgeHours}); the day/week/month requirements are the dumps'. Drills are a kind too
+ * (source = the cadence, monthly or quarterly): the newest drill of that cadence that succeeded,
+ * from the stored reports, must be younger than its period (31 or 92 days) plus {@code
+ * checks.drillGraceDays}.
  *
  * <p>Extension points: a {@link BackupLister} per backup kind (applications, base backups) and
  * {@link ExtraCheck}s run on every source (WAL continuity, from the WAL archive's own check).
@@ -53,6 +59,36 @@ public final class RepositoryChecker {
     listers.put(LifeboatSearchAttributes.KIND_DB_FULL, (store, repo, db) ->
         Manifests.committed(store, repo.prefix(), db).stream().map(BackupManifest::backupId)
             .toList());
+    listers.put(LifeboatSearchAttributes.KIND_DB_BASE, (store, repo, db) ->
+        new io.lifeboat.wal.BaseBackups(store, repo.prefix(), db).committed().stream()
+            .map(io.lifeboat.backup.base.BaseBackupManifest::backupId).toList());
+    listers.put(LifeboatSearchAttributes.KIND_APP, (store, repo, app) -> committedDirs(store,
+        RepositoryLayout.appBackupsRoot(repo.prefix(), app)));
+    listers.put(LifeboatSearchAttributes.KIND_CONFIG, (store, repo, estate) -> committedDirs(
+        store, RepositoryLayout.configBackupsRoot(repo.prefix())));
+    listers.put(LifeboatSearchAttributes.KIND_DRILL, (store, repo, cadence) ->
+        io.lifeboat.drill.DrillHistory.read(store, repo.prefix()).stream()
+            .filter(d -> cadence.equals(d.cadence()) && d.succeeded())
+            .map(d -> RepositoryLayout.backupId(d.report().finishedAtMillis())).toList());
+  }
+
+  /** Ids of the directories under root that hold their manifest.json (committed backups). */
+  private static List<String> committedDirs(ObjectStore store, String root) {
+    return io.lifeboat.repository.Retention.directories(store, root).values().stream()
+        .filter(io.lifeboat.repository.Retention.Dir::holdsManifest)
+        .map(io.lifeboat.repository.Retention.Dir::id).toList();
+  }
+
+  /** The freshness limit of a kind (and, for drills, of the cadence named by the source). */
+  static long maxAgeHours(ChecksConfig limits, CheckSource source) {
+    return switch (source.kind()) {
+      case LifeboatSearchAttributes.KIND_DB_BASE -> limits.baseMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_APP -> limits.appMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_CONFIG -> limits.configMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_DRILL -> 24L * (("quarterly".equals(source.name())
+          ? 92 : 31) + limits.drillGraceDays());
+      default -> limits.maxAgeHours();
+    };
   }
 
   public RepositoryChecker withLister(String kind, BackupLister lister) {
@@ -95,6 +131,10 @@ public final class RepositoryChecker {
       results.add(c);
     }
     boolean changed = req.remember() && remember(store, req.repository(), keys);
+    if (req.remember() && req.reportsAuditDays() != null) {
+      io.lifeboat.run.ReportRetention.prune(store, req.repository().prefix(),
+          req.reportsAuditDays(), Instant.ofEpochMilli(req.nowMillis()));
+    }
     return new CheckReport(req.nowMillis(), results, changed);
   }
 
@@ -111,8 +151,11 @@ public final class RepositoryChecker {
     String who = source.name() + " (" + source.kind() + ")";
     String id = source.kind() + "/" + source.name();
     List<String> problems = new ArrayList<>();
+    boolean drill = LifeboatSearchAttributes.KIND_DRILL.equals(source.kind());
+    long maxAge = maxAgeHours(limits, source);
     if (times.isEmpty()) {
-      String text = who + ": no committed backup in the repository";
+      String text = drill ? who + ": no " + source.name() + " drill has succeeded (no stored"
+          + " report); the drill is overdue" : who + ": no committed backup in the repository";
       problems.add(text);
       findings.add(new Finding(id + ":none", text));
       return new SourceCheck(source.kind(), source.name(), 0, null, -1, false, true, problems);
@@ -123,10 +166,12 @@ public final class RepositoryChecker {
     // the two times' whole seconds instead made a backup taken at 09:00:00.900 a full second
     // older at 10:00:00.000 the next day (stale at exactly 25 h although 0.9 s short of it).
     long age = Math.max(0, java.time.Duration.between(newest, now).getSeconds());
-    boolean fresh = age < limits.maxAgeHours() * 3600L;
+    boolean fresh = age < maxAge * 3600L;
     if (!fresh) {
-      String text = String.format("%s: newest backup %s is %s old (limit %dh)", who,
-          newestName, hours(age), limits.maxAgeHours());
+      String text = drill ? String.format("%s: the last %s drill that succeeded finished %s ago"
+          + " (at %s): overdue (limit %dh)", who, source.name(), hours(age), newestName, maxAge)
+          : String.format("%s: newest backup %s is %s old (limit %dh)", who, newestName,
+              hours(age), maxAge);
       problems.add(text);
       findings.add(new Finding(id + ":stale:" + newestName, text));
     }
@@ -137,13 +182,15 @@ public final class RepositoryChecker {
     TreeSet<LocalDate> days = new TreeSet<>();
     times.forEach(t -> days.add(LocalDate.ofInstant(t, zone)));
     List<String> missing = new ArrayList<>();
-    // Completed periods only; periods wholly before the first backup are not due yet.
-    for (int i = 1; i <= limits.daily(); i++) {
+    boolean periods = LifeboatSearchAttributes.KIND_DB_FULL.equals(source.kind());
+    // Completed periods only; periods wholly before the first backup are not due yet. The
+    // day/week/month requirements are written for database dumps alone.
+    for (int i = 1; periods && i <= limits.daily(); i++) {
       LocalDate d = today.minusDays(i);
       if (!d.isBefore(first) && !days.contains(d)) missing.add("day " + d);
     }
     LocalDate monday = today.with(DayOfWeek.MONDAY);
-    for (int i = 1; i <= limits.weekly(); i++) {
+    for (int i = 1; periods && i <= limits.weekly(); i++) {
       LocalDate from = monday.minusWeeks(i);
       LocalDate to = from.plusDays(6);
       if (!to.isBefore(first) && days.subSet(from, true, to, true).isEmpty()) {
@@ -151,7 +198,7 @@ public final class RepositoryChecker {
       }
     }
     YearMonth month = YearMonth.from(today);
-    for (int i = 1; i <= limits.monthly(); i++) {
+    for (int i = 1; periods && i <= limits.monthly(); i++) {
       YearMonth m = month.minusMonths(i);
       if (!m.atEndOfMonth().isBefore(first)
           && days.subSet(m.atDay(1), true, m.atEndOfMonth(), true).isEmpty()) {

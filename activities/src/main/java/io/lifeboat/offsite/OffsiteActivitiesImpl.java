@@ -114,7 +114,8 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   @Override
   public OffsiteRetentionResult applyRetention(OffsiteRetentionRequest request) {
     return typed(() -> {
-      if (OffsiteScopes.isWal(request.scope())) {
+      if (OffsiteScopes.isOneByOne(request.scope())) {
+        // Reports are kept for the audit, not by backup retention (see below for WAL).
         // WAL is kept offsite: deciding which segments no kept base backup needs is the WAL
         // check's job on the primary, and an offsite archive with a gap is worse than a big one.
         return new OffsiteRetentionResult(List.of(), List.of());

@@ -82,7 +82,7 @@ final class ScopeCopy {
     for (var entry : byDir.entrySet()) {
       String dir = entry.getKey();
       List<String> keys = entry.getValue();
-      if (OffsiteScopes.isWal(dir)) {
+      if (OffsiteScopes.isOneByOne(dir)) {
         for (String rel : keys) copyOne(rel, null, null, there);
         continue;
       }

@@ -70,8 +70,21 @@ public final class Retention {
    * @param expired ids of the committed backups deleted, oldest first
    * @param kept ids of the committed backups kept, oldest first
    * @param leftovers ids of the uncommitted directories deleted, oldest first
+   * @param keptByGfsOnly ids of the kept backups that only the GFS keeps kept (neither the count
+   *     nor the age would have), oldest first: base backups keep just the WAL these need to be
+   *     consistent, not the WAL between them
    */
-  public record Outcome(List<String> expired, List<String> kept, List<String> leftovers) {}
+  public record Outcome(List<String> expired, List<String> kept, List<String> leftovers,
+      List<String> keptByGfsOnly) {
+    public Outcome(List<String> expired, List<String> kept, List<String> leftovers) {
+      this(expired, kept, leftovers, List.of());
+    }
+  }
+
+  /** The zone of GFS periods from {@code schedules.timezone} as a request carries it; null: UTC. */
+  public static ZoneId zone(String timezone) {
+    return timezone == null || timezone.isBlank() ? ZoneOffset.UTC : ZoneId.of(timezone);
+  }
 
   /** Every backup directory under root (with its trailing slash), in id (= time) order. */
   public static TreeMap<String, Dir> directories(ObjectStore store, String root) {
@@ -116,13 +129,18 @@ public final class Retention {
     List<String> expired = new ArrayList<>();
     List<String> kept = new ArrayList<>();
     List<String> leftovers = new ArrayList<>();
+    List<String> gfsOnly = new ArrayList<>();
     for (Dir d : dirs.values()) {
       Integer index = good.get(d.id());
       if (index != null) {
-        boolean keep = index >= protectedFrom || gfsKept.contains(d.id());
+        boolean keep = index >= protectedFrom;
         if (!keep && cutoff != null) {
           Optional<Instant> when = age.apply(d);
           keep = when.isEmpty() || !when.get().isBefore(cutoff);
+        }
+        if (!keep && gfsKept.contains(d.id())) {
+          keep = true;
+          gfsOnly.add(d.id());
         }
         if (keep) {
           kept.add(d.id());
@@ -140,7 +158,7 @@ public final class Retention {
         }
       }
     }
-    return new Outcome(expired, kept, leftovers);
+    return new Outcome(expired, kept, leftovers, gfsOnly);
   }
 
   /**

@@ -3,12 +3,20 @@ package io.lifeboat.config;
 /**
  * Repository checks ({@code lifeboat check}, and the scheduled check workflow).
  *
- * @param maxAgeHours the newest backup of each source must be younger than this
+ * @param maxAgeHours the newest database dump of each database must be younger than this
  * @param daily, weekly, monthly how many completed days / ISO weeks / calendar months (in
- *     {@code schedules.timezone}) before the current one must each hold a committed backup
+ *     {@code schedules.timezone}) before the current one must each hold a committed database
+ *     dump
+ * @param baseMaxAgeHours the newest base backup of each database must be younger than this
+ *     (default 192: the weekly {@code wal.baseSchedule} and a day)
+ * @param appMaxAgeHours the newest application backup of each application (default 25: daily)
+ * @param configMaxAgeHours the newest configuration backup (default 192: weekly and a day)
+ * @param drillGraceDays a drill cadence is overdue when no drill of it succeeded in its period
+ *     (monthly 31 days, quarterly 92) plus this many days (default 3)
  */
 public record ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, Integer weekly,
-    Integer monthly) {
+    Integer monthly, Integer baseMaxAgeHours, Integer appMaxAgeHours, Integer configMaxAgeHours,
+    Integer drillGraceDays) {
   public static final ChecksConfig DEFAULT = new ChecksConfig(null, null, null, null, null);
 
   public ChecksConfig {
@@ -17,5 +25,15 @@ public record ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, 
     daily = daily != null ? daily : 7;
     weekly = weekly != null ? weekly : 4;
     monthly = monthly != null ? monthly : 0;
+    baseMaxAgeHours = baseMaxAgeHours != null ? baseMaxAgeHours : 192;
+    appMaxAgeHours = appMaxAgeHours != null ? appMaxAgeHours : 25;
+    configMaxAgeHours = configMaxAgeHours != null ? configMaxAgeHours : 192;
+    drillGraceDays = drillGraceDays != null ? drillGraceDays : 3;
+  }
+
+  /** Dumps' limits only: the shape before the other kinds were checked. */
+  public ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, Integer weekly,
+      Integer monthly) {
+    this(schedule, maxAgeHours, daily, weekly, monthly, null, null, null, null);
   }
 }

@@ -199,6 +199,9 @@ public final class ConfigLoader {
     if (c.retention().fullDays() < 1) {
       throw new ConfigException(where + ": 'retention.fullDays' must be at least 1");
     }
+    if (c.retention().reportsAuditDays() < 1) {
+      throw new ConfigException(where + ": 'retention.reportsAuditDays' must be at least 1");
+    }
     RetentionConfig.Keep gfs = c.retention().keep();
     if (gfs != null && (gfs.daily() < 0 || gfs.weekly() < 0 || gfs.monthly() < 0
         || gfs.yearly() < 0)) {

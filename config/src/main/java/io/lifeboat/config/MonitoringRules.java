@@ -11,6 +11,13 @@ final class MonitoringRules {
     if (k.maxAgeHours() < 1) {
       throw new ConfigException(where + ": 'checks.maxAgeHours' must be at least 1");
     }
+    if (k.baseMaxAgeHours() < 1 || k.appMaxAgeHours() < 1 || k.configMaxAgeHours() < 1) {
+      throw new ConfigException(where + ": 'checks.baseMaxAgeHours', 'checks.appMaxAgeHours' and"
+          + " 'checks.configMaxAgeHours' must be at least 1");
+    }
+    if (k.drillGraceDays() < 0) {
+      throw new ConfigException(where + ": 'checks.drillGraceDays' must be 0 or more");
+    }
     if (k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {
       throw new ConfigException(where + ": 'checks.daily', 'checks.weekly' and 'checks.monthly'"
           + " must be 0 or more");

@@ -60,7 +60,7 @@ class CheckEndToEndTest {
     }
     Instant newest = today.minusDays(2).atTime(2, 0).toInstant(ZoneOffset.UTC);
 
-    RealStack.Run run = stack.cli("check", "--config", config.toString());
+    RealStack.Run run = stack.cli("check", "--kind", "db-full", "--config", config.toString());
     assertEquals(1, run.exit(), run.out() + run.err());
     // The age is printed to a tenth of an hour, rounded: 55.96 h reads "56.0h", so compare the
     // number, not its leading digits (the test failed in the last 3 minutes of an hour).
@@ -76,7 +76,7 @@ class CheckEndToEndTest {
     assertTrue(run.out().contains("day " + today.minusDays(1)), run.out());
     assertTrue(run.out().contains("checks FAILED"), run.out());
 
-    RealStack.Run json = stack.cli("check", "--json", "--config", config.toString());
+    RealStack.Run json = stack.cli("check", "--kind", "db-full", "--json", "--config", config.toString());
     assertEquals(1, json.exit());
     JsonNode source = new ObjectMapper().readTree(json.out()).get("sources").get(0);
     assertEquals(db, source.get("source").asText());
@@ -88,9 +88,59 @@ class CheckEndToEndTest {
     manifest(db, today.minusDays(4).atTime(2, 0).toInstant(ZoneOffset.UTC));
     manifest(db, today.minusDays(1).atTime(2, 0).toInstant(ZoneOffset.UTC));
     manifest(db, Instant.now().minus(Duration.ofMinutes(30)));
-    RealStack.Run good = stack.cli("check", "--config", config.toString());
+    RealStack.Run good = stack.cli("check", "--kind", "db-full", "--config", config.toString());
     assertEquals(0, good.exit(), good.out() + good.err());
     assertTrue(good.out().contains("all checks pass"), good.out());
+  }
+
+  /**
+   * Every kind, not just dumps: a configuration backup 9 days old is stale (limit 192 h), and of
+   * the example's two drill cadences the monthly one has a drill that succeeded 2 days ago (its
+   * stored report) while the quarterly one has none: overdue.
+   */
+  @Test
+  void everyKindAndTheDrillCadencesAreChecked() throws Exception {
+    Path etc = stack.dir.resolve("etc");
+    java.nio.file.Files.createDirectories(etc);
+    java.nio.file.Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n");
+    Path config = stack.config("check-kinds", root -> root.putObject("configuration")
+        .putArray("files").add(etc.resolve("hosts").toString()));
+    String cfgRoot = RepositoryLayout.configBackupsRoot(stack.prefix);
+    String old = RepositoryLayout.backupId(Instant.now().minus(Duration.ofDays(9)).toEpochMilli());
+    stack.store().put(cfgRoot + old + "/" + RepositoryLayout.CONFIG_ARCHIVE, new byte[] {1},
+        "application/gzip");
+    stack.store().put(cfgRoot + old + "/" + RepositoryLayout.MANIFEST, "{}".getBytes(),
+        "application/json");
+    long finished = Instant.now().minus(Duration.ofDays(2)).toEpochMilli();
+    io.lifeboat.run.RunReport drill = new io.lifeboat.run.RunReport("drill-monthly-x", "r",
+        "drill", "farmtally monthly", "farmtally", finished - 60_000, finished, "succeeded", 0,
+        java.util.List.of(), Map.of("drill", "monthly"), java.util.List.of());
+    stack.store().put(RepositoryLayout.reportKey(stack.prefix, "drill", "drill-monthly-x",
+        drill.startedAtMillis(), "json"), new ObjectMapper().writeValueAsBytes(drill),
+        "application/json");
+
+    RealStack.Run run = stack.cli("check", "--json", "--config", config.toString());
+    assertEquals(1, run.exit(), run.out() + run.err());
+    Map<String, JsonNode> byKindAndName = new java.util.HashMap<>();
+    for (JsonNode n : new ObjectMapper().readTree(run.out()).get("sources")) {
+      byKindAndName.put(n.get("kind").asText() + "/" + n.get("source").asText(), n);
+    }
+    assertTrue(byKindAndName.containsKey("db-base/" + stack.base.databases().get(0).name()),
+        byKindAndName.keySet().toString());
+    JsonNode cfg = byKindAndName.get("config/" + stack.base.estate());
+    assertFalse(cfg.get("fresh").asBoolean(), cfg.toString());
+    assertTrue(cfg.get("problems").get(0).asText().contains("(limit 192h)"), cfg.toString());
+    assertTrue(byKindAndName.get("drill/monthly").get("fresh").asBoolean(),
+        byKindAndName.get("drill/monthly").toString());
+    JsonNode quarterly = byKindAndName.get("drill/quarterly");
+    assertFalse(quarterly.get("fresh").asBoolean());
+    assertTrue(quarterly.get("problems").get(0).asText()
+        .contains("no quarterly drill has succeeded"), quarterly.toString());
+
+    RealStack.Run drills = stack.cli("check", "--kind", "drill", "--config", config.toString());
+    assertEquals(1, drills.exit(), drills.out() + drills.err());
+    assertEquals(3, drills.out().strip().lines().filter(l -> !l.startsWith(" ")).count(),
+        "two cadences and the verdict: " + drills.out());
   }
 
   /** The scheduled form: the workflow on a real worker remembers findings in the bucket. */
@@ -117,6 +167,36 @@ class CheckEndToEndTest {
     var second = run(request, "check-" + stack.tag + "-2");
     assertFalse(second.passed());
     assertFalse(second.changedSinceLast(), "same findings an hour later are not news");
+  }
+
+  /**
+   * Run reports keep their own audit retention: the scheduled check (a real worker) removes a
+   * drill report older than reportsAuditDays and keeps a younger one and the check's memory,
+   * though no backup of either exists any more.
+   */
+  @Test
+  void theScheduledCheckAppliesTheReportsAuditRetention() throws Exception {
+    stack.startWorker();
+    String db = stack.tag + "_audit";
+    Path config = stack.config("check-audit", root -> RealStack.addDatabase(root, db));
+    var c = new io.lifeboat.config.ConfigLoader().load(config);
+    long old = Instant.now().minus(Duration.ofDays(400)).toEpochMilli();
+    long recent = Instant.now().minus(Duration.ofDays(300)).toEpochMilli();
+    for (String ext : java.util.List.of("md", "json")) {
+      stack.store().put(RepositoryLayout.reportKey(stack.prefix, "drill", "drill-old", old, ext),
+          new byte[] {1}, "application/json");
+      stack.store().put(RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent,
+          ext), new byte[] {1}, "application/json");
+    }
+    var request = new io.lifeboat.check.RepositoryCheckRequest(
+        java.util.List.of(new io.lifeboat.check.CheckSource("db-full", db)),
+        c.repository(), c.checks(), "UTC", c.retries(), null, 365);
+    run(request, "check-" + stack.tag + "-audit");
+    java.util.List<String> reports = stack.keys().stream()
+        .filter(k -> k.startsWith(RepositoryLayout.reportsRoot(stack.prefix))).sorted().toList();
+    assertEquals(java.util.List.of(RepositoryLayout.latestCheckKey(stack.prefix),
+        RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent, "json"),
+        RepositoryLayout.reportKey(stack.prefix, "drill", "drill-new", recent, "md")), reports);
   }
 
   private io.lifeboat.check.CheckReport run(

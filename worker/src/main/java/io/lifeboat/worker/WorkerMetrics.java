@@ -42,6 +42,7 @@ public final class WorkerMetrics implements AutoCloseable {
     io.lifeboat.recover.db.RecoveryMetrics.HELP.forEach(all::putIfAbsent);
     all.putAll(io.lifeboat.run.RunNews.HELP);
     all.putAll(io.lifeboat.readiness.ReadinessMetrics.HELP);
+    all.putAll(io.lifeboat.run.RunMetrics.HELP);
     return java.util.Map.copyOf(all);
   }
 

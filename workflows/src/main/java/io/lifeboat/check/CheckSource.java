@@ -1,4 +1,7 @@
 package io.lifeboat.check;
 
-/** One thing whose backups are checked: kind "db-full" and the database name, for now. */
+/**
+ * One thing whose backups are checked: a kind (db-full, db-base, app, config, drill) and its
+ * name (the database, the application, the estate, or the drill cadence).
+ */
 public record CheckSource(String kind, String name) {}

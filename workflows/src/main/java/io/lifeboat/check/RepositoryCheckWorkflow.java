@@ -22,15 +22,42 @@ public interface RepositoryCheckWorkflow {
     return WorkflowIds.of(ID_KIND, estate);
   }
 
-  /** The sources whose backups are checked: every database's full dumps, for now. */
+  /** Every database's full dumps: the sources before the other kinds were checked. */
   static List<CheckSource> sources(List<DatabaseConfig> dbs) {
     return dbs.stream()
         .map(d -> new CheckSource(LifeboatSearchAttributes.KIND_DB_FULL, d.name())).toList();
   }
 
+  /**
+   * Every kind the config backs up or exercises: each database's dumps and base backups, each
+   * application's backups, the configuration backup (when configured), and each scheduled drill
+   * cadence (monthly, quarterly).
+   */
+  static List<CheckSource> sources(LifeboatConfig c) {
+    List<CheckSource> out = new java.util.ArrayList<>();
+    for (DatabaseConfig d : c.databases()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_DB_FULL, d.name()));
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_DB_BASE, d.name()));
+    }
+    for (var a : c.applications()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_APP, a.name()));
+    }
+    if (!c.configuration().isEmpty()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_CONFIG, c.estate()));
+    }
+    if (c.drills().monthlySchedule() != null) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_DRILL, "monthly"));
+    }
+    if (c.drills().quarterlySchedule() != null) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_DRILL, "quarterly"));
+    }
+    return out;
+  }
+
   static RepositoryCheckRequest request(LifeboatConfig c) {
-    return new RepositoryCheckRequest(sources(c.databases()), c.repository(), c.checks(),
-        c.schedules().timezone(), c.retries(), NotificationTarget.of(c));
+    return new RepositoryCheckRequest(sources(c), c.repository(), c.checks(),
+        c.schedules().timezone(), c.retries(), NotificationTarget.of(c),
+        c.retention().reportsAuditDays());
   }
 
   @WorkflowMethod

@@ -32,7 +32,7 @@ public class RepositoryCheckWorkflowImpl implements RepositoryCheckWorkflow {
             .build());
     CheckReport report = activities.check(new CheckRequest(request.sources(),
         request.repository(), request.checks(), request.timezone(), Workflow.currentTimeMillis(),
-        true));
+        true, request.reportsAuditDays()));
     for (SourceCheck c : report.sources()) {
       CheckMetrics.record(Workflow.getMetricsScope(), c);
     }

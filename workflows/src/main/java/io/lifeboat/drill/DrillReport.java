@@ -41,7 +41,7 @@ final class DrillReport {
     boolean quarterly = DrillScenarios.QUARTERLY.equals(kind);
     ReportWriter report = new ReportWriter(KIND_DRILL, r.estate() + " " + kind
         + (quarterly ? " Q" + quarter : "") + " (" + String.join(", ", scenarios) + ")",
-        r.estate(), r.repository());
+        r.estate(), r.repository()).metricsSubject(kind);
     report.fact("drill", kind + (r.scenario() != null ? " (--scenario " + r.scenario() + ")"
         : quarterly ? " (Q" + quarter + " of the rotation)" : ""));
     report.fact("scenarios", String.join(", ", scenarios));
@@ -76,6 +76,12 @@ final class DrillReport {
   static Verdict finish(DrillRequest r, String kind, ReportWriter report, long startedAt,
       String outcome, List<StepTiming> steps, List<ScenarioResult> results,
       List<Approval> approvals, List<String> runnable) {
+    // Each scenario's recovery time, readable and exact (drill stats' RTO trend reads the ms).
+    for (ScenarioResult x : results) {
+      report.fact(x.scenario() + ": " + ScenarioResult.RECOVERY_TIME, ScenarioResult.OK.equals(x.outcome())
+          ? Stubs.duration(x.machineMillis()) + " of " + Stubs.duration(x.rtoMillis()) + " RTO ("
+              + x.machineMillis() + "/" + x.rtoMillis() + " ms)" : x.outcome());
+    }
     List<RunReport.Criterion> criteria = new ArrayList<>();
     criteria.add(rto(results));
     criteria.add(integrity(results));

@@ -18,6 +18,11 @@ public record ScenarioResult(String scenario, String outcome, String message, lo
   public static final String OK = "ok";
   public static final String FAILED = "failed";
   public static final String UNAVAILABLE = "unavailable";
+  /**
+   * The report's fact "SCENARIO: recovery time", e.g. "1m 02s of 30m 00s RTO (62000/1800000
+   * ms)": readable, and exact for {@code drill stats}.
+   */
+  public static final String RECOVERY_TIME = "recovery time";
 
   public ScenarioResult {
     evidence = evidence == null ? List.of() : List.copyOf(evidence);

@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * What an offsite copy covers, as key prefixes relative to the repository prefix (the layout of
- * {@code RepositoryLayout}). Reports are not copied: they describe runs, not backups.
+ * {@code RepositoryLayout}). Run reports (reports/) are copied by {@code offsite sync}, one object
+ * at a time like WAL (they have no manifest), and no backup retention ever removes them: they
+ * are kept for the audit ({@code retention.reportsAuditDays}).
  */
 public final class OffsiteScopes {
   private OffsiteScopes() {}
@@ -31,7 +33,17 @@ public final class OffsiteScopes {
 
   /** Everything `offsite sync` copies. */
   public static List<String> all() {
-    return List.of("db/", "app/", "config/", "wal/");
+    return List.of("db/", "app/", "config/", "wal/", "reports/");
+  }
+
+  /** Run reports: recoveries, rollbacks, drills and the check's memory. */
+  public static List<String> reports() {
+    return List.of("reports/");
+  }
+
+  /** Copied and kept one object at a time, without a manifest: WAL and run reports. */
+  public static boolean isOneByOne(String relativeKey) {
+    return isWal(relativeKey) || relativeKey.startsWith("reports/");
   }
 
   /**

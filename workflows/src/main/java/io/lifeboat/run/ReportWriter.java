@@ -28,6 +28,7 @@ public final class ReportWriter {
   private final RepositoryConfig repository;
   private final Map<String, String> facts = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  private String metricsSubject;
 
   /** {@code kind} is also the report's folder in the repository (PREFIX/reports/KIND/). */
   public ReportWriter(String kind, String subject, String estate, RepositoryConfig repository) {
@@ -35,6 +36,12 @@ public final class ReportWriter {
     this.subject = subject;
     this.estate = estate;
     this.repository = repository;
+  }
+
+  /** The {@code subject} label of {@link RunMetrics} (default: the report's subject). */
+  public ReportWriter metricsSubject(String subject) {
+    this.metricsSubject = subject;
+    return this;
   }
 
   public void fact(String name, String value) {
@@ -88,6 +95,9 @@ public final class ReportWriter {
 
   /** Stores the report, or throws the activity's failure (a drill judges it). */
   public ReportActivities.StoredReport storeOrThrow(RunReport report) {
+    // Every recovery, rollback and drill ends here: its outcome as a metric, stored or not.
+    RunMetrics.finished(Workflow.getMetricsScope(), kind,
+        metricsSubject != null ? metricsSubject : subject, report);
     return reports().storeReport(new ReportActivities.StoreReportRequest(repository, report));
   }
 

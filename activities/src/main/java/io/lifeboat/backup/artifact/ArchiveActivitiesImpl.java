@@ -217,13 +217,16 @@ public class ArchiveActivitiesImpl implements ArchiveActivities {
   }
 
   /**
-   * Application and configuration backups: a count alone (no age, ids not parsed), committed
-   * means root/ID/manifest.json, leftovers of failed runs are not looked at. Newest first.
+   * Application and configuration backups: a count (no age), and with {@code retention.keep}
+   * the GFS keeps on top, by the time in each id (an id that names no time is kept by the count
+   * alone); committed means root/ID/manifest.json, leftovers of failed runs are not looked at.
+   * Newest first.
    */
   public static List<String> keepNewest(ObjectStore store, KeepNewestRequest req) {
     List<String> expired = new ArrayList<>(Retention.apply(store, req.root(), Instant.EPOCH,
-        new Retention.Policy(req.keep(), null, null), Retention.Dir::holdsManifest,
-        d -> Optional.empty(), LocalCopy.wholeDir(req.repository()), (id, committed) -> { })
+        new Retention.Policy(req.keep(), null, null, req.gfs(), Retention.zone(req.zone())),
+        Retention.Dir::holdsManifest, Retention.Dir::idTime,
+        LocalCopy.wholeDir(req.repository()), (id, committed) -> { })
         .expired());
     Collections.reverse(expired);
     return expired;

@@ -42,7 +42,8 @@ final class BaseRetention {
     Retention.Outcome outcome = Retention.apply(store, root,
         Instant.ofEpochMilli(req.nowMillis()),
         new Retention.Policy(req.wal().baseRetentionCount(),
-            Duration.ofDays(req.wal().baseRetentionDays()), Duration.ofDays(1)),
+            Duration.ofDays(req.wal().baseRetentionDays()), Duration.ofDays(1), req.keep(),
+            Retention.zone(req.timezone())),
         d -> manifests.containsKey(d.id()),
         d -> Optional.of(Instant.parse(manifests.get(d.id()).finishedAt())), LocalCopy.NONE,
         (id, committed) -> {
@@ -53,16 +54,37 @@ final class BaseRetention {
     if (kept.isEmpty()) {
       return new BaseRetentionResult(expired, null, 0);
     }
-    // WAL older than the oldest kept backup's start is needed by nobody: every kept backup
-    // starts at or after it, and recovery replays forward from a backup's start.
-    BaseBackupManifest oldest = kept.get(0);
+    // WAL is kept continuously from the oldest backup the count or the age keeps (point-in-time
+    // recovery from it to now); a backup only GFS keeps (a monthly one from last year) keeps
+    // only its own span, start to stop segment: enough to restore it to a consistent state, not
+    // to replay the months after it. WAL that no span covers is needed by nobody: recovery
+    // replays forward from a backup's start. Timeline history files always stay.
+    List<BaseBackupManifest> window = outcome.kept().stream()
+        .filter(id -> !outcome.keptByGfsOnly().contains(id)).map(manifests::get).toList();
+    BaseBackupManifest oldest = window.isEmpty() ? kept.get(0) : window.get(0);
     long segSize = oldest.walSegmentSize();
     long keepFrom = WalNames.segmentNumber(oldest.startWalSegment(), segSize);
+    List<long[]> spans = new java.util.ArrayList<>();
+    for (String id : outcome.keptByGfsOnly()) {
+      BaseBackupManifest m = manifests.get(id);
+      long from = WalNames.segmentNumber(m.startWalSegment(), segSize);
+      if (from >= keepFrom) continue;
+      if (m.stopWalSegment() == null) {
+        keepFrom = from; // no recorded stop (an old manifest): keep everything after its start
+        oldest = m;
+      } else {
+        spans.add(new long[] {from, WalNames.segmentNumber(m.stopWalSegment(), segSize)});
+      }
+    }
+    long continuousFrom = keepFrom;
     WalArchive archive = new WalArchive(store, repo.prefix(), req.database(),
         req.wal().compressionLevel());
     List<String> doomed = archive.list().stream()
         .filter(e -> !WalNames.isHistory(e.name()))
-        .filter(e -> WalNames.segmentNumber(e.name().substring(0, 24), segSize) < keepFrom)
+        .filter(e -> {
+          long n = WalNames.segmentNumber(e.name().substring(0, 24), segSize);
+          return n < continuousFrom && spans.stream().noneMatch(s -> n >= s[0] && n <= s[1]);
+        })
         .map(WalArchive.Entry::key).toList();
     // A week of WAL is hundreds of objects: delete a few at a time, not one after another.
     java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(8);

@@ -279,7 +279,8 @@ public class RedisBackupActivitiesImpl implements RedisBackupActivities {
     return typed(() -> Retention.apply(stores.forRepository(req.repository()),
         RedisLayout.root(req.repository().prefix(), req.name()),
         Instant.ofEpochMilli(req.nowMillis()),
-        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1)),
+        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1),
+            req.keep(), Retention.zone(req.timezone())),
         Retention.Dir::holdsManifest, Retention.Dir::idTime, LocalCopy.NONE,
         (id, committed) -> log.info("retention: removed {} redis backup {} of {}",
             committed ? "expired" : "incomplete", id, req.name())).expired());

@@ -50,7 +50,8 @@ final class BackupRedisCommand implements Callable<Integer> {
       RedisBackupWorkflow wf = client.newWorkflowStub(RedisBackupWorkflow.class,
           launch.options(RedisSources.options(c, RedisBackupWorkflowImpl.KIND_REDIS)));
       RedisBackupRequest request = new RedisBackupRequest(r, c.repository(), c.compression(),
-          c.retention().fullDays(), c.retries());
+          c.retention().fullDays(), c.retries(), c.retention().keep(),
+          c.retention().keep() != null ? c.schedules().timezone() : null);
       return launch
           .start(() -> WorkflowClient.start(wf::backup, request),
               "a backup of redis " + r.name() + " is already running (" + id + ")")

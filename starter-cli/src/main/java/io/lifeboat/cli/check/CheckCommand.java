@@ -2,6 +2,7 @@ package io.lifeboat.cli.check;
 
 import io.lifeboat.check.CheckReport;
 import io.lifeboat.check.CheckRequest;
+import io.lifeboat.check.CheckSource;
 import io.lifeboat.check.RepositoryCheckWorkflow;
 import io.lifeboat.check.RepositoryChecker;
 import io.lifeboat.check.SourceCheck;
@@ -11,7 +12,6 @@ import io.lifeboat.cli.Json;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.Session;
-import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.LifeboatConfig;
 import java.io.PrintWriter;
 import java.util.List;
@@ -26,8 +26,9 @@ import picocli.CommandLine.ParentCommand;
  * Reads the repository directly, like {@code backups list}: a check must work when Temporal or
  * the worker is the thing that broke. The scheduled RepositoryCheckWorkflow runs the same code.
  */
-@Command(name = "check", description = "Check the repository: the newest backup of each source is"
-    + " fresh, and retention keeps the required daily, weekly and monthly backups."
+@Command(name = "check", description = "Check the repository: the newest backup of each source"
+    + " (database dumps, base backups, applications, configuration) is fresh, retention keeps the"
+    + " required daily, weekly and monthly dumps, and no scheduled drill cadence is overdue."
     + " Exit 1 when a check fails.")
 public final class CheckCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
@@ -36,16 +37,31 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print JSON")
   boolean json;
 
-  @Option(names = "--database", paramLabel = "NAME", description = "only this database")
+  @Option(names = "--database", paramLabel = "NAME",
+      description = "only this database (its dumps and base backups)")
   String database;
+
+  @Option(names = "--kind", paramLabel = "KIND",
+      description = "only this kind: db-full, db-base, app, config or drill")
+  String kind;
+
+  static final List<String> KINDS = List.of("db-full", "db-base", "app", "config", "drill");
 
   @Override
   public Integer call() {
     PrintWriter out = root.spec.commandLine().getOut();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
-      List<DatabaseConfig> dbs = database == null ? c.databases() : List.of(s.database(database));
-      CheckRequest request = new CheckRequest(RepositoryCheckWorkflow.sources(dbs), c.repository(),
+      if (kind != null && !KINDS.contains(kind)) {
+        throw new io.lifeboat.cli.UserError("unknown kind '" + kind + "' (one of "
+            + String.join(", ", KINDS) + ")");
+      }
+      if (database != null) s.database(database); // an unknown one is bad input
+      List<CheckSource> sources = RepositoryCheckWorkflow.sources(c).stream()
+          .filter(x -> database == null || (x.name().equals(database)
+              && (x.kind().equals("db-full") || x.kind().equals("db-base"))))
+          .filter(x -> kind == null || x.kind().equals(kind)).toList();
+      CheckRequest request = new CheckRequest(sources, c.repository(),
           c.checks(), c.schedules().timezone(), System.currentTimeMillis(), false);
       CheckReport report;
       try {

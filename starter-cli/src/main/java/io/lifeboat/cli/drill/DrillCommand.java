@@ -37,7 +37,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "drill", description = "DR drills: restore tests into isolated targets, approved"
     + " step by step by the drill lead.",
-    subcommands = {DrillCommand.Start.class, DrillCommand.ListDrills.class})
+    subcommands = {DrillCommand.Start.class, DrillCommand.ListDrills.class,
+        DrillStatsCommand.class})
 public final class DrillCommand {
   @ParentCommand LifeboatCli root;
 

@@ -123,7 +123,7 @@ public final class OffsiteCommand {
         try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
           for (var e : bucket.listSizes(op.isEmpty() ? "" : op + "/").entrySet()) {
             String rel = OffsiteLayout.relative(op, e.getKey());
-            if (rel.startsWith(OffsiteLayout.RECORDS)) continue;
+            if (rel.startsWith(OffsiteLayout.RECORDS) || rel.startsWith("reports/")) continue;
             if (OffsiteScopes.isWal(rel)) {
               walObjects++;
               walBytes += e.getValue();

@@ -1,5 +1,7 @@
 package io.lifeboat.backup.app;
 
+import io.lifeboat.backup.artifact.KeepNewestRequest;
+
 import io.lifeboat.backup.artifact.ArchiveSource;
 import io.lifeboat.backup.artifact.ArtifactBackupStatus;
 import io.lifeboat.backup.artifact.ArtifactManifest;
@@ -33,12 +35,14 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
         a.host())
         .offsite(request.offsite(), KIND_APP, a.name(),
-            io.lifeboat.offsite.OffsiteScopes.application(a.name()));
+            io.lifeboat.offsite.OffsiteScopes.application(a.name()))
+        .metrics(KIND_APP, a.name(), startedAt);
     ReleaseFacts release;
     try {
       release = steps.run("inspect", () -> backup.onHost().inspectRelease(a));
     } catch (io.temporal.failure.ActivityFailure e) {
       steps.finish("failed");
+      backup.failedBeforeRun();
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
       throw e;
     }
@@ -49,7 +53,8 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     // "current/" inside the archive, as the seed's `tar -C /opt/farmtally current/`.
     List<ArchiveSource> sources = List.of(new ArchiveSource(release.directory(), "current", true));
     return backup.run(dir, RepositoryLayout.APP_ARCHIVE, sources, a.excludes(), false,
-        RepositoryLayout.appBackupsRoot(prefix, app), a.keep(),
+        new KeepNewestRequest(request.repository(), RepositoryLayout.appBackupsRoot(prefix, app),
+            a.keep(), request.retentionKeep(), request.retentionZone()),
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_APP, app, release.commit(), release.commitSource() + ", " + request.reason(),
             ArtifactBackup.iso(archived.startedAtMillis()),

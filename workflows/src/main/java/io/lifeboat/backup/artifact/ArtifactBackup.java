@@ -92,6 +92,29 @@ public final class ArtifactBackup {
     return this;
   }
 
+  private String metricsKind;
+  private String metricsSource;
+  private long metricsStartedAt;
+
+  /**
+   * The backup metrics ({@link io.lifeboat.run.BackupMetrics}, label {@code database} = the
+   * application or the estate, {@code kind} = app or config) when the run ends.
+   */
+  public ArtifactBackup metrics(String kind, String source, long startedAtMillis) {
+    this.metricsKind = kind;
+    this.metricsSource = source;
+    this.metricsStartedAt = startedAtMillis;
+    return this;
+  }
+
+  /** Records a run that ended before {@link #run} (a failed inspection). */
+  public void failedBeforeRun() {
+    if (metricsKind != null) {
+      io.lifeboat.run.BackupMetrics.failed(Workflow.getMetricsScope(), metricsSource, metricsKind,
+          metricsStartedAt, Workflow.currentTimeMillis());
+    }
+  }
+
   public ArchiveActivities quick() {
     return quick;
   }
@@ -101,10 +124,11 @@ public final class ArtifactBackup {
    * @param configurationArchive a configuration backup: a sha256 per file in the manifest, and
    *     symbolic links may point anywhere (they are /etc's, and such an archive is never
    *     extracted by a rollback)
+   * @param retention what the retention step keeps (root, count and GFS keeps)
    * @param manifestFor builds the manifest from what was archived
    */
   public ArtifactBackupResult run(String dir, String archiveName, List<ArchiveSource> sources,
-      List<String> excludes, boolean configurationArchive, String root, int keep,
+      List<String> excludes, boolean configurationArchive, KeepNewestRequest retention,
       java.util.function.BiFunction<ArchiveResult, String, ArtifactManifest> manifestFor) {
     String objectKey = dir + archiveName;
     try {
@@ -121,7 +145,7 @@ public final class ArtifactBackup {
       String warning = null;
       try {
         expired = steps.run("retention", () -> quick.keepNewest(
-            new KeepNewestRequest(repository, root, keep)));
+            retention));
       } catch (ActivityFailure e) {
         // The backup is committed and good; a failed clean-up must not hide that.
         warning = "retention failed: " + FailureMessage.of(e);
@@ -134,12 +158,18 @@ public final class ArtifactBackup {
             retryConfig, offsite.notifications());
       }
       steps.finish("done");
+      if (metricsKind != null) {
+        io.lifeboat.run.BackupMetrics.succeeded(Workflow.getMetricsScope(), metricsSource,
+            metricsKind, metricsStartedAt, Workflow.currentTimeMillis(), manifest.storedBytes(),
+            manifest.rawBytes());
+      }
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new ArtifactBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       io.lifeboat.run.FailedBackup.close(steps, e, dir, () -> quick.discardArtifact(
           new DiscardArtifactRequest(repository, dir)), null, log);
+      failedBeforeRun(); // metrics: not commands, absent from the history
       throw e;
     }
   }

@@ -6,18 +6,33 @@ import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 import io.lifeboat.config.WalConfig;
 
-/** Everything a base backup needs, resolved from the config when the run was started. */
+/**
+ * Everything a base backup needs, resolved from the config when the run was started.
+ *
+ * @param retentionKeep GFS keeps of {@code retention.keep} on top of the base backups' count
+ *     and days; null: those alone (requests and schedules made before, or the setting absent)
+ * @param retentionZone {@code schedules.timezone}, the zone of the GFS periods; null: UTC
+ */
 public record BaseBackupRequest(
     DatabaseConfig database,
     RepositoryConfig repository,
     CompressionConfig compression,
     WalConfig wal,
     RetryConfig retry,
-    io.lifeboat.offsite.OffsiteTarget offsite) {
+    io.lifeboat.offsite.OffsiteTarget offsite,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep,
+    String retentionZone) {
 
   public BaseBackupRequest {
     wal = wal != null ? wal : WalConfig.DEFAULT;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without GFS keeps: the shape before {@code retention.keep} reached base backups. */
+  public BaseBackupRequest(DatabaseConfig database, RepositoryConfig repository,
+      CompressionConfig compression, WalConfig wal, RetryConfig retry,
+      io.lifeboat.offsite.OffsiteTarget offsite) {
+    this(database, repository, compression, wal, retry, offsite, null, null);
   }
 
   /** Without an offsite copy: the shape before issue #8. */

@@ -62,7 +62,8 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
       String warning = null;
       try {
         retention = steps.run("retention", () -> quick.applyBaseRetention(new BaseRetentionRequest(
-            request.repository(), database, request.wal(), Workflow.currentTimeMillis())));
+            request.repository(), database, request.wal(), Workflow.currentTimeMillis(),
+            request.retentionKeep(), request.retentionZone())));
       } catch (ActivityFailure e) {
         // The base backup is committed and good; a failed clean-up must not hide that.
         warning = "retention failed: " + FailureMessage.of(e);

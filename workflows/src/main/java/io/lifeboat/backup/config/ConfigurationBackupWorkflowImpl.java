@@ -34,9 +34,12 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
     ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
         request.configuration().host())
         .offsite(request.offsite(), KIND_CONFIG, estate,
-            io.lifeboat.offsite.OffsiteScopes.configuration());
+            io.lifeboat.offsite.OffsiteScopes.configuration())
+        .metrics(KIND_CONFIG, estate, startedAt);
     return backup.run(dir, RepositoryLayout.CONFIG_ARCHIVE, sources(request.configuration()),
-        List.of(), true, RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),
+        List.of(), true, new io.lifeboat.backup.artifact.KeepNewestRequest(request.repository(),
+            RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),
+            request.retentionKeep(), request.retentionZone()),
         (archived, verification) -> new ArtifactManifest(ArtifactManifest.FORMAT_VERSION, backupId,
             KIND_CONFIG, estate, null, "weekly configuration backup",
             ArtifactBackup.iso(archived.startedAtMillis()),

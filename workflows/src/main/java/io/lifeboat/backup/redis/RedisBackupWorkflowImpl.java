@@ -74,7 +74,7 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
       try {
         expired = steps.run("retention", () -> quick.redisApplyRetention(
             new RedisRetentionRequest(request.repository(), name, request.retentionDays(),
-                Workflow.currentTimeMillis())));
+                Workflow.currentTimeMillis(), request.retentionKeep(), request.retentionZone())));
       } catch (ActivityFailure e) {
         warning = "retention failed: " + FailureMessage.of(e);
         log.warn("redis backup {} of {} is good but {}", backupId, name, warning);
