@@ -112,6 +112,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
+    // Restore points across the estate (issue 22).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.snapshot.RestorePointWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
   }
 
@@ -144,6 +147,8 @@ public final class LifeboatWorker implements AutoCloseable {
         // Base backups and the WAL archive check.
         new BaseBackupActivitiesImpl(stores, pg, secrets),
         new WalCheckActivitiesImpl(stores, pg),
+        // Restore points (issue 22).
+        new io.lifeboat.snapshot.RestorePointActivitiesImpl(stores, pg),
         // The offsite copy.
         offsite,
         // File trees with restic (issue 20).
