@@ -25,8 +25,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "snapshot", description = {
     "Take one restore point across the estate: pg_create_restore_point(NAME) on every database",
     "(archived at once), an application backup of every application and a configuration backup,",
-    "recorded as points/NAME.json in the repository. Recover to it with",
-    "`recover db NAME --to-point NAME` or `recover server --to-point NAME`."})
+    "recorded as points/NAME.json in the repository. Recover a database to it with",
+    "`recover db NAME --to-point NAME`."})
 public final class SnapshotCommand implements Callable<Integer> {
   @ParentCommand LifeboatCli root;
   @Mixin ConfigOption configOption;
