@@ -235,6 +235,7 @@ public final class ConfigLoader {
     }
     MonitoringRules.validate(where, c);
     DrillsRules.validate(where, c);
+    ApprovalsConfig.validate(where, c.approvals());
     OffsiteRules.validate(where, c);
   }
 
@@ -299,7 +300,8 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
+        c.approvals());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -29,9 +29,11 @@ public record LifeboatConfig(
     OffsiteConfig offsite,
     List<HostConfig> hosts,
     List<RedisConfig> redis,
-    List<FilesConfig> files) {
+    List<FilesConfig> files,
+    ApprovalsConfig approvals) {
 
   public LifeboatConfig {
+    approvals = approvals != null ? approvals : ApprovalsConfig.NONE;
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -52,6 +54,20 @@ public record LifeboatConfig(
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
+  }
+
+  /** The shape before approver lists (issue 22). */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts,
+      List<RedisConfig> redis, List<FilesConfig> files) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, redis, files, null);
   }
 
   /** The shape before Redis sources and file trees (issues 19 and 20). */
