@@ -240,6 +240,7 @@ public final class ConfigLoader {
     }
     MonitoringRules.validate(where, c);
     DrillsRules.validate(where, c);
+    ApprovalsConfig.validate(where, c.approvals());
     OffsiteRules.validate(where, c);
   }
 
@@ -305,7 +306,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
-        c.worker(), c.opensearch(), c.readiness());
+        c.worker(), c.opensearch(), c.readiness(), c.approvals());
   }
 
   private static String keyPath(Path configDir, String file) {

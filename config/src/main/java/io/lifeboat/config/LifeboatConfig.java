@@ -32,12 +32,14 @@ public record LifeboatConfig(
     List<FilesConfig> files,
     WorkerConfig worker,
     List<OpenSearchConfig> opensearch,
-    ReadinessConfig readiness) {
+    ReadinessConfig readiness,
+    ApprovalsConfig approvals) {
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
     opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
     readiness = readiness != null ? readiness : ReadinessConfig.DEFAULT;
+    approvals = approvals != null ? approvals : ApprovalsConfig.NONE;
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.

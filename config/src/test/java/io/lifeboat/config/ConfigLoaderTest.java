@@ -550,4 +550,25 @@ class ConfigLoaderTest {
       assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
     }
   }
+
+  /** Issue 22: approvals: per workflow kind and per step; mistakes are one line. */
+  @Test
+  void approvalsSectionListsWhoMayApprove() throws IOException {
+    assertTrue(loader.load(write(BASE)).approvals().isEmpty());
+    LifeboatConfig c = loader.load(write(BASE + "approvals:\n  workflows:\n"
+        + "    server-recovery: [alice, bob]\n  steps:\n    dns: [carol]\n"));
+    assertEquals(java.util.List.of("carol"), c.approvals().forStep("server-recovery", "dns"));
+    assertEquals(java.util.List.of("alice", "bob"),
+        c.approvals().forStep("server-recovery", "provision"));
+    assertEquals(java.util.List.of(), c.approvals().forStep("drill", "approve-start"));
+    for (String bad : java.util.List.of("approvals:\n  workflows:\n    backup: [a]\n",
+        "approvals:\n  steps:\n    'Bad Step': [a]\n",
+        "approvals:\n  workflows:\n    drill: []\n",
+        "approvals:\n  steps:\n    dns: ['']\n", "approvals:\n  bogus: 1\n")) {
+      Path file = write(BASE + bad);
+      ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file), bad);
+      assertOperatorMessage(e, file);
+      assertTrue(e.getMessage().contains("approvals"), e.getMessage());
+    }
+  }
 }

@@ -125,6 +125,74 @@ class PitrTargetsEndToEndTest {
     assertTrue(report.out().contains("recovery stopping after WAL location (LSN)"), report.out());
   }
 
+  /**
+   * Issue 22: `recover db --lsn L` with L read by {@code pg_current_wal_lsn()} after a commit
+   * (in a new session, nothing else writing): exactly the rows committed before L, none of
+   * those committed after. pg_current_wal_lsn() is the insert position, the end of the last
+   * record written; PostgreSQL replays up to and including the first record that starts at or
+   * after L (recovery_target_inclusive, its default). That record can be the next
+   * transaction's first change, never its commit, so nothing committed after L comes back.
+   */
+  @Test
+  void aTargetLsnTakenAfterACommitRecoversExactlyTheRowsCommittedBeforeIt() throws Exception {
+    PitrFixture.psql(cluster, "create table lsn_rows (id int primary key)");
+    for (int i = 1; i <= 5; i++) PitrFixture.psql(cluster, "insert into lsn_rows values (" + i + ")");
+    String lsn = PitrFixture.psql(cluster, "select pg_current_wal_lsn()");
+    for (int i = 6; i <= 10; i++) PitrFixture.psql(cluster, "insert into lsn_rows values (" + i + ")");
+    assertEquals("1,2,3,4,5,6,7,8,9,10", rows(), "rows committed after L");
+    PitrFixture.archiveAll(cluster);
+
+    recoverToLsn(lsn);
+    assertEquals("1,2,3,4,5", rows(), "exactly the rows committed before " + lsn);
+  }
+
+  /**
+   * The inclusive edge: L is where a commit record starts (what pg_waldump shows for "the last
+   * good transaction"): that commit is replayed, so its row is there, and no later one.
+   * L is read inside the transaction just before COMMIT with pg_current_wal_insert_lsn() (not
+   * pg_current_wal_lsn(): that is the write position, behind the records still in the WAL
+   * buffers), and pg_walinspect confirms that the record at L is that commit (another record can slip in between, e.g. the background
+   * writer's running-transactions record: then the next row is tried).
+   */
+  @Test
+  void aTargetLsnAtACommitRecordIncludesThatCommit() throws Exception {
+    PitrFixture.psql(cluster, "create extension if not exists pg_walinspect");
+    PitrFixture.psql(cluster, "create table lsn_rows (id int primary key)");
+    for (int i = 1; i <= 5; i++) PitrFixture.psql(cluster, "insert into lsn_rows values (" + i + ")");
+    String lsn = null;
+    int last = 5;
+    while (lsn == null && last < 15) {
+      last++;
+      String out = PitrFixture.psql(cluster, "begin; insert into lsn_rows values (" + last
+          + "); select pg_current_wal_insert_lsn(); commit;");
+      String at = out.lines().filter(l -> l.contains("/")).reduce((a, b) -> b).orElseThrow();
+      String record = PitrFixture.psql(cluster, "select resource_manager || ' ' || record_type"
+          + " from pg_get_wal_record_info('" + at + "')");
+      if (record.equals("Transaction COMMIT")) lsn = at;
+    }
+    assertNotNull(lsn, "no commit record started where pg_current_wal_insert_lsn() said");
+    for (int i = last + 1; i <= last + 5; i++) {
+      PitrFixture.psql(cluster, "insert into lsn_rows values (" + i + ")");
+    }
+    PitrFixture.archiveAll(cluster);
+
+    recoverToLsn(lsn);
+    String expected = java.util.stream.IntStream.rangeClosed(1, last)
+        .mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    assertEquals(expected, rows(), "the commit at " + lsn + " and every one before it");
+  }
+
+  private String rows() throws Exception {
+    return PitrFixture.psql(cluster, "select string_agg(id::text, ',' order by id) from lsn_rows");
+  }
+
+  private void recoverToLsn(String lsn) throws Exception {
+    RealStack.Run r = stack.cli("recover", "db", db, "--lsn", lsn, "--wait", "--config",
+        config.toString());
+    assertEquals(0, r.exit(), r.out() + r.err() + "\n" + cluster.log());
+    assertEquals("f", cluster.psql("select pg_is_in_recovery()"));
+  }
+
   private String recoverTo(PitrFixture.PointInTime t) throws Exception {
     RealStack.Run r = stack.cli("recover", "db", db, "--to", t.time(), "--wait", "--config",
         config.toString());

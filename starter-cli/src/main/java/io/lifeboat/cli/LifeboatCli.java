@@ -58,6 +58,7 @@ import picocli.CommandLine;
         OffsiteCommand.class,
         RepoCommand.class,
         RestoreCommand.class,
+        io.lifeboat.cli.snapshot.SnapshotCommand.class,
         ClassArchiveTrainingCommand.class,
     })
 public final class LifeboatCli implements Runnable {

@@ -137,6 +137,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // Recovery readiness (issue 18): every recovery path checked on a schedule.
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.readiness.ReadinessWorkflowImpl.class);
+    // Restore points across the estate (issue 22).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.snapshot.RestorePointWorkflowImpl.class);
     worker.registerActivitiesImplementations(activities.toArray());
     // Issue 21: the bulk queue, its own slots; the workflows route dump and verification
     // streams there (BulkQueue) once this process says it serves it.
@@ -180,6 +183,8 @@ public final class LifeboatWorker implements AutoCloseable {
         // Base backups and the WAL archive check.
         new BaseBackupActivitiesImpl(stores, pg, secrets),
         new WalCheckActivitiesImpl(stores, pg),
+        // Restore points (issue 22).
+        new io.lifeboat.snapshot.RestorePointActivitiesImpl(stores, pg),
         // The offsite copy.
         offsite,
         // File trees with restic (issue 20).

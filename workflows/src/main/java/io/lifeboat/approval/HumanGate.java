@@ -34,6 +34,8 @@ public final class HumanGate {
   private NotificationTarget notify = NotificationTarget.NONE;
   private String subject = "workflow";
   private final Set<String> approvers = new LinkedHashSet<>();
+  private String kind;
+  private io.lifeboat.config.ApprovalsConfig rules;
   private final Map<String, WaitingStep> waiting = new LinkedHashMap<>();
   private final Map<String, Approval> approved = new LinkedHashMap<>();
 
@@ -55,6 +57,25 @@ public final class HumanGate {
     if (names != null) names.stream().filter(n -> n != null && !n.isBlank())
         .map(String::strip).forEach(approvers::add);
     return this;
+  }
+
+  /**
+   * The config's {@code approvals:} for a workflow of {@code kind}: a step's list, else the
+   * kind's list, wins over {@link #approvers}; with neither, {@link #approvers} applies.
+   */
+  public HumanGate rules(String kind, io.lifeboat.config.ApprovalsConfig rules) {
+    this.kind = kind;
+    this.rules = rules;
+    return this;
+  }
+
+  /** Who may approve {@code step}; empty: anyone who names themself. */
+  public List<String> allowedFor(String step) {
+    if (rules != null) {
+      List<String> listed = rules.forStep(kind, step);
+      if (!listed.isEmpty()) return listed;
+    }
+    return List.copyOf(approvers);
   }
 
   /** Waits for an approval of {@code step}; reminds every {@code remindEvery} while it waits. */
@@ -129,9 +150,10 @@ public final class HumanGate {
       throw new IllegalArgumentException("step " + step + " is not waiting for approval (waiting: "
           + waitingNames() + "); nothing changed");
     }
-    if (!approvers.isEmpty() && !approvers.contains(request.by().strip())) {
+    List<String> allowed = allowedFor(step);
+    if (!allowed.isEmpty() && !allowed.contains(request.by().strip())) {
       throw new IllegalArgumentException(request.by().strip() + " may not approve " + step
-          + "; approvers: " + String.join(", ", approvers));
+          + "; approvers: " + String.join(", ", allowed));
     }
     if (w.valueRequired() && (request.value() == null || request.value().isBlank())) {
       throw new IllegalArgumentException("step " + step + " needs a value (--value): " + w.prompt());
@@ -172,7 +194,8 @@ public final class HumanGate {
     details.put("workflow", id);
     details.put("step", step);
     details.put("approve with", "lifeboat approve " + id + " " + step + " --by NAME");
-    if (!approvers.isEmpty()) details.put("approvers", String.join(", ", approvers));
+    List<String> allowed = allowedFor(step);
+    if (!allowed.isEmpty()) details.put("approvers", String.join(", ", allowed));
     if (reminder > 0) details.put("reminder", String.valueOf(reminder));
     Notifier.send(notify, new Notification(Notification.EVENT_HUMAN_STEP_WAITING,
         (reminder > 0 ? "reminder " + reminder + ": " : "") + subject + " waits for " + step,

@@ -31,9 +31,20 @@ public record DrillRequest(
     TargetsConfig targets,
     DrillsConfig drills,
     NotificationTarget notification,
-    List<ServerTargetConfig> servers) {
+    List<ServerTargetConfig> servers,
+    io.lifeboat.config.ApprovalsConfig approvals) {
+
+  /** The shape before approver lists (issue 22). */
+  public DrillRequest(String estate, String kind, String scenario,
+      List<DatabaseConfig> databases, List<ApplicationConfig> applications,
+      RepositoryConfig repository, RetryConfig retry, TargetsConfig targets, DrillsConfig drills,
+      NotificationTarget notification, List<ServerTargetConfig> servers) {
+    this(estate, kind, scenario, databases, applications, repository, retry, targets, drills,
+        notification, servers, null);
+  }
 
   public DrillRequest {
+    approvals = approvals != null ? approvals : io.lifeboat.config.ApprovalsConfig.NONE;
     databases = databases == null ? List.of() : List.copyOf(databases);
     applications = applications == null ? List.of() : List.copyOf(applications);
     targets = targets != null ? targets : TargetsConfig.DEFAULT;

@@ -34,7 +34,8 @@ public interface DrillWorkflow extends Approvable {
 
   static DrillRequest request(LifeboatConfig c, String kind, String scenario, DrillsConfig drills) {
     return new DrillRequest(c.estate(), kind, scenario, c.databases(), c.applications(),
-        c.repository(), c.retries(), c.targets(), drills, NotificationTarget.of(c), c.servers());
+        c.repository(), c.retries(), c.targets(), drills, NotificationTarget.of(c), c.servers(),
+        c.approvals());
   }
 
   String START = "approve-start";

@@ -81,7 +81,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           FailureKind.DRILL_TARGET_IS_PRODUCTION.type());
     }
     gate.notifying(r.notification(), "drill " + kind + " of " + r.estate())
-        .approvers(r.drills().approvers());
+        .approvers(r.drills().approvers()).rules("drill", r.approvals());
     Duration remind = Duration.ofMinutes(r.drills().reminderMinutes());
     String runKey = RunKeys.wholeRun();
 

@@ -47,7 +47,8 @@ final class FullSystemScenario {
             .build());
     ServerRecoveryRequest req = new ServerRecoveryRequest(target, pick.database(),
         pick.application(), r.repository(), r.targets().serverRtoMinutes(),
-        r.targets().databaseRtoMinutes(), r.estate(), r.retry(), r.notification());
+        r.targets().databaseRtoMinutes(), r.estate(), r.retry(), r.notification())
+        .withApprovals(r.approvals());
     facts.put("full-system: target", target.name() + " (" + target.root() + "), recovery "
         + childId);
     childStarted.accept(childId);

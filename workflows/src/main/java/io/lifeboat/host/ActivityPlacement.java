@@ -57,6 +57,9 @@ public final class ActivityPlacement {
         "pg_basebackup over the replication protocol; the repository over S3");
     // pg_switch_wal() and pg_stat_archiver over SQL; the WAL archive is in the repository.
     whole(WalCheckActivities.class, Where.ANYWHERE, "SQL over TCP; the WAL archive over S3");
+    // pg_create_restore_point() and pg_switch_wal() over SQL; the manifest in the repository.
+    whole(io.lifeboat.snapshot.RestorePointActivities.class, Where.ANYWHERE,
+        "SQL over TCP; the WAL archive and the point's manifest over S3");
     // Restores into a scratch database on the live server, over TCP.
     whole(DatabaseVerificationActivities.class, Where.ANYWHERE,
         "pg_restore and SQL over TCP into a scratch database; manifests over S3");

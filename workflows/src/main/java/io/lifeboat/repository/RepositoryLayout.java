@@ -207,6 +207,11 @@ public final class RepositoryLayout {
     return name.startsWith(VERIFICATION_PREFIX) && name.endsWith(".json");
   }
 
+  /** A restore point's manifest ({@code lifeboat snapshot NAME}). */
+  public static String pointKey(String prefix, String name) {
+    return join(prefix, "points", name + ".json");
+  }
+
   /** The last scheduled check's findings, so the next run notifies only on a change. */
   public static String latestCheckKey(String prefix) {
     return join(prefix, "reports", "check", "latest.json");

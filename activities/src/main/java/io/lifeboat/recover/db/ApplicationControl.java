@@ -19,6 +19,8 @@ import java.util.Map;
  * application every call is a no-op that says so.
  */
 final class ApplicationControl {
+  private static final java.util.function.Supplier<String> PM2 = () ->
+      io.lifeboat.process.Pm2.discover(io.lifeboat.config.Secrets.fromEnvironment()).binary();
 
   String stop(ApplicationConfig app) {
     return pm2(app, "stop");
@@ -35,8 +37,10 @@ final class ApplicationControl {
     Map<String, String> env = new HashMap<>();
     if (app.pm2Home() != null) env.put("PM2_HOME", app.pm2Home());
     try {
-      Tools.Result r = Tools.run(List.of("pm2", verb, app.pm2Name()), env, Duration.ofMinutes(2),
-          null);
+      // The pm2 the rollback uses (LIFEBOAT_PM2_BIN, the launcher's copy, else PATH): a bare
+      // "pm2" failed on a worker whose PATH does not hold it, which only fakes had hidden.
+      Tools.Result r = Tools.run(List.of(PM2.get(), verb, app.pm2Name()), env,
+          Duration.ofMinutes(2), null);
       if (r.exit() != 0) {
         throw FailureKind.APPLICATION_FAILED.failure("pm2 " + verb + " " + app.pm2Name()
             + " failed (exit " + r.exit() + "): " + ClusterControl.lastLine(r.stderr()));

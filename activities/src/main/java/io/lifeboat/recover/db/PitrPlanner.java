@@ -62,7 +62,7 @@ class PitrPlanner {
         chosen = bases.stream().filter(b -> !b.finishedAt().isAfter(when))
             .reduce((a, b) -> b).orElseThrow();
       }
-      case RecoveryTarget.LSN -> {
+      case RecoveryTarget.LSN, RecoveryTarget.POINT -> {
         long lsn;
         try {
           lsn = WalNames.parseLsn(t.lsn());

@@ -40,6 +40,8 @@ final class RecoverySettings {
       o.add("-c recovery_target_time='" + pgTime(t.time()) + "'");
     } else if (RecoveryTarget.LSN.equals(t.mode())) {
       o.add("-c recovery_target_lsn='" + sh(t.lsn()) + "'");
+    } else if (RecoveryTarget.POINT.equals(t.mode())) {
+      o.add("-c recovery_target_name='" + sh(t.point()) + "'");
     }
     return o;
   }

@@ -62,6 +62,17 @@ class PitrRecoveryPartsTest {
             request(RecoveryTarget.time("2026-11-21T09:14:00.5Z")), WORK));
   }
 
+  /** A restore point (lifeboat snapshot) is PostgreSQL's recovery_target_name, not its LSN. */
+  @Test
+  void aRestorePointTargetIsRecoveryTargetName() {
+    List<String> o = RecoverySettings.serverOptions(
+        request(RecoveryTarget.point("before-upgrade", "0/3000060")), WORK);
+    assertEquals("-c recovery_target_name='before-upgrade'", o.get(o.size() - 1));
+    assertTrue(o.stream().noneMatch(x -> x.contains("recovery_target_lsn=")), o.toString());
+    assertEquals("restore point before-upgrade (LSN 0/3000060)",
+        RecoveryTarget.point("before-upgrade", "0/3000060").describe());
+  }
+
   /** Pins the LSN form, and that "latest" and the second replay (withTarget false) set none. */
   @Test
   void anLsnTargetIsQuotedAndLatestOrTheReplayToTheEndSetsNoTarget() {

@@ -70,6 +70,10 @@ public final class RecoverCommand {
 
       @Option(names = "--latest", description = "everything the repository holds")
       boolean latest;
+
+      @Option(names = "--to-point", paramLabel = "POINT",
+          description = "a restore point taken by `lifeboat snapshot POINT`")
+      String point;
     }
 
     @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
@@ -83,7 +87,7 @@ public final class RecoverCommand {
     public Integer call() {
       LifeboatCli root = parent.root;
       PrintWriter out = root.spec.commandLine().getOut();
-      RecoveryTarget t = target(target);
+      RecoveryTarget t = target.point != null ? null : target(target);
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
         DatabaseConfig db = s.database(name);
@@ -93,6 +97,7 @@ public final class RecoverCommand {
         } catch (io.lifeboat.config.ConfigException e) {
           throw new UserError(e.getMessage());
         }
+        if (t == null) t = point(s, repo, db.name(), target.point);
         // Refuse a bad target here, before a workflow exists and long before anything stops.
         RecoveryPlan plan = preview(s, db, repo, t);
         WorkflowClient client = s.temporal().client();
@@ -170,6 +175,26 @@ public final class RecoverCommand {
       } catch (io.lifeboat.storage.StorageException e) {
         throw e.kind().failure(e.getMessage());
       }
+    }
+
+    /**
+     * The point's LSN in this database, from its manifest: an unknown point, or one that
+     * skipped this database, is one line.
+     */
+    static RecoveryTarget point(Session s, RepositoryConfig repo, String db, String point) {
+      if (!io.lifeboat.snapshot.RestorePointWorkflow.validName(point)) {
+        throw new UserError("--to-point '" + point + "' is not a restore point name");
+      }
+      var m = io.lifeboat.snapshot.RestorePoints.read(s.repository(repo), repo.prefix(), point)
+          .orElseThrow(() -> new UserError("no restore point " + point + " in the repository"
+              + " (take one with `lifeboat snapshot " + point + "`); nothing was stopped"));
+      var d = m.database(db).orElseThrow(() -> new UserError("restore point " + point
+          + " does not cover " + db + "; nothing was stopped"));
+      if (d.lsn() == null) {
+        throw new UserError("restore point " + point + " skipped " + db + " (" + d.skipped()
+            + "); nothing was stopped");
+      }
+      return RecoveryTarget.point(point, d.lsn());
     }
 
     static RecoveryTarget target(Target t) {

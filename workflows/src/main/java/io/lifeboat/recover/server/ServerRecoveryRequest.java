@@ -32,7 +32,8 @@ public record ServerRecoveryRequest(
     RetryConfig retry,
     NotificationTarget notifications,
     Map<String, Long> previousStepMillis,
-    String source) {
+    String source,
+    io.lifeboat.config.ApprovalsConfig approvals) {
 
   public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
       "database", "application", "services", "dns", "tls", "health");
@@ -45,16 +46,32 @@ public record ServerRecoveryRequest(
         retry, notifications, null, null);
   }
 
+  /** The shape before approver lists (issue 22): anyone may approve. */
+  public ServerRecoveryRequest(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, RepositoryConfig repository, int rtoMinutes,
+      int databaseRtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications, Map<String, Long> previousStepMillis, String source) {
+    this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
+        retry, notifications, previousStepMillis, source, null);
+  }
+
+  /** The same, with who may approve its human steps ({@code approvals:}). */
+  public ServerRecoveryRequest withApprovals(io.lifeboat.config.ApprovalsConfig a) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, a);
+  }
+
   /** The same, with the previous successful run's step durations (for the projection). */
   public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
-        databaseRtoMinutes, estate, retry, notifications, millis, source);
+        databaseRtoMinutes, estate, retry, notifications, millis, source, approvals);
   }
 
   public ServerRecoveryRequest {
     previousStepMillis = previousStepMillis != null ? Map.copyOf(previousStepMillis) : Map.of();
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
+    approvals = approvals != null ? approvals : io.lifeboat.config.ApprovalsConfig.NONE;
   }
 
   /**

@@ -53,7 +53,7 @@ public interface ServerRecoveryWorkflow extends Approvable {
     return new ServerRecoveryRequest(target, db, app,
         io.lifeboat.config.RepositoryChoice.resolve(c, from),
         c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-        c.retries(), NotificationTarget.of(c), null, from);
+        c.retries(), NotificationTarget.of(c), null, from, c.approvals());
   }
 
   String STEP_PROVISION = "provision";

@@ -53,7 +53,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
     target = req.target();
     rto = RtoClock.start(req.rtoMinutes());
     report = new ReportWriter(REPORT_KIND, target.name(), req.estate(), req.repository());
-    gate.notifying(req.notifications(), "recovery of server " + target.name());
+    gate.notifying(req.notifications(), "recovery of server " + target.name())
+        .rules(KIND_SERVER_RECOVERY, req.approvals());
     RunOutcome.running(KIND_SERVER_RECOVERY, req.database().name(), rto);
     rto.watch("recovery of server " + target.name(), steps::current,
         () -> ServerRecoveryMetrics.atRisk(Workflow.getMetricsScope(), target.name(), true));

@@ -271,6 +271,32 @@ class ServerRecoveryWorkflowTest {
         : c.getMessage();
   }
 
+  /**
+   * Issue 22: with approvals: only the listed people approve; the step's own list wins; a
+   * refusal records nothing; the report names who approved.
+   */
+  @Test
+  void onlyTheConfiguredApproversMayApproveEachStep() {
+    ServerRecoveryWorkflow wf = start(request().withApprovals(new io.lifeboat.config
+        .ApprovalsConfig(java.util.Map.of("server-recovery", List.of("dana", "erik")),
+            java.util.Map.of("dns", List.of("carol")))));
+    untilWaiting(wf, "provision");
+    assertEquals("mallory may not approve provision; approvers: dana, erik",
+        rejection(() -> wf.approve(new ApprovalRequest("provision", "mallory", null,
+            "10.0.0.9"))));
+    assertEquals(List.of(), wf.approvals());
+    wf.approve(new ApprovalRequest("provision", "erik", "built", "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    assertEquals("dana may not approve dns; approvers: carol",
+        rejection(() -> wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"))));
+    wf.approve(new ApprovalRequest("dns", "carol", null, "10.0.0.9"));
+    ServerRecoveryResult r = WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    assertEquals("erik: built", r.report().facts().get("Provisioned by"), r.report().facts()
+        .toString());
+    assertTrue(r.report().facts().get("DNS").endsWith("changed by carol"),
+        r.report().facts().toString());
+  }
+
   @Test
   void runsTheRunbookInOrderAndWaitsForPeopleWithoutDoingAnything() throws Exception {
     ServerRecoveryWorkflow wf = start();
