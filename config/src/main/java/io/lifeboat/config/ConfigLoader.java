@@ -53,6 +53,7 @@ public final class ConfigLoader {
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
     RedisRules.validate(where, config);
+    MariaDbRules.validate(where, config);
     FilesRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
   }
@@ -299,7 +300,8 @@ public final class ConfigLoader {
         c.checks(), c.notifications(),
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
-        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files());
+        ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
+        c.mariadb());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -29,9 +29,11 @@ public record LifeboatConfig(
     OffsiteConfig offsite,
     List<HostConfig> hosts,
     List<RedisConfig> redis,
-    List<FilesConfig> files) {
+    List<FilesConfig> files,
+    List<MariaDbConfig> mariadb) {
 
   public LifeboatConfig {
+    mariadb = mariadb == null ? List.of() : List.copyOf(mariadb);
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -54,6 +56,25 @@ public record LifeboatConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
+  /** The shape before MariaDB sources (issue 19). */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts,
+      List<RedisConfig> redis, List<FilesConfig> files) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, redis, files, null);
+  }
+
+  /** The MariaDB server named so in {@code mariadb:}, or empty. */
+  public java.util.Optional<MariaDbConfig> mariadbServer(String name) {
+    return mariadb.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
   /** The shape before Redis sources and file trees (issues 19 and 20). */
   public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
       List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
@@ -64,7 +85,7 @@ public record LifeboatConfig(
       List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts) {
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
-        drills, servers, offsite, hosts, null, null);
+        drills, servers, offsite, hosts, null, null, null);
   }
 
   /** The files source named so ({@code files:}), or empty. */

@@ -77,6 +77,10 @@ public final class BackupsCommand {
     @Option(names = "--redis", paramLabel = "NAME", description = "Redis snapshots of NAME instead")
     String redis;
 
+    @Option(names = "--mariadb", paramLabel = "NAME",
+        description = "MariaDB dumps of NAME instead")
+    String mariadb;
+
     @Override
     public Integer call() throws IOException {
       LifeboatCli root = parent.root;
@@ -84,6 +88,7 @@ public final class BackupsCommand {
       try (Session s = new Session(configOption.resolve(root.env), root.env)) {
         LifeboatConfig c = s.config();
         if (redis != null) return RedisListing.print(s, redis, json, out);
+        if (mariadb != null) return MariaDbListing.print(s, mariadb, json, out);
         if (app != null || configuration) {
           String prefix = c.repository().prefix();
           return ArtifactListing.print(s.repository(), c, app != null

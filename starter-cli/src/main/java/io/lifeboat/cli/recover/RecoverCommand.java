@@ -42,7 +42,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "recover", description = "Recover from the repository.",
-    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class, RecoverRedisCommand.class})
+    subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class, RecoverRedisCommand.class,
+        RecoverMariaDbCommand.class})
 public final class RecoverCommand {
   @ParentCommand LifeboatCli root;
 

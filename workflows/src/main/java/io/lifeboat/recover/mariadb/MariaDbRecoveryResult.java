@@ -1,0 +1,9 @@
+package io.lifeboat.recover.mariadb;
+
+import io.lifeboat.run.StepTiming;
+import java.util.List;
+import java.util.Map;
+
+/** @param kept each recovered database and the database its damaged tables were kept in */
+public record MariaDbRecoveryResult(String name, String backupId, int tables,
+    Map<String, String> kept, List<StepTiming> steps) {}
