@@ -40,6 +40,12 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
       description = "the backup to restore (default: the newest committed one)")
   String backupId;
 
+  @Option(names = "--to", paramLabel = "TIME",
+      description = {"point in time, e.g. 2026-11-21T09:14:00Z (no zone: UTC): the newest backup",
+          "finished before it, then the archived binlogs replayed up to the first transaction",
+          "after it"})
+  String to;
+
   @Mixin LaunchOptions launchOptions;
 
   @Override
@@ -50,6 +56,10 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
       throw new UserError("--backup " + (backupId.length() > 60 ? backupId.substring(0, 60)
           + "..." : backupId) + " is not a backup id (e.g. 20261121T020000Z.123-4f9a2c1d)");
     }
+    if (to != null && backupId != null) {
+      throw new UserError("--to and --backup exclude each other: --to chooses the backup");
+    }
+    Long target = to == null ? null : RecoverCommand.Db.parseTime(to).toEpochMilli();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
@@ -61,7 +71,7 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
           launch.options(RedisSources.options(c,
               MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY)));
       MariaDbRecoveryRequest request = new MariaDbRecoveryRequest(m, c.repository(), backupId,
-          c.retries());
+          target, c.retries());
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),
               "a recovery of mariadb " + m.name() + " is already running (" + id + ")")
@@ -74,6 +84,13 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
               (res, link) -> {
                 out.println("mariadb " + res.name() + " recovered from backup " + res.backupId()
                     + ": " + res.tables() + " tables equal to the manifest (CHECKSUM TABLE)");
+                if (res.replay() != null) {
+                  out.println("  replayed " + res.replay().transactions() + " transactions from "
+                      + String.join(", ", res.replay().files()) + " (last at "
+                      + res.replay().lastApplied() + "), cut at "
+                      + (res.replay().stopPosition() == null ? "the end of the archive"
+                          : "position " + res.replay().stopPosition()));
+                }
                 res.kept().forEach((db, k) -> out.println("  the damaged tables of " + db
                     + " are kept in " + k));
                 out.println("  " + link);

@@ -6,7 +6,12 @@ package io.lifeboat.backup.mariadb;
  *
  * <pre>
  * PREFIX/mariadb/NAME/ID/{dump.sql.zst, manifest.json}
+ * PREFIX/mariadb/NAME/binlog/FILE.zst, FILE.json
  * </pre>
+ *
+ * A binlog file is archived once the server has closed it; FILE.json ({@link
+ * MariaDbBinlogSegment}) is its commit mark, with the SHA-256 of the raw file and of the
+ * stored object.
  *
  * dump.sql.zst is one mariadb-dump of every database of the source (one transaction),
  * zstd-compressed, then sealed with the repository key when the repository encrypts;
@@ -31,6 +36,18 @@ public final class MariaDbLayout {
 
   public static String manifestKey(String prefix, String name, String backupId) {
     return dir(prefix, name, backupId) + io.lifeboat.repository.RepositoryLayout.MANIFEST;
+  }
+
+  public static String binlogRoot(String prefix, String name) {
+    return root(prefix, name) + "binlog/";
+  }
+
+  public static String binlogKey(String prefix, String name, String file) {
+    return binlogRoot(prefix, name) + file + ".zst";
+  }
+
+  public static String binlogMarkKey(String prefix, String name, String file) {
+    return binlogRoot(prefix, name) + file + ".json";
   }
 
   private static String join(String prefix, String rest) {

@@ -4,6 +4,9 @@ import io.lifeboat.run.StepTiming;
 import java.util.List;
 import java.util.Map;
 
-/** @param kept each recovered database and the database its damaged tables were kept in */
+/**
+ * @param kept each recovered database and the database its damaged tables were kept in
+ * @param replay the binlog replay of a point-in-time recovery, or null
+ */
 public record MariaDbRecoveryResult(String name, String backupId, int tables,
-    Map<String, String> kept, List<StepTiming> steps) {}
+    Map<String, String> kept, MariaDbReplayPlan replay, List<StepTiming> steps) {}

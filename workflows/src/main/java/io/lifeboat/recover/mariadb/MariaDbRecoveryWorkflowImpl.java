@@ -32,20 +32,43 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
         request.retry(), Duration.ofMinutes(10), null);
     MariaDbRecoveryActivities streaming = ActivityStubs.of(MariaDbRecoveryActivities.class,
         request.retry(), Duration.ofHours(6), Duration.ofSeconds(60));
+    MariaDbPitrActivities pitr = ActivityStubs.of(MariaDbPitrActivities.class,
+        request.retry(), Duration.ofHours(6), Duration.ofSeconds(60));
+    Long target = request.targetMillis();
     try {
-      MariaDbManifest m = steps.run("choose-backup", () -> quick.mariadbChooseBackup(
-          request.repository(), name, request.backupId()));
+      MariaDbManifest m;
+      MariaDbReplayPlan plan = null;
+      if (target == null) {
+        m = steps.run("choose-backup", () -> quick.mariadbChooseBackup(
+            request.repository(), name, request.backupId()));
+      } else {
+        // Binlogs first: everything the server wrote up to now, before recovery writes more.
+        steps.run("archive-binlogs", () -> pitr.mariadbArchiveBinlogs(request.mariadb(),
+            request.repository()));
+        m = steps.run("choose-backup", () -> pitr.mariadbChooseBackupBefore(
+            request.repository(), name, target));
+        MariaDbReplayRequest replay = new MariaDbReplayRequest(request.mariadb(),
+            request.repository(), m, target);
+        plan = steps.run("plan-replay", () -> pitr.mariadbPlanReplay(replay));
+      }
+      MariaDbManifest chosen = m;
       MariaDbRestoreRequest restore = new MariaDbRestoreRequest(request.mariadb(),
-          request.repository(), m, Workflow.getInfo().getRunId().replace("-", "")
+          request.repository(), chosen, Workflow.getInfo().getRunId().replace("-", "")
               .substring(0, 12));
       steps.run("check-stored", () -> streaming.mariadbCheckStored(restore));
       Map<String, String> kept = steps.run("set-aside", () -> quick.mariadbSetAside(restore));
       steps.run("load", () -> streaming.mariadbLoad(restore));
       int tables = steps.run("validate", () -> streaming.mariadbValidate(restore));
+      if (plan != null) {
+        MariaDbReplayPlan p = plan;
+        steps.run("replay-binlogs", () -> pitr.mariadbReplay(new MariaDbReplayRequest(
+            request.mariadb(), request.repository(), chosen, target), p));
+      }
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      return new MariaDbRecoveryResult(name, m.backupId(), tables, kept, steps.steps());
+      return new MariaDbRecoveryResult(name, m.backupId(), tables, kept, plan,
+          steps.steps());
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
       Workflow.upsertTypedSearchAttributes(
