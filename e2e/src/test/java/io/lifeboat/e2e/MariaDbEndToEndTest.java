@@ -122,6 +122,9 @@ class MariaDbEndToEndTest {
     assertTrue(m.binlogFile().startsWith("mysql-bin.") && m.binlogPosition() > 0,
         m.binlogFile());
     assertTrue(m.encryption() != null || stack.base.repository().encryption() == null);
+    // The backup archived the closed binlogs, each with its commit mark.
+    assertTrue(stack.keys().stream().anyMatch(k -> k.contains("/mariadb/billing/binlog/")
+        && k.endsWith(m.binlogFile() + ".json")), stack.keys().toString());
 
     RealStack.Run list = stack.cli(cliEnv(), "backups", "list", "--mariadb", "billing",
         "--config", config.toString());

@@ -42,6 +42,9 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
         request.retry(), Duration.ofMinutes(10), null);
     MariaDbBackupActivities streaming = ActivityStubs.of(MariaDbBackupActivities.class,
         request.retry(), Duration.ofHours(6), HEARTBEAT);
+    io.lifeboat.recover.mariadb.MariaDbPitrActivities archiver = ActivityStubs.of(
+        io.lifeboat.recover.mariadb.MariaDbPitrActivities.class, request.retry(),
+        Duration.ofHours(6), HEARTBEAT);
     try {
       MariaDbFacts before = steps.run("assess", () -> quick.mariadbAssess(request.mariadb()));
       MariaDbDumpResult dump = steps.run("dump-and-upload",
@@ -79,6 +82,18 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
       } catch (ActivityFailure e) {
         warning = "retention failed: " + FailureMessage.of(e);
         log.warn("mariadb backup {} of {} is good but {}", backupId, name, warning);
+      }
+      if (before.logBin()) {
+        // The binlogs so far join the archive (point-in-time recovery's input); a failure here
+        // leaves the committed backup good.
+        try {
+          steps.run("archive-binlogs", () -> archiver.mariadbArchiveBinlogs(request.mariadb(),
+              request.repository()));
+        } catch (ActivityFailure e) {
+          String w = "binlog archive failed: " + FailureMessage.of(e);
+          warning = warning == null ? w : warning + "; " + w;
+          log.warn("mariadb backup {} of {} is good but {}", backupId, name, w);
+        }
       }
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
