@@ -181,6 +181,10 @@ ensure_test_tools() {
   command -v chromium >/dev/null 2>&1 || apt_install "chromium (report rendering test)" chromium
   { command -v redis-server >/dev/null 2>&1 && command -v redis-check-rdb >/dev/null 2>&1; } \
     || apt_install "redis-server and redis-tools (Redis end-to-end test)" redis-server redis-tools
+  { command -v mariadbd >/dev/null 2>&1 && command -v mariadb-dump >/dev/null 2>&1 \
+      && command -v mariadb-backup >/dev/null 2>&1; } \
+    || apt_install "mariadb-server, mariadb-client and mariadb-backup (MariaDB end-to-end test)" \
+      mariadb-server mariadb-client mariadb-backup
   resolve_minio
   ensure_estate_tools
 }

@@ -53,6 +53,7 @@ public final class ConfigLoader {
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
     RedisRules.validate(where, config);
+    MariaDbRules.validate(where, config);
     FilesRules.validate(where, config);
     WorkerRules.validate(where, config);
     OpenSearchRules.validate(where, config);
@@ -306,7 +307,8 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
-        c.worker(), c.opensearch(), c.readiness(), c.approvals());
+        c.worker(), c.opensearch(), c.readiness(), c.approvals(),
+        c.mariadb());
   }
 
   private static String keyPath(Path configDir, String file) {

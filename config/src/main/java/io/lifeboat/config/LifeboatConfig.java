@@ -33,13 +33,15 @@ public record LifeboatConfig(
     WorkerConfig worker,
     List<OpenSearchConfig> opensearch,
     ReadinessConfig readiness,
-    ApprovalsConfig approvals) {
+    ApprovalsConfig approvals,
+    List<MariaDbConfig> mariadb) {
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
     opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
     readiness = readiness != null ? readiness : ReadinessConfig.DEFAULT;
     approvals = approvals != null ? approvals : ApprovalsConfig.NONE;
+    mariadb = mariadb == null ? List.of() : List.copyOf(mariadb);
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
@@ -62,18 +64,20 @@ public record LifeboatConfig(
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
   }
 
-
   /** The OpenSearch source named so in {@code opensearch:}, or empty. */
   public java.util.Optional<OpenSearchConfig> openSearchSource(String name) {
     return opensearch.stream().filter(o -> o.name().equals(name)).findFirst();
   }
 
+  /** The MariaDB server named so in {@code mariadb:}, or empty. */
+  public java.util.Optional<MariaDbConfig> mariadbServer(String name) {
+    return mariadb.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
 
   /** The files source named so ({@code files:}), or empty. */
   public java.util.Optional<FilesConfig> filesSource(String name) {
     return files.stream().filter(f -> f.name().equals(name)).findFirst();
   }
-
 
   /** The Redis server named so in {@code redis:}, or empty. */
   public java.util.Optional<RedisConfig> redisServer(String name) {
@@ -84,7 +88,6 @@ public record LifeboatConfig(
   public java.util.Optional<HostConfig> host(String name) {
     return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
   }
-
 
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {

@@ -127,6 +127,9 @@ public final class LifeboatWorker implements AutoCloseable {
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.redis.RedisBackupWorkflowImpl.class,
         io.lifeboat.recover.redis.RedisRecoveryWorkflowImpl.class);
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.mariadb.MariaDbBackupWorkflowImpl.class,
+        io.lifeboat.recover.mariadb.MariaDbRecoveryWorkflowImpl.class);
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
@@ -167,6 +170,9 @@ public final class LifeboatWorker implements AutoCloseable {
         new DatabaseBackupActivitiesImpl(stores, pg),
         new io.lifeboat.backup.redis.RedisBackupActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.redis.RedisRecoveryActivitiesImpl(stores, secrets),
+        new io.lifeboat.backup.mariadb.MariaDbBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.mariadb.MariaDbRecoveryActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.mariadb.MariaDbPitrActivitiesImpl(stores, secrets),
         new DatabaseRecoveryActivitiesImpl(stores, pg),
         // Verification, repository checks and notifications.
         new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),

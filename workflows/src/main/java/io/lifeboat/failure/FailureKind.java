@@ -111,6 +111,13 @@ public enum FailureKind {
       + " and passwordEnv name, and that the user may manage snapshots"),
   OPENSEARCH_REFUSED(false, "the node refused the request; the message has its error (is"
       + " snapshotDir under the node's path.repo? does the user have the privileges?)"),
+  // MariaDB/MySQL as a source (issue 19).
+  MARIADB_UNAVAILABLE(true, "is mariadbd running and reachable from the worker at the"
+      + " mariadb[].address and port of the config?"),
+  MARIADB_AUTH_FAILED(false, "check mariadb[].user and the password variable mariadb[].passwordEnv"
+      + " names (and the user's privileges: see docs/operator/mariadb.md)"),
+  MARIADB_TOOL_FAILED(true, "mariadb, mariadb-dump or the scratch mariadbd failed; see the message"
+      + " and the worker log"),
   // File trees with restic (issue 20).
   RESTIC_FAILED(true, "restic failed; the message has the tail of its stderr (is restic installed,"
       + " the object store reachable, the repository unlocked?)"),

@@ -122,6 +122,14 @@ public final class ActivityPlacement {
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.ANYWHERE,
         "manifests over S3; CONFIG SET and DBSIZE over TCP",
         "redisChooseBackup", "redisEnableAof");
+    // MariaDB (issue 19): the clients speak TCP; the scratch mariadbd is the worker's own.
+    whole(io.lifeboat.backup.mariadb.MariaDbBackupActivities.class, Where.ANYWHERE,
+        "mariadb-dump over TCP; the repository over S3; the scratch mariadbd is the worker's own");
+    whole(io.lifeboat.recover.mariadb.MariaDbRecoveryActivities.class, Where.ANYWHERE,
+        "the mariadb client over TCP (RENAME TABLE, the dump, CHECKSUM TABLE); S3 for the dump");
+    whole(io.lifeboat.recover.mariadb.MariaDbPitrActivities.class, Where.ANYWHERE,
+        "binlogs over the replication protocol (mariadb-binlog --read-from-remote-server), the"
+            + " replay over the mariadb client; S3 for the archive");
     // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
         "restic backup reads the file tree on the host's disk", "filesBackup");

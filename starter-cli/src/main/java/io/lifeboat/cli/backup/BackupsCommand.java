@@ -80,6 +80,9 @@ public final class BackupsCommand {
     @Option(names = "--opensearch", paramLabel = "NAME",
         description = "OpenSearch snapshots of NAME instead")
     String opensearch;
+    @Option(names = "--mariadb", paramLabel = "NAME",
+        description = "MariaDB dumps of NAME instead")
+    String mariadb;
 
     @Override
     public Integer call() throws IOException {
@@ -89,6 +92,7 @@ public final class BackupsCommand {
         LifeboatConfig c = s.config();
         if (redis != null) return RedisListing.print(s, redis, json, out);
         if (opensearch != null) return OpenSearchListing.print(s, opensearch, json, out);
+        if (mariadb != null) return MariaDbListing.print(s, mariadb, json, out);
         if (app != null || configuration) {
           String prefix = c.repository().prefix();
           return ArtifactListing.print(s.repository(), c, app != null

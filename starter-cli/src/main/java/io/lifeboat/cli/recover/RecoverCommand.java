@@ -43,7 +43,8 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "recover", description = "Recover from the repository.",
     subcommands = {RecoverCommand.Db.class, RecoverServerCommand.class, RecoverRedisCommand.class,
-        RecoverOpenSearchCommand.class})
+        RecoverOpenSearchCommand.class,
+        RecoverMariaDbCommand.class})
 public final class RecoverCommand {
   @ParentCommand LifeboatCli root;
 

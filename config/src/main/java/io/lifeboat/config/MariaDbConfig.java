@@ -1,0 +1,49 @@
+package io.lifeboat.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+
+/**
+ * One MariaDB (or MySQL) server to protect ({@code mariadb:}, issue 19). Backups and recovery
+ * talk to it over TCP with the {@code mariadb} and {@code mariadb-dump} clients, so they run on
+ * any machine that reaches the port; {@code host} names the estate's host it runs on (for the
+ * host-bound steps a physical backup will add; unset on a one-machine estate).
+ *
+ * @param name what operators type ({@code lifeboat backup mariadb NAME})
+ * @param host the estate's host the server runs on ({@code hosts[].name}); null: this machine
+ * @param address where the server answers (default 127.0.0.1)
+ * @param port default 3306
+ * @param user the account the clients log in as (default root); it needs SELECT, SHOW VIEW,
+ *     TRIGGER, EVENT, LOCK TABLES, RELOAD and BINLOG MONITOR (REPLICATION CLIENT) to back up,
+ *     and CREATE, DROP, ALTER and INSERT to recover
+ * @param passwordEnv the environment variable holding the password; null: none
+ * @param databases the databases to back up (one consistent dump of all of them)
+ * @param all back up every database but the server's own (mysql, sys, information_schema,
+ *     performance_schema) instead of a list
+ */
+public record MariaDbConfig(
+    @JsonProperty(required = true) String name,
+    String host,
+    String address,
+    Integer port,
+    String user,
+    String passwordEnv,
+    List<String> databases,
+    Boolean all) {
+
+  /** The server's own schemas: never dumped, never restored over. */
+  public static final List<String> SYSTEM_SCHEMAS =
+      List.of("mysql", "sys", "information_schema", "performance_schema");
+
+  public MariaDbConfig {
+    address = address != null ? address : "127.0.0.1";
+    port = port != null ? port : 3306;
+    user = user != null ? user : "root";
+    databases = databases == null ? List.of() : List.copyOf(databases);
+    all = all != null && all;
+  }
+
+  public String where() {
+    return "mariadb " + name + " at " + address + ":" + port;
+  }
+}

@@ -1,0 +1,76 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mariadb: (issue 19): defaults, and each mistake one line. */
+class MariaDbRulesTest {
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      """;
+
+  @TempDir Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, BASE + yaml);
+    return f;
+  }
+
+  private String fails(String yaml) throws IOException {
+    Path f = write(yaml);
+    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
+        .getMessage();
+    assertEquals(1, msg.lines().count(), msg);
+    return msg;
+  }
+
+  @Test
+  void defaultsAndLookup() throws IOException {
+    LifeboatConfig c = new ConfigLoader().load(write("""
+        mariadb:
+          - name: billing
+            databases: [billing, tally]
+        """));
+    MariaDbConfig m = c.mariadbServer("billing").orElseThrow();
+    assertEquals("127.0.0.1", m.address());
+    assertEquals(3306, m.port());
+    assertEquals("root", m.user());
+    assertEquals(List.of("billing", "tally"), m.databases());
+    assertTrue(c.mariadbServer("nope").isEmpty());
+  }
+
+  @Test
+  void mistakesAreOneLineEach() throws IOException {
+    assertTrue(fails("mariadb:\n  - name: b\n").contains("either 'databases'"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    databases: [x]\n")
+        .contains("not both"));
+    assertTrue(fails("mariadb:\n  - name: b\n    databases: [mysql]\n")
+        .contains("server's own schema"));
+    assertTrue(fails("mariadb:\n  - name: b\n    databases: ['x; drop']\n")
+        .contains("a database name is"));
+    assertTrue(fails("mariadb:\n  - name: '../x'\n    all: true\n").contains("'mariadb[0].name'"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n  - name: b\n    all: true\n")
+        .contains("repeats 'b'"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    host: db9\n")
+        .contains("not in hosts:"));
+  }
+}

@@ -1,0 +1,14 @@
+package io.lifeboat.backup.mariadb;
+
+import io.lifeboat.config.CompressionConfig;
+import io.lifeboat.config.MariaDbConfig;
+import io.lifeboat.config.RepositoryConfig;
+import io.lifeboat.config.RetryConfig;
+
+/** Everything a MariaDB backup needs, resolved from the config; secrets stay names. */
+public record MariaDbBackupRequest(MariaDbConfig mariadb, RepositoryConfig repository,
+    CompressionConfig compression, int retentionDays, RetryConfig retry) {
+  public MariaDbBackupRequest {
+    retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+}
