@@ -117,7 +117,10 @@ class RecordedRunKeysReplayTest {
         }).build();
     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
         TestEnvironmentOptions.newBuilder().setWorkerFactoryOptions(factory).build())) {
-      Worker worker = env.newWorker("replay-run-keys");
+      // A loaded machine can stall a workflow thread past the SDK's 1 s deadlock detector
+      // (seen at load 20): the replay checks commands, not speed.
+      Worker worker = env.newWorker("replay-run-keys", io.temporal.worker.WorkerOptions.newBuilder()
+          .setDefaultDeadlockDetectionTimeout(60_000).build());
       worker.registerWorkflowImplementationTypes(DrillWorkflowImpl.class,
           BackupVerificationWorkflowImpl.class, ServerRecoveryWorkflowImpl.class);
       WorkflowReplayer.replayWorkflowExecution(history, worker);

@@ -65,7 +65,7 @@ class WalFeederTest {
   }
 
   private static void await(BooleanSupplier done, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting: " + what);
       Thread.sleep(10);
@@ -142,13 +142,13 @@ class WalFeederTest {
     Path dest = data.resolve("pg_wal-RECOVERYXLOG");
 
     Process unknown = restore(work, data, "00000003.history", dest);
-    assertTrue(unknown.waitFor(5, TimeUnit.SECONDS));
+    assertTrue(unknown.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, unknown.exitValue());
     assertFalse(Files.exists(work.resolve("want").resolve("00000003.history")));
 
     try (WalFeeder f = feeder(work, 0)) {
       Process wanted = restore(work, data, TL1.get(1), dest);
-      assertTrue(wanted.waitFor(10, TimeUnit.SECONDS), "restore.sh waited for the feeder");
+      assertTrue(wanted.waitFor(60, TimeUnit.SECONDS), "restore.sh waited for the feeder");
       assertEquals(0, wanted.exitValue(), new String(wanted.getInputStream().readAllBytes()));
       assertNull(f.error());
     }
@@ -168,7 +168,7 @@ class WalFeederTest {
     await(() -> Files.exists(work.resolve("want").resolve(TL1.get(1))), "the want mark");
     assertFalse(waiting.waitFor(200, TimeUnit.MILLISECONDS), "it waits while the server runs");
     Files.delete(pid);
-    assertTrue(waiting.waitFor(5, TimeUnit.SECONDS));
+    assertTrue(waiting.waitFor(60, TimeUnit.SECONDS));
     assertEquals(1, waiting.exitValue());
   }
 }
