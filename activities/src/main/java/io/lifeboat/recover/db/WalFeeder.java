@@ -46,7 +46,7 @@ final class WalFeeder implements AutoCloseable {
         [ -f postmaster.pid ] || exit 1
         sleep 0.02
       done
-      mv -f "$d/wal/$f" "$p" && rm -f "$d/want/$f"
+      rm -f "$d/want/$f" && mv -f "$d/wal/$f" "$p"
       """;
 
   private final WalArchive archive;
@@ -131,7 +131,11 @@ final class WalFeeder implements AutoCloseable {
       s.forEach(p -> wanted.add(p.getFileName().toString()));
     }
     for (String w : wanted) {
-      if (!Files.exists(work.resolve("wal").resolve(w))) submit(w);
+      // In this order: restore.sh removes the mark before it moves the file into place, so a
+      // name absent from wal/ whose mark is still there afterwards has not been delivered (else
+      // the feeder would fetch it again between the script's mv and its rm: a stray copy).
+      if (Files.exists(work.resolve("wal").resolve(w))) continue;
+      if (Files.exists(work.resolve("want").resolve(w))) submit(w);
     }
     String newest = wanted.descendingSet().stream().filter(WalNames::isSegment).findFirst()
         .orElse(null);
