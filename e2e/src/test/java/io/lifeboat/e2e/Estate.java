@@ -39,6 +39,14 @@ final class Estate implements AutoCloseable {
   private final FileLock lock;
 
   Estate(Path logs, String... names) throws Exception {
+    this(logs, Map.of(), names);
+  }
+
+  /**
+   * With {@code env} for `estate.bash up`, e.g. LIFEBOAT_ESTATE_PORTS naming more of the stack's
+   * loopback ports each machine reaches through its forwarders (the ACME server's).
+   */
+  Estate(Path logs, Map<String, String> env, String... names) throws Exception {
     this.logs = logs;
     // One estate per machine: a test in another JVM (another worktree's e2e run) holding it is
     // waited for, never torn down under it; the lock goes with the JVM that holds it.
@@ -49,7 +57,7 @@ final class Estate implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(hook);
       List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
       argv.addAll(List.of(names));
-      for (String line : run(argv).split("\n")) {
+      for (String line : run(argv, env).split("\n")) {
         String[] f = line.trim().split(" ");
         if (f.length == 2) hosts.put(f[0], f[1]);
       }
@@ -137,7 +145,11 @@ final class Estate implements AutoCloseable {
   }
 
   private static String run(List<String> argv) throws Exception {
-    RealStack.Run r = runQuiet(argv);
+    return run(argv, Map.of());
+  }
+
+  private static String run(List<String> argv, Map<String, String> env) throws Exception {
+    RealStack.Run r = runQuiet(argv, env);
     if (r.exit() != 0) {
       throw new IllegalStateException(String.join(" ", argv) + " exited " + r.exit() + ": "
           + r.out() + r.err());
@@ -146,7 +158,14 @@ final class Estate implements AutoCloseable {
   }
 
   private static RealStack.Run runQuiet(List<String> argv) throws Exception {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    return runQuiet(argv, Map.of());
+  }
+
+  private static RealStack.Run runQuiet(List<String> argv, Map<String, String> env)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();
