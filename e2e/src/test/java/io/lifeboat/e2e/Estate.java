@@ -112,6 +112,12 @@ final class Estate implements AutoCloseable {
    */
   Process startAgent(String host, Path config, String taskQueue, String logName)
       throws IOException {
+    return startAgent(host, config, taskQueue, logName, Map.of());
+  }
+
+  /** The same, with {@code env} added to the agent's environment (e.g. LIFEBOAT_PM2_BIN). */
+  Process startAgent(String host, Path config, String taskQueue, String logName,
+      Map<String, String> env) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "exec", host, "--",
         java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -119,6 +125,7 @@ final class Estate implements AutoCloseable {
         "--host", host));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(logName + ".log").toFile()));
+    pb.environment().putAll(env);
     pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
     Process p = pb.start();
     started.add(p);

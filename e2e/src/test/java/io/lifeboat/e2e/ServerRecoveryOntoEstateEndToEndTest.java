@@ -174,12 +174,12 @@ class ServerRecoveryOntoEstateEndToEndTest {
     assertEquals(0, start.exit(), start.out() + start.err());
     String id = "recover-server-dr";
     WorkflowClient client = stack.temporal().client();
-    ServerTarget.awaitWaiting(client, id, "provision");
+    awaitWaiting(client, id, "provision");
     RealStack.Run ok = cli("approve", id, "provision", "--by", "dana", "--value", address,
         "--reason", "dr built");
     assertEquals(0, ok.exit(), ok.out() + ok.err());
 
-    ServerTarget.awaitWaiting(client, id, "dns");
+    awaitWaiting(client, id, "dns");
     pointDns();
     RealStack.Run dns = cli("approve", id, "dns", "--by", "dana", "--value", address);
     assertEquals(0, dns.exit(), dns.out() + dns.err());
@@ -271,6 +271,27 @@ class ServerRecoveryOntoEstateEndToEndTest {
     assertEquals("off", ArchivingCluster.sh(RealStack.pg("psql"), "-X", "-q", "-t", "-A", "-h",
         address, "-p", String.valueOf(pgPort), "-U", "postgres", "-d", db, "-c",
         "show archive_mode").strip());
+  }
+
+  /** Waits until the run waits for {@code step}; fails at once when the run has ended. */
+  private void awaitWaiting(WorkflowClient client, String id, String step) throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      var status = client.newUntypedWorkflowStub(id).describe().getStatus();
+      if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus
+          .WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        throw new AssertionError(id + " ended (" + status + ") before waiting for " + step
+            + "\nagent:\n" + estate.log("agent-dr"));
+      }
+      try {
+        var p = client.newUntypedWorkflowStub(id).query("progress",
+            io.lifeboat.recover.server.ServerRecoveryProgress.class);
+        if (p.waiting().stream().anyMatch(w -> w.step().equals(step))) return;
+      } catch (RuntimeException noWorkerYet) {
+        // a query needs a worker; the next round asks again
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(id + " never waited for " + step);
   }
 
   private void backUpProduction() throws Exception {
