@@ -39,6 +39,14 @@ final class Estate implements AutoCloseable {
   private final FileLock lock;
 
   Estate(Path logs, String... names) throws Exception {
+    this(logs, Map.of(), names);
+  }
+
+  /**
+   * With {@code env} for `estate.bash up`, e.g. LIFEBOAT_ESTATE_PORTS naming more of the stack's
+   * loopback ports each machine reaches through its forwarders (the ACME server's).
+   */
+  Estate(Path logs, Map<String, String> env, String... names) throws Exception {
     this.logs = logs;
     // One estate per machine: a test in another JVM (another worktree's e2e run) holding it is
     // waited for, never torn down under it; the lock goes with the JVM that holds it.
@@ -49,7 +57,7 @@ final class Estate implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(hook);
       List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "up"));
       argv.addAll(List.of(names));
-      for (String line : run(argv).split("\n")) {
+      for (String line : run(argv, env).split("\n")) {
         String[] f = line.trim().split(" ");
         if (f.length == 2) hosts.put(f[0], f[1]);
       }
@@ -104,6 +112,12 @@ final class Estate implements AutoCloseable {
    */
   Process startAgent(String host, Path config, String taskQueue, String logName)
       throws IOException {
+    return startAgent(host, config, taskQueue, logName, Map.of());
+  }
+
+  /** The same, with {@code env} added to the agent's environment (e.g. LIFEBOAT_PM2_BIN). */
+  Process startAgent(String host, Path config, String taskQueue, String logName,
+      Map<String, String> env) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "exec", host, "--",
         java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
@@ -111,6 +125,7 @@ final class Estate implements AutoCloseable {
         "--host", host));
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(logName + ".log").toFile()));
+    pb.environment().putAll(env);
     pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
     Process p = pb.start();
     started.add(p);
@@ -137,7 +152,11 @@ final class Estate implements AutoCloseable {
   }
 
   private static String run(List<String> argv) throws Exception {
-    RealStack.Run r = runQuiet(argv);
+    return run(argv, Map.of());
+  }
+
+  private static String run(List<String> argv, Map<String, String> env) throws Exception {
+    RealStack.Run r = runQuiet(argv, env);
     if (r.exit() != 0) {
       throw new IllegalStateException(String.join(" ", argv) + " exited " + r.exit() + ": "
           + r.out() + r.err());
@@ -146,7 +165,14 @@ final class Estate implements AutoCloseable {
   }
 
   private static RealStack.Run runQuiet(List<String> argv) throws Exception {
-    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+    return runQuiet(argv, Map.of());
+  }
+
+  private static RealStack.Run runQuiet(List<String> argv, Map<String, String> env)
+      throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(120, TimeUnit.SECONDS)) {
       p.destroyForcibly();

@@ -34,6 +34,15 @@ final class RecoverySettings {
     o.add("-c restore_command='" + sh(work.resolve("restore.sh").toString()) + " %f %p'");
     o.add("-c recovery_target_action=promote");
     o.add("-c recovery_target_timeline=latest");
+    // Where the server is reached: the scratch server must answer where the live one will
+    // (the replay's and the verification's connections dial database.host), not where
+    // production's postgresql.conf, restored with the base backup, says: on a new machine
+    // production's addresses and socket directory do not exist (issue 17).
+    for (String s : reachSettings(req.database().recovery() == null ? List.of()
+        : req.database().recovery().serverSettings())) {
+      int eq = s.indexOf('=');
+      o.add("-c " + s.substring(0, eq).strip() + "='" + sh(s.substring(eq + 1).strip()) + "'");
+    }
     RecoveryTarget t = req.target();
     if (!withTarget) return o;
     if (RecoveryTarget.TIME.equals(t.mode())) {
@@ -44,6 +53,14 @@ final class RecoverySettings {
       o.add("-c recovery_target_name='" + sh(t.point()) + "'");
     }
     return o;
+  }
+
+  /** The settings of {@code settings} that say where the server listens (address, socket). */
+  static List<String> reachSettings(List<String> settings) {
+    return settings.stream().filter(s -> {
+      String name = s.substring(0, Math.max(0, s.indexOf('='))).strip();
+      return name.equals("listen_addresses") || name.equals("unix_socket_directories");
+    }).toList();
   }
 
   /** PostgreSQL's timestamptz input does not take ISO's T and Z: 2026-11-21 09:14:00.5+00. */

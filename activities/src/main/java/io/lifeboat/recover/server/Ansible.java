@@ -58,8 +58,11 @@ final class Ansible {
     List<String> argv = new ArrayList<>(List.of("ansible-playbook", "-i", t.inventory(),
         req.playbook(), "-e", json(vars(req, psql))));
     if (req.tags() != null) argv.addAll(List.of("--tags", req.tags()));
+    // Host keys are checked (ansible's default): the inventory pins the new server's key
+    // (ansible_ssh_common_args with UserKnownHostsFile, or the control user's known_hosts);
+    // never StrictHostKeyChecking=no, which would trust whoever answers on the address.
     Map<String, String> env = Map.of("ANSIBLE_NOCOLOR", "1", "ANSIBLE_RETRY_FILES_ENABLED", "0",
-        "ANSIBLE_HOST_KEY_CHECKING", "False", "PYTHONUNBUFFERED", "1");
+        "PYTHONUNBUFFERED", "1");
     Commands.Result r = tools.run(FailureKind.ANSIBLE_FAILED, argv,
         Path.of(req.playbook()).getParent(), env, TIMEOUT);
     if (r.exit() != 0) {

@@ -34,18 +34,28 @@ final class DnsUpdate {
         + "update delete " + name + " " + type + "\n"
         + "update add " + name + " " + dns.ttl() + " " + type + " " + t.address() + "\n"
         + "send\n";
-    Path file = Path.of(t.root(), "dns-update.txt");
+    // A temporary file of the worker that runs the update (the control worker), not one under
+    // the target's root: that directory is on the target's machine (issue 17).
+    Path file;
     try {
-      Files.createDirectories(file.getParent());
+      file = Files.createTempFile("lifeboat-dns-update-", ".txt");
       Files.writeString(file, script);
     } catch (IOException e) {
-      throw FailureKind.LOCAL_IO.failure("cannot write " + file + ": " + e.getMessage());
+      throw FailureKind.LOCAL_IO.failure("cannot write the nsupdate script: " + e.getMessage());
     }
-    List<String> argv = new ArrayList<>(List.of("nsupdate"));
-    if (dns.keyFile() != null) argv.addAll(List.of("-k", dns.keyFile()));
-    argv.add(file.toString());
-    tools.check(FailureKind.DNS_UPDATE_FAILED, argv, null, Map.of(), Duration.ofMinutes(2),
-        "nsupdate against " + dns.server());
+    try {
+      List<String> argv = new ArrayList<>(List.of("nsupdate"));
+      if (dns.keyFile() != null) argv.addAll(List.of("-k", dns.keyFile()));
+      argv.add(file.toString());
+      tools.check(FailureKind.DNS_UPDATE_FAILED, argv, null, Map.of(), Duration.ofMinutes(2),
+          "nsupdate against " + dns.server());
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // the OS cleans its tmp
+      }
+    }
     return name + " " + type + " " + t.address() + " (RFC 2136 update to " + dns.server() + ")";
   }
 }

@@ -30,7 +30,17 @@ final class HttpsProbe {
 
   static HttpsCheck check(HttpsCheckRequest req, ToolRunner tools, Runnable tick) {
     ServerTargetConfig t = req.target();
-    String root = trustedRoot(t, tools);
+    Path rootFile = trustedRoot(t, tools);
+    try {
+      return check(req, rootFile == null ? null : rootFile.toString(), tools, tick);
+    } finally {
+      if (rootFile != null) deleteQuietly(rootFile);
+    }
+  }
+
+  private static HttpsCheck check(HttpsCheckRequest req, String root, ToolRunner tools,
+      Runnable tick) {
+    ServerTargetConfig t = req.target();
     List<String> lines = new ArrayList<>();
     String healthUrl = t.url() + req.healthPath();
     long deadline = System.nanoTime() + WAIT.toNanos();
@@ -100,22 +110,45 @@ final class HttpsProbe {
         Commands.lastLine(r.stderr()));
   }
 
-  /** The CA's root as a file under the target's root, or null to trust the system's roots. */
-  private static String trustedRoot(ServerTargetConfig t, ToolRunner tools) {
+  /**
+   * The CA's root in a temporary file of the worker running the check, or null to trust the
+   * system's roots. Not under the target's root: the check runs on the control worker, which is
+   * not the target's machine (issue 17: the target's directories do not exist here).
+   */
+  private static Path trustedRoot(ServerTargetConfig t, ToolRunner tools) {
     if (t.acme().rootUrl() == null) return null;
-    Path file = Path.of(t.letsencryptDir(), "acme-root.pem");
-    List<String> argv = new ArrayList<>(List.of("curl", "-fsS", "-m", "10", "-o", file.toString()));
-    if (t.acme().caBundle() != null) argv.addAll(List.of("--cacert", t.acme().caBundle()));
-    argv.add(t.acme().rootUrl());
-    tools.check(FailureKind.HTTPS_UNHEALTHY, argv, null, Map.of(), Duration.ofSeconds(30),
-        "fetching the CA root from " + t.acme().rootUrl());
+    Path file;
     try {
+      file = Files.createTempFile("lifeboat-acme-root-", ".pem");
+    } catch (IOException e) {
+      throw FailureKind.LOCAL_IO.failure("cannot make a temporary file for the CA root: "
+          + e.getMessage());
+    }
+    try {
+      List<String> argv = new ArrayList<>(List.of("curl", "-fsS", "-m", "10", "-o",
+          file.toString()));
+      if (t.acme().caBundle() != null) argv.addAll(List.of("--cacert", t.acme().caBundle()));
+      argv.add(t.acme().rootUrl());
+      tools.check(FailureKind.HTTPS_UNHEALTHY, argv, null, Map.of(), Duration.ofSeconds(30),
+          "fetching the CA root from " + t.acme().rootUrl());
       if (!Files.readString(file).contains("BEGIN CERTIFICATE")) {
         throw FailureKind.HTTPS_UNHEALTHY.failure(t.acme().rootUrl() + " served no certificate");
       }
+      return file;
     } catch (IOException e) {
+      deleteQuietly(file);
       throw FailureKind.LOCAL_IO.failure("cannot read " + file + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
     }
-    return file.toString();
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a temporary file of this worker's; the OS cleans its tmp
+    }
   }
 }

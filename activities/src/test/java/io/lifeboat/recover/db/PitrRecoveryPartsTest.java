@@ -89,6 +89,23 @@ class PitrRecoveryPartsTest {
   }
 
   /** Pins the microsecond, UTC rendering PostgreSQL's timestamptz input takes (no T, no Z). */
+  /** The scratch server answers where the recovered one will (a target on another host). */
+  @Test
+  void theScratchServerListensWhereTheRecoverySettingsSay() {
+    DatabaseConfig db = new DatabaseConfig(DB, "10.0.0.7", 5432, "u", null, null, List.of(),
+        new DatabaseConfig.RecoveryConfig("/opt/dr/postgresql/data", "postgres", null, null,
+            null, List.of("archive_mode=off", "listen_addresses=10.0.0.7",
+                "unix_socket_directories=/opt/dr/postgresql")), "dr");
+    List<String> o = RecoverySettings.serverOptions(new PitrRequest(db, request(
+        RecoveryTarget.latest()).repository(), null, RecoveryTarget.latest(), null, "r1"), WORK);
+    assertTrue(o.contains("-c listen_addresses='10.0.0.7'"), o.toString());
+    assertTrue(o.contains("-c unix_socket_directories='/opt/dr/postgresql'"), o.toString());
+    // archiving stays off on the scratch server whatever the live one is told
+    assertEquals(1, o.stream().filter(x -> x.contains("archive_mode")).count(), o.toString());
+    assertFalse(RecoverySettings.serverOptions(request(RecoveryTarget.latest()), WORK).stream()
+        .anyMatch(x -> x.contains("listen_addresses")));
+  }
+
   @Test
   void pgTimeDropsIsoTAndZAndKeepsMicroseconds() {
     assertEquals("2026-12-05 22:58:39.220593+00",

@@ -19,9 +19,28 @@ public final class TargetEstate {
     return new DatabaseConfig(prod.name(), t.postgresHost(), t.postgres().port(), prod.user(),
         prod.passwordEnv(), prod.backupSchedule(), prod.validation(),
         new DatabaseConfig.RecoveryConfig(t.dataDirectory(), t.postgres().osUser(),
-            t.postgres().binDir(), null, r.downloadMbPerSecond(), t.postgres().settings()),
+            t.postgres().binDir(), null, r.downloadMbPerSecond(), settings(t)),
         // The target's host (issue 17): the child recovery's data directory steps run there.
         t.host());
+  }
+
+  /**
+   * The target's postgres.settings; on a target that is another machine ({@code host:}), also
+   * where the recovered cluster listens, unless the settings say it: the target's PostgreSQL
+   * address (where the control worker and the app dial it) and a socket directory under the
+   * target's root. Production's postgresql.conf, which the base backup brings, names
+   * production's addresses and socket directory, which a new machine does not have.
+   */
+  static List<String> settings(ServerTargetConfig t) {
+    List<String> s = new java.util.ArrayList<>(t.postgres().settings());
+    if (t.host() == null) return s;
+    if (s.stream().noneMatch(x -> x.startsWith("listen_addresses="))) {
+      s.add("listen_addresses=" + t.postgresHost());
+    }
+    if (s.stream().noneMatch(x -> x.startsWith("unix_socket_directories="))) {
+      s.add("unix_socket_directories=" + t.root() + "/postgresql");
+    }
+    return List.copyOf(s);
   }
 
   public static ApplicationConfig application(ServerTargetConfig t, ApplicationConfig prod) {
