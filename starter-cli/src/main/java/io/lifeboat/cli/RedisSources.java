@@ -2,9 +2,6 @@ package io.lifeboat.cli;
 
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.RedisConfig;
-import io.lifeboat.run.LifeboatSearchAttributes;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.common.SearchAttributes;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 
@@ -19,12 +16,6 @@ public final class RedisSources {
                 .collect(Collectors.joining(", ")))));
   }
 
-  public static WorkflowOptions.Builder options(LifeboatConfig c, String kind) {
-    return WorkflowOptions.newBuilder()
-        .setTaskQueue(c.temporal().taskQueue())
-        .setTypedSearchAttributes(SearchAttributes.newBuilder()
-            .set(LifeboatSearchAttributes.KIND, kind).build());
-  }
 
   /** {@code backup-redis-ESTATE-NAME} (docs/reference/workflow-ids.md); by hand + -manual. */
   public static String backupId(LifeboatConfig c, RedisConfig r) {

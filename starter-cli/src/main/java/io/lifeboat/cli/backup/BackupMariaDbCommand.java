@@ -5,15 +5,13 @@ import io.lifeboat.backup.mariadb.MariaDbBackupResult;
 import io.lifeboat.backup.mariadb.MariaDbBackupWorkflow;
 import io.lifeboat.backup.mariadb.MariaDbBackupWorkflowImpl;
 import io.lifeboat.backup.mariadb.MariaDbManifest;
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.MariaDbSources;
-import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
-import io.lifeboat.cli.WorkflowLaunch;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.MariaDbConfig;
 import io.temporal.client.WorkflowClient;
@@ -45,24 +43,12 @@ final class BackupMariaDbCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          io.lifeboat.run.WorkflowIds.manual(MariaDbSources.backupId(c, m)));
-      String id = launch.workflowId();
-      MariaDbBackupWorkflow wf = client.newWorkflowStub(MariaDbBackupWorkflow.class,
-          launch.options(RedisSources.options(c, MariaDbBackupWorkflowImpl.KIND_MARIADB)));
       MariaDbBackupRequest request = new MariaDbBackupRequest(m, c.repository(),
           c.compression(), c.retention().fullDays(), c.retries());
-      return launch
-          .start(() -> WorkflowClient.start(wf::backup, request),
-              "a backup of mariadb " + m.name() + " is already running (" + id + ")")
-          .startedLine("started backup of mariadb " + m.name() + ": " + id + "\n  "
-              + launch.link())
-          .followingLine("backing up mariadb " + m.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, MariaDbBackupResult.class, out,
-                  show, "backup of mariadb " + m.name(), stub -> stub.query("step",
-                      String.class)),
-              (res, link) -> print(out, c, res, link));
+      return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(MariaDbSources.backupId(c, m)),
+          SourceLaunch.Run.BACKUP, "mariadb " + m.name(), MariaDbBackupWorkflow.class,
+          MariaDbBackupWorkflowImpl.KIND_MARIADB, wf -> WorkflowClient.start(wf::backup, request),
+          MariaDbBackupResult.class, (res, link) -> print(out, c, res, link));
     }
   }
 

@@ -5,15 +5,13 @@ import io.lifeboat.backup.opensearch.OpenSearchBackupResult;
 import io.lifeboat.backup.opensearch.OpenSearchBackupWorkflow;
 import io.lifeboat.backup.opensearch.OpenSearchBackupWorkflowImpl;
 import io.lifeboat.backup.opensearch.OpenSearchManifest;
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OpenSearchSources;
-import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
-import io.lifeboat.cli.WorkflowLaunch;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.OpenSearchConfig;
 import io.temporal.client.WorkflowClient;
@@ -45,24 +43,12 @@ final class BackupOpenSearchCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       OpenSearchConfig o = OpenSearchSources.named(c, s.configPath(), name);
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          io.lifeboat.run.WorkflowIds.manual(OpenSearchSources.backupId(c, o)));
-      String id = launch.workflowId();
-      OpenSearchBackupWorkflow wf = client.newWorkflowStub(OpenSearchBackupWorkflow.class,
-          launch.options(RedisSources.options(c, OpenSearchBackupWorkflowImpl.KIND_OPENSEARCH)));
       OpenSearchBackupRequest request = new OpenSearchBackupRequest(o, c.repository(),
           c.compression(), c.retention().fullDays(), c.retries());
-      return launch
-          .start(() -> WorkflowClient.start(wf::backup, request),
-              "a backup of opensearch " + o.name() + " is already running (" + id + ")")
-          .startedLine("started backup of opensearch " + o.name() + ": " + id + "\n  "
-              + launch.link())
-          .followingLine("backing up opensearch " + o.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, OpenSearchBackupResult.class, out,
-                  show, "backup of opensearch " + o.name(), stub -> stub.query("step",
-                      String.class)),
-              (res, link) -> print(out, c, res, link));
+      return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(OpenSearchSources.backupId(c, o)),
+          SourceLaunch.Run.BACKUP, "opensearch " + o.name(), OpenSearchBackupWorkflow.class,
+          OpenSearchBackupWorkflowImpl.KIND_OPENSEARCH, wf -> WorkflowClient.start(wf::backup, request),
+          OpenSearchBackupResult.class, (res, link) -> print(out, c, res, link));
     }
   }
 

@@ -1,13 +1,12 @@
 package io.lifeboat.cli.backup;
 
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
-import io.lifeboat.cli.WorkflowLaunch;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.backup.redis.RedisBackupRequest;
 import io.lifeboat.backup.redis.RedisBackupResult;
 import io.lifeboat.backup.redis.RedisBackupWorkflow;
@@ -43,23 +42,13 @@ final class BackupRedisCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       RedisConfig r = RedisSources.named(c, s.configPath(), name);
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          io.lifeboat.run.WorkflowIds.manual(RedisSources.backupId(c, r)));
-      String id = launch.workflowId();
-      RedisBackupWorkflow wf = client.newWorkflowStub(RedisBackupWorkflow.class,
-          launch.options(RedisSources.options(c, RedisBackupWorkflowImpl.KIND_REDIS)));
       RedisBackupRequest request = new RedisBackupRequest(r, c.repository(), c.compression(),
           c.retention().fullDays(), c.retries(), c.retention().keep(),
           c.retention().keep() != null ? c.schedules().timezone() : null);
-      return launch
-          .start(() -> WorkflowClient.start(wf::backup, request),
-              "a backup of redis " + r.name() + " is already running (" + id + ")")
-          .startedLine("started backup of redis " + r.name() + ": " + id + "\n  " + launch.link())
-          .followingLine("backing up redis " + r.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, RedisBackupResult.class, out, show,
-                  "backup of redis " + r.name(), stub -> stub.query("step", String.class)),
-              (res, link) -> print(out, c, res, link));
+      return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(RedisSources.backupId(c, r)),
+          SourceLaunch.Run.BACKUP, "redis " + r.name(), RedisBackupWorkflow.class,
+          RedisBackupWorkflowImpl.KIND_REDIS, wf -> WorkflowClient.start(wf::backup, request),
+          RedisBackupResult.class, (res, link) -> print(out, c, res, link));
     }
   }
 

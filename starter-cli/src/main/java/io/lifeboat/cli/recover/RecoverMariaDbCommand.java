@@ -1,14 +1,12 @@
 package io.lifeboat.cli.recover;
 
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.MariaDbSources;
-import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.cli.UserError;
-import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.MariaDbConfig;
 import io.lifeboat.recover.mariadb.MariaDbRecoveryRequest;
@@ -63,25 +61,12 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          MariaDbSources.recoveryId(c, m));
-      String id = launch.workflowId();
-      MariaDbRecoveryWorkflow wf = client.newWorkflowStub(MariaDbRecoveryWorkflow.class,
-          launch.options(RedisSources.options(c,
-              MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY)));
       MariaDbRecoveryRequest request = new MariaDbRecoveryRequest(m, c.repository(), backupId,
           target, c.retries());
-      return launch
-          .start(() -> WorkflowClient.start(wf::recover, request),
-              "a recovery of mariadb " + m.name() + " is already running (" + id + ")")
-          .startedLine("started recovery of mariadb " + m.name() + ": " + id + "\n  "
-              + launch.link())
-          .followingLine("recovering mariadb " + m.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, MariaDbRecoveryResult.class, out,
-                  show, "recovery of mariadb " + m.name(), stub -> stub.query("step",
-                      String.class)),
-              (res, link) -> {
+      return SourceLaunch.run(s, launchOptions, out, MariaDbSources.recoveryId(c, m),
+          SourceLaunch.Run.RECOVERY, "mariadb " + m.name(), MariaDbRecoveryWorkflow.class,
+          MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
+          MariaDbRecoveryResult.class, (res, link) -> {
                 out.println("mariadb " + res.name() + " recovered from backup " + res.backupId()
                     + ": " + res.tables() + " tables equal to the manifest (CHECKSUM TABLE)");
                 if (res.replay() != null) {

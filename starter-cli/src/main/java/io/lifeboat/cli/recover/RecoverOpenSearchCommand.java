@@ -1,14 +1,12 @@
 package io.lifeboat.cli.recover;
 
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.OpenSearchSources;
-import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.cli.UserError;
-import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.OpenSearchConfig;
 import io.lifeboat.recover.opensearch.OpenSearchRecoveryRequest;
@@ -65,25 +63,12 @@ final class RecoverOpenSearchCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       OpenSearchConfig o = OpenSearchSources.named(c, s.configPath(), name);
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          OpenSearchSources.recoveryId(c, o));
-      String id = launch.workflowId();
-      OpenSearchRecoveryWorkflow wf = client.newWorkflowStub(OpenSearchRecoveryWorkflow.class,
-          launch.options(RedisSources.options(c,
-              OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY)));
       OpenSearchRecoveryRequest request = new OpenSearchRecoveryRequest(o, c.repository(),
           backupId, indices, c.retries());
-      return launch
-          .start(() -> WorkflowClient.start(wf::recover, request),
-              "a recovery of opensearch " + o.name() + " is already running (" + id + ")")
-          .startedLine("started recovery of opensearch " + o.name() + ": " + id + "\n  "
-              + launch.link())
-          .followingLine("recovering opensearch " + o.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, OpenSearchRecoveryResult.class, out,
-                  show, "recovery of opensearch " + o.name(), stub -> stub.query("step",
-                      String.class)),
-              (res, link) -> {
+      return SourceLaunch.run(s, launchOptions, out, OpenSearchSources.recoveryId(c, o),
+          SourceLaunch.Run.RECOVERY, "opensearch " + o.name(), OpenSearchRecoveryWorkflow.class,
+          OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
+          OpenSearchRecoveryResult.class, (res, link) -> {
                 out.println("opensearch " + res.name() + " recovered from backup "
                     + res.backupId() + ": " + res.restored() + " documents (manifest: "
                     + res.expected() + ")");

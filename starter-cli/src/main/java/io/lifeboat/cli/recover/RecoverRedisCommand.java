@@ -1,13 +1,12 @@
 package io.lifeboat.cli.recover;
 
-import io.lifeboat.cli.AppWait;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.LaunchOptions;
 import io.lifeboat.cli.LifeboatCli;
 import io.lifeboat.cli.RedisSources;
 import io.lifeboat.cli.Session;
+import io.lifeboat.cli.SourceLaunch;
 import io.lifeboat.cli.UserError;
-import io.lifeboat.cli.WorkflowLaunch;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.RedisConfig;
 import io.lifeboat.recover.redis.RedisRecoveryRequest;
@@ -55,25 +54,12 @@ final class RecoverRedisCommand implements Callable<Integer> {
         throw new UserError("redis '" + r.name() + "' has no dataDir in " + s.configPath()
             + ": recovery needs the directory the server keeps its RDB in");
       }
-      WorkflowClient client = s.temporal().client();
-      WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          RedisSources.recoveryId(c, r));
-      String id = launch.workflowId();
-      RedisRecoveryWorkflow wf = client.newWorkflowStub(RedisRecoveryWorkflow.class,
-          launch.options(RedisSources.options(c,
-              RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY)));
       RedisRecoveryRequest request = new RedisRecoveryRequest(r, c.repository(), backupId,
           c.retries());
-      return launch
-          .start(() -> WorkflowClient.start(wf::recover, request),
-              "a recovery of redis " + r.name() + " is already running (" + id + ")")
-          .startedLine("started recovery of redis " + r.name() + ": " + id + "\n  "
-              + launch.link())
-          .followingLine("recovering redis " + r.name() + " (" + id + ")")
-          .followAndPrint(show -> AppWait.await(client, id, RedisRecoveryResult.class, out,
-                  show, "recovery of redis " + r.name(), stub -> stub.query("step",
-                      String.class)),
-              (res, link) -> {
+      return SourceLaunch.run(s, launchOptions, out, RedisSources.recoveryId(c, r),
+          SourceLaunch.Run.RECOVERY, "redis " + r.name(), RedisRecoveryWorkflow.class,
+          RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
+          RedisRecoveryResult.class, (res, link) -> {
                 out.println("redis " + res.name() + " recovered from backup " + res.backupId()
                     + ": " + res.keys() + " keys (manifest: " + res.expectedKeys() + ")"
                     + (res.appendonly() ? ", AOF on again" : ""));

@@ -100,18 +100,8 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new MariaDbBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        try {
-          quick.mariadbDiscardIncomplete(new MariaDbDiscardRequest(request.repository(), name,
-              backupId));
-        } catch (ActivityFailure d) {
-          log.warn("could not remove leftovers of mariadb backup {}: {}", backupId,
-              d.getMessage());
-        }
-      }).run();
+      io.lifeboat.run.FailedBackup.close(steps, e, "mariadb backup " + backupId, () -> quick.mariadbDiscardIncomplete(
+          new MariaDbDiscardRequest(request.repository(), name, backupId)), null, log);
       throw e;
     }
   }

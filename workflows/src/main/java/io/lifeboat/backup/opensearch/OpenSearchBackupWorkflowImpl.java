@@ -103,18 +103,8 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new OpenSearchBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
-      steps.finish(e instanceof CanceledFailure ? "cancelled" : "failed");
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-        try {
-          quick.opensearchDiscardIncomplete(new OpenSearchDiscardRequest(request.opensearch(),
-              request.repository(), backupId));
-        } catch (ActivityFailure d) {
-          log.warn("could not remove leftovers of opensearch backup {}: {}", backupId,
-              d.getMessage());
-        }
-      }).run();
+      io.lifeboat.run.FailedBackup.close(steps, e, "opensearch backup " + backupId, () -> quick.opensearchDiscardIncomplete(
+          new OpenSearchDiscardRequest(request.opensearch(), request.repository(), backupId)), null, log);
       throw e;
     }
   }
