@@ -57,6 +57,29 @@ public final class CommitMark {
     }
   }
 
+  /**
+   * The whole commit of a backup whose data is one object (or one object naming the others):
+   * refused when that object is not in the repository (nothing to commit to), a no-op when this
+   * exact manifest is already there (a retry), else the conditional write.
+   *
+   * @param objectNoun what the object is, for the refusal ("dump", "snapshot", "file list")
+   * @throws io.temporal.failure.ApplicationFailure BACKUP_NOT_FOUND, BACKUP_ID_TAKEN
+   */
+  public static void commitAfter(ObjectStore store, String key, Object manifest,
+      com.fasterxml.jackson.databind.ObjectMapper json, String objectKey, String objectNoun) {
+    byte[] body;
+    try {
+      body = json.writeValueAsBytes(manifest);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    if (!store.exists(objectKey)) {
+      throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key + ": its "
+          + objectNoun + " is not in the repository");
+    }
+    if (!alreadyCommitted(store, key, body)) write(store, key, body);
+  }
+
   private static void requireSame(ObjectStore store, String key, byte[] body) {
     byte[] there;
     try (InputStream in = store.get(key)) {

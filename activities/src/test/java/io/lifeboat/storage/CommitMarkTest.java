@@ -71,4 +71,22 @@ class CommitMarkTest {
     assertEquals("refusing to write " + dump + ": " + KEY + " is already committed there;"
         + " nothing was written", f.getOriginalMessage());
   }
+
+  /** commitAfter: no data object, no commit; then written once, and a retry is a no-op. */
+  @Test
+  void commitAfterRefusesWithoutItsObjectAndIsARetryAfterward() throws Exception {
+    String object = "p/db/d/full/20261121T020000Z/dump.pgc.zst";
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    java.util.Map<String, String> manifest = java.util.Map.of("backupId", "20261121T020000Z");
+    ApplicationFailure missing = assertThrows(ApplicationFailure.class,
+        () -> CommitMark.commitAfter(store, KEY, manifest, json, object, "dump"));
+    assertEquals(FailureKind.BACKUP_NOT_FOUND.type(), missing.getType());
+    assertEquals("refusing to commit " + KEY + ": its dump is not in the repository",
+        missing.getOriginalMessage());
+    assertFalse(store.exists(KEY));
+    store.putIfAbsent(object, new byte[] {1}, "application/octet-stream", java.util.Map.of());
+    CommitMark.commitAfter(store, KEY, manifest, json, object, "dump");
+    CommitMark.commitAfter(store, KEY, manifest, json, object, "dump");
+    assertArrayEquals(json.writeValueAsBytes(manifest), stored());
+  }
 }

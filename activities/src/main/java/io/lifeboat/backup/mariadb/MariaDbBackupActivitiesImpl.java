@@ -250,17 +250,7 @@ public class MariaDbBackupActivitiesImpl implements MariaDbBackupActivities {
           manifest.backupId());
       MariaDbManifest stamped = manifest.encryption() != null ? manifest
           : manifest.withEncryption(RepositoryCipher.infoOf(store, manifest.objectKey()));
-      byte[] body;
-      try {
-        body = json.writeValueAsBytes(stamped);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      if (!store.exists(manifest.objectKey())) {
-        throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
-            + ": its dump is not in the repository");
-      }
-      if (!CommitMark.alreadyCommitted(store, key, body)) CommitMark.write(store, key, body);
+      CommitMark.commitAfter(store, key, stamped, json, manifest.objectKey(), "dump");
       return null;
     });
   }

@@ -231,17 +231,7 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
           manifest.backupId());
       OpenSearchManifest stamped = manifest.encryption() != null ? manifest
           : manifest.withEncryption(RepositoryCipher.infoOf(store, manifest.fileListKey()));
-      byte[] body;
-      try {
-        body = json.writeValueAsBytes(stamped);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-      if (!store.exists(manifest.fileListKey())) {
-        throw FailureKind.BACKUP_NOT_FOUND.failure("refusing to commit " + key
-            + ": its file list is not in the repository");
-      }
-      if (!CommitMark.alreadyCommitted(store, key, body)) CommitMark.write(store, key, body);
+      CommitMark.commitAfter(store, key, stamped, json, manifest.fileListKey(), "file list");
       return null;
     });
   }
