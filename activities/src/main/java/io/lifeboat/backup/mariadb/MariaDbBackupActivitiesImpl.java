@@ -260,7 +260,8 @@ public class MariaDbBackupActivitiesImpl implements MariaDbBackupActivities {
     return typed(() -> Retention.apply(stores.forRepository(req.repository()),
         MariaDbLayout.root(req.repository().prefix(), req.name()),
         Instant.ofEpochMilli(req.nowMillis()),
-        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1)),
+        new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1),
+            req.keep(), Retention.zone(req.timezone())),
         Retention.Dir::holdsManifest, Retention.Dir::idTime, LocalCopy.NONE,
         (id, committed) -> log.info("retention: removed {} mariadb backup {} of {}",
             committed ? "expired" : "incomplete", id, req.name())).expired());

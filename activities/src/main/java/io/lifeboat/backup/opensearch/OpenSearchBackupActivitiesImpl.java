@@ -245,7 +245,8 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
       List<String> gone = new ArrayList<>();
       List<String> expired = Retention.apply(store,
           OpenSearchLayout.snapshotsRoot(prefix, o.name()), Instant.ofEpochMilli(req.nowMillis()),
-          new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1)),
+          new Retention.Policy(1, Duration.ofDays(req.retentionDays()), Duration.ofDays(1),
+            req.keep(), Retention.zone(req.timezone())),
           Retention.Dir::holdsManifest, Retention.Dir::idTime, LocalCopy.NONE,
           (id, committed) -> gone.add(id)).expired();
       for (String id : gone) {

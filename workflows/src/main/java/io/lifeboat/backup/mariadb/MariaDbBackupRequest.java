@@ -7,7 +7,8 @@ import io.lifeboat.config.RetryConfig;
 
 /** Everything a MariaDB backup needs, resolved from the config; secrets stay names. */
 public record MariaDbBackupRequest(MariaDbConfig mariadb, RepositoryConfig repository,
-    CompressionConfig compression, int retentionDays, RetryConfig retry) {
+    CompressionConfig compression, int retentionDays, RetryConfig retry,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone) {
   public MariaDbBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
   }

@@ -78,7 +78,7 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
       try {
         expired = steps.run("retention", () -> quick.mariadbApplyRetention(
             new MariaDbRetentionRequest(request.repository(), name, request.retentionDays(),
-                Workflow.currentTimeMillis())));
+                Workflow.currentTimeMillis(), request.retentionKeep(), request.retentionZone())));
       } catch (ActivityFailure e) {
         warning = "retention failed: " + FailureMessage.of(e);
         log.warn("mariadb backup {} of {} is good but {}", backupId, name, warning);

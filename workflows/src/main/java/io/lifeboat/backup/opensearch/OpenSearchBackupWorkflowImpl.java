@@ -93,7 +93,8 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
       try {
         expired = steps.run("retention", () -> quick.opensearchApplyRetention(
             new OpenSearchRetentionRequest(request.opensearch(), request.repository(),
-                request.retentionDays(), Workflow.currentTimeMillis())));
+                request.retentionDays(), Workflow.currentTimeMillis(), request.retentionKeep(),
+                request.retentionZone())));
       } catch (ActivityFailure e) {
         warning = "retention failed: " + FailureMessage.of(e);
         log.warn("opensearch backup {} of {} is good but {}", backupId, name, warning);

@@ -3,6 +3,11 @@ package io.lifeboat.backup.opensearch;
 import io.lifeboat.config.OpenSearchConfig;
 import io.lifeboat.config.RepositoryConfig;
 
-/** @param nowMillis workflow time, so a replay expires the same set */
+/**
+ * @param nowMillis workflow time, so a replay expires the same set
+ * @param keep GFS keeps of {@code retention.keep} on top of the age; null: age alone
+ * @param timezone the zone of the GFS periods ({@code schedules.timezone}); null: UTC
+ */
 public record OpenSearchRetentionRequest(OpenSearchConfig opensearch,
-    RepositoryConfig repository, int retentionDays, long nowMillis) {}
+    RepositoryConfig repository, int retentionDays, long nowMillis,
+    io.lifeboat.config.RetentionConfig.Keep keep, String timezone) {}

@@ -111,7 +111,7 @@ class OpenSearchBackupWorkflowTest {
             "/var/backups/search/lifeboat", null, null),
         new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
             null, null, null, null),
-        new CompressionConfig(3, null), 30, new RetryConfig(2, 1, 1));
+        new CompressionConfig(3, null), 30, new RetryConfig(2, 1, 1), null, null);
   }
 
   @Test
