@@ -50,10 +50,10 @@ final class RepositoryRules {
   private static void azure(String where, RepositoryConfig r) {
     RepositoryConfig.AzureConfig a = r.azure();
     if (a == null) {
-      throw new ConfigException(where + ": repository.type azure needs a 'repository.azure'"
-          + " section (account and accountKeyEnv, or connectionStringEnv)");
+      throw new ConfigException(where + ": 'repository.azure' is missing: repository.type azure"
+          + " needs account and accountKeyEnv, or connectionStringEnv");
     }
-    requireValue(where, "repository.bucket (the container)", r.bucket());
+    requireValue(where, "repository.azure.container", r.bucket());
     if (!r.bucket().matches("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
       throw new ConfigException(where + ": '" + (a.container() != null ? "repository.azure.container"
           : "repository.bucket") + "' is not a valid Azure container name: '"
