@@ -260,8 +260,10 @@ public final class GcsObjectStore implements ObjectStore {
   private StorageException classify(String what, BaseServiceException e) {
     int code = e.getCode();
     String reason = e.getReason() == null ? "" : e.getReason();
-    if (code == 404 && (reason.equals("notFound") && what.startsWith("list")
-        || String.valueOf(e.getMessage()).contains("bucket"))) {
+    // A listing has no key to miss: its 404 is the bucket's. Elsewhere GCS says which.
+    String message = String.valueOf(e.getMessage()).toLowerCase();
+    if (code == 404 && (what.startsWith("list") || message.contains("bucket does not exist")
+        || message.contains("bucket not found"))) {
       return new StorageException(FailureKind.S3_NO_SUCH_BUCKET,
           "GCS bucket " + bucket + " does not exist (" + where + ")", e);
     }

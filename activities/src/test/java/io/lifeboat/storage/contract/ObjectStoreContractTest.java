@@ -201,6 +201,47 @@ class ObjectStoreContractTest {
     s.store().abortUpload(key, uploadId); // gone already: not an error
   }
 
+  /**
+   * Many small parts: GCS composes at most 32 sources per call, so 70 parts compose in a tree;
+   * Azure commits 70 blocks. (S3 needs 5 MiB parts, covered by the streamed test above.)
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"gcs", "azure"})
+  void manySmallPartsJoinInOrder(String type) throws Exception {
+    Store s = open(type);
+    String key = s.key("wal/db/many-parts");
+    String uploadId = s.store().startUpload(key);
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    List<String> etags = new java.util.ArrayList<>();
+    for (int part = 1; part <= 70; part++) {
+      byte[] data = bytes(String.format("part %03d;", part).repeat(part));
+      byte[] padded = java.util.Arrays.copyOf(data, data.length + 9); // a part is the length
+      etags.add(s.store().uploadPart(key, uploadId, part, padded, data.length));
+      all.write(data);
+    }
+    s.store().completeUpload(key, uploadId, etags);
+    assertArrayEquals(all.toByteArray(), read(s.store(), key));
+    assertEquals(List.of(), s.store().pendingUploads(s.prefix() + "/"));
+    assertEquals(List.of(key), s.store().list(s.prefix() + "/"));
+  }
+
+  /** A bucket (container) that does not exist is its own failure kind, not a missing key. */
+  @ParameterizedTest
+  @MethodSource("types")
+  void aMissingBucketIsNamed(String type) throws Exception {
+    open(type);
+    Object backend = BACKENDS.get(type);
+    RepositoryConfig good = config(type, backend, "x");
+    RepositoryConfig missing = new RepositoryConfig(good.endpoint(), "no-such-bucket",
+        good.prefix(), good.region(), good.pathStyle(), good.accessKeyEnv(), good.secretKeyEnv(),
+        null, null, null, null, null, null, good.type(), good.gcs(), good.azure());
+    try (ObjectStore store = StoreFactory.open(missing, secrets(type, backend))) {
+      StorageException e = assertThrows(StorageException.class, () -> store.list("x/"));
+      assertEquals(FailureKind.S3_NO_SUCH_BUCKET, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("no-such-bucket"), e.getMessage());
+    }
+  }
+
   /** Listing by prefix in lexical order, delete, delete of a missing key, get of one. */
   @ParameterizedTest
   @MethodSource("types")
