@@ -182,8 +182,13 @@ final class Emulator implements AutoCloseable {
     List<ProcessHandle> children = process.descendants().toList();
     process.destroy();
     children.forEach(ProcessHandle::destroy);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-    for (ProcessHandle c : children) c.onExit().get(60, TimeUnit.SECONDS);
+    // Azurite waits for clients' idle keep-alive connections before it exits: its data
+    // directory is thrown away, so after a grace period it is killed.
+    if (!process.waitFor(5, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    for (ProcessHandle c : children) {
+      if (!c.onExit().isDone()) c.destroyForcibly();
+      c.onExit().get(60, TimeUnit.SECONDS);
+    }
     deleteTree(dataDir);
   }
 
