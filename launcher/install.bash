@@ -187,6 +187,48 @@ ensure_test_tools() {
       mariadb-server mariadb-client mariadb-backup
   resolve_minio
   ensure_estate_tools
+  resolve_fake_gcs
+  resolve_azurite
+}
+
+# The object-store contract test (ObjectStoreContractTest) runs the GCS and Azure stores against
+# real emulators; it looks for them under .lifeboat/tools by these names (or the variables).
+FAKE_GCS_VERSION="v1.56.1"
+AZURITE_VERSION="3.37.0"
+
+# fake-gcs-server from the Go module proxy (~1 min the first time), into a temporary GOBIN and
+# renamed, so an interrupted build leaves nothing that looks installed
+resolve_fake_gcs() {
+  local bin="$TOOLS/fake-gcs-server-$FAKE_GCS_VERSION" tmp
+  if [ ! -x "$bin" ]; then
+    resolve_go
+    tmp=$(mktemp -d "$TOOLS/fake-gcs-build.XXXXXX")
+    note "building fake-gcs-server $FAKE_GCS_VERSION (go install; GCS contract tests)"
+    if ! (cd "$tmp" && GOBIN="$tmp" GOTOOLCHAIN=auto \
+          "$GO" install "github.com/fsouza/fake-gcs-server@$FAKE_GCS_VERSION") >>"$LOGS/install.log" 2>&1 </dev/null \
+       || [ ! -x "$tmp/fake-gcs-server" ]; then
+      rm -rf "$tmp"
+      die "$EX_CANNOT_INSTALL" "cannot build fake-gcs-server $FAKE_GCS_VERSION: go install failed (see $(rel "$LOGS/install.log"))"
+    fi
+    mv "$tmp/fake-gcs-server" "$bin" && rm -rf "$tmp"
+  fi
+  export LIFEBOAT_FAKE_GCS_BIN="$bin"
+}
+
+# Azurite from npm (Azure Blob emulator), in its own prefix under .lifeboat/tools
+resolve_azurite() {
+  local dir="$TOOLS/azurite-$AZURITE_VERSION"
+  if [ ! -x "$dir/node_modules/.bin/azurite-blob" ]; then
+    if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+      apt_install "node.js and npm" nodejs npm
+    fi
+    note "installing Azurite $AZURITE_VERSION (npm; Azure contract tests)"
+    npm install --prefix "$dir" --no-audit --no-fund "azurite@$AZURITE_VERSION" >>"$LOGS/install.log" 2>&1 \
+      || die "$EX_CANNOT_INSTALL" "cannot install Azurite: npm install azurite@$AZURITE_VERSION failed (see $(rel "$LOGS/install.log"))"
+    [ -x "$dir/node_modules/.bin/azurite-blob" ] \
+      || die "$EX_CANNOT_INSTALL" "cannot install Azurite: azurite-blob missing after npm install"
+  fi
+  export LIFEBOAT_AZURITE_BIN="$dir/node_modules/.bin/azurite-blob"
 }
 
 # the test estate (tests/estate/estate.bash): hosts as network + mount namespaces on a bridge,

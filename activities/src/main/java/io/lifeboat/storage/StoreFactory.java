@@ -3,6 +3,8 @@ package io.lifeboat.storage;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.storage.crypt.RepositoryCipher;
+import io.lifeboat.storage.azure.AzureObjectStore;
+import io.lifeboat.storage.gcs.GcsObjectStore;
 import io.lifeboat.storage.s3.S3ObjectStore;
 import io.lifeboat.failure.FailureKind;
 import java.io.IOException;
@@ -24,7 +26,16 @@ public final class StoreFactory implements AutoCloseable {
   }
 
   public ObjectStore forRepository(RepositoryConfig repo) {
-    return stores.computeIfAbsent(repo, r -> new S3ObjectStore(r, secrets));
+    return stores.computeIfAbsent(repo, r -> open(r, secrets));
+  }
+
+  /** A new client for the repository's type (s3, gcs or azure); the caller closes it. */
+  public static ObjectStore open(RepositoryConfig repo, Secrets secrets) {
+    return switch (repo.type()) {
+      case "gcs" -> new GcsObjectStore(repo);
+      case "azure" -> new AzureObjectStore(repo, secrets);
+      default -> new S3ObjectStore(repo, secrets);
+    };
   }
 
   /**

@@ -169,23 +169,10 @@ public final class ConfigLoader {
     EncryptionRules.validateTemporal(where, c.temporal());
     EncryptionRules.validateRepository(where, c.repository());
     RepositoryConfig r = c.repository();
-    requireValue(where, "repository.endpoint", r.endpoint());
-    requireValue(where, "repository.bucket", r.bucket());
-    requireValue(where, "repository.accessKeyEnv", r.accessKeyEnv());
-    requireValue(where, "repository.secretKeyEnv", r.secretKeyEnv());
-    if (!r.endpoint().matches("https?://[^\\s/]+(/.*)?")) {
-      throw new ConfigException(where + ": 'repository.endpoint' must be an http(s) URL, not '"
-          + r.endpoint() + "'");
-    }
-    if (!r.bucket().matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-      throw new ConfigException(where + ": 'repository.bucket' is not a valid S3 bucket name: '"
-          + r.bucket() + "'");
-    }
+    RepositoryRules.validate(where, r);
     if (r.prefix().contains("..")) {
       throw new ConfigException(where + ": 'repository.prefix' must not contain '..'");
     }
-    requireEnvName(where, "repository.accessKeyEnv", r.accessKeyEnv());
-    requireEnvName(where, "repository.secretKeyEnv", r.secretKeyEnv());
     if (!List.of("none", "AES256", "aws:kms").contains(r.serverSideEncryption())) {
       throw new ConfigException(where + ": 'repository.serverSideEncryption' must be none, AES256"
           + " or aws:kms, not '" + r.serverSideEncryption() + "'");
@@ -290,9 +277,7 @@ public final class ConfigLoader {
       if (enc != null && enc.keyFile() != null) {
         enc = new RepositoryConfig.EncryptionConfig(keyPath(configDir, enc.keyFile()), null);
       }
-      repo = new RepositoryConfig(r.endpoint(), r.bucket(), r.prefix(), r.region(),
-          r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), r.serverSideEncryption(),
-          r.storageClass(), abs, r.partSizeMb(), r.maxUploadMbPerSecond(), enc);
+      repo = r.withLocal(abs, enc);
     }
     TemporalConfig t = c.temporal();
     TemporalConfig.PayloadEncryptionConfig pe = t.payloadEncryption();

@@ -176,8 +176,64 @@ class ConfigLoaderTest {
     assertEquals(0, monthlyOnly.retention().keep().daily());
   }
 
+  /** The repository's S3 lines in BASE, which the GCS and Azure cases replace. */
+  private static final String S3_LINES = """
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      """;
+
+  private static String repo(String lines) {
+    return variant(S3_LINES, lines);
+  }
+
+  @Test
+  void gcsAndAzureRepositoriesLoadAndS3StaysTheDefault() throws IOException {
+    assertEquals("s3", loader.load(write(BASE)).repository().type());
+    RepositoryConfig gcs = loader.load(write(repo("""
+          type: gcs
+          bucket: farmtally-backups
+          endpoint: http://127.0.0.1:4443
+          gcs: {projectId: farmtally, credentialsFile: none}
+        """))).repository();
+    assertEquals("gcs", gcs.type());
+    assertEquals("farmtally", gcs.gcs().projectId());
+    RepositoryConfig az = loader.load(write(repo("""
+          type: azure
+          azure: {account: farmtally, accountKeyEnv: LIFEBOAT_AZURE_KEY, container: backups}
+        """))).repository();
+    assertEquals("backups", az.bucket());
+    assertEquals("https://farmtally.blob.core.windows.net", az.endpoint());
+    RepositoryConfig azc = loader.load(write(repo("""
+          type: azure
+          bucket: backups
+          azure: {connectionStringEnv: LIFEBOAT_AZURE_CONNECTION}
+        """))).repository();
+    assertEquals("LIFEBOAT_AZURE_CONNECTION", azc.azure().connectionStringEnv());
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
+        bad("unknown repository type", variant("  bucket: farmtally-backups\n",
+            "  bucket: farmtally-backups\n  type: blob\n"), "repository.type"),
+        bad("gcs with S3 keys", variant("  bucket: farmtally-backups\n",
+            "  bucket: farmtally-backups\n  type: gcs\n"),
+            "repository.accessKeyEnv/secretKeyEnv"),
+        bad("gcs bucket name", repo("  type: gcs\n  bucket: Farm_Tally\n"), "repository.bucket"),
+        bad("azure without its section", repo("  type: azure\n  bucket: backups\n"),
+            "repository.azure"),
+        bad("azure account without key", repo(
+            "  type: azure\n  azure: {account: a, container: backups}\n"),
+            "repository.azure.accountKeyEnv"),
+        bad("azure container name", repo(
+            "  type: azure\n  azure: {connectionStringEnv: AZ, container: Back_Ups}\n"),
+            "repository.azure.container"),
+        bad("azure connection string inline", repo("  type: azure\n  bucket: backups\n"
+            + "  azure: {connectionStringEnv: \"AccountName=x;AccountKey=y\"}\n"),
+            "repository.azure.connectionStringEnv"),
+        bad("gcs section on an s3 repository", variant("  bucket: farmtally-backups\n",
+            "  bucket: farmtally-backups\n  gcs: {projectId: p}\n"), "repository.gcs"),
         bad("unknown top-level key", BASE + "estat: typo\n", "estat"),
         bad("unknown nested key", variant("  bucket: farmtally-backups",
             "  buckt: farmtally-backups"), "repository.buckt"),

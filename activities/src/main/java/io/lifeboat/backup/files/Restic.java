@@ -47,6 +47,12 @@ public final class Restic {
    * password or a key is not set.
    */
   public static Restic forSource(FilesConfig files, RepositoryConfig repo, Secrets secrets) {
+    if (!"s3".equals(repo.type())) {
+      // restic has gs: and azure: backends too; wiring their credentials is not done yet.
+      throw new ConfigException("files source " + files.name() + ": restic keeps its repository"
+          + " in Lifeboat's S3 repository; repository.type " + repo.type() + " is not supported"
+          + " for files sources yet");
+    }
     Map<String, String> env = new HashMap<>();
     env.put("RESTIC_REPOSITORY", ResticTarget.url(repo, files.name()));
     env.put("RESTIC_PASSWORD", secrets.require(files.passwordEnv(),
