@@ -53,6 +53,12 @@ final class ServerTarget implements AutoCloseable {
    * HTTP-01 on, every other port is free, the root is the test's own.
    */
   ServerTarget(RealStack stack, SampleApp app, LocalAcme acme, String address) throws Exception {
+    this(stack, app, acme, address, c -> { });
+  }
+
+  /** The same, with more of the config set by {@code more} (e.g. a configuration backup). */
+  ServerTarget(RealStack stack, SampleApp app, LocalAcme acme, String address,
+      java.util.function.Consumer<ObjectNode> more) throws Exception {
     this.stack = stack;
     this.app = app;
     this.acme = acme;
@@ -82,6 +88,7 @@ final class ServerTarget implements AutoCloseable {
       t.putObject("acme").put("directory", acme.directory)
           .put("caBundle", acme.ca.toString())
           .put("rootUrl", acme.rootUrl);
+      more.accept(c);
     });
     if (!Files.isRegularFile(acme.ca)) {
       throw new IllegalStateException("no pebble CA at " + acme.ca + ": start the local ACME"

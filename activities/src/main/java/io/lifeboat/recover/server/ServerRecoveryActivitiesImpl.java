@@ -43,6 +43,16 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
     return ActivityFailures.typed(() -> Keepalive.during(() -> {
       String root = RepositoryLayout.appBackupsRoot(request.repository().prefix(),
           request.application().name());
+      if (request.backupId() != null) {
+        // Named (a restore point's backup): it must be committed, or nothing is restored.
+        String manifest = root + request.backupId() + "/" + RepositoryLayout.MANIFEST;
+        if (!stores.forRepository(request.repository()).exists(manifest)) {
+          throw FailureKind.BACKUP_NOT_FOUND.failure("application backup " + request.backupId()
+              + " of " + request.application().name() + " is not committed in the repository"
+              + " (" + manifest + " is missing)");
+        }
+        return request.backupId();
+      }
       String newest = null;
       for (String key : stores.forRepository(request.repository()).list(root)) {
         String rest = key.substring(root.length());

@@ -63,6 +63,12 @@ final class RecoverServerCommand implements Callable<Integer> {
           + " offsite (offsite:)")
   String from;
 
+  @Option(names = "--to-point", paramLabel = "POINT",
+      description = {"back to a restore point (lifeboat snapshot POINT): the database to its",
+          "restore point and the application backup taken with it; default: the latest state",
+          "and the newest release"})
+  String point;
+
   @Mixin LaunchOptions launchOptions;
 
   @Override
@@ -97,9 +103,12 @@ final class RecoverServerCommand implements Callable<Integer> {
                   .set(LifeboatSearchAttributes.DATABASE, db.name())
                   .set(LifeboatSearchAttributes.KIND, LifeboatSearchAttributes.KIND_SERVER_RECOVERY)
                   .build())));
-      ServerRecoveryRequest request = ServerRecoveryWorkflow.request(c, target, db, app, from)
+      ServerRecoveryRequest latest = ServerRecoveryWorkflow.request(c, target, db, app, from)
           .withPreviousSteps(PreviousRun.stepMillis(s,
               io.lifeboat.recover.server.ServerRecoveryWorkflowImpl.REPORT_KIND, id));
+      ServerRecoveryRequest request = point == null ? latest
+          : latest.toPoint(RecoverCommand.Db.point(s, repo, db.name(), point),
+              pointRelease(s, repo, app.name(), point));
       boolean personProvisions = target.provisionPlaybook() == null;
       return launch
           .start(() -> WorkflowClient.start(wf::recover, request),
@@ -116,6 +125,19 @@ final class RecoverServerCommand implements Callable<Integer> {
           .followAndPrint(show -> await(client, id, out, show),
               (r, link) -> summary(out, r, id, link));
     }
+  }
+
+  /** The application backup the restore point took, or one line why there is none. */
+  private static String pointRelease(Session s, io.lifeboat.config.RepositoryConfig repo,
+      String app, String point) {
+    var m = io.lifeboat.snapshot.RestorePoints.read(s.repository(repo), repo.prefix(), point)
+        .orElseThrow(() -> new UserError("no restore point " + point + " in the repository"));
+    String id = m.applicationBackups().get(app);
+    if (id == null) {
+      throw new UserError("restore point " + point + " holds no backup of application " + app
+          + "; nothing was started");
+    }
+    return id;
   }
 
   static ServerTargetConfig pick(LifeboatConfig c, String name, Session s) {

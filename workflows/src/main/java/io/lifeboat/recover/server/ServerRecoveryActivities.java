@@ -15,7 +15,8 @@ public interface ServerRecoveryActivities {
 
   /**
    * The id of the newest committed backup of the application (its manifest written), so a
-   * re-run restores the same build whatever the target already holds.
+   * re-run restores the same build whatever the target already holds; when the request names
+   * a backup (a restore point's), that one, refused with BACKUP_NOT_FOUND unless committed.
    */
   @ActivityMethod
   String newestRelease(io.lifeboat.rollback.StageRequest request);

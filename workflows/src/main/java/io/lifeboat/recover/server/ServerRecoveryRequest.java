@@ -20,6 +20,10 @@ import java.util.Map;
  *     this target (its stored report), for the projected finish; empty when there is none
  * @param source the name of {@code repository} ({@code primary}, {@code offsite}); null in
  *     requests recorded before it existed (the primary)
+ * @param databaseTarget where the database's recovery stops: a restore point's
+ *     ({@code --to-point}); null: the latest (requests recorded before it existed)
+ * @param applicationBackupId the application backup restored (a restore point's); null: the
+ *     newest one
  */
 public record ServerRecoveryRequest(
     ServerTargetConfig target,
@@ -33,7 +37,9 @@ public record ServerRecoveryRequest(
     NotificationTarget notifications,
     Map<String, Long> previousStepMillis,
     String source,
-    io.lifeboat.config.ApprovalsConfig approvals) {
+    io.lifeboat.config.ApprovalsConfig approvals,
+    io.lifeboat.recover.db.RecoveryTarget databaseTarget,
+    String applicationBackupId) {
 
   public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
       "database", "application", "services", "dns", "tls", "health");
@@ -52,19 +58,39 @@ public record ServerRecoveryRequest(
       int databaseRtoMinutes, String estate, RetryConfig retry,
       NotificationTarget notifications, Map<String, Long> previousStepMillis, String source) {
     this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
-        retry, notifications, previousStepMillis, source, null);
+        retry, notifications, previousStepMillis, source, null, null, null);
+  }
+
+  /** The shape before restore points (issue 22): the latest state, the newest release. */
+  public ServerRecoveryRequest(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, RepositoryConfig repository, int rtoMinutes,
+      int databaseRtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications, Map<String, Long> previousStepMillis, String source,
+      io.lifeboat.config.ApprovalsConfig approvals) {
+    this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
+        retry, notifications, previousStepMillis, source, approvals, null, null);
+  }
+
+  /** The same, back to a restore point: its database target and its application backup. */
+  public ServerRecoveryRequest toPoint(io.lifeboat.recover.db.RecoveryTarget point,
+      String appBackupId) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
+        point, appBackupId);
   }
 
   /** The same, with who may approve its human steps ({@code approvals:}). */
   public ServerRecoveryRequest withApprovals(io.lifeboat.config.ApprovalsConfig a) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
-        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, a);
+        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, a,
+        databaseTarget, applicationBackupId);
   }
 
   /** The same, with the previous successful run's step durations (for the projection). */
   public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
-        databaseRtoMinutes, estate, retry, notifications, millis, source, approvals);
+        databaseRtoMinutes, estate, retry, notifications, millis, source, approvals,
+        databaseTarget, applicationBackupId);
   }
 
   public ServerRecoveryRequest {
@@ -82,7 +108,8 @@ public record ServerRecoveryRequest(
   public io.lifeboat.recover.db.RecoveryRequest databaseRequest(DatabaseConfig onTarget) {
     return new io.lifeboat.recover.db.RecoveryRequest(
         io.lifeboat.recover.db.RecoveryRequest.withoutArchivingUnlessConfigured(onTarget, source),
-        repository, io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
+        repository, databaseTarget != null ? databaseTarget
+            : io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
         retry, null, null, source); // the child sends no notifications of its own
   }
 }

@@ -100,7 +100,9 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
       // minute shares. Runs recorded before keep the key they staged under.
       String runKey = RunKeys.forThisRun();
       StagedRelease staged = steps.run("application", () -> {
-        String id = quick.newestRelease(new StageRequest(app, req.repository(), runKey, null));
+        // A restore point names its backup (checked to exist); else the newest.
+        String id = quick.newestRelease(new StageRequest(app, req.repository(), runKey,
+            req.applicationBackupId()));
         StagedRelease s = release.stageRelease(new StageRequest(app, req.repository(), runKey, id));
         ReleaseStep rs = new ReleaseStep(app, s.stagingDir(), runKey);
         release.installDependencies(rs);

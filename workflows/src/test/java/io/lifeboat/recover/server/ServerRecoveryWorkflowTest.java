@@ -53,6 +53,8 @@ class ServerRecoveryWorkflowTest {
   static final String ID = ServerRecoveryWorkflow.workflowId("dr");
   static final List<String> calls = new CopyOnWriteArrayList<>();
   static final List<RecoveryRequest> childRequests = new CopyOnWriteArrayList<>();
+  /** The backup id each newestRelease was asked for ("null": the newest). */
+  static final List<String> releaseAsked = new CopyOnWriteArrayList<>();
   static final List<RunReport> reports = new CopyOnWriteArrayList<>();
   /** The staging keys the release activities were given. */
   static final List<String> runKeys = new CopyOnWriteArrayList<>();
@@ -88,7 +90,8 @@ class ServerRecoveryWorkflowTest {
     @Override
     public String newestRelease(StageRequest r) {
       call("newestRelease");
-      return "20261121T030000Z-abc";
+      releaseAsked.add(String.valueOf(r.backupId()));
+      return r.backupId() != null ? r.backupId() : "20261121T030000Z-abc";
     }
 
     @Override
@@ -176,6 +179,7 @@ class ServerRecoveryWorkflowTest {
     sent.clear();
     runKeys.clear();
     childRequests.clear();
+    releaseAsked.clear();
     reports.clear();
     failIn = null;
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
@@ -275,6 +279,36 @@ class ServerRecoveryWorkflowTest {
    * Issue 22: with approvals: only the listed people approve; the step's own list wins; a
    * refusal records nothing; the report names who approved.
    */
+  /** --to-point: the database child stops at the point, the release is the point's backup. */
+  @Test
+  void aRestorePointNamesTheDatabaseTargetAndTheApplicationBackup() {
+    io.lifeboat.recover.db.RecoveryTarget point =
+        io.lifeboat.recover.db.RecoveryTarget.point("before-migration", "0/3000060");
+    ServerRecoveryWorkflow wf = start(request().toPoint(point, "20261120T010000Z-p01"));
+    untilWaiting(wf, "provision");
+    wf.approve(new ApprovalRequest("provision", "dana", null, "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
+    ServerRecoveryResult r = WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    assertEquals("succeeded", r.report().outcome(), r.report().notes().toString());
+    assertEquals(List.of(point), childRequests.stream().map(RecoveryRequest::target).toList());
+    assertEquals(List.of("20261120T010000Z-p01"), releaseAsked);
+  }
+
+  /** Without a point: the latest state and the newest release, as before. */
+  @Test
+  void withoutAPointTheLatestStateAndTheNewestRelease() {
+    ServerRecoveryWorkflow wf = start(request());
+    untilWaiting(wf, "provision");
+    wf.approve(new ApprovalRequest("provision", "dana", null, "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
+    WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    assertEquals(List.of(io.lifeboat.recover.db.RecoveryTarget.latest()),
+        childRequests.stream().map(RecoveryRequest::target).toList());
+    assertEquals(List.of("null"), releaseAsked);
+  }
+
   @Test
   void onlyTheConfiguredApproversMayApproveEachStep() {
     ServerRecoveryWorkflow wf = start(request().withApprovals(new io.lifeboat.config
