@@ -293,7 +293,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
         c.worker(), c.opensearch(), c.readiness(), c.approvals(),
-        c.mariadb());
+        c.mariadb(), c.restorePoints());
   }
 
   private static String keyPath(Path configDir, String file) {

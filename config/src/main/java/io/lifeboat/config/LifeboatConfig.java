@@ -34,7 +34,8 @@ public record LifeboatConfig(
     List<OpenSearchConfig> opensearch,
     ReadinessConfig readiness,
     ApprovalsConfig approvals,
-    List<MariaDbConfig> mariadb) {
+    List<MariaDbConfig> mariadb,
+    RestorePointsConfig restorePoints) {
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
@@ -42,6 +43,7 @@ public record LifeboatConfig(
     readiness = readiness != null ? readiness : ReadinessConfig.DEFAULT;
     approvals = approvals != null ? approvals : ApprovalsConfig.NONE;
     mariadb = mariadb == null ? List.of() : List.copyOf(mariadb);
+    restorePoints = restorePoints != null ? restorePoints : RestorePointsConfig.DEFAULT;
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.

@@ -627,4 +627,17 @@ class ConfigLoaderTest {
       assertTrue(e.getMessage().contains("approvals"), e.getMessage());
     }
   }
+
+  /** Issue 22: restorePoints.schedule; absent or blank: no scheduled points. */
+  @Test
+  void restorePointsScheduleIsOffUnlessSet() throws IOException {
+    assertNull(loader.load(write(BASE)).restorePoints().schedule());
+    assertNull(loader.load(write(BASE + "restorePoints:\n  schedule: ' '\n")).restorePoints()
+        .schedule());
+    assertEquals("30 1 * * *", loader.load(write(BASE + "restorePoints:\n"
+        + "  schedule: '30 1 * * *'\n")).restorePoints().schedule());
+    Path file = write(BASE + "restorePoints:\n  every: 3\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> loader.load(file));
+    assertOperatorMessage(e, file);
+  }
 }

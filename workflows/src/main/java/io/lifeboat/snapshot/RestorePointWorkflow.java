@@ -25,10 +25,18 @@ public interface RestorePointWorkflow {
     return name != null && name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
   }
 
+  /** The name of a point the schedule takes: {@code auto-YYYYMMDDTHHMMZ} (UTC). */
+  static String scheduledName(long millis) {
+    return "auto-" + java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'")
+        .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(millis));
+  }
+
+  /** @param name null: a scheduled point, named when it fires ({@link #scheduledName}) */
   static RestorePointRequest request(LifeboatConfig c, String name) {
     Map<String, io.lifeboat.backup.app.ApplicationBackupRequest> apps = new LinkedHashMap<>();
     for (ApplicationConfig a : c.applications()) {
-      apps.put(a.name(), ApplicationBackupWorkflow.request(c, a, "restore point " + name));
+      apps.put(a.name(), ApplicationBackupWorkflow.request(c, a,
+          name != null ? "restore point " + name : "scheduled restore point"));
     }
     return new RestorePointRequest(c.estate(), name, c.repository(), c.wal(), c.databases(),
         apps, c.configuration().isEmpty() ? null : ConfigurationBackupWorkflow.request(c),

@@ -27,20 +27,23 @@ public class RestorePointWorkflowImpl implements RestorePointWorkflow {
         Duration.ofMinutes(2), null);
     RestorePointActivities waiting = ActivityStubs.of(RestorePointActivities.class, r.retry(),
         Duration.ofMinutes(10), Duration.ofSeconds(60));
-    quick.requireNewRestorePoint(r.repository(), r.name());
     long createdAt = Workflow.currentTimeMillis();
+    // A scheduled point (no name) is named by the time it fired: workflow time, so a replay
+    // names it the same.
+    String name = r.name() != null ? r.name() : RestorePointWorkflow.scheduledName(createdAt);
+    quick.requireNewRestorePoint(r.repository(), name);
     String id = Workflow.getInfo().getWorkflowId();
 
     List<DatabasePoint> points = new ArrayList<>();
     for (DatabaseConfig db : r.databases()) {
-      points.add(waiting.createRestorePoint(r.repository(), r.wal(), db, r.name()));
+      points.add(waiting.createRestorePoint(r.repository(), r.wal(), db, name));
     }
     Map<String, String> apps = new LinkedHashMap<>();
     for (Map.Entry<String, ApplicationBackupRequest> a : r.applications().entrySet()) {
       ApplicationBackupWorkflow child = Workflow.newChildWorkflowStub(
           ApplicationBackupWorkflow.class, ChildWorkflowOptions.newBuilder()
               .setWorkflowId(ApplicationBackupWorkflow.workflowId(r.estate(), a.getKey())
-                  + "-point-" + r.name())
+                  + "-point-" + name)
               .build());
       ArtifactBackupResult done = child.backup(a.getValue());
       apps.put(a.getKey(), done.manifest().backupId());
@@ -50,11 +53,11 @@ public class RestorePointWorkflowImpl implements RestorePointWorkflow {
       ConfigurationBackupWorkflow child = Workflow.newChildWorkflowStub(
           ConfigurationBackupWorkflow.class, ChildWorkflowOptions.newBuilder()
               .setWorkflowId(ConfigurationBackupWorkflow.workflowId(r.estate()) + "-point-"
-                  + r.name())
+                  + name)
               .build());
       config = child.backup(r.configuration()).manifest().backupId();
     }
-    RestorePointManifest m = new RestorePointManifest(RestorePointManifest.FORMAT, r.name(),
+    RestorePointManifest m = new RestorePointManifest(RestorePointManifest.FORMAT, name,
         r.estate(), createdAt, id, points, apps, config);
     quick.writeRestorePointManifest(r.repository(), m);
     return m;

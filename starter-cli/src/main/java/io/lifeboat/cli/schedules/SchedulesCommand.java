@@ -85,10 +85,26 @@ public final class SchedulesCommand {
             .setWorkflowType(io.lifeboat.readiness.ReadinessWorkflow.class)
             .setArguments(io.lifeboat.readiness.ReadinessWorkflow.request(c))
             .setOptions(readinessOptions.build()).build()));
+    // Scheduled restore points (issue 22): only when restorePoints.schedule is set.
+    if (c.restorePoints().schedule() != null) {
+      String pointsId = io.lifeboat.snapshot.RestorePointWorkflow.workflowId(c.estate(),
+          "scheduled");
+      var pointsOptions = io.temporal.client.WorkflowOptions.newBuilder()
+          .setWorkflowId(pointsId)
+          .setTaskQueue(taskQueue != null ? taskQueue : c.temporal().taskQueue());
+      map.put(pointsId, AppSchedules.schedule(c, c.restorePoints().schedule(),
+          ScheduleActionStartWorkflow.newBuilder()
+              .setWorkflowType(io.lifeboat.snapshot.RestorePointWorkflow.class)
+              .setArguments(io.lifeboat.snapshot.RestorePointWorkflow.request(c, null))
+              .setOptions(pointsOptions.build()).build()));
+    }
     return map;
   }
 
   static String cronOf(LifeboatConfig c, String id) {
+    if (id.equals(io.lifeboat.snapshot.RestorePointWorkflow.workflowId(c.estate(), "scheduled"))) {
+      return c.restorePoints().schedule();
+    }
     if (id.equals(io.lifeboat.readiness.ReadinessWorkflow.workflowId(c.estate()))) {
       return readinessCron(c);
     }
@@ -264,6 +280,10 @@ public final class SchedulesCommand {
         }
         for (String id : List.of(MonitoringPlans.verifyId(c), MonitoringPlans.checkId(c),
             io.lifeboat.readiness.ReadinessWorkflow.workflowId(c.estate()))) {
+          rows.add(row(schedules, id, Map.of("cron", cronOf(c, id))));
+        }
+        if (c.restorePoints().schedule() != null) {
+          String id = io.lifeboat.snapshot.RestorePointWorkflow.workflowId(c.estate(), "scheduled");
           rows.add(row(schedules, id, Map.of("cron", cronOf(c, id))));
         }
         rows.addAll(AppSchedules.rows(schedules, c));
