@@ -25,7 +25,12 @@ public final class Tools {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    DefaultExecutor exec = DefaultExecutor.builder().get();
+    // A tool run as another OS user (runuser) starts in "/": that user may be unable to name
+    // the worker's own working directory (a checkout under a 0700 directory), and pg_ctl,
+    // initdb and postgres fail when they cannot ("program postgres is needed by pg_ctl but
+    // was not found": seen in a fresh clone).
+    DefaultExecutor exec = DefaultExecutor.builder()
+        .setWorkingDirectory(new java.io.File(asAnotherUser(argv) ? "/" : ".")).get();
     exec.setStreamHandler(new PumpStreamHandler(out, err, stdin));
     exec.setWatchdog(ExecuteWatchdog.builder().setTimeout(timeout).get());
     exec.setExitValues(null);
@@ -39,5 +44,10 @@ public final class Tools {
     }
     return new Result(exit, out.toString(java.nio.charset.StandardCharsets.UTF_8),
         err.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** argv switches to another OS user first (runuser), so it starts in "/". */
+  public static boolean asAnotherUser(List<String> argv) {
+    return !argv.isEmpty() && "runuser".equals(argv.get(0));
   }
 }

@@ -112,8 +112,10 @@ final class PitrRecovery {
   private void extract(PitrRequest req, ClusterControl control, Path dir,
       ActivityExecutionContext ctx) throws IOException {
     ObjectStore store = stores.forRepository(req.repository());
+    // From "/": the cluster's OS user may be unable to name the worker's working directory.
     Process tar = new ProcessBuilder(control.asUser(List.of("tar", "-x", "-f", "-", "-C",
-        dir.toString()))).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        dir.toString()))).directory(new java.io.File("/"))
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     StderrTail stderr = new StderrTail(tar.getErrorStream(), "tar");
     long total = req.plan().storedBytes();
     Throttle throttle = new Throttle(req.database().recovery().downloadMbPerSecond());
