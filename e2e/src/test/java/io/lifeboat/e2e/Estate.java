@@ -123,7 +123,10 @@ final class Estate implements AutoCloseable {
         java, "-Xmx384m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
         "io.lifeboat.worker.AgentMain", "--config", config.toString(), "--task-queue", taskQueue,
         "--host", host));
+    // From "/", as systemd starts the agent's unit: the test's own directory (a fresh clone
+    // under a 0701 temporary directory) is one the host's postgres user cannot name.
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+        .directory(new java.io.File("/"))
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(logName + ".log").toFile()));
     pb.environment().putAll(env);
     pb.environment().put("LIFEBOAT_LOG_LEVEL", "INFO");
