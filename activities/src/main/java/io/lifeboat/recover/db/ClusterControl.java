@@ -52,8 +52,10 @@ final class ClusterControl {
   Tools.Result runChecked(List<String> argv, Duration timeout, String what) {
     Tools.Result r = run(argv, timeout);
     if (r.exit() != 0) {
+      // The last two lines: pg_ctl says the cause on the line before its verdict (e.g. "could
+      // not identify current directory" before "program postgres is needed by pg_ctl").
       throw FailureKind.CLUSTER_CONTROL_FAILED.failure(what + " failed (exit " + r.exit() + "): "
-          + lastLine(r.stderr().isBlank() ? r.stdout() : r.stderr()));
+          + lastLines(r.stderr().isBlank() ? r.stdout() : r.stderr(), 2));
     }
     return r;
   }
@@ -110,6 +112,15 @@ final class ClusterControl {
 
   String osUser() {
     return osUser;
+  }
+
+  /** Up to {@code n} last non-blank lines, joined with " / ", each clipped like lastLine. */
+  static String lastLines(String s, int n) {
+    if (s == null || s.isBlank()) return "no message";
+    java.util.List<String> lines = s.strip().lines().map(String::strip)
+        .filter(l -> !l.isEmpty()).toList();
+    return String.join(" / ", lines.subList(Math.max(0, lines.size() - n), lines.size()).stream()
+        .map(ClusterControl::lastLine).toList());
   }
 
   static String lastLine(String s) {
