@@ -44,7 +44,8 @@ final class BackupRedisCommand implements Callable<Integer> {
       RedisConfig r = RedisSources.named(c, s.configPath(), name);
       RedisBackupRequest request = new RedisBackupRequest(r, c.repository(), c.compression(),
           c.retention().fullDays(), c.retries(), c.retention().keep(),
-          c.retention().keep() != null ? c.schedules().timezone() : null);
+          c.retention().keep() != null ? c.schedules().timezone() : null,
+          io.lifeboat.notify.NotificationTarget.of(c));
       return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(RedisSources.backupId(c, r)),
           SourceLaunch.Run.BACKUP, "redis " + r.name(), RedisBackupWorkflow.class,
           RedisBackupWorkflowImpl.KIND_REDIS, wf -> WorkflowClient.start(wf::backup, request),

@@ -52,7 +52,8 @@ public final class BackupFilesCommand implements Callable<Integer> {
           launch.options(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_FILES, null)));
       return launch
           .start(() -> WorkflowClient.start(wf::backup,
-                  new FilesBackupRequest(f, c.repository(), c.retries(), "manual")),
+                  new FilesBackupRequest(f, c.repository(), c.retries(), "manual",
+                      io.lifeboat.notify.NotificationTarget.of(c))),
               "a backup of " + f.name() + " is already running (" + id + ")")
           .startedLine("started backup of files " + f.name() + ": " + id + "\n  " + launch.link())
           .followingLine("backing up files " + f.name() + " (" + id + ")")

@@ -14,11 +14,22 @@ public record ApplicationBackupRequest(
     ApplicationConfig application, RepositoryConfig repository, RetryConfig retry, String reason,
     io.lifeboat.offsite.OffsiteTarget offsite,
     io.lifeboat.config.RetentionConfig.Keep retentionKeep,
-    String retentionZone) {
+    String retentionZone,
+    io.lifeboat.notify.NotificationTarget notifications) {
 
   public ApplicationBackupRequest {
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     reason = reason != null ? reason : "manual";
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public ApplicationBackupRequest(ApplicationConfig application, RepositoryConfig repository, RetryConfig retry, String reason,
+    io.lifeboat.offsite.OffsiteTarget offsite,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep,
+    String retentionZone) {
+    this(application, repository, retry, reason, offsite, retentionKeep, retentionZone, null);
   }
 
   /** Without GFS keeps: the shape before {@code retention.keep} reached application backups. */

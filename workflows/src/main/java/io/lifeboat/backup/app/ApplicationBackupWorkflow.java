@@ -34,7 +34,8 @@ public interface ApplicationBackupWorkflow {
   static ApplicationBackupRequest request(LifeboatConfig c, ApplicationConfig a, String reason) {
     return new ApplicationBackupRequest(a, c.repository(), c.retries(), reason,
         OffsiteTarget.of(c.offsite(), NotificationTarget.of(c)), c.retention().keep(),
-        c.retention().keep() != null ? c.schedules().timezone() : null);
+        c.retention().keep() != null ? c.schedules().timezone() : null,
+        NotificationTarget.of(c));
   }
 
 

@@ -15,6 +15,8 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.repository.RepositoryLayout;
+import io.lifeboat.run.BackupNews;
+import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.workflow.Workflow;
 import java.util.List;
@@ -32,11 +34,13 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
     Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_APP),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String prefix = request.repository().prefix();
+    BackupNews news = BackupNews.start(request.notifications(), KIND_APP, "application backup",
+        app, a.host(), null);
     ArtifactBackup backup = new ArtifactBackup(steps, request.repository(), request.retry(),
         a.host())
         .offsite(request.offsite(), KIND_APP, a.name(),
             io.lifeboat.offsite.OffsiteScopes.application(a.name()))
-        .metrics(KIND_APP, a.name(), startedAt);
+        .metrics(KIND_APP, a.name(), startedAt).news(news);
     ReleaseFacts release;
     try {
       release = steps.run("inspect", () -> backup.onHost().inspectRelease(a));
@@ -44,11 +48,13 @@ public class ApplicationBackupWorkflowImpl implements ApplicationBackupWorkflow 
       steps.finish("failed");
       backup.failedBeforeRun();
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      if (!FailedBackup.cancelled(e)) news.failed(steps, e);
       throw e;
     }
     // The seed names archives by time and commit: farmtally_app_TIMESTAMP_COMMIT8.
     backupId = io.lifeboat.repository.BackupIds.forThisApplicationRun(startedAt,
         release.commit());
+    news.id(backupId);
     String dir = RepositoryLayout.appBackupDir(prefix, app, backupId);
     // "current/" inside the archive, as the seed's `tar -C /opt/farmtally current/`.
     List<ArchiveSource> sources = List.of(new ArchiveSource(release.directory(), "current", true));

@@ -115,6 +115,14 @@ public final class ArtifactBackup {
     }
   }
 
+  private io.lifeboat.run.BackupNews news;
+
+  /** Issue 22: "finished" at the commit mark, "failed" from the failure block. */
+  public ArtifactBackup news(io.lifeboat.run.BackupNews news) {
+    this.news = news;
+    return this;
+  }
+
   public ArchiveActivities quick() {
     return quick;
   }
@@ -141,6 +149,7 @@ public final class ArtifactBackup {
           "read back: sha256 matches, " + entries + " entries, no entry name leaves the archive root");
       steps.run("commit-manifest", () -> quick.commitArtifactManifest(
           new CommitRequest(repository, dir + RepositoryLayout.MANIFEST, manifest)));
+      if (news != null) news.finished(steps, manifest.storedBytes(), manifest.rawBytes(), null);
       List<String> expired = List.of();
       String warning = null;
       try {
@@ -168,7 +177,8 @@ public final class ArtifactBackup {
       return new ArtifactBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       io.lifeboat.run.FailedBackup.close(steps, e, dir, () -> quick.discardArtifact(
-          new DiscardArtifactRequest(repository, dir)), null, log);
+          new DiscardArtifactRequest(repository, dir)),
+          news == null ? null : news.announce(steps, e), log);
       failedBeforeRun(); // metrics: not commands, absent from the history
       throw e;
     }

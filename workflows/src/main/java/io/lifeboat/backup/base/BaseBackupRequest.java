@@ -21,11 +21,26 @@ public record BaseBackupRequest(
     RetryConfig retry,
     io.lifeboat.offsite.OffsiteTarget offsite,
     io.lifeboat.config.RetentionConfig.Keep retentionKeep,
-    String retentionZone) {
+    String retentionZone,
+    io.lifeboat.notify.NotificationTarget notifications) {
 
   public BaseBackupRequest {
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     wal = wal != null ? wal : WalConfig.DEFAULT;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public BaseBackupRequest(DatabaseConfig database,
+    RepositoryConfig repository,
+    CompressionConfig compression,
+    WalConfig wal,
+    RetryConfig retry,
+    io.lifeboat.offsite.OffsiteTarget offsite,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep,
+    String retentionZone) {
+    this(database, repository, compression, wal, retry, offsite, retentionKeep, retentionZone, null);
   }
 
   /** Without GFS keeps: the shape before {@code retention.keep} reached base backups. */

@@ -28,7 +28,8 @@ public interface BaseBackupWorkflow {
   static BaseBackupRequest request(LifeboatConfig c, DatabaseConfig db) {
     return new BaseBackupRequest(db, c.repository(), c.compression(), c.wal(), c.retries(),
         OffsiteTarget.of(c.offsite(), NotificationTarget.of(c)), c.retention().keep(),
-        c.retention().keep() != null ? c.schedules().timezone() : null);
+        c.retention().keep() != null ? c.schedules().timezone() : null,
+        NotificationTarget.of(c));
   }
 
 

@@ -11,6 +11,7 @@ import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.BackupMetrics;
+import io.lifeboat.run.BackupNews;
 import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
@@ -43,6 +44,8 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
     String objectKey = RepositoryLayout.baseTarKey(prefix, database, backupId);
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(database), KIND.valueSet(KIND_DB_BASE),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    BackupNews news = BackupNews.start(request.notifications(), KIND_DB_BASE, "base backup",
+        database, null, backupId);
     BaseBackupActivities quick = activities(request.retry(), Duration.ofMinutes(10), null);
     BaseBackupActivities streaming =
         activities(request.retry(), Duration.ofHours(12), STREAM_HEARTBEAT_TIMEOUT);
@@ -57,6 +60,7 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
           request.repository(), objectKey, r.sha256(), r.storedBytes())));
       BaseBackupManifest manifest = manifest(request, r);
       steps.run("commit-manifest", () -> quick.commitBaseManifest(request.repository(), manifest));
+      news.finished(steps, r.storedBytes(), r.rawBytes(), null);
 
       BaseRetentionResult retention = null;
       String warning = null;
@@ -85,7 +89,8 @@ public class BaseBackupWorkflowImpl implements BaseBackupWorkflow {
     } catch (ActivityFailure | CanceledFailure e) {
       FailedBackup.close(steps, e, "base backup " + backupId, () -> activities(request.retry(),
           Duration.ofMinutes(10), null).discardIncompleteBase(
-              new DiscardRequest(request.repository(), database, backupId)), null, log);
+              new DiscardRequest(request.repository(), database, backupId)), news.announce(steps, e),
+          log);
       BackupMetrics.failed(Workflow.getMetricsScope(), database, METRICS_KIND, startedAt,
           Workflow.currentTimeMillis());
       throw e;

@@ -14,10 +14,22 @@ public record ConfigurationBackupRequest(
     RetryConfig retry,
     io.lifeboat.offsite.OffsiteTarget offsite,
     io.lifeboat.config.RetentionConfig.Keep retentionKeep,
-    String retentionZone) {
+    String retentionZone,
+    io.lifeboat.notify.NotificationTarget notifications) {
 
   public ConfigurationBackupRequest {
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public ConfigurationBackupRequest(String estate, ConfigurationBackupConfig configuration, RepositoryConfig repository,
+    RetryConfig retry,
+    io.lifeboat.offsite.OffsiteTarget offsite,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep,
+    String retentionZone) {
+    this(estate, configuration, repository, retry, offsite, retentionKeep, retentionZone, null);
   }
 
   /** Without GFS keeps: the shape before {@code retention.keep} reached configuration backups. */

@@ -29,7 +29,8 @@ public interface ConfigurationBackupWorkflow {
   static ConfigurationBackupRequest request(LifeboatConfig c) {
     return new ConfigurationBackupRequest(c.estate(), c.configuration(), c.repository(),
         c.retries(), OffsiteTarget.of(c.offsite(), NotificationTarget.of(c)), c.retention().keep(),
-        c.retention().keep() != null ? c.schedules().timezone() : null);
+        c.retention().keep() != null ? c.schedules().timezone() : null,
+        NotificationTarget.of(c));
   }
 
 

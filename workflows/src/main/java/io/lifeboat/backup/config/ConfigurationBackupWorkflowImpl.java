@@ -35,7 +35,9 @@ public class ConfigurationBackupWorkflowImpl implements ConfigurationBackupWorkf
         request.configuration().host())
         .offsite(request.offsite(), KIND_CONFIG, estate,
             io.lifeboat.offsite.OffsiteScopes.configuration())
-        .metrics(KIND_CONFIG, estate, startedAt);
+        .metrics(KIND_CONFIG, estate, startedAt)
+        .news(io.lifeboat.run.BackupNews.start(request.notifications(), KIND_CONFIG,
+            "configuration backup", estate, request.configuration().host(), backupId));
     return backup.run(dir, RepositoryLayout.CONFIG_ARCHIVE, sources(request.configuration()),
         List.of(), true, new io.lifeboat.backup.artifact.KeepNewestRequest(request.repository(),
             RepositoryLayout.configBackupsRoot(prefix), request.configuration().keep(),

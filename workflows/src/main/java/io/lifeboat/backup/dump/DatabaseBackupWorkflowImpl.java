@@ -44,7 +44,8 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
     Workflow.upsertTypedSearchAttributes(
         DATABASE.valueSet(database), KIND.valueSet(KIND_DB_FULL),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
-
+    io.lifeboat.run.BackupNews news = io.lifeboat.run.BackupNews.start(request.notifications(),
+        KIND_DB_FULL, "database backup", database, null, backupId);
     DatabaseBackupActivities quick = activities(request.retry(), Duration.ofMinutes(10), null);
     // The dump and its read-back take the bulk queue's slots (issue 21; versioned inside).
     DatabaseBackupActivities streaming = ActivityStubs.of(DatabaseBackupActivities.class,
@@ -60,6 +61,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
           new VerifyRequest(request.repository(), objectKey, dump.sha256(), dump.storedBytes())));
       BackupManifest manifest = manifest(request, facts, dump, verified);
       steps.run("commit-manifest", () -> quick.commitManifest(request.repository(), manifest));
+      news.finished(steps, dump.storedBytes(), dump.rawBytes(), null);
 
       List<String> expired = List.of();
       String retentionWarning = null;
@@ -88,8 +90,11 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
       FailedBackup.close(steps, e, "backup " + backupId, () -> activities(request.retry(),
           Duration.ofMinutes(10), null).discardIncomplete(
               new DiscardRequest(request.repository(), database, backupId)), () -> {
-            // Added with issue #7; histories recorded before it have no marker and skip this.
-            if (Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            // Issue 22: the message every backup kind sends; runs recorded before it keep the
+            // failure-only message of issue #7 (none before that: no marker, skipped).
+            if (news.on()) {
+              news.failed(steps, e);
+            } else if (Workflow.getVersion(NOTIFY_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
               notifyFailure(request, e);
             }
           }, log);

@@ -6,9 +6,18 @@ import io.lifeboat.config.RetryConfig;
 
 /** @param reason why it runs: schedule, manual (recorded in the manifest and the snapshot's tags) */
 public record FilesBackupRequest(FilesConfig files, RepositoryConfig repository, RetryConfig retry,
-    String reason) {
+    String reason,
+    io.lifeboat.notify.NotificationTarget notifications) {
   public FilesBackupRequest {
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     reason = reason != null ? reason : "manual";
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public FilesBackupRequest(FilesConfig files, RepositoryConfig repository, RetryConfig retry,
+    String reason) {
+    this(files, repository, retry, reason, null);
   }
 }

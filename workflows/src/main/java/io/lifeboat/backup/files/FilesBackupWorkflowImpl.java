@@ -10,6 +10,8 @@ import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.repository.BackupIds;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.BackupNews;
+import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.workflow.Workflow;
@@ -35,6 +37,8 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
     Workflow.upsertTypedSearchAttributes(KIND.valueSet(KIND_FILES),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String backupId = BackupIds.forThisRun(startedAt);
+    BackupNews news = BackupNews.start(request.notifications(), KIND_FILES, "files backup",
+        f.name(), f.host(), backupId);
     ResticTarget target = new ResticTarget(f, request.repository(),
         "lifeboat-run=" + Workflow.getInfo().getWorkflowId() + "/" + backupId, request.reason());
     FilesActivities quick = ActivityStubs.of(FilesActivities.class, request.retry(),
@@ -66,12 +70,17 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
             + " failed: restic check --read-data-subset=" + check.readDataPercent() + "%: "
             + check.line() + " (snapshot " + snap.snapshotId() + " recorded, nothing pruned)");
       }
+      news.finished(steps, snap.bytesAdded(), snap.totalBytes(), "restic snapshot "
+          + snap.snapshotId());
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new FilesBackupResult(manifest, key, steps.steps());
     } catch (RuntimeException e) {
       steps.finish("failed");
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      if (!FailedBackup.cancelled(e)) {
+        Workflow.newDetachedCancellationScope(() -> news.failed(steps, e)).run();
+      }
       throw e;
     }
   }

@@ -7,6 +7,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.BackupIds;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.BackupNews;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -38,6 +39,8 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
     String objectKey = MariaDbLayout.dumpKey(prefix, name, backupId);
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name), KIND.valueSet(KIND_MARIADB),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    BackupNews news = BackupNews.start(request.notifications(), KIND_MARIADB, "MariaDB backup",
+        name, null, backupId);
     MariaDbBackupActivities quick = ActivityStubs.of(MariaDbBackupActivities.class,
         request.retry(), Duration.ofMinutes(10), null);
     MariaDbBackupActivities streaming = ActivityStubs.of(MariaDbBackupActivities.class,
@@ -73,6 +76,7 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
           Workflow.getInfo().getWorkflowId(), null);
       steps.run("commit-manifest", () -> quick.mariadbCommitManifest(request.repository(),
           manifest));
+      news.finished(steps, dump.storedBytes(), dump.rawBytes(), null);
       List<String> expired = List.of();
       String warning = null;
       try {
@@ -101,7 +105,8 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
       return new MariaDbBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       io.lifeboat.run.FailedBackup.close(steps, e, "mariadb backup " + backupId, () -> quick.mariadbDiscardIncomplete(
-          new MariaDbDiscardRequest(request.repository(), name, backupId)), null, log);
+          new MariaDbDiscardRequest(request.repository(), name, backupId)), news.announce(steps, e),
+          log);
       throw e;
     }
   }

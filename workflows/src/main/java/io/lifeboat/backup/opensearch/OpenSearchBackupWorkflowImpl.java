@@ -8,6 +8,7 @@ import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.repository.BackupIds;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.BackupNews;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
@@ -42,6 +43,8 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
     String host = request.opensearch().host();
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
         KIND.valueSet(KIND_OPENSEARCH), OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    BackupNews news = BackupNews.start(request.notifications(), KIND_OPENSEARCH,
+        "OpenSearch backup", name, host, backupId);
     OpenSearchBackupActivities quick = ActivityStubs.of(OpenSearchBackupActivities.class,
         request.retry(), Duration.ofMinutes(10), null);
     OpenSearchBackupActivities waiting = ActivityStubs.of(OpenSearchBackupActivities.class,
@@ -88,6 +91,7 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
           Workflow.getInfo().getWorkflowId(), null);
       steps.run("commit-manifest", () -> quick.opensearchCommitManifest(request.repository(),
           manifest));
+      news.finished(steps, shipped.storedBytes(), shipped.rawBytes(), null);
       List<String> expired = List.of();
       String warning = null;
       try {
@@ -105,7 +109,8 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
       return new OpenSearchBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       io.lifeboat.run.FailedBackup.close(steps, e, "opensearch backup " + backupId, () -> quick.opensearchDiscardIncomplete(
-          new OpenSearchDiscardRequest(request.opensearch(), request.repository(), backupId)), null, log);
+          new OpenSearchDiscardRequest(request.opensearch(), request.repository(), backupId)),
+          news.announce(steps, e), log);
       throw e;
     }
   }

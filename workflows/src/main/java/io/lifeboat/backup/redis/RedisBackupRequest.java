@@ -14,9 +14,19 @@ import io.lifeboat.config.RetryConfig;
  */
 public record RedisBackupRequest(RedisConfig redis, RepositoryConfig repository,
     CompressionConfig compression, int retentionDays, RetryConfig retry,
-    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone) {
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone,
+    io.lifeboat.notify.NotificationTarget notifications) {
   public RedisBackupRequest {
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public RedisBackupRequest(RedisConfig redis, RepositoryConfig repository,
+    CompressionConfig compression, int retentionDays, RetryConfig retry,
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone) {
+    this(redis, repository, compression, retentionDays, retry, retentionKeep, retentionZone, null);
   }
 
   /** Without GFS keeps: the shape before {@code retention.keep} reached Redis. */

@@ -7,6 +7,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.repository.BackupIds;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.BackupNews;
 import io.lifeboat.run.FailedBackup;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.lifeboat.run.StepRecorder;
@@ -39,6 +40,8 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
     String objectKey = RedisLayout.snapshotKey(prefix, name, backupId);
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name), KIND.valueSet(KIND_REDIS),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    BackupNews news = BackupNews.start(request.notifications(), KIND_REDIS, "Redis backup", name,
+        null, backupId);
     RedisBackupActivities quick = ActivityStubs.of(RedisBackupActivities.class, request.retry(),
         Duration.ofMinutes(10), null);
     RedisBackupActivities streaming = ActivityStubs.of(RedisBackupActivities.class,
@@ -69,6 +72,7 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
           Workflow.getInfo().getWorkflowId(), null);
       steps.run("commit-manifest", () -> quick.redisCommitManifest(request.repository(),
           manifest));
+      news.finished(steps, snap.storedBytes(), snap.rawBytes(), null);
       List<String> expired = List.of();
       String warning = null;
       try {
@@ -85,7 +89,7 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
       return new RedisBackupResult(manifest, expired, warning, steps.steps());
     } catch (ActivityFailure | CanceledFailure e) {
       FailedBackup.close(steps, e, "redis backup " + backupId, () -> quick.redisDiscardIncomplete(
-          new RedisDiscardRequest(request.repository(), name, backupId)), null, log);
+          new RedisDiscardRequest(request.repository(), name, backupId)), news.announce(steps, e), log);
       throw e;
     }
   }
