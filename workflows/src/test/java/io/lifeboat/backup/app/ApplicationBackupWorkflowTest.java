@@ -84,11 +84,12 @@ class ApplicationBackupWorkflowTest {
     }
   }
 
-  private ApplicationBackupWorkflow start(Fake fake) {
+  private ApplicationBackupWorkflow start(Fake fake, Object... more) {
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T03:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ApplicationBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);
+    if (more.length > 0) worker.registerActivitiesImplementations(more);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(ApplicationBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("backup-app-farmtally-farmtally")
@@ -115,6 +116,33 @@ class ApplicationBackupWorkflowTest {
         fake.committed.manifestKey());
     assertEquals("1a2b3c4d5e6f7a8b", r.manifest().commit());
     assertEquals(List.of("old"), r.expiredBackupIds());
+  }
+
+  private static ApplicationBackupRequest notifying() {
+    ApplicationBackupRequest r = request();
+    return new ApplicationBackupRequest(r.application(), r.repository(), r.retry(), r.reason(),
+        null, null, null, io.lifeboat.notify.RecordingNotifications.TARGET);
+  }
+
+  @Test
+  void notifiesStartedThenFinishedWithTheIdFromTheRelease() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    ArtifactBackupResult r = start(new Fake(), news).backup(notifying());
+    news.assertStartedThenFinished("app", "farmtally", "not yet chosen",
+        r.manifest().backupId());
+    assertEquals("not yet chosen", news.sent.get(0).details().get("Backup id"),
+        "the id names the commit, known only after the inspection");
+  }
+
+  @Test
+  void notifiesStartedThenFailedWithTheKindAndCause() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    Fake fake = new Fake();
+    fake.archiveFails = true;
+    ApplicationBackupWorkflow wf = start(fake, news);
+    assertThrows(WorkflowFailedException.class, () -> wf.backup(notifying()));
+    news.assertStartedThenFailed("app", "farmtally", "archive-and-upload",
+        FailureKind.APP_SOURCE_MISSING.type(), "gone (fake)");
   }
 
   @Test

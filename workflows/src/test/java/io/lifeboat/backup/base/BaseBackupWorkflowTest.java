@@ -110,8 +110,9 @@ class BaseBackupWorkflowTest {
     env.close();
   }
 
-  private BaseBackupWorkflow start(Fake fake) {
+  private BaseBackupWorkflow start(Fake fake, Object... more) {
     worker.registerActivitiesImplementations(fake);
+    if (more.length > 0) worker.registerActivitiesImplementations(more);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(BaseBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("base-test").setTaskQueue(QUEUE).build());
@@ -149,6 +150,35 @@ class BaseBackupWorkflowTest {
     assertEquals(7, r.retention().walFilesRemoved());
     assertNull(r.retentionWarning());
     assertEquals(LifeboatSearchAttributes.OUTCOME_SUCCEEDED, outcome());
+  }
+
+  private static BaseBackupRequest notifying() {
+    BaseBackupRequest r = request();
+    return new BaseBackupRequest(r.database(), r.repository(), r.compression(), r.wal(),
+        r.retry(), null, null, null, io.lifeboat.notify.RecordingNotifications.TARGET);
+  }
+
+  @Test
+  void notifiesStartedThenFinishedWithBytesAndDuration() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    BaseBackupResult r = start(new Fake(), news).backup(notifying());
+    var f = news.assertStartedThenFinished("db-base", DB, r.manifest().backupId());
+    assertEquals("300000000", f.details().get("Stored bytes"));
+    assertEquals("2100000000", f.details().get("Raw bytes"));
+    assertTrue(f.text().contains("286.1 MB"), f.text());
+  }
+
+  @Test
+  void notifiesStartedThenFailedWithTheKindAndCause() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    Fake f = new Fake();
+    f.streamFailure = FailureKind.BASE_VERIFY_FAILED.failure("pg_verifybackup rejects it");
+    f.streamFailuresLeft = 99;
+    BaseBackupWorkflow wf = start(f, news);
+    assertThrows(WorkflowFailedException.class, () -> wf.backup(notifying()));
+    var n = news.assertStartedThenFailed("db-base", DB, "stream-and-verify",
+        FailureKind.BASE_VERIFY_FAILED.type(), "pg_verifybackup rejects it");
+    assertTrue(n.text().contains(FailureKind.BASE_VERIFY_FAILED.hint()), n.text());
   }
 
   @Test

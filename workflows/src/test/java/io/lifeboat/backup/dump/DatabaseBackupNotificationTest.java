@@ -73,14 +73,17 @@ class DatabaseBackupNotificationTest {
         new FakeBackupActivities().failAlways("assess", FailureKind.PG_AUTH_FAILED));
 
     assertEquals(FailureKind.PG_AUTH_FAILED.type(), cause.getType());
-    assertEquals(1, sent.size());
-    Notification n = sent.get(0).notification();
-    assertEquals(Delivery.CHANNEL_WEBHOOK, sent.get(0).channel());
-    assertEquals(Notification.EVENT_FAILURE, n.event());
-    assertEquals("backup of " + BackupTestSupport.DB + " failed", n.subject());
+    assertEquals(List.of(io.lifeboat.run.BackupNews.EVENT_STARTED, Notification.EVENT_FAILURE),
+        sent.stream().map(d -> d.notification().event()).toList(), "started, then one failure");
+    Notification n = sent.get(1).notification();
+    assertEquals(Delivery.CHANNEL_WEBHOOK, sent.get(1).channel());
+    assertEquals("database backup of " + BackupTestSupport.DB + " failed", n.subject());
     assertTrue(n.text().startsWith("step assess: "), n.text());
     assertTrue(n.text().contains(FailureKind.PG_AUTH_FAILED.hint()), n.text());
-    assertEquals(FailureKind.PG_AUTH_FAILED.type(), n.details().get("failure type"));
+    assertEquals(FailureKind.PG_AUTH_FAILED.type(), n.details().get("Failure kind"));
+    assertEquals("db-full", n.details().get("Kind"));
+    assertEquals(BackupTestSupport.DB, n.details().get("Source"));
+    assertEquals("assess", n.details().get("Failed step"));
     assertEquals("http://localhost:8233/namespaces/default/workflows/"
         + BackupTestSupport.WORKFLOW_ID, n.link());
     WorkflowReplayer.replayWorkflowExecution(
@@ -137,7 +140,26 @@ class DatabaseBackupNotificationTest {
         () -> stub.getResult(BackupResult.class));
     assertInstanceOf(io.temporal.failure.CanceledFailure.class, e.getCause());
     assertEquals(1, fake.discarded.size(), "leftovers removed");
-    assertTrue(sent.isEmpty(), "an operator's cancel is not news: " + sent);
+    assertEquals(List.of(io.lifeboat.run.BackupNews.EVENT_STARTED),
+        sent.stream().map(d -> d.notification().event()).toList(),
+        "an operator's cancel is not news");
+  }
+
+  @Test
+  void aGoodBackupSaysStartedThenFinishedWithBytesAndDuration() throws Exception {
+    worker.registerActivitiesImplementations(new FakeBackupActivities(), notifier);
+    env.start();
+    DatabaseBackupWorkflow wf = env.getWorkflowClient().newWorkflowStub(
+        DatabaseBackupWorkflow.class, BackupTestSupport.workflowOptions());
+    BackupResult r = wf.backup(request());
+    var rec = new io.lifeboat.notify.RecordingNotifications();
+    sent.forEach(rec::deliver);
+    Notification f = rec.assertStartedThenFinished("db-full", BackupTestSupport.DB,
+        r.manifest().backupId());
+    assertEquals(String.valueOf(r.manifest().storedBytes()), f.details().get("Stored bytes"));
+    WorkflowReplayer.replayWorkflowExecution(
+        env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID),
+        DatabaseBackupWorkflowImpl.class);
   }
 
   @Test

@@ -123,9 +123,12 @@ class DatabaseBackupOffsiteTest {
     assertThrows(WorkflowFailedException.class, () ->
         env.getWorkflowClient().newUntypedWorkflowStub(childId).getResult(CopyRecord.class));
     assertEquals(LifeboatSearchAttributes.OUTCOME_FAILED, outcome(childId));
-    // One notification, about the offsite copy, none about the backup.
-    assertEquals(1, sent.size());
-    assertTrue(sent.get(0).notification().subject().startsWith("offsite copy of"));
+    // One failure, about the offsite copy; the backup itself says started and finished.
+    var failures = sent.stream().filter(d -> d.notification().event().equals(
+        io.lifeboat.notify.Notification.EVENT_FAILURE)).toList();
+    assertEquals(1, failures.size(), sent.toString());
+    assertTrue(failures.get(0).notification().subject().startsWith("offsite copy of"));
+    assertEquals(3, sent.size(), "started, finished, the offsite failure: " + sent);
   }
 
   @Test
@@ -137,8 +140,9 @@ class DatabaseBackupOffsiteTest {
     assertEquals(0, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED).count());
     // Only the unique backup id's markers (BackupIds: its version marker and side effect) and
-    // the bulk queue's (BulkQueue, issue 21: its version marker and side effect).
-    assertEquals(4, history.getEvents().stream().filter(e -> e.getEventType()
+    // the bulk queue's (BulkQueue, issue 21: its version marker and side effect), and the
+    // backup notifications' version marker (BackupNews, issue 22).
+    assertEquals(5, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_MARKER_RECORDED).count());
     assertTrue(offsite.calls.isEmpty());
   }
@@ -152,8 +156,8 @@ class DatabaseBackupOffsiteTest {
         env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID);
     // The version marker of OffsiteAfterBackup.CHANGE_ID (its id is inside an encoded payload),
     // after the unique backup id's two (BackupIds: version marker and side effect) and the bulk
-    // queue's two (BulkQueue: version marker and side effect).
-    assertEquals(5, history.getEvents().stream().filter(e -> e.getEventType()
+    // queue's two (BulkQueue: version marker and side effect), and BackupNews's (issue 22).
+    assertEquals(6, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_MARKER_RECORDED).count());
     assertEquals(1, history.getEvents().stream().filter(e -> e.getEventType()
         == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED).count());

@@ -65,11 +65,12 @@ class FilesBackupWorkflowTest {
     }
   }
 
-  private FilesBackupWorkflow start(Fake fake) {
+  private FilesBackupWorkflow start(Fake fake, Object... more) {
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T03:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(FilesBackupWorkflowImpl.class);
     worker.registerActivitiesImplementations(fake);
+    if (more.length > 0) worker.registerActivitiesImplementations(more);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(FilesBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("files-test").setTaskQueue(TaskQueues.DEFAULT)
@@ -94,6 +95,32 @@ class FilesBackupWorkflowTest {
     assertTrue(r.manifest().verification().startsWith("ok: "));
     assertEquals("s3:http://127.0.0.1:9000/farmtally-backups/lifeboat/files/uploads",
         r.manifest().repository());
+  }
+
+  private static FilesBackupRequest notifying() {
+    FilesBackupRequest r = request();
+    return new FilesBackupRequest(r.files(), r.repository(), r.retry(), r.reason(),
+        io.lifeboat.notify.RecordingNotifications.TARGET);
+  }
+
+  @Test
+  void notifiesStartedThenFinishedWithBytesAndDuration() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    FilesBackupResult r = start(new Fake(), news).backup(notifying());
+    var f = news.assertStartedThenFinished("files", "uploads", r.manifest().backupId());
+    assertEquals("120", f.details().get("Stored bytes"));
+    assertTrue(f.text().contains("abcd1234"), f.text());
+  }
+
+  @Test
+  void notifiesStartedThenFailedWhenTheCheckFails() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    Fake fake = new Fake();
+    fake.damaged = true;
+    FilesBackupWorkflow wf = start(fake, news);
+    assertThrows(WorkflowFailedException.class, () -> wf.backup(notifying()));
+    news.assertStartedThenFailed("files", "uploads", "commit",
+        FailureKind.FILES_CHECK_FAILED.type(), "Pack ID does not match");
   }
 
   @Test

@@ -97,8 +97,9 @@ class OpenSearchBackupWorkflowTest {
     env.close();
   }
 
-  private OpenSearchBackupWorkflow start(Fake fake) {
+  private OpenSearchBackupWorkflow start(Fake fake, Object... more) {
     worker.registerActivitiesImplementations(fake);
+    if (more.length > 0) worker.registerActivitiesImplementations(more);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(OpenSearchBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("opensearch-backup-test")
@@ -123,6 +124,29 @@ class OpenSearchBackupWorkflowTest {
     assertEquals(Map.of("tallies", 301L, "farms", 20L), r.manifest().documents());
     assertTrue(r.manifest().fileListKey().startsWith("p/opensearch/search/snapshots/"),
         r.manifest().fileListKey());
+  }
+
+  private static OpenSearchBackupRequest notifying() {
+    OpenSearchBackupRequest r = request();
+    return new OpenSearchBackupRequest(r.opensearch(), r.repository(), r.compression(),
+        r.retentionDays(), r.retry(), null, null, io.lifeboat.notify.RecordingNotifications.TARGET);
+  }
+
+  @Test
+  void notifiesStartedThenFinishedWithBytesAndDuration() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    OpenSearchBackupResult r = start(new Fake(), news).backup(notifying());
+    news.assertStartedThenFinished("opensearch", "search", r.manifest().backupId());
+  }
+
+  @Test
+  void notifiesStartedThenFailedWithTheKindAndCause() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    Fake fake = new Fake();
+    fake.corrupt = true;
+    assertThrows(WorkflowFailedException.class, () -> start(fake, news).backup(notifying()));
+    news.assertStartedThenFailed("opensearch", "search", "verify",
+        FailureKind.BACKUP_CORRUPT.type(), "flipped byte");
   }
 
   @Test

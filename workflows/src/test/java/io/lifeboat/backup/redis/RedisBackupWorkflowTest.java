@@ -81,8 +81,9 @@ class RedisBackupWorkflowTest {
     env.close();
   }
 
-  private RedisBackupWorkflow start(Fake fake) {
+  private RedisBackupWorkflow start(Fake fake, Object... more) {
     worker.registerActivitiesImplementations(fake);
+    if (more.length > 0) worker.registerActivitiesImplementations(more);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(RedisBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("redis-backup-cache-test")
@@ -104,6 +105,31 @@ class RedisBackupWorkflowTest {
     assertEquals(List.of("assess", "snapshot", "verify", "commit", "retention"), fake.calls);
     assertEquals(3, r.manifest().keys());
     assertTrue(r.manifest().objectKey().startsWith("p/redis/cache/"), r.manifest().objectKey());
+  }
+
+  private static RedisBackupRequest notifying() {
+    RedisBackupRequest r = request();
+    return new RedisBackupRequest(r.redis(), r.repository(), r.compression(), r.retentionDays(),
+        r.retry(), null, null, io.lifeboat.notify.RecordingNotifications.TARGET);
+  }
+
+  @Test
+  void notifiesStartedThenFinishedWithBytesAndDuration() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    RedisBackupResult r = start(new Fake(), news).backup(notifying());
+    var f = news.assertStartedThenFinished("redis", "cache", r.manifest().backupId());
+    assertEquals("60", f.details().get("Stored bytes"));
+    assertEquals("100", f.details().get("Raw bytes"));
+  }
+
+  @Test
+  void notifiesStartedThenFailedWithTheKindAndCause() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    Fake fake = new Fake();
+    fake.corrupt = true;
+    assertThrows(WorkflowFailedException.class, () -> start(fake, news).backup(notifying()));
+    news.assertStartedThenFailed("redis", "cache", "verify", FailureKind.BACKUP_CORRUPT.type(),
+        "flipped byte");
   }
 
   @Test
