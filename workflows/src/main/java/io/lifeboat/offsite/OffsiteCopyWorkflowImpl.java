@@ -29,6 +29,9 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
 
   /** Search attribute kind of offsite copy runs (LifeboatKind="offsite" in the web UI). */
   public static final String KIND_OFFSITE = "offsite";
+  /** Issue 22: a finished copy says so (the failure said so before). */
+  static final String NOTIFY_FINISHED = "offsite-finished-notice";
+  public static final String EVENT_FINISHED = "offsite-finished";
 
   /** A big object over a slow link takes long; a silent worker is declared dead after this. */
   static final Duration COPY_HEARTBEAT_TIMEOUT = Duration.ofSeconds(60);
@@ -97,6 +100,13 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       OffsiteMetrics.succeeded(Workflow.getMetricsScope(), request.kind(), request.source(),
           finishedAt, record.bytesCopied());
+      io.lifeboat.run.RunNotice.send(NOTIFY_FINISHED, request.notifications(), EVENT_FINISHED,
+          "offsite copy of " + request.source() + " finished", "offsite copy of "
+              + request.source() + " (" + request.kind() + ") to " + request.offsite().bucket()
+              + " finished in " + io.lifeboat.run.Projection.duration(finishedAt - startedAt)
+              + ": " + record.copied() + " objects, " + record.bytesCopied() + " bytes copied, "
+              + record.verified() + " verified", Map.of("Kind", request.kind(),
+              "Source", request.source(), "Copied bytes", String.valueOf(record.bytesCopied())));
       for (CopyResult c : copies) {
         Long lag = c.walLagSeconds();
         String database = OffsiteScopes.walDatabase(c.scope());

@@ -16,11 +16,22 @@ import java.util.Map;
 public record RestorePointRequest(String estate, String name, RepositoryConfig repository,
     WalConfig wal, List<DatabaseConfig> databases,
     Map<String, ApplicationBackupRequest> applications,
-    ConfigurationBackupRequest configuration, RetryConfig retry) {
+    ConfigurationBackupRequest configuration, RetryConfig retry,
+    io.lifeboat.notify.NotificationTarget notifications) {
 
   public RestorePointRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+    notifications = notifications != null ? notifications
+        : io.lifeboat.notify.NotificationTarget.NONE;
     databases = databases == null ? List.of() : List.copyOf(databases);
     applications = applications == null ? Map.of() : new java.util.TreeMap<>(applications);
+  }
+
+  /** Without notifications: the shape before issue 22 (and its recorded histories). */
+  public RestorePointRequest(String estate, String name, RepositoryConfig repository,
+      WalConfig wal, List<DatabaseConfig> databases,
+      Map<String, ApplicationBackupRequest> applications,
+      ConfigurationBackupRequest configuration, RetryConfig retry) {
+    this(estate, name, repository, wal, databases, applications, configuration, retry, null);
   }
 }

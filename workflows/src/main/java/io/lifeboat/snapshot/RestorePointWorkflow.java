@@ -40,7 +40,7 @@ public interface RestorePointWorkflow {
     }
     return new RestorePointRequest(c.estate(), name, c.repository(), c.wal(), c.databases(),
         apps, c.configuration().isEmpty() ? null : ConfigurationBackupWorkflow.request(c),
-        c.retries());
+        c.retries(), io.lifeboat.notify.NotificationTarget.of(c));
   }
 
   @WorkflowMethod

@@ -5,7 +5,13 @@ import io.lifeboat.backup.app.ApplicationBackupWorkflow;
 import io.lifeboat.backup.artifact.ArtifactBackupResult;
 import io.lifeboat.backup.config.ConfigurationBackupWorkflow;
 import io.lifeboat.config.DatabaseConfig;
+import io.lifeboat.notify.Notification;
 import io.lifeboat.run.ActivityStubs;
+import io.lifeboat.run.FailedBackup;
+import io.lifeboat.run.Projection;
+import io.lifeboat.run.RunNotice;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -20,6 +26,9 @@ import java.util.Map;
  * without its manifest does not exist for {@code recover --to-point}.
  */
 public class RestorePointWorkflowImpl implements RestorePointWorkflow {
+  /** Issue 22: a point says when it is complete, or why it is not. */
+  static final String NOTIFY = "restore-point-notifications";
+  public static final String EVENT_FINISHED = "restore-point-finished";
 
   @Override
   public RestorePointManifest snapshot(RestorePointRequest r) {
@@ -31,6 +40,39 @@ public class RestorePointWorkflowImpl implements RestorePointWorkflow {
     // A scheduled point (no name) is named by the time it fired: workflow time, so a replay
     // names it the same.
     String name = r.name() != null ? r.name() : RestorePointWorkflow.scheduledName(createdAt);
+    try {
+      RestorePointManifest m = take(r, quick, waiting, createdAt, name);
+      RunNotice.send(NOTIFY, r.notifications(), EVENT_FINISHED, "restore point " + name + " of "
+          + r.estate() + " finished", "restore point " + name + " is complete: "
+          + m.databases().size() + " database(s), " + m.applicationBackups().size()
+          + " application backup(s)" + (m.configurationBackup() == null ? "" : ", configuration "
+          + m.configurationBackup()), details(r, name, createdAt));
+      return m;
+    } catch (ActivityFailure | ChildWorkflowFailure e) {
+      if (!FailedBackup.cancelled(e)) {
+        Workflow.newDetachedCancellationScope(() -> {
+          Map<String, String> d = details(r, name, createdAt);
+          d.putAll(RunNotice.failure(e));
+          RunNotice.send(NOTIFY, r.notifications(), Notification.EVENT_FAILURE,
+              "restore point " + name + " of " + r.estate() + " failed", "restore point " + name
+                  + " was not taken (no manifest): " + d.get("Cause"), d);
+        }).run();
+      }
+      throw e;
+    }
+  }
+
+  private static Map<String, String> details(RestorePointRequest r, String name, long startedAt) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("Kind", "restore-point");
+    d.put("Source", r.estate());
+    d.put("Point", name);
+    d.put("Duration", Projection.duration(Workflow.currentTimeMillis() - startedAt));
+    return d;
+  }
+
+  private RestorePointManifest take(RestorePointRequest r, RestorePointActivities quick,
+      RestorePointActivities waiting, long createdAt, String name) {
     quick.requireNewRestorePoint(r.repository(), name);
     String id = Workflow.getInfo().getWorkflowId();
 

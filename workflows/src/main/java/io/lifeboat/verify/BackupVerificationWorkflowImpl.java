@@ -44,6 +44,16 @@ public class BackupVerificationWorkflowImpl implements BackupVerificationWorkflo
     List<String> notifyFailures = List.of();
     if (!failed.isEmpty()) {
       notifyFailures = Notifier.send(request.notifications(), notification(request, failed));
+    } else {
+      // Issue 22: a verification that passed says so too (the failure said so before).
+      Map<String, String> d = new LinkedHashMap<>();
+      for (VerificationResult r : results) {
+        d.put(r.kind() + " " + r.source(), (r.backupId() == null ? "" : r.backupId() + ": ")
+            + r.message());
+      }
+      io.lifeboat.run.RunNotice.send(NOTIFY_PASSED, request.notifications(), EVENT_PASSED,
+          "backup verification passed: " + results.size() + " source(s)",
+          "every newest backup restored and checked", d);
     }
     steps.finish(failed.isEmpty() ? "passed" : "failed");
     Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(failed.isEmpty()
@@ -52,6 +62,8 @@ public class BackupVerificationWorkflowImpl implements BackupVerificationWorkflo
   }
 
   static final String PARALLEL = "verify-parallel";
+  static final String NOTIFY_PASSED = "verification-passed-notice";
+  public static final String EVENT_PASSED = "verification-passed";
 
   private record Job(SourceVerifier verifier, String source) {}
 

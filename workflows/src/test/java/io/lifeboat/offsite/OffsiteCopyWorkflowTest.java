@@ -105,7 +105,11 @@ class OffsiteCopyWorkflowTest {
     assertEquals(1, r.retentionSkipped().size());
     assertTrue(r.retentionSkipped().get(0).contains("Object Lock until"));
     assertEquals(r, fake.records.get(0));
-    assertTrue(sent.isEmpty());
+    // Issue 22: a finished copy says so, once.
+    assertEquals(1, sent.size(), sent.toString());
+    assertEquals(OffsiteCopyWorkflowImpl.EVENT_FINISHED, sent.get(0).notification().event());
+    assertTrue(sent.get(0).notification().text().contains("2 objects"),
+        sent.get(0).notification().text());
   }
 
   @Test
