@@ -130,7 +130,17 @@ class VerificationEndToEndTest {
     assertEquals(1, records.size(), stack.keys().toString());
     RealStack.Run list = stack.cli("backups", "list", "--config", config.toString());
     assertTrue(list.out().contains("passed 20"), list.out());
-    assertTrue(webhookBodies.isEmpty(), "nothing to report when all is well: " + webhookBodies);
+    // Issue 22: the backup said started and finished, the verification that it passed.
+    List<String> events = new java.util.ArrayList<>();
+    for (String body : webhookBodies) {
+      String t = new ObjectMapper().readTree(body).get("text").asText();
+      events.add(t.substring(t.lastIndexOf("(event: ") + 8, t.lastIndexOf(')')));
+    }
+    assertEquals(List.of("backup-started", "backup-finished", "verification-passed"), events,
+        webhookBodies.toString());
+    assertTrue(smtp.waitForIncomingEmail(10_000, 3));
+    webhookBodies.clear();
+    smtp.purgeEmailFromAllMailboxes();
 
     // 2. One byte flipped in the stored dump, re-uploaded under the same key.
     String manifestKey = stack.keys().stream().filter(k -> k.endsWith("/manifest.json"))
