@@ -38,6 +38,7 @@ public final class BackupNews {
   private final String host;
   private final long startedAt;
   private String backupId;
+  private String agents;
 
   private BackupNews(boolean on, NotificationTarget target, String kind, String label,
       String source, String host, String backupId) {
@@ -78,6 +79,11 @@ public final class BackupNews {
   public BackupNews id(String id) {
     this.backupId = id;
     return this;
+  }
+
+  /** The agents that poll the host's queue ({@code agent@HOST/PID}), once the run waited for one. */
+  public void agents(java.util.List<String> identities) {
+    if (identities != null && !identities.isEmpty()) agents = String.join(", ", identities);
   }
 
   /** After the commit mark: "finished" with the bytes and the time; {@code note} may be null. */
@@ -129,8 +135,8 @@ public final class BackupNews {
     d.put("Kind", kind);
     d.put("Source", source);
     if (host != null) d.put("Host", host);
-    String agent = null;
-    if (steps != null) {
+    String agent = agents;
+    if (agent == null && steps != null) {
       for (StepTiming t : steps.steps()) {
         if (t.agent() != null) agent = t.agent();
       }

@@ -152,6 +152,29 @@ class HostRoutingWorkflowTest {
   }
 
   @Test
+  void aBackupOnAHostNamesTheHostAndItsAgentInItsMessages() {
+    var news = new io.lifeboat.notify.RecordingNotifications();
+    env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-22T04:00:00Z"));
+    Worker control = env.newWorker(MAIN);
+    control.registerWorkflowImplementationTypes(ConfigurationBackupWorkflowImpl.class);
+    control.registerActivitiesImplementations(new Recording(), new Agents(0), news);
+    env.newWorker(HOST_QUEUE).registerActivitiesImplementations(new Recording());
+    env.start();
+    ConfigurationBackupRequest r = configRequest("app1");
+    ArtifactBackupResult result = env.getWorkflowClient().newWorkflowStub(
+        ConfigurationBackupWorkflow.class, WorkflowOptions.newBuilder()
+            .setWorkflowId("backup-config-farmtally").setTaskQueue(MAIN).build())
+        .backup(new ConfigurationBackupRequest(r.estate(), r.configuration(), r.repository(),
+            r.retry(), null, null, null, io.lifeboat.notify.RecordingNotifications.TARGET));
+    var finished = news.assertStartedThenFinished("config", "farmtally",
+        result.manifest().backupId());
+    assertEquals("app1", news.sent.get(0).details().get("Host"));
+    assertTrue(news.sent.get(0).text().endsWith(" on app1"), news.sent.get(0).text());
+    assertEquals("app1", finished.details().get("Host"));
+    assertEquals("agent@app1/1", finished.details().get("Agent"));
+  }
+
+  @Test
   void withoutHostsEverythingStaysOnTheMainQueueAndNoAgentIsAskedFor() {
     start(0, false);
     backupConfig("backup-config-farmtally", null);

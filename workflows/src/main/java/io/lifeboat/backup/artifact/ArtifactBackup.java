@@ -72,7 +72,8 @@ public final class ArtifactBackup {
 
   private void awaitAgent() {
     if (host != null && !agentSeen) {
-      HostRouting.awaitAgent(host, retryConfig);
+      List<String> agents = HostRouting.awaitAgent(host, retryConfig);
+      if (news != null) news.agents(agents);
       agentSeen = true;
     }
   }

@@ -50,7 +50,9 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
         request.retry(), Duration.ofHours(6), HEARTBEAT, queue);
     try {
       steps.run("init", () -> quick.filesInit(target));
-      if (f.host() != null) steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry()));
+      if (f.host() != null) {
+        news.agents(steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry())));
+      }
       FilesSnapshot snap = steps.run("backup", () -> onHost.filesBackup(target));
       FilesCheck check = steps.run("check", () -> long_.filesCheck(target));
       FilesRetention retention = check.ok()

@@ -58,8 +58,8 @@ public class OpenSearchBackupWorkflowImpl implements OpenSearchBackupWorkflow {
           () -> waiting.opensearchSnapshot(request.opensearch(), snapshotName));
       OpenSearchFacts after = steps.run("count-after",
           () -> quick.opensearchAssess(request.opensearch()));
-      if (host != null) steps.run("await-agent", () -> HostRouting.awaitAgent(host,
-          request.retry()));
+      if (host != null) news.agents(steps.run("await-agent", () -> HostRouting.awaitAgent(host,
+          request.retry())));
       OpenSearchShipResult shipped = steps.run("ship-files", () -> onHost.opensearchShipFiles(
           new OpenSearchShipRequest(request.opensearch(), request.repository(),
               request.compression(), backupId)));
