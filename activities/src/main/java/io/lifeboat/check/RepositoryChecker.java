@@ -33,7 +33,11 @@ import java.util.TreeSet;
  * configMaxAgeHours}); the day/week/month requirements are the dumps'. Drills are a kind too
  * (source = the cadence, monthly or quarterly): the newest drill of that cadence that succeeded,
  * from the stored reports, must be younger than its period (31 or 92 days) plus {@code
- * checks.drillGraceDays}.
+ * checks.drillGraceDays}. Redis, MariaDB and OpenSearch backups and files backups are judged the
+ * same way against their own limits ({@code redisMaxAgeHours}, {@code mariadbMaxAgeHours},
+ * {@code opensearchMaxAgeHours}, {@code filesMaxAgeHours}); a files backup counts only when its
+ * restic check passed (its manifest records a failed check too). A kind the config does not
+ * name has no source, so it is never judged (skipped, not failed).
  *
  * <p>Extension points: a {@link BackupLister} per backup kind (applications, base backups) and
  * {@link ExtraCheck}s run on every source (WAL continuity, from the WAL archive's own check).
@@ -52,7 +56,13 @@ public final class RepositoryChecker {
   /** @param key stable across runs while the problem persists (no ages in it) */
   public record Finding(String key, String text) {}
 
+  /** The size a backup's manifest states, or -1 when it states none. */
+  public interface SizeReader {
+    long bytes(ObjectStore store, RepositoryConfig repository, String source, String backupId);
+  }
+
   private final Map<String, BackupLister> listers = new HashMap<>();
+  private final Map<String, SizeReader> sizes = new HashMap<>();
   private final List<ExtraCheck> extras = new ArrayList<>();
 
   public RepositoryChecker() {
@@ -70,6 +80,46 @@ public final class RepositoryChecker {
         io.lifeboat.drill.DrillHistory.read(store, repo.prefix()).stream()
             .filter(d -> cadence.equals(d.cadence()) && d.succeeded())
             .map(d -> RepositoryLayout.backupId(d.report().finishedAtMillis())).toList());
+    listers.put(LifeboatSearchAttributes.KIND_REDIS, (store, repo, name) -> committedDirs(store,
+        io.lifeboat.backup.redis.RedisLayout.root(repo.prefix(), name)));
+    listers.put(LifeboatSearchAttributes.KIND_MARIADB, (store, repo, name) -> committedDirs(store,
+        io.lifeboat.backup.mariadb.MariaDbLayout.root(repo.prefix(), name)));
+    listers.put(LifeboatSearchAttributes.KIND_OPENSEARCH, (store, repo, name) -> committedDirs(
+        store, io.lifeboat.backup.opensearch.OpenSearchLayout.snapshotsRoot(repo.prefix(), name)));
+    listers.put(LifeboatSearchAttributes.KIND_FILES, (store, repo, name) ->
+        committedDirs(store, filesRoot(repo, name)).stream()
+            .filter(id -> checkPassed(filesManifest(store, repo, name, id))).toList());
+    sizes.put(LifeboatSearchAttributes.KIND_DB_FULL, (store, repo, db, id) -> Manifests.read(
+        store, RepositoryLayout.manifestKey(repo.prefix(), db, id), BackupManifest.class)
+        .storedBytes());
+    sizes.put(LifeboatSearchAttributes.KIND_REDIS, (store, repo, name, id) -> Manifests.read(
+        store, io.lifeboat.backup.redis.RedisLayout.manifestKey(repo.prefix(), name, id),
+        io.lifeboat.backup.redis.RedisManifest.class).storedBytes());
+    sizes.put(LifeboatSearchAttributes.KIND_MARIADB, (store, repo, name, id) -> Manifests.read(
+        store, io.lifeboat.backup.mariadb.MariaDbLayout.manifestKey(repo.prefix(), name, id),
+        io.lifeboat.backup.mariadb.MariaDbManifest.class).storedBytes());
+    sizes.put(LifeboatSearchAttributes.KIND_OPENSEARCH, (store, repo, name, id) -> Manifests.read(
+        store, io.lifeboat.backup.opensearch.OpenSearchLayout.manifestKey(repo.prefix(), name, id),
+        io.lifeboat.backup.opensearch.OpenSearchManifest.class).storedBytes());
+    sizes.put(LifeboatSearchAttributes.KIND_FILES, (store, repo, name, id) ->
+        filesManifest(store, repo, name, id).totalBytes());
+  }
+
+  /** PREFIX/files-manifests/NAME/: the directory of the files backups' manifests. */
+  static String filesRoot(RepositoryConfig repo, String name) {
+    String key = io.lifeboat.backup.files.ResticTarget.manifestKey(repo, name, "ID");
+    return key.substring(0, key.length() - ("ID/" + RepositoryLayout.MANIFEST).length());
+  }
+
+  /** A files backup counts once its restic check passed ("ok: ..."). */
+  static boolean checkPassed(io.lifeboat.backup.files.FilesManifest m) {
+    return m.verification() != null && m.verification().startsWith("ok");
+  }
+
+  private static io.lifeboat.backup.files.FilesManifest filesManifest(ObjectStore store,
+      RepositoryConfig repo, String name, String id) {
+    return Manifests.read(store, io.lifeboat.backup.files.ResticTarget.manifestKey(repo, name, id),
+        io.lifeboat.backup.files.FilesManifest.class);
   }
 
   /** Ids of the directories under root that hold their manifest.json (committed backups). */
@@ -85,6 +135,10 @@ public final class RepositoryChecker {
       case LifeboatSearchAttributes.KIND_DB_BASE -> limits.baseMaxAgeHours();
       case LifeboatSearchAttributes.KIND_APP -> limits.appMaxAgeHours();
       case LifeboatSearchAttributes.KIND_CONFIG -> limits.configMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_REDIS -> limits.redisMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_MARIADB -> limits.mariadbMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_OPENSEARCH -> limits.opensearchMaxAgeHours();
+      case LifeboatSearchAttributes.KIND_FILES -> limits.filesMaxAgeHours();
       case LifeboatSearchAttributes.KIND_DRILL -> 24L * (("quarterly".equals(source.name())
           ? 92 : 31) + limits.drillGraceDays());
       default -> limits.maxAgeHours();
@@ -117,6 +171,10 @@ public final class RepositoryChecker {
       // recover/rollback; a unique id is not rebuilt from its time.
       SourceCheck c = judge(req, source, times, ids.isEmpty() ? null : ids.get(ids.size() - 1),
           findings);
+      if (!ids.isEmpty()) {
+        c = c.withNewest(times.get(times.size() - 1).toEpochMilli(),
+            size(store, req.repository(), source, ids.get(ids.size() - 1)));
+      }
       for (ExtraCheck extra : extras) {
         List<Finding> more = extra.check(store, req, source);
         findings.addAll(more);
@@ -124,7 +182,8 @@ public final class RepositoryChecker {
           List<String> problems = new ArrayList<>(c.problems());
           more.forEach(f -> problems.add(f.text()));
           c = new SourceCheck(c.kind(), c.source(), c.backups(), c.newestBackupId(),
-              c.newestAgeSeconds(), c.fresh(), false, problems);
+              c.newestAgeSeconds(), c.fresh(), false, problems, c.newestAtMillis(),
+              c.newestBytes());
         }
       }
       findings.forEach(f -> keys.add(f.key()));
@@ -135,7 +194,39 @@ public final class RepositoryChecker {
       io.lifeboat.run.ReportRetention.prune(store, req.repository().prefix(),
           req.reportsAuditDays(), Instant.ofEpochMilli(req.nowMillis()));
     }
-    return new CheckReport(req.nowMillis(), results, changed);
+    return new CheckReport(req.nowMillis(), results, changed,
+        req.remember() ? drillKpis(store, req) : null);
+  }
+
+  /**
+   * The drill KPIs from the stored drill reports, for the scheduled check's gauges; a cadence
+   * can be overdue only when the request checks it (its schedule is set). Null when the
+   * reports cannot be read: the KPIs are gauges beside the check, never a reason for it to fail.
+   */
+  static io.lifeboat.drill.DrillKpis drillKpis(ObjectStore store, CheckRequest req) {
+    try {
+      boolean monthly = req.sources().contains(
+          new CheckSource(LifeboatSearchAttributes.KIND_DRILL, "monthly"));
+      boolean quarterly = req.sources().contains(
+          new CheckSource(LifeboatSearchAttributes.KIND_DRILL, "quarterly"));
+      return io.lifeboat.drill.DrillStats.kpis(io.lifeboat.drill.DrillStats.compute(
+          io.lifeboat.drill.DrillHistory.read(store, req.repository().prefix()),
+          ZoneId.of(req.timezone()), monthly, quarterly, req.checks().drillGraceDays(),
+          Instant.ofEpochMilli(req.nowMillis())));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The newest backup's size from its manifest; -1 when the kind states none or it is unread. */
+  private long size(ObjectStore store, RepositoryConfig repo, CheckSource source, String id) {
+    SizeReader reader = sizes.get(source.kind());
+    if (reader == null) return -1;
+    try {
+      return reader.bytes(store, repo, source.name(), id);
+    } catch (RuntimeException e) {
+      return -1; // the size is a gauge beside the check, never a reason for it to fail
+    }
   }
 
   static SourceCheck judge(CheckRequest req, CheckSource source, List<Instant> times,

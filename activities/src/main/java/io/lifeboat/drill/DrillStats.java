@@ -120,6 +120,20 @@ public final class DrillStats {
             planned > 0 && adherenceRate >= ADHERENCE_TARGET), trends, cadences, runs);
   }
 
+  /** The KPIs the scheduled check exposes as gauges ({@link DrillMetrics}). */
+  public static DrillKpis kpis(Stats st) {
+    List<DrillKpis.CadenceKpi> cadences = st.cadences().stream()
+        .map(c -> new DrillKpis.CadenceKpi(c.cadence(), c.scheduled(), c.periodsDue(), c.rate(),
+            c.overdue())).toList();
+    List<DrillKpis.ScenarioKpi> scenarios = st.scenarios().stream().map(t -> {
+      Point last = t.points().get(t.points().size() - 1);
+      return new DrillKpis.ScenarioKpi(t.scenario(), t.runs(), last.machineMillis(),
+          last.rtoMillis(), last.met());
+    }).toList();
+    return new DrillKpis(st.drills(), st.passed(), st.successRate(),
+        st.adherence().planned() == 0 ? -1 : st.adherence().rate(), cadences, scenarios);
+  }
+
   static List<String> scenarios(RunReport r) {
     String fact = r.facts().get("scenarios");
     if (fact == null || fact.isBlank()) return List.of();

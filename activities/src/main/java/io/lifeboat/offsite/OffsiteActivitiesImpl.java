@@ -86,6 +86,17 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
     });
   }
 
+  /**
+   * Copies what the offsite lacks under one scope, outside the offsite copy workflow: a run
+   * report as soon as it is stored ({@code ReportActivitiesImpl}). The same copy as
+   * {@link #copy}, under the bucket's Object Lock as probed now; throws on any failure.
+   */
+  public CopyResult copyNow(io.lifeboat.config.RepositoryConfig primary, OffsiteConfig offsite, String scope) {
+    OffsiteBucket bucket = bucket(offsite);
+    return new ScopeCopy(stores.forRepository(primary), bucket, primary.prefix(), scope,
+        bucket.probeLock(), p -> { }).run();
+  }
+
   /** The newest segment's recorded write time (else its store time), null for no segment. */
   static Long newestWritten(io.lifeboat.storage.ObjectStore store, String prefix,
       String database) {

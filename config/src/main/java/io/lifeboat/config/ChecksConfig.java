@@ -13,10 +13,17 @@ package io.lifeboat.config;
  * @param configMaxAgeHours the newest configuration backup (default 192: weekly and a day)
  * @param drillGraceDays a drill cadence is overdue when no drill of it succeeded in its period
  *     (monthly 31 days, quarterly 92) plus this many days (default 3)
+ * @param redisMaxAgeHours the newest Redis backup of each {@code redis:} server (default 25)
+ * @param mariadbMaxAgeHours the newest MariaDB dump of each {@code mariadb:} server (default 25)
+ * @param opensearchMaxAgeHours the newest OpenSearch snapshot of each {@code opensearch:}
+ *     source (default 25)
+ * @param filesMaxAgeHours the newest files backup whose restic check passed, of each
+ *     {@code files:} source (default 25)
  */
 public record ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, Integer weekly,
     Integer monthly, Integer baseMaxAgeHours, Integer appMaxAgeHours, Integer configMaxAgeHours,
-    Integer drillGraceDays) {
+    Integer drillGraceDays, Integer redisMaxAgeHours, Integer mariadbMaxAgeHours,
+    Integer opensearchMaxAgeHours, Integer filesMaxAgeHours) {
   public static final ChecksConfig DEFAULT = new ChecksConfig(null, null, null, null, null);
 
   public ChecksConfig {
@@ -29,11 +36,24 @@ public record ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, 
     appMaxAgeHours = appMaxAgeHours != null ? appMaxAgeHours : 25;
     configMaxAgeHours = configMaxAgeHours != null ? configMaxAgeHours : 192;
     drillGraceDays = drillGraceDays != null ? drillGraceDays : 3;
+    redisMaxAgeHours = redisMaxAgeHours != null ? redisMaxAgeHours : 25;
+    mariadbMaxAgeHours = mariadbMaxAgeHours != null ? mariadbMaxAgeHours : 25;
+    opensearchMaxAgeHours = opensearchMaxAgeHours != null ? opensearchMaxAgeHours : 25;
+    filesMaxAgeHours = filesMaxAgeHours != null ? filesMaxAgeHours : 25;
+  }
+
+  /** Without the Redis, MariaDB, OpenSearch and files limits: the shape before those kinds. */
+  public ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, Integer weekly,
+      Integer monthly, Integer baseMaxAgeHours, Integer appMaxAgeHours,
+      Integer configMaxAgeHours, Integer drillGraceDays) {
+    this(schedule, maxAgeHours, daily, weekly, monthly, baseMaxAgeHours, appMaxAgeHours,
+        configMaxAgeHours, drillGraceDays, null, null, null, null);
   }
 
   /** Dumps' limits only: the shape before the other kinds were checked. */
   public ChecksConfig(String schedule, Integer maxAgeHours, Integer daily, Integer weekly,
       Integer monthly) {
-    this(schedule, maxAgeHours, daily, weekly, monthly, null, null, null, null);
+    this(schedule, maxAgeHours, daily, weekly, monthly, null, null, null, null, null, null, null,
+        null);
   }
 }

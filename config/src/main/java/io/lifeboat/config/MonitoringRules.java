@@ -15,6 +15,11 @@ final class MonitoringRules {
       throw new ConfigException(where + ": 'checks.baseMaxAgeHours', 'checks.appMaxAgeHours' and"
           + " 'checks.configMaxAgeHours' must be at least 1");
     }
+    if (k.redisMaxAgeHours() < 1 || k.mariadbMaxAgeHours() < 1
+        || k.opensearchMaxAgeHours() < 1 || k.filesMaxAgeHours() < 1) {
+      throw new ConfigException(where + ": 'checks.redisMaxAgeHours', 'checks.mariadbMaxAgeHours',"
+          + " 'checks.opensearchMaxAgeHours' and 'checks.filesMaxAgeHours' must be at least 1");
+    }
     if (k.drillGraceDays() < 0) {
       throw new ConfigException(where + ": 'checks.drillGraceDays' must be 0 or more");
     }

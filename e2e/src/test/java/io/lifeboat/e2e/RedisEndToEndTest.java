@@ -98,6 +98,24 @@ class RedisEndToEndTest {
         config.toString());
     assertTrue(list.out().contains(m.backupId()) && list.out().contains("803"), list.out());
 
+    // The repository check judges the Redis source: fresh, with the newest backup's size; a
+    // kind the config does not name is skipped, not failed.
+    RealStack.Run check = stack.cli(cliEnv(), "check", "--kind", "redis", "--json", "--config",
+        config.toString());
+    assertEquals(0, check.exit(), check.out() + check.err());
+    var checked = io.lifeboat.backup.dump.Manifests.JSON.readTree(check.out()).get("sources");
+    assertEquals(1, checked.size(), check.out());
+    assertEquals("cache", checked.get(0).get("source").asText());
+    assertEquals("redis", checked.get(0).get("kind").asText());
+    assertTrue(checked.get(0).get("fresh").asBoolean(), check.out());
+    assertEquals(m.backupId(), checked.get(0).get("newestBackupId").asText());
+    assertEquals(m.storedBytes(), checked.get(0).get("newestBytes").asLong(), check.out());
+    RealStack.Run skipped = stack.cli(cliEnv(), "check", "--kind", "mariadb", "--config",
+        config.toString());
+    assertEquals(0, skipped.exit(), skipped.out() + skipped.err());
+    assertTrue(skipped.out().contains("skipped: the config names no mariadb source"),
+        skipped.out());
+
     // The data changes: flushed, one new key.
     redis.cli("FLUSHALL");
     redis.cli("SET", "after", "backup");

@@ -52,6 +52,37 @@ class ReportEndToEndTest {
         new ConfigLoader().load(config).repository(), r));
   }
 
+  /**
+   * An offsite that does not answer: the report is stored on the primary all the same, and the
+   * failed copy is returned (and logged), not thrown; the next offsite sync copies it.
+   */
+  @Test
+  void anUnreachableOffsiteLeavesTheReportStoredAndSaysSo() throws Exception {
+    int closedPort;
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    Path withOffsite = stack.config("report-offsite", root -> root.putObject("offsite")
+        .put("endpoint", "http://127.0.0.1:" + closedPort).put("bucket", "nowhere")
+        .put("accessKeyEnv", "LIFEBOAT_OFFSITE_ACCESS_KEY")
+        .put("secretKeyEnv", "LIFEBOAT_OFFSITE_SECRET_KEY"));
+    var c = new ConfigLoader().load(withOffsite);
+    try (var offsite = new io.lifeboat.offsite.OffsiteActivitiesImpl(stores,
+        Secrets.fromEnvironment())) {
+      ReportActivitiesImpl copying = new ReportActivitiesImpl(stores, offsite::copyNow);
+      long startedAt = 1_795_000_000_000L;
+      RunReport r = new RunReport("recover-db-" + stack.tag, "run-1", "database-recovery",
+          "farmtally_production", "farmtally", startedAt, startedAt + 5_000, RunReport.SUCCEEDED,
+          60_000L, List.of(), Map.of(), List.of());
+      StoredReport stored = copying.storeReport(new StoreReportRequest(c.repository(), r,
+          c.offsite()));
+      assertTrue(stack.keys().contains(stored.jsonKey()), stack.keys().toString());
+      assertFalse(stored.copiedOffsite());
+      assertTrue(stored.offsiteProblem() != null && !stored.offsiteProblem().isBlank(),
+          stored.toString());
+    }
+  }
+
   @Test
   void newestRunOfAWorkflowIsPrinted() throws Exception {
     String id = "recover-db-" + stack.tag;

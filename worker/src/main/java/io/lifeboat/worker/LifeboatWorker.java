@@ -185,7 +185,8 @@ public final class LifeboatWorker implements AutoCloseable {
         // DR drills.
         io.lifeboat.drill.DrillActivitiesImpl.create(stores, secrets),
         // Reports of recoveries, rollbacks and drills.
-        new ReportActivitiesImpl(stores),
+        // A report is copied offsite as soon as it is stored (when the run names an offsite).
+        new ReportActivitiesImpl(stores, (primary, o, scope) -> offsite.copyNow(primary, o, scope)),
         // Base backups and the WAL archive check.
         new BaseBackupActivitiesImpl(stores, pg, secrets),
         new WalCheckActivitiesImpl(stores, pg),

@@ -35,6 +35,7 @@ public final class WorkerMetrics implements AutoCloseable {
     java.util.Map<String, String> all = new java.util.HashMap<>(BackupMetrics.HELP);
     all.putAll(io.lifeboat.verify.VerificationMetrics.HELP);
     all.putAll(io.lifeboat.check.CheckMetrics.HELP);
+    all.putAll(io.lifeboat.drill.DrillMetrics.HELP);
     all.putAll(io.lifeboat.notify.Notifier.HELP);
     all.putAll(WalMetrics.HELP);
     all.putAll(io.lifeboat.offsite.OffsiteMetrics.HELP);

@@ -91,7 +91,14 @@ class VerificationMetricsScrapeTest {
     }
     @Override public CheckReport check(io.lifeboat.check.CheckRequest r) {
       return new CheckReport(r.nowMillis(), List.of(new SourceCheck("db-full", GOOD, 9,
-          "20261119T020000Z", 56 * 3600, false, true, List.of("stale"))), true);
+          "20261119T020000Z", 56 * 3600, false, true, List.of("stale")),
+          new SourceCheck("redis", "cache", 3, "20261121T040000Z", 5400, true, true, List.of(),
+              Instant.parse("2026-11-21T04:00:00Z").toEpochMilli(), 4096)), true,
+          new io.lifeboat.drill.DrillKpis(4, 3, 0.75, 0.875, List.of(
+              new io.lifeboat.drill.DrillKpis.CadenceKpi("monthly", true, 2, 0.5, false),
+              new io.lifeboat.drill.DrillKpis.CadenceKpi("quarterly", false, 0, 1.0, false)),
+              List.of(new io.lifeboat.drill.DrillKpis.ScenarioKpi("database", 4, 95_000,
+                  900_000, true))));
     }
     @Override public void deliver(io.lifeboat.notify.Delivery d) {
       if (d.channel().equals("email")) throw FailureKind.NOTIFY_FAILED.failure("refused");
@@ -180,13 +187,37 @@ class VerificationMetricsScrapeTest {
     assertEquals(0.0, s.find(CheckMetrics.FRESH, good).orElseThrow().value());
     assertEquals(1.0, s.find(CheckMetrics.RETENTION_COMPLIANT, good).orElseThrow().value());
     assertEquals(56 * 3600.0, s.find(CheckMetrics.NEWEST_AGE_SECONDS, good).orElseThrow().value());
+    assertTrue(s.find(CheckMetrics.NEWEST_BYTES, good).isEmpty(), "size unknown: no series");
+    Map<String, String> cache = Map.of("source", "cache", "kind", "redis");
+    assertEquals(Instant.parse("2026-11-21T04:00:00Z").getEpochSecond(),
+        s.find(CheckMetrics.NEWEST_TIMESTAMP, cache).orElseThrow().value());
+    assertEquals(4096.0, s.find(CheckMetrics.NEWEST_BYTES, cache).orElseThrow().value());
+    assertEquals(1.0, s.find(CheckMetrics.FRESH, cache).orElseThrow().value());
+
+    // The drill KPIs the check computed, as gauges; a cadence with nothing due has no series.
+    assertEquals(4.0, s.find(io.lifeboat.drill.DrillMetrics.RUNS, Map.of()).orElseThrow()
+        .value());
+    assertEquals(0.75, s.find(io.lifeboat.drill.DrillMetrics.SUCCESS_RATIO, Map.of())
+        .orElseThrow().value());
+    assertEquals(0.875, s.find(io.lifeboat.drill.DrillMetrics.ADHERENCE_RATIO, Map.of())
+        .orElseThrow().value());
+    assertEquals(0.5, s.find(io.lifeboat.drill.DrillMetrics.CADENCE_RATIO,
+        Map.of("cadence", "monthly")).orElseThrow().value());
+    assertTrue(s.find(io.lifeboat.drill.DrillMetrics.CADENCE_RATIO,
+        Map.of("cadence", "quarterly")).isEmpty());
+    assertEquals(95.0, s.find(io.lifeboat.drill.DrillMetrics.LAST_RTO_SECONDS,
+        Map.of("scenario", "database")).orElseThrow().value());
+    assertEquals(900.0, s.find(io.lifeboat.drill.DrillMetrics.RTO_TARGET_SECONDS,
+        Map.of("scenario", "database")).orElseThrow().value());
 
     // Both runs notified: the webhook went out, the email failed after its retries.
     assertEquals(2.0, sum(s, Notifier.SENT_TOTAL, "webhook"));
     assertEquals(2.0, sum(s, Notifier.FAILED_TOTAL, "email"));
     assertEquals(0.0, sum(s, Notifier.FAILED_TOTAL, "webhook"));
     for (String name : List.of(VerificationMetrics.SUCCESS, CheckMetrics.FRESH,
-        Notifier.FAILED_TOTAL)) {
+        Notifier.FAILED_TOTAL, CheckMetrics.NEWEST_BYTES, CheckMetrics.NEWEST_TIMESTAMP,
+        io.lifeboat.drill.DrillMetrics.SUCCESS_RATIO, io.lifeboat.drill.DrillMetrics.CADENCE_RATIO,
+        io.lifeboat.drill.DrillMetrics.LAST_RTO_SECONDS)) {
       assertTrue(s.text().contains("# HELP " + name + " "), "HELP of " + name);
     }
   }

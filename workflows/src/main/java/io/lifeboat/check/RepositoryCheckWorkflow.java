@@ -30,8 +30,9 @@ public interface RepositoryCheckWorkflow {
 
   /**
    * Every kind the config backs up or exercises: each database's dumps and base backups, each
-   * application's backups, the configuration backup (when configured), and each scheduled drill
-   * cadence (monthly, quarterly).
+   * application's backups, the configuration backup (when configured), each Redis, MariaDB,
+   * OpenSearch and files source, and each scheduled drill cadence (monthly, quarterly). A kind
+   * the config does not name has no source: it is skipped, not failed.
    */
   static List<CheckSource> sources(LifeboatConfig c) {
     List<CheckSource> out = new java.util.ArrayList<>();
@@ -44,6 +45,18 @@ public interface RepositoryCheckWorkflow {
     }
     if (!c.configuration().isEmpty()) {
       out.add(new CheckSource(LifeboatSearchAttributes.KIND_CONFIG, c.estate()));
+    }
+    for (var r : c.redis()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_REDIS, r.name()));
+    }
+    for (var m : c.mariadb()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_MARIADB, m.name()));
+    }
+    for (var o : c.opensearch()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_OPENSEARCH, o.name()));
+    }
+    for (var f : c.files()) {
+      out.add(new CheckSource(LifeboatSearchAttributes.KIND_FILES, f.name()));
     }
     if (c.drills().monthlySchedule() != null) {
       out.add(new CheckSource(LifeboatSearchAttributes.KIND_DRILL, "monthly"));

@@ -36,6 +36,8 @@ public class RepositoryCheckWorkflowImpl implements RepositoryCheckWorkflow {
     for (SourceCheck c : report.sources()) {
       CheckMetrics.record(Workflow.getMetricsScope(), c);
     }
+    // Gauges only (no command): replays of runs before the KPIs existed see null and skip it.
+    io.lifeboat.drill.DrillMetrics.record(Workflow.getMetricsScope(), report.drillKpis());
     if (report.changedSinceLast()) {
       Notifier.send(request.notifications(), notification(request, report));
     }

@@ -41,7 +41,7 @@ final class DrillReport {
     boolean quarterly = DrillScenarios.QUARTERLY.equals(kind);
     ReportWriter report = new ReportWriter(KIND_DRILL, r.estate() + " " + kind
         + (quarterly ? " Q" + quarter : "") + " (" + String.join(", ", scenarios) + ")",
-        r.estate(), r.repository()).metricsSubject(kind);
+        r.estate(), r.repository()).metricsSubject(kind).offsite(r.reportsOffsite());
     report.fact("drill", kind + (r.scenario() != null ? " (--scenario " + r.scenario() + ")"
         : quarterly ? " (Q" + quarter + " of the rotation)" : ""));
     report.fact("scenarios", String.join(", ", scenarios));

@@ -32,7 +32,21 @@ public record DrillRequest(
     DrillsConfig drills,
     NotificationTarget notification,
     List<ServerTargetConfig> servers,
-    io.lifeboat.config.ApprovalsConfig approvals) {
+    io.lifeboat.config.ApprovalsConfig approvals,
+    io.lifeboat.config.OffsiteConfig reportsOffsite) {
+
+  /**
+   * Without the report's offsite copy (the shape before it). reportsOffsite: the offsite
+   * bucket the drill's report is copied to as soon as it is stored; null: none.
+   */
+  public DrillRequest(String estate, String kind, String scenario,
+      List<DatabaseConfig> databases, List<ApplicationConfig> applications,
+      RepositoryConfig repository, RetryConfig retry, TargetsConfig targets, DrillsConfig drills,
+      NotificationTarget notification, List<ServerTargetConfig> servers,
+      io.lifeboat.config.ApprovalsConfig approvals) {
+    this(estate, kind, scenario, databases, applications, repository, retry, targets, drills,
+        notification, servers, approvals, null);
+  }
 
   /** The shape before approver lists (issue 22). */
   public DrillRequest(String estate, String kind, String scenario,

@@ -6,7 +6,10 @@ import java.util.List;
  * What an offsite copy covers, as key prefixes relative to the repository prefix (the layout of
  * {@code RepositoryLayout}). Run reports (reports/) are copied by {@code offsite sync}, one object
  * at a time like WAL (they have no manifest), and no backup retention ever removes them: they
- * are kept for the audit ({@code retention.reportsAuditDays}).
+ * are kept for the audit ({@code retention.reportsAuditDays}). A run's report is also copied as
+ * soon as it is stored when its request names the offsite (ReportWriter); the sync makes up a
+ * copy that failed then. Restore points (points/NAME.json, {@code lifeboat snapshot}) are copied
+ * and kept offsite the same way, one object at a time, never removed by backup retention.
  */
 public final class OffsiteScopes {
   private OffsiteScopes() {}
@@ -33,7 +36,7 @@ public final class OffsiteScopes {
 
   /** Everything `offsite sync` copies. */
   public static List<String> all() {
-    return List.of("db/", "app/", "config/", "wal/", "reports/");
+    return List.of("db/", "app/", "config/", "wal/", "reports/", "points/");
   }
 
   /** Run reports: recoveries, rollbacks, drills and the check's memory. */
@@ -41,9 +44,13 @@ public final class OffsiteScopes {
     return List.of("reports/");
   }
 
-  /** Copied and kept one object at a time, without a manifest: WAL and run reports. */
+  /**
+   * Copied and kept one object at a time, without a manifest: WAL, run reports and restore
+   * points.
+   */
   public static boolean isOneByOne(String relativeKey) {
-    return isWal(relativeKey) || relativeKey.startsWith("reports/");
+    return isWal(relativeKey) || relativeKey.startsWith("reports/")
+        || relativeKey.startsWith("points/");
   }
 
   /**

@@ -26,6 +26,10 @@ public final class LifeboatSearchAttributes {
   public static final String KIND_CONFIG = "config";
   /** A file tree through an engine such as restic (issue 20). */
   public static final String KIND_FILES = "files";
+  /** Redis, MariaDB and OpenSearch backups (issue 19): the kind of their runs and checks. */
+  public static final String KIND_REDIS = "redis";
+  public static final String KIND_MARIADB = "mariadb";
+  public static final String KIND_OPENSEARCH = "opensearch";
   public static final String KIND_APP_ROLLBACK = "application-rollback";
   public static final String RTO_AT_RISK = "at-risk";
   public static final String RTO_BREACHED = "breached";

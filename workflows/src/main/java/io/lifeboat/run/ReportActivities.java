@@ -16,7 +16,28 @@ public interface ReportActivities {
   @ActivityMethod
   StoredReport storeReport(StoreReportRequest request);
 
-  record StoreReportRequest(RepositoryConfig repository, RunReport report) {}
+  /**
+   * @param offsite when set, the report is also copied to this offsite bucket as soon as it is
+   *     stored (best effort: a failed copy is returned in {@link StoredReport#offsiteProblem},
+   *     never thrown, and the next {@code offsite sync} copies it, reports/ being in its scope)
+   */
+  record StoreReportRequest(RepositoryConfig repository, RunReport report,
+      io.lifeboat.config.OffsiteConfig offsite) {
+    /** Without the offsite copy: the shape before it. */
+    public StoreReportRequest(RepositoryConfig repository, RunReport report) {
+      this(repository, report, null);
+    }
+  }
 
-  record StoredReport(String jsonKey, String markdownKey, String htmlKey) {}
+  /**
+   * @param copiedOffsite the report's objects are in the offsite bucket
+   * @param offsiteProblem why the offsite copy failed; null when it succeeded or none was asked
+   */
+  record StoredReport(String jsonKey, String markdownKey, String htmlKey, boolean copiedOffsite,
+      String offsiteProblem) {
+    /** Without the offsite copy: the shape before it. */
+    public StoredReport(String jsonKey, String markdownKey, String htmlKey) {
+      this(jsonKey, markdownKey, htmlKey, false, null);
+    }
+  }
 }

@@ -39,6 +39,18 @@ public final class ReportWriter {
   }
 
   /** The {@code subject} label of {@link RunMetrics} (default: the report's subject). */
+  /**
+   * Copy the report to this offsite bucket as soon as it is stored (null: no offsite copy). A
+   * failed copy is logged and left to the next {@code offsite sync}; the run's outcome never
+   * depends on it.
+   */
+  public ReportWriter offsite(io.lifeboat.config.OffsiteConfig offsite) {
+    this.offsite = offsite;
+    return this;
+  }
+
+  private io.lifeboat.config.OffsiteConfig offsite;
+
   public ReportWriter metricsSubject(String subject) {
     this.metricsSubject = subject;
     return this;
@@ -98,7 +110,13 @@ public final class ReportWriter {
     // Every recovery, rollback and drill ends here: its outcome as a metric, stored or not.
     RunMetrics.finished(Workflow.getMetricsScope(), kind,
         metricsSubject != null ? metricsSubject : subject, report);
-    return reports().storeReport(new ReportActivities.StoreReportRequest(repository, report));
+    ReportActivities.StoredReport stored = reports().storeReport(
+        new ReportActivities.StoreReportRequest(repository, report, offsite));
+    if (stored != null && stored.offsiteProblem() != null) {
+      log.warn("the {} report of {} was stored but not copied offsite (the next offsite sync"
+          + " copies it): {}", kind, subject, stored.offsiteProblem());
+    }
+    return stored;
   }
 
   /** Three attempts; a final failure kind (FailureKind) is not retried. */

@@ -17,4 +17,16 @@ class OffsiteScopesTest {
     assertNull(OffsiteScopes.walDatabase("db/farmtally_production/base/"));
     assertEquals("x", OffsiteScopes.walDatabase(OffsiteScopes.walOf("x").get(0)));
   }
+
+  /** Reports and restore points: copied by every sync one by one, kept offsite for the audit. */
+  @Test
+  void reportsAndRestorePointsAreSyncedOneByOne() {
+    org.junit.jupiter.api.Assertions.assertTrue(OffsiteScopes.all().contains("reports/"));
+    org.junit.jupiter.api.Assertions.assertTrue(OffsiteScopes.all().contains("points/"));
+    org.junit.jupiter.api.Assertions.assertTrue(OffsiteScopes.isOneByOne("points/"));
+    org.junit.jupiter.api.Assertions.assertTrue(OffsiteScopes.isOneByOne("points/before-x.json"));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        OffsiteScopes.isOneByOne("reports/drill/drill-monthly-x/20261121T020000Z-000/"));
+    org.junit.jupiter.api.Assertions.assertFalse(OffsiteScopes.isOneByOne("app/web/"));
+  }
 }

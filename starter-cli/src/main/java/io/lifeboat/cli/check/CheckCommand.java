@@ -27,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
  * the worker is the thing that broke. The scheduled RepositoryCheckWorkflow runs the same code.
  */
 @Command(name = "check", description = "Check the repository: the newest backup of each source"
-    + " (database dumps, base backups, applications, configuration) is fresh, retention keeps the"
+    + " (database dumps, base backups, applications, configuration, Redis, MariaDB, OpenSearch,"
+    + " files) is fresh, retention keeps the"
     + " required daily, weekly and monthly dumps, and no scheduled drill cadence is overdue."
     + " Exit 1 when a check fails.")
 public final class CheckCommand implements Callable<Integer> {
@@ -42,10 +43,12 @@ public final class CheckCommand implements Callable<Integer> {
   String database;
 
   @Option(names = "--kind", paramLabel = "KIND",
-      description = "only this kind: db-full, db-base, app, config or drill")
+      description = "only this kind: db-full, db-base, app, config, redis, mariadb, opensearch,"
+          + " files or drill (a kind the config does not name is skipped)")
   String kind;
 
-  static final List<String> KINDS = List.of("db-full", "db-base", "app", "config", "drill");
+  static final List<String> KINDS = List.of("db-full", "db-base", "app", "config", "redis",
+      "mariadb", "opensearch", "files", "drill");
 
   @Override
   public Integer call() {
@@ -70,12 +73,18 @@ public final class CheckCommand implements Callable<Integer> {
         throw new OperationFailed("check failed: " + e.getOriginalMessage());
       }
       if (json) {
-        out.println(Json.write(Map.of("passed", report.passed(), "sources", report.sources())));
+        out.println(Json.write(kind != null && sources.isEmpty()
+            ? Map.of("passed", true, "sources", List.of(), "skipped", kind)
+            : Map.of("passed", report.passed(), "sources", report.sources())));
+      } else if (kind != null && sources.isEmpty()) {
+        out.println("skipped: the config names no " + kind + " source"
+            + (database != null ? " for database " + database : ""));
       } else {
         for (SourceCheck sc : report.sources()) {
-          out.printf("%-4s %-28s %-8s %3d backups, newest %s%n", sc.passed() ? "ok" : "FAIL",
+          out.printf("%-4s %-28s %-10s %3d backups, newest %s%s%n", sc.passed() ? "ok" : "FAIL",
               sc.source(), sc.kind(), sc.backups(), sc.newestBackupId() == null ? "none"
-                  : sc.newestBackupId() + " (" + age(sc.newestAgeSeconds()) + " ago)");
+                  : sc.newestBackupId() + " (" + age(sc.newestAgeSeconds()) + " ago)",
+              sc.newestBytes() >= 0 ? ", " + io.lifeboat.cli.Bytes.human(sc.newestBytes()) : "");
           for (String p : sc.problems()) out.println("     " + p);
         }
         out.println(report.passed() ? "all checks pass" : "checks FAILED: "

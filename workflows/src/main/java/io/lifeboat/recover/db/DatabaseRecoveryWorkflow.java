@@ -36,7 +36,8 @@ public interface DatabaseRecoveryWorkflow {
   /** The request `recover db` starts, from the estate's config. */
   static RecoveryRequest request(LifeboatConfig c, DatabaseConfig db, RecoveryTarget target) {
     return new RecoveryRequest(db, c.repository(), target, c.targets().databaseRtoMinutes(),
-        c.estate(), c.retries(), io.lifeboat.notify.NotificationTarget.of(c), null, null);
+        c.estate(), c.retries(), io.lifeboat.notify.NotificationTarget.of(c), null, null,
+        c.offsite());
   }
 
   /**
@@ -51,7 +52,9 @@ public interface DatabaseRecoveryWorkflow {
     return new RecoveryRequest(RecoveryRequest.withoutArchivingUnlessConfigured(db, from),
         io.lifeboat.config.RepositoryChoice.resolve(c, from), target,
         c.targets().databaseRtoMinutes(), c.estate(), c.retries(),
-        io.lifeboat.notify.NotificationTarget.of(c), null, from);
+        io.lifeboat.notify.NotificationTarget.of(c), null, from,
+        from == null || io.lifeboat.config.RepositoryChoice.PRIMARY.equals(from)
+            ? c.offsite() : null);
   }
 
   @WorkflowMethod

@@ -48,7 +48,8 @@ public class DatabaseRecoveryWorkflowImpl implements DatabaseRecoveryWorkflow {
     rto = RtoClock.start(req.rtoMinutes());
     String db = req.database().name();
     String recoveryId = RepositoryLayout.backupId(rto.startedAtMillis());
-    report = new ReportWriter(REPORT_KIND, db, req.estate(), req.repository());
+    report = new ReportWriter(REPORT_KIND, db, req.estate(), req.repository())
+        .offsite(req.reportsOffsite());
     RunOutcome.running(KIND_DB_RECOVERY, db, rto);
     // The web UI's list shows a breach when it happens, not only when the run ends.
     rto.watch("recovery of " + db, steps::current, () -> {});

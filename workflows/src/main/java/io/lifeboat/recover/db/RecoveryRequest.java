@@ -22,6 +22,8 @@ import java.util.List;
  *     database (its stored report), for the projected finish; empty when there is none
  * @param source the repository's name ({@code primary}, {@code offsite}); null in requests
  *     recorded before it existed, which read from the primary
+ * @param reportsOffsite the offsite bucket the run's report is copied to as soon as it is
+ *     stored; null: none (no offsite configured, or a recovery reading from the offsite)
  */
 public record RecoveryRequest(
     DatabaseConfig database,
@@ -32,17 +34,26 @@ public record RecoveryRequest(
     RetryConfig retry,
     NotificationTarget notifications,
     Map<String, Long> previousStepMillis,
-    String source) {
+    String source,
+    io.lifeboat.config.OffsiteConfig reportsOffsite) {
+
+  /** Without the report's offsite copy: the shape before it. */
+  public RecoveryRequest(DatabaseConfig database, RepositoryConfig repository,
+      RecoveryTarget target, int rtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications, Map<String, Long> previousStepMillis, String source) {
+    this(database, repository, target, rtoMinutes, estate, retry, notifications,
+        previousStepMillis, source, null);
+  }
 
   public RecoveryRequest(DatabaseConfig database, RepositoryConfig repository,
       RecoveryTarget target, int rtoMinutes, String estate, RetryConfig retry) {
-    this(database, repository, target, rtoMinutes, estate, retry, null, null, null);
+    this(database, repository, target, rtoMinutes, estate, retry, null, null, null, null);
   }
 
   /** The same, with the previous successful run's step durations (for the projection). */
   public RecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new RecoveryRequest(database, repository, target, rtoMinutes, estate, retry,
-        notifications, millis, source);
+        notifications, millis, source, reportsOffsite);
   }
 
   public RecoveryRequest {
