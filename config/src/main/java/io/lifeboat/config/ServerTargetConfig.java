@@ -26,6 +26,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param dns how the domain is pointed at the new address
  * @param production true for the server that runs production now: never a recovery target
  * @param host the {@code hosts[].name} of the machine this target is; unset: the one machine
+ * @param databases every database this target restores, with its priority; unset: just
+ *     {@code database} (P1). {@code database} is restored too when this does not list it (P1)
+ * @param applications every application this target restores, with its priority and the
+ *     database it depends on; unset: just {@code application} (P1), listed or not as above
  */
 public record ServerTargetConfig(
     @JsonProperty(required = true) String name,
@@ -44,7 +48,9 @@ public record ServerTargetConfig(
     AcmeConfig acme,
     DnsConfig dns,
     Boolean production,
-    String host) {
+    String host,
+    java.util.List<TargetItem> databases,
+    java.util.List<TargetItem> applications) {
 
   public ServerTargetConfig {
     httpPort = httpPort != null ? httpPort : 80;
@@ -54,6 +60,19 @@ public record ServerTargetConfig(
     acme = acme != null ? acme : AcmeConfig.DEFAULT;
     dns = dns != null ? dns : DnsConfig.MANUAL_DNS;
     production = production != null ? production : Boolean.FALSE;
+    databases = databases == null ? java.util.List.of() : java.util.List.copyOf(databases);
+    applications = applications == null ? java.util.List.of()
+        : java.util.List.copyOf(applications);
+  }
+
+  /** A target restoring one database and one application (the shape before priorities). */
+  public ServerTargetConfig(String name, String address, String root, String domain,
+      Integer httpPort, Integer httpsPort, Integer appPort, String database, String application,
+      PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
+      AcmeConfig acme, DnsConfig dns, Boolean production, String host) {
+    this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
+        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, host, null,
+        null);
   }
 
   /** A target of a one-machine estate (no {@code host:}). */
@@ -69,14 +88,61 @@ public record ServerTargetConfig(
   public ServerTargetConfig withPaths(java.util.function.UnaryOperator<String> abs) {
     return new ServerTargetConfig(name, address, abs.apply(root), domain, httpPort, httpsPort,
         appPort, database, application, postgres, abs.apply(inventory), abs.apply(playbook),
-        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host);
+        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host,
+        databases, applications);
   }
 
   /** The same target at another address (the one a person gave when provisioning). */
   public ServerTargetConfig at(String newAddress) {
     return new ServerTargetConfig(name, newAddress, root, domain, httpPort, httpsPort, appPort,
         database, application, postgres, inventory, playbook, provisionPlaybook, acme, dns,
-        production, host);
+        production, host, databases, applications);
+  }
+
+  /**
+   * The databases this target restores: {@code databases:} as listed, with {@code database}
+   * added first at P1 when the list does not name it. Unset: just {@code database}, P1.
+   */
+  @JsonIgnore
+  public java.util.List<TargetItem> restoredDatabases() {
+    return withOwn(databases, database);
+  }
+
+  /** The applications this target restores, as {@link #restoredDatabases()} does. */
+  @JsonIgnore
+  public java.util.List<TargetItem> restoredApplications() {
+    return withOwn(applications, application);
+  }
+
+  private static java.util.List<TargetItem> withOwn(java.util.List<TargetItem> listed,
+      String own) {
+    if (own == null || listed.stream().anyMatch(i -> own.equals(i.name()))) return listed;
+    java.util.List<TargetItem> all = new java.util.ArrayList<>();
+    all.add(TargetItem.of(own, 1));
+    all.addAll(listed);
+    return java.util.List.copyOf(all);
+  }
+
+  /**
+   * Where database {@code db} lives on the target: the target's own ({@code database:}) in
+   * {@link #dataDirectory()}, any other in {@code ROOT/postgresql/NAME/data}.
+   */
+  @JsonIgnore
+  public String dataDirectory(String db) {
+    return db == null || db.equals(database) ? dataDirectory() : root + "/postgresql/" + db
+        + "/data";
+  }
+
+  /** Every data directory a recovery may have started a cluster in (target stop/reset). */
+  @JsonIgnore
+  public java.util.List<String> dataDirectories() {
+    return restoredDatabases().stream().map(i -> dataDirectory(i.name())).toList();
+  }
+
+  /** The release root of application {@code app} on the target: ROOT/app/NAME. */
+  @JsonIgnore
+  public String releaseRoot(String app) {
+    return root + "/app/" + app;
   }
 
   /** Where the worker reaches the recovered cluster. */

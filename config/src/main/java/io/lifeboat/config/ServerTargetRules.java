@@ -74,6 +74,7 @@ final class ServerTargetRules {
         throw new ConfigException(where + ": '" + key + ".application' names '"
             + t.application() + "', which is not in applications:");
       }
+      items(where, key, t, c);
       String provider = t.dns().provider();
       if (!ServerTargetConfig.DnsConfig.MANUAL.equals(provider)
           && !ServerTargetConfig.DnsConfig.RFC2136.equals(provider)) {
@@ -88,6 +89,78 @@ final class ServerTargetRules {
       if (!t.acme().directory().startsWith("https://")) {
         throw new ConfigException(where + ": '" + key + ".acme.directory' must be an https URL");
       }
+    }
+  }
+
+  /**
+   * A target's databases: and applications: (issue 17): known names, each once, a priority of
+   * P1..P3, a port of its own for each database but the target's, and no application restored
+   * before the database it depends on.
+   */
+  private static void items(String where, String key, ServerTargetConfig t,
+      LifeboatConfig c) {
+    java.util.Map<String, Integer> dbRank = new java.util.HashMap<>();
+    Set<Integer> ports = new HashSet<>(List.of(t.postgres().port()));
+    for (int j = 0; j < t.databases().size(); j++) {
+      TargetItem i = t.databases().get(j);
+      String k = key + ".databases[" + j + "]";
+      item(where, k, i);
+      if (i.name() == null || c.database(i.name()).isEmpty()) {
+        throw new ConfigException(where + ": '" + k + ".name' names '" + i.name()
+            + "', which is not in databases:");
+      }
+      if (dbRank.put(i.name(), i.rank()) != null) {
+        throw new ConfigException(where + ": '" + k + ".name' repeats '" + i.name() + "'");
+      }
+      if (i.name().equals(t.database())) {
+        if (i.port() != null && !i.port().equals(t.postgres().port())) {
+          throw new ConfigException(where + ": '" + k + ".port' of the target's own database "
+              + i.name() + " is postgres.port (" + t.postgres().port() + "), not " + i.port());
+        }
+      } else if (i.port() == null || i.port() < 1 || i.port() > 65535 || !ports.add(i.port())) {
+        throw new ConfigException(where + ": '" + k + ".port' must be a port of its own in"
+            + " 1..65535 for database " + i.name() + " on the target (postgres.port and the"
+            + " other databases' ports are taken)");
+      }
+      if (i.database() != null) {
+        throw new ConfigException(where + ": '" + k + ".database' is for applications only");
+      }
+    }
+    dbRank.putIfAbsent(t.database(), 1);
+    Set<String> apps = new HashSet<>();
+    for (int j = 0; j < t.applications().size(); j++) {
+      TargetItem i = t.applications().get(j);
+      String k = key + ".applications[" + j + "]";
+      item(where, k, i);
+      if (i.name() == null || c.application(i.name()).isEmpty()) {
+        throw new ConfigException(where + ": '" + k + ".name' names '" + i.name()
+            + "', which is not in applications:");
+      }
+      if (!apps.add(i.name())) {
+        throw new ConfigException(where + ": '" + k + ".name' repeats '" + i.name() + "'");
+      }
+      if (i.port() != null) {
+        throw new ConfigException(where + ": '" + k + ".port' is for databases only");
+      }
+      String db = i.database() != null ? i.database() : t.database();
+      Integer rank = dbRank.get(db);
+      if (rank == null) {
+        throw new ConfigException(where + ": '" + k + ".database' names '" + db
+            + "', which is not one of this target's databases");
+      }
+      if (rank > i.rank()) {
+        throw new ConfigException(where + ": '" + k + "' (application " + i.name() + ", P"
+            + i.rank() + ") depends on database " + db + " (P" + rank + "): an application is"
+            + " restored after its database; give it P" + rank + " or later");
+      }
+    }
+  }
+
+  private static void item(String where, String k, TargetItem i) {
+    if (i == null) throw new ConfigException(where + ": '" + k + "' is empty");
+    if (i.rank() == 0) {
+      throw new ConfigException(where + ": '" + k + ".priority' is P1, P2 or P3 (or 1..3),"
+          + " not '" + i.priority() + "'");
     }
   }
 

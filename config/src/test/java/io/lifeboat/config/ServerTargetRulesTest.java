@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,64 @@ class ServerTargetRulesTest {
     // Relative to the directory lifeboat runs in (the repository root), like localCopyDir.
     assertTrue(t.playbook().endsWith("/examples/farmtally/ansible/site.yml"), t.playbook());
     assertTrue(Files.isRegularFile(Path.of("..", "examples", "farmtally", "ansible", "site.yml")));
+  }
+
+  /** The base with a second database (analytics) and the target listing {@code items}. */
+  private static String withItems(String items) {
+    return BASE.replace("applications:\n", "  - name: analytics\n    host: 127.0.0.1\n"
+        + "    port: 55433\n    user: lifeboat\napplications:\n")
+        .replace("playbook: ansible/site.yml\n", "playbook: ansible/site.yml\n"
+            + items.indent(4));
+  }
+
+  @Test
+  void anOldTargetRestoresItsDatabaseThenItsApplicationAtP1() throws IOException {
+    ServerTargetConfig t = load(BASE).server("dr").orElseThrow();
+    assertEquals(List.of(TargetItem.of("farmtally_production", 1)), t.restoredDatabases());
+    assertEquals(List.of(TargetItem.of("farmtally", 1)), t.restoredApplications());
+    assertEquals(List.of(t.root() + "/postgresql/data"), t.dataDirectories());
+  }
+
+  @Test
+  void aTargetListsDatabasesAndApplicationsWithPriorities() throws IOException {
+    ServerTargetConfig t = load(withItems("""
+        databases:
+          - {name: analytics, priority: P2, port: 55444}
+          - {name: farmtally_production, priority: 1}
+        applications:
+          - {name: farmtally, priority: p3, database: analytics}
+        """)).server("dr").orElseThrow();
+    assertEquals(List.of(2, 1), t.restoredDatabases().stream().map(TargetItem::rank).toList());
+    assertEquals(3, t.restoredApplications().get(0).rank());
+    assertEquals(t.root() + "/postgresql/analytics/data", t.dataDirectory("analytics"));
+    assertEquals(t.root() + "/postgresql/data", t.dataDirectory("farmtally_production"));
+    assertEquals(2, t.dataDirectories().size());
+    // The target's own database, unlisted, is restored too, at P1.
+    ServerTargetConfig implicit = load(withItems("""
+        databases:
+          - {name: analytics, priority: 3, port: 55444}
+        """)).server("dr").orElseThrow();
+    assertEquals(List.of("farmtally_production", "analytics"),
+        implicit.restoredDatabases().stream().map(TargetItem::name).toList());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "bad priority   | 'databases: [{name: analytics, priority: P4, port: 55444}]' | servers[0].databases[0].priority' is P1, P2 or P3 (or 1..3), not 'P4'",
+      "priority zero  | 'applications: [{name: farmtally, priority: 0}]'            | servers[0].applications[0].priority' is P1, P2 or P3",
+      "unknown db     | 'databases: [{name: nope, port: 55444}]'                    | servers[0].databases[0].name' names 'nope', which is not in databases:",
+      "unknown app    | 'applications: [{name: nope}]'                              | servers[0].applications[0].name' names 'nope', which is not in applications:",
+      "no port        | 'databases: [{name: analytics}]'                            | servers[0].databases[0].port' must be a port of its own",
+      "port taken     | 'databases: [{name: analytics, port: 5432}]'                | servers[0].databases[0].port' must be a port of its own",
+      "db twice       | 'databases: [{name: analytics, port: 1}, {name: analytics, port: 2}]' | servers[0].databases[1].name' repeats 'analytics'",
+      "app not on dr  | 'applications: [{name: farmtally, database: analytics}]'    | servers[0].applications[0].database' names 'analytics', which is not one of this target's databases",
+      "app before db  | 'databases: [{name: analytics, priority: P2, port: 55444}]~applications: [{name: farmtally, priority: P1, database: analytics}]' | depends on database analytics (P2)",
+  })
+  void aBadItemIsOneLine(String label, String items, String says) {
+    String yaml = withItems(items.replace("~", "\n"));
+    ConfigException e = assertThrows(ConfigException.class, () -> load(yaml), label);
+    assertTrue(e.getMessage().contains(says), label + ": " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
   }
 
   @ParameterizedTest(name = "{0}")

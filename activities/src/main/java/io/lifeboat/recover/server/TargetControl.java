@@ -39,19 +39,25 @@ public final class TargetControl {
     } else {
       said.add("pm2 not running");
     }
-    Path data = Path.of(t.dataDirectory());
-    if (Files.exists(data.resolve("postmaster.pid"))) {
-      String binDir = t.postgres().binDir();
-      String pgCtl = binDir != null ? binDir + "/pg_ctl" : pg.tool("pg_ctl");
-      List<String> argv = new ArrayList<>();
-      if (!t.postgres().osUser().equals(System.getProperty("user.name"))) {
-        argv.addAll(List.of("runuser", "-u", t.postgres().osUser(), "--"));
+    // Every cluster a recovery may have started: the target's own and, for a target listing
+    // several databases (issue 17), each other one's under ROOT/postgresql/NAME/data.
+    for (String dir : t.dataDirectories()) {
+      String which = t.dataDirectories().size() == 1 ? "postgresql" : "postgresql " + dir;
+      Path data = Path.of(dir);
+      if (Files.exists(data.resolve("postmaster.pid"))) {
+        String binDir = t.postgres().binDir();
+        String pgCtl = binDir != null ? binDir + "/pg_ctl" : pg.tool("pg_ctl");
+        List<String> argv = new ArrayList<>();
+        if (!t.postgres().osUser().equals(System.getProperty("user.name"))) {
+          argv.addAll(List.of("runuser", "-u", t.postgres().osUser(), "--"));
+        }
+        argv.addAll(List.of(pgCtl, "stop", "-D", data.toString(), "-m", "fast", "-w", "-t",
+            "60"));
+        Tools.Result r = run(argv, Map.of());
+        said.add(r.exit() == 0 ? which + " stopped" : which + ": " + r.stderr().strip());
+      } else {
+        said.add(which + " not running");
       }
-      argv.addAll(List.of(pgCtl, "stop", "-D", data.toString(), "-m", "fast", "-w", "-t", "60"));
-      Tools.Result r = run(argv, Map.of());
-      said.add(r.exit() == 0 ? "postgresql stopped" : "postgresql: " + r.stderr().strip());
-    } else {
-      said.add("postgresql not running");
     }
     return said;
   }

@@ -24,6 +24,9 @@ import java.util.Map;
  *     ({@code --to-point}); null: the latest (requests recorded before it existed)
  * @param applicationBackupId the application backup restored (a restore point's); null: the
  *     newest one
+ * @param items every database and application the target restores, with its priority
+ *     ({@link RestorePlan}); null in requests recorded before issue 17 and in drills: the
+ *     database, then the application
  */
 public record ServerRecoveryRequest(
     ServerTargetConfig target,
@@ -39,7 +42,8 @@ public record ServerRecoveryRequest(
     String source,
     io.lifeboat.config.ApprovalsConfig approvals,
     io.lifeboat.recover.db.RecoveryTarget databaseTarget,
-    String applicationBackupId) {
+    String applicationBackupId,
+    java.util.List<RestoreItem> items) {
 
   public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
       "database", "application", "services", "dns", "tls", "health");
@@ -71,26 +75,45 @@ public record ServerRecoveryRequest(
         retry, notifications, previousStepMillis, source, approvals, null, null);
   }
 
+  /** The shape before priorities (issue 17): the one database, then the one application. */
+  public ServerRecoveryRequest(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, RepositoryConfig repository, int rtoMinutes,
+      int databaseRtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications, Map<String, Long> previousStepMillis, String source,
+      io.lifeboat.config.ApprovalsConfig approvals,
+      io.lifeboat.recover.db.RecoveryTarget databaseTarget, String applicationBackupId) {
+    this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
+        retry, notifications, previousStepMillis, source, approvals, databaseTarget,
+        applicationBackupId, null);
+  }
+
+  /** The same, restoring {@code all} in the order of their priority. */
+  public ServerRecoveryRequest withItems(java.util.List<RestoreItem> all) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
+        databaseTarget, applicationBackupId, all);
+  }
+
   /** The same, back to a restore point: its database target and its application backup. */
   public ServerRecoveryRequest toPoint(io.lifeboat.recover.db.RecoveryTarget point,
       String appBackupId) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
-        point, appBackupId);
+        point, appBackupId, items);
   }
 
   /** The same, with who may approve its human steps ({@code approvals:}). */
   public ServerRecoveryRequest withApprovals(io.lifeboat.config.ApprovalsConfig a) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, a,
-        databaseTarget, applicationBackupId);
+        databaseTarget, applicationBackupId, items);
   }
 
   /** The same, with the previous successful run's step durations (for the projection). */
   public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, millis, source, approvals,
-        databaseTarget, applicationBackupId);
+        databaseTarget, applicationBackupId, items);
   }
 
   public ServerRecoveryRequest {
@@ -98,6 +121,7 @@ public record ServerRecoveryRequest(
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
     approvals = approvals != null ? approvals : io.lifeboat.config.ApprovalsConfig.NONE;
+    items = items == null ? null : java.util.List.copyOf(items);
   }
 
   /**
@@ -111,5 +135,16 @@ public record ServerRecoveryRequest(
         repository, databaseTarget != null ? databaseTarget
             : io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
         retry, null, null, source); // the child sends no notifications of its own
+  }
+
+  /**
+   * Another database of the target (not its own {@code database:}): its latest state, since a
+   * restore point ({@code --to-point}) names a position in the target's own database only.
+   */
+  public io.lifeboat.recover.db.RecoveryRequest latestDatabaseRequest(DatabaseConfig onTarget) {
+    return new io.lifeboat.recover.db.RecoveryRequest(
+        io.lifeboat.recover.db.RecoveryRequest.withoutArchivingUnlessConfigured(onTarget, source),
+        repository, io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
+        retry, null, null, source);
   }
 }

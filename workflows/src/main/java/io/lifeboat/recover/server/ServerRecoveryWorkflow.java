@@ -53,7 +53,8 @@ public interface ServerRecoveryWorkflow extends Approvable {
     return new ServerRecoveryRequest(target, db, app,
         io.lifeboat.config.RepositoryChoice.resolve(c, from),
         c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
-        c.retries(), NotificationTarget.of(c), null, from, c.approvals());
+        c.retries(), NotificationTarget.of(c), null, from, c.approvals())
+        .withItems(RestorePlan.resolve(c, target));
   }
 
   String STEP_PROVISION = "provision";

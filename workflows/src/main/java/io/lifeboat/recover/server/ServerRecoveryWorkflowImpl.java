@@ -8,18 +8,11 @@ import io.lifeboat.approval.ApprovalRequest;
 import io.lifeboat.approval.HumanGate;
 import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.config.ApplicationConfig;
-import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.host.HostPlacement;
-import io.lifeboat.recover.db.RecoveryRequest;
-import io.lifeboat.recover.db.RecoveryResult;
-import io.lifeboat.repository.RunKeys;
-import io.lifeboat.rollback.ReleaseStep;
 import io.lifeboat.rollback.RollbackActivities;
-import io.lifeboat.rollback.StageRequest;
-import io.lifeboat.rollback.StagedRelease;
 import io.lifeboat.run.ReportWriter;
 import io.lifeboat.run.RtoClock;
 import io.lifeboat.run.RunOutcome;
@@ -86,31 +79,10 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
           TargetEstate.playbook(target, req, target.playbook(), null)));
       report.fact("Configuration", target.playbook() + ": " + recap);
 
-      // 3. The database: base backup + WAL into the target's data directory, as a child.
-      DatabaseConfig db = TargetEstate.database(target, req.database());
-      RecoveryResult dbResult = steps.run("database", () -> ServerStubs.database(target.name(),
-          db.name()).recover(req.databaseRequest(db)));
-      report.fact("Database", db.name() + " on " + db.address() + " from "
-          + dbResult.plan().backupId() + " (" + dbResult.plan().method() + ")");
-
-      // 4. The application: the newest stored build, extracted safely, npm ci.
+      // 3 and 4. The databases and applications, in the order of their priority (issue 17):
+      // each database's recovery as a child, each application's release staged, npm ci, swap.
       ApplicationConfig app = TargetEstate.application(target, req.application());
-      // The staging key (.rollback-KEY, replaced-KEY, the swap marker): the random end of the
-      // run id (RunKeys), not its first 8 characters, which every run started in the same
-      // minute shares. Runs recorded before keep the key they staged under.
-      String runKey = RunKeys.forThisRun();
-      StagedRelease staged = steps.run("application", () -> {
-        // A restore point names its backup (checked to exist); else the newest.
-        String id = quick.newestRelease(new StageRequest(app, req.repository(), runKey,
-            req.applicationBackupId()));
-        StagedRelease s = release.stageRelease(new StageRequest(app, req.repository(), runKey, id));
-        ReleaseStep rs = new ReleaseStep(app, s.stagingDir(), runKey);
-        release.installDependencies(rs);
-        release.swapRelease(rs);
-        return s;
-      });
-      report.fact("Release", staged.source() + ", commit " + staged.commit() + ", "
-          + staged.fileCount() + " files");
+      new TargetRestore(req, target, steps, report, rto, quick, release).restore();
 
       // 5. Services: PM2 from the ecosystem file, pm2 save; nginx -t, then start or reload.
       report.fact("Services", steps.run("services", () -> {

@@ -16,12 +16,22 @@ public final class TargetEstate {
 
   public static DatabaseConfig database(ServerTargetConfig t, DatabaseConfig prod) {
     DatabaseConfig.RecoveryConfig r = prod.recovery();
-    return new DatabaseConfig(prod.name(), t.postgresHost(), t.postgres().port(), prod.user(),
+    return new DatabaseConfig(prod.name(), t.postgresHost(), port(t, prod.name()), prod.user(),
         prod.passwordEnv(), prod.backupSchedule(), prod.validation(),
-        new DatabaseConfig.RecoveryConfig(t.dataDirectory(), t.postgres().osUser(),
+        new DatabaseConfig.RecoveryConfig(t.dataDirectory(prod.name()), t.postgres().osUser(),
             t.postgres().binDir(), null, r.downloadMbPerSecond(), settings(t)),
         // The target's host (issue 17): the child recovery's data directory steps run there.
         t.host());
+  }
+
+  /**
+   * Where database {@code name}'s cluster listens on the target: {@code postgres.port} for the
+   * target's own database, the port its {@code databases:} entry gives for any other (issue 17).
+   */
+  static int port(ServerTargetConfig t, String name) {
+    if (name.equals(t.database())) return t.postgres().port();
+    return t.databases().stream().filter(i -> name.equals(i.name()) && i.port() != null)
+        .map(io.lifeboat.config.TargetItem::port).findFirst().orElse(t.postgres().port());
   }
 
   /**
@@ -45,8 +55,8 @@ public final class TargetEstate {
 
   public static ApplicationConfig application(ServerTargetConfig t, ApplicationConfig prod) {
     String base = "http://" + t.address() + ":" + t.appPort();
-    return new ApplicationConfig(prod.name(), t.releaseRoot(), prod.pm2Name(),
-        t.releaseRoot() + "/ecosystem.config.js", t.pm2Home(), base + healthPath(prod),
+    return new ApplicationConfig(prod.name(), t.releaseRoot(prod.name()), prod.pm2Name(),
+        t.releaseRoot(prod.name()) + "/ecosystem.config.js", t.pm2Home(), base + healthPath(prod),
         List.of(), prod.excludes(), prod.backupSchedule(), prod.keep(), t.host());
   }
 
