@@ -26,6 +26,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param dns how the domain is pointed at the new address
  * @param production true for the server that runs production now: never a recovery target
  * @param host the {@code hosts[].name} of the machine this target is; unset: the one machine
+ * @param agent where the configure playbook gets the host's Lifeboat agent from (it installs
+ *     and starts it); unset: the agent is installed some other way (an image, a person)
  */
 public record ServerTargetConfig(
     @JsonProperty(required = true) String name,
@@ -44,7 +46,8 @@ public record ServerTargetConfig(
     AcmeConfig acme,
     DnsConfig dns,
     Boolean production,
-    String host) {
+    String host,
+    AgentInstall agent) {
 
   public ServerTargetConfig {
     httpPort = httpPort != null ? httpPort : 80;
@@ -62,21 +65,31 @@ public record ServerTargetConfig(
       PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
       AcmeConfig acme, DnsConfig dns, Boolean production) {
     this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
-        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, null);
+        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, null, null);
+  }
+
+  /** A target on host {@code host} whose agent is not installed by the recovery. */
+  public ServerTargetConfig(String name, String address, String root, String domain,
+      Integer httpPort, Integer httpsPort, Integer appPort, String database, String application,
+      PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
+      AcmeConfig acme, DnsConfig dns, Boolean production, String host) {
+    this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
+        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, host, null);
   }
 
   /** The same target with a path resolver applied to its local paths (relative → absolute). */
   public ServerTargetConfig withPaths(java.util.function.UnaryOperator<String> abs) {
     return new ServerTargetConfig(name, address, abs.apply(root), domain, httpPort, httpsPort,
         appPort, database, application, postgres, abs.apply(inventory), abs.apply(playbook),
-        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host);
+        abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host,
+        agent == null ? null : agent.withPaths(abs));
   }
 
   /** The same target at another address (the one a person gave when provisioning). */
   public ServerTargetConfig at(String newAddress) {
     return new ServerTargetConfig(name, newAddress, root, domain, httpPort, httpsPort, appPort,
         database, application, postgres, inventory, playbook, provisionPlaybook, acme, dns,
-        production, host);
+        production, host, agent);
   }
 
   /** Where the worker reaches the recovered cluster. */
@@ -186,6 +199,32 @@ public record ServerTargetConfig(
 
     DnsConfig withPaths(java.util.function.UnaryOperator<String> abs) {
       return new DnsConfig(provider, server, zone, abs.apply(keyFile), ttl);
+    }
+  }
+
+  /**
+   * The agent the configure playbook installs and starts on the target's host (issue 17): the
+   * control worker hands these to the playbook (lb_agent_*), whose role lifeboat_agent copies the
+   * archive over SSH, unpacks it, writes the config and the env file and starts
+   * {@code lifeboat agent --host HOST} (under systemd, or as a supervised background process:
+   * the inventory's {@code lifeboat_service_manager}). The recovery then waits for the agent
+   * before any step runs on the host.
+   *
+   * @param tarball lifeboat-VERSION.tar.gz on the control worker's machine (dist/target of a
+   *     build, or the release archive)
+   * @param config the estate's config file on the control worker's machine, installed as the
+   *     agent's; unset: the control worker's LIFEBOAT_CONFIG, else the file already on the host
+   * @param env names of the control worker's environment variables written into the agent's
+   *     env file (the secrets the config names: repository keys, database passwords, ...);
+   *     handed to ansible in a file only the worker's user can read, never on a command line
+   */
+  public record AgentInstall(String tarball, String config, java.util.List<String> env) {
+    public AgentInstall {
+      env = env == null ? java.util.List.of() : java.util.List.copyOf(env);
+    }
+
+    AgentInstall withPaths(java.util.function.UnaryOperator<String> abs) {
+      return new AgentInstall(abs.apply(tarball), abs.apply(config), env);
     }
   }
 }
