@@ -30,6 +30,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  *     {@code database} (P1). {@code database} is restored too when this does not list it (P1)
  * @param applications every application this target restores, with its priority and the
  *     database it depends on; unset: just {@code application} (P1), listed or not as above
+ * @param agent where the configure playbook gets the host's Lifeboat agent from (it installs
+ *     and starts it); unset: the agent is installed some other way (an image, a person)
  */
 public record ServerTargetConfig(
     @JsonProperty(required = true) String name,
@@ -50,7 +52,8 @@ public record ServerTargetConfig(
     Boolean production,
     String host,
     java.util.List<TargetItem> databases,
-    java.util.List<TargetItem> applications) {
+    java.util.List<TargetItem> applications,
+    AgentInstall agent) {
 
   public ServerTargetConfig {
     httpPort = httpPort != null ? httpPort : 80;
@@ -65,14 +68,17 @@ public record ServerTargetConfig(
         : java.util.List.copyOf(applications);
   }
 
-  /** A target restoring one database and one application (the shape before priorities). */
+  /**
+   * A target restoring one database and one application (the shape before priorities), its
+   * agent not installed by the recovery.
+   */
   public ServerTargetConfig(String name, String address, String root, String domain,
       Integer httpPort, Integer httpsPort, Integer appPort, String database, String application,
       PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
       AcmeConfig acme, DnsConfig dns, Boolean production, String host) {
     this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
         postgres, inventory, playbook, provisionPlaybook, acme, dns, production, host, null,
-        null);
+        null, null);
   }
 
   /** A target of a one-machine estate (no {@code host:}). */
@@ -81,7 +87,7 @@ public record ServerTargetConfig(
       PostgresTarget postgres, String inventory, String playbook, String provisionPlaybook,
       AcmeConfig acme, DnsConfig dns, Boolean production) {
     this(name, address, root, domain, httpPort, httpsPort, appPort, database, application,
-        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, null);
+        postgres, inventory, playbook, provisionPlaybook, acme, dns, production, (String) null);
   }
 
   /** The same target with a path resolver applied to its local paths (relative → absolute). */
@@ -89,14 +95,14 @@ public record ServerTargetConfig(
     return new ServerTargetConfig(name, address, abs.apply(root), domain, httpPort, httpsPort,
         appPort, database, application, postgres, abs.apply(inventory), abs.apply(playbook),
         abs.apply(provisionPlaybook), acme.withPaths(abs), dns.withPaths(abs), production, host,
-        databases, applications);
+        databases, applications, agent == null ? null : agent.withPaths(abs));
   }
 
   /** The same target at another address (the one a person gave when provisioning). */
   public ServerTargetConfig at(String newAddress) {
     return new ServerTargetConfig(name, newAddress, root, domain, httpPort, httpsPort, appPort,
         database, application, postgres, inventory, playbook, provisionPlaybook, acme, dns,
-        production, host, databases, applications);
+        production, host, databases, applications, agent);
   }
 
   /**
@@ -252,6 +258,32 @@ public record ServerTargetConfig(
 
     DnsConfig withPaths(java.util.function.UnaryOperator<String> abs) {
       return new DnsConfig(provider, server, zone, abs.apply(keyFile), ttl);
+    }
+  }
+
+  /**
+   * The agent the configure playbook installs and starts on the target's host (issue 17): the
+   * control worker hands these to the playbook (lb_agent_*), whose role lifeboat_agent copies the
+   * archive over SSH, unpacks it, writes the config and the env file and starts
+   * {@code lifeboat agent --host HOST} (under systemd, or as a supervised background process:
+   * the inventory's {@code lifeboat_service_manager}). The recovery then waits for the agent
+   * before any step runs on the host.
+   *
+   * @param tarball lifeboat-VERSION.tar.gz on the control worker's machine (dist/target of a
+   *     build, or the release archive)
+   * @param config the estate's config file on the control worker's machine, installed as the
+   *     agent's; unset: the control worker's LIFEBOAT_CONFIG, else the file already on the host
+   * @param env names of the control worker's environment variables written into the agent's
+   *     env file (the secrets the config names: repository keys, database passwords, ...);
+   *     handed to ansible in a file only the worker's user can read, never on a command line
+   */
+  public record AgentInstall(String tarball, String config, java.util.List<String> env) {
+    public AgentInstall {
+      env = env == null ? java.util.List.of() : java.util.List.copyOf(env);
+    }
+
+    AgentInstall withPaths(java.util.function.UnaryOperator<String> abs) {
+      return new AgentInstall(abs.apply(tarball), abs.apply(config), env);
     }
   }
 }

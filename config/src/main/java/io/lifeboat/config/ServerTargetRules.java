@@ -86,6 +86,7 @@ final class ServerTargetRules {
         throw new ConfigException(where + ": '" + key + ".dns' with provider rfc2136 needs"
             + " server and zone");
       }
+      agent(where, key, t);
       if (!t.acme().directory().startsWith("https://")) {
         throw new ConfigException(where + ": '" + key + ".acme.directory' must be an https URL");
       }
@@ -152,6 +153,26 @@ final class ServerTargetRules {
         throw new ConfigException(where + ": '" + k + "' (application " + i.name() + ", P"
             + i.rank() + ") depends on database " + db + " (P" + rank + "): an application is"
             + " restored after its database; give it P" + rank + " or later");
+      }
+    }
+  }
+
+  private static void agent(String where, String key, ServerTargetConfig t) {
+    ServerTargetConfig.AgentInstall a = t.agent();
+    if (a == null) return;
+    if (t.host() == null) {
+      throw new ConfigException(where + ": '" + key + ".agent' installs the agent of the"
+          + " target's host: set '" + key + ".host' to one of hosts:");
+    }
+    if (a.tarball() == null || !Path.of(a.tarball()).getFileName().toString()
+        .matches("lifeboat-[^/]+\\.tar\\.gz")) {
+      throw new ConfigException(where + ": '" + key + ".agent.tarball' must name the"
+          + " distribution's lifeboat-VERSION.tar.gz (mvn -DskipTests package -pl dist -am)");
+    }
+    for (String name : a.env()) {
+      if (name == null || !ConfigChecks.ENV_NAME.matcher(name).matches()) {
+        throw new ConfigException(where + ": '" + key + ".agent.env' holds names of environment"
+            + " variables, not '" + name + "'");
       }
     }
   }

@@ -133,6 +133,19 @@ class ServerTargetRulesTest {
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
   }
 
+  @Test
+  void anAgentInstallTakesAbsolutePaths() throws IOException {
+    ServerTargetConfig t = load(BASE.replace("servers:", "hosts:\n  - {name: dr, address: 127.0.0.2}\nservers:")
+        .replace("playbook: ansible/site.yml", "playbook: ansible/site.yml\n    host: dr\n"
+            + "    agent: {tarball: dist/lifeboat-1.0.tar.gz, env: [LIFEBOAT_S3_ACCESS_KEY]}"))
+        .server("dr").orElseThrow();
+    assertTrue(Path.of(t.agent().tarball()).isAbsolute(), t.agent().tarball());
+    assertTrue(t.agent().tarball().endsWith("/dist/lifeboat-1.0.tar.gz"), t.agent().tarball());
+    assertEquals(null, t.agent().config());
+    assertEquals(java.util.List.of("LIFEBOAT_S3_ACCESS_KEY"), t.agent().env());
+    assertEquals(t.agent(), t.at("10.0.0.9").agent());
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "bad domain     | 'domain: farmtally.test'          | 'domain: \"x;rm -rf /\"'      | servers[0].domain",
@@ -144,11 +157,28 @@ class ServerTargetRulesTest {
       "rfc2136 bare   | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    dns: {provider: rfc2136}' | servers[0].dns",
       "bad setting    | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    postgres: {settings: [\"archive_command=rm -rf /\"]}' | servers[0].postgres.settings",
       "acme http      | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    acme: {directory: \"http://ca/dir\"}' | servers[0].acme.directory",
+      "agent no host  | 'playbook: ansible/site.yml'      | 'playbook: x.yml\n    agent: {tarball: lifeboat-1.0.tar.gz}' | servers[0].host",
   })
   void aMistakeIsOneLineNamingTheKey(String label, String from, String to, String key)
       throws IOException {
     String yaml = BASE.replace(from, to.replace("\\n", "\n"));
     assertTrue(!yaml.equals(BASE), label + ": the case changes nothing");
+    ConfigException e = assertThrows(ConfigException.class, () -> load(yaml), label);
+    assertTrue(e.getMessage().contains(key), label + ": " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  /** servers[].agent on a target with a host: each mistake one line naming the key. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "not a tarball  | '{tarball: dist.zip}'                             | servers[0].agent.tarball",
+      "no tarball     | '{config: x.yml}'                                 | servers[0].agent.tarball",
+      "bad env name   | '{tarball: lifeboat-1.0.tar.gz, env: [\"A=B\"]}' | servers[0].agent.env",
+  })
+  void anAgentMistakeIsOneLineNamingTheKey(String label, String agent, String key) {
+    String yaml = BASE.replace("servers:", "hosts:\n  - {name: dr, address: 127.0.0.2}\nservers:")
+        .replace("playbook: ansible/site.yml", "playbook: ansible/site.yml\n    host: dr\n"
+            + "    agent: " + agent);
     ConfigException e = assertThrows(ConfigException.class, () -> load(yaml), label);
     assertTrue(e.getMessage().contains(key), label + ": " + e.getMessage());
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());

@@ -33,33 +33,49 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * rebuilds the database and the application on the estate's host dr (a network, mount and UTS
  * namespace: its own address on the estate bridge, its own /opt holding the target's root
  * /opt/dr with the PostgreSQL data directory, the release root, the PM2 home and nginx's prefix,
- * its own /etc/nginx, sshd with a host key the harness pinned, and `lifeboat agent --host dr`
- * running inside it).
+ * its own /etc/nginx and /etc/lifeboat, sshd with a host key the harness pinned). No Lifeboat
+ * agent runs on dr when the recovery starts: the configure playbook installs one from the
+ * distribution tarball (servers[].agent, role lifeboat_agent) and starts it as a supervised
+ * background process (lifeboat_service_manager=process: dr has no systemd), inside dr's
+ * namespaces through ansible's SSH session, and the recovery waits for it before any step runs on
+ * dr.
  *
  * <p>Production is this machine: an archiving cluster (its pg_hba lets the estate's network in,
  * as a production's lets the control and application networks in), the sample app under PM2, a
  * base backup, one row after it and an app backup. The control worker runs in the test's JVM,
  * in the root namespace. The recovery: a person approves provisioning with dr's address;
  * ansible configures dr over SSH with dr's key pinned (the inventory's known_hosts, never
- * StrictHostKeyChecking=no; dr's sshd logs the session); the database child's data directory
+ * StrictHostKeyChecking=no; dr's sshd logs the session), copying lifeboat-VERSION.tar.gz over
+ * and starting `lifeboat agent --host dr` from it; the run waits for that agent
+ * (AgentActivities.activityPollers after the playbook, before the first host-bound activity);
+ * the database child's data directory
  * steps (prepare, download, replay, swap) and every release, PM2, nginx and certbot step run on
  * dr's agent; pebble (the stack's ACME server, reached from dr through its forwarder of port
  * 14000) validates HTTP-01 against dr's nginx on dr's address; the control worker's HTTPS check
  * and the test's own curl read the restored rows through dr's nginx.
  *
- * <p>Asserted: every activity of the run and of its database child ran where ActivityPlacement
+ * <p>Asserted: the agent was started by the playbook (its parent is the role's supervisor, it
+ * runs the unpacked distribution in dr's network and mount namespaces, its environment is the
+ * one of ansible's SSH session from the control address, the test's JVM is not among its
+ * ancestors, the supervisor's log and the run's report name it) and the run waited for it;
+ * every activity of the run and of its database child ran where ActivityPlacement
  * says (HOST_BOUND ones completed by `agent@dr/PID` on dr's queue, the rest by the control
  * worker), every step that made host-bound calls names host dr and its agent, the restored
  * postmaster lives in dr's network namespace, and none of dr's files exist in the root
  * namespace (the target's root, the restored cluster's socket).
  *
  * <p>Not covered here: DNS by RFC 2136 (a person's approval as in ServerRecoveryEndToEndTest),
- * a provisioning playbook that installs the agent (the agent is started by the test, as
- * systemd would), and production on hosts of the estate (production is the root namespace).
+ * the agent under systemd (tests/ansible_agent_test.sh checks the unit is installed), and
+ * production on hosts of the estate (production is the root namespace).
+ *
+ * <p>Needs the distribution tarball: `mvn -DskipTests package -pl dist -am` (dist/target), or
+ * LIFEBOAT_DIST_TARBALL=FILE.
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class ServerRecoveryOntoEstateEndToEndTest {
   private static final String ROOT = "/opt/dr";
+  /** Where the role keeps the supervised agent's pid files and log on dr (dr's own /opt). */
+  private static final String AGENT_DIR = "/opt/lifeboat-agent";
 
   private RealStack stack;
   private SampleApp app;
@@ -94,9 +110,14 @@ class ServerRecoveryOntoEstateEndToEndTest {
     Files.writeString(inventory, "[recovery]\ndr ansible_host=" + address
         + " ansible_user=root ansible_ssh_private_key_file=" + Estate.RUN.resolve("client_key")
         + " ansible_python_interpreter=/usr/bin/python3 ansible_remote_tmp=/opt/.ansible-tmp"
+        // the role lifeboat_agent on a host without systemd, Java already there (no apt)
+        + " lifeboat_service_manager=process lifeboat_agent_dir=" + AGENT_DIR
+        + " lifeboat_install_java=false"
         + " ansible_ssh_common_args='-F /dev/null -o IdentitiesOnly=yes"
         + " -o StrictHostKeyChecking=yes -o UserKnownHostsFile=" + Estate.RUN.resolve("known_hosts")
         + " -o GlobalKnownHostsFile=/dev/null'\n");
+    Path tarball = tarball();
+    Path configFile = stack.dir.resolve("server-estate.yml");
     config = stack.config("server-estate", c -> {
       ArchivingCluster.point(c, db, sourcePort);
       app.addTo(c);
@@ -120,7 +141,14 @@ class ServerRecoveryOntoEstateEndToEndTest {
           .putArray("settings").add("archive_mode=off");
       t.putObject("acme").put("directory", acme.directory).put("caBundle", acme.ca.toString())
           .put("rootUrl", acme.rootUrl);
+      // The agent the configure playbook installs: this build's distribution, this config, and
+      // the control worker's settings it needs (the repository's keys, PM2).
+      ObjectNode agent = t.putObject("agent").put("tarball", tarball.toString())
+          .put("config", configFile.toString());
+      agent.putArray("env").add("LIFEBOAT_S3_ACCESS_KEY").add("LIFEBOAT_S3_SECRET_KEY")
+          .add("LIFEBOAT_PG_PASSWORD").add("LIFEBOAT_PM2_BIN");
     });
+    assertEquals(configFile, config);
     cluster = new ArchivingCluster(stack.tag, db, sourcePort, config);
     // Production's pg_hba lets the estate's network in; the base backup carries it to dr, where
     // the control worker (10.231.77.1) and dr's app dial the restored cluster.
@@ -165,10 +193,13 @@ class ServerRecoveryOntoEstateEndToEndTest {
 
   @Test
   void recoversTheServerOntoDrThroughItsAgentAndServesRestoredRowsOverHttps() throws Exception {
-    stack.startWorker(SampleApp.workerEnv());
+    Map<String, String> env = SampleApp.workerEnv();
+    env.put("LIFEBOAT_PM2_BIN", pm2());
+    stack.startWorker(env);
     backUpProduction();
     String users = PitrFixture.psql(cluster, "select count(*) from users");
-    Process agent = estate.startAgent("dr", config, stack.taskQueue, "agent-dr");
+    // Nothing of Lifeboat is on dr: the recovery's playbook brings the agent.
+    assertFalse(estate.ssh("dr", "test", "-e", "/opt/lifeboat").exit() == 0, "dr has Lifeboat");
 
     RealStack.Run start = cli("recover", "server", "--target", "dr");
     assertEquals(0, start.exit(), start.out() + start.err());
@@ -187,7 +218,7 @@ class ServerRecoveryOntoEstateEndToEndTest {
     ServerRecoveryResult r = client.newUntypedWorkflowStub(id)
         .getResult(15, TimeUnit.MINUTES, ServerRecoveryResult.class);
     assertEquals("succeeded", r.report().outcome(),
-        r.report().notes() + "\nagent:\n" + estate.log("agent-dr"));
+        r.report().notes() + "\nagent:\n" + agentLog());
     assertTrue(r.health().healthy(), r.health().toString());
     assertEquals("users=" + users, r.health().data().split(" ")[0], r.health().data());
 
@@ -199,12 +230,17 @@ class ServerRecoveryOntoEstateEndToEndTest {
         address, "-p", String.valueOf(pgPort), "-U", "postgres", "-d", db, "-c",
         "select count(*) from users").strip());
 
-    // The agent is a process of dr (the exec chain has long ended in its JVM).
-    assertEquals(Estate.netnsOf("dr"), Estate.netnsOfPid(agent.pid()));
+    // The agent was started by the playbook, on dr, from the distribution.
+    long agent = agentStartedByThePlaybook();
+    String identity = "agent@dr/" + agent;
+    assertTrue(r.report().facts().getOrDefault("Agent", "").contains(identity),
+        r.report().facts().toString());
+    assertTrue(r.report().facts().getOrDefault("Configuration", "").contains("changed="),
+        r.report().facts().toString());
 
     // Where each activity ran: HOST_BOUND ones on dr's agent (its queue), the rest here.
-    String identity = "agent@dr/" + agent.pid();
     String hostQueue = stack.taskQueue + "-host-dr";
+    theRunWaitedForTheAgentAfterThePlaybook(client, id, identity, placements());
     Map<String, ActivityPlacement.Where> placement = placements();
     TreeSet<String> onAgent = new TreeSet<>();
     TreeSet<String> onControl = new TreeSet<>();
@@ -273,6 +309,126 @@ class ServerRecoveryOntoEstateEndToEndTest {
         "show archive_mode").strip());
   }
 
+  /**
+   * The agent's pid, after checking that the playbook started it: the pid file the role's
+   * supervisor keeps in dr's AGENT_DIR names a live JVM running `lifeboat agent --host dr` from
+   * the unpacked distribution (/opt/lifeboat-VERSION/lib), whose parent is that supervisor, in dr's
+   * network and mount namespaces, with the environment of ansible's SSH session from the control
+   * address (10.231.77.1), and with neither this JVM nor any of its processes among its
+   * ancestors; the supervisor's log names it.
+   */
+  private long agentStartedByThePlaybook() throws Exception {
+    long agent = Long.parseLong(estate.exec("dr", "cat", AGENT_DIR + "/agent.pid").strip());
+    long supervisor =
+        Long.parseLong(estate.exec("dr", "cat", AGENT_DIR + "/supervisor.pid").strip());
+    assertEquals(supervisor, ppid(agent), "the agent's parent is the role's supervisor");
+    String sup = cmdline(supervisor);
+    assertTrue(sup.contains(AGENT_DIR + "/lifeboat-agent-supervise dr "), sup);
+    String cmd = cmdline(agent);
+    assertTrue(cmd.matches(".* -cp /opt/lifeboat-[^/ ]+/lib/\\* .*")
+        && cmd.contains("io.lifeboat.cli.LifeboatCli agent --host dr"), cmd);
+    assertEquals(Estate.netnsOf("dr"), Estate.netnsOfPid(agent));
+    String drMnt = estate.exec("dr", "readlink", "/proc/self/ns/mnt").strip();
+    assertEquals(drMnt, Files.readSymbolicLink(Path.of("/proc/" + agent + "/ns/mnt")).toString());
+    assertFalse(drMnt.equals(Files.readSymbolicLink(Path.of("/proc/self/ns/mnt")).toString()));
+    String environ = new String(Files.readAllBytes(Path.of("/proc/" + agent + "/environ")),
+        java.nio.charset.StandardCharsets.UTF_8).replace('\0', '\n');
+    assertTrue(environ.lines().anyMatch(l -> l.startsWith("SSH_CONNECTION=10.231.77.1 ")),
+        "the agent was not started from an SSH session from the control address");
+    assertTrue(environ.lines().anyMatch(l -> l.equals(
+        "LIFEBOAT_ENV_FILE=/etc/lifeboat/lifeboat.env")), "the agent reads another env file");
+    long me = ProcessHandle.current().pid();
+    for (long p = agent; p > 1; p = ppid(p)) {
+      assertFalse(p == me, "the test's JVM started the agent");
+    }
+    String log = agentLog();
+    assertTrue(log.contains("started the agent of dr (pid " + agent + ")"), log);
+    assertFalse(Files.exists(Path.of(AGENT_DIR)), AGENT_DIR + " exists on the control machine");
+    return agent;
+  }
+
+  /**
+   * The run asked for dr's agent (AgentActivities) after the configure playbook and before the
+   * first host-bound activity, and the last answer before that activity named the agent.
+   */
+  private static void theRunWaitedForTheAgentAfterThePlaybook(WorkflowClient client, String id,
+      String identity, Map<String, ActivityPlacement.Where> placement) {
+    String pollers = typeName("AgentActivities", "activityPollers");
+    String playbook = typeName("ServerRecoveryActivities", "runPlaybook");
+    Map<Long, String> scheduled = new HashMap<>();
+    boolean configured = false;
+    String lastAnswer = null;
+    int asked = 0;
+    boolean waiting = false;
+    for (HistoryEvent e : client.fetchHistory(id).getEvents()) {
+      if (e.hasActivityTaskScheduledEventAttributes()) {
+        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+        scheduled.put(e.getEventId(), type);
+        if (placement.get(type) == ActivityPlacement.Where.HOST_BOUND) {
+          assertTrue(configured && asked > 0, type + " was scheduled before the run asked for"
+              + " the agent after the playbook");
+          assertTrue(lastAnswer != null && lastAnswer.contains(identity),
+              "the run went on before the agent polled: " + lastAnswer);
+          System.out.println("the run asked for dr's agent " + asked + " time(s)"
+              + (waiting ? ", waiting (LifeboatWaitingStep=agent:dr)" : "") + ": " + lastAnswer);
+          return;
+        }
+      } else if (e.hasActivityTaskCompletedEventAttributes()) {
+        var a = e.getActivityTaskCompletedEventAttributes();
+        String type = scheduled.get(a.getScheduledEventId());
+        if (type.equals(playbook)) configured = true;
+        if (type.equals(pollers) && configured) {
+          asked++;
+          lastAnswer = a.getResult().getPayloadsCount() == 0 ? ""
+              : a.getResult().getPayloads(0).getData().toStringUtf8();
+        }
+      } else if (e.hasUpsertWorkflowSearchAttributesEventAttributes()
+          && e.getUpsertWorkflowSearchAttributesEventAttributes().toString().contains("agent:dr")) {
+        waiting = true;
+      }
+    }
+    throw new AssertionError("no host-bound activity in " + id);
+  }
+
+  private static long ppid(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1]);
+  }
+
+  private static String cmdline(long pid) throws Exception {
+    return new String(Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")),
+        java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ');
+  }
+
+  /** The supervised agent's log on dr (the supervisor's lines and the agent's own). */
+  private String agentLog() {
+    try {
+      return estate.exec("dr", "tail", "-n", "200", AGENT_DIR + "/agent.log");
+    } catch (Exception e) {
+      return "(no agent log on dr: " + e.getMessage() + ")";
+    }
+  }
+
+  /** PM2 as the control worker and dr's agent run it: an absolute path both can reach. */
+  private static String pm2() {
+    String bin = SampleApp.pm2Bin();
+    if (bin.contains("/")) return Path.of(bin).toAbsolutePath().toString();
+    Path local = Path.of(System.getenv().getOrDefault("LIFEBOAT_HOME", ".."),
+        ".lifeboat/npm/node_modules/.bin/pm2").toAbsolutePath().normalize();
+    return Files.isExecutable(local) ? local.toString() : bin;
+  }
+
+  private static Path tarball() throws Exception {
+    String env = System.getenv("LIFEBOAT_DIST_TARBALL");
+    if (env != null && !env.isBlank()) return Path.of(env).toAbsolutePath();
+    Path target = Path.of("../dist/target").toAbsolutePath().normalize();
+    try (var s = Files.exists(target) ? Files.list(target) : java.util.stream.Stream.<Path>empty()) {
+      return s.filter(p -> p.getFileName().toString().matches("lifeboat-.*\\.tar\\.gz"))
+          .findFirst().orElseThrow(() -> new IllegalStateException("no distribution tarball in "
+              + target + ": mvn -DskipTests package -pl dist -am (or LIFEBOAT_DIST_TARBALL=FILE)"));
+    }
+  }
+
   /** Waits until the run waits for {@code step}; fails at once when the run has ended. */
   private void awaitWaiting(WorkflowClient client, String id, String step) throws Exception {
     for (int i = 0; i < 3000; i++) {
@@ -280,7 +436,7 @@ class ServerRecoveryOntoEstateEndToEndTest {
       if (status != io.temporal.api.enums.v1.WorkflowExecutionStatus
           .WORKFLOW_EXECUTION_STATUS_RUNNING) {
         throw new AssertionError(id + " ended (" + status + ") before waiting for " + step
-            + "\nagent:\n" + estate.log("agent-dr"));
+            + "\nagent:\n" + agentLog());
       }
       try {
         var p = client.newUntypedWorkflowStub(id).query("progress",

@@ -66,6 +66,15 @@ public final class HostPlacement {
     return host;
   }
 
+  /**
+   * Waits for the host's agent now rather than at the first host-bound call (a recovery waits
+   * for the agent its configure playbook just started); the agents' identities, or null
+   * without a host or in a run recorded before routing.
+   */
+  public String awaitAgent() {
+    return host != null && routed() ? agents : null;
+  }
+
   /** A stub of {@code type}: host-bound methods to the host's queue, the rest to the workflow's. */
   @SuppressWarnings("unchecked")
   public <T> T stub(Class<T> type, Duration startToClose, Duration heartbeat) {

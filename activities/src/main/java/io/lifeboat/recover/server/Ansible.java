@@ -2,6 +2,7 @@ package io.lifeboat.recover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.process.Commands;
+import io.lifeboat.config.Secrets;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.recover.server.PlaybookRequest;
@@ -42,10 +43,53 @@ final class Ansible {
     v.put("lb_db_name", req.database().name());
     v.put("lb_db_user", req.database().user());
     v.put("lb_psql", psql);
+    if (t.host() != null) v.put("lb_host", t.host());
+    return v;
+  }
+
+  /**
+   * The agent's lb_agent_* vars (issue 17), or empty when the target does not install it: the
+   * archive, the config and the env file's settings, read from the control worker's
+   * environment ({@code env}). They hold secrets, so they go to ansible in a 0600 file.
+   */
+  static Map<String, Object> agentVars(ServerTargetConfig t, Secrets env) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    ServerTargetConfig.AgentInstall a = t.agent();
+    if (a == null) return v;
+    if (!Files.isRegularFile(Path.of(a.tarball()))) {
+      throw FailureKind.CONFIG_INVALID.failure("the agent's archive " + a.tarball() + " of target "
+          + t.name() + " does not exist (mvn -DskipTests package -pl dist -am builds it)");
+    }
+    String config = a.config() != null ? a.config() : env.optional("LIFEBOAT_CONFIG");
+    if (config != null && !config.isBlank() && !Files.isRegularFile(Path.of(config))) {
+      throw FailureKind.CONFIG_INVALID.failure("the agent's config " + config + " of target "
+          + t.name() + " does not exist");
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String name : a.env()) {
+      String value = env.optional(name);
+      if (value == null) {
+        throw FailureKind.CONFIG_INVALID.failure("servers " + t.name() + " agent.env names "
+            + name + ", which the control worker's environment does not set");
+      }
+      if (value.contains("\n")) {
+        throw FailureKind.CONFIG_INVALID.failure("environment variable " + name
+            + " holds a line break: an env file line cannot carry it");
+      }
+      settings.put(name, value);
+    }
+    v.put("lb_agent_tarball", Path.of(a.tarball()).toAbsolutePath().toString());
+    v.put("lb_agent_config", config == null || config.isBlank() ? ""
+        : Path.of(config).toAbsolutePath().toString());
+    v.put("lb_agent_env", settings);
     return v;
   }
 
   static String run(PlaybookRequest req, String psql, ToolRunner tools) {
+    return run(req, psql, new Secrets(Map.of()), tools);
+  }
+
+  static String run(PlaybookRequest req, String psql, Secrets env, ToolRunner tools) {
     ServerTargetConfig t = req.target();
     if (!Files.isRegularFile(Path.of(req.playbook()))) {
       throw FailureKind.CONFIG_INVALID.failure("playbook " + req.playbook() + " of target "
@@ -58,6 +102,36 @@ final class Ansible {
     List<String> argv = new ArrayList<>(List.of("ansible-playbook", "-i", t.inventory(),
         req.playbook(), "-e", json(vars(req, psql))));
     if (req.tags() != null) argv.addAll(List.of("--tags", req.tags()));
+    Map<String, Object> agent = agentVars(t, env);
+    Path agentFile = agent.isEmpty() ? null : secretFile(json(agent));
+    if (agentFile != null) argv.addAll(List.of("-e", "@" + agentFile));
+    try {
+      return run(req, argv, tools);
+    } finally {
+      if (agentFile != null) {
+        try {
+          Files.deleteIfExists(agentFile);
+        } catch (java.io.IOException ignored) {
+          // a temp file of 0600: the next boot's tmp cleaning takes it
+        }
+      }
+    }
+  }
+
+  /** {@code text} in a new file only this user can read. */
+  private static Path secretFile(String text) {
+    try {
+      Path f = Files.createTempFile("lifeboat-agent-vars-", ".json",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(f, text);
+      return f;
+    } catch (java.io.IOException e) {
+      throw FailureKind.ANSIBLE_FAILED.failure("cannot write the agent's vars file: " + e);
+    }
+  }
+
+  private static String run(PlaybookRequest req, List<String> argv, ToolRunner tools) {
     // Host keys are checked (ansible's default): the inventory pins the new server's key
     // (ansible_ssh_common_args with UserKnownHostsFile, or the control user's known_hosts);
     // never StrictHostKeyChecking=no, which would trust whoever answers on the address.

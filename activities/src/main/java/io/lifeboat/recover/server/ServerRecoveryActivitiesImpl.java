@@ -26,16 +26,24 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
   private final StoreFactory stores;
   private final Pm2 pm2;
   private final PgTools pg;
+  /** The control worker's environment: the agent's env file settings come from it. */
+  private final Secrets secrets;
 
   public ServerRecoveryActivitiesImpl(StoreFactory stores, Pm2 pm2, PgTools pg) {
+    this(stores, pm2, pg, new Secrets(java.util.Map.of()));
+  }
+
+  public ServerRecoveryActivitiesImpl(StoreFactory stores, Pm2 pm2, PgTools pg,
+      Secrets secrets) {
     this.stores = stores;
     this.pm2 = pm2;
     this.pg = pg;
+    this.secrets = secrets;
   }
 
   public static ServerRecoveryActivitiesImpl create(StoreFactory stores, Secrets secrets,
       PgTools pg) {
-    return new ServerRecoveryActivitiesImpl(stores, Pm2.discover(secrets), pg);
+    return new ServerRecoveryActivitiesImpl(stores, Pm2.discover(secrets), pg, secrets);
   }
 
   @Override
@@ -85,7 +93,7 @@ public class ServerRecoveryActivitiesImpl implements ServerRecoveryActivities {
     return ActivityFailures.typed(() -> {
       String binDir = request.target().postgres().binDir();
       String psql = binDir != null ? binDir + "/psql" : pg.tool("psql");
-      return Ansible.run(request, psql, tools());
+      return Ansible.run(request, psql, secrets, tools());
     });
   }
 

@@ -56,8 +56,9 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
         + " server " + target.name(), rto, steps, report, () -> STEPS, req.previousStepMillis());
 
     if (target.host() != null) report.fact("Host", target.host());
-    ServerStubs stubs = ServerStubs.of(new HostPlacement(target.host(), req.retry(), steps)
-        .notifying(req.notifications()));
+    HostPlacement placement = new HostPlacement(target.host(), req.retry(), steps)
+        .notifying(req.notifications());
+    ServerStubs stubs = ServerStubs.of(placement);
     ServerRecoveryActivities quick = stubs.quick();
     ServerRecoveryActivities slow = stubs.slow();
     RollbackActivities release = stubs.release();
@@ -74,10 +75,9 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
       }
       report.fact("Address", target.address());
 
-      // 2. System configuration: nginx, the app's runtime, the PM2 ecosystem.
-      String recap = steps.run("configure", () -> slow.runPlaybook(
-          TargetEstate.playbook(target, req, target.playbook(), null)));
-      report.fact("Configuration", target.playbook() + ": " + recap);
+      // 2. System configuration (nginx, app runtime, PM2 ecosystem, the agent); the agent's wait.
+      steps.run("configure", () -> ServerAgent.configure(slow, placement,
+          TargetEstate.playbook(target, req, target.playbook(), null), report));
 
       // 3 and 4. The databases and applications, in the order of their priority (issue 17):
       // each database's recovery as a child, each application's release staged, npm ci, swap.

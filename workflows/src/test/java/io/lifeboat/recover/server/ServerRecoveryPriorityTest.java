@@ -106,7 +106,7 @@ class ServerRecoveryPriorityTest {
         List.of(new TargetItem("farmtally_production", "P2", null, null),
             new TargetItem("analytics", "1", 55444, null)),
         List.of(new TargetItem("reports", "P3", null, "analytics"),
-            new TargetItem("farmtally", "p2", null, null)));
+            new TargetItem("farmtally", "p2", null, null)), null);
     DatabaseConfig analytics = new DatabaseConfig("analytics", "127.0.0.1", 55440, "lifeboat",
         "LIFEBOAT_PG_PASSWORD", null, List.of());
     ApplicationConfig reportsApp = new ApplicationConfig("reports", "/opt/reports", "reports",
