@@ -8,6 +8,8 @@
 #   estate.bash ssh NAME CMD...   CMD over SSH from here, the host key pinned (no
 #                                 StrictHostKeyChecking=no: known_hosts holds the key up made)
 #   estate.bash address NAME      NAME's address on the bridge
+#   estate.bash stop NAME         the machine is lost: every process in it SIGKILLed (its
+#                                 sshd, agent, servers) and its link set down; down removes it
 #   estate.bash down              removes every namespace, veth, the bridge and every process
 #                                 up started (also what a failed or killed up left)
 #
@@ -223,6 +225,16 @@ cmd_up() {
   cat "$ESTATE_RUN/hosts"
 }
 
+cmd_stop() { # NAME: kills every process of the machine and takes its link down
+  local ns pids
+  ns=$(ns_of "$1")
+  [ -e "/run/netns/$ns" ] || die "no host '$1' in the estate"
+  pids=$(ip netns pids "$ns" 2>/dev/null || true)
+  # shellcheck disable=SC2086
+  [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+  ip link set "$ns" down
+}
+
 cmd_ssh() {
   local name=$1; shift
   local addr; addr=$(address_of "$name")
@@ -234,10 +246,11 @@ cmd_ssh() {
 case ${1:-} in
   up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
+  stop) [ $# -eq 2 ] || die "usage: estate.bash stop NAME"; cmd_stop "$2" ;;
   exec)
     [ $# -ge 4 ] && [ "$3" = -- ] || die "usage: estate.bash exec NAME -- CMD..."
     name=$2; shift 3; in_host "$name" "$@" ;;
   ssh) [ $# -ge 3 ] || die "usage: estate.bash ssh NAME CMD..."; shift; cmd_ssh "$@" ;;
   address) [ $# -eq 2 ] || die "usage: estate.bash address NAME"; address_of "$2"; echo ;;
-  *) die "usage: estate.bash up NAME... | exec NAME -- CMD... | ssh NAME CMD... | address NAME | down" ;;
+  *) die "usage: estate.bash up NAME... | exec NAME -- CMD... | ssh NAME CMD... | address NAME | stop NAME | down" ;;
 esac

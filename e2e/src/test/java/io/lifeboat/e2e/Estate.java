@@ -99,6 +99,15 @@ final class Estate implements AutoCloseable {
     return run(argv);
   }
 
+  /**
+   * HOST is lost: every process in it (sshd, its agent, its servers, its forwarders) is
+   * SIGKILLed and its link set down; its namespaces stay until close, so what is left of its
+   * files can still be looked at with {@link #exec}.
+   */
+  void stop(String host) throws Exception {
+    run(List.of("bash", SCRIPT.toString(), "stop", host));
+  }
+
   /** CMD over SSH with the host key pinned; exit code and output. */
   RealStack.Run ssh(String host, String... cmd) throws Exception {
     List<String> argv = new ArrayList<>(List.of("bash", SCRIPT.toString(), "ssh", host));
