@@ -171,6 +171,7 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.lifeboat.backup.redis.RedisBackupActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.redis.RedisRecoveryActivitiesImpl(stores, secrets),
         new io.lifeboat.backup.mariadb.MariaDbBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.backup.mariadb.MariaDbPhysicalActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbRecoveryActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbPitrActivitiesImpl(stores, secrets),
         new DatabaseRecoveryActivitiesImpl(stores, pg),

@@ -125,7 +125,7 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
           stores.forRepository(repo), repo.prefix(), name);
       MariaDbManifest best = null;
       for (MariaDbManifest m : all) {
-        if (m.binlogFile() != null
+        if (m.binlogFile() != null && !m.physical()
             && Instant.parse(m.finishedAt()).toEpochMilli() <= targetMillis) {
           best = m;
         }

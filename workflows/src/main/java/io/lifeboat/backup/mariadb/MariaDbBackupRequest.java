@@ -5,11 +5,20 @@ import io.lifeboat.config.MariaDbConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.RetryConfig;
 
-/** Everything a MariaDB backup needs, resolved from the config; secrets stay names. */
+/**
+ * Everything a MariaDB backup needs, resolved from the config; secrets stay names. A request
+ * recorded before physical backups existed has physical null: logical.
+ */
 public record MariaDbBackupRequest(MariaDbConfig mariadb, RepositoryConfig repository,
     CompressionConfig compression, int retentionDays, RetryConfig retry,
-    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone) {
+    io.lifeboat.config.RetentionConfig.Keep retentionKeep, String retentionZone,
+    Boolean physical) {
   public MariaDbBackupRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
+  }
+
+  /** mariadb-backup instead of mariadb-dump (the flag, or mariadb[].method: physical). */
+  public boolean isPhysical() {
+    return Boolean.TRUE.equals(physical);
   }
 }
