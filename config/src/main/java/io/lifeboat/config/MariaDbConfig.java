@@ -23,6 +23,8 @@ import java.util.List;
  * @param method how {@code backup mariadb} copies the server: {@code logical} (mariadb-dump,
  *     the default) or {@code physical} (mariadb-backup --backup --stream=xbstream, which reads
  *     the data directory: it runs on the server's host)
+ * @param binlogArchiveSeconds the pause between two passes of continuous binlog archiving
+ *     ({@code backup mariadb-binlogs NAME}); default 60
  */
 public record MariaDbConfig(
     @JsonProperty(required = true) String name,
@@ -33,7 +35,8 @@ public record MariaDbConfig(
     String passwordEnv,
     List<String> databases,
     Boolean all,
-    String method) {
+    String method,
+    Integer binlogArchiveSeconds) {
 
   /** The server's own schemas: never dumped, never restored over. */
   public static final List<String> SYSTEM_SCHEMAS =
@@ -45,7 +48,7 @@ public record MariaDbConfig(
   /** The config without a method (older callers and tests). */
   public MariaDbConfig(String name, String host, String address, Integer port, String user,
       String passwordEnv, List<String> databases, Boolean all) {
-    this(name, host, address, port, user, passwordEnv, databases, all, null);
+    this(name, host, address, port, user, passwordEnv, databases, all, null, null);
   }
 
   public MariaDbConfig {
@@ -55,6 +58,7 @@ public record MariaDbConfig(
     databases = databases == null ? List.of() : List.copyOf(databases);
     all = all != null && all;
     method = method != null ? method : LOGICAL;
+    binlogArchiveSeconds = binlogArchiveSeconds != null ? binlogArchiveSeconds : 60;
   }
 
   public boolean physical() {

@@ -77,5 +77,7 @@ class MariaDbRulesTest {
         .contains("not in hosts:"));
     assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    method: xtrabackup\n")
         .contains("'mariadb[0].method' must be 'logical' or 'physical'"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    binlogArchiveSeconds: 1\n")
+        .contains("'mariadb[0].binlogArchiveSeconds' must be 5 to 86400"));
   }
 }

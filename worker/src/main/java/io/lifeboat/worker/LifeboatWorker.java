@@ -129,7 +129,8 @@ public final class LifeboatWorker implements AutoCloseable {
         io.lifeboat.recover.redis.RedisRecoveryWorkflowImpl.class);
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.mariadb.MariaDbBackupWorkflowImpl.class,
-        io.lifeboat.recover.mariadb.MariaDbRecoveryWorkflowImpl.class);
+        io.lifeboat.recover.mariadb.MariaDbRecoveryWorkflowImpl.class,
+        io.lifeboat.backup.mariadb.MariaDbBinlogArchiveWorkflowImpl.class);
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
