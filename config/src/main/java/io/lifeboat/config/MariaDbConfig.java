@@ -20,6 +20,11 @@ import java.util.List;
  * @param databases the databases to back up (one consistent dump of all of them)
  * @param all back up every database but the server's own (mysql, sys, information_schema,
  *     performance_schema) instead of a list
+ * @param method how {@code backup mariadb} copies the server: {@code logical} (mariadb-dump,
+ *     the default) or {@code physical} (mariadb-backup --backup --stream=xbstream, which reads
+ *     the data directory: it runs on the server's host)
+ * @param binlogArchiveSeconds the pause between two passes of continuous binlog archiving
+ *     ({@code backup mariadb-binlogs NAME}); default 60
  */
 public record MariaDbConfig(
     @JsonProperty(required = true) String name,
@@ -29,11 +34,22 @@ public record MariaDbConfig(
     String user,
     String passwordEnv,
     List<String> databases,
-    Boolean all) {
+    Boolean all,
+    String method,
+    Integer binlogArchiveSeconds) {
 
   /** The server's own schemas: never dumped, never restored over. */
   public static final List<String> SYSTEM_SCHEMAS =
       List.of("mysql", "sys", "information_schema", "performance_schema");
+
+  public static final String LOGICAL = "logical";
+  public static final String PHYSICAL = "physical";
+
+  /** The config without a method (older callers and tests). */
+  public MariaDbConfig(String name, String host, String address, Integer port, String user,
+      String passwordEnv, List<String> databases, Boolean all) {
+    this(name, host, address, port, user, passwordEnv, databases, all, null, null);
+  }
 
   public MariaDbConfig {
     address = address != null ? address : "127.0.0.1";
@@ -41,6 +57,12 @@ public record MariaDbConfig(
     user = user != null ? user : "root";
     databases = databases == null ? List.of() : List.copyOf(databases);
     all = all != null && all;
+    method = method != null ? method : LOGICAL;
+    binlogArchiveSeconds = binlogArchiveSeconds != null ? binlogArchiveSeconds : 60;
+  }
+
+  public boolean physical() {
+    return PHYSICAL.equals(method);
   }
 
   public String where() {

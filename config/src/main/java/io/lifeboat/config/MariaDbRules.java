@@ -31,6 +31,14 @@ final class MariaDbRules {
       if (m.port() < 1 || m.port() > 65535) {
         throw new ConfigException(where + ": '" + key + ".port' must be 1 to 65535");
       }
+      if (!MariaDbConfig.LOGICAL.equals(m.method()) && !m.physical()) {
+        throw new ConfigException(where + ": '" + key + ".method' must be 'logical' or"
+            + " 'physical', not '" + m.method() + "'");
+      }
+      if (m.binlogArchiveSeconds() < 5 || m.binlogArchiveSeconds() > 86400) {
+        throw new ConfigException(where + ": '" + key + ".binlogArchiveSeconds' must be 5 to"
+            + " 86400, not " + m.binlogArchiveSeconds());
+      }
       if (m.all() == !m.databases().isEmpty()) {
         throw new ConfigException(where + ": '" + key + "' needs either 'databases' (a list) or"
             + " 'all: true', not " + (m.all() ? "both" : "neither"));

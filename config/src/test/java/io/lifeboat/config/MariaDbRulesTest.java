@@ -55,6 +55,9 @@ class MariaDbRulesTest {
     assertEquals(3306, m.port());
     assertEquals("root", m.user());
     assertEquals(List.of("billing", "tally"), m.databases());
+    assertEquals("logical", m.method());
+    assertTrue(new ConfigLoader().load(write("mariadb:\n  - name: b\n    all: true\n"
+        + "    method: physical\n")).mariadbServer("b").orElseThrow().physical());
     assertTrue(c.mariadbServer("nope").isEmpty());
   }
 
@@ -72,5 +75,9 @@ class MariaDbRulesTest {
         .contains("repeats 'b'"));
     assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    host: db9\n")
         .contains("not in hosts:"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    method: xtrabackup\n")
+        .contains("'mariadb[0].method' must be 'logical' or 'physical'"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    binlogArchiveSeconds: 1\n")
+        .contains("'mariadb[0].binlogArchiveSeconds' must be 5 to 86400"));
   }
 }

@@ -129,7 +129,8 @@ public final class LifeboatWorker implements AutoCloseable {
         io.lifeboat.recover.redis.RedisRecoveryWorkflowImpl.class);
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.mariadb.MariaDbBackupWorkflowImpl.class,
-        io.lifeboat.recover.mariadb.MariaDbRecoveryWorkflowImpl.class);
+        io.lifeboat.recover.mariadb.MariaDbRecoveryWorkflowImpl.class,
+        io.lifeboat.backup.mariadb.MariaDbBinlogArchiveWorkflowImpl.class);
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
@@ -171,6 +172,7 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.lifeboat.backup.redis.RedisBackupActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.redis.RedisRecoveryActivitiesImpl(stores, secrets),
         new io.lifeboat.backup.mariadb.MariaDbBackupActivitiesImpl(stores, secrets),
+        new io.lifeboat.backup.mariadb.MariaDbPhysicalActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbRecoveryActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbPitrActivitiesImpl(stores, secrets),
         new DatabaseRecoveryActivitiesImpl(stores, pg),

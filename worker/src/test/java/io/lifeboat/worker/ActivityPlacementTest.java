@@ -83,7 +83,8 @@ class ActivityPlacementTest {
         io.lifeboat.recover.redis.RedisRecoveryActivities.class,
         io.lifeboat.backup.files.FilesActivities.class,
         io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class,
-        io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class),
+        io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class,
+        io.lifeboat.backup.mariadb.MariaDbPhysicalActivities.class),
         agent);
     assertEquals(ActivityPlacement.Where.HOST_BOUND,
         ActivityPlacement.where(ArchiveActivities.class, "archiveToRepository"));

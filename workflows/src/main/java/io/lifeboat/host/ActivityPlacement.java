@@ -125,6 +125,9 @@ public final class ActivityPlacement {
     // MariaDB (issue 19): the clients speak TCP; the scratch mariadbd is the worker's own.
     whole(io.lifeboat.backup.mariadb.MariaDbBackupActivities.class, Where.ANYWHERE,
         "mariadb-dump over TCP; the repository over S3; the scratch mariadbd is the worker's own");
+    whole(io.lifeboat.backup.mariadb.MariaDbPhysicalActivities.class, Where.HOST_BOUND,
+        "mariadb-backup reads the server's data directory on its host; the prepared copy runs"
+            + " as a scratch mariadbd there");
     whole(io.lifeboat.recover.mariadb.MariaDbRecoveryActivities.class, Where.ANYWHERE,
         "the mariadb client over TCP (RENAME TABLE, the dump, CHECKSUM TABLE); S3 for the dump");
     whole(io.lifeboat.recover.mariadb.MariaDbPitrActivities.class, Where.ANYWHERE,

@@ -207,32 +207,7 @@ public class MariaDbBackupActivitiesImpl implements MariaDbBackupActivities {
         MariaDbStreams.Download d = MariaDbLoad.into(s.client(), "the scratch mariadbd", store,
             cipher, req.objectKey(), beat, false);
         MariaDbStreams.check(d, req.objectKey(), req.expectedSha256(), req.expectedBytes());
-        List<MariaDbTable> tables = MariaDbLoad.tables(s::sql, req.databases());
-        List<String> changed = new ArrayList<>();
-        int compared = 0;
-        for (MariaDbTable t : tables) {
-          Long before = req.before().get(t.name());
-          Long after = req.after().get(t.name());
-          if (before != null && before.equals(after)) {
-            if (t.checksum() != before) {
-              throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + req.objectKey()
-                  + " restores " + t.name() + " with CHECKSUM TABLE " + t.checksum()
-                  + ", the source had " + before);
-            }
-            compared++;
-          } else {
-            changed.add(t.name());
-          }
-        }
-        for (String name : req.before().keySet()) {
-          if (req.after().containsKey(name)
-              && tables.stream().noneMatch(t -> t.name().equals(name))) {
-            throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + req.objectKey()
-                + " restores without table " + name);
-          }
-        }
-        return new MariaDbVerifyResult(d.sha256(), d.storedBytes(), tables, compared, changed,
-            "127.0.0.1:" + s.port);
+        return compare(req, d, MariaDbLoad.tables(s::sql, req.databases()), s.port, "dump");
       }
     } catch (IOException e) {
       throw FailureKind.MARIADB_TOOL_FAILED.failure("cannot prepare a scratch mariadbd: "
@@ -240,6 +215,39 @@ public class MariaDbBackupActivitiesImpl implements MariaDbBackupActivities {
     } finally {
       deleteTree(scratch);
     }
+  }
+
+  /**
+   * The scratch server's tables against the source's checksums: a table unchanged during the
+   * copy must checksum alike, every table there before and after must be there.
+   */
+  static MariaDbVerifyResult compare(MariaDbVerifyRequest req, MariaDbStreams.Download d,
+      List<MariaDbTable> tables, int port, String what) {
+    List<String> changed = new ArrayList<>();
+    int compared = 0;
+    for (MariaDbTable t : tables) {
+      Long before = req.before().get(t.name());
+      Long after = req.after().get(t.name());
+      if (before != null && before.equals(after)) {
+        if (t.checksum() != before) {
+          throw FailureKind.BACKUP_CORRUPT.failure("stored " + what + " " + req.objectKey()
+              + " restores " + t.name() + " with CHECKSUM TABLE " + t.checksum()
+              + ", the source had " + before);
+        }
+        compared++;
+      } else {
+        changed.add(t.name());
+      }
+    }
+    for (String name : req.before().keySet()) {
+      if (req.after().containsKey(name)
+          && tables.stream().noneMatch(t -> t.name().equals(name))) {
+        throw FailureKind.BACKUP_CORRUPT.failure("stored " + what + " " + req.objectKey()
+            + " restores without table " + name);
+      }
+    }
+    return new MariaDbVerifyResult(d.sha256(), d.storedBytes(), tables, compared, changed,
+        "127.0.0.1:" + port);
   }
 
   @Override
@@ -288,6 +296,14 @@ public class MariaDbBackupActivitiesImpl implements MariaDbBackupActivities {
 
   public static Optional<MariaDbManifest> newest(ObjectStore store, String prefix, String name) {
     List<MariaDbManifest> all = committed(store, prefix, name);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /** The newest committed mariadb-dump (recovery loads those; physical ones it skips). */
+  public static Optional<MariaDbManifest> newestLogical(ObjectStore store, String prefix,
+      String name) {
+    List<MariaDbManifest> all = committed(store, prefix, name).stream()
+        .filter(m -> !m.physical()).toList();
     return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
   }
 

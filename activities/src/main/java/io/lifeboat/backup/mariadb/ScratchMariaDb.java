@@ -53,6 +53,32 @@ public final class ScratchMariaDb implements AutoCloseable {
       throw FailureKind.MARIADB_TOOL_FAILED.failure("mariadb-install-db failed for the scratch"
           + " server: " + MariaDbClient.lastLine(ini.both()) + " (apt-get install mariadb-server)");
     }
+    return launch(dir, data, run, owner, List.of(), beat);
+  }
+
+  /**
+   * Starts a scratch server on a data directory already in place (a prepared mariadb-backup
+   * copy): handed to the mysql user when the worker is root, and started with
+   * --skip-grant-tables, since its accounts and passwords are the source's.
+   */
+  public static ScratchMariaDb startOn(Path dir, Path data, Runnable beat) throws IOException {
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path run = Files.createDirectories(dir.resolve("run"));
+    List<String> owner = new ArrayList<>();
+    if (root()) {
+      owner = List.of("--user=mysql");
+      MariaDbClient.Result chown = MariaDbClient.run(new ProcessBuilder("chown", "-R",
+          "mysql:mysql", data.toString(), run.toString()), 600);
+      if (chown.exit() != 0) {
+        throw FailureKind.MARIADB_TOOL_FAILED.failure("cannot hand the scratch directory to the"
+            + " mysql user: " + MariaDbClient.lastLine(chown.both()));
+      }
+    }
+    return launch(dir, data, run, owner, List.of("--skip-grant-tables"), beat);
+  }
+
+  private static ScratchMariaDb launch(Path dir, Path data, Path run, List<String> owner,
+      List<String> extra, Runnable beat) throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -63,6 +89,7 @@ public final class ScratchMariaDb implements AutoCloseable {
         "--socket=" + run.resolve("mariadb.sock"), "--pid-file=" + run.resolve("mariadb.pid"),
         "--log-error=" + run.resolve("error.log"), "--skip-log-bin",
         "--innodb-buffer-pool-size=64M", "--event-scheduler=OFF"));
+    argv.addAll(extra);
     Process p;
     try {
       p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)

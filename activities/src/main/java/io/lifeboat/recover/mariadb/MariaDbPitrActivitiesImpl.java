@@ -62,6 +62,11 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
             + " is off): nothing to archive, no point-in-time recovery");
       }
       List<String> archived = new ArrayList<>();
+      // The gap check: the server's oldest binlog must follow the archive's newest one, or
+      // binlogs were purged before they were archived (found once: the next pass has them).
+      List<String> before = archivedFiles(store, repo.prefix(), m.name());
+      String gap = before.isEmpty() ? null
+          : gap(before.get(before.size() - 1), logs.get(0));
       Path scratch = null;
       try {
         scratch = Files.createTempDirectory("lifeboat-mariadb-binlog");
@@ -71,6 +76,11 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
           }
           archived.add(file);
         }
+        if (gap != null) {
+          throw FailureKind.WAL_GAP.failure("the binlog archive of " + m.where() + " has a gap:"
+              + " " + gap + " were purged from the server before they were archived;"
+              + " point-in-time recovery cannot cross it: take a new backup now");
+        }
         return archived;
       } catch (IOException e) {
         throw FailureKind.MARIADB_TOOL_FAILED.failure("binlog archive failed: " + e);
@@ -78,6 +88,39 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
         deleteTree(scratch);
       }
     });
+  }
+
+  /** The archived binlog files of a server (their commit marks), sorted. */
+  static List<String> archivedFiles(ObjectStore store, String prefix, String name) {
+    List<String> files = new ArrayList<>();
+    for (String key : store.list(MariaDbLayout.binlogRoot(prefix, name))) {
+      if (key.endsWith(".json")) {
+        files.add(key.substring(key.lastIndexOf('/') + 1, key.length() - ".json".length()));
+      }
+    }
+    files.sort(null);
+    return files;
+  }
+
+  /** The missing files between two binlogs ("f.000004 to f.000006"), or null when none. */
+  static String gap(String earlier, String later) {
+    int dot = earlier.lastIndexOf('.');
+    if (dot < 0 || later.lastIndexOf('.') != dot
+        || !earlier.substring(0, dot).equals(later.substring(0, dot))) {
+      return null; // another base name: not comparable
+    }
+    try {
+      String digits = earlier.substring(dot + 1);
+      long a = Long.parseLong(digits);
+      long b = Long.parseLong(later.substring(dot + 1));
+      if (b <= a + 1) return null;
+      String fmt = "%0" + digits.length() + "d";
+      String base = earlier.substring(0, dot + 1);
+      return b == a + 2 ? base + String.format(fmt, a + 1)
+          : base + String.format(fmt, a + 1) + " to " + base + String.format(fmt, b - 1);
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private void archive(MariaDbConfig m, RepositoryConfig repo, ObjectStore store, Path dir,
@@ -125,7 +168,7 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
           stores.forRepository(repo), repo.prefix(), name);
       MariaDbManifest best = null;
       for (MariaDbManifest m : all) {
-        if (m.binlogFile() != null
+        if (m.binlogFile() != null && !m.physical()
             && Instant.parse(m.finishedAt()).toEpochMilli() <= targetMillis) {
           best = m;
         }
@@ -144,18 +187,20 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
     RepositoryConfig repo = req.repository();
     ObjectStore store = stores.forRepository(repo);
     String name = req.mariadb().name();
-    List<String> files = new ArrayList<>();
-    for (String key : store.list(MariaDbLayout.binlogRoot(repo.prefix(), name))) {
-      if (key.endsWith(".json")) {
-        String f = key.substring(key.lastIndexOf('/') + 1, key.length() - ".json".length());
-        if (f.compareTo(req.manifest().binlogFile()) >= 0) files.add(f);
-      }
-    }
-    files.sort(null);
+    List<String> files = new ArrayList<>(archivedFiles(store, repo.prefix(), name).stream()
+        .filter(f -> f.compareTo(req.manifest().binlogFile()) >= 0).toList());
     if (files.isEmpty() || !files.get(0).equals(req.manifest().binlogFile())) {
       throw FailureKind.BACKUP_NOT_FOUND.failure("the binlog archive of mariadb " + name
           + " does not hold " + req.manifest().binlogFile() + ", where backup "
           + req.manifest().backupId() + " ends: no replay possible from it");
+    }
+    for (int i = 1; i < files.size(); i++) {
+      String missing = gap(files.get(i - 1), files.get(i));
+      if (missing != null) {
+        throw FailureKind.WAL_GAP.failure("the binlog archive of mariadb " + name + " lacks "
+            + missing + " after backup " + req.manifest().backupId()
+            + ": no replay can cross it");
+      }
     }
     List<Path> out = new ArrayList<>();
     for (String f : files) {

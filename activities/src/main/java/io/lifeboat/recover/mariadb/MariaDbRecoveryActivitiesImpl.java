@@ -45,15 +45,22 @@ public class MariaDbRecoveryActivitiesImpl implements MariaDbRecoveryActivities 
     return typed(() -> {
       ObjectStore store = stores.forRepository(repo);
       if (backupId == null) {
-        return MariaDbBackupActivitiesImpl.newest(store, repo.prefix(), name).orElseThrow(() ->
-            FailureKind.BACKUP_NOT_FOUND.failure("no committed mariadb backup of " + name));
+        return MariaDbBackupActivitiesImpl.newestLogical(store, repo.prefix(), name)
+            .orElseThrow(() -> FailureKind.BACKUP_NOT_FOUND.failure(
+                "no committed logical mariadb backup of " + name));
       }
       String key = MariaDbLayout.manifestKey(repo.prefix(), name, backupId);
       if (!store.exists(key)) {
         throw FailureKind.BACKUP_NOT_FOUND.failure("no committed mariadb backup " + backupId
             + " of " + name);
       }
-      return io.lifeboat.backup.dump.Manifests.read(store, key, MariaDbManifest.class);
+      MariaDbManifest m = io.lifeboat.backup.dump.Manifests.read(store, key,
+          MariaDbManifest.class);
+      if (m.physical()) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("mariadb backup " + backupId + " of " + name
+            + " is physical (mariadb-backup): recover mariadb loads logical backups only");
+      }
+      return m;
     });
   }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "backup", description = "Start a backup.",
     subcommands = {BackupCommand.Db.class, BaseBackupCommand.class, BackupAppCommand.class,
         BackupConfigCommand.class, BackupRedisCommand.class, BackupOpenSearchCommand.class,
-        BackupMariaDbCommand.class,
+        BackupMariaDbCommand.class, BackupMariaDbBinlogsCommand.class,
         io.lifeboat.cli.files.BackupFilesCommand.class})
 public final class BackupCommand {
   @ParentCommand LifeboatCli root;

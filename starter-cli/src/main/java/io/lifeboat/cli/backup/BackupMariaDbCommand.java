@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -26,13 +27,20 @@ import picocli.CommandLine.ParentCommand;
     "Back up one MariaDB/MySQL server now: one mariadb-dump --single-transaction of its",
     "databases (routines, events, triggers, the binlog position), compressed and encrypted",
     "into the repository, read back and restored into a scratch mariadbd whose CHECKSUM TABLE",
-    "must equal the source's before its manifest is written."})
+    "must equal the source's before its manifest is written. --physical (or",
+    "mariadb[].method: physical): mariadb-backup's xbstream instead, prepared and started as",
+    "the scratch server."})
 final class BackupMariaDbCommand implements Callable<Integer> {
   @ParentCommand BackupCommand parent;
   @Mixin ConfigOption configOption;
 
   @Parameters(paramLabel = "NAME", description = "mariadb[].name from the config")
   String name;
+
+  @Option(names = "--physical", description = {
+      "A physical backup (mariadb-backup --backup --stream=xbstream, on the server's host)",
+      "instead of mariadb-dump; mariadb[].method: physical makes it the default."})
+  boolean physical;
 
   @Mixin LaunchOptions launchOptions;
 
@@ -46,7 +54,8 @@ final class BackupMariaDbCommand implements Callable<Integer> {
       MariaDbBackupRequest request = new MariaDbBackupRequest(m, c.repository(),
           c.compression(), c.retention().fullDays(), c.retries(), c.retention().keep(),
           c.retention().keep() != null ? c.schedules().timezone() : null,
-          io.lifeboat.notify.NotificationTarget.of(c));
+          io.lifeboat.notify.NotificationTarget.of(c),
+          physical || m.physical() ? Boolean.TRUE : null);
       return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(MariaDbSources.backupId(c, m)),
           SourceLaunch.Run.BACKUP, "mariadb " + m.name(), MariaDbBackupWorkflow.class,
           MariaDbBackupWorkflowImpl.KIND_MARIADB, wf -> WorkflowClient.start(wf::backup, request),
@@ -60,7 +69,10 @@ final class BackupMariaDbCommand implements Callable<Integer> {
     out.println("backup " + m.backupId() + " of mariadb " + m.name() + " is committed");
     out.println("  databases   " + String.join(", ", m.databases()) + " (" + m.tables().size()
         + " tables)");
-    out.println("  size        " + Bytes.human(m.rawBytes()) + " SQL, "
+    out.println("  method      " + (m.physical() ? "physical (mariadb-backup)"
+        : "logical (mariadb-dump)"));
+    out.println("  size        " + Bytes.human(m.rawBytes()) + (m.physical() ? " xbstream, "
+        : " SQL, ")
         + Bytes.human(m.storedBytes()) + " stored (" + m.compression() + ")");
     out.println("  binlog      " + (m.binlogFile() == null ? "none (the server writes no binlog)"
         : m.binlogFile() + ":" + m.binlogPosition()

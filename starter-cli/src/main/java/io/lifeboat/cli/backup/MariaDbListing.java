@@ -12,7 +12,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** {@code backups list --mariadb NAME}: the committed MariaDB dumps, newest first. */
+/** {@code backups list --mariadb NAME}: the committed MariaDB backups (logical
+ * and physical), newest first. */
 final class MariaDbListing {
   private MariaDbListing() {}
 
@@ -30,11 +31,11 @@ final class MariaDbListing {
       out.println("no committed backups of mariadb " + server);
       return 0;
     }
-    out.printf("%-29s %-16s %7s %10s %10s  %-24s %s%n", "ID", "MARIADB", "TABLES", "SQL",
-        "STORED", "BINLOG", "STARTED");
+    out.printf("%-29s %-16s %-8s %7s %10s %10s  %-24s %s%n", "ID", "MARIADB", "METHOD",
+        "TABLES", "RAW", "STORED", "BINLOG", "STARTED");
     for (MariaDbManifest m : found) {
-      out.printf("%-29s %-16s %7d %10s %10s  %-24s %s%n", m.backupId(), m.name(),
-          m.tables().size(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
+      out.printf("%-29s %-16s %-8s %7d %10s %10s  %-24s %s%n", m.backupId(), m.name(),
+          m.physical() ? "physical" : "logical", m.tables().size(), Bytes.human(m.rawBytes()), Bytes.human(m.storedBytes()),
           m.binlogFile() == null ? "-" : m.binlogFile() + ":" + m.binlogPosition(),
           m.startedAt());
     }

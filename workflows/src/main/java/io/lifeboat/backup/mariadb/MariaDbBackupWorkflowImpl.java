@@ -28,6 +28,7 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
   private static final Logger log = Workflow.getLogger(MariaDbBackupWorkflowImpl.class);
   public static final String KIND_MARIADB = "mariadb";
   static final Duration HEARTBEAT = Duration.ofSeconds(30);
+  static final String PHYSICAL_CHANGE = "mariadb-physical";
 
   private final StepRecorder steps = new StepRecorder();
 
@@ -36,7 +37,11 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
     String name = request.mariadb().name();
     String backupId = BackupIds.forThisRun(Workflow.currentTimeMillis());
     String prefix = request.repository().prefix();
-    String objectKey = MariaDbLayout.dumpKey(prefix, name, backupId);
+    // Physical backups (mariadb-backup) came later: recorded runs never asked for one.
+    boolean physical = request.isPhysical() && Workflow.getVersion(PHYSICAL_CHANGE,
+        Workflow.DEFAULT_VERSION, 1) == 1;
+    String objectKey = physical ? MariaDbLayout.physicalKey(prefix, name, backupId)
+        : MariaDbLayout.dumpKey(prefix, name, backupId);
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name), KIND.valueSet(KIND_MARIADB),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     BackupNews news = BackupNews.start(request.notifications(), KIND_MARIADB, "MariaDB backup",
@@ -48,18 +53,23 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
     io.lifeboat.recover.mariadb.MariaDbPitrActivities archiver = ActivityStubs.of(
         io.lifeboat.recover.mariadb.MariaDbPitrActivities.class, request.retry(),
         Duration.ofHours(6), HEARTBEAT);
+    MariaDbPhysicalActivities onHost = ActivityStubs.of(MariaDbPhysicalActivities.class,
+        request.retry(), Duration.ofHours(6), HEARTBEAT,
+        physical ? io.lifeboat.host.HostRouting.queueFor(request.mariadb().host()) : null);
     try {
       MariaDbFacts before = steps.run("assess", () -> quick.mariadbAssess(request.mariadb()));
-      MariaDbDumpResult dump = steps.run("dump-and-upload",
-          () -> streaming.mariadbDumpToRepository(new MariaDbDumpRequest(request.mariadb(),
-              request.repository(), request.compression(), backupId, objectKey,
-              before.databases(), before.logBin())));
-      MariaDbVerifyResult verified = steps.run("verify", () -> streaming.mariadbVerifyStoredDump(
-          new MariaDbVerifyRequest(request.repository(), objectKey, dump.sha256(),
-              dump.storedBytes(), before.databases(), before.checksums(),
-              dump.after().checksums())));
+      MariaDbDumpRequest copy = new MariaDbDumpRequest(request.mariadb(), request.repository(),
+          request.compression(), backupId, objectKey, before.databases(), before.logBin());
+      MariaDbDumpResult dump = physical
+          ? steps.run("backup-and-upload", () -> onHost.mariadbPhysicalToRepository(copy))
+          : steps.run("dump-and-upload", () -> streaming.mariadbDumpToRepository(copy));
+      MariaDbVerifyRequest check = new MariaDbVerifyRequest(request.repository(), objectKey,
+          dump.sha256(), dump.storedBytes(), before.databases(), before.checksums(),
+          dump.after().checksums());
+      MariaDbVerifyResult verified = steps.run("verify", () -> physical
+          ? onHost.mariadbVerifyStoredPhysical(check) : streaming.mariadbVerifyStoredDump(check));
       MariaDbManifest manifest = new MariaDbManifest(MariaDbManifest.FORMAT_VERSION, backupId,
-          MariaDbManifest.KIND, name,
+          physical ? MariaDbManifest.KIND_PHYSICAL : MariaDbManifest.KIND, name,
           request.mariadb().address() + ":" + request.mariadb().port(),
           before.serverVersion(),
           Instant.ofEpochMilli(dump.startedAtMillis()).toString(),
@@ -67,8 +77,10 @@ public class MariaDbBackupWorkflowImpl implements MariaDbBackupWorkflow {
           before.databases(), verified.tables(), dump.binlogFile(), dump.binlogPosition(),
           dump.gtidPosition(), dump.rawBytes(), dump.storedBytes(), dump.sha256(),
           dump.compression(), objectKey,
-          Map.of("mariadb-dump", dump.dumpVersion(), "lifeboat", "0.1.0"),
-          "sha256 re-read from storage; restored into a scratch mariadbd ("
+          Map.of(physical ? "mariadb-backup" : "mariadb-dump", dump.dumpVersion(),
+              "lifeboat", "0.1.0"),
+          "sha256 re-read from storage; " + (physical ? "prepared and started as"
+              : "restored into") + " a scratch mariadbd ("
               + verified.scratchServer() + "): " + verified.tables().size() + " tables, "
               + verified.compared() + " with CHECKSUM TABLE equal to the source's"
               + (verified.changedDuringDump().isEmpty() ? ""

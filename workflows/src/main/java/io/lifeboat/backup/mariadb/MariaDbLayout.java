@@ -5,7 +5,7 @@ package io.lifeboat.backup.mariadb;
  * paths:
  *
  * <pre>
- * PREFIX/mariadb/NAME/ID/{dump.sql.zst, manifest.json}
+ * PREFIX/mariadb/NAME/ID/{dump.sql.zst | backup.xbstream.zst, manifest.json}
  * PREFIX/mariadb/NAME/binlog/FILE.zst, FILE.json
  * </pre>
  *
@@ -19,6 +19,8 @@ package io.lifeboat.backup.mariadb;
  */
 public final class MariaDbLayout {
   public static final String DUMP = "dump.sql.zst";
+  /** A physical backup: mariadb-backup --stream=xbstream, zstd, the repository cipher. */
+  public static final String PHYSICAL = "backup.xbstream.zst";
 
   private MariaDbLayout() {}
 
@@ -32,6 +34,10 @@ public final class MariaDbLayout {
 
   public static String dumpKey(String prefix, String name, String backupId) {
     return dir(prefix, name, backupId) + DUMP;
+  }
+
+  public static String physicalKey(String prefix, String name, String backupId) {
+    return dir(prefix, name, backupId) + PHYSICAL;
   }
 
   public static String manifestKey(String prefix, String name, String backupId) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The commit mark of a MariaDB logical backup (manifest.json, written last, after the stored
+ * The commit mark of a MariaDB backup, logical (kind mariadb-dump) or physical (mariadb-backup) (manifest.json, written last, after the stored
  * dump was read back and restored into a scratch server).
  *
  * @param databases the databases in the dump
@@ -41,6 +41,12 @@ public record MariaDbManifest(
 
   public static final int FORMAT_VERSION = 1;
   public static final String KIND = "mariadb-dump";
+  /** A physical backup (mariadb-backup --stream=xbstream); objectKey is the xbstream. */
+  public static final String KIND_PHYSICAL = "mariadb-backup";
+
+  public boolean physical() {
+    return KIND_PHYSICAL.equals(kind);
+  }
 
   public MariaDbManifest withEncryption(EncryptionInfo e) {
     return new MariaDbManifest(formatVersion, backupId, kind, name, sourceAddress, serverVersion,

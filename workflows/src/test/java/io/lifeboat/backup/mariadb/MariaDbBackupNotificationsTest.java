@@ -97,7 +97,7 @@ class MariaDbBackupNotificationsTest {
         new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
             null, null, null, null),
         new CompressionConfig(3, null), 30, new RetryConfig(2, 1, 1), null, null,
-        RecordingNotifications.TARGET);
+        RecordingNotifications.TARGET, null);
   }
 
   @Test
