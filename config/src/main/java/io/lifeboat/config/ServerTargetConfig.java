@@ -131,12 +131,13 @@ public record ServerTargetConfig(
 
   /**
    * Where database {@code db} lives on the target: the target's own ({@code database:}) in
-   * {@link #dataDirectory()}, any other in {@code ROOT/postgresql/NAME/data}.
+   * {@link #dataDirectory()}, any other in {@code ROOT/postgresql/NAME-data} (beside it:
+   * the directory the configuration playbook makes for the cluster, owned by its OS user).
    */
   @JsonIgnore
   public String dataDirectory(String db) {
     return db == null || db.equals(database) ? dataDirectory() : root + "/postgresql/" + db
-        + "/data";
+        + "-data";
   }
 
   /** Every data directory a recovery may have started a cluster in (target stop/reset). */

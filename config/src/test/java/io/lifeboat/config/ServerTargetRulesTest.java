@@ -102,7 +102,7 @@ class ServerTargetRulesTest {
         """)).server("dr").orElseThrow();
     assertEquals(List.of(2, 1), t.restoredDatabases().stream().map(TargetItem::rank).toList());
     assertEquals(3, t.restoredApplications().get(0).rank());
-    assertEquals(t.root() + "/postgresql/analytics/data", t.dataDirectory("analytics"));
+    assertEquals(t.root() + "/postgresql/analytics-data", t.dataDirectory("analytics"));
     assertEquals(t.root() + "/postgresql/data", t.dataDirectory("farmtally_production"));
     assertEquals(2, t.dataDirectories().size());
     // The target's own database, unlisted, is restored too, at P1.

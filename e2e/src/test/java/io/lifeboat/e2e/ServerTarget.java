@@ -41,6 +41,8 @@ final class ServerTarget implements AutoCloseable {
   final int appPort = SampleApp.freePort();
   final int pgPort = SampleApp.freePort();
   final Path config;
+  /** servers[0].name: dr, unless the test's {@code more} renames it (a run of its own). */
+  String name = "dr";
   ArchivingCluster cluster;
 
   /** On the stack's ACME server (`./lifeboat up`), at {@link #ADDRESS}. */
@@ -89,6 +91,7 @@ final class ServerTarget implements AutoCloseable {
           .put("caBundle", acme.ca.toString())
           .put("rootUrl", acme.rootUrl);
       more.accept(c);
+      name = t.get("name").asText();
     });
     if (!Files.isRegularFile(acme.ca)) {
       throw new IllegalStateException("no pebble CA at " + acme.ca + ": start the local ACME"
@@ -180,12 +183,12 @@ final class ServerTarget implements AutoCloseable {
     try {
       // A failed test must not leave its recovery running: the next one would be refused.
       try {
-        stack.temporal().client().newUntypedWorkflowStub("recover-server-dr")
+        stack.temporal().client().newUntypedWorkflowStub("recover-server-" + name)
             .terminate("test over");
       } catch (RuntimeException notRunning) {
         // finished already
       }
-      stack.cli("target", "reset", "dr", "--config", config.toString());
+      stack.cli("target", "reset", name, "--config", config.toString());
     } finally {
       try {
         HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(acme.dnsManagement

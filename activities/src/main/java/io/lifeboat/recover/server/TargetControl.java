@@ -40,7 +40,7 @@ public final class TargetControl {
       said.add("pm2 not running");
     }
     // Every cluster a recovery may have started: the target's own and, for a target listing
-    // several databases (issue 17), each other one's under ROOT/postgresql/NAME/data.
+    // several databases (issue 17), each other one's under ROOT/postgresql/NAME-data.
     for (String dir : t.dataDirectories()) {
       String which = t.dataDirectories().size() == 1 ? "postgresql" : "postgresql " + dir;
       Path data = Path.of(dir);

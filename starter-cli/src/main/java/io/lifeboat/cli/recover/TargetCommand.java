@@ -36,9 +36,13 @@ public final class TargetCommand {
     @Option(names = "--all", description = "every target in the config")
     boolean all;
 
+    @Option(names = "--here", description = {"this machine is the target's host (servers[].host):",
+        "act on it; without it a target on another host is refused"})
+    boolean here;
+
     @Override
     public Integer call() {
-      return parent.each(configOption, name, all, false);
+      return parent.each(configOption, name, all, false, here);
     }
   }
 
@@ -51,13 +55,17 @@ public final class TargetCommand {
     @Parameters(paramLabel = "NAME", description = "servers[].name")
     String name;
 
+    @Option(names = "--here", description = {"this machine is the target's host (servers[].host):",
+        "act on it; without it a target on another host is refused"})
+    boolean here;
+
     @Override
     public Integer call() {
-      return parent.each(configOption, name, false, true);
+      return parent.each(configOption, name, false, true, here);
     }
   }
 
-  int each(ConfigOption configOption, String name, boolean all, boolean reset) {
+  int each(ConfigOption configOption, String name, boolean all, boolean reset, boolean here) {
     PrintWriter out = root.spec.commandLine().getOut();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
@@ -69,6 +77,19 @@ public final class TargetCommand {
       for (ServerTargetConfig t : targets) {
         if (reset && Boolean.TRUE.equals(t.production())) {
           throw new UserError("target " + t.name() + " is production: not reset");
+        }
+        // TargetControl stops processes by this machine's pid files and deletes this machine's
+        // directory root: for a target on another host (issue 17) that is the wrong machine,
+        // and its root may be anything here. Nothing is touched unless the operator says this
+        // is that host.
+        if (t.host() != null && !here && all) {
+          out.println(t.name() + ": on host " + t.host() + ", not this machine: skipped");
+          continue;
+        }
+        if (t.host() != null && !here) {
+          throw new UserError("target " + t.name() + " is on host " + t.host() + ": `target "
+              + (reset ? "reset" : "stop") + "` acts on this machine's processes and files;"
+              + " run it on " + t.host() + " with --here");
         }
         try {
           List<String> said = reset ? control.reset(t) : control.stop(t);

@@ -164,7 +164,7 @@ class ServerRecoveryPriorityTest {
     assertEquals("/srv/dr/postgresql/data",
         byName.get("farmtally_production").database().recovery().dataDirectory());
     assertEquals(55444, byName.get("analytics").database().port());
-    assertEquals("/srv/dr/postgresql/analytics/data",
+    assertEquals("/srv/dr/postgresql/analytics-data",
         byName.get("analytics").database().recovery().dataDirectory());
     // The steps: the target's own items keep their names, the others name themselves.
     List<String> steps = r.steps().stream().map(StepTiming::step).toList();
