@@ -12,11 +12,13 @@ import com.github.luben.zstd.ZstdInputStream;
 import io.lifeboat.backup.base.BaseBackupManifest;
 import io.lifeboat.backup.dump.BackupManifest;
 import io.lifeboat.backup.dump.BackupResult;
+import io.lifeboat.backup.dump.DumpProgress;
 import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.client.WorkflowClient;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -44,7 +46,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * inherited from the stack). The control worker runs here: `backup db` (pg_dump over TCP) and
  * `backup base` (pg_basebackup over TCP) reach db1 across the bridge; the WAL reaches the stack's
  * S3 through db1's forwarder. Then db1's link is taken down in the middle of a large dump and
- * brought back: the dump step is retried and completes, and nothing half-written is committed.
+ * brought back: the stalled attempt fails by the dump's stall watchdog, the dump step is
+ * retried and completes, and nothing half-written is committed.
  *
  * Needs the distribution tarball: `mvn -DskipTests package -pl dist -am` (dist/target), or
  * LIFEBOAT_DIST_TARBALL=FILE.
@@ -278,15 +281,19 @@ class DatabaseHostEstateEndToEndTest {
   }
 
   /**
-   * db1's link goes down in the middle of a large dump and comes back.
+   * db1's link goes down in the middle of a large dump and comes back (issue 17's link fault).
    *
-   * <p>Out of the e2e lane for now (LIFEBOAT_ESTATE_FAULTS=1 runs it): in a fresh clone on a
-   * quiet machine the first attempt was never seen retried within 90 s of the link going down
-   * (2026-12-06), while it passed on a loaded one; whether the dump had already finished or the
-   * stalled attempt kept heartbeating is not yet known. A defect to find, not a pass to claim.
+   * <p>It was out of the e2e lane for a while: on a quiet machine no retry was seen within
+   * 90 s of the link going down. The cause was this test: the dump was already over. The
+   * stored dump (about 44 MB) fitted in what the uploader holds ahead of the rate cap (two
+   * 16 MB parts in flight and one filling), so the cap never held pg_dump back, which read
+   * all of it in 2 to 3 s, about when the link went down; the rest was an upload to the
+   * stack's S3, which is not behind db1's link. Now the parts are 5 MB and the cap 3 MB/s,
+   * so pg_dump cannot get more than about 15 MB of stored bytes (plus zstd's buffers) ahead
+   * of the cap, the link goes down as soon as the dump streams, and the test checks where
+   * attempt 1 was cut (below the committed dump's size).
    */
   @Test
-  @EnabledIfEnvironmentVariable(named = "LIFEBOAT_ESTATE_FAULTS", matches = "1")
   void linkDownMidDumpIsRetriedAndCommitsOnlyWholeDumps() throws Exception {
     long t0 = System.nanoTime();
     RealStack.Run dump = stack.cli("backup", "db", dbName, "--wait", "--config", config.toString());
@@ -297,32 +304,40 @@ class DatabaseHostEstateEndToEndTest {
 
   /**
    * A dump of a deliberately large (unlogged: no WAL for it, db1's tmpfs stays small) table,
-   * its upload capped so it lasts: db1's veth is set down once the dump streams, and up again
-   * once Temporal has timed the stalled attempt out (its heartbeat stops: 30 s). The retry
-   * aborts what the first attempt uploaded and starts a new pg_dump; one manifest, whose object
-   * is whole, is committed, and no multipart upload is left.
+   * its upload capped so that pg_dump is held back and the stream lasts: db1's veth is set
+   * down once the dump streams, and up again once the stalled attempt has failed and the next
+   * is scheduled. The stalled attempt fails by the dump's stall watchdog (its pg_dump killed,
+   * before Temporal's heartbeat timeout), the retry aborts what the first attempt uploaded and
+   * starts a new pg_dump; one manifest, whose object is whole, is committed, and no multipart
+   * upload is left.
    */
   private void linkDownMidDump() throws Exception {
     db1Sql(dbName, "create unlogged table bulk as select i, md5(i::text) || md5((i * 3)::text)"
         + " || md5((i * 7)::text) as payload from generate_series(1, 800000) i");
-    Path slow = stack.config("db1-slow", root -> configure(root, db1, 6));
+    Path slow = stack.config("db1-slow", root -> {
+      configure(root, db1, 3);
+      ((ObjectNode) root.get("repository")).put("partSizeMb", 5);
+    });
     WorkflowClient client = stack.temporal().client();
     // the control worker reads its config per request: the slow one is this request's
     RealStack.Run start = stack.cli("backup", "db", dbName, "--config", slow.toString());
     assertEquals(0, start.exit(), start.err());
     String id = start.out().replaceAll("(?s).*started backup of \\S+: (\\S+).*", "$1");
     awaitStarted(client, id, "DumpToRepository");
-    Thread.sleep(3000); // the dump streams: parts are being uploaded
+    DumpProgress streaming = awaitStreaming(client, id);
+    // attempt 1's pg_dump, a process of the control worker (its command line names dbName)
+    List<ProcessHandle> firstDump = pgDumpsOf(dbName);
+    assertEquals(1, firstDump.size(), "one pg_dump of " + dbName + ": " + firstDump);
     String veth = "lbe-db1";
     long down = System.nanoTime();
     ArchivingCluster.sh("ip", "link", "set", veth, "down");
-    int attempt = 1;
+    PendingActivityInfo retried = null;
     try {
-      for (int i = 0; i < 900 && attempt < 2; i++) {
+      for (int i = 0; i < 1800 && retried == null; i++) {
         Thread.sleep(100);
-        for (var a : WorkerJvm.pending(client, id)) {
-          if (a.getActivityType().getName().equals("DumpToRepository")) {
-            attempt = Math.max(attempt, a.getAttempt());
+        for (PendingActivityInfo a : WorkerJvm.pending(client, id)) {
+          if (a.getActivityType().getName().equals("DumpToRepository") && a.getAttempt() >= 2) {
+            retried = a;
           }
         }
       }
@@ -330,8 +345,17 @@ class DatabaseHostEstateEndToEndTest {
       ArchivingCluster.sh("ip", "link", "set", veth, "up");
     }
     long downMs = (System.nanoTime() - down) / 1_000_000;
-    assertTrue(attempt >= 2, "the stalled dump was retried (link down " + downMs + " ms)");
-    BackupResult r = client.newUntypedWorkflowStub(id).getResult(4, TimeUnit.MINUTES,
+    assertNotNull(retried, "the stalled dump was retried (link down " + downMs + " ms)\n"
+        + workers.log("control"));
+    // attempt 1 failed by the stall watchdog, not by Temporal's heartbeat timeout, and its
+    // pg_dump is gone (before the watchdog, it stayed blocked on the silent socket)
+    String failure = retried.getLastFailure().getMessage();
+    assertTrue(failure.contains("pg_dump stream from " + db1 + ":5432 stalled"), failure);
+    for (ProcessHandle p : firstDump) {
+      assertFalse(p.isAlive(), "attempt 1's pg_dump (pid " + p.pid() + ") is still running");
+    }
+    long cutAt = Long.parseLong(failure.replaceAll("(?s).* after (\\d+) bytes.*", "$1"));
+    BackupResult r = client.newUntypedWorkflowStub(id).getResult(10, TimeUnit.MINUTES,
         BackupResult.class);
     assertNotNull(r);
     int lastAttempt = 0;
@@ -363,8 +387,30 @@ class DatabaseHostEstateEndToEndTest {
     BackupManifest big = dumps.get(1);
     assertEquals(id, big.workflowId());
     assertTrue(big.rawBytes() > 50_000_000L, "a large dump: " + big.rawBytes());
-    System.out.printf("db1: link down %d ms mid-dump; retried (attempt %d); committed %s"
-        + " (%d MB raw)%n", downMs, lastAttempt, big.backupId(), big.rawBytes() >> 20);
+    // the link went down mid-stream: attempt 1 was cut before the end of the dump
+    assertTrue(cutAt < big.rawBytes(), "attempt 1 read " + cutAt + " of " + big.rawBytes()
+        + " bytes before the stall");
+    System.out.printf("db1: link down %d ms mid-dump (streaming at %d bytes, cut at %d of %d);"
+        + " retried (attempt %d); committed %s (%d MB raw, %d MB stored)%n", downMs,
+        streaming.rawBytes(), cutAt, big.rawBytes(), lastAttempt, big.backupId(),
+        big.rawBytes() >> 20, big.storedBytes() >> 20);
+  }
+
+  /** Waits for the dump activity's first heartbeat that counts bytes read from pg_dump. */
+  private static DumpProgress awaitStreaming(WorkflowClient client, String id)
+      throws InterruptedException {
+    for (int i = 0; i < 1200; i++) {
+      var p = WorkerJvm.heartbeat(client, id, "DumpToRepository", DumpProgress.class);
+      if (p.isPresent() && p.get().rawBytes() > 0) return p.get();
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the dump never streamed: " + WorkerJvm.closed(client, id));
+  }
+
+  /** The pg_dump processes on this machine whose command line names {@code database}. */
+  private static List<ProcessHandle> pgDumpsOf(String database) {
+    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+        .map(c -> c.contains("pg_dump") && c.contains(" " + database)).orElse(false)).toList();
   }
 
   /** The committed dump manifests of dbName (PREFIX/db/dbName/full/ID/manifest.json), oldest first. */

@@ -12,6 +12,7 @@ import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.postgres.PgFailures;
 import io.lifeboat.postgres.PgTools;
+import io.lifeboat.process.StallWatchdog;
 import io.lifeboat.process.StderrTail;
 import io.lifeboat.process.Tools;
 import io.lifeboat.repository.Discard;
@@ -21,16 +22,6 @@ import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
 import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.backup.dump.BackupManifest;
-import io.lifeboat.backup.dump.DatabaseBackupActivities;
-import io.lifeboat.backup.dump.DatabaseFacts;
-import io.lifeboat.backup.dump.DiscardRequest;
-import io.lifeboat.backup.dump.DumpProgress;
-import io.lifeboat.backup.dump.DumpRequest;
-import io.lifeboat.backup.dump.DumpResult;
-import io.lifeboat.backup.dump.RetentionRequest;
-import io.lifeboat.backup.dump.VerifyRequest;
-import io.lifeboat.backup.dump.VerifyResult;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.repository.RepositoryLayout;
 import io.temporal.activity.Activity;
@@ -138,6 +129,8 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
     String key = req.objectKey();
     String uploadId = store.startUpload(key);
     ctx.heartbeat(new DumpProgress(key, uploadId, 0, 0, List.of()));
+    StallWatchdog stall = StallWatchdog.start("pg_dump-" + db.name(),
+        StallWatchdog.limitFor(ctx.getInfo().getHeartbeatTimeout()), dump::destroyForcibly);
     Path localFinal = localPath(repo, key);
     Path localPartial = localFinal == null ? null : localFinal.resolveSibling(
         localFinal.getFileName() + ".partial");
@@ -159,14 +152,17 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       zstd.setWorkers(req.compression().workers());
       zstd.setChecksum(true);
       byte[] buf = new byte[CHUNK];
-      try (InputStream in = dump.getInputStream()) {
+      try (InputStream in = stall.watch(dump.getInputStream())) {
         int n;
         while ((n = in.read(buf)) > 0) {
           zstd.write(buf, 0, n);
           raw[0] += n;
           beat.run();
         }
+      } catch (IOException e) {
+        if (!stall.fired()) throw e;
       }
+      if (stall.fired()) throw stalled(db, stall, raw[0]);
       int exit = dump.waitFor();
       if (exit != 0) {
         throw PgFailures.fromTool("pg_dump", db, exit, stderr.text());
@@ -196,8 +192,20 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         }
         if (localPartial != null) Files.deleteIfExists(localPartial);
       }
+      stall.close();
       stderr.close();
     }
+  }
+
+  /**
+   * The failure of an attempt whose pg_dump went silent (a link down without a reset would
+   * block its read for hours): retryable, pg_dump killed, nothing committed.
+   */
+  static ApplicationFailure stalled(DatabaseConfig db, StallWatchdog stall, long rawBytes) {
+    return FailureKind.PG_UNAVAILABLE.failure("the pg_dump stream from " + db.host() + ":"
+        + db.port() + " stalled: no bytes for " + stall.limit().toSeconds() + " s after "
+        + rawBytes + " bytes (is the link to the database host down?); pg_dump was killed,"
+        + " its upload aborted and nothing committed");
   }
 
   @Override
