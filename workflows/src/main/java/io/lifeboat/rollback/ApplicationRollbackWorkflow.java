@@ -27,7 +27,8 @@ public interface ApplicationRollbackWorkflow {
   static ApplicationRollbackRequest request(LifeboatConfig c, ApplicationConfig a, String to) {
     return new ApplicationRollbackRequest(c.estate(), a, c.repository(), to,
         c.targets().applicationRtoMinutes(), c.retries(),
-        io.lifeboat.notify.NotificationTarget.of(c), null);
+        io.lifeboat.notify.NotificationTarget.of(c), null,
+        c.offsite()); // a rollback reads from the primary: its report is copied offsite
   }
 
 

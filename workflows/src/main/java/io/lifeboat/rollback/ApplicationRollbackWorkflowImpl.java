@@ -61,7 +61,7 @@ public class ApplicationRollbackWorkflowImpl implements ApplicationRollbackWorkf
     // the same minute share.
     String runKey = RunKeys.wholeRun();
     ReportWriter report = new ReportWriter(KIND_APP_ROLLBACK, application, request.estate(),
-        request.repository());
+        request.repository()).offsite(request.reportsOffsite());
     report.fact("application", application);
     report.fact("release root", app.releaseRoot());
     if (app.host() != null) report.fact("host", app.host());

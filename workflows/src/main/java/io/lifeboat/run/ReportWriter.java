@@ -38,7 +38,6 @@ public final class ReportWriter {
     this.repository = repository;
   }
 
-  /** The {@code subject} label of {@link RunMetrics} (default: the report's subject). */
   /**
    * Copy the report to this offsite bucket as soon as it is stored (null: no offsite copy). A
    * failed copy is logged and left to the next {@code offsite sync}; the run's outcome never
@@ -51,6 +50,7 @@ public final class ReportWriter {
 
   private io.lifeboat.config.OffsiteConfig offsite;
 
+  /** The {@code subject} label of {@link RunMetrics} (default: the report's subject). */
   public ReportWriter metricsSubject(String subject) {
     this.metricsSubject = subject;
     return this;

@@ -76,6 +76,47 @@ public class ApplicationRollbackWorkflowTest {
         .getTypedSearchAttributes().get(key);
   }
 
+  static final io.lifeboat.config.OffsiteConfig OFFSITE = new io.lifeboat.config.OffsiteConfig(
+      "http://127.0.0.1:9100", "farmtally-offsite", null, null, null,
+      "LIFEBOAT_OFFSITE_ACCESS_KEY", "LIFEBOAT_OFFSITE_SECRET_KEY", null, null, null, null);
+
+  /**
+   * Issue 22: the report is copied offsite as soon as it is stored (the store request names
+   * the offsite); a failed copy never fails the rollback.
+   */
+  @Test
+  public void theReportGoesOffsiteWhenStoredAndAFailedCopyIsNotTheRunsFailure() {
+    FakeRollbackActivities fake = new FakeRollbackActivities();
+    fake.offsiteProblem = "offsite unreachable: connection refused";
+    ApplicationRollbackRequest b = request(15, null);
+    RollbackResult r = start(fake, 15, null).rollback(new ApplicationRollbackRequest(b.estate(),
+        b.application(), b.repository(), b.toBackupId(), b.rtoMinutes(), b.retry(),
+        b.notifications(), b.previousStepMillis(), OFFSITE));
+    assertEquals(LifeboatSearchAttributes.OUTCOME_SUCCEEDED, attribute(LifeboatSearchAttributes.OUTCOME));
+    assertEquals(LifeboatSearchAttributes.RTO_ON_TRACK, r.rtoStatus());
+    assertEquals(1, fake.stored.size(), fake.stored.toString());
+    assertEquals(OFFSITE, fake.stored.get(0).offsite());
+  }
+
+  /** Without an offsite in the request (old histories, drills): no offsite copy asked. */
+  @Test
+  public void withoutAnOffsiteTheStoreRequestNamesNone() {
+    FakeRollbackActivities fake = new FakeRollbackActivities();
+    start(fake, 15, null).rollback(request(15, null));
+    assertEquals(1, fake.stored.size(), fake.stored.toString());
+    assertEquals(null, fake.stored.get(0).offsite());
+  }
+
+  /** `rollback app`'s request (it reads from the primary): the configured offsite. */
+  @Test
+  public void theRequestFromTheConfigCarriesTheOffsite() {
+    io.lifeboat.config.LifeboatConfig c = new io.lifeboat.config.ConfigLoader().load(
+        Path.of("..").toAbsolutePath().normalize().resolve("examples/farmtally/lifeboat.yml"));
+    assertTrue(c.offsite() != null, "the example configures an offsite");
+    assertEquals(c.offsite(), ApplicationRollbackWorkflow.request(c, c.applications().get(0),
+        null).reportsOffsite());
+  }
+
   @Test
   public void stagesAndInstallsBeforeStoppingThenSwapsStartsAndVerifies() {
     FakeRollbackActivities fake = new FakeRollbackActivities();

@@ -17,6 +17,10 @@ import java.util.Map;
 class FakeRollbackActivities implements RollbackActivities, ReportActivities {
   final List<String> calls = Collections.synchronizedList(new ArrayList<>());
   final List<RunReport> reports = Collections.synchronizedList(new ArrayList<>());
+  /** Every report's store request, with the offsite it names. */
+  final List<StoreReportRequest> stored = Collections.synchronizedList(new ArrayList<>());
+  /** Set: the report's offsite copy fails with this problem. */
+  volatile String offsiteProblem;
   private final Map<String, Integer> failures = new HashMap<>();
   private final Map<String, FailureKind> kinds = new HashMap<>();
 
@@ -80,6 +84,10 @@ class FakeRollbackActivities implements RollbackActivities, ReportActivities {
   public StoredReport storeReport(StoreReportRequest request) {
     calls.add("storeReport");
     reports.add(request.report());
-    return new StoredReport("reports/application-rollback/x/report.json", "x.md", "x.html");
+    stored.add(request);
+    return request.offsite() == null
+        ? new StoredReport("reports/application-rollback/x/report.json", "x.md", "x.html")
+        : new StoredReport("reports/application-rollback/x/report.json", "x.md", "x.html",
+            offsiteProblem == null, offsiteProblem);
   }
 }

@@ -27,6 +27,9 @@ import java.util.Map;
  * @param items every database and application the target restores, with its priority
  *     ({@link RestorePlan}); null in requests recorded before issue 17 and in drills: the
  *     database, then the application
+ * @param reportsOffsite the offsite bucket the run's report (and its database recoveries'
+ *     reports) are copied to as soon as they are stored; null: none (no offsite configured, a
+ *     recovery reading from the offsite, a drill's recovery, requests recorded before it)
  */
 public record ServerRecoveryRequest(
     ServerTargetConfig target,
@@ -43,7 +46,8 @@ public record ServerRecoveryRequest(
     io.lifeboat.config.ApprovalsConfig approvals,
     io.lifeboat.recover.db.RecoveryTarget databaseTarget,
     String applicationBackupId,
-    java.util.List<RestoreItem> items) {
+    java.util.List<RestoreItem> items,
+    io.lifeboat.config.OffsiteConfig reportsOffsite) {
 
   public static final java.util.List<String> STEPS = java.util.List.of("provision", "configure",
       "database", "application", "services", "dns", "tls", "health");
@@ -87,11 +91,31 @@ public record ServerRecoveryRequest(
         applicationBackupId, null);
   }
 
+  /** The shape before the report's offsite copy (issue 22): no offsite copy. */
+  public ServerRecoveryRequest(ServerTargetConfig target, DatabaseConfig database,
+      ApplicationConfig application, RepositoryConfig repository, int rtoMinutes,
+      int databaseRtoMinutes, String estate, RetryConfig retry,
+      NotificationTarget notifications, Map<String, Long> previousStepMillis, String source,
+      io.lifeboat.config.ApprovalsConfig approvals,
+      io.lifeboat.recover.db.RecoveryTarget databaseTarget, String applicationBackupId,
+      java.util.List<RestoreItem> items) {
+    this(target, database, application, repository, rtoMinutes, databaseRtoMinutes, estate,
+        retry, notifications, previousStepMillis, source, approvals, databaseTarget,
+        applicationBackupId, items, null);
+  }
+
+  /** The same, copying its reports to {@code offsite} as soon as they are stored. */
+  public ServerRecoveryRequest withReportsOffsite(io.lifeboat.config.OffsiteConfig offsite) {
+    return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
+        databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
+        databaseTarget, applicationBackupId, items, offsite);
+  }
+
   /** The same, restoring {@code all} in the order of their priority. */
   public ServerRecoveryRequest withItems(java.util.List<RestoreItem> all) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
-        databaseTarget, applicationBackupId, all);
+        databaseTarget, applicationBackupId, all, reportsOffsite);
   }
 
   /** The same, back to a restore point: its database target and its application backup. */
@@ -99,21 +123,21 @@ public record ServerRecoveryRequest(
       String appBackupId) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, approvals,
-        point, appBackupId, items);
+        point, appBackupId, items, reportsOffsite);
   }
 
   /** The same, with who may approve its human steps ({@code approvals:}). */
   public ServerRecoveryRequest withApprovals(io.lifeboat.config.ApprovalsConfig a) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, previousStepMillis, source, a,
-        databaseTarget, applicationBackupId, items);
+        databaseTarget, applicationBackupId, items, reportsOffsite);
   }
 
   /** The same, with the previous successful run's step durations (for the projection). */
   public ServerRecoveryRequest withPreviousSteps(Map<String, Long> millis) {
     return new ServerRecoveryRequest(target, database, application, repository, rtoMinutes,
         databaseRtoMinutes, estate, retry, notifications, millis, source, approvals,
-        databaseTarget, applicationBackupId, items);
+        databaseTarget, applicationBackupId, items, reportsOffsite);
   }
 
   public ServerRecoveryRequest {
@@ -134,7 +158,7 @@ public record ServerRecoveryRequest(
         io.lifeboat.recover.db.RecoveryRequest.withoutArchivingUnlessConfigured(onTarget, source),
         repository, databaseTarget != null ? databaseTarget
             : io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
-        retry, null, null, source); // the child sends no notifications of its own
+        retry, null, null, source, reportsOffsite); // no notifications of its own
   }
 
   /**
@@ -145,6 +169,6 @@ public record ServerRecoveryRequest(
     return new io.lifeboat.recover.db.RecoveryRequest(
         io.lifeboat.recover.db.RecoveryRequest.withoutArchivingUnlessConfigured(onTarget, source),
         repository, io.lifeboat.recover.db.RecoveryTarget.latest(), databaseRtoMinutes, estate,
-        retry, null, null, source);
+        retry, null, null, source, reportsOffsite);
   }
 }

@@ -54,7 +54,10 @@ public interface ServerRecoveryWorkflow extends Approvable {
         io.lifeboat.config.RepositoryChoice.resolve(c, from),
         c.targets().serverRtoMinutes(), c.targets().databaseRtoMinutes(), c.estate(),
         c.retries(), NotificationTarget.of(c), null, from, c.approvals())
-        .withItems(RestorePlan.resolve(c, target));
+        .withItems(RestorePlan.resolve(c, target))
+        // Its reports go offsite as soon as they are stored, unless it reads from the offsite.
+        .withReportsOffsite(from == null || io.lifeboat.config.RepositoryChoice.PRIMARY.equals(from)
+            ? c.offsite() : null);
   }
 
   String STEP_PROVISION = "provision";

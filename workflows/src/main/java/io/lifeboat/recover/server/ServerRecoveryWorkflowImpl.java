@@ -45,7 +45,8 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
   public ServerRecoveryResult recover(ServerRecoveryRequest req) {
     target = req.target();
     rto = RtoClock.start(req.rtoMinutes());
-    report = new ReportWriter(REPORT_KIND, target.name(), req.estate(), req.repository());
+    report = new ReportWriter(REPORT_KIND, target.name(), req.estate(), req.repository())
+        .offsite(req.reportsOffsite());
     gate.notifying(req.notifications(), "recovery of server " + target.name())
         .rules(KIND_SERVER_RECOVERY, req.approvals());
     RunOutcome.running(KIND_SERVER_RECOVERY, req.database().name(), rto);

@@ -56,6 +56,10 @@ class ServerRecoveryWorkflowTest {
   /** The backup id each newestRelease was asked for ("null": the newest). */
   static final List<String> releaseAsked = new CopyOnWriteArrayList<>();
   static final List<RunReport> reports = new CopyOnWriteArrayList<>();
+  /** Every report's store request, with the offsite it names. */
+  static final List<ReportActivities.StoreReportRequest> stored = new CopyOnWriteArrayList<>();
+  /** Set: the report's offsite copy fails with this problem. */
+  static volatile String offsiteProblem;
   /** The staging keys the release activities were given. */
   static final List<String> runKeys = new CopyOnWriteArrayList<>();
   static volatile String failIn;
@@ -181,6 +185,8 @@ class ServerRecoveryWorkflowTest {
     childRequests.clear();
     releaseAsked.clear();
     reports.clear();
+    stored.clear();
+    offsiteProblem = null;
     failIn = null;
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
@@ -192,7 +198,11 @@ class ServerRecoveryWorkflowTest {
           @Override
           public StoredReport storeReport(StoreReportRequest r) {
             reports.add(r.report());
-            return new StoredReport("reports/x.json", "reports/x.md", "reports/x.html");
+            stored.add(r);
+            return r.offsite() == null
+                ? new StoredReport("reports/x.json", "reports/x.md", "reports/x.html")
+                : new StoredReport("reports/x.json", "reports/x.md", "reports/x.html",
+                    offsiteProblem == null, offsiteProblem);
           }
         });
     env.start();
@@ -437,5 +447,68 @@ class ServerRecoveryWorkflowTest {
     assertEquals(LifeboatSearchAttributes.OUTCOME_FAILED, env.getWorkflowClient()
         .newUntypedWorkflowStub(ID).describe().getTypedSearchAttributes()
         .get(LifeboatSearchAttributes.OUTCOME));
+  }
+
+  static final io.lifeboat.config.OffsiteConfig OFFSITE = new io.lifeboat.config.OffsiteConfig(
+      "http://127.0.0.1:9100", "farmtally-offsite", null, null, null,
+      "LIFEBOAT_OFFSITE_ACCESS_KEY", "LIFEBOAT_OFFSITE_SECRET_KEY", null, null, null, null);
+
+  /**
+   * Issue 22: the report is copied offsite as soon as it is stored (the store request names the
+   * offsite, and so do the database children's requests); a failed copy never fails the run.
+   */
+  @Test
+  void theReportGoesOffsiteWhenStoredAndAFailedCopyIsNotTheRunsFailure() {
+    offsiteProblem = "offsite unreachable: connection refused";
+    ServerRecoveryWorkflow wf = start(request().withReportsOffsite(OFFSITE));
+    untilWaiting(wf, "provision");
+    wf.approve(new ApprovalRequest("provision", "dana", null, "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
+    ServerRecoveryResult r = WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    assertEquals("succeeded", r.report().outcome(), r.report().notes().toString());
+    assertEquals(1, stored.size(), stored.toString());
+    assertEquals(OFFSITE, stored.get(0).offsite());
+    assertTrue(!childRequests.isEmpty());
+    assertEquals(List.of(OFFSITE), childRequests.stream()
+        .map(RecoveryRequest::reportsOffsite).distinct().toList());
+  }
+
+  /** Without an offsite in the request (old histories, drills): no offsite copy asked. */
+  @Test
+  void withoutAnOffsiteTheStoreRequestNamesNone() {
+    ServerRecoveryWorkflow wf = start();
+    untilWaiting(wf, "provision");
+    wf.approve(new ApprovalRequest("provision", "dana", null, "10.0.0.9"));
+    untilWaiting(wf, "dns");
+    wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
+    WorkflowStub.fromTyped(wf).getResult(ServerRecoveryResult.class);
+    assertEquals(1, stored.size(), stored.toString());
+    assertEquals(null, stored.get(0).offsite());
+    assertEquals(java.util.Collections.singletonList(null), childRequests.stream()
+        .map(RecoveryRequest::reportsOffsite).distinct().toList());
+  }
+
+  /** `recover server`'s request: the configured offsite, unless it reads from the offsite. */
+  @Test
+  void theRequestFromTheConfigCarriesTheOffsiteUnlessItReadsFromIt() {
+    io.lifeboat.config.LifeboatConfig c = new io.lifeboat.config.ConfigLoader().load(
+        java.nio.file.Path.of("..").toAbsolutePath().normalize()
+            .resolve("examples/farmtally/lifeboat.yml"));
+    assertTrue(c.offsite() != null, "the example configures an offsite");
+    ServerTargetConfig target = c.servers().get(0);
+    DatabaseConfig db = c.databases().stream()
+        .filter(d -> d.name().equals(target.database())).findFirst().orElseThrow();
+    ApplicationConfig app = c.applications().stream()
+        .filter(a -> a.name().equals(target.application())).findFirst().orElseThrow();
+    assertEquals(c.offsite(), ServerRecoveryWorkflow.request(c, target, db, app).reportsOffsite());
+    assertEquals(c.offsite(), ServerRecoveryWorkflow.request(c, target, db, app, null)
+        .reportsOffsite());
+    assertEquals(null, ServerRecoveryWorkflow.request(c, target, db, app,
+        io.lifeboat.config.RepositoryChoice.OFFSITE).reportsOffsite());
+    // Kept through the CLI's later steps.
+    assertEquals(c.offsite(), ServerRecoveryWorkflow.request(c, target, db, app)
+        .withPreviousSteps(java.util.Map.of("provision", 1L))
+        .toPoint(io.lifeboat.recover.db.RecoveryTarget.latest(), "x").reportsOffsite());
   }
 }
