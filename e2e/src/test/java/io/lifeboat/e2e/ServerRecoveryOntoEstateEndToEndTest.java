@@ -86,6 +86,11 @@ class ServerRecoveryOntoEstateEndToEndTest {
   private String address;
   private String domain;
   private String db;
+  /**
+   * The target's name (host dr): its own per run, since the workflow id recover-server-NAME is
+   * unique in the stack's Temporal namespace, which other tests' server recoveries share.
+   */
+  private String target;
   private final int httpsPort = SampleApp.freePort();
   private final int appPort = SampleApp.freePort();
   private final int pgPort = SampleApp.freePort();
@@ -104,6 +109,7 @@ class ServerRecoveryOntoEstateEndToEndTest {
     address = estate.address("dr");
     domain = stack.tag + ".farmtally.test";
     db = stack.tag + "_srv";
+    target = "dr-" + stack.tag;
     int sourcePort = ArchivingCluster.freePort();
     Path inventory = stack.dir.resolve("inventory.ini");
     // dr as ansible reaches it: over SSH, the key pinned in the harness's known_hosts.
@@ -128,7 +134,7 @@ class ServerRecoveryOntoEstateEndToEndTest {
       h.put("name", "dr").put("address", address);
       h.putArray("roles").add("database").add("application").add("proxy");
       ObjectNode t = c.putArray("servers").addObject();
-      t.put("name", "dr").put("host", "dr").put("address", address).put("root", ROOT)
+      t.put("name", target).put("host", "dr").put("address", address).put("root", ROOT)
           .put("domain", domain).put("httpPort", acme.httpPort).put("httpsPort", httpsPort)
           .put("appPort", appPort).put("database", db).put("application", app.name)
           .put("inventory", inventory.toString())
@@ -166,7 +172,8 @@ class ServerRecoveryOntoEstateEndToEndTest {
   void down() throws Exception {
     try {
       try {
-        stack.temporal().client().newUntypedWorkflowStub("recover-server-dr").terminate("test over");
+        stack.temporal().client().newUntypedWorkflowStub("recover-server-" + target)
+            .terminate("test over");
       } catch (RuntimeException notRunning) {
         // finished already
       }
@@ -201,9 +208,9 @@ class ServerRecoveryOntoEstateEndToEndTest {
     // Nothing of Lifeboat is on dr: the recovery's playbook brings the agent.
     assertFalse(estate.ssh("dr", "test", "-e", "/opt/lifeboat").exit() == 0, "dr has Lifeboat");
 
-    RealStack.Run start = cli("recover", "server", "--target", "dr");
+    RealStack.Run start = cli("recover", "server", "--target", target);
     assertEquals(0, start.exit(), start.out() + start.err());
-    String id = "recover-server-dr";
+    String id = "recover-server-" + target;
     WorkflowClient client = stack.temporal().client();
     awaitWaiting(client, id, "provision");
     RealStack.Run ok = cli("approve", id, "provision", "--by", "dana", "--value", address,
@@ -244,7 +251,7 @@ class ServerRecoveryOntoEstateEndToEndTest {
     Map<String, ActivityPlacement.Where> placement = placements();
     TreeSet<String> onAgent = new TreeSet<>();
     TreeSet<String> onControl = new TreeSet<>();
-    List<String> workflows = List.of(id, "recover-server-dr-db-" + db);
+    List<String> workflows = List.of(id, id + "-db-" + db);
     for (String wf : workflows) {
       for (String[] ran : whoRanWhat(client, wf)) {
         ActivityPlacement.Where where = placement.get(ran[0]);
@@ -348,8 +355,10 @@ class ServerRecoveryOntoEstateEndToEndTest {
   }
 
   /**
-   * The run asked for dr's agent (AgentActivities) after the configure playbook and before the
-   * first host-bound activity, and the last answer before that activity named the agent.
+   * The run asked for dr's agent (AgentActivities) after the configure playbook and before
+   * anything went on (the database child's start, a host-bound activity), and the last answer
+   * before that named the agent: the wait right after the playbook, not only the one every
+   * host-bound call makes (which the child and the application step would make anyway).
    */
   private static void theRunWaitedForTheAgentAfterThePlaybook(WorkflowClient client, String id,
       String identity, Map<String, ActivityPlacement.Where> placement) {
@@ -361,10 +370,15 @@ class ServerRecoveryOntoEstateEndToEndTest {
     int asked = 0;
     boolean waiting = false;
     for (HistoryEvent e : client.fetchHistory(id).getEvents()) {
-      if (e.hasActivityTaskScheduledEventAttributes()) {
-        String type = e.getActivityTaskScheduledEventAttributes().getActivityType().getName();
+      if (e.hasActivityTaskScheduledEventAttributes()
+          || e.hasStartChildWorkflowExecutionInitiatedEventAttributes()) {
+        String type = e.hasActivityTaskScheduledEventAttributes()
+            ? e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
+            : "the child " + e.getStartChildWorkflowExecutionInitiatedEventAttributes()
+                .getWorkflowId();
         scheduled.put(e.getEventId(), type);
-        if (placement.get(type) == ActivityPlacement.Where.HOST_BOUND) {
+        if (placement.get(type) == ActivityPlacement.Where.HOST_BOUND
+            || type.startsWith("the child")) {
           assertTrue(configured && asked > 0, type + " was scheduled before the run asked for"
               + " the agent after the playbook");
           assertTrue(lastAnswer != null && lastAnswer.contains(identity),
@@ -379,15 +393,16 @@ class ServerRecoveryOntoEstateEndToEndTest {
         if (type.equals(playbook)) configured = true;
         if (type.equals(pollers) && configured) {
           asked++;
-          lastAnswer = a.getResult().getPayloadsCount() == 0 ? ""
-              : a.getResult().getPayloads(0).getData().toStringUtf8();
+          // through the client's converter: the stack encrypts payloads
+          lastAnswer = String.valueOf(client.getOptions().getDataConverter().fromPayloads(0,
+              java.util.Optional.of(a.getResult()), List.class, List.class));
         }
       } else if (e.hasUpsertWorkflowSearchAttributesEventAttributes()
           && e.getUpsertWorkflowSearchAttributesEventAttributes().toString().contains("agent:dr")) {
         waiting = true;
       }
     }
-    throw new AssertionError("no host-bound activity in " + id);
+    throw new AssertionError("no child and no host-bound activity in " + id);
   }
 
   private static long ppid(long pid) throws Exception {
