@@ -72,4 +72,40 @@ public final class RecordingNotifications implements NotificationActivities {
     assertTrue(f.text().startsWith("step " + step + ": "), f.text());
     return f;
   }
+
+  /** A recovery's run-started then run-finished, both naming kind, source and the backup. */
+  public Notification assertRecoveryStartedThenFinished(String kind, String source,
+      String backupId) {
+    assertEquals(List.of(io.lifeboat.run.RunNews.EVENT_STARTED,
+        io.lifeboat.run.RunNews.EVENT_FINISHED), events());
+    for (Notification n : sent) {
+      assertEquals(kind, n.details().get("Kind"), n.toString());
+      assertEquals(source, n.details().get("Source"), n.toString());
+      assertTrue(n.subject().contains(" of " + source), n.subject());
+      assertTrue(n.link().startsWith("http://localhost:8233/namespaces/default/workflows/"),
+          n.link());
+    }
+    Notification f = sent.get(1);
+    assertTrue(f.subject().endsWith(" finished"), f.subject());
+    assertEquals(backupId, f.details().get("Backup id"), f.toString());
+    assertNotNull(f.details().get("Duration"), f.toString());
+    assertTrue(f.text().contains(backupId), f.text());
+    return f;
+  }
+
+  /** A recovery's run-started then failure; the failure names the step, the kind and the cause. */
+  public Notification assertRecoveryStartedThenFailed(String kind, String source, String step,
+      String failureType, String causePart) {
+    assertEquals(List.of(io.lifeboat.run.RunNews.EVENT_STARTED,
+        io.lifeboat.run.RunNews.EVENT_FAILED), events());
+    Notification f = sent.get(1);
+    assertEquals(kind, f.details().get("Kind"), f.toString());
+    assertEquals(source, f.details().get("Source"), f.toString());
+    assertTrue(f.subject().endsWith(" of " + source + " failed"), f.subject());
+    assertEquals(step, f.details().get("Failed step"), f.toString());
+    assertEquals(failureType, f.details().get("Failure kind"), f.toString());
+    assertTrue(f.details().get("Cause").contains(causePart), f.toString());
+    assertTrue(f.text().startsWith("step " + step + ": "), f.text());
+    return f;
+  }
 }

@@ -62,7 +62,7 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
       LifeboatConfig c = s.config();
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
       MariaDbRecoveryRequest request = new MariaDbRecoveryRequest(m, c.repository(), backupId,
-          target, c.retries());
+          target, c.retries(), io.lifeboat.notify.NotificationTarget.of(c));
       return SourceLaunch.run(s, launchOptions, out, MariaDbSources.recoveryId(c, m),
           SourceLaunch.Run.RECOVERY, "mariadb " + m.name(), MariaDbRecoveryWorkflow.class,
           MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),

@@ -64,7 +64,7 @@ final class RecoverOpenSearchCommand implements Callable<Integer> {
       LifeboatConfig c = s.config();
       OpenSearchConfig o = OpenSearchSources.named(c, s.configPath(), name);
       OpenSearchRecoveryRequest request = new OpenSearchRecoveryRequest(o, c.repository(),
-          backupId, indices, c.retries());
+          backupId, indices, c.retries(), io.lifeboat.notify.NotificationTarget.of(c));
       return SourceLaunch.run(s, launchOptions, out, OpenSearchSources.recoveryId(c, o),
           SourceLaunch.Run.RECOVERY, "opensearch " + o.name(), OpenSearchRecoveryWorkflow.class,
           OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),

@@ -55,7 +55,7 @@ final class RecoverRedisCommand implements Callable<Integer> {
             + ": recovery needs the directory the server keeps its RDB in");
       }
       RedisRecoveryRequest request = new RedisRecoveryRequest(r, c.repository(), backupId,
-          c.retries());
+          c.retries(), io.lifeboat.notify.NotificationTarget.of(c));
       return SourceLaunch.run(s, launchOptions, out, RedisSources.recoveryId(c, r),
           SourceLaunch.Run.RECOVERY, "redis " + r.name(), RedisRecoveryWorkflow.class,
           RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),

@@ -7,6 +7,7 @@ import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
 import io.lifeboat.backup.mariadb.MariaDbManifest;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.RecoveryNotice;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -25,6 +26,8 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
   @Override
   public MariaDbRecoveryResult recover(MariaDbRecoveryRequest request) {
     String name = request.mariadb().name();
+    RecoveryNotice news = RecoveryNotice.start(request.notifications(), KIND_MARIADB_RECOVERY,
+        "MariaDB recovery", name, request.backupId());
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
         KIND.valueSet(KIND_MARIADB_RECOVERY),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
@@ -52,6 +55,7 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
         plan = steps.run("plan-replay", () -> pitr.mariadbPlanReplay(replay));
       }
       MariaDbManifest chosen = m;
+      news.backup(m.backupId());
       MariaDbRestoreRequest restore = new MariaDbRestoreRequest(request.mariadb(),
           request.repository(), chosen, Workflow.getInfo().getRunId().replace("-", "")
               .substring(0, 12));
@@ -67,12 +71,15 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      news.finished(tables + " tables checked" + (plan == null ? ""
+          : "; binlogs replayed to " + java.time.Instant.ofEpochMilli(target)));
       return new MariaDbRecoveryResult(name, m.backupId(), tables, kept, plan,
           steps.steps());
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      news.failed(steps, e);
       throw e;
     }
   }

@@ -9,6 +9,7 @@ import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.RecoveryNotice;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -33,6 +34,8 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
   @Override
   public OpenSearchRecoveryResult recover(OpenSearchRecoveryRequest request) {
     String name = request.opensearch().name();
+    RecoveryNotice news = RecoveryNotice.start(request.notifications(),
+        KIND_OPENSEARCH_RECOVERY, "OpenSearch recovery", name, request.backupId());
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
         KIND.valueSet(KIND_OPENSEARCH_RECOVERY),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
@@ -46,6 +49,7 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
     try {
       OpenSearchManifest m = steps.run("choose-backup", () -> anywhere.opensearchChooseBackup(
           request.repository(), name, request.backupId()));
+      news.backup(m.backupId());
       List<String> indices = new ArrayList<>(request.indices().isEmpty()
           ? m.documents().keySet() : request.indices());
       for (String i : indices) {
@@ -82,6 +86,7 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      news.finished(expected.size() + " index(es), " + expected + " documents");
       return new OpenSearchRecoveryResult(name, m.backupId(), expected,
           new TreeMap<>(swapped.documents()), swapped.kept(), steps.steps());
     } catch (ActivityFailure | ApplicationFailure e) {
@@ -99,6 +104,7 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
           }
         }
       }).run();
+      news.failed(steps, e);
       throw e;
     }
   }

@@ -9,6 +9,7 @@ import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.run.ActivityStubs;
 import io.lifeboat.run.LifeboatSearchAttributes;
+import io.lifeboat.run.RecoveryNotice;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
@@ -26,6 +27,8 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
   @Override
   public RedisRecoveryResult recover(RedisRecoveryRequest request) {
     String name = request.redis().name();
+    RecoveryNotice news = RecoveryNotice.start(request.notifications(), KIND_REDIS_RECOVERY,
+        "Redis recovery", name, request.backupId());
     Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
         KIND.valueSet(KIND_REDIS_RECOVERY),
         OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
@@ -38,6 +41,7 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
     try {
       RedisManifest m = steps.run("choose-backup", () -> anywhere.redisChooseBackup(
           request.repository(), name, request.backupId()));
+      news.backup(m.backupId());
       if (host != null) steps.run("await-agent", () -> HostRouting.awaitAgent(host,
           request.retry()));
       StageRequest stage = new StageRequest(request.redis(), request.repository(), m,
@@ -58,12 +62,14 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+      news.finished(keys + " keys; the replaced file is kept at " + swapped.keptPath());
       return new RedisRecoveryResult(name, m.backupId(), m.keys(), keys,
           request.redis().appendonly(), swapped.keptPath(), steps.steps());
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      news.failed(steps, e);
       throw e;
     }
   }
