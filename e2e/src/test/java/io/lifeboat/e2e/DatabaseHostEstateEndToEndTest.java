@@ -151,6 +151,9 @@ class DatabaseHostEstateEndToEndTest {
 
   /** The estate's config: db1 is the database host, its database answers on db1's address. */
   private void configure(ObjectNode root, String address, int maxUploadMbPerSecond) {
+    // an estate name of its own: workflow ids (backup-config-ESTATE-manual, rollback-ESTATE-APP)
+    // are per estate, and the other e2e classes run beside this one against the same Temporal
+    root.put("estate", stack.tag);
     root.putObject("metrics").put("port", metricsPort);
     root.putArray("hosts").addObject().put("name", "db1").put("address", address)
         .putArray("roles").add("database");

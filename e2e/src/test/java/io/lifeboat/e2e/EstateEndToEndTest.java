@@ -57,6 +57,9 @@ class EstateEndToEndTest {
     appName = "ft" + stack.tag;
     int metricsPort = ArchivingCluster.freePort();
     config = stack.config("estate", root -> {
+      // an estate name of its own: workflow ids (backup-config-ESTATE-manual, rollback-ESTATE-APP)
+      // are per estate, and the other e2e classes run beside this one against the same Temporal
+      root.put("estate", stack.tag);
       root.putObject("metrics").put("port", metricsPort);
       var hosts = root.putArray("hosts");
       for (var h : estate.hosts.entrySet()) {

@@ -122,6 +122,9 @@ class EstateScenarioTwoEndToEndTest {
   }
 
   private void configure(ObjectNode root, int metricsPort) {
+    // an estate name of its own: workflow ids (backup-config-ESTATE-manual, rollback-ESTATE-APP)
+    // are per estate, and the other e2e classes run beside this one against the same Temporal
+    root.put("estate", stack.tag);
     root.putObject("metrics").put("port", metricsPort);
     root.putObject("retries").put("maxAttempts", 5).put("initialIntervalSeconds", 1)
         .put("maxIntervalSeconds", 3);

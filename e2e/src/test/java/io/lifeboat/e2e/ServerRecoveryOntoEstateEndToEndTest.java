@@ -125,6 +125,9 @@ class ServerRecoveryOntoEstateEndToEndTest {
     Path tarball = tarball();
     Path configFile = stack.dir.resolve("server-estate.yml");
     config = stack.config("server-estate", c -> {
+      // an estate name of its own: workflow ids (backup-config-ESTATE-manual, rollback-ESTATE-APP)
+      // are per estate, and the other e2e classes run beside this one against the same Temporal
+      c.put("estate", stack.tag);
       ArchivingCluster.point(c, db, sourcePort);
       app.addTo(c);
       c.putObject("metrics").put("port", SampleApp.freePort());
