@@ -284,7 +284,7 @@ class EstateScenarioTwoEndToEndTest {
         + estate.log("agent-app1"));
     awaitApp1(200);
     assertEquals("r1", estate.exec("app1", "cat", RELEASES + "/current/REVISION").strip());
-    String rollbackId = ApplicationRollbackWorkflow.workflowId(stack.base.estate(), appName);
+    String rollbackId = ApplicationRollbackWorkflow.workflowId(stack.tag, appName);
     phase("3. backup app + rollback app on app1", t);
     // the agents are processes of their hosts (the exec chain has long ended in their JVMs)
     assertEquals(Estate.netnsOf("db1"), Estate.netnsOfPid(db1Agent.pid()));
@@ -295,7 +295,7 @@ class EstateScenarioTwoEndToEndTest {
     RealStack.Run pitr = cli("recover", "db", dbName, "--to", pointInTime, "--wait");
     assertEquals(0, pitr.exit(), pitr.out() + pitr.err() + "\nagent-db1:\n"
         + estate.log("agent-db1"));
-    String pitrId = DatabaseRecoveryWorkflow.workflowId(stack.base.estate(), dbName);
+    String pitrId = DatabaseRecoveryWorkflow.workflowId(stack.tag, dbName);
     assertEquals("1", countUsers("before-t"), "the row before T is back");
     assertEquals("0", countUsers("after-t"), "the row after T is gone");
     long recovered = db1.postmaster();
