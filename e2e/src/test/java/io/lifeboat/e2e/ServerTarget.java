@@ -68,7 +68,14 @@ final class ServerTarget implements AutoCloseable {
     this.root = Path.of("/tmp", "lifeboat-srv-" + stack.tag);
     this.domain = stack.tag + ".farmtally.test";
     this.db = stack.tag + "_srv";
-    int sourcePort = ArchivingCluster.freePort();
+    // Free now is not free later: the target's ports are only picked (nothing listens on them
+    // until the recovery), so production's cluster could be handed one of them (a fault-suite
+    // run got pgPort twice and the CLI rightly called dr the production server).
+    int picked = ArchivingCluster.freePort();
+    while (picked == pgPort || picked == httpsPort || picked == appPort) {
+      picked = ArchivingCluster.freePort();
+    }
+    int sourcePort = picked;
     config = stack.config("server", c -> {
       ArchivingCluster.point(c, db, sourcePort);
       app.addTo(c);
