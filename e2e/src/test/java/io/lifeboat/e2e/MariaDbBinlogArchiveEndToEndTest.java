@@ -137,8 +137,17 @@ class MariaDbBinlogArchiveEndToEndTest {
       Thread.sleep(500);
     }
     String open = db.sql("SHOW MASTER STATUS").strip().split("\t")[0];
-    db.sql("PURGE BINARY LOGS TO '" + open + "';");
-    assertEquals(1, db.sql("SHOW BINARY LOGS").strip().lines().count());
+    // PURGE keeps a binlog InnoDB may still need for crash recovery until the binlog checkpoint
+    // passes it (a note, not an error): on a busy machine that takes a moment, so purge again
+    // until only the open binlog is left (a fresh clone's run saw 2 after one PURGE).
+    long purgeDeadline = System.currentTimeMillis() + 120_000;
+    long left;
+    do {
+      db.sql("PURGE BINARY LOGS TO '" + open + "';");
+      left = db.sql("SHOW BINARY LOGS").strip().lines().count();
+      if (left > 1) Thread.sleep(500);
+    } while (left > 1 && System.currentTimeMillis() < purgeDeadline);
+    assertEquals(1, left, db.sql("SHOW BINARY LOGS"));
     assertNotEquals(atT, db.dump("billing"));
 
     RealStack.Run r = stack.cli(env(), "recover", "mariadb", "billing", "--to",
