@@ -136,13 +136,13 @@ class MariaDbBinlogArchiveEndToEndTest {
         config.toString()).out().contains("not running")) {
       Thread.sleep(500);
     }
-    String open = db.sql("SHOW MASTER STATUS").strip().split("\t")[0];
     // PURGE keeps a binlog InnoDB may still need for crash recovery until the binlog checkpoint
     // passes it (a note, not an error): on a busy machine that takes a moment, so purge again
     // until only the open binlog is left (a fresh clone's run saw 2 after one PURGE).
     long purgeDeadline = System.currentTimeMillis() + 120_000;
     long left;
     do {
+      String open = db.sql("SHOW MASTER STATUS").strip().split("\t")[0];
       db.sql("PURGE BINARY LOGS TO '" + open + "';");
       left = db.sql("SHOW BINARY LOGS").strip().lines().count();
       if (left > 1) Thread.sleep(500);
