@@ -1,11 +1,8 @@
 package io.lifeboat.run;
 
-import io.lifeboat.failure.FailureKind;
-import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.notify.Notifier;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -101,24 +98,14 @@ public final class BackupNews {
 
   /** From the failure block ({@link FailedBackup#close}'s announce): "failed" with the cause. */
   public void failed(StepRecorder steps, Throwable e) {
-    ApplicationFailure app = null;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure a) {
-        app = a;
-        break;
-      }
-    }
     String step = steps == null || steps.steps().isEmpty() ? "start" : steps.last();
-    String cause = firstLine(FailureMessage.of(e));
-    String failureKind = app == null ? null : app.getType();
-    String hint = app == null ? "" : FailureKind.ofType(app.getType())
-        .map(k -> " (" + k.hint() + ")").orElse("");
+    Map<String, String> failure = RunNotice.failure(e);
     Map<String, String> d = details(steps);
     d.put("Failed step", step);
-    if (failureKind != null) d.put("Failure kind", failureKind);
-    d.put("Cause", cause);
+    d.putAll(failure);
     d.put("Duration", Projection.duration(Workflow.currentTimeMillis() - startedAt));
-    send(EVENT_FAILED, what() + " failed", "step " + step + ": " + cause + hint, d);
+    send(EVENT_FAILED, what() + " failed", "step " + step + ": " + failure.get("Cause")
+        + RunNotice.hint(e), d);
   }
 
   /** The failure announcement for {@link FailedBackup#close}. */

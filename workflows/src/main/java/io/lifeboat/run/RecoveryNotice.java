@@ -1,11 +1,8 @@
 package io.lifeboat.run;
 
-import io.lifeboat.failure.FailureKind;
-import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.notify.Notifier;
-import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -76,24 +73,14 @@ public final class RecoveryNotice {
   /** From the failure block: "failed" with the step, the failure kind and the cause's first line. */
   public void failed(StepRecorder steps, Throwable e) {
     if (!on || FailedBackup.cancelled(e)) return;
-    ApplicationFailure app = null;
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure a) {
-        app = a;
-        break;
-      }
-    }
     String step = steps.last();
-    String cause = BackupNews.firstLine(FailureMessage.of(e));
-    String hint = app == null ? "" : FailureKind.ofType(app.getType())
-        .map(k -> " (" + k.hint() + ")").orElse("");
+    Map<String, String> failure = RunNotice.failure(e);
     Map<String, String> d = details();
     d.put("Failed step", step);
-    if (app != null) d.put("Failure kind", app.getType());
-    d.put("Cause", cause);
+    d.putAll(failure);
     d.put("Duration", Projection.duration(Workflow.currentTimeMillis() - startedAt));
     Workflow.newDetachedCancellationScope(() -> send(RunNews.EVENT_FAILED, what + " failed",
-        "step " + step + ": " + cause + hint, d)).run();
+        "step " + step + ": " + failure.get("Cause") + RunNotice.hint(e), d)).run();
   }
 
   private Map<String, String> details() {

@@ -1,5 +1,7 @@
 package io.lifeboat.run;
 
+import io.lifeboat.failure.FailureKind;
+
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.notify.Notification;
 import io.lifeboat.notify.NotificationTarget;
@@ -27,16 +29,29 @@ public final class RunNotice {
         target.link(Workflow.getInfo().getWorkflowId())));
   }
 
-  /** "Failure kind" (the Lifeboat type, when there is one) and "Cause" (its first line). */
+  /**
+   * "Failure kind" (the Lifeboat type, when there is one) and "Cause" (its first line), in that
+   * order: the failure fields of every run's message (backups, recoveries, one-off notices).
+   */
   public static Map<String, String> failure(Throwable e) {
     Map<String, String> d = new LinkedHashMap<>();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ApplicationFailure a) {
-        d.put("Failure kind", a.getType());
-        break;
-      }
-    }
+    ApplicationFailure a = applicationFailure(e);
+    if (a != null) d.put("Failure kind", a.getType());
     d.put("Cause", BackupNews.firstLine(FailureMessage.of(e)));
     return d;
+  }
+
+  /** " (what to do)" from the failure kind's hint, or "" when the failure has no kind. */
+  static String hint(Throwable e) {
+    ApplicationFailure a = applicationFailure(e);
+    return a == null ? "" : FailureKind.ofType(a.getType()).map(k -> " (" + k.hint() + ")")
+        .orElse("");
+  }
+
+  private static ApplicationFailure applicationFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure a) return a;
+    }
+    return null;
   }
 }
