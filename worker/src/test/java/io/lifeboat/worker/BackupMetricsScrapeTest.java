@@ -110,7 +110,7 @@ class BackupMetricsScrapeTest {
 
   /** Scrapes until {@code ready} holds: the tally scope reports to the registry every second. */
   private Scrape scrapeUntil(Predicate<Scrape> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (true) {
       HttpResponse<String> response = get(server.uri());
       assertEquals(200, response.statusCode());
@@ -147,9 +147,14 @@ class BackupMetricsScrapeTest {
 
     Map<String, String> failedRun = new java.util.HashMap<>(tags(BROKEN));
     failedRun.put("outcome", "failed");
+    // The SDK counts a workflow completed or failed after its last task, so a scrape can see
+    // the run's own metrics a moment before those (a fresh clone's loaded machine did): wait for
+    // both.
     Scrape scrape = scrapeUntil(s -> s.find(BackupMetrics.SUCCESS, tags(GOOD)).isPresent()
         && s.find(BackupMetrics.SUCCESS, tags(BROKEN)).isPresent()
-        && s.find(BackupMetrics.RUNS_TOTAL, failedRun).isPresent());
+        && s.find(BackupMetrics.RUNS_TOTAL, failedRun).isPresent()
+        && s.names("temporal_").containsAll(
+            Set.of("temporal_workflow_completed_total", "temporal_workflow_failed_total")));
 
     assertEquals(new java.util.TreeSet<>(BackupMetrics.ALL), scrape.names("lifeboat_"),
         "exposed backup metric names");
