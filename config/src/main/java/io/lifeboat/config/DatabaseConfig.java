@@ -20,8 +20,11 @@ public record DatabaseConfig(
     RecoveryConfig recovery,
     String onHost) {
 
+  /** Nightly at 02:00 (schedules.timezone): every source's backup unless it says otherwise. */
+  public static final String DEFAULT_BACKUP_SCHEDULE = "0 2 * * *";
+
   public DatabaseConfig {
-    backupSchedule = backupSchedule != null ? backupSchedule : "0 2 * * *";
+    backupSchedule = backupSchedule != null ? backupSchedule : DEFAULT_BACKUP_SCHEDULE;
     validation = validation == null ? List.of() : List.copyOf(validation);
     recovery = recovery != null ? recovery : RecoveryConfig.DEFAULT;
   }

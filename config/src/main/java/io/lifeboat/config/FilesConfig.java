@@ -25,9 +25,18 @@ public record FilesConfig(
     String passwordEnv,
     Keep keep,
     Integer checkReadDataPercent,
-    String restoreRoot) {
+    String restoreRoot,
+    String backupSchedule) {
 
   public static final String RESTIC = "restic";
+
+  /** Without a schedule of its own (the nightly default). */
+  public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
+      String engine, String passwordEnv, Keep keep, Integer checkReadDataPercent,
+      String restoreRoot) {
+    this(name, host, paths, excludes, engine, passwordEnv, keep, checkReadDataPercent, restoreRoot,
+        null);
+  }
 
   public FilesConfig {
     paths = paths == null ? List.of() : List.copyOf(paths);
@@ -35,6 +44,7 @@ public record FilesConfig(
     engine = engine != null ? engine : RESTIC;
     keep = keep != null ? keep : Keep.DEFAULT;
     checkReadDataPercent = checkReadDataPercent != null ? checkReadDataPercent : 5;
+    backupSchedule = backupSchedule != null ? backupSchedule : DatabaseConfig.DEFAULT_BACKUP_SCHEDULE;
   }
 
   /** restic's --keep-last/daily/weekly/monthly; null or 0 leaves a rule out. */

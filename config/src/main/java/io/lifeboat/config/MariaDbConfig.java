@@ -25,6 +25,10 @@ import java.util.List;
  *     the data directory: it runs on the server's host)
  * @param binlogArchiveSeconds the pause between two passes of continuous binlog archiving
  *     ({@code backup mariadb-binlogs NAME}); default 60
+ * @param backupSchedule when `schedules apply` has it backed up (cron, in schedules.timezone;
+ *     default {@code 0 2 * * *}, nightly like the databases)
+ * @param binlogArchive whether `schedules apply` keeps continuous binlog archiving running
+ *     (starts {@code backup mariadb-binlogs NAME} when it is not); default false
  */
 public record MariaDbConfig(
     @JsonProperty(required = true) String name,
@@ -36,7 +40,9 @@ public record MariaDbConfig(
     List<String> databases,
     Boolean all,
     String method,
-    Integer binlogArchiveSeconds) {
+    Integer binlogArchiveSeconds,
+    String backupSchedule,
+    Boolean binlogArchive) {
 
   /** The server's own schemas: never dumped, never restored over. */
   public static final List<String> SYSTEM_SCHEMAS =
@@ -48,7 +54,7 @@ public record MariaDbConfig(
   /** The config without a method (older callers and tests). */
   public MariaDbConfig(String name, String host, String address, Integer port, String user,
       String passwordEnv, List<String> databases, Boolean all) {
-    this(name, host, address, port, user, passwordEnv, databases, all, null, null);
+    this(name, host, address, port, user, passwordEnv, databases, all, null, null, null, null);
   }
 
   public MariaDbConfig {
@@ -59,6 +65,8 @@ public record MariaDbConfig(
     all = all != null && all;
     method = method != null ? method : LOGICAL;
     binlogArchiveSeconds = binlogArchiveSeconds != null ? binlogArchiveSeconds : 60;
+    backupSchedule = backupSchedule != null ? backupSchedule : DatabaseConfig.DEFAULT_BACKUP_SCHEDULE;
+    binlogArchive = binlogArchive != null && binlogArchive;
   }
 
   public boolean physical() {

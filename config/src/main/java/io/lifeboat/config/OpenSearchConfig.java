@@ -32,11 +32,21 @@ public record OpenSearchConfig(
     String repository,
     @JsonProperty(required = true) String snapshotDir,
     String scratchDir,
-    String indices) {
+    String indices,
+    String backupSchedule) {
+
+  /** Without a schedule of its own (the nightly default). */
+  public OpenSearchConfig(String name, String host, String url, String usernameEnv,
+      String passwordEnv, String repository, String snapshotDir, String scratchDir,
+      String indices) {
+    this(name, host, url, usernameEnv, passwordEnv, repository, snapshotDir, scratchDir, indices,
+        null);
+  }
 
   public OpenSearchConfig {
     repository = repository != null ? repository : "lifeboat";
     indices = indices != null ? indices : "*,-.*";
+    backupSchedule = backupSchedule != null ? backupSchedule : DatabaseConfig.DEFAULT_BACKUP_SCHEDULE;
     url = url != null && url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 

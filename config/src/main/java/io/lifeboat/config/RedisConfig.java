@@ -16,6 +16,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param dataDir the server's {@code dir}: where recovery places the RDB
  * @param appendonly whether the server runs with AOF; recovery turns it back on after loading
  * @param configFile a redis.conf recovery starts the server with (its own settings after it)
+ * @param backupSchedule when `schedules apply` has it backed up (cron, in schedules.timezone;
+ *     default {@code 0 2 * * *}, nightly like the databases)
  */
 public record RedisConfig(
     @JsonProperty(required = true) String name,
@@ -25,11 +27,19 @@ public record RedisConfig(
     String passwordEnv,
     String dataDir,
     Boolean appendonly,
-    String configFile) {
+    String configFile,
+    String backupSchedule) {
+
+  /** Without a schedule of its own (the nightly default). */
+  public RedisConfig(String name, String host, String address, Integer port, String passwordEnv,
+      String dataDir, Boolean appendonly, String configFile) {
+    this(name, host, address, port, passwordEnv, dataDir, appendonly, configFile, null);
+  }
 
   public RedisConfig {
     address = address != null ? address : "127.0.0.1";
     port = port != null ? port : 6379;
     appendonly = appendonly != null && appendonly;
+    backupSchedule = backupSchedule != null ? backupSchedule : DatabaseConfig.DEFAULT_BACKUP_SCHEDULE;
   }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.ParentCommand;
     "mariadb[].binlogArchiveSeconds (default 60) closes the current binlog (FLUSH BINARY LOGS)",
     "and ships every closed binlog not yet archived, checksummed, with a gap check. Starting it",
     "again while it runs changes nothing; --status shows it, --stop ends it."})
-final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
+public final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
   @ParentCommand BackupCommand parent;
   @Mixin ConfigOption configOption;
 
@@ -69,29 +69,40 @@ final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
         }
         return 0;
       }
-      if (running) {
-        out.println("binlog archiving of mariadb " + m.name() + " is already running (" + id
-            + ")");
-        return 0;
-      }
+      start(client, c, m, out);
+      return 0;
+    }
+  }
+
+  /**
+   * Starts the archiver of M unless it runs (shared with `schedules apply`, which keeps the
+   * archivers of binlogArchive: true sources running); says which, in one line.
+   *
+   * @return whether this call started it
+   */
+  public static boolean start(WorkflowClient client, LifeboatConfig c, MariaDbConfig m,
+      PrintWriter out) {
+    String id = MariaDbBinlogArchiveWorkflow.workflowId(c.estate(), m.name());
+    if (!running(client, id)) {
       MariaDbBinlogArchiveWorkflow wf = client.newWorkflowStub(
           MariaDbBinlogArchiveWorkflow.class, MonitoringPlans.options(c, id,
               MariaDbBinlogArchiveWorkflowImpl.KIND_MARIADB_BINLOGS).build());
       try {
         WorkflowClient.start(wf::archive, new MariaDbBinlogArchiveRequest(m, c.repository(),
             c.retries(), m.binlogArchiveSeconds(), 0, null));
+        out.println("binlog archiving of mariadb " + m.name() + " started: a pass every "
+            + m.binlogArchiveSeconds() + " s (" + id + ")");
+        return true;
       } catch (WorkflowExecutionAlreadyStarted e) {
-        out.println("binlog archiving of mariadb " + m.name() + " is already running (" + id
-            + ")");
-        return 0;
+        // started by another caller between the look and the start: running, as asked
       }
-      out.println("binlog archiving of mariadb " + m.name() + " started: a pass every "
-          + m.binlogArchiveSeconds() + " s (" + id + ")");
-      return 0;
     }
+    out.println("binlog archiving of mariadb " + m.name() + " is already running (" + id + ")");
+    return false;
   }
 
-  private static boolean running(WorkflowClient client, String id) {
+  /** Whether the workflow ID runs now. */
+  public static boolean running(WorkflowClient client, String id) {
     try {
       return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
           io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()

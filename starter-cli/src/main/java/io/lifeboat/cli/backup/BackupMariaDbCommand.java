@@ -51,11 +51,7 @@ final class BackupMariaDbCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
-      MariaDbBackupRequest request = new MariaDbBackupRequest(m, c.repository(),
-          c.compression(), c.retention().fullDays(), c.retries(), c.retention().keep(),
-          c.retention().keep() != null ? c.schedules().timezone() : null,
-          io.lifeboat.notify.NotificationTarget.of(c),
-          physical || m.physical() ? Boolean.TRUE : null);
+      MariaDbBackupRequest request = MariaDbBackupWorkflow.request(c, m, physical);
       return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(MariaDbSources.backupId(c, m)),
           SourceLaunch.Run.BACKUP, "mariadb " + m.name(), MariaDbBackupWorkflow.class,
           MariaDbBackupWorkflowImpl.KIND_MARIADB, wf -> WorkflowClient.start(wf::backup, request),

@@ -43,10 +43,7 @@ final class BackupOpenSearchCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       OpenSearchConfig o = OpenSearchSources.named(c, s.configPath(), name);
-      OpenSearchBackupRequest request = new OpenSearchBackupRequest(o, c.repository(),
-          c.compression(), c.retention().fullDays(), c.retries(), c.retention().keep(),
-          c.retention().keep() != null ? c.schedules().timezone() : null,
-          io.lifeboat.notify.NotificationTarget.of(c));
+      OpenSearchBackupRequest request = OpenSearchBackupWorkflow.request(c, o);
       return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(OpenSearchSources.backupId(c, o)),
           SourceLaunch.Run.BACKUP, "opensearch " + o.name(), OpenSearchBackupWorkflow.class,
           OpenSearchBackupWorkflowImpl.KIND_OPENSEARCH, wf -> WorkflowClient.start(wf::backup, request),

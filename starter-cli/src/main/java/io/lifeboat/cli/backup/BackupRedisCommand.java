@@ -42,10 +42,7 @@ final class BackupRedisCommand implements Callable<Integer> {
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       LifeboatConfig c = s.config();
       RedisConfig r = RedisSources.named(c, s.configPath(), name);
-      RedisBackupRequest request = new RedisBackupRequest(r, c.repository(), c.compression(),
-          c.retention().fullDays(), c.retries(), c.retention().keep(),
-          c.retention().keep() != null ? c.schedules().timezone() : null,
-          io.lifeboat.notify.NotificationTarget.of(c));
+      RedisBackupRequest request = RedisBackupWorkflow.request(c, r);
       return SourceLaunch.run(s, launchOptions, out, io.lifeboat.run.WorkflowIds.manual(RedisSources.backupId(c, r)),
           SourceLaunch.Run.BACKUP, "redis " + r.name(), RedisBackupWorkflow.class,
           RedisBackupWorkflowImpl.KIND_REDIS, wf -> WorkflowClient.start(wf::backup, request),

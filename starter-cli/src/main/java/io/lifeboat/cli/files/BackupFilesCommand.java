@@ -46,14 +46,13 @@ public final class BackupFilesCommand implements Callable<Integer> {
       FilesPlans.requirePassword(s, f);
       WorkflowClient client = s.temporal().client();
       WorkflowLaunch launch = new WorkflowLaunch(s, launchOptions, out,
-          io.lifeboat.run.WorkflowIds.manual(io.lifeboat.run.WorkflowIds.of("files", c.estate(), f.name())));
+          io.lifeboat.run.WorkflowIds.manual(FilesPlans.backupId(c, f)));
       String id = launch.workflowId();
       FilesBackupWorkflow wf = client.newWorkflowStub(FilesBackupWorkflow.class,
           launch.options(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_FILES, null)));
       return launch
           .start(() -> WorkflowClient.start(wf::backup,
-                  new FilesBackupRequest(f, c.repository(), c.retries(), "manual",
-                      io.lifeboat.notify.NotificationTarget.of(c))),
+                  FilesBackupWorkflow.request(c, f, "manual")),
               "a backup of " + f.name() + " is already running (" + id + ")")
           .startedLine("started backup of files " + f.name() + ": " + id + "\n  " + launch.link())
           .followingLine("backing up files " + f.name() + " (" + id + ")")

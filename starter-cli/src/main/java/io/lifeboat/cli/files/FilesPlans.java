@@ -19,6 +19,11 @@ public final class FilesPlans {
                 .collect(Collectors.joining(", ")))));
   }
 
+  /** {@code files-ESTATE-NAME}: the schedule's id and the base of a run by hand's. */
+  public static String backupId(LifeboatConfig c, FilesConfig f) {
+    return io.lifeboat.run.WorkflowIds.of("files", c.estate(), f.name());
+  }
+
   /** The password variable must be set where restic runs; said before anything starts. */
   public static void requirePassword(Session s, FilesConfig f) {
     String v = s.secrets().optional(f.passwordEnv());

@@ -25,7 +25,8 @@ import java.util.function.Predicate;
 
 /**
  * The application (daily, the seed's 03:00) and configuration (weekly, Sunday 04:00) schedules,
- * applied and listed beside the database ones by {@code schedules apply|list}.
+ * the other sources' ({@link SourceSchedules}) and the drills', applied and listed beside the
+ * database ones by {@code schedules apply|list}.
  */
 public final class AppSchedules {
   private AppSchedules() {}
@@ -65,6 +66,7 @@ public final class AppSchedules {
               .setArguments(ConfigurationBackupWorkflow.request(c))
               .setOptions(options).build())));
     }
+    out.addAll(SourceSchedules.planned(c, taskQueue)); // MariaDB, Redis, OpenSearch, files
     out.addAll(DrillPlans.planned(c, taskQueue)); // DR drills (issue #6)
     return out;
   }

@@ -208,7 +208,10 @@ public final class SchedulesCommand {
     return row;
   }
 
-  @Command(name = "apply", description = "Create or update one schedule per database (idempotent).")
+  @Command(name = "apply", description = {
+      "Create or update the schedules the config asks for (idempotent): each database's, each",
+      "application's, the configuration's, each MariaDB, Redis, OpenSearch and files source's,",
+      "the checks' and the drills'; start the binlog archiver of each binlogArchive: true source."})
   static final class Apply implements Callable<Integer> {
     @ParentCommand SchedulesCommand parent;
     @Mixin ConfigOption configOption;
@@ -250,7 +253,10 @@ public final class SchedulesCommand {
                 c.schedules().catchupWindowMinutes());
           }
         }
-        if (database == null) AppSchedules.apply(schedules, c, taskQueue, out);
+        if (database == null) {
+          AppSchedules.apply(schedules, c, taskQueue, out);
+          SourceSchedules.startArchivers(s.temporal().client(), c, out);
+        }
         return 0;
       }
     }
@@ -287,12 +293,17 @@ public final class SchedulesCommand {
           rows.add(row(schedules, id, Map.of("cron", cronOf(c, id))));
         }
         rows.addAll(AppSchedules.rows(schedules, c));
+        rows.addAll(SourceSchedules.archiverRows(s.temporal().client(), c));
         if (json) {
           out.println(Json.write(rows));
           return 0;
         }
         for (var r : rows) {
-          if (r.containsKey("missing")) {
+          if (r.containsKey("running")) {
+            out.printf("%-32s every %-6s %s%n", r.get("id"), r.get("every"),
+                Boolean.TRUE.equals(r.get("running")) ? "running (continuous binlog archiving)"
+                    : "not running; run: lifeboat schedules apply");
+          } else if (r.containsKey("missing")) {
             out.printf("%-32s not created; run: lifeboat schedules apply%n", r.get("id"));
           } else {
             out.printf("%-32s %-12s %s next: %s%n", r.get("id"), r.get("cron"),

@@ -8,6 +8,15 @@ import io.temporal.workflow.WorkflowMethod;
 @WorkflowInterface
 public interface OpenSearchBackupWorkflow {
 
+  /** The request a run by hand and the schedule both start, from the estate's config. */
+  static OpenSearchBackupRequest request(io.lifeboat.config.LifeboatConfig c,
+      io.lifeboat.config.OpenSearchConfig o) {
+    return new OpenSearchBackupRequest(o, c.repository(), c.compression(),
+        c.retention().fullDays(), c.retries(), c.retention().keep(),
+        c.retention().keep() != null ? c.schedules().timezone() : null,
+        io.lifeboat.notify.NotificationTarget.of(c));
+  }
+
   @WorkflowMethod
   OpenSearchBackupResult backup(OpenSearchBackupRequest request);
 
