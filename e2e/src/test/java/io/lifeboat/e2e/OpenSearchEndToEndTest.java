@@ -139,7 +139,7 @@ class OpenSearchEndToEndTest {
     RealStack.Run report = stack.cli("report", reportLine.group(1), "--config",
         config.toString());
     assertEquals(0, report.exit(), report.out() + report.err());
-    assertTrue(report.out().contains("opensearch-recovery")
+    assertTrue(report.out().contains("recovery: search")
         && report.out().contains(m2.backupId()) && report.out().contains("restore-staged"),
         report.out());
     assertEquals(tallies, node.documents("tallies"), "tallies equal the source by _id, _source");

@@ -133,7 +133,7 @@ class RedisEndToEndTest {
     RealStack.Run report = stack.cli(cliEnv(), "report", reportLine.group(1), "--config",
         config.toString());
     assertEquals(0, report.exit(), report.out() + report.err());
-    assertTrue(report.out().contains("redis-recovery") && report.out().contains("803 (manifest: 803)")
+    assertTrue(report.out().contains("Redis recovery: cache") && report.out().contains("803 (manifest: 803)")
         && report.out().contains("swap-and-start"), report.out());
     // AOF is on again, and the files the restore replaced are kept.
     assertTrue(redis.cli("CONFIG", "GET", "appendonly").contains("yes"));

@@ -55,10 +55,12 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
         keys = steps.run("enable-aof", () -> anywhere.redisEnableAof(request.redis()));
       }
       news.fact("Keys", keys + " (manifest: " + m.keys() + ")");
-      news.fact("Replaced file kept at", swapped.keptPath());
+      // No live file before the recovery: nothing was replaced, nothing kept.
+      String kept = swapped.keptPath() == null ? "" : "; the replaced file is kept at "
+          + swapped.keptPath();
+      if (swapped.keptPath() != null) news.fact("Replaced file kept at", swapped.keptPath());
       steps.finish("done");
-      String report = news.succeeded(keys + " keys; the replaced file is kept at "
-          + swapped.keptPath());
+      String report = news.succeeded(keys + " keys" + kept);
       return new RedisRecoveryResult(name, m.backupId(), m.keys(), keys,
           request.redis().appendonly(), swapped.keptPath(), steps.steps(), report);
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
