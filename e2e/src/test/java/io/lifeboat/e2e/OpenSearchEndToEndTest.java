@@ -132,6 +132,16 @@ class OpenSearchEndToEndTest {
         config.toString());
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("recovered from backup " + m2.backupId()), r.out());
+    // Timed against the RTO and reported like a database recovery (issue 19).
+    java.util.regex.Matcher reportLine = java.util.regex.Pattern
+        .compile("report: lifeboat report (\\S+)").matcher(r.out());
+    assertTrue(reportLine.find(), r.out());
+    RealStack.Run report = stack.cli("report", reportLine.group(1), "--config",
+        config.toString());
+    assertEquals(0, report.exit(), report.out() + report.err());
+    assertTrue(report.out().contains("recovery: search")
+        && report.out().contains(m2.backupId()) && report.out().contains("restore-staged"),
+        report.out());
     assertEquals(tallies, node.documents("tallies"), "tallies equal the source by _id, _source");
     assertEquals(farms, node.documents("farms"), "farms equal the source by _id and _source");
     // The replaced index is kept (write-blocked) with the changed documents; no scratch left.

@@ -126,6 +126,15 @@ class RedisEndToEndTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("803 keys"), r.out());
     assertEquals(before, redis.contents(), "restored equals the source, key by key");
+    // Timed against the RTO and reported like a database recovery (issue 19).
+    java.util.regex.Matcher reportLine = java.util.regex.Pattern
+        .compile("report: lifeboat report (\\S+)").matcher(r.out());
+    assertTrue(reportLine.find(), r.out());
+    RealStack.Run report = stack.cli(cliEnv(), "report", reportLine.group(1), "--config",
+        config.toString());
+    assertEquals(0, report.exit(), report.out() + report.err());
+    assertTrue(report.out().contains("Redis recovery: cache") && report.out().contains("803 (manifest: 803)")
+        && report.out().contains("swap-and-start"), report.out());
     // AOF is on again, and the files the restore replaced are kept.
     assertTrue(redis.cli("CONFIG", "GET", "appendonly").contains("yes"));
     try (var files = Files.list(redis.dataDir)) {

@@ -10,9 +10,12 @@ import java.util.List;
  * @param backupId the backup to restore; null: the newest committed one
  * @param indices the indices of the backup to restore; empty: all of them
  * @param notifications where started, finished and failed go (none: nothing is sent)
+ * @param timing the RTO, estate and offsite the run is timed and reported with; null (an older
+ *     CLI): no clock and no report, as before
  */
 public record OpenSearchRecoveryRequest(OpenSearchConfig opensearch, RepositoryConfig repository,
-    String backupId, List<String> indices, RetryConfig retry, NotificationTarget notifications) {
+    String backupId, List<String> indices, RetryConfig retry, NotificationTarget notifications,
+    io.lifeboat.run.RecoveryTiming timing) {
   public OpenSearchRecoveryRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     indices = indices == null ? List.of() : List.copyOf(indices);
@@ -22,6 +25,13 @@ public record OpenSearchRecoveryRequest(OpenSearchConfig opensearch, RepositoryC
   /** The shape before notifications. */
   public OpenSearchRecoveryRequest(OpenSearchConfig opensearch, RepositoryConfig repository,
       String backupId, List<String> indices, RetryConfig retry) {
-    this(opensearch, repository, backupId, indices, retry, null);
+    this(opensearch, repository, backupId, indices, retry, null, null);
+  }
+
+  /** The shape before the RTO clock. */
+  public OpenSearchRecoveryRequest(OpenSearchConfig opensearch, RepositoryConfig repository,
+      String backupId, List<String> indices, RetryConfig retry,
+      NotificationTarget notifications) {
+    this(opensearch, repository, backupId, indices, retry, notifications, null);
   }
 }

@@ -1,15 +1,10 @@
 package io.lifeboat.recover.opensearch;
 
-import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
-
 import io.lifeboat.backup.opensearch.OpenSearchManifest;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.run.ActivityStubs;
-import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.run.RecoveryNotice;
+import io.lifeboat.run.SourceRecoveryRun;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -34,12 +29,10 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
   @Override
   public OpenSearchRecoveryResult recover(OpenSearchRecoveryRequest request) {
     String name = request.opensearch().name();
-    RecoveryNotice news = RecoveryNotice.start(request.notifications(),
-        KIND_OPENSEARCH_RECOVERY, "OpenSearch recovery", name, request.backupId());
-    Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
-        KIND.valueSet(KIND_OPENSEARCH_RECOVERY),
-        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String host = request.opensearch().host();
+    SourceRecoveryRun news = SourceRecoveryRun.start(request.timing(), request.notifications(),
+        request.repository(), KIND_OPENSEARCH_RECOVERY, "OpenSearch recovery", name,
+        request.backupId(), steps, planned(host));
     OpenSearchRecoveryActivities anywhere = ActivityStubs.of(OpenSearchRecoveryActivities.class,
         request.retry(), Duration.ofHours(12), Duration.ofSeconds(60));
     OpenSearchRecoveryActivities onHost = ActivityStubs.of(OpenSearchRecoveryActivities.class,
@@ -83,18 +76,17 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
             + " kept as " + swapped.kept().values());
       }
       steps.run("discard-stage", () -> onHost.opensearchDiscardStage(s));
+      news.fact("Documents", expected.toString());
+      news.fact("Replaced indices kept as", swapped.kept().toString());
       steps.finish("done");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      news.finished(expected.size() + " index(es), " + expected + " documents");
+      String report = news.succeeded(expected.size() + " index(es), " + expected
+          + " documents");
       return new OpenSearchRecoveryResult(name, m.backupId(), expected,
-          new TreeMap<>(swapped.documents()), swapped.kept(), steps.steps());
+          new TreeMap<>(swapped.documents()), swapped.kept(), steps.steps(), report);
     } catch (ActivityFailure | ApplicationFailure e) {
       steps.finish("failed");
       OpenSearchStageRequest s = stage;
-      Workflow.newDetachedCancellationScope(() -> {
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
+      news.failed(e, () -> {
         if (s != null) {
           try {
             onHost.opensearchDiscardStage(s);
@@ -103,10 +95,17 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
                 "could not remove the scratch of recovery {}: {}", s.runKey(), d.getMessage());
           }
         }
-      }).run();
-      news.failed(steps, e);
+      });
       throw e;
     }
+  }
+
+  /** The steps a run expects, for its projected finish. */
+  static List<String> planned(String host) {
+    List<String> out = new ArrayList<>(List.of("choose-backup"));
+    if (host != null) out.add("await-agent");
+    out.addAll(List.of("stage", "restore-staged", "swap", "discard-stage"));
+    return out;
   }
 
   @Override

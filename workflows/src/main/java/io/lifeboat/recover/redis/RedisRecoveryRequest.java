@@ -8,9 +8,12 @@ import io.lifeboat.notify.NotificationTarget;
 /**
  * @param backupId the backup to restore; null: the newest committed one
  * @param notifications where started, finished and failed go (none: nothing is sent)
+ * @param timing the RTO, estate and offsite the run is timed and reported with; null (an older
+ *     CLI): no clock and no report, as before
  */
 public record RedisRecoveryRequest(RedisConfig redis, RepositoryConfig repository,
-    String backupId, RetryConfig retry, NotificationTarget notifications) {
+    String backupId, RetryConfig retry, NotificationTarget notifications,
+    io.lifeboat.run.RecoveryTiming timing) {
   public RedisRecoveryRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
@@ -19,6 +22,12 @@ public record RedisRecoveryRequest(RedisConfig redis, RepositoryConfig repositor
   /** The shape before notifications. */
   public RedisRecoveryRequest(RedisConfig redis, RepositoryConfig repository, String backupId,
       RetryConfig retry) {
-    this(redis, repository, backupId, retry, null);
+    this(redis, repository, backupId, retry, null, null);
+  }
+
+  /** The shape before the RTO clock. */
+  public RedisRecoveryRequest(RedisConfig redis, RepositoryConfig repository, String backupId,
+      RetryConfig retry, NotificationTarget notifications) {
+    this(redis, repository, backupId, retry, notifications, null);
   }
 }

@@ -1,19 +1,16 @@
 package io.lifeboat.recover.redis;
 
-import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
-
 import io.lifeboat.backup.redis.RedisManifest;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.host.HostRouting;
 import io.lifeboat.run.ActivityStubs;
-import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.run.RecoveryNotice;
+import io.lifeboat.run.SourceRecoveryRun;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Choose the backup, stage it beside the live file (checked), stop the server, swap (the old
@@ -27,12 +24,10 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
   @Override
   public RedisRecoveryResult recover(RedisRecoveryRequest request) {
     String name = request.redis().name();
-    RecoveryNotice news = RecoveryNotice.start(request.notifications(), KIND_REDIS_RECOVERY,
-        "Redis recovery", name, request.backupId());
-    Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
-        KIND.valueSet(KIND_REDIS_RECOVERY),
-        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
     String host = request.redis().host();
+    SourceRecoveryRun news = SourceRecoveryRun.start(request.timing(), request.notifications(),
+        request.repository(), KIND_REDIS_RECOVERY, "Redis recovery", name, request.backupId(),
+        steps, planned(request));
     String hostQueue = HostRouting.queueFor(host);
     RedisRecoveryActivities anywhere = ActivityStubs.of(RedisRecoveryActivities.class,
         request.retry(), Duration.ofMinutes(10), null);
@@ -59,19 +54,29 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
       if (request.redis().appendonly()) {
         keys = steps.run("enable-aof", () -> anywhere.redisEnableAof(request.redis()));
       }
+      news.fact("Keys", keys + " (manifest: " + m.keys() + ")");
+      // No live file before the recovery: nothing was replaced, nothing kept.
+      String kept = swapped.keptPath() == null ? "" : "; the replaced file is kept at "
+          + swapped.keptPath();
+      if (swapped.keptPath() != null) news.fact("Replaced file kept at", swapped.keptPath());
       steps.finish("done");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      news.finished(keys + " keys; the replaced file is kept at " + swapped.keptPath());
+      String report = news.succeeded(keys + " keys" + kept);
       return new RedisRecoveryResult(name, m.backupId(), m.keys(), keys,
-          request.redis().appendonly(), swapped.keptPath(), steps.steps());
+          request.redis().appendonly(), swapped.keptPath(), steps.steps(), report);
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-      news.failed(steps, e);
+      news.failed(e, () -> {});
       throw e;
     }
+  }
+
+  /** The steps a run expects, for its projected finish. */
+  static List<String> planned(RedisRecoveryRequest request) {
+    List<String> out = new ArrayList<>(List.of("choose-backup"));
+    if (request.redis().host() != null) out.add("await-agent");
+    out.addAll(List.of("stage", "swap-and-start"));
+    if (request.redis().appendonly()) out.add("enable-aof");
+    return out;
   }
 
   @Override
