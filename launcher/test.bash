@@ -201,31 +201,18 @@ print_class_times() {
 # free ports (never the shared stack, so it may run beside it) and prints its table.
 FAULT_TABLE="$ROOT/e2e/target/faults/table.md"
 
-# The same suite from the installed build (the e2e lane installed it): surefire:test alone, so
-# nothing is compiled while the stack tests beside it read the classes.
-run_faults_installed() {
-  local rc=0
-  rm -f "$FAULT_TABLE"
-  (cd "$ROOT" && LIFEBOAT_IT=1 LIFEBOAT_FAULTS=1 LIFEBOAT_TEMPORAL_BIN="$TEMPORAL" \
-    LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 1800 \
-    mvn -B -ntp -Dstyle.color=never -pl e2e surefire:test -Dgroups=faults \
-      -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
-  [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 30 min"
-  if [ -f "$FAULT_TABLE" ]; then
-    cat "$FAULT_TABLE"
-  else
-    note "faults: no table was written ($(rel "$FAULT_TABLE")); see the mvn output above"
-    rc=1
-  fi
-  return "$rc"
-}
+# The suite, as `./lifeboat faults` and the faults lane run it (-am test: builds what it needs),
+# or from the build the e2e lane installed (surefire:test alone: nothing is compiled while the
+# stack tests beside it read the classes).
+run_faults() { run_fault_suite -am test; }
+run_faults_installed() { run_fault_suite surefire:test; }
 
-run_faults() {
+run_fault_suite() {
   local rc=0
   rm -f "$FAULT_TABLE"
   (cd "$ROOT" && LIFEBOAT_IT=1 LIFEBOAT_FAULTS=1 LIFEBOAT_TEMPORAL_BIN="$TEMPORAL" \
     LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 1800 \
-    mvn -B -ntp -Dstyle.color=never -pl e2e -am test -Dgroups=faults \
+    mvn -B -ntp -Dstyle.color=never -pl e2e "$@" -Dgroups=faults \
       -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
   [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 30 min"
   if [ -f "$FAULT_TABLE" ]; then
