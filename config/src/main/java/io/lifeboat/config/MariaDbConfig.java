@@ -25,6 +25,12 @@ import java.util.List;
  *     the data directory: it runs on the server's host)
  * @param binlogArchiveSeconds the pause between two passes of continuous binlog archiving
  *     ({@code backup mariadb-binlogs NAME}); default 60
+ * @param dataDir the server's data directory on its host ({@code datadir}): recovery from a
+ *     physical backup prepares the copy in a new directory beside it and swaps it in, the old
+ *     one kept; null: physical recovery is refused
+ * @param defaultsFile the option file recovery starts {@code mariadbd} with
+ *     ({@code --defaults-file}; port, socket, log-bin, ...); null: mariadbd's usual option
+ *     files (/etc/mysql/my.cnf)
  */
 public record MariaDbConfig(
     @JsonProperty(required = true) String name,
@@ -36,7 +42,9 @@ public record MariaDbConfig(
     List<String> databases,
     Boolean all,
     String method,
-    Integer binlogArchiveSeconds) {
+    Integer binlogArchiveSeconds,
+    String dataDir,
+    String defaultsFile) {
 
   /** The server's own schemas: never dumped, never restored over. */
   public static final List<String> SYSTEM_SCHEMAS =
@@ -49,6 +57,14 @@ public record MariaDbConfig(
   public MariaDbConfig(String name, String host, String address, Integer port, String user,
       String passwordEnv, List<String> databases, Boolean all) {
     this(name, host, address, port, user, passwordEnv, databases, all, null, null);
+  }
+
+  /** The config without a data directory (older callers and tests). */
+  public MariaDbConfig(String name, String host, String address, Integer port, String user,
+      String passwordEnv, List<String> databases, Boolean all, String method,
+      Integer binlogArchiveSeconds) {
+    this(name, host, address, port, user, passwordEnv, databases, all, method,
+        binlogArchiveSeconds, null, null);
   }
 
   public MariaDbConfig {
