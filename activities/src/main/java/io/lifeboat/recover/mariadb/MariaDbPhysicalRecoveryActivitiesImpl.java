@@ -184,7 +184,13 @@ public class MariaDbPhysicalRecoveryActivitiesImpl implements MariaDbPhysicalRec
     } catch (IOException e) {
       log.warn("cannot read {}: {}; waiting for the port to close instead", pidFile, e.toString());
     }
-    cli.sql(c, "SHUTDOWN");
+    // The connection may drop before the OK comes back: the wait below is the judge.
+    MariaDbClient.Result down = MariaDbClient.run(cli.command(c, "mariadb", "-e",
+        "SHUTDOWN"), 60);
+    if (down.exit() != 0 && down.both().contains("ERROR 1227")) {
+      throw FailureKind.MARIADB_TOOL_FAILED.failure(c.where() + " refused SHUTDOWN: the user"
+          + " needs the SHUTDOWN privilege; nothing was changed");
+    }
     long deadline = System.currentTimeMillis() + 600_000;
     while (System.currentTimeMillis() < deadline) {
       boolean gone = pid != null ? !Files.exists(Path.of("/proc", pid))
