@@ -23,8 +23,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * mariadb-backup taken under a small load, more writes, a target time T, more writes and a
  * dropped table after T; `recover mariadb --to T` prepares the copy in a new directory beside
  * the data directory, replays the archived binlogs to T into it, swaps it in and restarts the
- * server: exactly the data at T, the damaged directory kept. Without mariadb[].dataDir the same
- * recovery is one line and touches nothing.
+ * server: exactly the data at T, the damaged directory kept; `--backup ID` of the physical
+ * backup alone gives what it held. Without mariadb[].dataDir the recovery is one line and
+ * touches nothing.
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbPhysicalRecoveryEndToEndTest {
@@ -141,5 +142,24 @@ class MariaDbPhysicalRecoveryEndToEndTest {
     // The restarted server takes writes.
     db.sql("INSERT INTO billing.ev (batch, n) VALUES ('after', 1);");
     assertEquals("1", db.sql("SELECT COUNT(*) FROM billing.ev WHERE batch = 'after';").strip());
+
+    // --backup ID of the physical backup alone (no binlogs): the server as the backup held it,
+    // checked against the manifest before the swap; a second kept directory.
+    List<String> manifests = stack.keys().stream()
+        .filter(k -> k.contains("/mariadb/billing/") && k.endsWith("/manifest.json")).toList();
+    assertEquals(1, manifests.size(), manifests.toString());
+    String id = manifests.get(0).split("/")[manifests.get(0).split("/").length - 2];
+    Thread.sleep(1100); // the kept directory is named by the run's start second
+    RealStack.Run p = stack.cli(env(), "recover", "mariadb", "billing", "--backup", id,
+        "--wait", "--config", config.toString());
+    assertEquals(0, p.exit(), p.out() + p.err());
+    assertTrue(p.out().contains("recovered from backup " + id), p.out());
+    assertEquals("0", db.sql("SELECT COUNT(*) FROM billing.ev WHERE batch IN ('A', 'B', 'after',"
+        + " 'B!');").strip(), "only what the backup held");
+    assertEquals("2", db.sql("SELECT COUNT(*) FROM billing.acct;").strip());
+    try (Stream<Path> s = Files.list(db.dataDir().getParent())) {
+      assertEquals(2, s.filter(x -> x.getFileName().toString().startsWith("data.before-"))
+          .count());
+    }
   }
 }
