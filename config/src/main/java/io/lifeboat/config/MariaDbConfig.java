@@ -25,6 +25,12 @@ import java.util.List;
  *     the data directory: it runs on the server's host)
  * @param binlogArchiveSeconds the pause between two passes of continuous binlog archiving
  *     ({@code backup mariadb-binlogs NAME}); default 60
+ * @param dataDir the server's data directory on its host ({@code datadir}): recovery from a
+ *     physical backup prepares the copy in a new directory beside it and swaps it in, the old
+ *     one kept; null: physical recovery is refused
+ * @param defaultsFile the option file recovery starts {@code mariadbd} with
+ *     ({@code --defaults-file}; port, socket, log-bin, ...); null: mariadbd's usual option
+ *     files (/etc/mysql/my.cnf)
  * @param backupSchedule when `schedules apply` has it backed up (cron, in schedules.timezone;
  *     default {@code 0 2 * * *}, nightly like the databases)
  * @param binlogArchive whether `schedules apply` keeps continuous binlog archiving running
@@ -41,6 +47,8 @@ public record MariaDbConfig(
     Boolean all,
     String method,
     Integer binlogArchiveSeconds,
+    String dataDir,
+    String defaultsFile,
     String backupSchedule,
     Boolean binlogArchive) {
 
@@ -54,7 +62,24 @@ public record MariaDbConfig(
   /** The config without a method (older callers and tests). */
   public MariaDbConfig(String name, String host, String address, Integer port, String user,
       String passwordEnv, List<String> databases, Boolean all) {
-    this(name, host, address, port, user, passwordEnv, databases, all, null, null, null, null);
+    this(name, host, address, port, user, passwordEnv, databases, all, null, null, null, null,
+        null, null);
+  }
+
+  /** The config without a data directory (older callers and tests). */
+  public MariaDbConfig(String name, String host, String address, Integer port, String user,
+      String passwordEnv, List<String> databases, Boolean all, String method,
+      Integer binlogArchiveSeconds) {
+    this(name, host, address, port, user, passwordEnv, databases, all, method,
+        binlogArchiveSeconds, null, null, null, null);
+  }
+
+  /** The config without a schedule (older callers and tests). */
+  public MariaDbConfig(String name, String host, String address, Integer port, String user,
+      String passwordEnv, List<String> databases, Boolean all, String method,
+      Integer binlogArchiveSeconds, String dataDir, String defaultsFile) {
+    this(name, host, address, port, user, passwordEnv, databases, all, method,
+        binlogArchiveSeconds, dataDir, defaultsFile, null, null);
   }
 
   public MariaDbConfig {

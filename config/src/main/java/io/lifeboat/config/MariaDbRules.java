@@ -39,6 +39,14 @@ final class MariaDbRules {
         throw new ConfigException(where + ": '" + key + ".binlogArchiveSeconds' must be 5 to"
             + " 86400, not " + m.binlogArchiveSeconds());
       }
+      for (String[] path : new String[][] {{"dataDir", m.dataDir()},
+          {"defaultsFile", m.defaultsFile()}}) {
+        if (path[1] != null && (!path[1].startsWith("/") || path[1].contains("\n")
+            || path[1].replaceAll("/+$", "").isEmpty())) {
+          throw new ConfigException(where + ": '" + key + "." + path[0] + "' must be an"
+              + " absolute path (not /), not '" + path[1] + "'");
+        }
+      }
       if (m.all() == !m.databases().isEmpty()) {
         throw new ConfigException(where + ": '" + key + "' needs either 'databases' (a list) or"
             + " 'all: true', not " + (m.all() ? "both" : "neither"));

@@ -80,4 +80,21 @@ class MariaDbRulesTest {
     assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    binlogArchiveSeconds: 1\n")
         .contains("'mariadb[0].binlogArchiveSeconds' must be 5 to 86400"));
   }
+
+  @Test
+  void dataDirAndDefaultsFileAreAbsolutePaths() throws IOException {
+    MariaDbConfig m = new ConfigLoader().load(write("""
+        mariadb:
+          - name: billing
+            databases: [billing]
+            dataDir: /var/lib/mysql
+            defaultsFile: /etc/mysql/my.cnf
+        """)).mariadbServer("billing").orElseThrow();
+    assertEquals("/var/lib/mysql", m.dataDir());
+    assertEquals("/etc/mysql/my.cnf", m.defaultsFile());
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    dataDir: mysql\n")
+        .contains("'mariadb[0].dataDir' must be an absolute path"));
+    assertTrue(fails("mariadb:\n  - name: b\n    all: true\n    defaultsFile: /\n")
+        .contains("'mariadb[0].defaultsFile' must be an absolute path"));
+  }
 }

@@ -48,14 +48,17 @@ final class MariaDbServer implements AutoCloseable {
     if (root) install.add("--user=mysql");
     exec(dir, install);
     int port = RedisServer.freePort();
-    List<String> argv = new ArrayList<>(List.of("mariadbd", "--no-defaults"));
+    // The settings in an option file, so a recovery can start the server again the same way
+    // (mariadb[].defaultsFile); the binlogs live outside the data directory.
+    Files.writeString(dir.resolve("my.cnf"), String.join("\n", "[mariadbd]",
+        "datadir=" + dir.resolve("data"), "port=" + port, "bind-address=127.0.0.1",
+        "socket=" + dir.resolve("run/mariadb.sock"), "pid-file=" + dir.resolve("run/mariadb.pid"),
+        "log-error=" + dir.resolve("run/error.log"),
+        "log-bin=" + dir.resolve("binlog/mysql-bin"), "server-id=1", "binlog-format=ROW",
+        "innodb-buffer-pool-size=64M", ""));
+    List<String> argv = new ArrayList<>(List.of("mariadbd",
+        "--defaults-file=" + dir.resolve("my.cnf")));
     if (root) argv.add("--user=mysql");
-    argv.addAll(List.of("--datadir=" + dir.resolve("data"), "--port=" + port,
-        "--bind-address=127.0.0.1", "--socket=" + dir.resolve("run/mariadb.sock"),
-        "--pid-file=" + dir.resolve("run/mariadb.pid"),
-        "--log-error=" + dir.resolve("run/error.log"),
-        "--log-bin=" + dir.resolve("binlog/mysql-bin"), "--server-id=1", "--binlog-format=ROW",
-        "--innodb-buffer-pool-size=64M"));
     Process p = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     MariaDbServer s = new MariaDbServer(port, dir, password, p);
@@ -131,10 +134,31 @@ final class MariaDbServer implements AutoCloseable {
     return client("mariadb-dump", user, password, null, args.toArray(String[]::new));
   }
 
+  /** The server's data directory (what mariadb[].dataDir names). */
+  Path dataDir() {
+    return dir.resolve("data");
+  }
+
+  /** The option file the server was started with (mariadb[].defaultsFile). */
+  Path defaultsFile() {
+    return dir.resolve("my.cnf");
+  }
+
   @Override
   public void close() throws Exception {
+    long first = process.pid();
     process.destroyForcibly();
     process.waitFor(60, TimeUnit.SECONDS);
+    // A recovery may have started the server again (another process): stopped by its pid.
+    Path pidFile = dir.resolve("run/mariadb.pid");
+    if (Files.exists(pidFile)) {
+      long pid = Long.parseLong(Files.readString(pidFile).strip());
+      var h = ProcessHandle.of(pid);
+      if (pid != first && h.isPresent() && h.get().info().command().orElse("").contains("mariadbd")) {
+        h.get().destroyForcibly();
+        h.get().onExit().get(60, TimeUnit.SECONDS);
+      }
+    }
     try (var walk = Files.walk(dir)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }

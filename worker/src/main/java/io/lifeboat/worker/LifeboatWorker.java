@@ -175,6 +175,7 @@ public final class LifeboatWorker implements AutoCloseable {
         new io.lifeboat.backup.mariadb.MariaDbPhysicalActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbRecoveryActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.mariadb.MariaDbPitrActivitiesImpl(stores, secrets),
+        new io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivitiesImpl(stores, secrets),
         new DatabaseRecoveryActivitiesImpl(stores, pg),
         // Verification, repository checks and notifications.
         new io.lifeboat.verify.DatabaseVerificationActivitiesImpl(stores, pg),

@@ -82,6 +82,7 @@ class ActivityPlacementTest {
         DatabaseRecoveryActivities.class, ServerRecoveryActivities.class, DrillActivities.class,
         io.lifeboat.recover.redis.RedisRecoveryActivities.class,
         io.lifeboat.backup.files.FilesActivities.class,
+        io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivities.class,
         io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class,
         io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class,
         io.lifeboat.backup.mariadb.MariaDbPhysicalActivities.class),

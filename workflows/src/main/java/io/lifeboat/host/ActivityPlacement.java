@@ -133,6 +133,9 @@ public final class ActivityPlacement {
     whole(io.lifeboat.recover.mariadb.MariaDbPitrActivities.class, Where.ANYWHERE,
         "binlogs over the replication protocol (mariadb-binlog --read-from-remote-server), the"
             + " replay over the mariadb client; S3 for the archive");
+    whole(io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivities.class, Where.HOST_BOUND,
+        "prepares the copy beside the server's data directory, swaps the directories, stops and"
+            + " starts mariadbd on its host");
     // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
         "restic backup reads the file tree on the host's disk", "filesBackup");

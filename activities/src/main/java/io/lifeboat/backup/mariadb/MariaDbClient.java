@@ -109,7 +109,7 @@ public final class MariaDbClient {
     return FailureKind.MARIADB_TOOL_FAILED.failure(where + ": " + what + " failed: " + line);
   }
 
-  static String lastLine(String text) {
+  public static String lastLine(String text) {
     String last = "";
     for (String l : text.strip().split("\n")) {
       if (!l.isBlank() && !l.contains("[Warning]")) last = l.strip();

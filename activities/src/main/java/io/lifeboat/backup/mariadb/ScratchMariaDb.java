@@ -25,7 +25,7 @@ public final class ScratchMariaDb implements AutoCloseable {
     this.dir = dir;
   }
 
-  static boolean root() {
+  public static boolean root() {
     return "root".equals(System.getProperty("user.name"));
   }
 
@@ -120,6 +120,24 @@ public final class ScratchMariaDb implements AutoCloseable {
 
   public MariaDbClient.Result sql(String sql) {
     return MariaDbClient.run(client("--batch", "--skip-column-names", "-e", sql), 3600);
+  }
+
+  /**
+   * A clean SHUTDOWN (the copy is to become a live data directory: no crash recovery left for
+   * it), waiting up to ten minutes for the process to end; killed after that.
+   */
+  public void shutdown(Runnable beat) {
+    sql("SHUTDOWN");
+    long deadline = System.currentTimeMillis() + 600_000;
+    while (process.isAlive() && System.currentTimeMillis() < deadline) {
+      beat.run();
+      sleep(100);
+    }
+    if (process.isAlive()) {
+      close();
+      throw FailureKind.MARIADB_TOOL_FAILED.failure("the scratch mariadbd did not stop in 600 s"
+          + " after SHUTDOWN");
+    }
   }
 
   @Override

@@ -168,7 +168,7 @@ public class MariaDbPitrActivitiesImpl implements MariaDbPitrActivities {
           stores.forRepository(repo), repo.prefix(), name);
       MariaDbManifest best = null;
       for (MariaDbManifest m : all) {
-        if (m.binlogFile() != null && !m.physical()
+        if (m.binlogFile() != null
             && Instant.parse(m.finishedAt()).toEpochMilli() <= targetMillis) {
           best = m;
         }

@@ -45,22 +45,19 @@ public class MariaDbRecoveryActivitiesImpl implements MariaDbRecoveryActivities 
     return typed(() -> {
       ObjectStore store = stores.forRepository(repo);
       if (backupId == null) {
-        return MariaDbBackupActivitiesImpl.newestLogical(store, repo.prefix(), name)
-            .orElseThrow(() -> FailureKind.BACKUP_NOT_FOUND.failure(
-                "no committed logical mariadb backup of " + name));
+        List<MariaDbManifest> all = MariaDbBackupActivitiesImpl.committed(store, repo.prefix(),
+            name);
+        if (all.isEmpty()) {
+          throw FailureKind.BACKUP_NOT_FOUND.failure("no committed mariadb backup of " + name);
+        }
+        return all.get(all.size() - 1); // either method: the workflow branches on physical()
       }
       String key = MariaDbLayout.manifestKey(repo.prefix(), name, backupId);
       if (!store.exists(key)) {
         throw FailureKind.BACKUP_NOT_FOUND.failure("no committed mariadb backup " + backupId
             + " of " + name);
       }
-      MariaDbManifest m = io.lifeboat.backup.dump.Manifests.read(store, key,
-          MariaDbManifest.class);
-      if (m.physical()) {
-        throw FailureKind.BACKUP_NOT_FOUND.failure("mariadb backup " + backupId + " of " + name
-            + " is physical (mariadb-backup): recover mariadb loads logical backups only");
-      }
-      return m;
+      return io.lifeboat.backup.dump.Manifests.read(store, key, MariaDbManifest.class);
     });
   }
 

@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     "Recover the databases of one MariaDB/MySQL server from a stored dump: read back whole",
     "first (nothing is touched if it is damaged), the damaged tables kept in DB_before_RUN",
     "databases, the dump loaded, then every table's CHECKSUM TABLE and row count compared with",
-    "the manifest."})
+    "the manifest. A physical backup (mariadb-backup) is prepared in a new directory beside",
+    "mariadb[].dataDir, binlogs replayed into it for --to, then swapped in (the old one kept)."})
 final class RecoverMariaDbCommand implements Callable<Integer> {
   @ParentCommand RecoverCommand parent;
   @Mixin ConfigOption configOption;
@@ -67,8 +68,11 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
           SourceLaunch.Run.RECOVERY, "mariadb " + m.name(), MariaDbRecoveryWorkflow.class,
           MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
           MariaDbRecoveryResult.class, (res, link) -> {
+                boolean physical = res.kept().keySet().stream().anyMatch(k -> k.startsWith("/"));
                 out.println("mariadb " + res.name() + " recovered from backup " + res.backupId()
-                    + ": " + res.tables() + " tables equal to the manifest (CHECKSUM TABLE)");
+                    + ": " + res.tables() + (physical
+                        ? " tables checked after the swap (CHECKSUM TABLE equal to the copy's)"
+                        : " tables equal to the manifest (CHECKSUM TABLE)"));
                 if (res.replay() != null) {
                   out.println("  replayed " + res.replay().transactions() + " transactions from "
                       + String.join(", ", res.replay().files()) + " (last at "
@@ -76,8 +80,9 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
                       + (res.replay().stopPosition() == null ? "the end of the archive"
                           : "position " + res.replay().stopPosition()));
                 }
-                res.kept().forEach((db, k) -> out.println("  the damaged tables of " + db
-                    + " are kept in " + k));
+                res.kept().forEach((db, k) -> out.println(db.startsWith("/")
+                    ? "  the damaged data directory " + db + " is kept at " + k
+                    : "  the damaged tables of " + db + " are kept in " + k));
                 out.println("  " + link);
               });
     }

@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Choose the backup, read it back whole (nothing touched if it is damaged), keep the damaged
  * databases' tables in DB_before_RUNKEY, load the dump, then compare every table's CHECKSUM
- * TABLE and row count with the manifest.
+ * TABLE and row count with the manifest. A physical backup goes to {@link
+ * MariaDbPhysicalRecovery} instead (a new data directory, swapped in after validation).
  */
 public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
   public static final String KIND_MARIADB_RECOVERY = "mariadb-recovery";
@@ -56,6 +57,19 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
       }
       MariaDbManifest chosen = m;
       news.backup(m.backupId());
+      if (m.physical()) {
+        // Only runs that chose a physical backup take this branch (older code refused it in
+        // choose-backup, so no recorded history reaches here).
+        MariaDbRecoveryResult res = MariaDbPhysicalRecovery.run(request, m, plan, steps);
+        steps.finish("done");
+        Workflow.upsertTypedSearchAttributes(
+            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
+        news.finished(res.tables() + " tables checked; the damaged data directory is kept at "
+            + res.kept().values().iterator().next() + (plan == null ? ""
+                : "; binlogs replayed to " + java.time.Instant.ofEpochMilli(target)));
+        return new MariaDbRecoveryResult(res.name(), res.backupId(), res.tables(), res.kept(),
+            res.replay(), steps.steps());
+      }
       MariaDbRestoreRequest restore = new MariaDbRestoreRequest(request.mariadb(),
           request.repository(), chosen, Workflow.getInfo().getRunId().replace("-", "")
               .substring(0, 12));

@@ -32,9 +32,12 @@ class MariaDbRecoveryWorkflowTest {
   private Worker worker;
   private final List<String> calls = new CopyOnWriteArrayList<>();
   private boolean outsideWindow;
+  private boolean physical;
+  private String dataDir;
 
-  private static MariaDbManifest manifest() {
-    return new MariaDbManifest(1, "20261206T020000Z.000-abcd1234", "mariadb-dump", "billing",
+  private MariaDbManifest manifest() {
+    return new MariaDbManifest(1, "20261206T020000Z.000-abcd1234",
+        physical ? MariaDbManifest.KIND_PHYSICAL : "mariadb-dump", "billing",
         "127.0.0.1:3306", "10.11", "2026-12-06T02:00:00Z", "2026-12-06T02:00:01Z",
         List.of("billing"), List.of(), "mysql-bin.000002", 1653L, null, 10, 5, "ab", "zstd",
         "p/mariadb/billing/x/dump.sql.zst", Map.of(), "ok", "wf", null);
@@ -96,12 +99,40 @@ class MariaDbRecoveryWorkflowTest {
     }
   }
 
+  final class Physical implements MariaDbPhysicalRecoveryActivities {
+    @Override
+    public String mariadbPhysicalRestoreDir(MariaDbPhysicalRestoreRequest request) {
+      calls.add("restore-dir");
+      return request.mariadb().dataDir() + ".restore-" + request.runKey();
+    }
+
+    @Override
+    public List<io.lifeboat.backup.mariadb.MariaDbTable> mariadbPhysicalPrepareCopy(
+        MariaDbPhysicalRestoreRequest request, MariaDbReplayPlan plan) {
+      calls.add(plan == null ? "check-copy" : "replay-into-copy " + plan.stopPosition());
+      return List.of(new io.lifeboat.backup.mariadb.MariaDbTable("billing.ev", 3, 42L));
+    }
+
+    @Override
+    public String mariadbPhysicalSwapAndStart(MariaDbPhysicalRestoreRequest request) {
+      calls.add("swap");
+      return request.mariadb().dataDir() + ".before-x";
+    }
+
+    @Override
+    public int mariadbPhysicalValidate(MariaDbPhysicalRestoreRequest request,
+        List<io.lifeboat.backup.mariadb.MariaDbTable> expected) {
+      calls.add("validate-live");
+      return expected.size();
+    }
+  }
+
   @BeforeEach
   void setUp() {
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-12-06T03:00:00Z"));
     worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(MariaDbRecoveryWorkflowImpl.class);
-    worker.registerActivitiesImplementations(new Recovery(), new Pitr());
+    worker.registerActivitiesImplementations(new Recovery(), new Pitr(), new Physical());
     env.start();
   }
 
@@ -115,7 +146,8 @@ class MariaDbRecoveryWorkflowTest {
         MariaDbRecoveryWorkflow.class, WorkflowOptions.newBuilder()
             .setWorkflowId("recover-mariadb-test").setTaskQueue(TaskQueues.DEFAULT).build());
     return wf.recover(new MariaDbRecoveryRequest(
-        new MariaDbConfig("billing", null, null, null, null, null, List.of("billing"), null),
+        new MariaDbConfig("billing", null, null, null, null, null, List.of("billing"), null,
+            null, null, dataDir, null),
         new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
             null, null, null, null), null, target, new RetryConfig(2, 1, 1)));
   }
@@ -142,5 +174,27 @@ class MariaDbRecoveryWorkflowTest {
     assertThrows(WorkflowFailedException.class,
         () -> run(Instant.parse("2026-12-06T05:00:00Z").toEpochMilli()));
     assertEquals(List.of("archive", "choose-before", "plan"), calls);
+  }
+
+  @Test
+  void aPhysicalBackupIsPreparedBesideReplayedThenSwappedIn() {
+    physical = true;
+    dataDir = "/var/lib/mysql";
+    MariaDbRecoveryResult r = run(Instant.parse("2026-12-06T02:30:00Z").toEpochMilli());
+    assertEquals(List.of("archive", "choose-before", "plan", "restore-dir",
+        "replay-into-copy 2000", "swap", "validate-live"), calls);
+    assertEquals(Map.of("/var/lib/mysql", "/var/lib/mysql.before-x"), r.kept());
+    assertEquals(1, r.tables());
+  }
+
+  @Test
+  void aPhysicalBackupWithoutADataDirTouchesNothing() {
+    physical = true;
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class, () -> run(null));
+    assertEquals(List.of("choose"), calls);
+    io.temporal.failure.ApplicationFailure cause =
+        (io.temporal.failure.ApplicationFailure) e.getCause();
+    assertEquals(true, cause.getOriginalMessage().contains("needs mariadb[].dataDir"),
+        cause.getOriginalMessage());
   }
 }
