@@ -140,6 +140,15 @@ class MariaDbEndToEndTest {
     assertEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.out().contains("3 tables equal to the manifest"), r.out());
     assertEquals(before, db.dump("billing", "tally"), "restored equals the source");
+    // Timed against the RTO and reported like a database recovery (issue 19).
+    java.util.regex.Matcher reportLine = java.util.regex.Pattern
+        .compile("report: lifeboat report (\\S+)").matcher(r.out());
+    assertTrue(reportLine.find(), r.out());
+    RealStack.Run report = stack.cli(cliEnv(), "report", reportLine.group(1), "--config",
+        config.toString());
+    assertEquals(0, report.exit(), report.out() + report.err());
+    assertTrue(report.out().contains("recovery: billing") && report.out().contains("| Tables checked | 3 |")
+        && report.out().contains("logical (mariadb-dump)"), report.out());
     // The damaged tables are kept beside it.
     String kept = db.sql("SELECT schema_name FROM information_schema.schemata"
         + " WHERE schema_name LIKE 'billing\\_before\\_%'").strip();

@@ -10,9 +10,10 @@ import io.lifeboat.notify.NotificationTarget;
 import io.lifeboat.recover.db.RecoveryMetrics;
 import io.temporal.workflow.Workflow;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * A recovery of a source that is not PostgreSQL (Redis, OpenSearch: issue 19) timed, told and
+ * A recovery of a source that is not PostgreSQL (Redis, OpenSearch, MariaDB: issue 19) timed, told and
  * reported as a database recovery is: the RTO clock ({@code targets.databaseRtoMinutes}) with
  * its at-risk and breached status in the run's search attributes; "started", a status every
  * {@code notifications.statusEveryMinutes} with the projected finish, then "finished" or
@@ -57,11 +58,11 @@ public final class SourceRecoveryRun {
    * @param kind the run's {@code LifeboatKind}, also its report's folder ({@code redis-recovery})
    * @param label how a person names the run: "Redis recovery"
    * @param backupId the backup asked for, or null (the newest: said by {@link #backup})
-   * @param planned the steps the run expects, for the projection
+   * @param planned the steps the run expects, asked at each projection
    */
   public static SourceRecoveryRun start(RecoveryTiming timing, NotificationTarget notifications,
       RepositoryConfig repository, String kind, String label, String source, String backupId,
-      StepRecorder steps, List<String> planned) {
+      StepRecorder steps, Supplier<List<String>> planned) {
     boolean on = Workflow.getVersion(CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1 && timing != null;
     if (!on) {
       RecoveryNotice notice = RecoveryNotice.start(notifications, kind, label, source, backupId);
@@ -77,7 +78,7 @@ public final class SourceRecoveryRun {
     rto.watch(what, steps::current, () -> {});
     steps.onEachStep(step -> rto.breachIfOver());
     RunNews news = RunNews.start(notifications, kind, source, what, rto, steps, report,
-        () -> planned, timing.previousStepMillis());
+        planned, timing.previousStepMillis());
     report.fact("Source", source);
     report.fact("Backup asked for", backupId == null ? "the newest committed one" : backupId);
     return new SourceRecoveryRun(steps, kind, source, null, rto, report, news);

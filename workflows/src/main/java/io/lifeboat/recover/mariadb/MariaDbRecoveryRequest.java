@@ -10,9 +10,12 @@ import io.lifeboat.notify.NotificationTarget;
  * @param targetMillis a point in time (UTC millis): the newest backup before it, then the
  *     archived binlogs replayed up to it; null: the backup alone
  * @param notifications where started, finished and failed go (none: nothing is sent)
+ * @param timing the RTO, estate and offsite the run is timed and reported with; null (an older
+ *     CLI): no clock and no report, as before
  */
 public record MariaDbRecoveryRequest(MariaDbConfig mariadb, RepositoryConfig repository,
-    String backupId, Long targetMillis, RetryConfig retry, NotificationTarget notifications) {
+    String backupId, Long targetMillis, RetryConfig retry, NotificationTarget notifications,
+    io.lifeboat.run.RecoveryTiming timing) {
   public MariaDbRecoveryRequest {
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     notifications = notifications != null ? notifications : NotificationTarget.NONE;
@@ -21,6 +24,12 @@ public record MariaDbRecoveryRequest(MariaDbConfig mariadb, RepositoryConfig rep
   /** The shape before notifications. */
   public MariaDbRecoveryRequest(MariaDbConfig mariadb, RepositoryConfig repository,
       String backupId, Long targetMillis, RetryConfig retry) {
-    this(mariadb, repository, backupId, targetMillis, retry, null);
+    this(mariadb, repository, backupId, targetMillis, retry, null, null);
+  }
+
+  /** The shape before the RTO clock. */
+  public MariaDbRecoveryRequest(MariaDbConfig mariadb, RepositoryConfig repository,
+      String backupId, Long targetMillis, RetryConfig retry, NotificationTarget notifications) {
+    this(mariadb, repository, backupId, targetMillis, retry, notifications, null);
   }
 }

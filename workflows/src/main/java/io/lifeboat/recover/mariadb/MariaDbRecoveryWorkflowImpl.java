@@ -1,17 +1,14 @@
 package io.lifeboat.recover.mariadb;
 
-import static io.lifeboat.run.LifeboatSearchAttributes.DATABASE;
-import static io.lifeboat.run.LifeboatSearchAttributes.KIND;
-import static io.lifeboat.run.LifeboatSearchAttributes.OUTCOME;
-
 import io.lifeboat.backup.mariadb.MariaDbManifest;
 import io.lifeboat.run.ActivityStubs;
-import io.lifeboat.run.LifeboatSearchAttributes;
-import io.lifeboat.run.RecoveryNotice;
+import io.lifeboat.run.SourceRecoveryRun;
 import io.lifeboat.run.StepRecorder;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,15 +20,14 @@ import java.util.Map;
 public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
   public static final String KIND_MARIADB_RECOVERY = "mariadb-recovery";
   private final StepRecorder steps = new StepRecorder();
+  private boolean physical;
 
   @Override
   public MariaDbRecoveryResult recover(MariaDbRecoveryRequest request) {
     String name = request.mariadb().name();
-    RecoveryNotice news = RecoveryNotice.start(request.notifications(), KIND_MARIADB_RECOVERY,
-        "MariaDB recovery", name, request.backupId());
-    Workflow.upsertTypedSearchAttributes(DATABASE.valueSet(name),
-        KIND.valueSet(KIND_MARIADB_RECOVERY),
-        OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_RUNNING));
+    SourceRecoveryRun news = SourceRecoveryRun.start(request.timing(), request.notifications(),
+        request.repository(), KIND_MARIADB_RECOVERY, "MariaDB recovery", name,
+        request.backupId(), steps, () -> planned(request, physical));
     MariaDbRecoveryActivities quick = ActivityStubs.of(MariaDbRecoveryActivities.class,
         request.retry(), Duration.ofMinutes(10), null);
     MariaDbRecoveryActivities streaming = ActivityStubs.of(MariaDbRecoveryActivities.class,
@@ -57,18 +53,22 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
       }
       MariaDbManifest chosen = m;
       news.backup(m.backupId());
+      physical = m.physical();
+      news.fact("Method", m.physical() ? "physical (mariadb-backup)" : "logical (mariadb-dump)");
+      if (target != null) news.fact("Target", java.time.Instant.ofEpochMilli(target).toString());
       if (m.physical()) {
         // Only runs that chose a physical backup take this branch (older code refused it in
         // choose-backup, so no recorded history reaches here).
         MariaDbRecoveryResult res = MariaDbPhysicalRecovery.run(request, m, plan, steps);
+        news.fact("Tables checked", String.valueOf(res.tables()));
+        news.fact("Damaged data directory kept at", res.kept().values().iterator().next());
         steps.finish("done");
-        Workflow.upsertTypedSearchAttributes(
-            OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-        news.finished(res.tables() + " tables checked; the damaged data directory is kept at "
-            + res.kept().values().iterator().next() + (plan == null ? ""
-                : "; binlogs replayed to " + java.time.Instant.ofEpochMilli(target)));
+        String report = news.succeeded(res.tables() + " tables checked; the damaged data"
+            + " directory is kept at " + res.kept().values().iterator().next()
+            + (plan == null ? "" : "; binlogs replayed to "
+                + java.time.Instant.ofEpochMilli(target)));
         return new MariaDbRecoveryResult(res.name(), res.backupId(), res.tables(), res.kept(),
-            res.replay(), steps.steps());
+            res.replay(), steps.steps(), report);
       }
       MariaDbRestoreRequest restore = new MariaDbRestoreRequest(request.mariadb(),
           request.repository(), chosen, Workflow.getInfo().getRunId().replace("-", "")
@@ -82,20 +82,36 @@ public class MariaDbRecoveryWorkflowImpl implements MariaDbRecoveryWorkflow {
         steps.run("replay-binlogs", () -> pitr.mariadbReplay(new MariaDbReplayRequest(
             request.mariadb(), request.repository(), chosen, target), p));
       }
+      news.fact("Tables checked", String.valueOf(tables));
+      news.fact("Damaged tables kept in", kept.toString());
       steps.finish("done");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      news.finished(tables + " tables checked" + (plan == null ? ""
+      String report = news.succeeded(tables + " tables checked" + (plan == null ? ""
           : "; binlogs replayed to " + java.time.Instant.ofEpochMilli(target)));
       return new MariaDbRecoveryResult(name, m.backupId(), tables, kept, plan,
-          steps.steps());
+          steps.steps(), report);
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
-      Workflow.upsertTypedSearchAttributes(
-          OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
-      news.failed(steps, e);
+      news.failed(e, () -> {});
       throw e;
     }
+  }
+
+  /** The steps a run expects (logical until the chosen backup says physical), for its projection. */
+  static List<String> planned(MariaDbRecoveryRequest request, boolean physical) {
+    List<String> out = new ArrayList<>();
+    boolean toTime = request.targetMillis() != null;
+    if (toTime) out.add("archive-binlogs");
+    out.add("choose-backup");
+    if (toTime) out.add("plan-replay");
+    if (physical) {
+      if (request.mariadb().host() != null) out.add("await-agent");
+      out.addAll(List.of("restore-dir", toTime ? "replay-binlogs" : "check-copy",
+          "swap-and-start", "validate"));
+    } else {
+      out.addAll(List.of("check-stored", "set-aside", "load", "validate"));
+      if (toTime) out.add("replay-binlogs");
+    }
+    return out;
   }
 
   @Override

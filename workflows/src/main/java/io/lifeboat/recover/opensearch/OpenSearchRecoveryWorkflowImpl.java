@@ -32,7 +32,7 @@ public class OpenSearchRecoveryWorkflowImpl implements OpenSearchRecoveryWorkflo
     String host = request.opensearch().host();
     SourceRecoveryRun news = SourceRecoveryRun.start(request.timing(), request.notifications(),
         request.repository(), KIND_OPENSEARCH_RECOVERY, "OpenSearch recovery", name,
-        request.backupId(), steps, planned(host));
+        request.backupId(), steps, () -> planned(host));
     OpenSearchRecoveryActivities anywhere = ActivityStubs.of(OpenSearchRecoveryActivities.class,
         request.retry(), Duration.ofHours(12), Duration.ofSeconds(60));
     OpenSearchRecoveryActivities onHost = ActivityStubs.of(OpenSearchRecoveryActivities.class,

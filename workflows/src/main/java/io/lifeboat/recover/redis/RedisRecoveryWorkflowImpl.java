@@ -27,7 +27,7 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
     String host = request.redis().host();
     SourceRecoveryRun news = SourceRecoveryRun.start(request.timing(), request.notifications(),
         request.repository(), KIND_REDIS_RECOVERY, "Redis recovery", name, request.backupId(),
-        steps, planned(request));
+        steps, () -> planned(request));
     String hostQueue = HostRouting.queueFor(host);
     RedisRecoveryActivities anywhere = ActivityStubs.of(RedisRecoveryActivities.class,
         request.retry(), Duration.ofMinutes(10), null);
