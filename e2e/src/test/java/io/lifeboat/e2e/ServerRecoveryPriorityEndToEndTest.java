@@ -214,7 +214,8 @@ class ServerRecoveryPriorityEndToEndTest {
         online.add(p.path("name").asText());
       }
     });
-    assertTrue(online.contains(reports) && online.contains(app.pm2Name), jlist);
+    assertTrue(online.contains(reports) && online.contains(app.pm2Name),
+        "online under the target's PM2: " + online);
     String health = ArchivingCluster.sh("curl", "-fsS", "http://" + ServerTarget.ADDRESS + ":"
         + reportsTargetPort + "/api/health");
     assertTrue(health.contains("\"app\":\"" + reports + "\"") && health.contains("rp1"), health);
