@@ -95,8 +95,8 @@ final class ServerTargetRules {
 
   /**
    * A target's databases: and applications: (issue 17): known names, each once, a priority of
-   * P1..P3, a port of its own for each database but the target's, and no application restored
-   * before the database it depends on.
+   * P1..P3, a port of its own for each database and application but the target's, and no
+   * application restored before the database it depends on.
    */
   private static void items(String where, String key, ServerTargetConfig t,
       LifeboatConfig c) {
@@ -129,6 +129,10 @@ final class ServerTargetRules {
     }
     dbRank.putIfAbsent(t.database(), 1);
     Set<String> apps = new HashSet<>();
+    // Each other application listens on a port of its own on the target (issue 17: the
+    // services step starts it and checks its health there).
+    Set<Integer> appPorts = new HashSet<>(ports);
+    appPorts.addAll(List.of(t.appPort(), t.httpPort(), t.httpsPort()));
     for (int j = 0; j < t.applications().size(); j++) {
       TargetItem i = t.applications().get(j);
       String k = key + ".applications[" + j + "]";
@@ -140,8 +144,16 @@ final class ServerTargetRules {
       if (!apps.add(i.name())) {
         throw new ConfigException(where + ": '" + k + ".name' repeats '" + i.name() + "'");
       }
-      if (i.port() != null) {
-        throw new ConfigException(where + ": '" + k + ".port' is for databases only");
+      if (i.name().equals(t.application())) {
+        if (i.port() != null && !i.port().equals(t.appPort())) {
+          throw new ConfigException(where + ": '" + k + ".port' of the target's own application "
+              + i.name() + " is appPort (" + t.appPort() + "), not " + i.port());
+        }
+      } else if (i.port() == null || i.port() < 1 || i.port() > 65535
+          || !appPorts.add(i.port())) {
+        throw new ConfigException(where + ": '" + k + ".port' must be a port of its own in"
+            + " 1..65535 for application " + i.name() + " on the target (appPort, httpPort,"
+            + " httpsPort, the databases' and the other applications' ports are taken)");
       }
       String db = i.database() != null ? i.database() : t.database();
       Integer rank = dbRank.get(db);

@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  *
  * @param name a {@code databases[].name} or {@code applications[].name} of this file
  * @param priority {@code P1}, {@code P2}, {@code P3} (or 1, 2, 3); unset: P1
- * @param port databases only: where this database's cluster listens on the target; needed for
- *     every database but the target's own {@code database:} (that one is {@code postgres.port})
+ * @param port where this database's cluster, or this application, listens on the target;
+ *     needed for every database but the target's own {@code database:} (that one is
+ *     {@code postgres.port}) and every application but its own {@code application:} (that one
+ *     is {@code appPort})
  * @param database applications only: the database it depends on (restored before it); unset:
  *     the target's {@code database:}
  */

@@ -133,6 +133,37 @@ class ServerTargetRulesTest {
     assertEquals(1, e.getMessage().lines().count(), e.getMessage());
   }
 
+  /** {@link #withItems} with a second application, reports, in applications:. */
+  private static String withReports(String items) {
+    return withItems(items).replace("servers:\n", "  - name: reports\n"
+        + "    releaseRoot: /opt/reports\n    healthUrl: http://127.0.0.1:3400/api/health\n"
+        + "servers:\n");
+  }
+
+  @Test
+  void anotherApplicationListensOnAPortOfItsOwn() throws IOException {
+    ServerTargetConfig t = load(withReports("""
+        applications:
+          - {name: farmtally, priority: P1, port: 3000}
+          - {name: reports, priority: P2, port: 3400}
+        """)).server("dr").orElseThrow();
+    assertEquals(3400, t.restoredApplications().get(1).port());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no app port    | 'applications: [{name: reports}]'                          | servers[0].applications[0].port' must be a port of its own in 1..65535 for application reports",
+      "appPort taken  | 'applications: [{name: reports, port: 3000}]'              | servers[0].applications[0].port' must be a port of its own",
+      "db port taken  | 'databases: [{name: analytics, port: 55444}]~applications: [{name: reports, port: 55444}]' | servers[0].applications[0].port' must be a port of its own",
+      "apps share one | 'applications: [{name: reports, port: 3400}, {name: farmtally, port: 3400}]' | servers[0].applications[1].port' of the target's own application farmtally is appPort (3000), not 3400",
+  })
+  void aBadApplicationPortIsOneLine(String label, String items, String says) {
+    String yaml = withReports(items.replace("~", "\n"));
+    ConfigException e = assertThrows(ConfigException.class, () -> load(yaml), label);
+    assertTrue(e.getMessage().contains(says), label + ": " + e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
   @Test
   void anAgentInstallTakesAbsolutePaths() throws IOException {
     ServerTargetConfig t = load(BASE.replace("servers:", "hosts:\n  - {name: dr, address: 127.0.0.2}\nservers:")

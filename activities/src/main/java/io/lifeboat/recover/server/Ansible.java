@@ -2,6 +2,7 @@ package io.lifeboat.recover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lifeboat.process.Commands;
+import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.config.ServerTargetConfig;
 import io.lifeboat.failure.FailureKind;
@@ -44,7 +45,49 @@ final class Ansible {
     v.put("lb_db_user", req.database().user());
     v.put("lb_psql", psql);
     if (t.host() != null) v.put("lb_host", t.host());
+    v.put("lb_applications", applications(req));
     return v;
+  }
+
+  /**
+   * Every application the target restores, in restore order (issue 17), each with where it
+   * listens on the target and the database it reads: the playbook lays down an ecosystem file
+   * per application, and the services step starts each under PM2. A request without items
+   * (recorded before) holds the target's own application only.
+   */
+  static List<Map<String, Object>> applications(PlaybookRequest req) {
+    ServerTargetConfig t = req.target();
+    List<Map<String, Object>> apps = new ArrayList<>();
+    List<RestoreItem> items = req.items() == null ? List.of() : req.items();
+    boolean own = false;
+    for (RestoreItem i : items) {
+      if (!RestoreItem.APPLICATION.equals(i.kind())) continue;
+      own |= i.name().equals(req.application().name());
+      String db = i.dependsOn() != null ? i.dependsOn() : req.database().name();
+      String user = items.stream().filter(d -> d.database() != null
+          && d.name().equals(db)).map(d -> d.database().user()).findFirst()
+          .orElse(req.database().user());
+      apps.add(application(i.application(), TargetEstate.appPort(t, i.name()), t.postgresHost(),
+          TargetEstate.port(t, db), db, user));
+    }
+    if (!own) {
+      apps.add(0, application(req.application(), t.appPort(), req.database().host(),
+          req.database().port(), req.database().name(), req.database().user()));
+    }
+    return apps;
+  }
+
+  private static Map<String, Object> application(ApplicationConfig app, int port,
+      String dbHost, int dbPort, String db, String user) {
+    Map<String, Object> a = new LinkedHashMap<>();
+    a.put("name", app.name());
+    a.put("pm2_name", app.pm2Name());
+    a.put("port", port);
+    a.put("pg_host", dbHost);
+    a.put("pg_port", dbPort);
+    a.put("db_name", db);
+    a.put("db_user", user);
+    return a;
   }
 
   /**

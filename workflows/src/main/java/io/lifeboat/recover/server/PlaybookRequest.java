@@ -12,7 +12,15 @@ import io.lifeboat.config.ServerTargetConfig;
  * @param tags ansible --tags (e.g. "tls"), or null for the whole playbook
  * @param database the target's database entry (port, user)
  * @param application production's application entry (name, pm2Name)
+ * @param items every database and application the target restores, in restore order (issue
+ *     17): the playbook lays down each application's PM2 ecosystem file; null or empty in
+ *     requests recorded before (the target's own application only)
  */
 public record PlaybookRequest(
     ServerTargetConfig target, String playbook, String tags, DatabaseConfig database,
-    ApplicationConfig application) {}
+    ApplicationConfig application, java.util.List<RestoreItem> items) {
+  public PlaybookRequest(ServerTargetConfig target, String playbook, String tags,
+      DatabaseConfig database, ApplicationConfig application) {
+    this(target, playbook, tags, database, application, null);
+  }
+}

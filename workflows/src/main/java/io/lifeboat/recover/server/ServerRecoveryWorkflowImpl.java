@@ -7,9 +7,7 @@ import io.lifeboat.approval.Approval;
 import io.lifeboat.approval.ApprovalRequest;
 import io.lifeboat.approval.HumanGate;
 import io.lifeboat.approval.WaitingStep;
-import io.lifeboat.config.ApplicationConfig;
 import io.lifeboat.config.ServerTargetConfig;
-import io.lifeboat.failure.FailureKind;
 import io.lifeboat.failure.FailureMessage;
 import io.lifeboat.host.HostPlacement;
 import io.lifeboat.rollback.RollbackActivities;
@@ -82,20 +80,12 @@ public class ServerRecoveryWorkflowImpl implements ServerRecoveryWorkflow {
 
       // 3 and 4. The databases and applications, in the order of their priority (issue 17):
       // each database's recovery as a child, each application's release staged, npm ci, swap.
-      ApplicationConfig app = TargetEstate.application(target, req.application());
       new TargetRestore(req, target, steps, report, rto, quick, release).restore();
 
-      // 5. Services: PM2 from the ecosystem file, pm2 save; nginx -t, then start or reload.
-      report.fact("Services", steps.run("services", () -> {
-        String pm2 = release.startApp(app);
-        quick.savePm2(app);
-        var health = release.verifyHealth(app);
-        if (!health.healthy()) {
-          throw FailureKind.APP_UNHEALTHY.failure("the app does not answer on the target: "
-              + String.join("; ", health.checks()));
-        }
-        return pm2 + "; " + quick.startNginx(target);
-      }));
+      // 5. Services: every application under PM2 from its ecosystem file, by priority, pm2 save,
+      // each one's health; nginx -t, then start or reload.
+      report.fact("Services", steps.run("services", () -> TargetServices.start(req, target,
+          quick, release)));
 
       // 6. DNS: a person changes the record (default), or an RFC 2136 update.
       if (ServerTargetConfig.DnsConfig.RFC2136.equals(target.dns().provider())) {

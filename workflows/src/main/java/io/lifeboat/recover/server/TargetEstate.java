@@ -53,8 +53,18 @@ public final class TargetEstate {
     return List.copyOf(s);
   }
 
+  /**
+   * Where application {@code name} listens on the target: {@code appPort} for the target's own
+   * application, the port its {@code applications:} entry gives for any other (issue 17).
+   */
+  static int appPort(ServerTargetConfig t, String name) {
+    if (name.equals(t.application())) return t.appPort();
+    return t.applications().stream().filter(i -> name.equals(i.name()) && i.port() != null)
+        .map(io.lifeboat.config.TargetItem::port).findFirst().orElse(t.appPort());
+  }
+
   public static ApplicationConfig application(ServerTargetConfig t, ApplicationConfig prod) {
-    String base = "http://" + t.address() + ":" + t.appPort();
+    String base = "http://" + t.address() + ":" + appPort(t, prod.name());
     return new ApplicationConfig(prod.name(), t.releaseRoot(prod.name()), prod.pm2Name(),
         t.releaseRoot(prod.name()) + "/ecosystem.config.js", t.pm2Home(), base + healthPath(prod),
         List.of(), prod.excludes(), prod.backupSchedule(), prod.keep(), t.host());
@@ -86,9 +96,14 @@ public final class TargetEstate {
     return null;
   }
 
-  /** A playbook run on the target, with the target's database and the production app. */
+  /**
+   * A playbook run on the target, with the target's database and the production app, and every
+   * database and application the target restores (the playbook lays down each application's
+   * PM2 ecosystem file).
+   */
   static PlaybookRequest playbook(ServerTargetConfig t, ServerRecoveryRequest req,
       String playbook, String tags) {
-    return new PlaybookRequest(t, playbook, tags, database(t, req.database()), req.application());
+    return new PlaybookRequest(t, playbook, tags, database(t, req.database()), req.application(),
+        RestorePlan.order(req));
   }
 }

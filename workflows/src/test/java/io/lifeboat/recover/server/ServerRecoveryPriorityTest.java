@@ -73,6 +73,7 @@ class ServerRecoveryPriorityTest {
     children.clear();
     reports.clear();
     failDatabase = null;
+    ServerRecoveryWorkflowTest.unhealthy = null;
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ServerRecoveryWorkflowImpl.class, Child.class);
@@ -95,7 +96,8 @@ class ServerRecoveryPriorityTest {
 
   /**
    * dr restores farmtally_production (its own database) at P2, analytics at P1, the farmtally
-   * app at P2 and a reports app (on analytics) at P3: listed out of order on purpose.
+   * app at P2 and a reports app (on analytics, port 3402 on the target) at P3: listed out of
+   * order on purpose.
    */
   static ServerRecoveryRequest request() {
     ServerRecoveryRequest b = ServerRecoveryWorkflowTest.request();
@@ -105,7 +107,7 @@ class ServerRecoveryPriorityTest {
         t.postgres(), t.inventory(), t.playbook(), null, null, null, null, null,
         List.of(new TargetItem("farmtally_production", "P2", null, null),
             new TargetItem("analytics", "1", 55444, null)),
-        List.of(new TargetItem("reports", "P3", null, "analytics"),
+        List.of(new TargetItem("reports", "P3", 3402, "analytics"),
             new TargetItem("farmtally", "p2", null, null)), null);
     DatabaseConfig analytics = new DatabaseConfig("analytics", "127.0.0.1", 55440, "lifeboat",
         "LIFEBOAT_PG_PASSWORD", null, List.of());
@@ -128,11 +130,32 @@ class ServerRecoveryPriorityTest {
     WorkflowClient.start(wf::recover, req);
     until(wf, "provision");
     wf.approve(new ApprovalRequest("provision", "dana", null, "10.0.0.9"));
-    if (failDatabase == null) {
+    if (failDatabase == null && ServerRecoveryWorkflowTest.unhealthy == null) {
       until(wf, "dns");
       wf.approve(new ApprovalRequest("dns", "dana", null, "10.0.0.9"));
     }
+    if (ServerRecoveryWorkflowTest.unhealthy != null) endsBeforeDns(wf);
     return WorkflowStub.fromTyped(wf);
+  }
+
+  /** Waits until the run ended; one that gets as far as the dns step fails the test. */
+  private void endsBeforeDns(ServerRecoveryWorkflow wf) {
+    for (int i = 0; i < 200; i++) {
+      try {
+        WorkflowStub.fromTyped(wf).getResult(1, java.util.concurrent.TimeUnit.SECONDS,
+            ServerRecoveryResult.class);
+        return;
+      } catch (WorkflowFailedException ended) {
+        return;
+      } catch (java.util.concurrent.TimeoutException stillRunning) {
+        if (wf.waitingSteps().stream().anyMatch(w -> w.step().equals("dns"))) {
+          throw new AssertionError("the services step passed with "
+              + ServerRecoveryWorkflowTest.unhealthy + " not answering");
+        }
+        env.sleep(Duration.ofSeconds(10));
+      }
+    }
+    throw new AssertionError("the run never ended");
   }
 
   private void until(ServerRecoveryWorkflow wf, String step) {
@@ -182,6 +205,48 @@ class ServerRecoveryPriorityTest {
     assertTrue(keys.indexOf("P1 database analytics") < keys.indexOf("P2 database"
         + " farmtally_production") && keys.indexOf("P2 application farmtally")
         < keys.indexOf("P3 application reports"), keys.toString());
+  }
+
+  /** What the services step did, in order: PM2 starts, the save, the health checks, nginx. */
+  private static List<String> serviceCalls() {
+    List<String> all = ServerRecoveryWorkflowTest.calls;
+    int from = all.indexOf("swap");
+    while (all.subList(from + 1, all.size()).contains("swap")) {
+      from = all.subList(from + 1, all.size()).indexOf("swap") + from + 1;
+    }
+    return all.subList(from + 1, all.indexOf("nginx") + 1);
+  }
+
+  @Test
+  void theServicesStepStartsAndChecksEveryApplicationByPriority() {
+    ServerRecoveryResult r = run(request()).getResult(ServerRecoveryResult.class);
+    assertEquals("succeeded", r.report().outcome(), r.report().notes().toString());
+    // Each application from its own ecosystem file, one pm2 save, then each one's health where
+    // it listens on the target: farmtally on appPort, reports on the port its entry gives.
+    assertEquals(List.of("pm2 start /srv/dr/app/farmtally/ecosystem.config.js",
+        "pm2 start /srv/dr/app/reports/ecosystem.config.js", "pm2 save /srv/dr/pm2",
+        "health http://10.0.0.9:3301/api/health", "health http://10.0.0.9:3402/health",
+        "nginx"), serviceCalls());
+    String services = r.report().facts().get("Services");
+    assertTrue(services.startsWith("farmtally: pm2 start; reports: pm2 start; pm2 save")
+        && services.contains("reports healthy at http://10.0.0.9:3402/health"), services);
+  }
+
+  @Test
+  void anApplicationThatDoesNotAnswerFailsTheServicesStepNamingIt() {
+    ServerRecoveryWorkflowTest.unhealthy = "reports";
+    WorkflowStub stub = run(request());
+    WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
+        () -> stub.getResult(ServerRecoveryResult.class));
+    Throwable c = e;
+    while (c.getCause() != null) c = c.getCause();
+    assertTrue(c.getMessage().contains("application reports does not answer on the target:"
+        + " connection refused http://10.0.0.9:3402/health"), c.getMessage());
+    assertTrue(c instanceof io.temporal.failure.ApplicationFailure a
+        && a.getType().equals(FailureKind.APP_UNHEALTHY.type()), c.toString());
+    RunReport failed = reports.get(reports.size() - 1);
+    assertTrue(failed.notes().get(0).startsWith("failed in step services: "),
+        failed.notes().toString());
   }
 
   @Test

@@ -131,6 +131,9 @@ class ServerRecoveryWorkflowTest {
     }
   }
 
+  /** The application whose health check fails (applications[].name), or null. */
+  static volatile String unhealthy;
+
   static final class Release implements RollbackActivities {
     @Override
     public AppState identify(ApplicationConfig a) {
@@ -171,6 +174,9 @@ class ServerRecoveryWorkflowTest {
     @Override
     public HealthResult verifyHealth(ApplicationConfig a) {
       calls.add("health " + a.healthUrl());
+      if (a.name().equals(unhealthy)) {
+        return new HealthResult(false, List.of("connection refused " + a.healthUrl()), null);
+      }
       return new HealthResult(true, List.of("200 " + a.healthUrl()), "abc");
     }
   }
@@ -188,6 +194,7 @@ class ServerRecoveryWorkflowTest {
     stored.clear();
     offsiteProblem = null;
     failIn = null;
+    unhealthy = null;
     env = TestEnvironments.withSearchAttributes(Instant.parse("2026-11-21T10:00:00Z"));
     Worker worker = env.newWorker(TaskQueues.DEFAULT);
     worker.registerWorkflowImplementationTypes(ServerRecoveryWorkflowImpl.class,
