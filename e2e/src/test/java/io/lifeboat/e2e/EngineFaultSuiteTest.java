@@ -52,8 +52,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineFaultSuiteTest {
   private static final String PW = "s3cret pass";
-  /** MariaDB noise: rows of 256 random hex characters, ~25 MB raw, ~13 MB stored. */
-  static final int MARIADB_ROWS = 100_000;
+  /** MariaDB noise: rows of 256 random hex characters, ~13 MB raw, ~7 MB stored. */
+  static final int MARIADB_ROWS = 50_000;
   /** Redis noise: strings of 3,000 base64 characters, ~12 MB in the RDB, ~9 MB stored. */
   static final int REDIS_KEYS = 4_000;
   /** How long a run may take to end after the restart (a heartbeat timeout is 30 to 60 s). */
@@ -153,19 +153,27 @@ class EngineFaultSuiteTest {
 
   @Test
   @Order(2)
-  void mariadbRecoveryWorkerKilledWhileTheDumpLoads() throws Exception {
+  void mariadbRecoveryWorkerKilledAfterSetAsideAndWhileTheDumpLoads() throws Exception {
     Assumptions.assumeTrue(selected("mariadb"));
     String expected = mariadb.dump("billing");
     mariadb.sql("DELETE FROM billing.noise WHERE g % 2 = 0; DROP VIEW billing.short;");
     assertNotEquals(expected, mariadb.dump("billing"));
     String id = MariaDbSources.recoveryId(loaded, loaded.mariadbServer("billing").orElseThrow());
-    inject("SIGKILL worker while the dump loads into the server, worker restarted",
-        "MariaDbRecovery", "MariadbLoad", () -> {
+    inject("SIGKILL worker after set-aside's work (before its completion), then again while"
+        + " the dump loads into the server; worker restarted each time", "MariaDbRecovery",
+        "MariadbSetAside + MariadbLoad", () -> {
           Ledger before = ledger();
-          Process w = startWorker();
+          // A short step first: it must be picked up after its 10 s heartbeat timeout, not
+          // its 10 minute start-to-close (the load below would never be seen in flight).
+          String hold = "hold-set-aside-" + (++generation);
+          Process h = workers.startHolding(config, stack.taskQueue, hold, workerEnv(),
+              "MariadbSetAside");
           cli("recover", "mariadb", "billing");
+          workers.awaitHold(h, hold, "MariadbSetAside", () -> WorkerJvm.closed(client(), id));
+          WorkerJvm.kill(h);
+          Process w = startWorker();
           // Under way: the dump has recreated the table (the damaged one was set aside and the
-          // database dropped before the load) and its 25 MB of rows are going in.
+          // database dropped before the load) and its 13 MB of rows are going in.
           awaitInFlight(id, "MariadbLoad", () -> !mariadb.sql("SELECT table_name FROM"
               + " information_schema.tables WHERE table_schema = 'billing'"
               + " AND table_name = 'noise'").isBlank());
@@ -175,17 +183,19 @@ class EngineFaultSuiteTest {
               .getResult(RESULT_MINUTES, TimeUnit.MINUTES, MariaDbRecoveryResult.class);
           int loads = attempts(id).getOrDefault("MariadbLoad", 0);
           assertTrue(loads >= 2, "the load was killed before its end and ran again: " + loads);
+          int asides = attempts(id).getOrDefault("MariadbSetAside", 0);
+          assertTrue(asides >= 2, "set-aside ran again after the kill: " + asides);
           assertEquals(expected, mariadb.dump("billing"), "restored equals the source");
           String kept = r.kept().get("billing");
           assertTrue(kept != null && kept.startsWith("billing_before_"), r.kept().toString());
           assertEquals(String.valueOf(MARIADB_ROWS / 2),
               mariadb.sql("SELECT COUNT(*) FROM `" + kept + "`.noise").strip(),
               "the damaged table is kept as it was");
-          String left = mariadb.sql("SELECT GROUP_CONCAT(schema_name) FROM"
+          String left = mariadb.sql("SELECT GROUP_CONCAT(schema_name ORDER BY schema_name) FROM"
               + " information_schema.schemata WHERE schema_name LIKE 'billing%'").strip();
           assertEquals("billing," + kept, left, "no other copy left");
-          return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), "MariadbLoad attempts: "
-              + loads + "; deterministic mariadb-dump equal to the source; " + r.tables()
+          return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), "MariadbSetAside attempts: "
+              + asides + ", MariadbLoad attempts: " + loads + "; deterministic mariadb-dump equal to the source; " + r.tables()
               + " tables equal to the manifest; damaged tables kept in " + kept);
         });
   }
@@ -236,7 +246,7 @@ class EngineFaultSuiteTest {
 
   @Test
   @Order(4)
-  void redisRecoveryWorkerKilledAfterTheSwap() throws Exception {
+  void redisRecoveryWorkerKilledAfterTheSwapAndAfterEnablingAof() throws Exception {
     Assumptions.assumeTrue(selected("redis"));
     String expected = redis.contents();
     redis.cli("FLUSHALL");
@@ -244,7 +254,8 @@ class EngineFaultSuiteTest {
     assertNotEquals(expected, redis.contents());
     String id = RedisSources.recoveryId(loaded, loaded.redisServer("cache").orElseThrow());
     inject("SIGKILL worker after the swap's work (server restarted on the backup), before its"
-        + " completion; worker restarted", "RedisRecovery", "RedisSwapAndStart", () -> {
+        + " completion, then after enable-aof's work; worker restarted each time",
+        "RedisRecovery", "RedisSwapAndStart + RedisEnableAof", () -> {
           Ledger before = ledger();
           String name = "hold-swap-" + (++generation);
           Process w = workers.startHolding(config, stack.taskQueue, name, workerEnv(),
@@ -253,11 +264,19 @@ class EngineFaultSuiteTest {
           workers.awaitHold(w, name, "RedisSwapAndStart",
               () -> WorkerJvm.closed(client(), id));
           WorkerJvm.kill(w);
+          // A short step next: picked up after its 10 s heartbeat timeout, not 10 minutes.
+          String aof = "hold-aof-" + (++generation);
+          Process a = workers.startHolding(config, stack.taskQueue, aof, workerEnv(),
+              "RedisEnableAof");
+          workers.awaitHold(a, aof, "RedisEnableAof", () -> WorkerJvm.closed(client(), id));
+          WorkerJvm.kill(a);
           startWorker();
           RedisRecoveryResult r = client().newUntypedWorkflowStub(id)
               .getResult(RESULT_MINUTES, TimeUnit.MINUTES, RedisRecoveryResult.class);
           int swaps = attempts(id).getOrDefault("RedisSwapAndStart", 0);
           assertTrue(swaps >= 2, "the swap ran again after the kill: " + swaps);
+          int aofs = attempts(id).getOrDefault("RedisEnableAof", 0);
+          assertTrue(aofs >= 2, "enable-aof ran again after the kill: " + aofs);
           assertEquals(expected, redis.contents(), "restored equals the source, key by key");
           assertTrue(redis.cli("CONFIG", "GET", "appendonly").contains("yes"), "AOF on again");
           try (var files = Files.list(redis.dataDir)) {
@@ -268,7 +287,7 @@ class EngineFaultSuiteTest {
                 || n.startsWith("dump.rdb.lifeboat-")), "no staged file left: " + names);
           }
           return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), "RedisSwapAndStart"
-              + " attempts: " + swaps + "; " + r.keys() + " keys equal to the source key by key;"
+              + " attempts: " + swaps + ", RedisEnableAof attempts: " + aofs + "; " + r.keys() + " keys equal to the source key by key;"
               + " AOF on again; the replaced AOF directory kept once");
         });
   }
