@@ -42,7 +42,7 @@ public class MariaDbRecoveryActivitiesImpl implements MariaDbRecoveryActivities 
   @Override
   public MariaDbManifest mariadbChooseBackup(RepositoryConfig repo, String name,
       String backupId) {
-    return typed(() -> {
+    return quick(() -> {
       ObjectStore store = stores.forRepository(repo);
       if (backupId == null) {
         List<MariaDbManifest> all = MariaDbBackupActivitiesImpl.committed(store, repo.prefix(),
@@ -84,7 +84,7 @@ public class MariaDbRecoveryActivitiesImpl implements MariaDbRecoveryActivities 
 
   @Override
   public Map<String, String> mariadbSetAside(MariaDbRestoreRequest req) {
-    return typed(() -> {
+    return quick(() -> {
       MariaDbConfig m = req.mariadb();
       Map<String, String> kept = new LinkedHashMap<>();
       for (String db : req.manifest().databases()) {
@@ -179,5 +179,14 @@ public class MariaDbRecoveryActivitiesImpl implements MariaDbRecoveryActivities 
     }
     return byName.isEmpty() ? "?" : "table " + byName.keySet().iterator().next()
         + " is not in the backup";
+  }
+
+  /**
+   * A short step that keeps no heartbeat details: heartbeats while it runs (see Keepalive), so
+   * a worker killed during it is noticed after the workflow's 10 s heartbeat timeout, not its
+   * 10 minute start-to-close.
+   */
+  static <T> T quick(java.util.function.Supplier<T> body) {
+    return io.lifeboat.run.Keepalive.during(() -> typed(body));
   }
 }

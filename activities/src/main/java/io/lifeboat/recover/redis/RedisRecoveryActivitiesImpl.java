@@ -47,7 +47,7 @@ public class RedisRecoveryActivitiesImpl implements RedisRecoveryActivities {
 
   @Override
   public RedisManifest redisChooseBackup(RepositoryConfig repo, String name, String backupId) {
-    return typed(() -> {
+    return quick(() -> {
       ObjectStore store = stores.forRepository(repo);
       if (backupId == null) {
         return RedisBackupActivitiesImpl.newest(store, repo.prefix(), name).orElseThrow(() ->
@@ -203,7 +203,7 @@ public class RedisRecoveryActivitiesImpl implements RedisRecoveryActivities {
 
   @Override
   public long redisEnableAof(RedisConfig r) {
-    return typed(() -> {
+    return quick(() -> {
       cli.call(r, 30, "CONFIG", "SET", "appendonly", "yes");
       long deadline = System.currentTimeMillis() + 3_600_000;
       while (System.currentTimeMillis() < deadline) {
@@ -232,5 +232,14 @@ public class RedisRecoveryActivitiesImpl implements RedisRecoveryActivities {
       Thread.currentThread().interrupt();
       throw FailureKind.REDIS_TOOL_FAILED.failure("interrupted");
     }
+  }
+
+  /**
+   * A short step that keeps no heartbeat details: heartbeats while it runs (see Keepalive), so
+   * a worker killed during it is noticed after the workflow's 10 s heartbeat timeout, not its
+   * 10 minute start-to-close.
+   */
+  static <T> T quick(java.util.function.Supplier<T> body) {
+    return io.lifeboat.run.Keepalive.during(() -> typed(body));
   }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  */
 public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
   public static final String KIND_REDIS_RECOVERY = "redis-recovery";
+  /** The short steps heartbeat while they run (Keepalive): a killed worker is seen in 10 s. */
+  static final Duration QUICK_HEARTBEAT = Duration.ofSeconds(10);
   private final StepRecorder steps = new StepRecorder();
 
   @Override
@@ -30,7 +32,7 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
         steps, () -> planned(request));
     String hostQueue = HostRouting.queueFor(host);
     RedisRecoveryActivities anywhere = ActivityStubs.of(RedisRecoveryActivities.class,
-        request.retry(), Duration.ofMinutes(10), null);
+        request.retry(), Duration.ofMinutes(10), QUICK_HEARTBEAT);
     RedisRecoveryActivities onHost = ActivityStubs.of(RedisRecoveryActivities.class,
         request.retry(), Duration.ofHours(2), Duration.ofSeconds(60), hostQueue);
     try {
