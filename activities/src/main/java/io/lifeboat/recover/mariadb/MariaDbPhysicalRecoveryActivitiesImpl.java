@@ -245,7 +245,8 @@ public class MariaDbPhysicalRecoveryActivitiesImpl implements MariaDbPhysicalRec
   @Override
   public int mariadbPhysicalValidate(MariaDbPhysicalRestoreRequest req,
       List<MariaDbTable> expected) {
-    return typed(() -> {
+    // CHECKSUM TABLE of a big database outlasts the step's heartbeat timeout: beat meanwhile.
+    return io.lifeboat.run.Keepalive.during(() -> typed(() -> {
       MariaDbConfig c = req.mariadb();
       List<MariaDbTable> now = MariaDbLoad.tables(sql -> MariaDbClient.run(
           cli.command(c, "mariadb", "--batch", "--skip-column-names", "-e", sql), 3600),
@@ -257,7 +258,7 @@ public class MariaDbPhysicalRecoveryActivitiesImpl implements MariaDbPhysicalRec
             + keptDir(dataDir(c), req.startedAt()));
       }
       return now.size();
-    });
+    }));
   }
 
   private static void sleep(long ms) {
