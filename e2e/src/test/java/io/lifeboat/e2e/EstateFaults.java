@@ -218,6 +218,7 @@ final class EstateFaults {
       // ...and started again, as a supervisor (systemd's Restart=, the role's supervise) does
       Process again = estate.startAgent("dr", config, q, "estate-agent-2", agentEnv);
       String againId = "agent@dr/" + again.pid();
+      awaitCompleted(dbId, id, download, again, estate, "estate-agent-2");
 
       ServerTarget.awaitWaiting(client(), id, "dns");
       pointDns(acme, domain, address);
@@ -340,6 +341,33 @@ final class EstateFaults {
       Thread.sleep(100);
     }
     throw new AssertionError(activity + " never seen running on dr's agent:\n"
+        + estate.log(agentLog));
+  }
+
+  /**
+   * Waits until {@code activity} of {@code workflowId} has completed (the step resumed); says
+   * what the run waits for (LifeboatWaitingStep, e.g. agent:dr) when it never does.
+   */
+  private void awaitCompleted(String workflowId, String parent, String activity, Process agent,
+      Estate estate, String agentLog) throws Exception {
+    for (int i = 0; i < 3000; i++) {
+      if (!agent.isAlive()) {
+        throw new AssertionError("dr's restarted agent exited: " + estate.log(agentLog));
+      }
+      if (ActivityHistory.whoRanWhat(client(), workflowId).stream()
+          .anyMatch(r -> r.type().equals(activity))) {
+        return;
+      }
+      if (i % 10 == 0) {
+        String closed = WorkerJvm.closed(client(), parent);
+        if (closed != null) throw new AssertionError(activity + " never completed: " + closed);
+      }
+      Thread.sleep(200);
+    }
+    String waiting = client().newUntypedWorkflowStub(workflowId).describe()
+        .getTypedSearchAttributes().get(io.lifeboat.run.LifeboatSearchAttributes.WAITING_STEP);
+    throw new AssertionError(activity + " never completed after the kill; " + workflowId
+        + " waits for " + waiting + "; pending: " + WorkerJvm.pending(client(), workflowId) + "\n"
         + estate.log(agentLog));
   }
 
