@@ -215,6 +215,10 @@ final class EstateFaults {
       assertTrue(WorkerJvm.pending(client(), dbId).stream().anyMatch(a -> a.getActivityType()
           .getName().equals(download)), "the download had already completed when the agent"
               + " was killed");
+      String at = WorkerJvm.heartbeat(client(), dbId, download,
+          io.lifeboat.recover.db.RestoreProgress.class)
+          .map(p -> "at " + p.bytesDone() + " of " + p.bytesTotal() + " stored bytes")
+          .orElse("before its first heartbeat");
       // ...and started again, as a supervisor (systemd's Restart=, the role's supervise) does
       Process again = estate.startAgent("dr", config, q, "estate-agent-2", agentEnv);
       String againId = "agent@dr/" + again.pid();
@@ -271,7 +275,7 @@ final class EstateFaults {
       assertFalse(Files.exists(Path.of(DR_ROOT)), DR_ROOT + " exists on the control machine");
       List<String> lost = before.lostIn(ledger());
       FaultTable.add(AGENT_FAULT, AGENT_WORKFLOW, AGENT_STEP, Outcome.COMPLETED, lost.size(),
-          "killed " + firstId + " mid-download (attempt 1 started); " + download
+          "killed " + firstId + " mid-download (attempt 1, last heartbeat " + at + "); " + download
               + " retried on the restarted " + againId + " (attempt " + attempt + "), which"
               + " also ran " + onAgain.size() + " later host-bound activities; ended"
               + " succeeded: users=" + count + " over HTTPS through dr's nginx, users and"
