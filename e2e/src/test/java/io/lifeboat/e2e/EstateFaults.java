@@ -370,8 +370,8 @@ final class EstateFaults {
     }
     String waiting = client().newUntypedWorkflowStub(workflowId).describe()
         .getTypedSearchAttributes().get(io.lifeboat.run.LifeboatSearchAttributes.WAITING_STEP);
-    throw new AssertionError(activity + " never completed after the kill; " + workflowId
-        + " waits for " + waiting + "; pending: " + WorkerJvm.pending(client(), workflowId) + "\n"
+    throw new AssertionError(activity + " never completed after the kill (" + workflowId
+        + (waiting == null ? "" : " waits for " + waiting) + "); pending: " + WorkerJvm.pending(client(), workflowId) + "\n"
         + estate.log(agentLog));
   }
 
