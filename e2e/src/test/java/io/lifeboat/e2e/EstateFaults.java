@@ -217,8 +217,9 @@ final class EstateFaults {
               + " was killed");
       String at = WorkerJvm.heartbeat(client(), dbId, download,
           io.lifeboat.recover.db.RestoreProgress.class)
-          .map(p -> "at " + p.bytesDone() + " of " + p.bytesTotal() + " stored bytes")
-          .orElse("before its first heartbeat");
+          .map(p -> "its last heartbeat at " + p.bytesDone() + " of " + p.bytesTotal()
+              + " stored bytes")
+          .orElse("no heartbeat recorded yet");
       // ...and started again, as a supervisor (systemd's Restart=, the role's supervise) does
       Process again = estate.startAgent("dr", config, q, "estate-agent-2", agentEnv);
       String againId = "agent@dr/" + again.pid();
@@ -275,7 +276,7 @@ final class EstateFaults {
       assertFalse(Files.exists(Path.of(DR_ROOT)), DR_ROOT + " exists on the control machine");
       List<String> lost = before.lostIn(ledger());
       FaultTable.add(AGENT_FAULT, AGENT_WORKFLOW, AGENT_STEP, Outcome.COMPLETED, lost.size(),
-          "killed " + firstId + " mid-download (attempt 1, last heartbeat " + at + "); " + download
+          "killed " + firstId + " mid-download (attempt 1, " + at + "); " + download
               + " retried on the restarted " + againId + " (attempt " + attempt + "), which"
               + " also ran " + onAgain.size() + " later host-bound activities; ended"
               + " succeeded: users=" + count + " over HTTPS through dr's nginx, users and"
