@@ -11,15 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdInputStream;
 import io.lifeboat.backup.base.BaseBackupManifest;
 import io.lifeboat.backup.dump.BackupManifest;
-import io.lifeboat.backup.dump.BackupResult;
-import io.lifeboat.backup.dump.DumpProgress;
 import io.lifeboat.repository.RepositoryLayout;
 import io.lifeboat.wal.BaseBackups;
 import io.lifeboat.wal.WalArchive;
-import io.temporal.api.enums.v1.PendingActivityState;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.api.workflow.v1.PendingActivityInfo;
-import io.temporal.client.WorkflowClient;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -45,9 +39,11 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * db1's own /etc/lifeboat/lifeboat.env (the credentials written there by this test, nothing
  * inherited from the stack). The control worker runs here: `backup db` (pg_dump over TCP) and
  * `backup base` (pg_basebackup over TCP) reach db1 across the bridge; the WAL reaches the stack's
- * S3 through db1's forwarder. Then db1's link is taken down in the middle of a large dump and
- * brought back: the stalled attempt fails by the dump's stall watchdog, the dump step is
- * retried and completes, and nothing half-written is committed.
+ * S3 through db1's forwarder.
+ *
+ * <p>db1's link taken down in the middle of a large dump and brought back (issue 17's link
+ * fault) is an entry of the fault suite: {@link EstateFaults#linkDownMidUpload}
+ * (`-Dlifeboat.faults.only=estate-link`), on the suite's own Temporal and S3.
  *
  * Needs the distribution tarball: `mvn -DskipTests package -pl dist -am` (dist/target), or
  * LIFEBOAT_DIST_TARBALL=FILE.
@@ -77,10 +73,10 @@ class DatabaseHostEstateEndToEndTest {
     estate = new Estate(stack.dir, "db1");
     db1 = estate.address("db1");
     metricsPort = ArchivingCluster.freePort(); // the stack's worker has the example's port
-    config = stack.config("db1", root -> configure(root, db1, 0));
+    config = stack.config("db1", root -> configure(root, db1));
     // db1's own copy of the config: its key file is db1's, under /etc/lifeboat
     Path db1Config = stack.config("db1-host", root -> {
-      configure(root, db1, 0);
+      configure(root, db1);
       ((ObjectNode) root.get("repository")).putObject("encryption")
           .put("keyFile", "/etc/lifeboat/repository.json");
     });
@@ -150,7 +146,7 @@ class DatabaseHostEstateEndToEndTest {
   }
 
   /** The estate's config: db1 is the database host, its database answers on db1's address. */
-  private void configure(ObjectNode root, String address, int maxUploadMbPerSecond) {
+  private void configure(ObjectNode root, String address) {
     // an estate name of its own: workflow ids (backup-config-ESTATE-manual, rollback-ESTATE-APP)
     // are per estate, and the other e2e classes run beside this one against the same Temporal
     root.put("estate", stack.tag);
@@ -159,9 +155,6 @@ class DatabaseHostEstateEndToEndTest {
         .putArray("roles").add("database");
     ObjectNode d = RealStack.addDatabase(root, dbName);
     d.put("host", address).put("port", 5432).put("user", "lifeboat").put("onHost", "db1");
-    if (maxUploadMbPerSecond > 0) {
-      ((ObjectNode) root.get("repository")).put("maxUploadMbPerSecond", maxUploadMbPerSecond);
-    }
     ObjectNode retries = root.putObject("retries");
     retries.put("maxAttempts", 6).put("initialIntervalSeconds", 1).put("maxIntervalSeconds", 3);
   }
@@ -283,139 +276,6 @@ class DatabaseHostEstateEndToEndTest {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
-  /**
-   * db1's link goes down in the middle of a large dump and comes back (issue 17's link fault).
-   *
-   * <p>It was out of the e2e lane for a while: on a quiet machine no retry was seen within
-   * 90 s of the link going down. The cause was this test: the dump was already over. The
-   * stored dump (about 44 MB) fitted in what the uploader holds ahead of the rate cap (two
-   * 16 MB parts in flight and one filling), so the cap never held pg_dump back, which read
-   * all of it in 2 to 3 s, about when the link went down; the rest was an upload to the
-   * stack's S3, which is not behind db1's link. Now the parts are 5 MB and the cap 3 MB/s,
-   * so pg_dump cannot get more than about 15 MB of stored bytes (plus zstd's buffers) ahead
-   * of the cap, the link goes down as soon as the dump streams, and the test checks where
-   * attempt 1 was cut (below the committed dump's size).
-   */
-  @Test
-  void linkDownMidDumpIsRetriedAndCommitsOnlyWholeDumps() throws Exception {
-    long t0 = System.nanoTime();
-    RealStack.Run dump = stack.cli("backup", "db", dbName, "--wait", "--config", config.toString());
-    assertEquals(0, dump.exit(), dump.err() + dump.out() + workers.log("control"));
-    linkDownMidDump();
-    System.out.printf("db1: link-down test body %d ms%n", (System.nanoTime() - t0) / 1_000_000);
-  }
-
-  /**
-   * A dump of a deliberately large (unlogged: no WAL for it, db1's tmpfs stays small) table,
-   * its upload capped so that pg_dump is held back and the stream lasts: db1's veth is set
-   * down once the dump streams, and up again once the stalled attempt has failed and the next
-   * is scheduled. The stalled attempt fails by the dump's stall watchdog (its pg_dump killed,
-   * before Temporal's heartbeat timeout), the retry aborts what the first attempt uploaded and
-   * starts a new pg_dump; one manifest, whose object is whole, is committed, and no multipart
-   * upload is left.
-   */
-  private void linkDownMidDump() throws Exception {
-    db1Sql(dbName, "create unlogged table bulk as select i, md5(i::text) || md5((i * 3)::text)"
-        + " || md5((i * 7)::text) as payload from generate_series(1, 800000) i");
-    Path slow = stack.config("db1-slow", root -> {
-      configure(root, db1, 3);
-      ((ObjectNode) root.get("repository")).put("partSizeMb", 5);
-    });
-    WorkflowClient client = stack.temporal().client();
-    // the control worker reads its config per request: the slow one is this request's
-    RealStack.Run start = stack.cli("backup", "db", dbName, "--config", slow.toString());
-    assertEquals(0, start.exit(), start.err());
-    String id = start.out().replaceAll("(?s).*started backup of \\S+: (\\S+).*", "$1");
-    awaitStarted(client, id, "DumpToRepository");
-    DumpProgress streaming = awaitStreaming(client, id);
-    // attempt 1's pg_dump, a process of the control worker (its command line names dbName)
-    List<ProcessHandle> firstDump = pgDumpsOf(dbName);
-    assertEquals(1, firstDump.size(), "one pg_dump of " + dbName + ": " + firstDump);
-    String veth = "lbe-db1";
-    long down = System.nanoTime();
-    ArchivingCluster.sh("ip", "link", "set", veth, "down");
-    PendingActivityInfo retried = null;
-    try {
-      for (int i = 0; i < 1800 && retried == null; i++) {
-        Thread.sleep(100);
-        for (PendingActivityInfo a : WorkerJvm.pending(client, id)) {
-          if (a.getActivityType().getName().equals("DumpToRepository") && a.getAttempt() >= 2) {
-            retried = a;
-          }
-        }
-      }
-    } finally {
-      ArchivingCluster.sh("ip", "link", "set", veth, "up");
-    }
-    long downMs = (System.nanoTime() - down) / 1_000_000;
-    assertNotNull(retried, "the stalled dump was retried (link down " + downMs + " ms)\n"
-        + workers.log("control"));
-    // attempt 1 failed by the stall watchdog, not by Temporal's heartbeat timeout, and its
-    // pg_dump is gone (before the watchdog, it stayed blocked on the silent socket)
-    String failure = retried.getLastFailure().getMessage();
-    assertTrue(failure.contains("pg_dump stream from " + db1 + ":5432 stalled"), failure);
-    for (ProcessHandle p : firstDump) {
-      assertFalse(p.isAlive(), "attempt 1's pg_dump (pid " + p.pid() + ") is still running");
-    }
-    long cutAt = Long.parseLong(failure.replaceAll("(?s).* after (\\d+) bytes.*", "$1"));
-    BackupResult r = client.newUntypedWorkflowStub(id).getResult(10, TimeUnit.MINUTES,
-        BackupResult.class);
-    assertNotNull(r);
-    int lastAttempt = 0;
-    for (HistoryEvent e : client.fetchHistory(id).getEvents()) {
-      if (e.hasActivityTaskStartedEventAttributes()) {
-        lastAttempt = Math.max(lastAttempt, e.getActivityTaskStartedEventAttributes().getAttempt());
-      }
-    }
-    assertTrue(lastAttempt >= 2, "history shows the retry");
-    // nothing half-written: two committed dumps (the first and this one), each manifest's
-    // object whole (SHA-256 and size), every object under the dumps' prefix belongs to a
-    // manifest, and no multipart upload is left open
-    List<BackupManifest> dumps = dumpManifests();
-    assertEquals(2, dumps.size(), stack.keys().toString());
-    List<String> committed = new ArrayList<>();
-    for (BackupManifest m : dumps) {
-      committed.add(m.objectKey());
-      Path f = download(m);
-      assertEquals(m.rawBytes(), Files.size(f), m.objectKey());
-      Files.delete(f);
-    }
-    // every object of the dumps' directory is a manifest, a verification record beside one,
-    // or the dump a manifest names
-    for (String k : stack.store().list(RepositoryLayout.fullBackupsRoot(stack.prefix, dbName))) {
-      assertTrue(k.endsWith(".json") || committed.contains(k), "an object no manifest names: "
-          + k + " (committed: " + committed + ")");
-    }
-    assertEquals(List.of(), stack.store().pendingUploads(stack.prefix + "/"));
-    BackupManifest big = dumps.get(1);
-    assertEquals(id, big.workflowId());
-    assertTrue(big.rawBytes() > 50_000_000L, "a large dump: " + big.rawBytes());
-    // the link went down mid-stream: attempt 1 was cut before the end of the dump
-    assertTrue(cutAt < big.rawBytes(), "attempt 1 read " + cutAt + " of " + big.rawBytes()
-        + " bytes before the stall");
-    System.out.printf("db1: link down %d ms mid-dump (streaming at %d bytes, cut at %d of %d);"
-        + " retried (attempt %d); committed %s (%d MB raw, %d MB stored)%n", downMs,
-        streaming.rawBytes(), cutAt, big.rawBytes(), lastAttempt, big.backupId(),
-        big.rawBytes() >> 20, big.storedBytes() >> 20);
-  }
-
-  /** Waits for the dump activity's first heartbeat that counts bytes read from pg_dump. */
-  private static DumpProgress awaitStreaming(WorkflowClient client, String id)
-      throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      var p = WorkerJvm.heartbeat(client, id, "DumpToRepository", DumpProgress.class);
-      if (p.isPresent() && p.get().rawBytes() > 0) return p.get();
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the dump never streamed: " + WorkerJvm.closed(client, id));
-  }
-
-  /** The pg_dump processes on this machine whose command line names {@code database}. */
-  private static List<ProcessHandle> pgDumpsOf(String database) {
-    return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-        .map(c -> c.contains("pg_dump") && c.contains(" " + database)).orElse(false)).toList();
-  }
-
   /** The committed dump manifests of dbName (PREFIX/db/dbName/full/ID/manifest.json), oldest first. */
   private List<BackupManifest> dumpManifests() throws Exception {
     String root = RepositoryLayout.fullBackupsRoot(stack.prefix, dbName);
@@ -469,21 +329,5 @@ class DatabaseHostEstateEndToEndTest {
   private String tcpSql(String sql) throws Exception {
     return stack.run(RealStack.pg("psql"), "-X", "-q", "-t", "-A", "-h", db1, "-p", "5432",
         "-U", "lifeboat", "-d", dbName, "-c", sql).strip();
-  }
-
-  private static void awaitStarted(WorkflowClient client, String workflowId, String type)
-      throws InterruptedException {
-    for (int i = 0; i < 1200; i++) {
-      for (var a : WorkerJvm.pending(client, workflowId)) {
-        if (a.getActivityType().getName().equals(type)
-            && a.getState() == PendingActivityState.PENDING_ACTIVITY_STATE_STARTED) {
-          return;
-        }
-      }
-      String closed = WorkerJvm.closed(client, workflowId);
-      if (closed != null) throw new AssertionError(type + " never seen running: " + closed);
-      Thread.sleep(100);
-    }
-    throw new AssertionError(type + " never started");
   }
 }

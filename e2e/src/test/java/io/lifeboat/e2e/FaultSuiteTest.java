@@ -727,6 +727,43 @@ class FaultSuiteTest {
     }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // On an estate of machines (issue 17): namespaces whose forwarders carry this suite's ports
+
+  /**
+   * `recover server` onto the estate host dr: dr's agent is SIGKILLed while the database
+   * child's download runs on it and started again; the download resumes on the new agent and
+   * the app ends serving every production row ({@link EstateFaults#agentKilledMidStep}).
+   */
+  @Test
+  @Order(10)
+  void drHostAgentKilledMidStepOfServerRecovery() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("estate") || selected("estate-agent"));
+    WorkerJvm.kill(steady); // only the estate's control worker and dr's agent take its tasks
+    try {
+      new EstateFaults(faults, stack, workers).agentKilledMidStep();
+    } finally {
+      steady = workers.start(config, stack.taskQueue, "steady-" + System.nanoTime(), Map.of());
+    }
+  }
+
+  /**
+   * db1's link to the control worker down while its dump streams into the repository, then
+   * up: the stalled attempt fails by the watchdog, the retry commits one whole dump
+   * ({@link EstateFaults#linkDownMidUpload}).
+   */
+  @Test
+  @Order(11)
+  void hostLinkDownMidUploadAndBack() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(selected("estate") || selected("estate-link"));
+    WorkerJvm.kill(steady); // the estate's control worker is the one that dumps db1
+    try {
+      new EstateFaults(faults, stack, workers).linkDownMidUpload();
+    } finally {
+      steady = workers.start(config, stack.taskQueue, "steady-" + System.nanoTime(), Map.of());
+    }
+  }
+
   /** A worker for the server recovery that holds after the next kill's activity, if any. */
   private Process startServerWorker(ServerTarget target, String name, ServerKill next)
       throws Exception {
@@ -750,7 +787,8 @@ class FaultSuiteTest {
 
   /**
    * While iterating: -Dlifeboat.faults.only=server,pitr runs only those entries (s3, temporal,
-   * dump, rollback, flip, diskfull, pitr, server, agent); unset, all run.
+   * dump, rollback, flip, diskfull, pitr, server, agent, estate-agent, estate-link; estate for
+   * both of the last two); unset, all run.
    */
   private static boolean selected(String entry) {
     String only = System.getProperty("lifeboat.faults.only", "");
