@@ -40,6 +40,21 @@ public final class SourceLaunch {
   }
 
   /**
+   * How a recovery of this kind is timed: the config's RTO, estate and offsite, and the step
+   * durations of the previous successful run under {@code workflowId} (from its stored report).
+   */
+  public static io.lifeboat.run.RecoveryTiming timing(Session s, String reportKind,
+      String workflowId) {
+    return io.lifeboat.run.RecoveryTiming.of(s.config(),
+        PreviousRun.stepMillis(s, reportKind, workflowId));
+  }
+
+  /** The summary's report line, when the run stored one. */
+  public static void reportLine(PrintWriter out, String report, String workflowId) {
+    if (report != null) out.println("  report: lifeboat report " + workflowId);
+  }
+
+  /**
    * Starts the workflow (refused in one line when one with its id is running), prints the
    * started line, and with --wait follows its "step" query and prints the summary.
    *

@@ -12,7 +12,6 @@ import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.MariaDbConfig;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import java.io.PrintWriter;
@@ -52,7 +51,7 @@ public final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
       WorkflowClient client = s.temporal().client();
       String id = MariaDbBinlogArchiveWorkflow.workflowId(c.estate(), m.name());
-      boolean running = running(client, id);
+      boolean running = io.lifeboat.cli.WorkflowLaunch.stillRunning(client, id);
       if (status || stop) {
         if (!running) {
           out.println("binlog archiving of mariadb " + m.name() + " is not running (" + id + ")");
@@ -83,7 +82,7 @@ public final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
   public static boolean start(WorkflowClient client, LifeboatConfig c, MariaDbConfig m,
       PrintWriter out) {
     String id = MariaDbBinlogArchiveWorkflow.workflowId(c.estate(), m.name());
-    if (!running(client, id)) {
+    if (!io.lifeboat.cli.WorkflowLaunch.stillRunning(client, id)) {
       MariaDbBinlogArchiveWorkflow wf = client.newWorkflowStub(
           MariaDbBinlogArchiveWorkflow.class, MonitoringPlans.options(c, id,
               MariaDbBinlogArchiveWorkflowImpl.KIND_MARIADB_BINLOGS).build());
@@ -99,22 +98,6 @@ public final class BackupMariaDbBinlogsCommand implements Callable<Integer> {
     }
     out.println("binlog archiving of mariadb " + m.name() + " is already running (" + id + ")");
     return false;
-  }
-
-  /** Whether the workflow ID runs now. */
-  public static boolean running(WorkflowClient client, String id) {
-    try {
-      return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-          io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-              .setNamespace(client.getOptions().getNamespace())
-              .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                  .setWorkflowId(id).build())
-              .build()).getWorkflowExecutionInfo().getStatus()
-          == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) return false;
-      throw e;
-    }
   }
 
   private static void print(PrintWriter out, MariaDbConfig m, String id,

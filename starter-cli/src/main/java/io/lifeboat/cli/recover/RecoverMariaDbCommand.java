@@ -64,8 +64,8 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
       MariaDbConfig m = MariaDbSources.named(c, s.configPath(), name);
       MariaDbRecoveryRequest request = new MariaDbRecoveryRequest(m, c.repository(), backupId,
           target, c.retries(), io.lifeboat.notify.NotificationTarget.of(c),
-          io.lifeboat.run.RecoveryTiming.of(c, io.lifeboat.cli.PreviousRun.stepMillis(s,
-              MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY, MariaDbSources.recoveryId(c, m))));
+          SourceLaunch.timing(s, MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY,
+              MariaDbSources.recoveryId(c, m)));
       return SourceLaunch.run(s, launchOptions, out, MariaDbSources.recoveryId(c, m),
           SourceLaunch.Run.RECOVERY, "mariadb " + m.name(), MariaDbRecoveryWorkflow.class,
           MariaDbRecoveryWorkflowImpl.KIND_MARIADB_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
@@ -85,9 +85,7 @@ final class RecoverMariaDbCommand implements Callable<Integer> {
                 res.kept().forEach((db, k) -> out.println(db.startsWith("/")
                     ? "  the damaged data directory " + db + " is kept at " + k
                     : "  the damaged tables of " + db + " are kept in " + k));
-                if (res.report() != null) {
-                  out.println("  report: lifeboat report " + MariaDbSources.recoveryId(c, m));
-                }
+                SourceLaunch.reportLine(out, res.report(), MariaDbSources.recoveryId(c, m));
                 out.println("  " + link);
               });
     }

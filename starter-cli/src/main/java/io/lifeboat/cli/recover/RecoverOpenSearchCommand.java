@@ -65,9 +65,8 @@ final class RecoverOpenSearchCommand implements Callable<Integer> {
       OpenSearchConfig o = OpenSearchSources.named(c, s.configPath(), name);
       OpenSearchRecoveryRequest request = new OpenSearchRecoveryRequest(o, c.repository(),
           backupId, indices, c.retries(), io.lifeboat.notify.NotificationTarget.of(c),
-          io.lifeboat.run.RecoveryTiming.of(c, io.lifeboat.cli.PreviousRun.stepMillis(s,
-              OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY,
-              OpenSearchSources.recoveryId(c, o))));
+          SourceLaunch.timing(s, OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY,
+              OpenSearchSources.recoveryId(c, o)));
       return SourceLaunch.run(s, launchOptions, out, OpenSearchSources.recoveryId(c, o),
           SourceLaunch.Run.RECOVERY, "opensearch " + o.name(), OpenSearchRecoveryWorkflow.class,
           OpenSearchRecoveryWorkflowImpl.KIND_OPENSEARCH_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
@@ -77,9 +76,7 @@ final class RecoverOpenSearchCommand implements Callable<Integer> {
                     + res.expected() + ")");
                 res.kept().forEach((from, to) -> out.println("  the replaced index " + from
                     + " is kept as " + to + " (write-blocked)"));
-                if (res.report() != null) {
-                  out.println("  report: lifeboat report " + OpenSearchSources.recoveryId(c, o));
-                }
+                SourceLaunch.reportLine(out, res.report(), OpenSearchSources.recoveryId(c, o));
                 out.println("  " + link);
               });
     }

@@ -56,8 +56,8 @@ final class RecoverRedisCommand implements Callable<Integer> {
       }
       RedisRecoveryRequest request = new RedisRecoveryRequest(r, c.repository(), backupId,
           c.retries(), io.lifeboat.notify.NotificationTarget.of(c),
-          io.lifeboat.run.RecoveryTiming.of(c, io.lifeboat.cli.PreviousRun.stepMillis(s,
-              RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY, RedisSources.recoveryId(c, r))));
+          SourceLaunch.timing(s, RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY,
+              RedisSources.recoveryId(c, r)));
       return SourceLaunch.run(s, launchOptions, out, RedisSources.recoveryId(c, r),
           SourceLaunch.Run.RECOVERY, "redis " + r.name(), RedisRecoveryWorkflow.class,
           RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
@@ -67,9 +67,7 @@ final class RecoverRedisCommand implements Callable<Integer> {
                     + (res.appendonly() ? ", AOF on again" : ""));
                 if (res.keptPath() != null) out.println("  the replaced RDB is kept at "
                     + res.keptPath());
-                if (res.report() != null) {
-                  out.println("  report: lifeboat report " + RedisSources.recoveryId(c, r));
-                }
+                SourceLaunch.reportLine(out, res.report(), RedisSources.recoveryId(c, r));
                 out.println("  " + link);
               });
     }

@@ -39,49 +39,40 @@ final class SourceSchedules {
   static List<Planned> planned(LifeboatConfig c, String taskQueue) {
     List<Planned> out = new ArrayList<>();
     for (MariaDbConfig m : c.mariadb()) {
-      String id = MariaDbSources.backupId(c, m);
-      out.add(planned(c, id, m.backupSchedule(), "mariadb " + m.name(),
-          ScheduleActionStartWorkflow.newBuilder()
-              .setWorkflowType(MariaDbBackupWorkflow.class)
-              .setArguments(MariaDbBackupWorkflow.request(c, m, false))
-              .setOptions(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_MARIADB,
-                  taskQueue).build()).build()));
+      out.add(planned(c, taskQueue, MariaDbSources.backupId(c, m), m.backupSchedule(),
+          "mariadb " + m.name(), MariaDbBackupWorkflow.class,
+          MariaDbBackupWorkflow.request(c, m, false), LifeboatSearchAttributes.KIND_MARIADB));
     }
     for (RedisConfig r : c.redis()) {
-      String id = RedisSources.backupId(c, r);
-      out.add(planned(c, id, r.backupSchedule(), "redis " + r.name(),
-          ScheduleActionStartWorkflow.newBuilder()
-              .setWorkflowType(RedisBackupWorkflow.class)
-              .setArguments(RedisBackupWorkflow.request(c, r))
-              .setOptions(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_REDIS,
-                  taskQueue).build()).build()));
+      out.add(planned(c, taskQueue, RedisSources.backupId(c, r), r.backupSchedule(),
+          "redis " + r.name(), RedisBackupWorkflow.class, RedisBackupWorkflow.request(c, r),
+          LifeboatSearchAttributes.KIND_REDIS));
     }
     for (OpenSearchConfig o : c.opensearch()) {
-      String id = OpenSearchSources.backupId(c, o);
-      out.add(planned(c, id, o.backupSchedule(), "opensearch " + o.name(),
-          ScheduleActionStartWorkflow.newBuilder()
-              .setWorkflowType(OpenSearchBackupWorkflow.class)
-              .setArguments(OpenSearchBackupWorkflow.request(c, o))
-              .setOptions(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_OPENSEARCH,
-                  taskQueue).build()).build()));
+      out.add(planned(c, taskQueue, OpenSearchSources.backupId(c, o), o.backupSchedule(),
+          "opensearch " + o.name(), OpenSearchBackupWorkflow.class,
+          OpenSearchBackupWorkflow.request(c, o), LifeboatSearchAttributes.KIND_OPENSEARCH));
     }
     for (FilesConfig f : c.files()) {
-      String id = FilesPlans.backupId(c, f);
-      out.add(planned(c, id, f.backupSchedule(), "files " + f.name(),
-          ScheduleActionStartWorkflow.newBuilder()
-              .setWorkflowType(FilesBackupWorkflow.class)
-              .setArguments(FilesBackupWorkflow.request(c, f, "schedule"))
-              .setOptions(AppPlans.options(c, id, LifeboatSearchAttributes.KIND_FILES,
-                  taskQueue).build()).build()));
+      out.add(planned(c, taskQueue, FilesPlans.backupId(c, f), f.backupSchedule(),
+          "files " + f.name(), FilesBackupWorkflow.class,
+          FilesBackupWorkflow.request(c, f, "schedule"), LifeboatSearchAttributes.KIND_FILES));
     }
     return out;
   }
 
-  /** New with issue 19: no older id to retire. */
-  private static Planned planned(LifeboatConfig c, String id, String cron, String subject,
-      ScheduleActionStartWorkflow action) {
+  /**
+   * One source's schedule: start {@code type} with {@code request} under the backup's id base.
+   * New with issue 19: no older id to retire.
+   */
+  private static Planned planned(LifeboatConfig c, String taskQueue, String id, String cron,
+      String subject, Class<?> type, Object request, String kind) {
     return new Planned(id, cron, subject, List.of(), s -> false,
-        AppSchedules.schedule(c, cron, action));
+        AppSchedules.schedule(c, cron, ScheduleActionStartWorkflow.newBuilder()
+            .setWorkflowType(type)
+            .setArguments(request)
+            .setOptions(AppPlans.options(c, id, kind, taskQueue).build())
+            .build()));
   }
 
   /** Starts the binlog archiver of every binlogArchive: true source that is not running. */
@@ -102,7 +93,7 @@ final class SourceSchedules {
       row.put("id", id);
       row.put("subject", "mariadb " + m.name() + " binlogs");
       row.put("every", m.binlogArchiveSeconds() + "s");
-      row.put("running", BackupMariaDbBinlogsCommand.running(client, id));
+      row.put("running", io.lifeboat.cli.WorkflowLaunch.stillRunning(client, id));
       rows.add(row);
     }
     return rows;
