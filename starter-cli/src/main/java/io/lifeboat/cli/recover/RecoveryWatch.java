@@ -15,6 +15,8 @@ import java.util.concurrent.TimeoutException;
 
 /** Waits for a recovery, printing each step as it starts and the time used against the RTO. */
 final class RecoveryWatch {
+  private static final long FIRST_LOOK_MILLIS = 200;
+  private static final long LOOK_MILLIS = 2_000;
   private final WorkflowClient client;
   private final String workflowId;
   private final PrintWriter out;
@@ -32,7 +34,10 @@ final class RecoveryWatch {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     while (true) {
       try {
-        return stub.getResult(2, TimeUnit.SECONDS, RecoveryResult.class);
+        // Until the first step is shown, look often: a short recovery (seconds) would otherwise
+        // end before the first look, and the operator would never see its projection.
+        long waitMillis = show && lastStep.isEmpty() ? FIRST_LOOK_MILLIS : LOOK_MILLIS;
+        return stub.getResult(waitMillis, TimeUnit.MILLISECONDS, RecoveryResult.class);
       } catch (TimeoutException stillRunning) {
         if (show) render(stub);
       } catch (WorkflowFailedException e) {
