@@ -82,8 +82,16 @@ check "a wrong host key is refused" bash -c "
     -o GlobalKnownHostsFile=/dev/null root@\$addr true"
 check "a host named twice is refused, in one line" \
   bash -c "out=\$(bash '$E' up dup dup 2>&1); [ \$? -ne 0 ] && [ \"\$out\" = \"estate: up: host 'dup' named twice\" ]"
+# A machine that keeps forking (as an nginx master replaces a killed worker): down must leave
+# none of its processes, including those forked after down first looked.
+bash "$E" exec est1 -- setsid bash -c 'while :; do sleep 300 & sleep 0.002; done' >/dev/null 2>&1 &
+sleep 0.5
+est1_net=$(stat -L -c %i /run/netns/lbe-est1 2>/dev/null)
 pids=$(for n in est1 est2; do ip netns pids "lbe-$n" 2>/dev/null; done; cat "$RUN"/fwd-*.pid 2>/dev/null)
 check "down" bash "$E" down
+check "down leaves no process of a machine that keeps forking" bash -c "
+  [ -n '$est1_net' ] && for p in /proc/[0-9]*; do
+    [ \"\$(readlink \$p/ns/net 2>/dev/null)\" != 'net:[$est1_net]' ] || exit 1; done"
 check "down leaves no namespace, bridge, mount or process" bash -c "
   ! ip netns list | grep -q '^lbe-' && ! ip link show lbe0 >/dev/null 2>&1 && [ ! -e '$RUN' ] \
     && ! grep -q lifeboat-estate /proc/mounts \

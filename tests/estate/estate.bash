@@ -82,6 +82,25 @@ kill_pidfile() { # FILE PROGRAM
   if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ]; then kill -9 "$pid" 2>/dev/null || true; fi
 }
 
+# Kills every process whose network namespace is the machine's, until none is left. One pass
+# of `ip netns pids` is not enough: a process forked between the listing and the kill (an nginx
+# worker, an sshd session) survived it, and once the name was deleted nothing could find it
+# again. Matched by the namespace's inode in /proc/PID/ns/net, which outlives the name.
+kill_machine() { # NS
+  local inode pid pids i
+  inode=$(stat -L -c %i "/run/netns/$1" 2>/dev/null) || return 0
+  for i in $(seq 50); do
+    pids=()
+    for pid in /proc/[0-9]*; do
+      [ "$(readlink "$pid/ns/net" 2>/dev/null)" = "net:[$inode]" ] && pids+=("${pid#/proc/}")
+    done
+    [ ${#pids[@]} -eq 0 ] && return 0
+    kill -9 "${pids[@]}" 2>/dev/null || true
+    sleep 0.1
+  done
+  echo "estate: processes still in $1 after 5 s: ${pids[*]}" >&2
+}
+
 cmd_down() {
   local names=() n d
   if [ -f "$ESTATE_RUN/hosts" ]; then
@@ -98,10 +117,8 @@ cmd_down() {
     seen+="$n "
     local ns; ns=$(ns_of "$n")
     if [ -e "/run/netns/$ns" ]; then
-      # every process in the machine: sshd, its sessions, the forwarders, the agent
-      local pids; pids=$(ip netns pids "$ns" 2>/dev/null || true)
-      # shellcheck disable=SC2086
-      [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+      # every process in the machine: sshd, its sessions, the forwarders, the agent, nginx
+      kill_machine "$ns"
       ip netns del "$ns" 2>/dev/null || true
     fi
     ip link del "$ns" 2>/dev/null || true
@@ -226,12 +243,10 @@ cmd_up() {
 }
 
 cmd_stop() { # NAME: kills every process of the machine and takes its link down
-  local ns pids
+  local ns
   ns=$(ns_of "$1")
   [ -e "/run/netns/$ns" ] || die "no host '$1' in the estate"
-  pids=$(ip netns pids "$ns" 2>/dev/null || true)
-  # shellcheck disable=SC2086
-  [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
+  kill_machine "$ns"
   ip link set "$ns" down
 }
 
