@@ -9,7 +9,6 @@ import io.lifeboat.backup.mariadb.MariaDbBinlogSegment;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -26,31 +25,33 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbBinlogArchiveEndToEndTest {
   private static final String PW = "archive pass";
+  private MariaDbStack fixture;
   private RealStack stack;
   private MariaDbServer db;
   private Path config;
 
   @BeforeEach
   void up() throws Exception {
-    stack = new RealStack();
-    stack.startWorker(env());
-    db = MariaDbServer.start(PW);
+    fixture = MariaDbStack.start(PW);
+    stack = fixture.stack();
+    db = fixture.db();
   }
 
   @AfterEach
   void down() throws Exception {
-    if (config != null) {
-      stack.cli(env(), "backup", "mariadb-binlogs", "billing", "--stop", "--config",
-          config.toString());
+    if (fixture == null) return;
+    try {
+      if (config != null) {
+        stack.cli(env(), "backup", "mariadb-binlogs", "billing", "--stop", "--config",
+            config.toString());
+      }
+    } finally {
+      fixture.close();
     }
-    if (db != null) db.close();
-    stack.close();
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
-    return env;
+    return MariaDbStack.env(PW);
   }
 
   private MariaDbBinlogSegment mark(String file) throws Exception {
@@ -69,9 +70,7 @@ class MariaDbBinlogArchiveEndToEndTest {
         + " AUTO_INCREMENT, batch VARCHAR(10), n INT);"
         + " INSERT INTO ev (batch, n) VALUES ('seed', 1), ('seed', 2);");
     config = stack.config("binlogs", root -> {
-      ObjectNode m = root.putArray("mariadb").addObject();
-      m.put("name", "billing").put("port", db.port).put("user", "lifeboat")
-          .put("passwordEnv", "LIFEBOAT_IT_MARIADB_PW").put("binlogArchiveSeconds", 5);
+      ObjectNode m = fixture.addSource(root, "billing").put("binlogArchiveSeconds", 5);
       m.putArray("databases").add("billing");
     });
     RealStack.Run b = stack.cli(env(), "backup", "mariadb", "billing", "--wait", "--config",

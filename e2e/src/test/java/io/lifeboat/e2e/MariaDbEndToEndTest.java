@@ -15,7 +15,6 @@ import io.lifeboat.backup.mariadb.MariaDbVerifyRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,20 +33,20 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbEndToEndTest {
   private static final String PW = "s3cret pass";
+  private MariaDbStack fixture;
   private RealStack stack;
   private MariaDbServer db;
 
   @BeforeEach
   void up() throws Exception {
-    stack = new RealStack();
-    stack.startWorker(cliEnv());
-    db = MariaDbServer.start(PW);
+    fixture = MariaDbStack.start(PW, cliEnv());
+    stack = fixture.stack();
+    db = fixture.db();
   }
 
   @AfterEach
   void down() throws Exception {
-    if (db != null) db.close();
-    stack.close();
+    if (fixture != null) fixture.close();
   }
 
   private Path config(String name, int port, String passwordEnv, List<String> databases)
@@ -62,8 +61,7 @@ class MariaDbEndToEndTest {
   }
 
   private static Map<String, String> cliEnv() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
+    Map<String, String> env = MariaDbStack.env(PW);
     env.put("LIFEBOAT_IT_MARIADB_BADPW", "wrong");
     return env;
   }

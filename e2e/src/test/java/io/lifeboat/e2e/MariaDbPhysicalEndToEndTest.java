@@ -13,7 +13,6 @@ import io.lifeboat.backup.mariadb.MariaDbVerifyRequest;
 import io.temporal.failure.ApplicationFailure;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,26 +30,24 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbPhysicalEndToEndTest {
   private static final String PW = "phys pass";
+  private MariaDbStack fixture;
   private RealStack stack;
   private MariaDbServer db;
 
   @BeforeEach
   void up() throws Exception {
-    stack = new RealStack();
-    stack.startWorker(env());
-    db = MariaDbServer.start(PW);
+    fixture = MariaDbStack.start(PW);
+    stack = fixture.stack();
+    db = fixture.db();
   }
 
   @AfterEach
   void down() throws Exception {
-    if (db != null) db.close();
-    stack.close();
+    if (fixture != null) fixture.close();
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
-    return env;
+    return MariaDbStack.env(PW);
   }
 
   @Test
@@ -71,9 +68,7 @@ class MariaDbPhysicalEndToEndTest {
       source.put(f[0], Long.parseLong(f[1]));
     }
     Path config = stack.config("physical", root -> {
-      ObjectNode m = root.putArray("mariadb").addObject();
-      m.put("name", "billing").put("port", db.port).put("user", "lifeboat")
-          .put("passwordEnv", "LIFEBOAT_IT_MARIADB_PW");
+      ObjectNode m = fixture.addSource(root, "billing");
       m.putArray("databases").add("billing");
     });
 

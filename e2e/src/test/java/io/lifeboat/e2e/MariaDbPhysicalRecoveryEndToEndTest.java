@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,33 +29,29 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbPhysicalRecoveryEndToEndTest {
   private static final String PW = "physrec pass";
+  private MariaDbStack fixture;
   private RealStack stack;
   private MariaDbServer db;
 
   @BeforeEach
   void up() throws Exception {
-    stack = new RealStack();
-    stack.startWorker(env());
-    db = MariaDbServer.start(PW);
+    fixture = MariaDbStack.start(PW);
+    stack = fixture.stack();
+    db = fixture.db();
   }
 
   @AfterEach
   void down() throws Exception {
-    if (db != null) db.close();
-    stack.close();
+    if (fixture != null) fixture.close();
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
-    return env;
+    return MariaDbStack.env(PW);
   }
 
   private Path config(String label, boolean withDataDir) throws Exception {
     return stack.config(label, root -> {
-      ObjectNode m = root.putArray("mariadb").addObject();
-      m.put("name", "billing").put("port", db.port).put("user", "lifeboat")
-          .put("passwordEnv", "LIFEBOAT_IT_MARIADB_PW").put("method", "physical");
+      ObjectNode m = fixture.addSource(root, "billing").put("method", "physical");
       if (withDataDir) {
         m.put("dataDir", db.dataDir().toString())
             .put("defaultsFile", db.defaultsFile().toString());

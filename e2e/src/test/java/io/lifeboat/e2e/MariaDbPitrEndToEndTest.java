@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
@@ -24,26 +23,24 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class MariaDbPitrEndToEndTest {
   private static final String PW = "pitr pass";
+  private MariaDbStack fixture;
   private RealStack stack;
   private MariaDbServer db;
 
   @BeforeEach
   void up() throws Exception {
-    stack = new RealStack();
-    stack.startWorker(env());
-    db = MariaDbServer.start(PW);
+    fixture = MariaDbStack.start(PW);
+    stack = fixture.stack();
+    db = fixture.db();
   }
 
   @AfterEach
   void down() throws Exception {
-    if (db != null) db.close();
-    stack.close();
+    if (fixture != null) fixture.close();
   }
 
   private static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
-    return env;
+    return MariaDbStack.env(PW);
   }
 
   @Test
@@ -52,9 +49,7 @@ class MariaDbPitrEndToEndTest {
         + " AUTO_INCREMENT, batch VARCHAR(10), n INT);"
         + " INSERT INTO ev (batch, n) VALUES ('seed', 1), ('seed', 2);");
     Path config = stack.config("pitr", root -> {
-      ObjectNode m = root.putArray("mariadb").addObject();
-      m.put("name", "billing").put("port", db.port).put("user", "lifeboat")
-          .put("passwordEnv", "LIFEBOAT_IT_MARIADB_PW");
+      ObjectNode m = fixture.addSource(root, "billing");
       m.putArray("databases").add("billing");
     });
     // A small load while the backup runs.
