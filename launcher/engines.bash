@@ -311,8 +311,8 @@ engines_port_check() {
   done <<<"$LOCAL_SOURCES"
 }
 
-# up: start each declared engine; the list of what was started goes to ENGINES_LIST (appended:
-# what an earlier up started and this config no longer names is still stopped by down)
+# up: start each declared engine; the list of what was started goes to ENGINES_LIST (kept
+# across ups: what an earlier up started and this config no longer names is still stopped by down)
 start_engines() {
   local kind name addr port a b c
   [ -n "$LOCAL_SOURCES" ] || return 0
@@ -325,8 +325,10 @@ start_engines() {
       opensearch) start_opensearch "$name" "$addr" "$port" "$a" ;;
       *) continue ;;
     esac
-    grep -qxF "$kind $name $addr $port $a${b:+ $b}${c:+ $c}" "$ENGINES_LIST" 2>/dev/null \
-      || printf '%s\n' "$kind $name $addr $port $a${b:+ $b}${c:+ $c}" >>"$ENGINES_LIST"
+    # one line per engine: its line from an earlier up (another port, say) is replaced
+    { grep -v "^$kind $name " "$ENGINES_LIST" 2>/dev/null || true
+      printf '%s\n' "$kind $name $addr $port $a${b:+ $b}${c:+ $c}"; } >"$ENGINES_LIST.new"
+    mv -f "$ENGINES_LIST.new" "$ENGINES_LIST"
   done <<<"$LOCAL_SOURCES"
 }
 
