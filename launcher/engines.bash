@@ -110,8 +110,9 @@ start_mariadb() { # name address port user passwordEnv databases(comma or -)
       local args=(--no-defaults "--datadir=$dir/data" --auth-root-authentication-method=normal --skip-test-db)
       is_root && args+=(--user=mysql)
       if ! mariadb-install-db "${args[@]}" >"$LOGS/$part-install.log" 2>&1 </dev/null; then
-        note "mariadb $name: mariadb-install-db failed; the end of $(rel "$LOGS/$part-install.log"):"
-        log_tail "$LOGS/$part-install.log"
+        note "mariadb $name: mariadb-install-db failed; its errors (all in $(rel "$LOGS/$part-install.log")):"
+        grep -i -m 5 'error\|denied\|cannot\|can.t' "$LOGS/$part-install.log" | sed 's/^/    | /' >&2 || log_tail "$LOGS/$part-install.log"
+        find "$dir/data" -mindepth 1 -delete 2>/dev/null || true   # the next up starts over
         exit 1
       fi
     fi
@@ -311,6 +312,20 @@ engines_port_check() {
   done <<<"$LOCAL_SOURCES"
 }
 
+# the packages an engine needs, installed when missing (apt starts no service: we do)
+ensure_engine_tools() { # kind
+  case $1 in
+    mariadb)
+      { command -v mariadbd && command -v mariadb-install-db && command -v mariadb-dump \
+          && command -v mariadb-backup; } >/dev/null 2>&1 \
+        || apt_install "mariadb-server, mariadb-client and mariadb-backup (mariadb: in the config)" \
+          mariadb-server mariadb-client mariadb-backup ;;
+    redis)
+      { command -v redis-server && command -v redis-cli && command -v redis-check-rdb; } >/dev/null 2>&1 \
+        || apt_install "redis-server and redis-tools (redis: in the config)" redis-server redis-tools ;;
+  esac
+}
+
 # up: start each declared engine; the list of what was started goes to ENGINES_LIST (kept
 # across ups: what an earlier up started and this config no longer names is still stopped by down)
 start_engines() {
@@ -319,6 +334,7 @@ start_engines() {
   mkdir -p "$RUN"
   while read -r kind name addr port a b c; do
     [ -n "$kind" ] || continue
+    ensure_engine_tools "$kind"
     case $kind in
       mariadb) start_mariadb "$name" "$addr" "$port" "$a" "$b" "$c" ;;
       redis) start_redis "$name" "$addr" "$port" "$a" ;;
