@@ -86,9 +86,14 @@ wait_until() { # seconds pid command...: poll until the command succeeds, the pi
 
 # ---- MariaDB ---------------------------------------------------------------------------------
 
+mariadb_sock() { # dir → the server's socket (a unix socket path is limited to 107 bytes)
+  local sock="$1/run/mariadb.sock"
+  [ ${#sock} -le 100 ] || sock="/tmp/lifeboat-mariadb-$(printf '%s' "$1" | sha256sum | cut -c1-10).sock"
+  printf '%s' "$sock"
+}
 mariadb_root() { # dir sql...: as root over the server's socket
   local dir=$1; shift
-  mariadb --no-defaults -S "$dir/run/mariadb.sock" -u root --batch --skip-column-names "$@"
+  mariadb --no-defaults -S "$(mariadb_sock "$dir")" -u root --batch --skip-column-names "$@"
 }
 
 start_mariadb() { # name address port user passwordEnv databases(comma or -)
@@ -122,7 +127,7 @@ start_mariadb() { # name address port user passwordEnv databases(comma or -)
 datadir=$dir/data
 port=$port
 bind-address=$addr
-socket=$dir/run/mariadb.sock
+socket=$(mariadb_sock "$dir")
 pid-file=$dir/run/mariadb.pid
 log-error=$log
 log-bin=$dir/binlog/mysql-bin
