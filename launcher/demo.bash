@@ -11,6 +11,15 @@ cmd_demo() {
   cli schedules apply --config "$CONFIG" || exit $?
   say "\$ lifeboat backup db $SE_PG_DATABASE --wait"
   cli backup db "$SE_PG_DATABASE" --wait --config "$CONFIG" || exit $?
+  # each engine up started beside PostgreSQL (mariadb:, redis:, opensearch: in the config)
+  local kind name rest
+  if [ -f "$ENGINES_LIST" ]; then
+    while read -r kind name rest; do
+      [ -n "$kind" ] || continue
+      say "\$ lifeboat backup $kind $name --wait"
+      cli backup "$kind" "$name" --wait --config "$CONFIG" </dev/null || exit $?
+    done <"$ENGINES_LIST"
+  fi
   say "\$ lifeboat verify --wait"
   cli verify --wait --config "$CONFIG" || exit $?
   say "\$ lifeboat backups list"

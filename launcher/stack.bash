@@ -619,6 +619,7 @@ print_table() {
   [ -z "$SE_OFFSITE_ENDPOINT" ] || printf '%-10s %s\n' offsite "$SE_OFFSITE_ENDPOINT bucket $SE_OFFSITE_BUCKET"
   printf '%-10s %s\n' postgres "$SE_PG_HOST:$SE_PG_PORT $SE_PG_DATABASE (user $SE_PG_USER)"
   printf '%-10s %s\n' worker "task queue $TASK_QUEUE (metrics :$SE_METRICS_PORT)"
+  print_engines
   printf 'logs in %s; stop with ./lifeboat down\n' "$(rel "$LOGS")"
 }
 
@@ -653,6 +654,9 @@ cmd_up() {
       fi
     done < <(part_ports "$part")
   done
+  # the MariaDB, Redis and OpenSearch the config declares on this machine: their ports too
+  load_local_sources
+  engines_port_check
   # PostgreSQL runs as the postgres OS user: check it can reach .lifeboat/pg before starting anything
   if part_local postgres; then pg_prepare_dirs; fi
 
@@ -664,6 +668,7 @@ cmd_up() {
   elif [ -n "$SE_OFFSITE_ENDPOINT" ]; then say "offsite: $SE_OFFSITE_ENDPOINT is not local; not started"; fi
   if part_local postgres; then start_postgres "$scale"
   else say "postgres: $SE_PG_HOST:$SE_PG_PORT is not local; not started"; fi
+  start_engines
   start_worker
   start_app
   start_acme
@@ -696,6 +701,7 @@ cmd_down() {
     rm -f "$RUN/$part.pid"
     say "$part: stopped (pid $PID)"
   done
+  stop_engines
   stop_wal_shippers
   rm -f "$RUN/worker.logoffset"
 }
@@ -748,6 +754,7 @@ cmd_status() {
     printf '%-10s %-52s %-20s %s\n' "$part" "$(part_address "$part")" "$state$pidtxt" "$answers"
     [ "$state" != stopped ] && [ "$answers" = yes ] || all=1
   done
+  status_engines || all=1
   status_app || all=1
   status_acme || all=1
   # Steps waiting for a person (drill sign-offs, provisioning): informational, never the exit code.

@@ -86,6 +86,8 @@ test_shell() {
   bash "$ROOT/tests/ansible_agent_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: test estate (machines as namespaces)"
   bash "$ROOT/tests/estate_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the optional engines (MariaDB, Redis, OpenSearch; free ports, a temp dir)"
+  bash "$ROOT/tests/engines_test.sh" </dev/null || failed=1
   say "== lifeboat test shell: local stack (stops a running stack first)"
   "$ROOT/lifeboat" down >/dev/null </dev/null || true
   bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1

@@ -37,7 +37,7 @@ our_processes() { # prints "pid argv" of any temporal/java/postgres process that
     [ -r "$d/cmdline" ] || continue
     mapfile -d '' -t a <"$d/cmdline" 2>/dev/null || continue
     [ ${#a[@]} -gt 0 ] || continue
-    case ${a[0]##*/} in temporal*|java*|postgres|postmaster) ;; *) continue ;; esac
+    case ${a[0]##*/} in temporal*|java*|postgres|postmaster|mariadbd) ;; *) continue ;; esac
     c="${a[*]}"
     [[ $c == *"$STATE/"* || $c == *"-Dlifeboat.home=$ROOT "* ]] && printf '%s %s\n' "${d#/proc/}" "$c"
   done
@@ -71,6 +71,16 @@ if [ -n "$OFFSITE_ENDPOINT" ]; then
   PORTS+=("$OFFSITE_PORT")
   PARTS_UP=8
 fi
+# The MariaDB, Redis and OpenSearch the config declares on this machine (issue 19): up starts
+# each, a second up says it is already running, down closes its ports.
+ENGINE_LINES=$("$LB" config local-sources 2>/dev/null </dev/null) || ENGINE_LINES=""
+ENGINES=0
+while read -r kind _ _ port _; do
+  [ -n "$kind" ] || continue
+  ENGINES=$((ENGINES + 1)); PORTS+=("$port")
+  [ "$kind" != opensearch ] || PORTS+=("$((port + 1))")
+done <<<"$ENGINE_LINES"
+PARTS_UP=$((PARTS_UP + ENGINES))
 TEMPORAL="$STATE/bin/temporal"
 AWS="$STATE/bin/aws"
 
@@ -180,7 +190,8 @@ if [ -s "$TMP/pids.1" ] && diff -q "$TMP/pids.1" "$TMP/pids.2" >/dev/null; then
 else
   not_ok "second up keeps the same pids" "$(diff "$TMP/pids.1" "$TMP/pids.2")"
 fi
-# 4 parts, the app, the ACME server's two processes (pebble, pebble-challtestsrv), the offsite s3proxy
+# 4 parts, the app, the ACME server's two processes (pebble, pebble-challtestsrv), the offsite
+# s3proxy, the engines
 if [ "$(grep -c 'already running' "$TMP/up2.out")" -eq "$PARTS_UP" ]; then
   ok "second up says each of the $PARTS_UP parts (with the app and pebble) is already running"
 else
@@ -188,6 +199,12 @@ else
 fi
 
 check "status exits 0 with everything up" "$LB" status
+engines_answer() {
+  local rows; rows=$("$LB" status 2>&1 | grep -E '^(mariadb|redis|opensearch) ') || true
+  printf '%s\n' "$rows"
+  [ "$(grep -c ' running (pid [0-9]*) *yes$' <<<"$rows")" -eq "$ENGINES" ]
+}
+[ "$ENGINES" -eq 0 ] || check "status: each of the $ENGINES engines (mariadb/redis/opensearch) runs and answers" engines_answer
 
 # ---- down
 if "$LB" down >"$TMP/down.out" 2>&1 </dev/null; then ok "down exits 0"; else not_ok "down exits 0" "$(cat "$TMP/down.out")"; fi

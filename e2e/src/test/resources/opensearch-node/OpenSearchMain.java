@@ -9,7 +9,9 @@ import org.opensearch.transport.Netty4Plugin;
  * A single OpenSearch 2.19 node for the end-to-end tests, run as a source file
  * (`java -cp CLASSPATH OpenSearchMain.java HOME HTTP_PORT TRANSPORT_PORT REPO_ROOT`): HTTP and
  * transport on loopback, single-node discovery, no security plugin, the fs repositories under
- * REPO_ROOT (path.repo). It stops when its standard input closes (the test ended or died).
+ * REPO_ROOT (path.repo). It stops when its standard input closes (the test ended or died), or,
+ * with a fifth argument --until-stopped (the local stack's node, launcher/engines.bash, whose
+ * stdin is /dev/null), when it is sent SIGTERM.
  */
 public class OpenSearchMain {
   static final class TestNode extends Node {
@@ -40,6 +42,16 @@ public class OpenSearchMain {
     node.start();
     System.out.println("lifeboat-test node started");
     System.out.flush();
+    if (args.length > 4 && args[4].equals("--until-stopped")) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          node.close();
+        } catch (Exception ignored) {
+          // exiting anyway
+        }
+      }));
+      Thread.currentThread().join();
+    }
     while (System.in.read() >= 0) {
       // until the test closes our stdin
     }

@@ -292,7 +292,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.applications()),
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
-        c.worker(), c.opensearch(), c.readiness(), c.approvals(),
+        c.worker(), OpenSearchRules.absolute(c.opensearch(), configDir), c.readiness(), c.approvals(),
         c.mariadb(), c.restorePoints());
   }
 

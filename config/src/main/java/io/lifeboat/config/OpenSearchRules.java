@@ -36,11 +36,16 @@ final class OpenSearchRules {
         throw new ConfigException(where + ": '" + key + ".host' names host '" + o.host()
             + "', which is not in hosts:");
       }
-      if (!o.snapshotDir().startsWith("/")) {
-        throw new ConfigException(where + ": '" + key + ".snapshotDir' must be an absolute path");
+      // Relative directories are this machine's (taken from the config file's directory); on
+      // another host (host:) they must be absolute.
+      if (o.snapshotDir().isBlank() || o.host() != null && !o.snapshotDir().startsWith("/")) {
+        throw new ConfigException(where + ": '" + key + ".snapshotDir' must be an absolute path"
+            + (o.snapshotDir().isBlank() ? "" : " (the node is on host " + o.host() + ")"));
       }
-      if (o.scratchDir() != null && !o.scratchDir().startsWith("/")) {
-        throw new ConfigException(where + ": '" + key + ".scratchDir' must be an absolute path");
+      if (o.scratchDir() != null && (o.scratchDir().isBlank()
+          || o.host() != null && !o.scratchDir().startsWith("/"))) {
+        throw new ConfigException(where + ": '" + key + ".scratchDir' must be an absolute path"
+            + (o.scratchDir().isBlank() ? "" : " (the node is on host " + o.host() + ")"));
       }
       if (!REPO_NAME.matcher(o.repository()).matches()) {
         throw new ConfigException(where + ": '" + key + ".repository' must be lower-case letters,"
@@ -54,6 +59,26 @@ final class OpenSearchRules {
         throw new ConfigException(where + ": '" + key + ".indices' is empty");
       }
     }
+  }
+
+  /**
+   * Relative snapshotDir and scratchDir are taken from the config file's directory, like the key
+   * files: the worker, the CLI and the launcher, wherever they run, name the same directory (the
+   * local stack's node keeps it under .lifeboat). Only for a node on this machine (no host:).
+   */
+  static java.util.List<OpenSearchConfig> absolute(java.util.List<OpenSearchConfig> nodes,
+      java.nio.file.Path configDir) {
+    if (nodes == null) return nodes;
+    return nodes.stream().map(o -> o.host() != null ? o : new OpenSearchConfig(o.name(), o.host(), o.url(),
+        o.usernameEnv(), o.passwordEnv(), o.repository(), abs(configDir, o.snapshotDir()),
+        abs(configDir, o.scratchDir()), o.indices(), o.backupSchedule())).toList();
+  }
+
+  private static String abs(java.nio.file.Path configDir, String dir) {
+    if (dir == null) return null;
+    java.nio.file.Path p = java.nio.file.Path.of(dir);
+    return (p.isAbsolute() || configDir == null ? p : configDir.resolve(p)).toAbsolutePath()
+        .normalize().toString();
   }
 
   static boolean validUrl(String url) {

@@ -56,11 +56,24 @@ class OpenSearchRulesTest {
   }
 
   @Test
+  void relativeDirectoriesAreTakenFromTheConfigFilesDirectory() throws IOException {
+    OpenSearchConfig o = load("  - {name: search, url: \"http://127.0.0.1:9200\","
+        + " snapshotDir: ../state/repo/lifeboat}\n").openSearchSource("search")
+        .orElseThrow();
+    Path parent = dir.toAbsolutePath().getParent();
+    assertEquals(parent.resolve("state/repo/lifeboat").toString(), o.snapshotDir());
+    assertEquals(parent.resolve("state/repo/lifeboat-scratch").toString(), o.scratchRoot());
+  }
+
+  @Test
   void mistakesAreOneLineEach() throws IOException {
     assertTrue(fails("  - {name: search, url: \"127.0.0.1:9200\", snapshotDir: /x/y}\n")
         .contains("'opensearch[0].url'"));
-    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: x/y}\n")
+    assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: \"\"}\n")
         .contains("'opensearch[0].snapshotDir' must be an absolute path"));
+    assertTrue(fails("hosts:\n  - {name: db9, address: 10.0.0.9}\nopensearch:\n"
+        + "  - {name: search, url: \"http://h:9200\", snapshotDir: x/y, host: db9}\n")
+        .contains("'opensearch[0].snapshotDir' must be an absolute path (the node is on host db9)"));
     assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y,"
         + " usernameEnv: U}\n").contains("both usernameEnv and passwordEnv"));
     assertTrue(fails("  - {name: search, url: \"http://h:9200\", snapshotDir: /x/y,"

@@ -64,6 +64,11 @@ final class FaultStack implements AutoCloseable {
         .put("webUi", "http://127.0.0.1:" + uiPort);
     ((ObjectNode) root.get("repository")).put("endpoint", "http://127.0.0.1:" + s3Port)
         .put("bucket", BUCKET);
+    // The example's MariaDB, Redis and OpenSearch are the shared stack's (fixed ports): never
+    // this suite's sources.
+    root.remove("mariadb");
+    root.remove("redis");
+    root.remove("opensearch");
     // The example's key paths are relative to its own directory and the keys are made by `up`;
     // the suite runs after `down` (or alone), so it makes keys of its own: faults are injected
     // with encryption on, as the local stack runs.

@@ -88,6 +88,11 @@ final class RealStack implements AutoCloseable {
     root.remove("configuration");
     // Likewise the example's offsite endpoint: a test that wants one adds it (OffsiteProxy.addTo).
     root.remove("offsite");
+    // ...and the example's MariaDB, Redis and OpenSearch, which `up` runs on fixed ports: a test
+    // that wants one starts its own server and adds it (MariaDbServer, RedisServer, OpenSearchNode).
+    root.remove("mariadb");
+    root.remove("redis");
+    root.remove("opensearch");
     // The example's recovery targets name the example's database and application, which a
     // test renames or removes; a test that recovers a server adds its own (ServerTarget).
     root.remove("servers");

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "config", description = "Check the config; print what the local stack needs.",
-    subcommands = {ConfigCommand.Check.class, ConfigCommand.StackEnv.class})
+    subcommands = {ConfigCommand.Check.class, ConfigCommand.StackEnv.class,
+        ConfigCommand.LocalSources.class})
 public final class ConfigCommand {
   @ParentCommand LifeboatCli root;
 
@@ -101,6 +102,54 @@ public final class ConfigCommand {
     private static int port(String endpoint) {
       URI u = URI.create(endpoint);
       return u.getPort() > 0 ? u.getPort() : ("https".equals(u.getScheme()) ? 443 : 80);
+    }
+  }
+
+  /**
+   * One line per MariaDB, Redis and OpenSearch source the local stack runs (issue 19): those
+   * on this machine (no host:) at a loopback address. Space-separated, "-" for none:
+   * {@code mariadb NAME ADDRESS PORT USER PASSWORD_ENV DATABASES(comma)},
+   * {@code redis NAME ADDRESS PORT PASSWORD_ENV},
+   * {@code opensearch NAME ADDRESS PORT SNAPSHOT_DIR}. The launcher starts a daemon for each.
+   */
+  @Command(name = "local-sources", hidden = true)
+  static final class LocalSources implements Callable<Integer> {
+    @ParentCommand ConfigCommand parent;
+    @Mixin ConfigOption configOption;
+
+    @Override
+    public Integer call() {
+      try (Session s = new Session(configOption.resolve(parent.root.env), parent.root.env)) {
+        LifeboatConfig c = s.config();
+        var out = parent.root.spec.commandLine().getOut();
+        for (var m : c.mariadb()) {
+          if (m.host() != null || !loopback(m.address())) continue;
+          out.println(String.join(" ", "mariadb", m.name(), m.address(),
+              String.valueOf(m.port()), m.user(), dash(m.passwordEnv()),
+              m.databases().isEmpty() ? "-" : String.join(",", m.databases())));
+        }
+        for (var r : c.redis()) {
+          if (r.host() != null || !loopback(r.address())) continue;
+          out.println(String.join(" ", "redis", r.name(), r.address(),
+              String.valueOf(r.port()), dash(r.passwordEnv())));
+        }
+        for (var o : c.opensearch()) {
+          URI u = URI.create(o.url());
+          if (o.host() != null || !"http".equals(u.getScheme()) || !loopback(u.getHost())) continue;
+          out.println(String.join(" ", "opensearch", o.name(), u.getHost(),
+              String.valueOf(u.getPort() > 0 ? u.getPort() : 80), o.snapshotDir()));
+        }
+        return 0;
+      }
+    }
+
+    private static String dash(String v) {
+      return v == null || v.isBlank() ? "-" : v;
+    }
+
+    static boolean loopback(String address) {
+      return address != null && (address.equals("localhost") || address.startsWith("127.")
+          || address.equals("::1") || address.equals("[::1]"));
     }
   }
 }
