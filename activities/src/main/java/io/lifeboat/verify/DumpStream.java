@@ -69,7 +69,9 @@ final class DumpStream {
   private static Checked readDirectory(ObjectStore store, RepositoryCipher cipher,
       BackupManifest m, String pgRestore, Consumer<Long> heartbeat) throws IOException {
     cipher.requireReadable(m.encryption(), "backup " + m.backupId() + " of " + m.database());
-    java.nio.file.Path dir = DirectoryArchive.scratch("verify", m.database(), m.backupId());
+    // Per thread: a drill and the daily verification may read the same backup at once.
+    java.nio.file.Path dir = DirectoryArchive.scratch("verify", m.database(), m.backupId() + "-"
+        + Thread.currentThread().getId());
     try {
       DirectoryArchive.Read read = DirectoryArchive.read(store, cipher, m.objectKey(),
           "backup " + m.backupId() + " of " + m.database(), dir, true, heartbeat::accept);
