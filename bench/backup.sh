@@ -36,12 +36,25 @@ export PGHOST=${env[PG_HOST]} PGPORT=${env[PG_PORT]} PGUSER=${env[PG_USER]} PGPA
 out=bench/out
 mkdir -p "$out"
 config="$out/bench.yml"
-# The default stack's settings, encryption included: the repository key (client-side
-# encryption of every object) and the payload key (the stack's namespace holds encrypted
-# payloads, which a CLI without the key cannot read). Absolute paths: this file lives in bench/out.
-keys=$(cd "$(dirname "$base_config")" && cd "$(dirname "$(sed -n 's/^ *keyFile: *\([^ #]*\).*/\1/p' "$(basename "$base_config")" | head -1)")" 2>/dev/null && pwd)
-[ -n "$keys" ] && [ -f "$keys/repository.json" ] && [ -f "$keys/payload.json" ] \
-  || { echo "bench/backup.sh: no keys beside $base_config's repository.encryption.keyFile: run ./lifeboat up first" >&2; exit 2; }
+# The default stack's settings, derived from its config by `lifeboat config stack-env`:
+# client-side encryption of every object (the repository key) and the payload codec (the
+# stack's namespace holds encrypted payloads, which a CLI without the key cannot read), and a
+# retention at least the base config's (a shorter one fails the checks' validation: 7 daily).
+key_line() { # repository.encryption / temporal.payloadEncryption as the base config has them
+  local file=$1 envvar=$2 fkey=$3 ekey=$4
+  if [ -n "$file" ]; then printf '%s: "%s"' "$fkey" "$file"
+  elif [ -n "$envvar" ]; then printf '%s: %s' "$ekey" "$envvar"; fi
+}
+repo_key=$(key_line "${env[REPOSITORY_KEY_FILE]:-}" "${env[REPOSITORY_KEY_ENV]:-}" keyFile keyEnv)
+payload_key=$(key_line "${env[PAYLOAD_KEYSET_FILE]:-}" "${env[PAYLOAD_KEYSET_ENV]:-}" keysetFile keysetEnv)
+[ -z "${env[REPOSITORY_KEY_FILE]:-}" ] || [ -f "${env[REPOSITORY_KEY_FILE]}" ] \
+  || { echo "bench/backup.sh: no repository key ${env[REPOSITORY_KEY_FILE]}: run ./lifeboat up first" >&2; exit 2; }
+[ -z "${env[PAYLOAD_KEYSET_FILE]:-}" ] || [ -f "${env[PAYLOAD_KEYSET_FILE]}" ] \
+  || { echo "bench/backup.sh: no payload key ${env[PAYLOAD_KEYSET_FILE]}: run ./lifeboat up first" >&2; exit 2; }
+payload_line=${payload_key:+"  payloadEncryption: {$payload_key, codecServerPort: 0}"}
+repo_line=${repo_key:+"  encryption: {$repo_key}"}
+retention_days=${env[RETENTION_FULL_DAYS]:-30}
+[ "$retention_days" -ge 30 ] || retention_days=30
 cat > "$config" <<YAML
 estate: bench
 temporal:
@@ -49,9 +62,9 @@ temporal:
   namespace: "${env[TEMPORAL_NAMESPACE]}"
   taskQueue: "${env[TASK_QUEUE]}"
   webUi: "${env[WEB_UI]}"
-  payloadEncryption: {keysetFile: "$keys/payload.json", codecServerPort: 0}
+$payload_line
 repository:
-  encryption: {keyFile: "$keys/repository.json"}
+$repo_line
   endpoint: "${env[S3_ENDPOINT]}"
   bucket: "${env[S3_BUCKET]}"
   prefix: bench
@@ -62,9 +75,11 @@ repository:
 databases:
   - {name: bench_pgbench, host: "$PGHOST", port: $PGPORT, user: "$PGUSER", passwordEnv: LIFEBOAT_PG_PASSWORD}
   - {name: bench_md5, host: "$PGHOST", port: $PGPORT, user: "$PGUSER", passwordEnv: LIFEBOAT_PG_PASSWORD}
-retention: {fullDays: 30}
+retention: {fullDays: $retention_days}
 compression: {level: 3, workers: 2}
 YAML
+"$LIFEBOAT" config check --config "$config" >/dev/null \
+  || { echo "bench/backup.sh: the derived $config does not validate (above)" >&2; exit 2; }
 
 prepare() {
   local db=$1 md5=$2

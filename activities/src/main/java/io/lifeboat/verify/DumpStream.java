@@ -10,6 +10,8 @@ import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.lifeboat.backup.dump.BackupManifest;
+import io.lifeboat.backup.dump.DirectoryArchive;
+import io.lifeboat.backup.dump.DirectoryRestore;
 import io.lifeboat.failure.FailureKind;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +43,7 @@ final class DumpStream {
   /** Integrity: checksum and size against the manifest, zstd frames, pg_restore --list. */
   static Checked readAll(ObjectStore store, RepositoryCipher cipher, BackupManifest m,
       String pgRestore, Consumer<Long> heartbeat) throws IOException {
+    if (m.directoryFormat()) return readDirectory(store, cipher, m, pgRestore, heartbeat);
     Process p = new ProcessBuilder(pgRestore, "--list").start();
     ByteArrayOutputStream listing = new ByteArrayOutputStream();
     Thread reader = drain(p.getInputStream(), listing, "pg_restore-list");
@@ -62,9 +65,50 @@ final class DumpStream {
     }
   }
 
-  /** Restores into {@code target} in one transaction; any error fails the whole restore. */
+  /** A directory-format dump (issue 21): unpacked whole, pg_restore --list on its toc.dat. */
+  private static Checked readDirectory(ObjectStore store, RepositoryCipher cipher,
+      BackupManifest m, String pgRestore, Consumer<Long> heartbeat) throws IOException {
+    cipher.requireReadable(m.encryption(), "backup " + m.backupId() + " of " + m.database());
+    // Per thread: a drill and the daily verification may read the same backup at once.
+    java.nio.file.Path dir = DirectoryArchive.scratch("verify", m.database(), m.backupId() + "-"
+        + Thread.currentThread().getId());
+    try {
+      DirectoryArchive.Read read = DirectoryArchive.read(store, cipher, m.objectKey(),
+          "backup " + m.backupId() + " of " + m.database(), dir, true, heartbeat::accept);
+      DirectoryArchive.requireMatches(read, m.objectKey(), m.sha256(), m.storedBytes());
+      Process p = new ProcessBuilder(pgRestore, "--list", "--format=directory", dir.toString())
+          .start();
+      ByteArrayOutputStream listing = new ByteArrayOutputStream();
+      Thread reader = drain(p.getInputStream(), listing, "pg_restore-list");
+      try (StderrTail stderr = new StderrTail(p.getErrorStream(), "pg_restore")) {
+        int exit = waitFor(p);
+        join(reader);
+        int entries = (int) listing.toString().lines()
+            .filter(l -> !l.isBlank() && !l.startsWith(";")).count();
+        if (exit != 0 || entries == 0) {
+          throw FailureKind.BACKUP_CORRUPT.failure("pg_restore --list rejects " + m.objectKey()
+              + ": " + (exit != 0 ? PgFailures.lastMeaningfulLine(stderr.text()) : "no entries"));
+        }
+        return new Checked(read.sha256(), read.storedBytes(), read.rawBytes(), entries);
+      }
+    } finally {
+      DirectoryArchive.deleteTree(dir);
+    }
+  }
+
+  /**
+   * Restores into {@code target} in one transaction; any error fails the whole restore. A
+   * directory-format dump (issue 21) is restored with pg_restore -j N instead (not one
+   * transaction: -j cannot be; the scratch database is dropped on any failure or retry).
+   */
   static void restore(ObjectStore store, RepositoryCipher cipher, BackupManifest m, PgTools pg,
       DatabaseConfig db, String target, Consumer<Long> heartbeat) throws IOException {
+    if (m.directoryFormat()) {
+      DirectoryRestore.Outcome o = DirectoryRestore.restore(store, cipher, m, pg, db, target,
+          List.of("--no-owner", "--no-privileges", "--exit-on-error"), heartbeat::accept);
+      if (o.exit() != 0) failed(m, target, o.exit(), o.stderr());
+      return;
+    }
     List<String> argv = new ArrayList<>();
     argv.add(pg.tool("pg_restore"));
     argv.addAll(pg.connection(db, target));
@@ -77,15 +121,17 @@ final class DumpStream {
       pump(store, cipher, m, p, heartbeat);
       int exit = waitFor(p);
       join(reader);
-      if (exit != 0) {
-        String why = PgFailures.lastMeaningfulLine(stderr.text());
-        FailureKind kind = PgFailures.kindOfToolError(stderr.text());
-        // Connection trouble is the server's, not the dump's: let it be retried.
-        if (kind == FailureKind.PG_TOOL_FAILED) kind = FailureKind.RESTORE_TEST_FAILED;
-        throw kind.failure("pg_restore of " + m.backupId() + " into " + target + " failed (exit "
-            + exit + "): " + why);
-      }
+      if (exit != 0) failed(m, target, exit, stderr.text());
     }
+  }
+
+  private static void failed(BackupManifest m, String target, int exit, String stderr) {
+    String why = PgFailures.lastMeaningfulLine(stderr);
+    FailureKind kind = PgFailures.kindOfToolError(stderr);
+    // Connection trouble is the server's, not the dump's: let it be retried.
+    if (kind == FailureKind.PG_TOOL_FAILED) kind = FailureKind.RESTORE_TEST_FAILED;
+    throw kind.failure("pg_restore of " + m.backupId() + " into " + target + " failed (exit "
+        + exit + "): " + why);
   }
 
   /**

@@ -165,6 +165,7 @@ public final class ConfigLoader {
         requireEnvName(where, key + ".passwordEnv", d.passwordEnv());
       }
       validateRecovery(where, key + ".recovery", d.recovery());
+      validateDump(where, key + ".dump", d.dumpSettings());
     }
     EncryptionRules.validateTemporal(where, c.temporal());
     EncryptionRules.validateRepository(where, c.repository());
@@ -230,6 +231,21 @@ public final class ConfigLoader {
     DrillsRules.validate(where, c);
     ApprovalsConfig.validate(where, c.approvals());
     OffsiteRules.validate(where, c);
+  }
+
+  private static void validateDump(String where, String key, DatabaseConfig.DumpConfig d) {
+    if (!DatabaseConfig.DumpConfig.CUSTOM.equals(d.format()) && !d.directory()) {
+      throw new ConfigException(where + ": '" + key + ".format' must be custom or directory, not '"
+          + d.format() + "'");
+    }
+    if (d.jobs() < 1 || d.jobs() > 64) {
+      throw new ConfigException(where + ": '" + key + ".jobs' must be between 1 and 64, not "
+          + d.jobs());
+    }
+    if (!d.directory() && d.jobs() != 1) {
+      throw new ConfigException(where + ": '" + key + ".jobs' needs format: directory (a custom"
+          + " format dump is one stream)");
+    }
   }
 
   private static void validateRecovery(String where, String key, DatabaseConfig.RecoveryConfig r) {

@@ -18,7 +18,11 @@ public record DatabaseConfig(
     String backupSchedule,
     List<ValidationQuery> validation,
     RecoveryConfig recovery,
-    String onHost) {
+    String onHost,
+    // Left out of payloads when unset: a database without dump: is sent as it was before
+    // issue 21 (recorded histories, and workers of a version before it, see the same JSON).
+    @com.fasterxml.jackson.annotation.JsonInclude(
+        com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) DumpConfig dump) {
 
   /** Nightly at 02:00 (schedules.timezone): every source's backup unless it says otherwise. */
   public static final String DEFAULT_BACKUP_SCHEDULE = "0 2 * * *";
@@ -27,6 +31,51 @@ public record DatabaseConfig(
     backupSchedule = backupSchedule != null ? backupSchedule : DEFAULT_BACKUP_SCHEDULE;
     validation = validation == null ? List.of() : List.copyOf(validation);
     recovery = recovery != null ? recovery : RecoveryConfig.DEFAULT;
+  }
+
+  /** How this database is dumped: its {@code dump:}, else the custom-format single stream. */
+  public DumpConfig dumpSettings() {
+    return dump != null ? dump : DumpConfig.DEFAULT;
+  }
+
+  /** Before {@code dump:} (issue 21): the custom-format single stream. */
+  public DatabaseConfig(String name, String host, Integer port, String user, String passwordEnv,
+      String backupSchedule, List<ValidationQuery> validation, RecoveryConfig recovery,
+      String onHost) {
+    this(name, host, port, user, passwordEnv, backupSchedule, validation, recovery, onHost, null);
+  }
+
+  /** The same database with another recovery and host (its dump settings kept). */
+  public DatabaseConfig with(String host, Integer port, RecoveryConfig recovery, String onHost) {
+    return new DatabaseConfig(name, host, port, user, passwordEnv, backupSchedule, validation,
+        recovery, onHost, dump);
+  }
+
+  /**
+   * How the full backup dumps the database (issue 21). {@code custom} (the default): one
+   * {@code pg_dump -Fc} stream, compressed and encrypted on its way to the repository.
+   * {@code directory}: {@code pg_dump -Fd -j jobs} into a scratch directory on the worker,
+   * stored as one tar stream (compressed and encrypted the same way); verification and
+   * recovery restore it with {@code pg_restore -j jobs}. For large databases with several
+   * tables: the worker needs free space for the uncompressed dump.
+   *
+   * @param format custom or directory
+   * @param jobs pg_dump/pg_restore parallel jobs for the directory format (default 2)
+   */
+  public record DumpConfig(String format, Integer jobs) {
+    public static final String CUSTOM = "custom";
+    public static final String DIRECTORY = "directory";
+    public static final DumpConfig DEFAULT = new DumpConfig(CUSTOM, 1);
+
+    public DumpConfig {
+      format = format != null ? format : CUSTOM;
+      jobs = jobs != null ? jobs : (DIRECTORY.equals(format) ? 2 : 1);
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean directory() {
+      return DIRECTORY.equals(format);
+    }
   }
 
   /** A database of a one-machine estate (no {@code onHost:}). */

@@ -213,8 +213,33 @@ class ConfigLoaderTest {
     assertEquals("LIFEBOAT_AZURE_CONNECTION", azc.azure().connectionStringEnv());
   }
 
+  @Test
+  void dumpIsTheCustomStreamUnlessSetAndDirectoryTakesJobs() throws IOException {
+    DatabaseConfig plain = loader.load(write(BASE)).databases().get(0);
+    assertEquals(null, plain.dump(), "unset: not in payloads");
+    assertEquals("custom", plain.dumpSettings().format());
+    assertEquals(1, plain.dumpSettings().jobs());
+    DatabaseConfig dir = loader.load(write(variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+        "    passwordEnv: LIFEBOAT_PG_PASSWORD\n    dump: {format: directory, jobs: 4}\n")))
+        .databases().get(0);
+    assertTrue(dir.dumpSettings().directory());
+    assertEquals(4, dir.dumpSettings().jobs());
+    assertEquals(2, loader.load(write(variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+        "    passwordEnv: LIFEBOAT_PG_PASSWORD\n    dump: {format: directory}\n")))
+        .databases().get(0).dumpSettings().jobs(), "directory defaults to 2 jobs");
+  }
+
   static Stream<Arguments> badConfigs() {
     return Stream.of(
+        bad("dump jobs zero", variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+            "    passwordEnv: LIFEBOAT_PG_PASSWORD\n    dump: {format: directory, jobs: 0}\n"),
+            "databases[0].dump.jobs"),
+        bad("dump format unknown", variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+            "    passwordEnv: LIFEBOAT_PG_PASSWORD\n    dump: {format: tar}\n"),
+            "databases[0].dump.format"),
+        bad("dump jobs on custom", variant("    passwordEnv: LIFEBOAT_PG_PASSWORD\n",
+            "    passwordEnv: LIFEBOAT_PG_PASSWORD\n    dump: {jobs: 3}\n"),
+            "databases[0].dump.jobs"),
         bad("unknown repository type", variant("  bucket: farmtally-backups\n",
             "  bucket: farmtally-backups\n  type: blob\n"), "repository.type"),
         bad("gcs with S3 keys", variant("  bucket: farmtally-backups\n",

@@ -56,11 +56,13 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
 
   private final StoreFactory stores;
   private final PgTools pg;
+  private final DirectoryDump directory; // databases[].dump.format: directory (issue 21)
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public DatabaseBackupActivitiesImpl(StoreFactory stores, PgTools pg) {
     this.stores = stores;
     this.pg = pg;
+    this.directory = new DirectoryDump(pg);
   }
 
   @Override
@@ -95,7 +97,9 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         }
       });
       try {
-        return dump(req, store, ctx);
+        return req.database().dumpSettings().directory()
+            ? directory.dump(req, store, stores.cipher(req.repository()), ctx)
+            : dump(req, store, ctx);
       } catch (IOException e) {
         if (io.lifeboat.failure.ActivityFailures.diskFull(e)) {
           throw FailureKind.DISK_FULL.failure("no space left in "
@@ -214,7 +218,9 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
       ActivityExecutionContext ctx = Activity.getExecutionContext();
       ObjectStore store = stores.forRepository(req.repository());
       try {
-        return verify(req, store, ctx);
+        return BackupManifest.DIRECTORY.equals(req.format())
+            ? directory.verify(req, store, stores.cipher(req.repository()), ctx)
+            : verify(req, store, ctx);
       } catch (IOException e) {
         throw FailureKind.BACKUP_CORRUPT.failure("stored dump " + req.objectKey()
             + " cannot be read back: " + e.getMessage());
@@ -371,7 +377,6 @@ public class DatabaseBackupActivitiesImpl implements DatabaseBackupActivities {
         RepositoryLayout.fullBackupDir(repo.prefix(), req.database(), req.backupId()), true,
         LocalCopy.eachFileThenDir(repo));
   }
-
 
   private static Path localPath(RepositoryConfig repo, String key) {
     return repo.localCopyDir() == null ? null : Path.of(repo.localCopyDir()).resolve(key);

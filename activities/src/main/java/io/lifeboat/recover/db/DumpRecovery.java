@@ -52,6 +52,14 @@ final class DumpRecovery {
     // belongs to this recovery alone.
     sql(db, "drop database if exists " + Connections.quoteIdent(scratch) + " with (force)",
         "create database " + Connections.quoteIdent(scratch) + " template template0");
+    // A directory-format dump (issue 21): unpacked on the worker, restored with pg_restore -j.
+    io.lifeboat.backup.dump.BackupManifest m = io.lifeboat.backup.dump.Manifests.read(store,
+        io.lifeboat.repository.RepositoryLayout.manifestKey(req.repository().prefix(), db.name(),
+            req.plan().backupId()), io.lifeboat.backup.dump.BackupManifest.class);
+    if (m.directoryFormat()) {
+      restoreDirectory(req, m, store, cipher, ctx);
+      return;
+    }
     List<String> argv = new ArrayList<>();
     argv.add(pg.tool("pg_restore"));
     argv.addAll(pg.connection(db, scratch));
@@ -94,6 +102,21 @@ final class DumpRecovery {
     if (exit != 0) {
       throw PgFailures.fromTool("pg_restore", db, exit, err);
     }
+  }
+
+  private void restoreDirectory(DumpRestoreRequest req, io.lifeboat.backup.dump.BackupManifest m,
+      ObjectStore store, RepositoryCipher cipher, ActivityExecutionContext ctx) throws IOException {
+    io.lifeboat.backup.dump.DirectoryRestore.Outcome o;
+    try {
+      o = io.lifeboat.backup.dump.DirectoryRestore.restore(store, cipher, m, pg, req.database(),
+          req.scratchDatabase(), List.of("--exit-on-error"), n -> ctx.heartbeat(
+              new RestoreProgress("restore", n, m.storedBytes(), null, 0)));
+    } catch (io.temporal.failure.ApplicationFailure e) {
+      if (!FailureKind.BACKUP_CORRUPT.type().equals(e.getType())) throw e;
+      throw FailureKind.BACKUP_CORRUPT.failure(e.getOriginalMessage() + "; nothing was swapped"
+          + previousDump(req, store));
+    }
+    if (o.exit() != 0) throw PgFailures.fromTool("pg_restore", req.database(), o.exit(), o.stderr());
   }
 
   /**

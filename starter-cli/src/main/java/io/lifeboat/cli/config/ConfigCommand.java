@@ -86,6 +86,18 @@ public final class ConfigCommand {
         out.println("METRICS_PORT=" + c.metrics().port());
         var pe = c.temporal().payloadEncryption();
         out.println("CODEC_PORT=" + (pe == null ? 0 : pe.codecServerPort()));
+        // What a derived config (bench/*.sh) needs to run as this one does: its keys (absolute
+        // paths, or the names of the variables holding them) and a retention its checks accept.
+        var enc = c.repository().encryption();
+        if (enc != null) {
+          out.println("REPOSITORY_KEY_FILE=" + (enc.keyFile() == null ? "" : enc.keyFile()));
+          out.println("REPOSITORY_KEY_ENV=" + (enc.keyEnv() == null ? "" : enc.keyEnv()));
+        }
+        if (pe != null) {
+          out.println("PAYLOAD_KEYSET_FILE=" + (pe.keysetFile() == null ? "" : pe.keysetFile()));
+          out.println("PAYLOAD_KEYSET_ENV=" + (pe.keysetEnv() == null ? "" : pe.keysetEnv()));
+        }
+        out.println("RETENTION_FULL_DAYS=" + c.retention().fullDays());
         if (c.offsite() != null) { // the launcher runs a local offsite endpoint too (issue #8)
           var o = c.offsite();
           out.println("OFFSITE_ENDPOINT=" + o.endpoint());

@@ -58,7 +58,8 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
           new DumpRequest(request.database(), request.repository(), request.compression(),
               backupId, objectKey)));
       VerifyResult verified = steps.run("verify", () -> streaming.verifyStoredDump(
-          new VerifyRequest(request.repository(), objectKey, dump.sha256(), dump.storedBytes())));
+          new VerifyRequest(request.repository(), objectKey, dump.sha256(), dump.storedBytes(),
+              dump.format())));
       BackupManifest manifest = manifest(request, facts, dump, verified);
       steps.run("commit-manifest", () -> quick.commitManifest(request.repository(), manifest));
       news.finished(steps, dump.storedBytes(), dump.rawBytes(), null);
@@ -150,7 +151,7 @@ public class DatabaseBackupWorkflowImpl implements DatabaseBackupWorkflow {
         dump.objectKey(), dump.localCopy(), repo.storageClass(), repo.serverSideEncryption(),
         Map.of("pg_dump", dump.pgDumpVersion(), "lifeboat", "0.1.0"),
         "pg_restore --list: " + verified.tocEntries() + " entries, sha256 re-read from storage",
-        Workflow.getInfo().getWorkflowId());
+        Workflow.getInfo().getWorkflowId(), null, dump.format());
   }
 
   private static DatabaseBackupActivities activities(

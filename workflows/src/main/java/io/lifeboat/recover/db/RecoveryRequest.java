@@ -85,8 +85,7 @@ public record RecoveryRequest(
     if (archivingConfigured(r.serverSettings())) return db;
     List<String> settings = new ArrayList<>(r.serverSettings());
     settings.add(ARCHIVE_OFF);
-    return new DatabaseConfig(db.name(), db.host(), db.port(), db.user(), db.passwordEnv(),
-        db.backupSchedule(), db.validation(), new DatabaseConfig.RecoveryConfig(
+    return db.with(db.host(), db.port(), new DatabaseConfig.RecoveryConfig(
             r.dataDirectory(), r.osUser(), r.binDir(), r.application(), r.downloadMbPerSecond(),
             settings), db.onHost());
   }

@@ -16,8 +16,7 @@ public final class TargetEstate {
 
   public static DatabaseConfig database(ServerTargetConfig t, DatabaseConfig prod) {
     DatabaseConfig.RecoveryConfig r = prod.recovery();
-    return new DatabaseConfig(prod.name(), t.postgresHost(), port(t, prod.name()), prod.user(),
-        prod.passwordEnv(), prod.backupSchedule(), prod.validation(),
+    return prod.with(t.postgresHost(), port(t, prod.name()),
         new DatabaseConfig.RecoveryConfig(t.dataDirectory(prod.name()), t.postgres().osUser(),
             t.postgres().binDir(), null, r.downloadMbPerSecond(), settings(t)),
         // The target's host (issue 17): the child recovery's data directory steps run there.
