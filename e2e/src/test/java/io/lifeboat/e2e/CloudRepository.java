@@ -161,6 +161,9 @@ final class CloudRepository implements AutoCloseable {
     LifeboatConfig loaded = new ConfigLoader().load(RealStack.BASE_CONFIG);
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     ObjectNode root = (ObjectNode) yaml.readTree(RealStack.BASE_CONFIG.toFile());
+    // Sources of other kinds (the stack's own MariaDB, Redis, OpenSearch, files) are not part
+    // of this test, and their relative paths would be taken from this copy's directory.
+    for (String other : List.of("mariadb", "redis", "opensearch", "files")) root.remove(other);
     ObjectNode repo = (ObjectNode) root.get("repository");
     for (String s3Only : List.of("endpoint", "region", "pathStyle", "accessKeyEnv",
         "secretKeyEnv", "serverSideEncryption", "storageClass")) {
