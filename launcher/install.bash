@@ -191,8 +191,10 @@ ensure_test_tools() {
   resolve_azurite
 }
 
-# The object-store contract test (ObjectStoreContractTest) runs the GCS and Azure stores against
-# real emulators; it looks for them under .lifeboat/tools by these names (or the variables).
+# The object-store contract test (ObjectStoreContractTest) and the e2e lane's
+# CloudRepositoryEndToEndTest (dump and PITR with the repository on each) run the GCS and Azure
+# stores against real emulators, found through the two variables exported below (which every
+# lane's mvn inherits) or under .lifeboat/tools by these names.
 FAKE_GCS_VERSION="v1.56.1"
 AZURITE_VERSION="3.37.0"
 

@@ -30,8 +30,10 @@ final class OffsiteRules {
     if (prefix.contains("..")) {
       throw new ConfigException(where + ": 'offsite.prefix' must not contain '..'");
     }
-    // A copy into the very place it is read from would be no copy at all.
-    if (o.endpoint().replaceAll("/+$", "").equals(r.endpoint().replaceAll("/+$", ""))
+    // A copy into the very place it is read from would be no copy at all. Only an S3 primary
+    // can be that place (the offsite is S3); a GCS or Azure one may have no endpoint at all.
+    if ("s3".equals(r.type()) && r.endpoint() != null
+        && o.endpoint().replaceAll("/+$", "").equals(r.endpoint().replaceAll("/+$", ""))
         && o.bucket().equals(r.bucket()) && prefix.equals(r.prefix())) {
       throw new ConfigException(where + ": 'offsite' is the primary repository itself (same"
           + " endpoint, bucket and prefix); give it another bucket or endpoint");

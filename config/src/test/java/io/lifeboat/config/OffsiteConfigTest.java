@@ -48,6 +48,25 @@ class OffsiteConfigTest {
     return loader.load(f);
   }
 
+  /** An Azure primary named by its connection string has no endpoint: the S3 offsite loads. */
+  @Test
+  void anAzureOrGcsPrimaryWithoutEndpointTakesAnS3Offsite() throws Exception {
+    String azure = BASE.replace("""
+          endpoint: http://127.0.0.1:9000
+        """, "  type: azure\n  azure: {connectionStringEnv: LIFEBOAT_AZURE_CONNECTION}\n")
+        .replace("""
+          accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+          secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+        """, "");
+    LifeboatConfig c = load(azure + OFFSITE);
+    assertEquals("azure", c.repository().type());
+    assertNull(c.repository().endpoint());
+    assertEquals("farmtally-offsite", c.offsite().bucket());
+    String gcs = azure.replace("  type: azure\n  azure: {connectionStringEnv: LIFEBOAT_AZURE_CONNECTION}\n",
+        "  type: gcs\n");
+    assertEquals("gcs", load(gcs + OFFSITE).repository().type());
+  }
+
   @Test
   void absentMeansNoOffsiteCopy() throws Exception {
     assertNull(load(BASE).offsite());

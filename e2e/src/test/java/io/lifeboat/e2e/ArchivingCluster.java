@@ -30,6 +30,8 @@ final class ArchivingCluster implements AutoCloseable {
   final Path stackConfig;
   final int port;
   final String database;
+  /** Variables written to the env file beside the S3 keys (another repository's secrets). */
+  private final java.util.Map<String, String> extraEnv;
 
 
   static int freePort() throws IOException {
@@ -62,6 +64,13 @@ final class ArchivingCluster implements AutoCloseable {
   }
 
   ArchivingCluster(String tag, String database, int port, Path sourceConfig) throws Exception {
+    this(tag, database, port, sourceConfig, java.util.Map.of());
+  }
+
+  /** As above, with more variables in the env file wal-push reads (a repository's secret). */
+  ArchivingCluster(String tag, String database, int port, Path sourceConfig,
+      java.util.Map<String, String> extraEnv) throws Exception {
+    this.extraEnv = extraEnv;
     this.stackConfig = sourceConfig;
     this.database = database;
     this.port = port;
@@ -86,7 +95,9 @@ final class ArchivingCluster implements AutoCloseable {
     String cp = readableClasspath(dir.resolve("cp"));
     Files.writeString(envFile, "LIFEBOAT_S3_ACCESS_KEY=" + System.getenv("LIFEBOAT_S3_ACCESS_KEY")
         + "\nLIFEBOAT_S3_SECRET_KEY=" + System.getenv("LIFEBOAT_S3_SECRET_KEY")
-        + "\nLIFEBOAT_CLASSPATH=" + cp + "\nLIFEBOAT_WAL_SHIP_IDLE=5\nLIFEBOAT_WAL_FETCH_IDLE=5\n");
+        + "\nLIFEBOAT_CLASSPATH=" + cp + "\nLIFEBOAT_WAL_SHIP_IDLE=5\nLIFEBOAT_WAL_FETCH_IDLE=5\n"
+        + extraEnv.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
+            .collect(java.util.stream.Collectors.joining()));
     sh("chmod", "-R", "a+rX", dir.toString());
     sh("chmod", "600", envFile.toString());
     // The directory itself belongs to postgres (server log, socket); the class path links stay

@@ -42,6 +42,8 @@ final class RealStack implements AutoCloseable {
   final Path dir;
   private final List<String> databases = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  /** The environment the CLI, in-process workers and {@link #store} read secrets from. */
+  final Map<String, String> env;
   private TemporalConnection temporal;
   private StoreFactory stores;
 
@@ -51,7 +53,19 @@ final class RealStack implements AutoCloseable {
 
   /** A stack described by another config file (the fault suite's own Temporal and S3). */
   RealStack(Path baseConfigFile) throws IOException {
+    this(baseConfigFile, Map.of());
+  }
+
+  /**
+   * As {@link #RealStack(Path)}, with variables added to this process's environment for the
+   * CLI, in-process workers and {@link #store} (a repository's secret the JVM was not started
+   * with, such as an emulator's connection string).
+   */
+  RealStack(Path baseConfigFile, Map<String, String> extraEnv) throws IOException {
     this.baseConfigFile = baseConfigFile;
+    Map<String, String> all = new HashMap<>(System.getenv());
+    all.putAll(extraEnv);
+    this.env = Map.copyOf(all);
     base = new ConfigLoader().load(baseConfigFile);
     dir = Files.createTempDirectory("lifeboat-" + tag);
   }
@@ -123,7 +137,7 @@ final class RealStack implements AutoCloseable {
   }
 
   ObjectStore store() {
-    if (stores == null) stores = new StoreFactory(Secrets.fromEnvironment());
+    if (stores == null) stores = new StoreFactory(new Secrets(env));
     return stores.forRepository(base.repository());
   }
 
@@ -149,13 +163,13 @@ final class RealStack implements AutoCloseable {
   }
 
   LifeboatWorker startWorker() {
-    return startWorker(System.getenv());
+    return startWorker(env);
   }
 
   record Run(int exit, String out, String err) {}
 
   Run cli(String... args) {
-    return cli(System.getenv(), args);
+    return cli(env, args);
   }
 
   Run cli(Map<String, String> env, String... args) {
