@@ -95,7 +95,7 @@ public record LifeboatConfig(
 
   /** The copy repository named so, or empty. */
   public java.util.Optional<OffsiteConfig> copyRepository(String name) {
-    return copyRepositories().stream().filter(r -> r.name().equals(name)).findFirst();
+    return copyRepositories().stream().filter(r -> r.repositoryName().equals(name)).findFirst();
   }
 
   /** The OpenSearch source named so in {@code opensearch:}, or empty. */

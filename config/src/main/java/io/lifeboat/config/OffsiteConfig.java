@@ -54,7 +54,7 @@ public record OffsiteConfig(
 
   public OffsiteConfig {
     // Requests and histories recorded before issue 20 carry no name: they are "offsite".
-    // (name stays null in the record; name() answers DEFAULT_NAME for it)
+    // (name stays null in the record; repositoryName() answers DEFAULT_NAME for it)
     type = type != null ? type : "s3";
     siblings = siblings == null ? java.util.List.of() : java.util.List.copyOf(siblings);
     region = region != null ? region : "us-east-1";
@@ -80,9 +80,11 @@ public record OffsiteConfig(
         type, others);
   }
 
-  /** Its name; "offsite" for the {@code offsite:} section and for values without one. */
-  @Override
-  public String name() {
+  /**
+   * Its name; "offsite" for the {@code offsite:} section and for values without one ({@code
+   * name} itself stays null there, so a value crosses the workflow boundary unchanged).
+   */
+  public String repositoryName() {
     return name != null ? name : DEFAULT_NAME;
   }
 

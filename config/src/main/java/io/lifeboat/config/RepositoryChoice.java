@@ -18,7 +18,7 @@ public final class RepositoryChoice {
   public static List<String> names(LifeboatConfig config) {
     List<String> names = new java.util.ArrayList<>();
     names.add(PRIMARY);
-    for (OffsiteConfig o : config.copyRepositories()) names.add(o.name());
+    for (OffsiteConfig o : config.copyRepositories()) names.add(o.repositoryName());
     return List.copyOf(names);
   }
 

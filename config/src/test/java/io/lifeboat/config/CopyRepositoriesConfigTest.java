@@ -76,8 +76,8 @@ class CopyRepositoriesConfigTest {
   void oldOffsiteSectionIsAOneElementListNamedOffsite() throws Exception {
     LifeboatConfig c = load(BASE + OFFSITE);
     assertEquals(1, c.copyRepositories().size());
-    assertEquals("offsite", c.copyRepositories().get(0).name());
-    assertEquals("offsite", c.offsite().name());
+    assertEquals("offsite", c.copyRepositories().get(0).repositoryName());
+    assertEquals("offsite", c.offsite().repositoryName());
     assertTrue(c.offsite().siblings().isEmpty());
     assertEquals(List.of("primary", "offsite"), RepositoryChoice.names(c));
   }
@@ -86,13 +86,13 @@ class CopyRepositoriesConfigTest {
   void listKeepsEachRepositorysOwnSettings() throws Exception {
     LifeboatConfig c = load(BASE + REPOS);
     assertEquals(List.of("eu", "us", "b2"),
-        c.copyRepositories().stream().map(OffsiteConfig::name).toList());
+        c.copyRepositories().stream().map(OffsiteConfig::repositoryName).toList());
     // The first carries the others: every request naming "the offsite" reaches all three.
-    assertEquals("eu", c.offsite().name());
+    assertEquals("eu", c.offsite().repositoryName());
     assertEquals(List.of("us", "b2"),
-        c.offsite().siblings().stream().map(OffsiteConfig::name).toList());
+        c.offsite().siblings().stream().map(OffsiteConfig::repositoryName).toList());
     assertEquals(List.of("eu", "us", "b2"),
-        c.offsite().all().stream().map(OffsiteConfig::name).toList());
+        c.offsite().all().stream().map(OffsiteConfig::repositoryName).toList());
     assertEquals(30, c.copyRepository("eu").orElseThrow().retention().days());
     assertEquals(90, c.copyRepository("us").orElseThrow().retention().days());
     assertEquals(false, c.copyRepository("us").orElseThrow().verifyAfterCopy());
@@ -115,7 +115,7 @@ class CopyRepositoriesConfigTest {
     // A request recorded before issue 20: no name, no siblings.
     OffsiteConfig old = m.readValue("{\"endpoint\":\"http://x:1\",\"bucket\":\"b-b\","
         + "\"accessKeyEnv\":\"A\",\"secretKeyEnv\":\"B\"}", OffsiteConfig.class);
-    assertEquals("offsite", old.name());
+    assertEquals("offsite", old.repositoryName());
     assertEquals(1, old.all().size());
   }
 
