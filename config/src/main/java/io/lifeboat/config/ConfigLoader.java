@@ -49,6 +49,8 @@ public final class ConfigLoader {
     }
     LifeboatConfig config = parse(where, text);
     validate(where, config);
+    // Issue 20: offsite: or repositories:, checked and brought to one model.
+    config = OffsiteRules.normalize(where, config);
     ApplicationConfigRules.validate(where, config);
     ServerTargetRules.validate(where, config);
     HostRules.validate(where, config);
@@ -230,7 +232,6 @@ public final class ConfigLoader {
     MonitoringRules.validate(where, c);
     DrillsRules.validate(where, c);
     ApprovalsConfig.validate(where, c.approvals());
-    OffsiteRules.validate(where, c);
   }
 
   private static void validateDump(String where, String key, DatabaseConfig.DumpConfig d) {
@@ -309,7 +310,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
         c.worker(), OpenSearchRules.absolute(c.opensearch(), configDir), c.readiness(), c.approvals(),
-        c.mariadb(), c.restorePoints());
+        c.mariadb(), c.restorePoints(), c.repositories());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -35,7 +35,25 @@ public record LifeboatConfig(
     ReadinessConfig readiness,
     ApprovalsConfig approvals,
     List<MariaDbConfig> mariadb,
-    RestorePointsConfig restorePoints) {
+    RestorePointsConfig restorePoints,
+    List<OffsiteConfig> repositories) {
+
+  /** The shape before issue 20's {@code repositories:} list. */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts,
+      List<RedisConfig> redis, List<FilesConfig> files, WorkerConfig worker,
+      List<OpenSearchConfig> opensearch, ReadinessConfig readiness, ApprovalsConfig approvals,
+      List<MariaDbConfig> mariadb, RestorePointsConfig restorePoints) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, redis, files, worker, opensearch, readiness, approvals,
+        mariadb, restorePoints, null);
+  }
 
   public LifeboatConfig {
     worker = worker != null ? worker : WorkerConfig.DEFAULT;
@@ -47,6 +65,9 @@ public record LifeboatConfig(
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
     // offsite stays null when the section is absent: no second repository, nothing copied.
+    // After loading (ConfigLoader), offsite is the first copy repository with the others as
+    // its siblings, and repositories lists them all, whichever section the file used.
+    repositories = repositories == null ? List.of() : List.copyOf(repositories);
     temporal = temporal != null ? temporal : TemporalConfig.DEFAULT;
     retention = retention != null ? retention : RetentionConfig.DEFAULT;
     schedules = schedules != null ? schedules : SchedulesConfig.DEFAULT;
@@ -64,6 +85,17 @@ public record LifeboatConfig(
     drills = drills != null ? drills : DrillsConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
     hosts = hosts == null ? List.of() : List.copyOf(hosts);
+  }
+
+  /** Every copy repository (issue 20), in the file's order; empty without offsite/repositories. */
+  public List<OffsiteConfig> copyRepositories() {
+    if (!repositories.isEmpty()) return repositories;
+    return offsite == null ? List.of() : offsite.all();
+  }
+
+  /** The copy repository named so, or empty. */
+  public java.util.Optional<OffsiteConfig> copyRepository(String name) {
+    return copyRepositories().stream().filter(r -> r.repositoryName().equals(name)).findFirst();
   }
 
   /** The OpenSearch source named so in {@code opensearch:}, or empty. */

@@ -27,7 +27,22 @@ public record OffsiteConfig(
     Retention retention,
     ObjectLock objectLock,
     Boolean verifyAfterCopy,
-    Integer walSyncMinutes) {
+    Integer walSyncMinutes,
+    String name,
+    String type,
+    java.util.List<OffsiteConfig> siblings) {
+
+  /** The name of the one repository an {@code offsite:} section describes. */
+  public static final String DEFAULT_NAME = "offsite";
+
+  /** The shape before issue 20's repository list: call sites that predate it keep compiling. */
+  public OffsiteConfig(String endpoint, String bucket, String prefix, String region,
+      Boolean pathStyle, String accessKeyEnv, String secretKeyEnv, Integer partSizeMb,
+      Retention retention, ObjectLock objectLock, Boolean verifyAfterCopy,
+      Integer walSyncMinutes) {
+    this(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv, secretKeyEnv, partSizeMb,
+        retention, objectLock, verifyAfterCopy, walSyncMinutes, null, null, null);
+  }
 
   /** The shape before walSyncMinutes: call sites that predate it keep compiling. */
   public OffsiteConfig(String endpoint, String bucket, String prefix, String region,
@@ -38,6 +53,10 @@ public record OffsiteConfig(
   }
 
   public OffsiteConfig {
+    // Requests and histories recorded before issue 20 carry no name: they are "offsite".
+    // (name stays null in the record; repositoryName() answers DEFAULT_NAME for it)
+    type = type != null ? type : "s3";
+    siblings = siblings == null ? java.util.List.of() : java.util.List.copyOf(siblings);
     region = region != null ? region : "us-east-1";
     pathStyle = pathStyle != null ? pathStyle : Boolean.TRUE;
     partSizeMb = partSizeMb != null ? partSizeMb : 16;
@@ -47,6 +66,44 @@ public record OffsiteConfig(
       while (prefix.startsWith("/")) prefix = prefix.substring(1);
       while (prefix.endsWith("/")) prefix = prefix.substring(0, prefix.length() - 1);
     }
+  }
+
+  /**
+   * This repository with the other copy repositories of the config attached ({@code
+   * siblings}): the first repository of {@code repositories:} carries the rest, so every
+   * request that names "the offsite" (backup requests, recorded histories) reaches all of them
+   * without a new field in each request. Set by the loader only; a YAML value is refused.
+   */
+  public OffsiteConfig withSiblings(java.util.List<OffsiteConfig> others) {
+    return new OffsiteConfig(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv,
+        secretKeyEnv, partSizeMb, retention, objectLock, verifyAfterCopy, walSyncMinutes, name,
+        type, others);
+  }
+
+  /**
+   * Its name; "offsite" for the {@code offsite:} section and for values without one ({@code
+   * name} itself stays null there, so a value crosses the workflow boundary unchanged).
+   */
+  public String repositoryName() {
+    return name != null ? name : DEFAULT_NAME;
+  }
+
+  /** Whether the file (or request) gave a name. */
+  public boolean named() {
+    return name != null;
+  }
+
+  /** This repository alone (what one copy run needs). */
+  public OffsiteConfig alone() {
+    return siblings.isEmpty() ? this : withSiblings(null);
+  }
+
+  /** Every copy repository this value names: itself (alone) first, then its siblings. */
+  public java.util.List<OffsiteConfig> all() {
+    java.util.List<OffsiteConfig> all = new java.util.ArrayList<>();
+    all.add(alone());
+    all.addAll(siblings);
+    return java.util.List.copyOf(all);
   }
 
   /** The offsite prefix, the primary's when none is set. */

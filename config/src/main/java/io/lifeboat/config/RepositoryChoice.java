@@ -16,7 +16,29 @@ public final class RepositoryChoice {
 
   /** The names this config offers, primary first. */
   public static List<String> names(LifeboatConfig config) {
-    return config.offsite() == null ? List.of(PRIMARY) : List.of(PRIMARY, OFFSITE);
+    List<String> names = new java.util.ArrayList<>();
+    names.add(PRIMARY);
+    for (OffsiteConfig o : config.copyRepositories()) names.add(o.repositoryName());
+    return List.copyOf(names);
+  }
+
+  /**
+   * The copy repository named {@code name}; "offsite" is also the first copy repository when
+   * none is named so (configs and scripts from before issue 20's {@code repositories:}).
+   *
+   * @throws ConfigException for a name the config does not have
+   */
+  public static OffsiteConfig copy(LifeboatConfig config, String name, String option) {
+    if (config.copyRepositories().isEmpty()) {
+      throw new ConfigException(option + " " + shorten(name) + ": the config has no 'offsite'"
+          + " section (nor 'repositories'), so there is no offsite repository");
+    }
+    var named = config.copyRepository(name);
+    if (named.isPresent()) return named.get();
+    if (OFFSITE.equals(name)) return config.copyRepositories().get(0);
+    throw new ConfigException(option + " '" + shorten(name) + "' is not a copy repository of"
+        + " this config; it has " + String.join(", ", names(config).subList(1,
+            names(config).size())));
   }
 
   /**
@@ -27,12 +49,12 @@ public final class RepositoryChoice {
   public static RepositoryConfig resolve(LifeboatConfig config, String name) {
     String n = name == null ? PRIMARY : name;
     if (PRIMARY.equals(n)) return config.repository();
-    if (OFFSITE.equals(n)) {
-      if (config.offsite() == null) {
-        throw new ConfigException("--from offsite: the config has no 'offsite' section, so"
-            + " there is no offsite repository to recover from");
-      }
-      return config.offsite().asRecoveryRepository(config.repository());
+    if (OFFSITE.equals(n) && config.copyRepositories().isEmpty()) {
+      throw new ConfigException("--from offsite: the config has no 'offsite' section, so"
+          + " there is no offsite repository to recover from");
+    }
+    if (OFFSITE.equals(n) || config.copyRepository(n).isPresent()) {
+      return copy(config, n, "--from").asRecoveryRepository(config.repository());
     }
     throw new ConfigException("--from '" + shorten(n) + "' is not a repository of this config;"
         + " it has " + String.join(", ", names(config)));

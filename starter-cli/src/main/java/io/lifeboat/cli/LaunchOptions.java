@@ -14,4 +14,14 @@ public class LaunchOptions {
   /** Tests run their own worker on their own queue; operators use the config's. */
   @Option(names = "--task-queue", hidden = true)
   String taskQueue;
+
+  /** --wait given (for verbs that start several workflows and follow them themselves). */
+  public boolean waiting() {
+    return waitForIt;
+  }
+
+  /** --json given. */
+  public boolean json() {
+    return json;
+  }
 }

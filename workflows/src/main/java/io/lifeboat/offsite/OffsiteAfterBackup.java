@@ -23,6 +23,11 @@ public final class OffsiteAfterBackup {
 
   /** Patch id: histories recorded before the offsite copy existed have no marker and skip it. */
   public static final String CHANGE_ID = "offsite-copy";
+  /**
+   * Issue 20: one copy per copy repository ({@code repositories:}). Asked only when the
+   * request's offsite carries siblings, which no request recorded before it has.
+   */
+  public static final String FANOUT_CHANGE_ID = "offsite-fanout";
 
   private OffsiteAfterBackup() {}
 
@@ -36,7 +41,29 @@ public final class OffsiteAfterBackup {
     // so they never reach the version marker.
     if (offsite == null) return null;
     if (Workflow.getVersion(CHANGE_ID, Workflow.DEFAULT_VERSION, 1) < 1) return null;
-    String workflowId = "offsite-" + kind + "-" + source + "-" + backupId;
+    // The first repository keeps the id it always had; each further one is its own workflow
+    // (its own activities and retries: one unreachable repository fails alone).
+    String first = startOne("offsite-" + kind + "-" + source + "-" + backupId, offsite.alone(),
+        primary, kind, source, scopes, retry, notifications);
+    if (!offsite.siblings().isEmpty()
+        && Workflow.getVersion(FANOUT_CHANGE_ID, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      for (OffsiteConfig other : offsite.siblings()) {
+        startOne(workflowId(other.repositoryName(), kind, source, backupId), other, primary, kind, source,
+            scopes, retry, notifications);
+      }
+    }
+    return first;
+  }
+
+  /** The copy of a backup to the repository named so (the first keeps "offsite-KIND-..."). */
+  public static String workflowId(String repository, String kind, String source,
+      String backupId) {
+    return "offsite-" + repository + "-" + kind + "-" + source + "-" + backupId;
+  }
+
+  private static String startOne(String workflowId, OffsiteConfig offsite,
+      RepositoryConfig primary, String kind, String source, List<String> scopes,
+      RetryConfig retry, NotificationTarget notifications) {
     OffsiteCopyWorkflow child = Workflow.newChildWorkflowStub(OffsiteCopyWorkflow.class,
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(workflowId)

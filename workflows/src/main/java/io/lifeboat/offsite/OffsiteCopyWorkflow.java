@@ -26,9 +26,18 @@ public interface OffsiteCopyWorkflow {
     return WorkflowIds.of("offsite-sync", estate);
   }
 
+  /**
+   * The sync of one copy repository (issue 20): {@code offsite-sync-ESTATE} for the first one
+   * named "offsite" (the id it always had), {@code offsite-sync-ESTATE-NAME} for any other.
+   */
+  static String syncWorkflowId(String estate, OffsiteConfig repository) {
+    return repository.named() ? WorkflowIds.of("offsite-sync", estate, repository.repositoryName())
+        : syncWorkflowId(estate);
+  }
+
   /** `offsite sync`: everything the offsite lacks, verified, the offsite retention applied. */
   static OffsiteCopyRequest syncRequest(LifeboatConfig c, OffsiteConfig offsite) {
-    return new OffsiteCopyRequest(c.repository(), offsite, "sync", c.estate(),
+    return new OffsiteCopyRequest(c.repository(), offsite.alone(), "sync", c.estate(),
         OffsiteScopes.all(), true, c.retries(), NotificationTarget.of(c));
   }
 
@@ -47,7 +56,7 @@ public interface OffsiteCopyWorkflow {
    */
   static OffsiteCopyRequest walSyncRequest(LifeboatConfig c, OffsiteConfig offsite,
       String database) {
-    return new OffsiteCopyRequest(c.repository(), offsite, "wal", database,
+    return new OffsiteCopyRequest(c.repository(), offsite.alone(), "wal", database,
         OffsiteScopes.walOf(database), false, c.retries(), null);
   }
 

@@ -98,11 +98,13 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
       }
       Workflow.upsertTypedSearchAttributes(
           OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
-      OffsiteMetrics.succeeded(Workflow.getMetricsScope(), request.kind(), request.source(),
+      OffsiteMetrics.succeeded(Workflow.getMetricsScope(),
+          request.offsite().repositoryName(), request.kind(), request.source(),
           finishedAt, record.bytesCopied());
       io.lifeboat.run.RunNotice.send(NOTIFY_FINISHED, request.notifications(), EVENT_FINISHED,
           "offsite copy of " + request.source() + " finished", "offsite copy of "
-              + request.source() + " (" + request.kind() + ") to " + request.offsite().bucket()
+              + request.source() + " (" + request.kind() + ") to " + request.offsite().repositoryName()
+              + " (" + request.offsite().bucket() + ")"
               + " finished in " + io.lifeboat.run.Projection.duration(finishedAt - startedAt)
               + ": " + record.copied() + " objects, " + record.bytesCopied() + " bytes copied, "
               + record.verified() + " verified", Map.of("Kind", request.kind(),
@@ -111,7 +113,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
         Long lag = c.walLagSeconds();
         String database = OffsiteScopes.walDatabase(c.scope());
         if (lag != null && database != null) {
-          OffsiteMetrics.walLag(Workflow.getMetricsScope(), database, lag,
+          OffsiteMetrics.walLag(Workflow.getMetricsScope(), request.offsite().repositoryName(), database, lag,
               c.walOffsiteNewestMillis());
         }
       }
@@ -123,7 +125,7 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
             OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_FAILED));
         notifyFailure(request, e);
       }).run();
-      OffsiteMetrics.failed(Workflow.getMetricsScope(), request.kind(), request.source());
+      OffsiteMetrics.failed(Workflow.getMetricsScope(), request.offsite().repositoryName(), request.kind(), request.source());
       throw e;
     }
   }
@@ -171,12 +173,14 @@ public class OffsiteCopyWorkflowImpl implements OffsiteCopyWorkflow {
     Map<String, String> details = new LinkedHashMap<>();
     details.put("kind", request.kind());
     details.put("source", request.source());
+    details.put("repository", request.offsite().repositoryName());
     details.put("offsite", request.offsite().endpoint() + " bucket " + request.offsite().bucket());
     details.put("failed step", step);
     if (app != null) details.put("failure type", app.getType());
     details.put("primary backup", "not affected: it is committed in the primary repository");
     Notifier.send(request.notifications(), new Notification(Notification.EVENT_FAILURE,
-        "offsite copy of " + request.source() + " failed",
+        "offsite copy of " + request.source() + (request.offsite().named()
+            ? " to " + request.offsite().repositoryName() : "") + " failed",
         "step " + step + ": " + FailureMessage.of(e) + hint, details,
         request.notifications().link(Workflow.getInfo().getWorkflowId())));
   }

@@ -40,26 +40,34 @@ public final class OffsiteMetrics {
 
   public static final String TAG_KIND = "kind";
   public static final String TAG_SOURCE = "source";
+  /**
+   * Issue 20: the copy repository's name ("offsite" for an {@code offsite:} section), so each
+   * of {@code repositories:} has its own series; rules that aggregate by kind and source keep
+   * working (they see the worst or newest over the repositories).
+   */
+  public static final String TAG_REPOSITORY = "repository";
 
   private OffsiteMetrics() {}
 
-  public static void succeeded(Scope scope, String kind, String source, long finishedAtMillis,
-      long bytes) {
-    Scope s = scope.tagged(Map.of(TAG_KIND, kind, TAG_SOURCE, source));
+  public static void succeeded(Scope scope, String repository, String kind, String source,
+      long finishedAtMillis, long bytes) {
+    Scope s = scope.tagged(Map.of(TAG_KIND, kind, TAG_SOURCE, source, TAG_REPOSITORY,
+        repository));
     s.gauge(LAST_SUCCESS_TIMESTAMP).update(finishedAtMillis / 1000);
     s.gauge(SUCCESS).update(1);
     s.gauge(COPIED_BYTES).update(bytes);
   }
 
   /** After a copy of {@code wal/DATABASE/}: how far the offsite's WAL is behind. */
-  public static void walLag(Scope scope, String database, long lagSeconds,
+  public static void walLag(Scope scope, String repository, String database, long lagSeconds,
       long offsiteNewestMillis) {
-    Scope s = scope.tagged(Map.of(TAG_SOURCE, database));
+    Scope s = scope.tagged(Map.of(TAG_SOURCE, database, TAG_REPOSITORY, repository));
     s.gauge(WAL_LAG).update(lagSeconds);
     s.gauge(WAL_NEWEST).update(offsiteNewestMillis / 1000);
   }
 
-  public static void failed(Scope scope, String kind, String source) {
-    scope.tagged(Map.of(TAG_KIND, kind, TAG_SOURCE, source)).gauge(SUCCESS).update(0);
+  public static void failed(Scope scope, String repository, String kind, String source) {
+    scope.tagged(Map.of(TAG_KIND, kind, TAG_SOURCE, source, TAG_REPOSITORY, repository))
+        .gauge(SUCCESS).update(0);
   }
 }

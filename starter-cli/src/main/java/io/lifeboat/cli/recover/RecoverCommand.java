@@ -79,7 +79,7 @@ public final class RecoverCommand {
 
     @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
         description = "the repository to read from: primary (repository:, the default) or"
-            + " offsite (offsite:)")
+            + " offsite (offsite:, or the first of repositories:), or a name under repositories:")
     String from;
 
     @Mixin LaunchOptions launchOptions;

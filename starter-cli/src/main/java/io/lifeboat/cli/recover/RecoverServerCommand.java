@@ -60,7 +60,7 @@ final class RecoverServerCommand implements Callable<Integer> {
 
   @Option(names = "--from", paramLabel = "REPOSITORY", defaultValue = "primary",
       description = "the repository to read from: primary (repository:, the default) or"
-          + " offsite (offsite:)")
+          + " offsite (offsite:, or the first of repositories:), or a name under repositories:")
   String from;
 
   @Option(names = "--to-point", paramLabel = "POINT",

@@ -165,4 +165,38 @@ class DatabaseBackupOffsiteTest {
     WorkflowReplayer.replayWorkflowExecution(
         env.getWorkflowClient().fetchHistory(childId), OffsiteCopyWorkflowImpl.class);
   }
+
+  /** Issue 20: one child per copy repository, each copying to its own bucket; replayable. */
+  @Test
+  void everyCopyRepositoryGetsItsOwnChild() throws Exception {
+    OffsiteConfig b = new OffsiteConfig("http://127.0.0.1:9200", "bucket-b", null, null, null,
+        "B_KEY", "B_SECRET", null, null, null, null, null, "site-b", null, null);
+    OffsiteConfig c = new OffsiteConfig("http://127.0.0.1:9300", "bucket-c", null, null, null,
+        "C_KEY", "C_SECRET", null, null, null, null, null, "site-c", null, null);
+    FakeOffsiteActivities fake = new FakeOffsiteActivities();
+    BackupResult result = backup(fake, request(offsite().withSiblings(List.of(b, c))));
+    String id = result.manifest().backupId();
+    WorkflowExecutionHistory history =
+        env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID);
+    List<String> children = history.getEvents().stream()
+        .filter(e -> e.getEventType() == EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED)
+        .map(e -> e.getChildWorkflowExecutionStartedEventAttributes().getWorkflowExecution()
+            .getWorkflowId()).toList();
+    String db = BackupTestSupport.DB;
+    assertEquals(List.of("offsite-db-full-" + db + "-" + id,
+        "offsite-site-b-db-full-" + db + "-" + id, "offsite-site-c-db-full-" + db + "-" + id),
+        children);
+    List<String> buckets = new java.util.ArrayList<>();
+    for (String child : children) {
+      buckets.add(env.getWorkflowClient().newUntypedWorkflowStub(child)
+          .getResult(CopyRecord.class).offsiteBucket());
+    }
+    assertEquals(List.of("farmtally-offsite", "bucket-b", "bucket-c"), buckets);
+    // Each copy request names one repository, without the others.
+    assertTrue(fake.calls.stream().filter(x -> x.argument() instanceof CopyRequest)
+        .allMatch(x -> ((CopyRequest) x.argument()).offsite().siblings().isEmpty()));
+    WorkflowReplayer.replayWorkflowExecution(
+        env.getWorkflowClient().fetchHistory(BackupTestSupport.WORKFLOW_ID),
+        DatabaseBackupWorkflowImpl.class);
+  }
 }
