@@ -70,8 +70,14 @@ public final class BackupFilesCommand implements Callable<Integer> {
     out.println("backup " + m.backupId() + " of files " + m.source() + " is committed: "
         + (FilesConfig.RESTIC.equals(m.engine()) ? "restic snapshot " : m.engine() + " generation ")
         + m.snapshotId());
-    out.printf("  files       %d (%d new, %d changed), %s, %s added%n", m.totalFiles(),
-        m.filesNew(), m.filesChanged(), Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()));
+    if (FilesConfig.RESTIC.equals(m.engine())) {
+      out.printf("  files       %d (%d new, %d changed), %s, %s added%n", m.totalFiles(),
+          m.filesNew(), m.filesChanged(), Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()));
+    } else {
+      // borg and rsync do not count new and changed files: the bytes added say how much changed.
+      out.printf("  files       %d, %s, %s added (%s)%n", m.totalFiles(),
+          Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()), m.resticVersion());
+    }
     out.println("  repository  " + m.repository());
     out.println("  verified    " + m.verification());
     out.println("  kept        " + String.join(", ", m.kept()));
