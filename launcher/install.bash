@@ -132,7 +132,8 @@ ensure_tools() {
     if [ -x "$AWS" ] && [ -x "$TEMPORAL" ] && [ -f "$S3PROXY_JAR" ] && [ -x "$PGBIN/postgres" ] \
        && command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 \
        && command -v curl >/dev/null 2>&1 && [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1 \
-       && command -v restic >/dev/null 2>&1; then
+       && command -v restic >/dev/null 2>&1 && command -v borg >/dev/null 2>&1 \
+       && command -v rsync >/dev/null 2>&1; then
       export PATH="$SBIN:$PGBIN:$PATH" LIFEBOAT_PM2_BIN="$PM2_BIN"
       return 0
     fi
@@ -152,10 +153,15 @@ ensure_tools() {
   export PATH="$SBIN:$PGBIN:$PATH"
 }
 
-# files sources (issue 20): Debian's restic 0.14 (the Go proxy has only an old version)
+# files sources (issue 20): Debian's restic 0.14 (the Go proxy has only an old version),
+# borgbackup 1.2 and rsync (the borg and rsync engines)
 ensure_restic() {
   command -v restic >/dev/null 2>&1 || apt_install "restic (files sources)" restic
   command -v restic >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install restic: not on PATH after apt-get install"
+  command -v borg >/dev/null 2>&1 || apt_install "borgbackup (files sources, engine borg)" borgbackup
+  command -v borg >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install borgbackup: borg not on PATH after apt-get install"
+  command -v rsync >/dev/null 2>&1 || apt_install "rsync (files sources, engine rsync)" rsync
+  command -v rsync >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install rsync: not on PATH after apt-get install"
 }
 
 ensure_pm2() {

@@ -10,8 +10,14 @@ import java.util.List;
  * a workflow argument or a command line.
  *
  * @param host the host the paths are on (its agent runs the backup); null: the control worker
- * @param engine restic (the only engine so far)
- * @param keep retention for {@code restic forget --prune}; all zero: keep every snapshot
+ * @param engine restic (default), borg or rsync
+ * @param passwordEnv the variable holding restic's repository password or borg's passphrase
+ *     (rsync: not used)
+ * @param keep retention: {@code restic forget --prune}, {@code borg prune}, or for rsync the
+ *     generation directories kept; all zero: keep every snapshot
+ * @param repositoryPath borg's repository, rsync's mirror (one directory per generation): an
+ *     absolute path on the source's host (the control worker's when host is null); restic
+ *     keeps its repository in the object store and takes none
  * @param checkReadDataPercent how much of the pack data {@code restic check
  *     --read-data-subset=N%} reads back after each backup (1 to 100; default 5)
  * @param restoreRoot when set, {@code restore files --to DIR} only writes below it
@@ -26,16 +32,38 @@ public record FilesConfig(
     Keep keep,
     Integer checkReadDataPercent,
     String restoreRoot,
-    String backupSchedule) {
+    String backupSchedule,
+    String repositoryPath) {
 
   public static final String RESTIC = "restic";
+  public static final String BORG = "borg";
+  public static final String RSYNC = "rsync";
+  public static final java.util.List<String> ENGINES = java.util.List.of(RESTIC, BORG, RSYNC);
 
   /** Without a schedule of its own (the nightly default). */
   public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
       String engine, String passwordEnv, Keep keep, Integer checkReadDataPercent,
       String restoreRoot) {
     this(name, host, paths, excludes, engine, passwordEnv, keep, checkReadDataPercent, restoreRoot,
-        null);
+        null, null);
+  }
+
+  /** Without a repository path (restic, the shape before borg and rsync). */
+  public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
+      String engine, String passwordEnv, Keep keep, Integer checkReadDataPercent,
+      String restoreRoot, String backupSchedule) {
+    this(name, host, paths, excludes, engine, passwordEnv, keep, checkReadDataPercent, restoreRoot,
+        backupSchedule, null);
+  }
+
+  public boolean restic() {
+    return RESTIC.equals(engine);
+  }
+
+  /** What the engine's secret is called in messages. */
+  public String passwordPurpose() {
+    return BORG.equals(engine) ? "borg passphrase of files source " + name
+        : "restic repository password of files source " + name;
   }
 
   public FilesConfig {

@@ -24,9 +24,18 @@ final class FilesRules {
       if (!names.add(f.name())) {
         throw new ConfigException(where + ": '" + key + ".name' repeats '" + f.name() + "'");
       }
-      if (!FilesConfig.RESTIC.equals(f.engine())) {
-        throw new ConfigException(where + ": '" + key + ".engine' must be restic, not '"
-            + f.engine() + "'");
+      if (!FilesConfig.ENGINES.contains(f.engine())) {
+        throw new ConfigException(where + ": '" + key + ".engine' must be restic, borg or rsync,"
+            + " not '" + f.engine() + "'");
+      }
+      if (f.restic() && f.repositoryPath() != null) {
+        throw new ConfigException(where + ": '" + key + ".repositoryPath' is for borg and rsync;"
+            + " restic keeps its repository in the object store (repository:)");
+      }
+      if (!f.restic() && (f.repositoryPath() == null || !f.repositoryPath().startsWith("/"))) {
+        throw new ConfigException(where + ": '" + key + ".repositoryPath' must be set to an"
+            + " absolute path for engine " + f.engine() + " (its repository on the source's host)"
+            + (f.repositoryPath() == null ? "" : ", not '" + f.repositoryPath() + "'"));
       }
       if (f.paths().isEmpty()) {
         throw new ConfigException(where + ": '" + key + ".paths' must list at least one path");
@@ -38,9 +47,15 @@ final class FilesRules {
               + " absolute path, not '" + path + "'");
         }
       }
-      if (f.passwordEnv() == null || !ENV_NAME.matcher(f.passwordEnv()).matches()) {
+      boolean needsPassword = !FilesConfig.RSYNC.equals(f.engine());
+      if (needsPassword && (f.passwordEnv() == null || !ENV_NAME.matcher(f.passwordEnv()).matches())) {
         throw new ConfigException(where + ": '" + key + ".passwordEnv' must name the environment"
-            + " variable that holds the restic repository password");
+            + " variable that holds the " + (f.restic() ? "restic repository password"
+                : "borg passphrase"));
+      }
+      if (!needsPassword && f.passwordEnv() != null) {
+        throw new ConfigException(where + ": '" + key + ".passwordEnv' is not used by engine"
+            + " rsync (its mirror is not encrypted); remove it");
       }
       FilesConfig.Keep k = f.keep();
       if (k.last() < 0 || k.daily() < 0 || k.weekly() < 0 || k.monthly() < 0) {

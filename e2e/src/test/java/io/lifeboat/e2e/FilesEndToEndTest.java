@@ -24,14 +24,18 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * A files source backed by restic, end to end (issue 20): the repository inside the object
- * store, back up, change, back up again, restore the first snapshot exactly (content, modes,
- * links, the empty directory, a unicode name), retention by forget --prune, and one flipped
- * byte in a pack found by Lifeboat's verification (restic check --read-data-subset=100%).
+ * A files source end to end (issue 20), once per engine: restic (the repository inside the
+ * object store), borg (a repository on a path), rsync (a mirror of --link-dest generations on a
+ * path). Back up, change, back up again, restore the first snapshot exactly (content, modes,
+ * links, the empty directory, a unicode name), retention (forget --prune, borg prune, old
+ * generations deleted), and one flipped byte in the engine's repository found by Lifeboat's
+ * verification through the engine's own check (restic check --read-data-subset=100%, borg check
+ * --verify-data, rsync's SHA-256 manifest).
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class FilesEndToEndTest {
@@ -68,14 +72,21 @@ class FilesEndToEndTest {
     stack.close();
   }
 
+  private String engine = "restic";
+
+  private Path repo() {
+    return stack.dir.resolve("repo-" + engine);
+  }
+
   private Path config(String name, Consumer<ObjectNode> keep) throws Exception {
-    return stack.config(name, root -> {
+    return stack.config(name + "-" + engine, root -> {
       ObjectNode f = root.putArray("files").addObject();
       f.put("name", "uploads");
       f.putArray("paths").add(tree.toString());
       f.putArray("excludes").add("*.tmp");
-      f.put("engine", "restic");
-      f.put("passwordEnv", PASSWORD_ENV);
+      f.put("engine", engine);
+      if (!engine.equals("restic")) f.put("repositoryPath", repo().toString());
+      if (!engine.equals("rsync")) f.put("passwordEnv", PASSWORD_ENV);
       f.put("checkReadDataPercent", 100);
       f.put("restoreRoot", stack.dir.toString());
       keep.accept(f.putObject("keep"));
@@ -89,8 +100,11 @@ class FilesEndToEndTest {
     return JSON.readTree(run.out()).path("manifest");
   }
 
-  @Test
-  void backUpChangeRestoreTheFirstSnapshotExactlyPruneAndFindAFlippedByte() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"restic", "borg", "rsync"})
+  void backUpChangeRestoreTheFirstSnapshotExactlyPruneAndFindAFlippedByte(String engine)
+      throws Exception {
+    this.engine = engine;
     Path config = config("files", k -> k.put("last", 10));
     JsonNode first = backup(config);
     String snap1 = first.path("snapshotId").asText();
@@ -131,6 +145,17 @@ class FilesEndToEndTest {
       assertEquals(2, refused.exit(), refused.out() + refused.err());
       assertEquals(1, refused.err().strip().lines().count(), refused.err());
     }
+    if (engine.equals("borg")) {
+      // A wrong passphrase where restore runs: one line, naming the variable.
+      Map<String, String> wrong = new java.util.HashMap<>(env);
+      wrong.put(PASSWORD_ENV, "not-the-passphrase");
+      RealStack.Run refused = stack.cli(wrong, "restore", "files", "uploads", "--to",
+          stack.dir.resolve("restored-wrong").toString(), "--config", config.toString());
+      assertEquals(2, refused.exit(), refused.out() + refused.err());
+      assertEquals(1, refused.err().strip().lines().count(), refused.err());
+      assertTrue(refused.err().contains("the passphrase in " + PASSWORD_ENV
+          + " is not the repository's"), refused.err());
+    }
 
     // Retention: keep the last one only; forget --prune removes both earlier snapshots.
     JsonNode third = backup(config("files-keep-1", k -> k.put("last", 1)));
@@ -139,6 +164,17 @@ class FilesEndToEndTest {
     assertEquals(List.of(snap1, snap2).stream().sorted().toList(),
         ids(third.path("removed")).stream().sorted().toList(), third.toString());
 
+    if (!engine.equals("restic")) {
+      flipAByteInTheLargestFileUnder(repo().resolve(engine.equals("borg") ? "data" : "generations"));
+      RealStack.Run damaged = stack.cli(env, "backup", "files", "uploads", "--wait", "--config",
+          config("files-keep-1b", k -> k.put("last", 1)).toString());
+      assertEquals(1, damaged.exit(), damaged.out() + damaged.err());
+      String line = damaged.err().strip();
+      assertEquals(1, line.lines().count(), line);
+      assertTrue(line.contains("verification of files source uploads failed") && line.contains(
+          engine.equals("borg") ? "borg check --verify-data" : "checksum manifest"), line);
+      return;
+    }
     // One flipped byte in a pack: Lifeboat's verification (restic check --read-data) fails.
     String packs = stack.prefix + "/files/uploads/data/";
     List<String> keys = stack.store().list(packs);
@@ -157,6 +193,20 @@ class FilesEndToEndTest {
     assertEquals(1, line.lines().count(), line);
     assertTrue(line.contains("verification of files source uploads failed")
         && line.contains("restic check"), line);
+  }
+
+  /** Bit rot: one byte of the largest file flipped in place, its modification time kept. */
+  private static void flipAByteInTheLargestFileUnder(Path dir) throws Exception {
+    Path victim;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      victim = walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .max((a, b) -> Long.compare(a.toFile().length(), b.toFile().length())).orElseThrow();
+    }
+    var mtime = Files.getLastModifiedTime(victim);
+    byte[] bytes = Files.readAllBytes(victim);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(victim, bytes);
+    Files.setLastModifiedTime(victim, mtime);
   }
 
   private long size(String key) {

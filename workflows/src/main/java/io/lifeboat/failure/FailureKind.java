@@ -122,9 +122,12 @@ public enum FailureKind {
   RESTIC_FAILED(true, "restic failed; the message has the tail of its stderr (is restic installed,"
       + " the object store reachable, the repository unlocked?)"),
   FILES_PATH_MISSING(false, "a path of the files source does not exist on its host; fix files[].paths"),
-  FILES_CHECK_FAILED(false, "restic check found damage in the files repository: nothing was"
-      + " pruned; run `restic check --read-data` by hand, then `restic repair` or a new repository"),
-  FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths");
+  FILES_CHECK_FAILED(false, "the engine's check found damage in the files repository: nothing was"
+      + " pruned; run `restic check --read-data` (borg: `borg check --verify-data`) by hand, then"
+      + " repair it or start a new repository (rsync: a new generation is a full copy again)"),
+  FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths"),
+  FILES_ENGINE_FAILED(true, "borg or rsync failed; the message has the tail of its stderr (is it"
+      + " installed, the repository path writable, the repository locked by another run?)");
 
   private final boolean retryable;
   private final String hint;

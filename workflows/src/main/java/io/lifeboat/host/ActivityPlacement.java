@@ -136,11 +136,15 @@ public final class ActivityPlacement {
     whole(io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivities.class, Where.HOST_BOUND,
         "prepares the copy beside the server's data directory, swaps the directories, stops and"
             + " starts mariadbd on its host");
-    // File trees (issue 20): restic reads the paths on the source's host; the rest is S3.
+    // File trees (issue 20): the engine reads the paths on the source's host; restic's other
+    // steps are S3. borg's and rsync's repository is a path on that host: the workflow sends
+    // their init, check and retention to the host's queue too (same activities, routed there).
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
-        "restic backup reads the file tree on the host's disk", "filesBackup");
+        "restic/borg/rsync backup reads the file tree on the host's disk", "filesBackup");
     group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
-        "restic init, check, forget and the manifest work on the repository over S3",
+        "restic init, check, forget and the manifest work on the repository over S3 (borg's and"
+            + " rsync's init, check and retention go to the source's host, where their"
+            + " repository path is)",
         "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
     // OpenSearch (issue 19): the REST API from anywhere; the fs repository on the node's host.
     group(io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class, Where.HOST_BOUND,

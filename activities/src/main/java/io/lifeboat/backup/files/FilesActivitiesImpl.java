@@ -22,7 +22,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The restic steps of a files backup (issue 20), each one restic command. */
+/**
+ * The steps of a files backup (issue 20): restic's here, each one restic command; borg's and
+ * rsync's in their {@link FilesEngine}.
+ */
 public final class FilesActivitiesImpl implements FilesActivities {
   static final ObjectMapper JSON = new ObjectMapper();
   private final StoreFactory stores;
@@ -41,9 +44,20 @@ public final class FilesActivitiesImpl implements FilesActivities {
     }
   }
 
+  private FilesEngine engine(ResticTarget t) {
+    return t.files().restic() ? null : FilesEngine.of(t.files(), secrets);
+  }
+
+  private static Runnable tick() {
+    ActivityExecutionContext ctx = Activity.getExecutionContext();
+    return () -> ctx.heartbeat(null);
+  }
+
   @Override
   public boolean filesInit(ResticTarget t) {
-    return typed(() -> {
+    return typed(t, () -> {
+      FilesEngine engine = engine(t);
+      if (engine != null) return engine.init();
       Restic.Output o = restic(t).run(List.of("init"));
       if (o.exit() == 0) return true;
       String all = (o.stderr() + String.join("\n", o.stdout())).toLowerCase(Locale.ROOT);
@@ -54,13 +68,17 @@ public final class FilesActivitiesImpl implements FilesActivities {
 
   @Override
   public FilesSnapshot filesBackup(ResticTarget t) {
-    return typed(() -> {
+    return typed(t, () -> {
       FilesConfig f = t.files();
       for (String p : f.paths()) {
         if (!Files.exists(Path.of(p), LinkOption.NOFOLLOW_LINKS)) {
           throw FailureKind.FILES_PATH_MISSING.failure("files source " + f.name() + ": " + p
               + " does not exist on this host");
         }
+      }
+      FilesEngine engine = engine(t);
+      if (engine != null) {
+        return engine.backup(FilesEngine.generation(t.runTag()), t.reason(), tick());
       }
       Restic restic = restic(t);
       String version = restic.version();
@@ -108,7 +126,9 @@ public final class FilesActivitiesImpl implements FilesActivities {
 
   @Override
   public FilesCheck filesCheck(ResticTarget t) {
-    return typed(() -> {
+    return typed(t, () -> {
+      FilesEngine engine = engine(t);
+      if (engine != null) return engine.check(tick());
       int pct = t.files().checkReadDataPercent();
       Restic restic = restic(t);
       restic.run(List.of("unlock"));
@@ -133,7 +153,9 @@ public final class FilesActivitiesImpl implements FilesActivities {
 
   @Override
   public FilesRetention filesForget(ResticTarget t) {
-    return typed(() -> {
+    return typed(t, () -> {
+      FilesEngine engine = engine(t);
+      if (engine != null) return engine.retention(tick());
       FilesConfig.Keep k = t.files().keep();
       Restic restic = restic(t);
       if (k.keepsEverything()) {
@@ -170,7 +192,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
 
   @Override
   public String filesCommitManifest(ResticTarget t, FilesManifest manifest) {
-    return typed(() -> {
+    return typed(t, () -> {
       String key = ResticTarget.manifestKey(t.repository(), t.files().name(), manifest.backupId());
       ObjectStore store = stores.forRepository(t.repository());
       try {
@@ -205,6 +227,15 @@ public final class FilesActivitiesImpl implements FilesActivities {
     return null;
   }
 
+  /** A whole JSON document (borg's pretty-printed --json), or null. */
+  static JsonNode parseText(String text) {
+    try {
+      return text.isBlank() ? null : JSON.readTree(text);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   static JsonNode parseLine(String line) {
     if (!line.startsWith("{") && !line.startsWith("[")) return null;
     try {
@@ -231,11 +262,12 @@ public final class FilesActivitiesImpl implements FilesActivities {
     return FailureKind.RESTIC_FAILED.failure(msg);
   }
 
-  private static <T> T typed(Supplier<T> body) {
+  private static <T> T typed(ResticTarget t, Supplier<T> body) {
     try {
       return body.get();
     } catch (UncheckedIOException e) {
-      throw FailureKind.RESTIC_FAILED.failure(e.getMessage(), e);
+      throw (t.files().restic() ? FailureKind.RESTIC_FAILED : FailureKind.FILES_ENGINE_FAILED)
+          .failure(e.getMessage(), e);
     }
   }
 }

@@ -23,7 +23,10 @@ import java.util.stream.Stream;
  * into a directory that is not the source, then a comparison of what is there with what the
  * snapshot lists ({@code restic ls --json}): every entry present with its type, size and
  * permission bits, symbolic links with their targets, nothing extra. restic keeps absolute
- * paths, so a snapshot of /srv/uploads is found under DIR/srv/uploads.
+ * paths, so a snapshot of /srv/uploads is found under DIR/srv/uploads. borg ({@code borg
+ * extract}, its listing from {@code borg list --json-lines}) and rsync (a copy of the generation,
+ * its listing and SHA-256s from the manifest recorded at backup) are compared the same way, with
+ * the same layout.
  */
 public final class FilesRestore {
   /** Refused before anything is written: one line for the operator. */
@@ -90,8 +93,27 @@ public final class FilesRestore {
     }
   }
 
+  private FilesEngine engine() {
+    return files.restic() ? null : FilesEngine.of(files, secrets);
+  }
+
+  /** An engine's failure as this class's: a config or missing repository refuses, others fail. */
+  private static RuntimeException translated(io.temporal.failure.ApplicationFailure e) {
+    String msg = e.getOriginalMessage();
+    return io.lifeboat.failure.FailureKind.CONFIG_INVALID.type().equals(e.getType())
+        ? new Refused(msg) : new Failed(msg);
+  }
+
   /** The snapshots of the source, oldest first (short id, time). */
   public List<String[]> snapshots() {
+    FilesEngine engine = engine();
+    if (engine != null) {
+      try {
+        return engine.snapshots();
+      } catch (io.temporal.failure.ApplicationFailure e) {
+        throw translated(e);
+      }
+    }
     Restic.Output o = restic().run(List.of("snapshots", "--json"));
     if (o.exit() != 0) {
       throw new Failed("restic snapshots for files source " + files.name() + ": " + o.lastLine());
@@ -107,7 +129,8 @@ public final class FilesRestore {
 
   public Restored restore(String snapshot, Path to, boolean overSource) {
     Path target = checkTarget(to, overSource);
-    Restic restic = restic();
+    FilesEngine engine = engine();
+    Restic restic = engine == null ? restic() : null;
     List<String[]> all = snapshots();
     if (all.isEmpty()) throw new Refused("files source " + files.name() + " has no snapshots yet");
     String[] chosen = null;
@@ -115,13 +138,25 @@ public final class FilesRestore {
       chosen = all.get(all.size() - 1);
     } else {
       for (String[] s : all) {
-        if (snapshot.length() >= 4 && s[2].startsWith(snapshot)) chosen = s;
+        if (snapshot.length() >= 4 && s[2].startsWith(snapshot) || s[0].equals(snapshot)) {
+          chosen = s;
+        }
       }
     }
     if (chosen == null) {
       throw new Refused("no snapshot '" + snapshot + "' in files source " + files.name()
           + " (it has " + all.stream().map(s -> s[0]).reduce((a, b) -> a + ", " + b).orElse("")
           + ")");
+    }
+    if (engine != null) {
+      try {
+        engine.extract(chosen[2], target);
+        return compare(chosen, target, engine.listing(chosen[2]));
+      } catch (io.temporal.failure.ApplicationFailure e) {
+        throw translated(e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     Restic.Output r = restic.run(List.of("restore", chosen[2], "--target", target.toString(),
         "--verify"));
@@ -132,13 +167,18 @@ public final class FilesRestore {
     Restic.Output ls = restic.run(List.of("ls", "--json", chosen[2]));
     if (ls.exit() != 0) throw new Failed("restic ls " + chosen[0] + ": " + ls.lastLine());
     try {
-      return compare(chosen, target, ls.stdout());
+      List<JsonNode> nodes = new ArrayList<>();
+      for (String line : ls.stdout()) {
+        JsonNode n = FilesActivitiesImpl.parseLine(line);
+        if (n != null) nodes.add(n);
+      }
+      return compare(chosen, target, nodes);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  private Restored compare(String[] snapshot, Path target, List<String> listing)
+  private Restored compare(String[] snapshot, Path target, List<JsonNode> listing)
       throws IOException {
     List<String> diffs = new ArrayList<>();
     Map<String, JsonNode> nodes = new HashMap<>();
@@ -146,9 +186,7 @@ public final class FilesRestore {
     long nFiles = 0;
     long nDirs = 0;
     long nLinks = 0;
-    for (String line : listing) {
-      JsonNode n = FilesActivitiesImpl.parseLine(line);
-      if (n == null) continue;
+    for (JsonNode n : listing) {
       if ("snapshot".equals(n.path("struct_type").asText())) {
         n.path("paths").forEach(p -> paths.add(p.asText()));
         continue;
@@ -185,6 +223,9 @@ public final class FilesRestore {
           } else if (Files.size(local) != n.path("size").asLong()) {
             diffs.add(path + ": " + Files.size(local) + " bytes, snapshot has "
                 + n.path("size").asLong());
+          } else if (n.has("sha256")
+              && !RsyncMirror.sha256(local).equals(n.path("sha256").asText())) {
+            diffs.add(path + ": content differs from the SHA-256 the manifest recorded");
           }
         }
         default -> { }
@@ -206,6 +247,48 @@ public final class FilesRestore {
       }
     }
     return new Restored(snapshot[0], snapshot[1], target, nFiles, nDirs, nLinks, paths, diffs);
+  }
+
+  /** The "snapshot" line of a listing: the source's paths. */
+  static JsonNode snapshotNode(List<String> paths) {
+    com.fasterxml.jackson.databind.node.ObjectNode n = FilesActivitiesImpl.JSON.createObjectNode();
+    n.put("struct_type", "snapshot");
+    paths.forEach(n.putArray("paths")::add);
+    return n;
+  }
+
+  /**
+   * The directories above the source's paths, which an extract creates but borg does not list
+   * (restic does): listed as directories outside the paths, so their modes are not compared.
+   */
+  static List<JsonNode> parentNodes(List<String> paths) {
+    java.util.Set<String> seen = new java.util.TreeSet<>();
+    for (String p : paths) {
+      for (Path q = Path.of(p).getParent(); q != null && q.getParent() != null; q = q.getParent()) {
+        seen.add(q.toString());
+      }
+    }
+    List<JsonNode> out = new ArrayList<>();
+    for (String d : seen) {
+      com.fasterxml.jackson.databind.node.ObjectNode n = FilesActivitiesImpl.JSON.createObjectNode();
+      n.put("struct_type", "node");
+      n.put("path", d);
+      n.put("type", "dir");
+      out.add(n);
+    }
+    return out;
+  }
+
+  /** The permission bits of an ls-style mode ("drwxr-x---", "-rwsr-xr-x"). */
+  static int modeBits(String s) {
+    if (s.length() < 10) return 0;
+    int m = 0;
+    String rwx = "rwxrwxrwx";
+    for (int i = 0; i < 9; i++) {
+      char c = s.charAt(i + 1);
+      if (c == rwx.charAt(i) || c == 's' || c == 't') m |= 1 << (8 - i);
+    }
+    return m;
   }
 
   static int mode(Set<PosixFilePermission> perms) {

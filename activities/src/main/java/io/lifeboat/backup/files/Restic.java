@@ -4,13 +4,6 @@ import io.lifeboat.config.ConfigException;
 import io.lifeboat.config.FilesConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
-import io.lifeboat.process.StderrTail;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,38 +62,9 @@ public final class Restic {
     List<String> command = new ArrayList<>();
     command.add(bin);
     command.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(command).redirectInput(new File("/dev/null"));
     // Nothing of the worker's own restic or AWS settings leaks in: only this source's.
-    pb.environment().keySet().removeIf(k -> k.startsWith("RESTIC_") || k.startsWith("AWS_"));
-    pb.environment().putAll(env);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + bin + " (is restic installed? `./lifeboat"
-          + " up` installs it): " + e.getMessage(), e);
-    }
-    List<String> lines = new ArrayList<>();
-    boolean finished = false;
-    try (StderrTail err = new StderrTail(p.getErrorStream(), "restic");
-         BufferedReader out = new BufferedReader(
-             new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        lines.add(line);
-        onLine.accept(line);
-      }
-      int exit = p.waitFor();
-      finished = true;
-      return new Output(exit, lines, err.text());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while restic ran", e);
-    } finally {
-      if (!finished) p.destroyForcibly();
-    }
+    return EngineProcess.run("restic", command, env, List.of("RESTIC_", "AWS_"), null, onLine,
+        null);
   }
 
   public Output run(List<String> args) {

@@ -26,8 +26,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "files", description = "Back up a file tree now (restic into the repository,"
-    + " then restic check --read-data-subset and forget --prune).")
+@Command(name = "files", description = "Back up a file tree now with the source's engine: restic"
+    + " (into the repository, then restic check --read-data-subset and forget --prune), borg"
+    + " (borg create, check --verify-data, prune) or rsync (a --link-dest generation, its"
+    + " SHA-256 manifest re-read, old generations deleted).")
 public final class BackupFilesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption configOption;
@@ -65,10 +67,17 @@ public final class BackupFilesCommand implements Callable<Integer> {
   private static void print(PrintWriter out, FilesBackupResult r, String link) {
     FilesManifest m = r.manifest();
     out.println();
-    out.println("backup " + m.backupId() + " of files " + m.source() + " is committed: restic"
-        + " snapshot " + m.snapshotId());
-    out.printf("  files       %d (%d new, %d changed), %s, %s added%n", m.totalFiles(),
-        m.filesNew(), m.filesChanged(), Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()));
+    out.println("backup " + m.backupId() + " of files " + m.source() + " is committed: "
+        + (FilesConfig.RESTIC.equals(m.engine()) ? "restic snapshot " : m.engine() + " generation ")
+        + m.snapshotId());
+    if (FilesConfig.RESTIC.equals(m.engine())) {
+      out.printf("  files       %d (%d new, %d changed), %s, %s added%n", m.totalFiles(),
+          m.filesNew(), m.filesChanged(), Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()));
+    } else {
+      // borg and rsync do not count new and changed files: the bytes added say how much changed.
+      out.printf("  files       %d, %s, %s added (%s)%n", m.totalFiles(),
+          Bytes.human(m.totalBytes()), Bytes.human(m.bytesAdded()), m.resticVersion());
+    }
     out.println("  repository  " + m.repository());
     out.println("  verified    " + m.verification());
     out.println("  kept        " + String.join(", ", m.kept()));

@@ -24,12 +24,16 @@ public final class FilesPlans {
     return io.lifeboat.run.WorkflowIds.of("files", c.estate(), f.name());
   }
 
-  /** The password variable must be set where restic runs; said before anything starts. */
+  /**
+   * The password (restic) or passphrase (borg) variable must be set where the engine runs; said
+   * before anything starts. rsync has none.
+   */
   public static void requirePassword(Session s, FilesConfig f) {
+    if (f.passwordEnv() == null) return;
     String v = s.secrets().optional(f.passwordEnv());
     if (v == null || v.isEmpty()) {
-      throw new UserError("environment variable " + f.passwordEnv() + " (restic repository"
-          + " password of files source " + f.name() + ") is not set");
+      throw new UserError("environment variable " + f.passwordEnv() + " (" + f.passwordPurpose()
+          + ") is not set");
     }
   }
 }

@@ -23,9 +23,11 @@ import picocli.CommandLine.Spec;
 
 /** `restore files NAME [--snapshot ID|latest] --to DIR` (issue 20): runs here, not on a worker. */
 @Command(name = "files", description = "Restore a snapshot of a files source into DIR (restic"
-    + " restore --verify), then compare DIR with the snapshot's listing: types, sizes, modes,"
-    + " nothing missing, nothing extra. restic keeps absolute paths (DIR/srv/uploads/...). DIR"
-    + " must be empty or new, and never the source (unless --over-source).")
+    + " restore --verify, borg extract, or a copy of an rsync generation), then compare DIR with"
+    + " the snapshot's listing: types, sizes, modes, link targets (rsync: SHA-256s), nothing"
+    + " missing, nothing extra. Paths stay absolute (DIR/srv/uploads/...). DIR must be empty or"
+    + " new, and never the source (unless --over-source). borg and rsync read the repository"
+    + " path: run it on the host that has it.")
 public final class RestoreFilesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ConfigOption configOption;
@@ -34,7 +36,8 @@ public final class RestoreFilesCommand implements Callable<Integer> {
   String name;
 
   @Option(names = "--snapshot", paramLabel = "ID", defaultValue = "latest",
-      description = "a restic snapshot id (or its first 8 characters), or latest (default)")
+      description = "a restic snapshot id (or its first 8 characters), a borg archive or rsync"
+          + " generation name (the backup id), or latest (default)")
   String snapshot;
 
   @Option(names = "--to", paramLabel = "DIR", required = true,
@@ -80,8 +83,11 @@ public final class RestoreFilesCommand implements Callable<Integer> {
             + r.directories() + " directories, " + r.links() + " links");
         for (String p : r.paths()) out.println("  " + p + " is at " + r.directory() + p);
         if (r.differences().isEmpty()) {
-          out.println("  identical to the snapshot (restic verified the content; types, sizes"
-              + " and modes compared)");
+          out.println("  identical to the snapshot (" + switch (f.engine()) {
+            case FilesConfig.BORG -> "borg verified the content on extract";
+            case FilesConfig.RSYNC -> "every file's SHA-256 matches the manifest";
+            default -> "restic verified the content";
+          } + "; types, sizes and modes compared)");
         }
       }
       if (!r.differences().isEmpty()) {

@@ -22,7 +22,9 @@ import java.util.List;
  * init (if absent) → backup on the source's host (its agent; restic's progress in heartbeats)
  * → check with read-back of N% of the data → forget --prune → manifest. A damaged repository
  * is never pruned: the run records the failed check in the manifest and fails with
- * FILES_CHECK_FAILED.
+ * FILES_CHECK_FAILED. borg and rsync take the same steps (borg check --verify-data and prune;
+ * rsync's checksum manifest and old generations deleted); their repository is a path on the
+ * source's host, so init, check and retention run there too.
  */
 public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
   static final Duration HEARTBEAT = Duration.ofSeconds(30);
@@ -48,15 +50,24 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
     String queue = HostRouting.queueFor(f.host());
     FilesActivities onHost = queue == null ? long_ : ActivityStubs.of(FilesActivities.class,
         request.retry(), Duration.ofHours(6), HEARTBEAT, queue);
+    // borg's and rsync's repository is a path on the source's host: every step on it runs there.
+    // (No restic history changes: restic's steps keep their stubs.)
+    FilesActivities repoQuick = f.restic() || queue == null ? quick : ActivityStubs.of(
+        FilesActivities.class, request.retry(), Duration.ofMinutes(10), null, queue);
+    FilesActivities repoLong = f.restic() ? long_ : onHost;
     try {
-      steps.run("init", () -> quick.filesInit(target));
-      if (f.host() != null) {
+      // They wait for the host's agent before init; restic inits over S3 first, as it did.
+      if (f.host() != null && !f.restic()) {
+        news.agents(steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry())));
+      }
+      steps.run("init", () -> repoQuick.filesInit(target));
+      if (f.host() != null && f.restic()) {
         news.agents(steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry())));
       }
       FilesSnapshot snap = steps.run("backup", () -> onHost.filesBackup(target));
-      FilesCheck check = steps.run("check", () -> long_.filesCheck(target));
+      FilesCheck check = steps.run("check", () -> repoLong.filesCheck(target));
       FilesRetention retention = check.ok()
-          ? steps.run("retention", () -> long_.filesForget(target))
+          ? steps.run("retention", () -> repoLong.filesForget(target))
           : new FilesRetention(List.of(), List.of());
       FilesManifest manifest = new FilesManifest(FilesManifest.FORMAT_VERSION, backupId,
           KIND_FILES, f.name(), f.engine(), f.host(), f.paths(), f.excludes(), target.url(),
@@ -69,11 +80,13 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
       String key = steps.run("commit", () -> quick.filesCommitManifest(target, manifest));
       if (!check.ok()) {
         throw FailureKind.FILES_CHECK_FAILED.failure("verification of files source " + f.name()
-            + " failed: restic check --read-data-subset=" + check.readDataPercent() + "%: "
-            + check.line() + " (snapshot " + snap.snapshotId() + " recorded, nothing pruned)");
+            + " failed: " + (f.restic() ? "restic check --read-data-subset="
+                + check.readDataPercent() + "%: " : "") + check.line() + " ("
+            + (f.restic() ? "snapshot " : f.engine() + " generation ") + snap.snapshotId()
+            + " recorded, nothing pruned)");
       }
-      news.finished(steps, snap.bytesAdded(), snap.totalBytes(), "restic snapshot "
-          + snap.snapshotId());
+      news.finished(steps, snap.bytesAdded(), snap.totalBytes(), (f.restic() ? "restic snapshot "
+          : f.engine() + " generation ") + snap.snapshotId());
       steps.finish("done");
       Workflow.upsertTypedSearchAttributes(OUTCOME.valueSet(LifeboatSearchAttributes.OUTCOME_SUCCEEDED));
       return new FilesBackupResult(manifest, key, steps.steps());

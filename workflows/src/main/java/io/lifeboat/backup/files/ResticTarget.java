@@ -4,7 +4,7 @@ import io.lifeboat.config.FilesConfig;
 import io.lifeboat.config.RepositoryConfig;
 
 /**
- * What every restic step needs: the source (paths, excludes, the password's variable name) and
+ * What every step of a files backup needs (the name is from when restic was the only engine): the source (paths, excludes, the password's variable name) and
  * the object store it lives in. Holds names of secrets only.
  *
  * @param runTag the tag the backup's snapshot carries ({@code lifeboat-run=WORKFLOW_ID}), so a
@@ -13,9 +13,12 @@ import io.lifeboat.config.RepositoryConfig;
 public record ResticTarget(FilesConfig files, RepositoryConfig repository, String runTag,
     String reason) {
 
-  /** restic's address of the repository: {@code s3:ENDPOINT/BUCKET/PREFIX/files/NAME}. */
+  /**
+   * restic's address of the repository: {@code s3:ENDPOINT/BUCKET/PREFIX/files/NAME}; borg's
+   * repository or rsync's mirror: its path (on the source's host).
+   */
   public String url() {
-    return url(repository, files.name());
+    return files.restic() ? url(repository, files.name()) : files.repositoryPath();
   }
 
   public static String url(RepositoryConfig repository, String name) {

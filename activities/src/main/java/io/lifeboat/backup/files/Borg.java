@@ -1,0 +1,245 @@
+package io.lifeboat.backup.files;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lifeboat.config.FilesConfig;
+import io.lifeboat.config.Secrets;
+import io.lifeboat.failure.FailureKind;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * borg 1.2 behind a files source: a repokey-encrypted repository on a path of the source's
+ * host, {@code borg create} of the paths with the excludes, {@code borg check --verify-data}
+ * as verification, {@code borg prune --keep-*} then {@code borg compact} as retention, and
+ * {@code borg extract} for restores. The passphrase reaches borg in its environment only.
+ */
+final class Borg implements FilesEngine {
+  private final FilesConfig f;
+  private final Secrets secrets;
+  private final String repo;
+
+  Borg(FilesConfig f, Secrets secrets) {
+    this.f = f;
+    this.secrets = secrets;
+    this.repo = f.repositoryPath();
+  }
+
+  private Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    String pass = secrets.optional(f.passwordEnv());
+    if (pass == null || pass.isEmpty()) {
+      throw FailureKind.CONFIG_INVALID.failure(f.passwordEnv() + " (" + f.passwordPurpose()
+          + ") is not set");
+    }
+    env.put("BORG_PASSPHRASE", pass);
+    env.put("BORG_REPO", repo);
+    // Never a question on a terminal there is none of: a moved or unknown repository fails.
+    env.put("BORG_RELOCATED_REPO_ACCESS_IS_OK", "no");
+    env.put("BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK", "no");
+    env.put("BORG_DISPLAY_PASSPHRASE", "no");
+    return env;
+  }
+
+  private String bin() {
+    String bin = secrets.optional("LIFEBOAT_BORG_BIN");
+    return bin == null || bin.isBlank() ? "borg" : bin;
+  }
+
+  Restic.Output run(List<String> args, Path workDir, Runnable tick) {
+    List<String> command = new ArrayList<>();
+    command.add(bin());
+    command.addAll(args);
+    return EngineProcess.run("borg", command, env(), List.of("BORG_"), workDir, l -> { }, tick);
+  }
+
+  @Override
+  public String location() {
+    return repo;
+  }
+
+  private void requireRepository() {
+    if (!Files.isRegularFile(Path.of(repo, "config"))) {
+      throw FailureKind.CONFIG_INVALID.failure("borg repository " + repo + " of files source "
+          + f.name() + " does not exist on this host (files[].repositoryPath; the first backup"
+          + " creates it)");
+    }
+  }
+
+  @Override
+  public boolean init() {
+    Path path = Path.of(repo);
+    if (Files.isRegularFile(path.resolve("config"))) return false;
+    if (path.getParent() != null && !Files.isDirectory(path.getParent())) {
+      throw FailureKind.CONFIG_INVALID.failure("files source " + f.name() + ": the directory "
+          + path.getParent() + " of repositoryPath " + repo + " does not exist on this host");
+    }
+    try {
+      if (Files.isDirectory(path) && Files.list(path).findAny().isPresent()) {
+        throw FailureKind.CONFIG_INVALID.failure("files source " + f.name() + ": repositoryPath "
+            + repo + " is a non-empty directory that is not a borg repository");
+      }
+    } catch (IOException e) {
+      throw FailureKind.FILES_ENGINE_FAILED.failure("files source " + f.name() + ": " + e, e);
+    }
+    Restic.Output o = run(List.of("init", "--encryption=repokey", repo), null, null);
+    if (o.exit() != 0) throw failed("borg init", o);
+    return true;
+  }
+
+  @Override
+  public FilesSnapshot backup(String generation, String reason, Runnable tick) {
+    requireRepository();
+    String version = version();
+    for (String[] s : snapshots()) {
+      if (s[0].equals(generation)) {
+        return new FilesSnapshot(generation, 0, 0, 0, 0, 0, 0, 0, version, true);
+      }
+    }
+    List<String> args = new ArrayList<>(List.of("create", "--json", "--compression", "lz4",
+        "--comment", "lifeboat " + reason));
+    for (String e : f.excludes()) args.addAll(List.of("--exclude", e));
+    args.add(repo + "::" + generation);
+    args.addAll(f.paths());
+    Restic.Output o = run(args, null, tick);
+    // 1: a warning (a file changed or could not be read); the archive was still made.
+    if (o.exit() != 0 && o.exit() != 1) throw failed("borg create", o);
+    JsonNode root = FilesActivitiesImpl.parseText(String.join("\n", o.stdout()));
+    if (root == null) throw failed("borg create", o);
+    JsonNode a = root.path("archive");
+    JsonNode st = a.path("stats");
+    return new FilesSnapshot(a.path("name").asText(generation), 0, 0, 0,
+        st.path("nfiles").asLong(), st.path("original_size").asLong(),
+        st.path("deduplicated_size").asLong(), a.path("duration").asDouble(), version, false);
+  }
+
+  @Override
+  public FilesCheck check(Runnable tick) {
+    requireRepository();
+    Restic.Output o = run(List.of("check", "--verify-data", repo), null, tick);
+    if (o.exit() == 0) {
+      return new FilesCheck(true, 100, "borg check --verify-data: no problems found (read all"
+          + " of the data)");
+    }
+    List<String> all = new ArrayList<>(o.stdout());
+    all.addAll(o.stderr().lines().toList());
+    String lower = String.join("\n", all).toLowerCase(Locale.ROOT);
+    boolean damage = lower.contains("errors found") || lower.contains("problems found")
+        || lower.contains("integrity error") || lower.contains("mismatch")
+        || lower.contains("corrupt");
+    if (!damage || lower.contains("passphrase supplied")) throw failed("borg check", o);
+    String first = all.stream().map(String::strip)
+        .filter(l -> l.toLowerCase(Locale.ROOT).matches(
+            ".*(error|mismatch|corrupt|missing|invalid|damaged).*"))
+        .findFirst().orElse("errors found");
+    return new FilesCheck(false, 100, "borg check --verify-data: " + first);
+  }
+
+  @Override
+  public FilesRetention retention(Runnable tick) {
+    requireRepository();
+    FilesConfig.Keep k = f.keep();
+    List<String> before = names();
+    if (k.keepsEverything()) return new FilesRetention(before, List.of());
+    List<String> args = new ArrayList<>(List.of("prune"));
+    if (k.last() > 0) args.addAll(List.of("--keep-last", "" + k.last()));
+    if (k.daily() > 0) args.addAll(List.of("--keep-daily", "" + k.daily()));
+    if (k.weekly() > 0) args.addAll(List.of("--keep-weekly", "" + k.weekly()));
+    if (k.monthly() > 0) args.addAll(List.of("--keep-monthly", "" + k.monthly()));
+    args.add(repo);
+    Restic.Output o = run(args, null, tick);
+    if (o.exit() != 0) throw failed("borg prune", o);
+    Restic.Output c = run(List.of("compact", repo), null, tick);
+    if (c.exit() != 0) throw failed("borg compact", c);
+    List<String> after = names();
+    Set<String> removed = new LinkedHashSet<>(before);
+    removed.removeAll(after);
+    return new FilesRetention(after, List.copyOf(removed));
+  }
+
+  private List<String> names() {
+    return snapshots().stream().map(s -> s[0]).toList();
+  }
+
+  @Override
+  public List<String[]> snapshots() {
+    requireRepository();
+    Restic.Output o = run(List.of("list", "--json", repo), null, null);
+    if (o.exit() != 0) throw failed("borg list", o);
+    JsonNode root = FilesActivitiesImpl.parseText(String.join("\n", o.stdout()));
+    List<String[]> out = new ArrayList<>();
+    if (root != null) {
+      root.path("archives").forEach(a -> out.add(new String[] {a.path("name").asText(),
+          a.path("time").asText(), a.path("name").asText()}));
+    }
+    return out;
+  }
+
+  @Override
+  public void extract(String id, Path target) {
+    try {
+      Files.createDirectories(target);
+    } catch (IOException e) {
+      throw FailureKind.FILES_ENGINE_FAILED.failure("cannot create " + target + ": " + e, e);
+    }
+    Restic.Output o = run(List.of("extract", "--numeric-ids", repo + "::" + id), target, null);
+    if (o.exit() != 0) throw failed("borg extract of " + id + " into " + target, o);
+  }
+
+  @Override
+  public List<JsonNode> listing(String id) {
+    Restic.Output o = run(List.of("list", "--json-lines", repo + "::" + id), null, null);
+    if (o.exit() != 0) throw failed("borg list " + id, o);
+    List<JsonNode> out = new ArrayList<>();
+    out.add(FilesRestore.snapshotNode(f.paths()));
+    out.addAll(FilesRestore.parentNodes(f.paths()));
+    for (String line : o.stdout()) {
+      JsonNode n = FilesActivitiesImpl.parseLine(line);
+      if (n == null) continue;
+      ObjectNode node = FilesActivitiesImpl.JSON.createObjectNode();
+      node.put("struct_type", "node");
+      node.put("path", "/" + n.path("path").asText());
+      node.put("type", switch (n.path("type").asText()) {
+        case "d" -> "dir";
+        case "l" -> "symlink";
+        case "-" -> "file";
+        default -> "other";
+      });
+      node.put("mode", FilesRestore.modeBits(n.path("mode").asText()));
+      node.put("size", n.path("size").asLong());
+      if ("l".equals(n.path("type").asText())) node.put("linktarget", n.path("linktarget").asText());
+      out.add(node);
+    }
+    return out;
+  }
+
+  /** "borg 1.2.4", or "borg (unknown version)". */
+  String version() {
+    try {
+      Restic.Output o = EngineProcess.run("borg", List.of(bin(), "--version"), Map.of(),
+          List.of("BORG_"), null, l -> { }, null);
+      return o.stdout().isEmpty() ? "borg (unknown version)" : o.stdout().get(0).strip();
+    } catch (RuntimeException e) {
+      return "borg (unknown version)";
+    }
+  }
+
+  private ApplicationFailure failed(String what, Restic.Output o) {
+    String msg = what + " for files source " + f.name() + " failed (exit " + o.exit() + "): "
+        + o.lastLine();
+    if (o.stderr().contains("passphrase supplied in BORG_PASSPHRASE")) {
+      return FailureKind.CONFIG_INVALID.failure(what + " for files source " + f.name()
+          + ": the passphrase in " + f.passwordEnv() + " is not the repository's");
+    }
+    return FailureKind.FILES_ENGINE_FAILED.failure(msg);
+  }
+}

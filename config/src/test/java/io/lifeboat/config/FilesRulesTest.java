@@ -1,0 +1,88 @@
+package io.lifeboat.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** files: (issue 20): the engine per source, its defaults, and each mistake one line. */
+class FilesRulesTest {
+  private static final String BASE = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      files:
+      """;
+
+  @TempDir Path dir;
+
+  private FilesConfig load(String entry) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, BASE + entry);
+    return new ConfigLoader().load(f).files().get(0);
+  }
+
+  private String fails(String entry) throws IOException {
+    Path f = dir.resolve("lifeboat.yml");
+    Files.writeString(f, BASE + entry);
+    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
+        .getMessage();
+    assertEquals(1, msg.lines().count(), msg);
+    return msg;
+  }
+
+  @Test
+  void anOldConfigWithoutAnEngineIsRestic() throws IOException {
+    FilesConfig f = load("  - {name: uploads, paths: [/srv/uploads], passwordEnv: RESTIC_PW}\n");
+    assertEquals("restic", f.engine());
+    assertTrue(f.restic());
+    assertNull(f.repositoryPath());
+  }
+
+  @Test
+  void borgAndRsyncTakeARepositoryPath() throws IOException {
+    FilesConfig b = load("  - {name: uploads, paths: [/srv/uploads], engine: borg,"
+        + " repositoryPath: /var/backups/borg/uploads, passwordEnv: BORG_PW}\n");
+    assertEquals("borg", b.engine());
+    assertEquals("/var/backups/borg/uploads", b.repositoryPath());
+    assertEquals("borg passphrase of files source uploads", b.passwordPurpose());
+    FilesConfig r = load("  - {name: uploads, paths: [/srv/uploads], engine: rsync,"
+        + " repositoryPath: /var/backups/mirror/uploads}\n");
+    assertEquals("rsync", r.engine());
+    assertNull(r.passwordEnv());
+  }
+
+  @Test
+  void mistakesAreOneLineEach() throws IOException {
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: tar,"
+        + " passwordEnv: P}\n").contains("'files[0].engine' must be restic, borg or rsync, not"
+        + " 'tar'"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: borg, passwordEnv: P}\n")
+        .contains("'files[0].repositoryPath' must be set to an absolute path for engine borg"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: rsync,"
+        + " repositoryPath: backups/m}\n").contains("'files[0].repositoryPath' must be set to an"
+        + " absolute path for engine rsync (its repository on the source's host), not"
+        + " 'backups/m'"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: borg,"
+        + " repositoryPath: /b}\n").contains("'files[0].passwordEnv' must name the environment"
+        + " variable that holds the borg passphrase"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], passwordEnv: P,"
+        + " repositoryPath: /b}\n").contains("'files[0].repositoryPath' is for borg and rsync"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: rsync,"
+        + " repositoryPath: /m, passwordEnv: P}\n").contains("is not used by engine rsync"));
+  }
+}
