@@ -89,13 +89,13 @@ class EngineDrillEndToEndTest {
     assertEquals(0, r.exit(), r.out() + r.err());
   }
 
-  /** Starts the drill, approves its start and the redis sign-off; the stub to await. */
-  private String drill(Path config) throws Exception {
-    String id = start(config, "redis");
+  /** Starts the drill, approves its start and the scenario's sign-off; its id. */
+  private String drill(Path config, String scenario) throws Exception {
+    String id = start(config, scenario);
     awaitWaiting(id, "approve-start");
     approve(config, id, "approve-start");
-    awaitWaiting(id, "sign-off-redis");
-    approve(config, id, "sign-off-redis");
+    awaitWaiting(id, "sign-off-" + scenario);
+    approve(config, id, "sign-off-" + scenario);
     return id;
   }
 
@@ -132,7 +132,7 @@ class EngineDrillEndToEndTest {
         config.toString());
     assertEquals(0, b.exit(), b.out() + b.err());
 
-    String id = drill(config);
+    String id = drill(config, "redis");
     DrillResult result = stack.temporal().client().newUntypedWorkflowStub(id)
         .getResult(5, TimeUnit.MINUTES, DrillResult.class);
     assertEquals("succeeded", result.outcome(), result.toString());
@@ -163,7 +163,7 @@ class EngineDrillEndToEndTest {
     }
     stored[stored.length / 2] ^= 0x01;
     stack.store().put(victim, stored, "application/octet-stream");
-    String bad = drill(config);
+    String bad = drill(config, "redis");
     WorkflowFailedException failed = org.junit.jupiter.api.Assertions.assertThrows(
         WorkflowFailedException.class, () -> stack.temporal().client()
             .newUntypedWorkflowStub(bad).getResult(5, TimeUnit.MINUTES, DrillResult.class));
@@ -175,5 +175,55 @@ class EngineDrillEndToEndTest {
     assertFalse(badReport.out().contains("| data integrity | met |"), badReport.out());
     assertNotEquals("", before);
     assertEquals(before, redis.contents(), "production untouched");
+  }
+
+  @Test
+  void opensearchDrillRestoresTheNewestBackupIntoScratchIndicesAndRemovesThem() throws Exception {
+    try (OpenSearchNode node = OpenSearchNode.start(stack.dir.resolve("opensearch"))) {
+      node.ok("PUT", "/tallies", "{\"settings\":{\"number_of_shards\":2}}");
+      StringBuilder bulk = new StringBuilder();
+      for (int i = 0; i < 300; i++) {
+        bulk.append("{\"index\":{\"_index\":\"tallies\",\"_id\":\"t").append(i)
+            .append("\"}}\n{\"farm\":\"f").append(i % 20).append("\",\"count\":")
+            .append(i * 3).append("}\n");
+      }
+      for (int i = 0; i < 20; i++) {
+        bulk.append("{\"index\":{\"_index\":\"farms\",\"_id\":\"f").append(i)
+            .append("\"}}\n{\"name\":\"Farm ").append(i).append("\"}\n");
+      }
+      assertFalse(node.ok("POST", "/_bulk?refresh=true", bulk.toString()).path("errors")
+          .asBoolean(), "bulk load");
+      String tallies = node.documents("tallies");
+      Path config = stack.config("searchdrill", root -> {
+        root.put("estate", stack.tag);
+        root.putObject("drills").put("lead", "ana").put("reminderMinutes", 60);
+        root.putArray("opensearch").addObject().put("name", "search").put("url", node.url())
+            .put("snapshotDir", node.repoRoot.resolve("lifeboat").toString());
+      });
+      RealStack.Run b = stack.cli(env(), "backup", "opensearch", "search", "--wait",
+          "--config", config.toString());
+      assertEquals(0, b.exit(), b.out() + b.err());
+
+      String id = drill(config, "opensearch");
+      DrillResult result = stack.temporal().client().newUntypedWorkflowStub(id)
+          .getResult(5, TimeUnit.MINUTES, DrillResult.class);
+      assertEquals("succeeded", result.outcome(), result.toString());
+      for (RunReport.Criterion c : result.criteria()) assertTrue(c.met(), c.toString());
+      ScenarioResult s = result.results().get(0);
+      assertEquals("opensearch", s.scenario());
+      assertTrue(s.integrity() && s.rtoMet(), s.toString());
+      assertTrue(s.facts().get("search: restored").startsWith(
+          "{farms=20, tallies=300} documents in scratch indices"), s.facts().toString());
+      // The scratch indices, repository and files are gone; production untouched.
+      assertEquals(List.of("farms", "tallies"), node.indices());
+      assertEquals(1, node.ok("GET", "/_snapshot", null).size(), "only Lifeboat's repository");
+      try (var left = java.nio.file.Files.list(node.repoRoot.resolve("lifeboat-scratch"))) {
+        assertEquals(0, left.count(), "the scratch files are removed");
+      }
+      assertEquals(tallies, node.documents("tallies"));
+      RealStack.Run report = stack.cli(env(), "report", id, "--config", config.toString());
+      assertEquals(0, report.exit(), report.err());
+      assertTrue(report.out().contains("opensearch: recovery time"), report.out());
+    }
   }
 }
