@@ -57,6 +57,7 @@ class EngineDrillEndToEndTest {
   private static Map<String, String> env() {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.put("LIFEBOAT_IT_REDIS_PW", PW);
+    env.put("LIFEBOAT_IT_MARIADB_PW", PW);
     return env;
   }
 
@@ -224,6 +225,45 @@ class EngineDrillEndToEndTest {
       RealStack.Run report = stack.cli(env(), "report", id, "--config", config.toString());
       assertEquals(0, report.exit(), report.err());
       assertTrue(report.out().contains("opensearch: recovery time"), report.out());
+    }
+  }
+
+  @Test
+  void mariadbDrillRestoresTheNewestDumpIntoAScratchServerWithEqualChecksums() throws Exception {
+    try (MariaDbServer db = MariaDbServer.start(PW)) {
+      db.sql("CREATE DATABASE billing; USE billing;"
+          + " CREATE TABLE invoice (id INT PRIMARY KEY, farm VARCHAR(40), amount INT);"
+          + " INSERT INTO invoice SELECT seq, CONCAT('farm-', seq % 17), seq * 13"
+          + " FROM seq_1_to_500;"
+          + " CREATE TABLE audit (id INT PRIMARY KEY AUTO_INCREMENT, what VARCHAR(20));"
+          + " INSERT INTO audit (what) VALUES ('created'), ('paid');");
+      String before = db.dump("billing");
+      Path config = stack.config("mariadrill", root -> {
+        root.put("estate", stack.tag);
+        root.putObject("drills").put("lead", "ana").put("reminderMinutes", 60);
+        root.putArray("mariadb").addObject().put("name", "billing").put("address", "127.0.0.1")
+            .put("port", db.port).put("user", db.user)
+            .put("passwordEnv", "LIFEBOAT_IT_MARIADB_PW").putArray("databases").add("billing");
+      });
+      Map<String, String> env = env();
+      RealStack.Run b = stack.cli(env, "backup", "mariadb", "billing", "--wait", "--config",
+          config.toString());
+      assertEquals(0, b.exit(), b.out() + b.err());
+
+      String id = drill(config, "mariadb");
+      DrillResult result = stack.temporal().client().newUntypedWorkflowStub(id)
+          .getResult(5, TimeUnit.MINUTES, DrillResult.class);
+      assertEquals("succeeded", result.outcome(), result.toString());
+      for (RunReport.Criterion c : result.criteria()) assertTrue(c.met(), c.toString());
+      ScenarioResult s = result.results().get(0);
+      assertTrue(s.integrity() && s.rtoMet(), s.toString());
+      assertTrue(s.facts().get("billing: restored").startsWith("2 tables into a scratch mariadbd")
+          && s.facts().get("billing: restored").contains("2 with CHECKSUM TABLE equal"),
+          s.facts().toString());
+      assertEquals(before, db.dump("billing"), "production untouched");
+      RealStack.Run report = stack.cli(env, "report", id, "--config", config.toString());
+      assertEquals(0, report.exit(), report.err());
+      assertTrue(report.out().contains("mariadb: recovery time"), report.out());
     }
   }
 }
