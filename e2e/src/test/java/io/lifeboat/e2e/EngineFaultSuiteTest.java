@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.backup.mariadb.MariaDbBackupResult;
 import io.lifeboat.backup.redis.RedisBackupResult;
+import io.lifeboat.backup.opensearch.OpenSearchBackupResult;
 import io.lifeboat.cli.MariaDbSources;
+import io.lifeboat.cli.OpenSearchSources;
 import io.lifeboat.cli.RedisSources;
 import io.lifeboat.config.ConfigLoader;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.e2e.FaultTable.Outcome;
 import io.lifeboat.recover.mariadb.MariaDbRecoveryResult;
+import io.lifeboat.recover.opensearch.OpenSearchRecoveryResult;
 import io.lifeboat.recover.redis.RedisRecoveryResult;
 import io.temporal.api.enums.v1.PendingActivityState;
 import io.temporal.client.WorkflowClient;
@@ -56,6 +59,8 @@ class EngineFaultSuiteTest {
   static final int MARIADB_ROWS = 50_000;
   /** Redis noise: strings of 3,000 base64 characters, ~12 MB in the RDB, ~9 MB stored. */
   static final int REDIS_KEYS = 4_000;
+  /** OpenSearch noise: documents of 3,000 base64 characters, ~15 MB of segment files. */
+  static final int OPENSEARCH_DOCS = 5_000;
   /** How long a run may take to end after the restart (a heartbeat timeout is 30 to 60 s). */
   static final long RESULT_MINUTES = 5;
 
@@ -64,18 +69,21 @@ class EngineFaultSuiteTest {
   private WorkerJvm workers;
   private MariaDbServer mariadb;
   private RedisServer redis;
+  private OpenSearchNode opensearch;
   private Path config;
   private LifeboatConfig loaded;
   private int generation;
 
   @BeforeAll
   void up() throws Exception {
-    Assumptions.assumeTrue(selected("mariadb") || selected("redis"), "no engine entry selected");
+    Assumptions.assumeTrue(selected("mariadb") || selected("redis") || selected("opensearch"),
+        "no engine entry selected");
     faults = new FaultStack();
     stack = new RealStack(faults.baseConfig);
     workers = new WorkerJvm(stack.dir);
     if (selected("mariadb")) mariadb = MariaDbServer.start(PW);
     if (selected("redis")) redis = RedisServer.start(stack.dir.resolve("redis-data"), PW, true);
+    if (selected("opensearch")) opensearch = OpenSearchNode.start(stack.dir.resolve("opensearch"));
     int metricsPort = ArchivingCluster.freePort();
     config = stack.config("engines", root -> {
       // Capped at 2 MB/s in 5 MB parts, an upload lasts several seconds: time to hit it.
@@ -93,6 +101,11 @@ class EngineFaultSuiteTest {
             .put("port", redis.port).put("passwordEnv", "LIFEBOAT_IT_REDIS_PW")
             .put("dataDir", redis.dataDir.toString()).put("appendonly", true);
       }
+      if (opensearch != null) {
+        root.putArray("opensearch").addObject().put("name", "search")
+            .put("url", opensearch.url())
+            .put("snapshotDir", opensearch.repoRoot.resolve("lifeboat").toString());
+      }
     });
     loaded = new ConfigLoader().load(config);
   }
@@ -106,6 +119,7 @@ class EngineFaultSuiteTest {
         if (workers != null) workers.close();
         if (mariadb != null) mariadb.close();
         if (redis != null) redis.close();
+        if (opensearch != null) opensearch.close();
         if (stack != null) stack.close();
       } finally {
         if (faults != null) faults.close();
@@ -293,6 +307,133 @@ class EngineFaultSuiteTest {
   }
 
   // ---------------------------------------------------------------------------------------
+  // OpenSearch: snapshot shipped file by file, and recovery through a staged restore
+
+  @Test
+  @Order(5)
+  void opensearchBackupWorkerKilledWhileTheSnapshotFilesUpload() throws Exception {
+    Assumptions.assumeTrue(selected("opensearch"));
+    opensearch.ok("PUT", "/tallies", "{\"settings\":{\"number_of_shards\":2,"
+        + "\"number_of_replicas\":0}}");
+    opensearch.ok("PUT", "/farms", "{\"settings\":{\"number_of_replicas\":0}}");
+    Random random = new Random(19);
+    byte[] bytes = new byte[2_250];
+    for (int batch = 0; batch < OPENSEARCH_DOCS / 500; batch++) {
+      StringBuilder bulk = new StringBuilder();
+      for (int i = batch * 500; i < (batch + 1) * 500; i++) {
+        random.nextBytes(bytes);
+        bulk.append("{\"index\":{\"_index\":\"tallies\",\"_id\":\"t").append(i)
+            .append("\"}}\n{\"farm\":\"f").append(i % 20).append("\",\"count\":").append(i * 3)
+            .append(",\"blob\":\"").append(Base64.getEncoder().encodeToString(bytes))
+            .append("\"}\n");
+      }
+      if (batch == 0) {
+        for (int i = 0; i < 20; i++) {
+          bulk.append("{\"index\":{\"_index\":\"farms\",\"_id\":\"f").append(i)
+              .append("\"}}\n{\"name\":\"Farm ").append(i).append("\",\"acres\":")
+              .append(10 + i).append("}\n");
+        }
+      }
+      assertTrue(!opensearch.ok("POST", "/_bulk", bulk.toString()).path("errors").asBoolean(),
+          "bulk load");
+    }
+    // Few large segment files: each is one multipart upload of several parts.
+    opensearch.ok("POST", "/_refresh", null);
+    opensearch.ok("POST", "/tallies/_forcemerge?max_num_segments=1", null);
+    assertEquals(OPENSEARCH_DOCS, opensearch.ok("GET", "/tallies/_count", null).path("count")
+        .asLong());
+    String id = io.lifeboat.run.WorkflowIds.manual(OpenSearchSources.backupId(loaded,
+        loaded.openSearchSource("search").orElseThrow()));
+    inject("SIGKILL worker while the snapshot's files upload, worker restarted",
+        "OpenSearchBackup", "OpensearchShipFiles", () -> {
+          Ledger before = ledger();
+          Process w = startWorker();
+          cli("backup", "opensearch", "search");
+          awaitInFlight(id, "OpensearchShipFiles", uploading());
+          WorkerJvm.kill(w);
+          assertEquals(before.manifests(), ledger().manifests(),
+              "nothing committed while the files were in flight");
+          startWorker();
+          OpenSearchBackupResult r = client().newUntypedWorkflowStub(id)
+              .getResult(RESULT_MINUTES, TimeUnit.MINUTES, OpenSearchBackupResult.class);
+          String verdict = committedOnce(before, r.manifest().fileListKey(), null, id,
+              "OpensearchShipFiles");
+          var listed = io.lifeboat.backup.opensearch.OpenSearchFiles.readList(stack.store(),
+              stack.cipher(), r.manifest().fileListKey());
+          assertEquals(r.manifest().files(), listed.size());
+          for (var e : listed) {
+            assertEquals(e.storedSha256(), Ledger.sha256(stack.store(), e.key()),
+                "stored file " + e.key() + " is what the file list says");
+          }
+          assertEquals(Map.of("farms", 20L, "tallies", (long) OPENSEARCH_DOCS),
+              r.manifest().documents());
+          return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), verdict + "; "
+              + r.manifest().files() + " files, " + r.manifest().storedBytes()
+              + " bytes stored; verified: " + r.manifest().verification());
+        });
+  }
+
+  @Test
+  @Order(6)
+  void opensearchRecoveryWorkerKilledAfterTheStageAndAfterTheSwap() throws Exception {
+    Assumptions.assumeTrue(selected("opensearch"));
+    String tallies = opensearch.documents("tallies");
+    String farms = opensearch.documents("farms");
+    opensearch.ok("POST", "/tallies/_doc/t1?refresh=true", "{\"farm\":\"changed\"}");
+    opensearch.ok("DELETE", "/tallies/_doc/t2?refresh=true", null);
+    opensearch.ok("POST", "/tallies/_doc/new?refresh=true", "{\"farm\":\"after backup\"}");
+    opensearch.ok("DELETE", "/farms", null);
+    assertNotEquals(tallies, opensearch.documents("tallies"));
+    String id = OpenSearchSources.recoveryId(loaded,
+        loaded.openSearchSource("search").orElseThrow());
+    inject("SIGKILL worker after the stage's work (files fetched, scratch repository"
+        + " registered), before its completion, then after the swap's work (live indices"
+        + " replaced); worker restarted each time", "OpenSearchRecovery",
+        "OpensearchStage + OpensearchSwap", () -> {
+          Ledger before = ledger();
+          String stage = "hold-stage-" + (++generation);
+          Process h = workers.startHolding(config, stack.taskQueue, stage, workerEnv(),
+              "OpensearchStage");
+          cli("recover", "opensearch", "search");
+          workers.awaitHold(h, stage, "OpensearchStage", () -> WorkerJvm.closed(client(), id));
+          WorkerJvm.kill(h);
+          String swap = "hold-swap-" + (++generation);
+          Process s = workers.startHolding(config, stack.taskQueue, swap, workerEnv(),
+              "OpensearchSwap");
+          workers.awaitHold(s, swap, "OpensearchSwap", () -> WorkerJvm.closed(client(), id));
+          WorkerJvm.kill(s);
+          startWorker();
+          OpenSearchRecoveryResult r = client().newUntypedWorkflowStub(id)
+              .getResult(RESULT_MINUTES, TimeUnit.MINUTES, OpenSearchRecoveryResult.class);
+          int stages = attempts(id).getOrDefault("OpensearchStage", 0);
+          assertTrue(stages >= 2, "the stage ran again after the kill: " + stages);
+          int swaps = attempts(id).getOrDefault("OpensearchSwap", 0);
+          assertTrue(swaps >= 2, "the swap ran again after the kill: " + swaps);
+          assertEquals(tallies, opensearch.documents("tallies"),
+              "tallies equal the source by _id and _source");
+          assertEquals(farms, opensearch.documents("farms"),
+              "farms equal the source by _id and _source");
+          List<String> indices = opensearch.indices();
+          List<String> kept = indices.stream().filter(i -> i.startsWith("tallies-before-"))
+              .toList();
+          assertEquals(1, kept.size(), "the replaced index kept once: " + indices);
+          assertEquals(List.of("farms", "tallies", kept.get(0)), indices,
+              "no scratch index left");
+          assertTrue(opensearch.documents(kept.get(0)).contains("after backup"),
+              "the replaced index is kept as it was");
+          assertEquals(1, opensearch.ok("GET", "/_snapshot", null).size(),
+              "only Lifeboat's repository, no scratch repository left");
+          try (var left = Files.list(opensearch.repoRoot.resolve("lifeboat-scratch"))) {
+            assertEquals(0, left.count(), "the staged files are removed");
+          }
+          return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), "OpensearchStage"
+              + " attempts: " + stages + ", OpensearchSwap attempts: " + swaps + "; "
+              + r.restored() + " documents equal to the source by _id and _source;"
+              + " the replaced index kept once as " + kept.get(0) + "; no scratch left");
+        });
+  }
+
+  // ---------------------------------------------------------------------------------------
   // helpers
 
   /**
@@ -390,8 +531,10 @@ class EngineFaultSuiteTest {
     Ledger after = ledger();
     assertEquals(before.manifests().size() + 1, after.manifests().size(),
         after.manifests().toString());
-    assertEquals(sha256, Ledger.sha256(stack.store(), objectKey),
-        "the stored object is what the manifest says");
+    if (sha256 != null) {
+      assertEquals(sha256, Ledger.sha256(stack.store(), objectKey),
+          "the stored object is what the manifest says");
+    }
     assertEquals(0, stack.store().pendingUploads(stack.prefix + "/").size(), "no orphan upload");
     int attempts = attempts(workflowId).getOrDefault(step, 0);
     assertTrue(attempts >= 2, step + " was killed before its end and ran again: " + attempts);

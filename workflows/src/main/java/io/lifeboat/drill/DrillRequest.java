@@ -33,7 +33,24 @@ public record DrillRequest(
     NotificationTarget notification,
     List<ServerTargetConfig> servers,
     io.lifeboat.config.ApprovalsConfig approvals,
-    io.lifeboat.config.OffsiteConfig reportsOffsite) {
+    io.lifeboat.config.OffsiteConfig reportsOffsite,
+    List<io.lifeboat.config.MariaDbConfig> mariadb,
+    List<io.lifeboat.config.RedisConfig> redis,
+    List<io.lifeboat.config.OpenSearchConfig> opensearch) {
+
+  /**
+   * Without the engines beyond PostgreSQL (issue 19; the shape before their drill scenarios):
+   * mariadb, redis, opensearch are the config's sources the engine scenarios restore from.
+   */
+  public DrillRequest(String estate, String kind, String scenario,
+      List<DatabaseConfig> databases, List<ApplicationConfig> applications,
+      RepositoryConfig repository, RetryConfig retry, TargetsConfig targets, DrillsConfig drills,
+      NotificationTarget notification, List<ServerTargetConfig> servers,
+      io.lifeboat.config.ApprovalsConfig approvals,
+      io.lifeboat.config.OffsiteConfig reportsOffsite) {
+    this(estate, kind, scenario, databases, applications, repository, retry, targets, drills,
+        notification, servers, approvals, reportsOffsite, null, null, null);
+  }
 
   /**
    * Without the report's offsite copy (the shape before it). reportsOffsite: the offsite
@@ -66,5 +83,8 @@ public record DrillRequest(
     notification = notification != null ? notification : NotificationTarget.NONE;
     retry = retry != null ? retry : RetryConfig.DEFAULT;
     servers = servers == null ? List.of() : List.copyOf(servers);
+    mariadb = mariadb == null ? List.of() : List.copyOf(mariadb);
+    redis = redis == null ? List.of() : List.copyOf(redis);
+    opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
   }
 }

@@ -19,7 +19,13 @@ public final class DrillScenarios {
   public static final String APPLICATION = "application";
   public static final String FULL_SYSTEM = "full-system";
   public static final String ALL = "all";
-  public static final List<String> NAMES = List.of(DATABASE, APPLICATION, FULL_SYSTEM, ALL);
+  /** The engines beyond PostgreSQL (issue 19): run when named, and in "all" when configured. */
+  public static final String MARIADB = "mariadb";
+  public static final String REDIS = "redis";
+  public static final String OPENSEARCH = "opensearch";
+  public static final List<String> ENGINES = List.of(MARIADB, REDIS, OPENSEARCH);
+  public static final List<String> NAMES = List.of(DATABASE, APPLICATION, FULL_SYSTEM, MARIADB,
+      REDIS, OPENSEARCH, ALL);
   public static final List<String> KINDS = List.of(MONTHLY, QUARTERLY);
   /** What drills started before the full-system scenario was wired said (they replay so). */
   static final String FULL_SYSTEM_UNWIRED = "full-system scenario not available in this build"
@@ -53,8 +59,19 @@ public final class DrillScenarios {
    * scenario overrides both ("all" runs every registered one).
    */
   public static List<String> plan(String kind, String scenario, long startedAtMillis) {
+    return plan(kind, scenario, startedAtMillis, List.of());
+  }
+
+  /**
+   * As {@link #plan(String, String, long)}; "all" (named, or a Q4 quarterly) adds the engine
+   * scenarios of the kinds the config declares sources of ({@link #engines}), after the others.
+   * Drills recorded before the engine scenarios had no such sources in their request, so they
+   * plan as they did.
+   */
+  public static List<String> plan(String kind, String scenario, long startedAtMillis,
+      List<String> engines) {
     if (scenario != null) {
-      if (ALL.equals(scenario)) return all();
+      if (ALL.equals(scenario)) return all(engines);
       return List.of(scenario);
     }
     if (MONTHLY.equals(kind)) return List.of(DATABASE, APPLICATION);
@@ -62,7 +79,30 @@ public final class DrillScenarios {
       case 1 -> List.of(DATABASE);
       case 2 -> List.of(APPLICATION);
       case 3 -> List.of(FULL_SYSTEM);
-      default -> all();
+      default -> all(engines);
+    };
+  }
+
+  /** The plan of a request. */
+  public static List<String> plan(DrillRequest r, long startedAtMillis) {
+    return plan(r.kind(), r.scenario(), startedAtMillis, engines(r));
+  }
+
+  /** The engine kinds the request has sources of, in {@link #ENGINES} order. */
+  public static List<String> engines(DrillRequest r) {
+    List<String> out = new ArrayList<>();
+    for (String e : ENGINES) if (!sources(r, e).isEmpty()) out.add(e);
+    return out;
+  }
+
+  /** The names of the request's sources of an engine kind. */
+  public static List<String> sources(DrillRequest r, String engine) {
+    return switch (engine) {
+      case MARIADB -> r.mariadb().stream().map(io.lifeboat.config.MariaDbConfig::name).toList();
+      case REDIS -> r.redis().stream().map(io.lifeboat.config.RedisConfig::name).toList();
+      case OPENSEARCH -> r.opensearch().stream()
+          .map(io.lifeboat.config.OpenSearchConfig::name).toList();
+      default -> List.of();
     };
   }
 
@@ -71,11 +111,15 @@ public final class DrillScenarios {
     return switch (scenario) {
       case DrillScenarios.DATABASE -> r.targets().databaseRtoMinutes() * 60_000L;
       case DrillScenarios.APPLICATION -> r.targets().applicationRtoMinutes() * 60_000L;
+      // A data store restored like a database: the database RTO.
+      case MARIADB, REDIS, OPENSEARCH -> r.targets().databaseRtoMinutes() * 60_000L;
       default -> r.targets().serverRtoMinutes() * 60_000L;
     };
   }
 
-  private static List<String> all() {
-    return new ArrayList<>(UNAVAILABLE.keySet());
+  private static List<String> all(List<String> engines) {
+    List<String> out = new ArrayList<>(UNAVAILABLE.keySet());
+    for (String e : ENGINES) if (engines.contains(e)) out.add(e);
+    return out;
   }
 }

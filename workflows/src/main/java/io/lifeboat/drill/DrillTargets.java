@@ -222,6 +222,16 @@ public final class DrillTargets {
                 .workflowId(pick.target().name()) + ")");
       }
     }
+    for (String e : DrillScenarios.ENGINES) {
+      if (!scenarios.contains(e)) continue;
+      for (String n : DrillScenarios.sources(r, e)) {
+        t.add(e + " " + n + " into " + switch (e) {
+          case DrillScenarios.MARIADB -> "a scratch mariadbd on a free port";
+          case DrillScenarios.REDIS -> "a scratch redis-server on a free port";
+          default -> "scratch indices lifeboat-verify-drill-* on its node";
+        });
+      }
+    }
     return String.join(", ", t);
   }
 }

@@ -59,7 +59,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
           + " scenario one of " + DrillScenarios.NAMES + "; got " + kind + " / " + r.scenario(),
           FailureKind.CONFIG_INVALID.type());
     }
-    scenarios = DrillScenarios.plan(kind, r.scenario(), startedAt);
+    scenarios = DrillScenarios.plan(r, startedAt);
     // Drills recorded before the full-system scenario was wired planned it as unavailable
     // (a failed step, no commands) and went on; they replay so. New ones mark the version.
     boolean fullSystemWired = !scenarios.contains(DrillScenarios.FULL_SYSTEM)
@@ -123,6 +123,8 @@ public class DrillWorkflowImpl implements DrillWorkflow {
                 ApplicationScenario.run(r, steps, scratchKey, runKey, comp);
             case DrillScenarios.FULL_SYSTEM ->
                 FullSystemScenario.run(r, steps, comp, server, id -> childWorkflowId = id);
+            case DrillScenarios.MARIADB, DrillScenarios.REDIS, DrillScenarios.OPENSEARCH ->
+                EngineScenario.run(s, r, steps, scratchKey, comp);
             default -> throw new IllegalStateException("unregistered scenario " + s);
           };
         } finally {

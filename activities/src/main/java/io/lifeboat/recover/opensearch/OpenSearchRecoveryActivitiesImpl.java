@@ -134,6 +134,11 @@ public class OpenSearchRecoveryActivitiesImpl implements OpenSearchRecoveryActiv
         if (liveExists && keptExists && !writeBlocked(o, index)) {
           continue; // restored by an earlier attempt of this run
         }
+        if (liveExists && !keptExists && restoredByThisRun(o, index, req)) {
+          // Restored by an earlier attempt of this run where no live index was there to keep
+          // (found by the fault suite: it was kept and restored once more).
+          continue;
+        }
         if (liveExists) {
           if (!keptExists) {
             http.send(o, "PUT", live + "/_settings", OpenSearchHttp.map("index.blocks.write",
@@ -164,6 +169,30 @@ public class OpenSearchRecoveryActivitiesImpl implements OpenSearchRecoveryActiv
           req.manifest().backupId(), counts, kept);
       return new OpenSearchSwapResult(counts, kept);
     });
+  }
+
+  /**
+   * Whether the index's primary shards were recovered from this run's snapshot in its scratch
+   * repository (the _recovery API keeps the source until the shard is recovered anew).
+   */
+  private boolean restoredByThisRun(OpenSearchConfig o, String index,
+      OpenSearchStageRequest req) {
+    OpenSearchHttp.Response r = http.call(o, "GET", "/" + OpenSearchHttp.encode(index)
+        + "/_recovery", null, Duration.ofMinutes(1));
+    if (r.status() != 200) return false;
+    JsonNode shards = r.body().path(index).path("shards");
+    boolean any = false;
+    for (JsonNode s : shards) {
+      if (!s.path("primary").asBoolean(true)) continue;
+      JsonNode src = s.path("source");
+      if (!"SNAPSHOT".equals(s.path("type").asText())
+          || !req.scratchRepository().equals(src.path("repository").asText())
+          || !req.manifest().snapshot().equals(src.path("snapshot").asText())) {
+        return false;
+      }
+      any = true;
+    }
+    return any;
   }
 
   private boolean writeBlocked(OpenSearchConfig o, String index) {

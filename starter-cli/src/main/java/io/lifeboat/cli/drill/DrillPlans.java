@@ -36,7 +36,12 @@ public final class DrillPlans {
    * stands in for it (it can never name production).
    */
   static void refuseProduction(DrillRequest r) {
-    List<String> scenarios = DrillScenarios.plan(r.kind(), r.scenario(), System.currentTimeMillis());
+    List<String> scenarios = DrillScenarios.plan(r, System.currentTimeMillis());
+    if (DrillScenarios.ENGINES.contains(r.scenario())
+        && DrillScenarios.sources(r, r.scenario()).isEmpty()) {
+      throw new UserError("drill refused, nothing started: the " + r.scenario() + " scenario"
+          + " needs " + r.scenario() + ": sources in the config, and it has none");
+    }
     if (scenarios.contains(DrillScenarios.FULL_SYSTEM)) {
       String error = DrillTargets.serverTarget(r).error();
       if (error != null) throw new UserError("drill refused, nothing started: " + error);
