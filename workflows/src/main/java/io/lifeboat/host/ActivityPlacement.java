@@ -124,7 +124,7 @@ public final class ActivityPlacement {
         "redisAofToRepository");
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.HOST_BOUND,
         "writes the server's dataDir and starts redis-server on its host",
-        "redisStageSnapshot", "redisSwapAndStart");
+        "redisStageSnapshot", "redisSwapAndStart", "redisStageAof", "redisSwapAofAndStart");
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.ANYWHERE,
         "manifests over S3; CONFIG SET and DBSIZE over TCP",
         "redisChooseBackup", "redisEnableAof");

@@ -27,6 +27,16 @@ class RedisRecoveryWorkflowTest {
   private Worker worker;
 
   static final class Fake implements RedisRecoveryActivities {
+    @Override
+    public StagedSnapshot redisStageAof(StageRequest request) {
+      throw new UnsupportedOperationException("not this test");
+    }
+
+    @Override
+    public SwapResult redisSwapAofAndStart(StageRequest request, StagedSnapshot staged) {
+      throw new UnsupportedOperationException("not this test");
+    }
+
     final List<String> calls = new CopyOnWriteArrayList<>();
     long keysAfterStart = 5;
 
