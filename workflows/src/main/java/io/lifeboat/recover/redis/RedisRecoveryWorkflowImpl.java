@@ -39,17 +39,17 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
       RedisManifest m = steps.run("choose-backup", () -> anywhere.redisChooseBackup(
           request.repository(), name, request.backupId()));
       news.backup(m.backupId());
-      if (host != null) steps.run("await-agent", () -> HostRouting.awaitAgent(host,
-          request.retry()));
-      StageRequest stage = new StageRequest(request.redis(), request.repository(), m,
-          m.backupId().replaceAll("[^A-Za-z0-9]", "") + "-"
-              + Workflow.getInfo().getRunId().substring(0, 8));
       boolean aof = request.fromAof();
       if (aof && m.aof() == null) {
         throw FailureKind.BACKUP_NOT_FOUND.failure("redis backup " + m.backupId() + " of " + name
             + " holds no AOF directory (taken without appendonly or dataDir): recover without"
             + " --from-aof");
       }
+      if (host != null) steps.run("await-agent", () -> HostRouting.awaitAgent(host,
+          request.retry()));
+      StageRequest stage = new StageRequest(request.redis(), request.repository(), m,
+          m.backupId().replaceAll("[^A-Za-z0-9]", "") + "-"
+              + Workflow.getInfo().getRunId().substring(0, 8));
       long expected = aof ? m.aof().keys() : m.keys();
       StagedSnapshot staged = steps.run("stage", () -> aof ? onHost.redisStageAof(stage)
           : onHost.redisStageSnapshot(stage));
