@@ -81,6 +81,7 @@ class ActivityPlacementTest {
     assertEquals(Set.of(ArchiveActivities.class, RollbackActivities.class,
         DatabaseRecoveryActivities.class, ServerRecoveryActivities.class, DrillActivities.class,
         io.lifeboat.recover.redis.RedisRecoveryActivities.class,
+        io.lifeboat.backup.redis.RedisBackupActivities.class,
         io.lifeboat.backup.files.FilesActivities.class,
         io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivities.class,
         io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class,

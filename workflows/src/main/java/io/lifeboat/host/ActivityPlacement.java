@@ -113,12 +113,18 @@ public final class ActivityPlacement {
     group(DrillActivities.class, Where.ANYWHERE, "reads the stored report over S3",
         "checkReport");
     // redis-cli --rdb is a replication connection over TCP (issue 19).
-    whole(io.lifeboat.backup.redis.RedisBackupActivities.class, Where.ANYWHERE,
+    group(io.lifeboat.backup.redis.RedisBackupActivities.class, Where.ANYWHERE,
         "redis-cli over TCP (--rdb is a replication connection); the repository over S3;"
-            + " the scratch redis-server is the worker's own");
+            + " the scratch redis-server is the worker's own",
+        "redisAssess", "redisSnapshotToRepository", "redisVerifyStoredSnapshot",
+        "redisVerifyStoredAof", "redisCommitManifest", "redisApplyRetention",
+        "redisDiscardIncomplete");
+    group(io.lifeboat.backup.redis.RedisBackupActivities.class, Where.HOST_BOUND,
+        "copies the AOF directory out of the server's dataDir on its host",
+        "redisAofToRepository");
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.HOST_BOUND,
         "writes the server's dataDir and starts redis-server on its host",
-        "redisStageSnapshot", "redisSwapAndStart");
+        "redisStageSnapshot", "redisSwapAndStart", "redisStageAof", "redisSwapAofAndStart");
     group(io.lifeboat.recover.redis.RedisRecoveryActivities.class, Where.ANYWHERE,
         "manifests over S3; CONFIG SET and DBSIZE over TCP",
         "redisChooseBackup", "redisEnableAof");

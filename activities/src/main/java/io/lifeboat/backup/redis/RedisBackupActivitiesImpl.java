@@ -253,6 +253,23 @@ public class RedisBackupActivitiesImpl implements RedisBackupActivities {
   }
 
   @Override
+  public RedisAofResult redisAofToRepository(RedisAofRequest req) {
+    return typed(() -> {
+      var ctx = Activity.getExecutionContext();
+      return RedisAofStore.toRepository(stores, cli, req, () -> ctx.heartbeat(null));
+    });
+  }
+
+  @Override
+  public RedisAofVerifyResult redisVerifyStoredAof(RedisAofVerifyRequest req) {
+    return typed(() -> {
+      var ctx = Activity.getExecutionContext();
+      return RedisAofStore.verify(stores.forRepository(req.repository()),
+          stores.cipher(req.repository()), req, () -> ctx.heartbeat(null));
+    });
+  }
+
+  @Override
   public void redisCommitManifest(RepositoryConfig repo, RedisManifest manifest) {
     typed(() -> {
       ObjectStore store = stores.forRepository(repo);

@@ -134,8 +134,9 @@ public final class RedisCli {
   public RedisFacts facts(RedisConfig r) {
     String info = call(r, 30, "INFO");
     String used = infoField(info, "used_memory");
+    String offset = infoField(info, "master_repl_offset");
     return new RedisFacts(infoField(info, "redis_version"), keys(info),
-        used == null ? 0 : Long.parseLong(used));
+        used == null ? 0 : Long.parseLong(used), offset == null ? null : Long.parseLong(offset));
   }
 
   public static String version(String tool) {

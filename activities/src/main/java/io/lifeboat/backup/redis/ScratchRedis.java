@@ -25,14 +25,30 @@ public final class ScratchRedis implements AutoCloseable {
 
   /** Starts it over dir/dbfilename and returns once it answers PING (loading done). */
   public static ScratchRedis start(Path dir, String dbfilename) throws IOException {
+    return start(dir, dbfilename, List.of("--appendonly", "no"));
+  }
+
+  /**
+   * Over an AOF directory ({@code dir/dirName}, its manifest {@code appendfilename.manifest}):
+   * started with appendonly yes, so it loads the AOF and nothing else.
+   */
+  public static ScratchRedis startOnAof(Path dir, String dirName, String appendfilename)
+      throws IOException {
+    return start(dir, "no-such-dump.rdb", List.of("--appendonly", "yes", "--appenddirname",
+        dirName, "--appendfilename", appendfilename, "--aof-load-truncated", "no"));
+  }
+
+  private static ScratchRedis start(Path dir, String dbfilename, List<String> persistence)
+      throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     List<String> argv = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port),
         "--bind", "127.0.0.1", "--dir", dir.toString(), "--dbfilename", dbfilename,
-        "--save", "", "--appendonly", "no", "--daemonize", "no",
+        "--save", "", "--daemonize", "no", "--enable-debug-command", "yes",
         "--logfile", dir.resolve("scratch-redis.log").toString()));
+    argv.addAll(persistence);
     Process p;
     try {
       p = new ProcessBuilder(argv).redirectErrorStream(true)
@@ -95,6 +111,30 @@ public final class ScratchRedis implements AutoCloseable {
       }
     } while (!cursor.equals("0") && read < n);
     return read;
+  }
+
+  /** DEBUG DIGEST: one digest of the whole dataset, every db. */
+  public String digest() {
+    return cli("DEBUG", "DIGEST").out().strip();
+  }
+
+  /** DEBUG DIGEST-VALUE of one key: independent of the order sets and hashes were built in. */
+  public String digestValue(String key) {
+    return cli("DEBUG", "DIGEST-VALUE", key).out().strip();
+  }
+
+  /** Up to {@code n} keys of db 0 (SCAN). */
+  public List<String> someKeys(int n) {
+    List<String> keys = new ArrayList<>();
+    String cursor = "0";
+    do {
+      String[] lines = cli("SCAN", cursor, "COUNT", "100").out().split("\n");
+      cursor = lines[0].strip();
+      for (int i = 1; i < lines.length && keys.size() < n; i++) {
+        if (!lines[i].isEmpty()) keys.add(lines[i]);
+      }
+    } while (!cursor.equals("0") && keys.size() < n);
+    return keys;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.lifeboat.recover.redis;
 
 import static io.lifeboat.failure.ActivityFailures.typed;
 
+import io.lifeboat.backup.redis.RedisAofFiles;
 import io.lifeboat.backup.redis.RedisBackupActivitiesImpl;
 import io.lifeboat.backup.redis.RedisCli;
 import io.lifeboat.backup.redis.RedisLayout;
@@ -148,6 +149,78 @@ public class RedisRecoveryActivitiesImpl implements RedisRecoveryActivities {
     });
   }
 
+  @Override
+  public StagedSnapshot redisStageAof(StageRequest req) {
+    return typed(() -> {
+      var ctx = Activity.getExecutionContext();
+      var aof = req.manifest().aof();
+      Path dir = dataDir(req.redis());
+      Path target = dir.resolve(aof.dirName() + ".lifeboat-" + req.runKey());
+      Path work = dir.resolve(aof.dirName() + ".lifeboat-" + req.runKey() + ".partial");
+      try {
+        if (Files.isDirectory(target)) {
+          return new StagedSnapshot(target.toString(), aof.rawBytes(), aof.sha256());
+        }
+        RedisAofFiles.deleteTree(work);
+        Files.createDirectories(work);
+        Path tar = work.resolve("aof.tar");
+        var d = RedisBackupActivitiesImpl.download(stores.forRepository(req.repository()),
+            stores.cipher(req.repository()), aof.objectKey(), tar, () -> ctx.heartbeat(null));
+        if (!d.sha256().equals(aof.sha256()) || d.storedBytes() != aof.storedBytes()) {
+          throw FailureKind.BACKUP_CORRUPT.failure("stored AOF " + aof.objectKey()
+              + " does not match its manifest: sha256 " + d.sha256() + ", expected "
+              + aof.sha256() + "; nothing of the server was touched");
+        }
+        RedisAofFiles.untarAndCheck(tar, work, aof.dirName(), aof.objectKey());
+        Files.move(work.resolve(aof.dirName()), target, StandardCopyOption.ATOMIC_MOVE);
+        RedisAofFiles.deleteTree(work);
+        return new StagedSnapshot(target.toString(), d.rawBytes(), d.sha256());
+      } catch (IOException e) {
+        throw FailureKind.LOCAL_IO.failure("cannot stage the AOF in " + dir + ": " + e);
+      } catch (RuntimeException e) {
+        RedisAofFiles.deleteTree(work);
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public SwapResult redisSwapAofAndStart(StageRequest req, StagedSnapshot staged) {
+    return typed(() -> {
+      RedisConfig r = req.redis();
+      String dirName = req.manifest().aof().dirName();
+      Path dir = dataDir(r);
+      Path live = dir.resolve(dirName);
+      Path rdb = dir.resolve(LIVE);
+      Path keptRdb = kept(dir, LIVE, req.runKey());
+      Path keptAof = kept(dir, dirName, req.runKey());
+      Path stagedDir = Path.of(staged.path());
+      try {
+        stop(r);
+        if (Files.exists(stagedDir)) {
+          if (Files.exists(live) && !Files.exists(keptAof)) {
+            Files.move(live, keptAof, StandardCopyOption.ATOMIC_MOVE);
+          }
+          RedisAofFiles.deleteTree(live);
+          if (Files.exists(rdb) && !Files.exists(keptRdb)) {
+            Files.move(rdb, keptRdb, StandardCopyOption.ATOMIC_MOVE);
+          }
+          Files.move(stagedDir, live, StandardCopyOption.ATOMIC_MOVE);
+        }
+        String appendfilename = RedisAofFiles.appendfilename(live);
+        start(r, dir, List.of("--appendonly", "yes", "--appenddirname", dirName,
+            "--appendfilename", appendfilename));
+        long keys = Long.parseLong(cli.call(r, 30, "DBSIZE").strip());
+        log.info("redis {} restarted on the AOF of backup {}: {} keys", r.name(),
+            req.manifest().backupId(), keys);
+        String keptDir = Files.exists(keptAof) ? keptAof.toString() : null;
+        return new SwapResult(live.toString(), keptDir, keptDir, keys);
+      } catch (IOException e) {
+        throw FailureKind.LOCAL_IO.failure("cannot swap the AOF into " + dir + ": " + e);
+      }
+    });
+  }
+
   /** SHUTDOWN NOSAVE when it answers (a save would overwrite the file we are replacing). */
   private void stop(RedisConfig r) {
     RedisCli.Result ping = RedisCli.run(cli.command(r, "PING"), 10);
@@ -170,11 +243,16 @@ public class RedisRecoveryActivitiesImpl implements RedisRecoveryActivities {
 
   /** redis-server, daemonized, appendonly no; the password reaches it on stdin, not argv. */
   private void start(RedisConfig r, Path dir) throws IOException {
+    start(r, dir, List.of("--appendonly", "no"));
+  }
+
+  private void start(RedisConfig r, Path dir, List<String> persistence) throws IOException {
     List<String> argv = new ArrayList<>(List.of("redis-server"));
     if (r.configFile() != null) argv.add(r.configFile());
     argv.addAll(List.of("--port", String.valueOf(r.port()), "--bind", r.address(),
-        "--dir", dir.toString(), "--dbfilename", LIVE, "--appendonly", "no",
-        "--daemonize", "yes", "--pidfile", dir.resolve("redis.pid").toString(),
+        "--dir", dir.toString(), "--dbfilename", LIVE));
+    argv.addAll(persistence);
+    argv.addAll(List.of("--daemonize", "yes", "--pidfile", dir.resolve("redis.pid").toString(),
         "--logfile", dir.resolve("redis.log").toString()));
     argv.add("-");
     Process p = new ProcessBuilder(argv).redirectErrorStream(true)

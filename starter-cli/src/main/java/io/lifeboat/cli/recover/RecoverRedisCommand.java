@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "redis", description = {
     "Recover one Redis server from a stored RDB snapshot: staged and checked beside the live",
     "file, the server stopped, the snapshot swapped in (the old file kept), the server started",
-    "with appendonly no, then AOF turned back on when the config says appendonly: true."})
+    "with appendonly no, then AOF turned back on when the config says appendonly: true.",
+    "--from-aof: the backup's AOF directory instead, started with appendonly yes."})
 final class RecoverRedisCommand implements Callable<Integer> {
   @ParentCommand RecoverCommand parent;
   @Mixin ConfigOption configOption;
@@ -36,6 +37,11 @@ final class RecoverRedisCommand implements Callable<Integer> {
   @Option(names = "--backup", paramLabel = "ID",
       description = "the backup to restore (default: the newest committed one)")
   String backupId;
+
+  @Option(names = "--from-aof", description = {
+      "place the backup's AOF directory (stored when the source runs with appendonly) and start",
+      "with appendonly yes, instead of the RDB; the current AOF directory is kept"})
+  boolean fromAof;
 
   @Mixin LaunchOptions launchOptions;
 
@@ -57,15 +63,17 @@ final class RecoverRedisCommand implements Callable<Integer> {
       RedisRecoveryRequest request = new RedisRecoveryRequest(r, c.repository(), backupId,
           c.retries(), io.lifeboat.notify.NotificationTarget.of(c),
           SourceLaunch.timing(s, RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY,
-              RedisSources.recoveryId(c, r)));
+              RedisSources.recoveryId(c, r)), fromAof);
       return SourceLaunch.run(s, launchOptions, out, RedisSources.recoveryId(c, r),
           SourceLaunch.Run.RECOVERY, "redis " + r.name(), RedisRecoveryWorkflow.class,
           RedisRecoveryWorkflowImpl.KIND_REDIS_RECOVERY, wf -> WorkflowClient.start(wf::recover, request),
           RedisRecoveryResult.class, (res, link) -> {
                 out.println("redis " + res.name() + " recovered from backup " + res.backupId()
                     + ": " + res.keys() + " keys (manifest: " + res.expectedKeys() + ")"
-                    + (res.appendonly() ? ", AOF on again" : ""));
-                if (res.keptPath() != null) out.println("  the replaced RDB is kept at "
+                    + (fromAof ? ", loaded from its AOF" : res.appendonly() ? ", AOF on again"
+                        : ""));
+                if (res.keptPath() != null) out.println("  the replaced "
+                    + (fromAof ? "AOF directory" : "RDB") + " is kept at "
                     + res.keptPath());
                 SourceLaunch.reportLine(out, res.report(), RedisSources.recoveryId(c, r));
                 out.println("  " + link);

@@ -27,6 +27,21 @@ public interface RedisBackupActivities {
    */
   RedisVerifyResult redisVerifyStoredSnapshot(RedisVerifyRequest request);
 
+  /**
+   * On the server's host: a consistent copy of the multi-part AOF directory (its manifest, the
+   * base and the incr files it names, each incr file up to the size taken before copying; again
+   * when a rewrite replaced the files meanwhile; a cut last command fixed with redis-check-aof
+   * --fix), tarred, zstd, the repository cipher and SHA-256 into a multipart upload.
+   */
+  RedisAofResult redisAofToRepository(RedisAofRequest request);
+
+  /**
+   * Reads the stored AOF back (size, SHA-256, decryption, zstd), runs redis-check-aof on it and
+   * starts a scratch redis-server with appendonly yes on it: DBSIZE, and keys compared with a
+   * scratch server loaded from the stored RDB.
+   */
+  RedisAofVerifyResult redisVerifyStoredAof(RedisAofVerifyRequest request);
+
   /** Writes manifest.json, the commit mark. */
   void redisCommitManifest(RepositoryConfig repository, RedisManifest manifest);
 

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 /**
  * The shape of the PostgreSQL dump (backup/dump) for a Redis RDB snapshot: nothing is a backup
  * until its manifest is written, and the manifest is written only after the stored object was
- * read back, decrypted, checked by redis-check-rdb and loaded into a scratch server.
+ * read back, decrypted, checked by redis-check-rdb and loaded into a scratch server; with
+ * appendonly on, the AOF directory goes beside it the same way ({@link RedisAofSteps}).
  */
 public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
   private static final Logger log = Workflow.getLogger(RedisBackupWorkflowImpl.class);
@@ -51,11 +52,14 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
       RedisSnapshotResult snap = steps.run("snapshot-and-upload",
           () -> streaming.redisSnapshotToRepository(new RedisSnapshotRequest(request.redis(),
               request.repository(), request.compression(), backupId, objectKey)));
+      RedisAofSteps aofSteps = RedisAofSteps.of(request, steps, backupId);
+      RedisAofResult aofCopy = aofSteps == null ? null : aofSteps.copy(backupId);
       long min = Math.min(snap.before().keys(), snap.after().keys());
       long max = Math.max(snap.before().keys(), snap.after().keys());
       RedisVerifyResult verified = steps.run("verify", () -> streaming.redisVerifyStoredSnapshot(
           new RedisVerifyRequest(request.repository(), objectKey, snap.sha256(),
               snap.storedBytes(), min, max)));
+      RedisAofArtifact aof = aofSteps == null ? null : aofSteps.verify(snap, aofCopy);
       RedisManifest manifest = new RedisManifest(RedisManifest.FORMAT_VERSION, backupId,
           RedisManifest.KIND, name,
           request.redis().address() + ":" + request.redis().port(),
@@ -69,7 +73,7 @@ public class RedisBackupWorkflowImpl implements RedisBackupWorkflow {
           "sha256 re-read from storage; " + verified.checkRdb() + "; loaded into a scratch"
               + " redis-server: " + verified.keys() + " keys, " + verified.sampledKeys()
               + " sampled keys read",
-          Workflow.getInfo().getWorkflowId(), null);
+          Workflow.getInfo().getWorkflowId(), null, aof);
       steps.run("commit-manifest", () -> quick.redisCommitManifest(request.repository(),
           manifest));
       news.finished(steps, snap.storedBytes(), snap.rawBytes(), null);

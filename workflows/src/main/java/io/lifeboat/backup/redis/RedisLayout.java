@@ -5,14 +5,16 @@ package io.lifeboat.backup.redis;
  * PostgreSQL paths:
  *
  * <pre>
- * PREFIX/redis/NAME/ID/{dump.rdb.zst, manifest.json}
+ * PREFIX/redis/NAME/ID/{dump.rdb.zst, appendonlydir.tar.zst, manifest.json}
  * </pre>
  *
  * dump.rdb.zst is the RDB snapshot, zstd-compressed, then sealed with the repository key when
- * the repository encrypts; manifest.json ({@link RedisManifest}) is the commit mark.
+ * the repository encrypts; appendonlydir.tar.zst (when the source runs with appendonly) is a
+ * tar of a consistent copy of its AOF directory, sealed the same way; manifest.json ({@link RedisManifest}) is the commit mark.
  */
 public final class RedisLayout {
   public static final String SNAPSHOT = "dump.rdb.zst";
+  public static final String AOF = "appendonlydir.tar.zst";
 
   private RedisLayout() {}
 
@@ -26,6 +28,10 @@ public final class RedisLayout {
 
   public static String snapshotKey(String prefix, String name, String backupId) {
     return dir(prefix, name, backupId) + SNAPSHOT;
+  }
+
+  public static String aofKey(String prefix, String name, String backupId) {
+    return dir(prefix, name, backupId) + AOF;
   }
 
   public static String manifestKey(String prefix, String name, String backupId) {

@@ -25,6 +25,18 @@ public interface RedisRecoveryActivities {
    */
   SwapResult redisSwapAndStart(StageRequest request, StagedSnapshot staged);
 
+  /**
+   * Downloads the backup's AOF directory into dataDir under a new name, checking SHA-256 and
+   * redis-check-aof. The live files are not touched.
+   */
+  StagedSnapshot redisStageAof(StageRequest request);
+
+  /**
+   * Stops the server, keeps the old RDB and AOF directory under new names, renames the staged
+   * AOF directory into place and starts redis-server with appendonly yes; returns its DBSIZE.
+   */
+  SwapResult redisSwapAofAndStart(StageRequest request, StagedSnapshot staged);
+
   /** CONFIG SET appendonly yes (when configured) and waits for the rewrite; returns DBSIZE. */
   long redisEnableAof(RedisConfig redis);
 }

@@ -39,32 +39,42 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
       RedisManifest m = steps.run("choose-backup", () -> anywhere.redisChooseBackup(
           request.repository(), name, request.backupId()));
       news.backup(m.backupId());
+      boolean aof = request.fromAof();
+      if (aof && m.aof() == null) {
+        throw FailureKind.BACKUP_NOT_FOUND.failure("redis backup " + m.backupId() + " of " + name
+            + " holds no AOF directory (taken without appendonly or dataDir): recover without"
+            + " --from-aof");
+      }
       if (host != null) steps.run("await-agent", () -> HostRouting.awaitAgent(host,
           request.retry()));
       StageRequest stage = new StageRequest(request.redis(), request.repository(), m,
           m.backupId().replaceAll("[^A-Za-z0-9]", "") + "-"
               + Workflow.getInfo().getRunId().substring(0, 8));
-      StagedSnapshot staged = steps.run("stage", () -> onHost.redisStageSnapshot(stage));
-      SwapResult swapped = steps.run("swap-and-start",
-          () -> onHost.redisSwapAndStart(stage, staged));
-      if (swapped.keys() != m.keys()) {
+      long expected = aof ? m.aof().keys() : m.keys();
+      StagedSnapshot staged = steps.run("stage", () -> aof ? onHost.redisStageAof(stage)
+          : onHost.redisStageSnapshot(stage));
+      SwapResult swapped = steps.run("swap-and-start", () -> aof
+          ? onHost.redisSwapAofAndStart(stage, staged) : onHost.redisSwapAndStart(stage, staged));
+      if (swapped.keys() != expected) {
         throw FailureKind.RECOVERY_FAILED.failure("redis " + name + " holds " + swapped.keys()
-            + " keys after loading backup " + m.backupId() + ", its manifest says " + m.keys()
-            + "; the replaced file is kept at " + swapped.keptPath());
+            + " keys after loading backup " + m.backupId() + (aof ? "'s AOF" : "")
+            + ", its manifest says " + expected + "; the replaced file is kept at "
+            + swapped.keptPath());
       }
       long keys = swapped.keys();
-      if (request.redis().appendonly()) {
+      if (request.redis().appendonly() && !aof) {
         keys = steps.run("enable-aof", () -> anywhere.redisEnableAof(request.redis()));
       }
-      news.fact("Keys", keys + " (manifest: " + m.keys() + ")");
+      news.fact("Keys", keys + " (manifest: " + expected + ")");
+      if (aof) news.fact("Loaded from", "the AOF directory " + m.aof().dirName());
       // No live file before the recovery: nothing was replaced, nothing kept.
       String kept = swapped.keptPath() == null ? "" : "; the replaced file is kept at "
           + swapped.keptPath();
       if (swapped.keptPath() != null) news.fact("Replaced file kept at", swapped.keptPath());
       steps.finish("done");
       String report = news.succeeded(keys + " keys" + kept);
-      return new RedisRecoveryResult(name, m.backupId(), m.keys(), keys,
-          request.redis().appendonly(), swapped.keptPath(), steps.steps(), report);
+      return new RedisRecoveryResult(name, m.backupId(), expected, keys,
+          request.redis().appendonly() || aof, swapped.keptPath(), steps.steps(), report);
     } catch (ActivityFailure | io.temporal.failure.ApplicationFailure e) {
       steps.finish("failed");
       news.failed(e, () -> {});
@@ -77,7 +87,7 @@ public class RedisRecoveryWorkflowImpl implements RedisRecoveryWorkflow {
     List<String> out = new ArrayList<>(List.of("choose-backup"));
     if (request.redis().host() != null) out.add("await-agent");
     out.addAll(List.of("stage", "swap-and-start"));
-    if (request.redis().appendonly()) out.add("enable-aof");
+    if (request.redis().appendonly() && !request.fromAof()) out.add("enable-aof");
     return out;
   }
 

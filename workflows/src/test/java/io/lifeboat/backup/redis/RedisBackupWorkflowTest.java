@@ -30,6 +30,9 @@ class RedisBackupWorkflowTest {
   static final class Fake implements RedisBackupActivities {
     final List<String> calls = new CopyOnWriteArrayList<>();
     boolean corrupt;
+    boolean aofCorrupt;
+    RedisManifest manifest;
+    RedisAofVerifyRequest aofVerify;
 
     @Override
     public RedisFacts redisAssess(RedisConfig redis) {
@@ -53,8 +56,25 @@ class RedisBackupWorkflowTest {
     }
 
     @Override
+    public RedisAofResult redisAofToRepository(RedisAofRequest r) {
+      calls.add("aof-copy");
+      RedisFacts f = new RedisFacts("7.0.15", 3, 1000, 42L);
+      return new RedisAofResult(r.objectKey(), "appendonlydir", List.of("appendonly.aof.manifest"),
+          200, 90, "cd", 1, null, f, f);
+    }
+
+    @Override
+    public RedisAofVerifyResult redisVerifyStoredAof(RedisAofVerifyRequest r) {
+      calls.add("verify-aof");
+      aofVerify = r;
+      if (aofCorrupt) throw FailureKind.BACKUP_CORRUPT.failure("flipped AOF byte");
+      return new RedisAofVerifyResult("cd", 90, 3, 3, true, "redis-check-aof: valid");
+    }
+
+    @Override
     public void redisCommitManifest(RepositoryConfig repository, RedisManifest manifest) {
       calls.add("commit");
+      this.manifest = manifest;
     }
 
     @Override
@@ -102,8 +122,14 @@ class RedisBackupWorkflowTest {
   void snapshotIsVerifiedBeforeTheManifestIsWritten() {
     Fake fake = new Fake();
     RedisBackupResult r = start(fake).backup(request());
-    assertEquals(List.of("assess", "snapshot", "verify", "commit", "retention"), fake.calls);
+    assertEquals(List.of("assess", "snapshot", "aof-copy", "verify", "verify-aof", "commit",
+        "retention"), fake.calls);
     assertEquals(3, r.manifest().keys());
+    assertTrue(r.manifest().aof().objectKey().endsWith("/appendonlydir.tar.zst"),
+        r.manifest().aof().objectKey());
+    assertEquals("cd", fake.manifest.aof().sha256());
+    assertEquals(r.manifest().objectKey(), fake.aofVerify.rdbKey());
+    assertTrue(fake.aofVerify.dirName().equals("appendonlydir"));
     assertTrue(r.manifest().objectKey().startsWith("p/redis/cache/"), r.manifest().objectKey());
   }
 
@@ -137,6 +163,27 @@ class RedisBackupWorkflowTest {
     Fake fake = new Fake();
     fake.corrupt = true;
     assertThrows(WorkflowFailedException.class, () -> start(fake).backup(request()));
-    assertEquals(List.of("assess", "snapshot", "verify", "discard"), fake.calls);
+    assertEquals(List.of("assess", "snapshot", "aof-copy", "verify", "discard"), fake.calls);
+  }
+
+  @Test
+  void aFailedAofVerificationCommitsNothingAndDiscards() {
+    Fake fake = new Fake();
+    fake.aofCorrupt = true;
+    assertThrows(WorkflowFailedException.class, () -> start(fake).backup(request()));
+    assertEquals(List.of("assess", "snapshot", "aof-copy", "verify", "verify-aof", "discard"),
+        fake.calls);
+  }
+
+  @Test
+  void withoutAppendonlyOnlyTheRdbIsStored() {
+    Fake fake = new Fake();
+    RedisBackupRequest r = request();
+    RedisBackupRequest rdbOnly = new RedisBackupRequest(
+        new RedisConfig("cache", null, null, null, null, "/var/lib/redis", false, null),
+        r.repository(), r.compression(), r.retentionDays(), r.retry());
+    RedisBackupResult res = start(fake).backup(rdbOnly);
+    assertEquals(List.of("assess", "snapshot", "verify", "commit", "retention"), fake.calls);
+    assertEquals(null, res.manifest().aof());
   }
 }

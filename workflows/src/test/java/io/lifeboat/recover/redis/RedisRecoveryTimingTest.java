@@ -63,6 +63,16 @@ class RedisRecoveryTimingTest {
 
   /** The fake of RedisRecoveryWorkflowTest, whose stage takes 3 minutes of workflow time. */
   final class SlowStage implements RedisRecoveryActivities {
+    @Override
+    public StagedSnapshot redisStageAof(StageRequest request) {
+      throw new UnsupportedOperationException("not this test");
+    }
+
+    @Override
+    public SwapResult redisSwapAofAndStart(StageRequest request, StagedSnapshot staged) {
+      throw new UnsupportedOperationException("not this test");
+    }
+
     final RedisRecoveryWorkflowTest.Fake fake = new RedisRecoveryWorkflowTest.Fake();
 
     @Override

@@ -27,6 +27,21 @@ class RedisRecoveryWorkflowTest {
   private Worker worker;
 
   static final class Fake implements RedisRecoveryActivities {
+    boolean withAof = true;
+
+    @Override
+    public StagedSnapshot redisStageAof(StageRequest request) {
+      calls.add("stage-aof");
+      return new StagedSnapshot("/data/appendonlydir.lifeboat-x", 200, "cd");
+    }
+
+    @Override
+    public SwapResult redisSwapAofAndStart(StageRequest request, StagedSnapshot staged) {
+      calls.add("swap-aof");
+      return new SwapResult("/data/appendonlydir", "/data/appendonlydir.before-x",
+          "/data/appendonlydir.before-x", 6);
+    }
+
     final List<String> calls = new CopyOnWriteArrayList<>();
     long keysAfterStart = 5;
 
@@ -35,7 +50,10 @@ class RedisRecoveryWorkflowTest {
       calls.add("choose");
       return new RedisManifest(1, "20261206T020000Z.000-abcdefgh", RedisManifest.KIND, name,
           "127.0.0.1:6379", "7.0.15", "a", "b", 5, 5, 5, 1000, 100, 60, "ab", "zstd",
-          "p/redis/" + name + "/x/dump.rdb.zst", Map.of(), "ok", "wf", null);
+          "p/redis/" + name + "/x/dump.rdb.zst", Map.of(), "ok", "wf", null,
+          withAof ? new io.lifeboat.backup.redis.RedisAofArtifact("p/redis/" + name
+              + "/x/appendonlydir.tar.zst", "appendonlydir", List.of(), 200, 90, "cd", 6, null,
+              "ok") : null);
     }
 
     @Override
@@ -70,6 +88,10 @@ class RedisRecoveryWorkflowTest {
   }
 
   private RedisRecoveryResult run(Fake fake) {
+    return run(fake, false);
+  }
+
+  private RedisRecoveryResult run(Fake fake, boolean fromAof) {
     worker.registerActivitiesImplementations(fake);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(RedisRecoveryWorkflow.class,
@@ -78,7 +100,25 @@ class RedisRecoveryWorkflowTest {
         .recover(new RedisRecoveryRequest(
             new RedisConfig("cache", null, null, null, null, "/data", true, null),
             new RepositoryConfig("http://127.0.0.1:9000", "b", "p", null, null, "A", "S", null,
-                null, null, null, null), null, new RetryConfig(2, 1, 1)));
+                null, null, null, null), null, new RetryConfig(2, 1, 1), null, null,
+            fromAof));
+  }
+
+  @Test
+  void fromAofPlacesTheAofDirectoryAndChecksItsKeys() {
+    Fake fake = new Fake();
+    RedisRecoveryResult r = run(fake, true);
+    assertEquals(List.of("choose", "stage-aof", "swap-aof"), fake.calls);
+    assertEquals(6, r.keys());
+    assertEquals(6, r.expectedKeys());
+  }
+
+  @Test
+  void fromAofRefusesABackupWithoutAof() {
+    Fake fake = new Fake();
+    fake.withAof = false;
+    assertThrows(WorkflowFailedException.class, () -> run(fake, true));
+    assertEquals(List.of("choose"), fake.calls);
   }
 
   @Test
