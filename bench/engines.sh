@@ -9,12 +9,13 @@
 # a temp dir, loads about --size MB into each (MariaDB: the InnoDB file of a FarmTally-shaped
 # billing table, INSERT ... SELECT from the sequence engine; Redis: used_memory, sessions as
 # JSON strings and tallies as small hashes, written by Lua in batches), then times, one after
-# the other:
+# the other, each pair's row printed as soon as both have run:
 #   mariadb-dump --single-transaction ... | gzip > FILE      vs  lifeboat backup mariadb NAME --wait
-#   mariadb-backup --backup --stream=xbstream | gzip > FILE  vs  lifeboat backup mariadb NAME --physical --wait
-#   mariadb-backup --backup --target-dir=DIR (no compression)
 #   redis-cli --rdb FILE && gzip FILE                        vs  lifeboat backup redis NAME --wait
-# and prints each time and the ratio ours / tool. Ours runs with the stack's own config
+#   mariadb-backup --backup --stream=xbstream | gzip > FILE  vs  lifeboat backup mariadb NAME --physical --wait
+#   mariadb-backup --backup --target-dir=DIR (no compression)    (the same physical run of ours)
+# and prints each time and the ratio ours / tool, with the load averages before and after. The
+# report is bench/out/engines-TIME.txt. Ours runs with the stack's own config
 # (examples/farmtally/lifeboat.yml, derived as the e2e tests derive theirs: its compression,
 # part size, retention, client-side encryption with the stack's repository key and the payload
 # codec with its payload key), on a task queue, estate and repository prefix of its own, with a
@@ -71,7 +72,9 @@ report="$out/engines-$stamp.txt"
 run=engines$$
 queue="bench-$run"
 prefix="bench/$run"
-tmp=$(mktemp -d /tmp/lifeboat-bench-engines.XXXXXX)
+# Short: the worker's scratch mariadbd puts its socket under java.io.tmpdir (below), and a
+# socket path over 107 bytes makes mariadbd abort.
+tmp=$(mktemp -d /tmp/lb-bench.XXXXXX)
 chmod 755 "$tmp"
 mkdir -p "$tmp/plain" "$tmp/my/data" "$tmp/my/binlog" "$tmp/my/run" "$tmp/redis"
 [ "$(id -u)" = 0 ] && chown mysql:mysql "$tmp/my/data" "$tmp/my/binlog" "$tmp/my/run"
@@ -82,6 +85,11 @@ say() { printf '%s\n' "$*" | tee -a "$report"; }
 
 maria_pid=""
 worker_pid=""
+rows=""
+temporal_cli=${TEMPORAL_CLI:-$(command -v temporal || true)}
+for c in "${LIFEBOAT_STATE_DIR:-}/venv/bin/temporal" "$(dirname "$base_config")/../../.lifeboat/venv/bin/temporal"; do
+  [ -z "$temporal_cli" ] && [ -x "$c" ] && temporal_cli=$c
+done
 s3() {
   AWS_ACCESS_KEY_ID=$LIFEBOAT_S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$LIFEBOAT_S3_SECRET_KEY \
     AWS_DEFAULT_REGION=${env[S3_REGION]} aws --endpoint-url "${env[S3_ENDPOINT]}" "$@"
@@ -89,6 +97,16 @@ s3() {
 cleanup() {
   local rc=$? p
   set +e
+  if [ "$rc" != 0 ] && [ -s "${rows:-}" ]; then
+    { echo "(ended early, exit $rc: the rows so far)"; cat "$rows"; } | tee -a "$report"
+  fi
+  # A backup cut short keeps running in Temporal with no worker on its queue: ended here.
+  if [ -n "$temporal_cli" ]; then
+    for p in "backup-mariadb-bench-$run-billing-manual" "backup-redis-bench-$run-cache-manual"; do
+      "$temporal_cli" --address "${env[TEMPORAL_ADDRESS]}" --namespace "${env[TEMPORAL_NAMESPACE]}" \
+        workflow terminate --workflow-id "$p" --reason "bench/engines.sh ended" >/dev/null 2>&1
+    done
+  fi
   [ -n "$worker_pid" ] && { kill "$worker_pid" 2>/dev/null; wait "$worker_pid" 2>/dev/null; }
   if [ -n "$maria_pid" ]; then
     kill "$maria_pid" 2>/dev/null
@@ -193,6 +211,14 @@ while [ "$(stat -c %s "$ibd")" -lt "$target" ]; do
 done
 rows=$(( from - 1 ))
 sql "$db" -e "ANALYZE TABLE invoice, farm" >/dev/null
+# A server in its steady state, not just after a bulk load: dirty pages flushed, so the redo a
+# physical backup copies is not the whole load's (bounded wait).
+sql -e "SET GLOBAL innodb_max_dirty_pages_pct_lwm = 0.001; SET GLOBAL innodb_max_dirty_pages_pct = 0"
+for i in $(seq 1 600); do
+  [ "$(sql -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | cut -f2)" = 0 ] && break
+  sleep 0.5
+done
+sql -e "SET GLOBAL innodb_max_dirty_pages_pct = 90; SET GLOBAL innodb_max_dirty_pages_pct_lwm = 0"
 maria_mb=$(du -sm "$tmp/my/data/$db" | cut -f1)
 t1=$(seconds)
 say "   MariaDB: $rows invoice rows, $maria_mb MB on disk (du of the database directory), loaded in $(printf %.0f "$(echo "$t1 - $t0" | bc)") s"
@@ -268,8 +294,8 @@ say "config: derived from $base_config (passes lifeboat config check; repository
 
 # Its scratch files (the RDB, mariadb-backup's copy, the scratch servers) under the temp dir too,
 # so nothing is left behind when the run ends early.
-mkdir -p "$tmp/worker-tmp" && chmod 755 "$tmp/worker-tmp"
-LIFEBOAT_LOG_LEVEL=INFO java -Dlifeboat.home="$ROOT" -Djava.io.tmpdir="$tmp/worker-tmp" -cp "$CP" io.lifeboat.worker.WorkerMain \
+mkdir -p "$tmp/w" && chmod 755 "$tmp/w"
+LIFEBOAT_LOG_LEVEL=INFO java -Dlifeboat.home="$ROOT" -Djava.io.tmpdir="$tmp/w" -cp "$CP" io.lifeboat.worker.WorkerMain \
   --config "$config" > "$tmp/worker.log" 2>&1 &
 worker_pid=$!
 for i in $(seq 1 480); do
@@ -285,13 +311,16 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 timed() { # name command...: runs, records seconds
   local name=$1 t0 t1; shift
   sync
-  t0=$(seconds); "$@"; t1=$(seconds)
+  local rc=0
+  t0=$(seconds); "$@" || rc=$?; t1=$(seconds)
   secs[$name]=$(echo "$t1 - $t0" | bc)
+  return "$rc"
 }
 ours() { # name json-file args...
   local name=$1 json=$2; shift 2
   timed "$name" cli "$@" --wait --json --config "$config" > "$json" \
-    || { echo "bench/engines.sh: lifeboat $* failed: $(tail -3 "$json")" >&2; exit 1; }
+    || { cp "$tmp/worker.log" "$out/engines-$stamp-worker.log" 2>/dev/null
+         echo "bench/engines.sh: lifeboat $* failed (worker log: $out/engines-$stamp-worker.log)" >&2; exit 1; }
   sizes[$name]=$(mb "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["storedBytes"])' "$json")")
 }
 # Manifest's startedAt..finishedAt: the tool's stream into the repository alone.
@@ -306,55 +335,56 @@ PY
 }
 export MYSQL_PWD=$LIFEBOAT_BENCH_MARIADB_PW
 myargs=(--no-defaults --protocol=TCP -h 127.0.0.1 -P "$mport" -u lifeboat)
+row() { # label plain-name ours-name ours-json: one line of the table, as soon as both ran
+  local st; st=$(stream_secs "$4")
+  awk -v l="$1" -v p="${secs[$2]}" -v ps="${sizes[$2]}" -v o="${secs[$3]}" -v os="${sizes[$3]}" -v st="$st" \
+    'BEGIN { printf "%-32s %8.1f s %11s %8.1f s %11s %9.1f s %7.2f\n", l, p, ps, o, os, st, o / p }' >> "$rows"
+  tail -1 "$rows"
+}
+rows="$tmp/rows.txt"
+printf '%-32s %10s %11s %10s %11s %11s %7s\n' "plain tool vs ours" plain plain_size ours stored ours_stream ratio > "$rows"
 
-say "== mariadb-dump | gzip"
+say "== mariadb-dump | gzip, then lifeboat backup mariadb billing --wait"
 plain_dump() { mariadb-dump "${myargs[@]}" --single-transaction --routines --events --triggers \
   --hex-blob --master-data=2 --databases "$db" | gzip > "$tmp/plain/dump.sql.gz"; }
 timed plain_dump plain_dump
 sizes[plain_dump]=$(mb "$(stat -c %s "$tmp/plain/dump.sql.gz")")
 rm -f "$tmp/plain/dump.sql.gz"
-say "== lifeboat backup mariadb billing --wait"
 ours ours_dump "$tmp/ours-dump.json" backup mariadb billing
+row "mariadb-dump | gzip" plain_dump ours_dump "$tmp/ours-dump.json"
 
-say "== mariadb-backup --backup --stream=xbstream | gzip"
+say "== redis-cli --rdb && gzip, then lifeboat backup redis cache --wait"
+plain_rdb() { rcli --rdb "$tmp/plain/dump.rdb" >/dev/null 2>&1 && gzip "$tmp/plain/dump.rdb"; }
+timed plain_rdb plain_rdb
+sizes[plain_rdb]=$(mb "$(stat -c %s "$tmp/plain/dump.rdb.gz")")
+rm -f "$tmp/plain/dump.rdb.gz"
+ours ours_rdb "$tmp/ours-rdb.json" backup redis cache
+row "redis-cli --rdb + gzip" plain_rdb ours_rdb "$tmp/ours-rdb.json"
+
+say "== mariadb-backup --stream=xbstream | gzip, mariadb-backup --target-dir, then lifeboat backup mariadb billing --physical --wait"
 plain_xb() { mariadb-backup "${myargs[@]}" --backup --stream=xbstream \
   --target-dir="$tmp/plain/xbtmp" --tmpdir="$tmp/plain" 2> "$tmp/plain/xb.log" | gzip > "$tmp/plain/backup.xb.gz"; }
 timed plain_xb plain_xb
 grep -q 'completed OK' "$tmp/plain/xb.log" || { echo "bench/engines.sh: mariadb-backup failed: $(tail -2 "$tmp/plain/xb.log")" >&2; exit 1; }
 sizes[plain_xb]=$(mb "$(stat -c %s "$tmp/plain/backup.xb.gz")")
 rm -rf "$tmp/plain/backup.xb.gz" "$tmp/plain/xbtmp"
-say "== mariadb-backup --backup --target-dir"
 plain_dir() { mariadb-backup "${myargs[@]}" --backup \
   --target-dir="$tmp/plain/xbdir" 2> "$tmp/plain/xbdir.log"; }
 timed plain_dir plain_dir
 sizes[plain_dir]="$(du -sm "$tmp/plain/xbdir" | cut -f1).0 MB"
 rm -rf "$tmp/plain/xbdir"
-say "== lifeboat backup mariadb billing --physical --wait"
 ours ours_xb "$tmp/ours-xb.json" backup mariadb billing --physical
-
-say "== redis-cli --rdb && gzip"
-plain_rdb() { rcli --rdb "$tmp/plain/dump.rdb" >/dev/null 2>&1 && gzip "$tmp/plain/dump.rdb"; }
-timed plain_rdb plain_rdb
-sizes[plain_rdb]=$(mb "$(stat -c %s "$tmp/plain/dump.rdb.gz")")
-rm -f "$tmp/plain/dump.rdb.gz"
-say "== lifeboat backup redis cache --wait"
-ours ours_rdb "$tmp/ours-rdb.json" backup redis cache
+row "mariadb-backup xbstream | gzip" plain_xb ours_xb "$tmp/ours-xb.json"
+row "mariadb-backup --target-dir" plain_dir ours_xb "$tmp/ours-xb.json"
 
 say "load after: $(uptime | sed 's/.*load average: //')"
 say ""
-row() { # label plain ours
-  awk -v l="$1" -v p="${secs[$2]}" -v ps="${sizes[$2]}" -v o="${secs[$3]}" -v os="${sizes[$3]}" -v st="$4" \
-    'BEGIN { printf "%-34s %8.1f s %12s %8.1f s %12s %9s s %7.2f\n", l, p, ps, o, os, st, o / p }' | tee -a "$report"
-}
-printf '%-34s %10s %12s %10s %12s %11s %7s\n' "plain tool vs ours" plain plain_size ours stored ours_stream ratio | tee -a "$report"
-row "mariadb-dump | gzip" plain_dump ours_dump "$(stream_secs "$tmp/ours-dump.json")"
-row "mariadb-backup xbstream | gzip" plain_xb ours_xb "$(stream_secs "$tmp/ours-xb.json")"
-row "mariadb-backup --target-dir" plain_dir ours_xb "$(stream_secs "$tmp/ours-xb.json")"
-row "redis-cli --rdb + gzip" plain_rdb ours_rdb "$(stream_secs "$tmp/ours-rdb.json")"
+cat "$rows" >> "$report"
+cat "$rows"
 say ""
 say "(ratio = ours / plain; ours: CLI start to committed manifest, verification by a scratch-server"
 say " restore included; ours_stream: the manifest's startedAt..finishedAt, the tool's stream into S3 alone)"
-for j in ours-dump ours-xb ours-rdb; do
+for j in ours-dump ours-rdb ours-xb; do
   say "$j verified: $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["manifest"]["verification"])' "$tmp/$j.json")"
 done
 say "report: $report"
