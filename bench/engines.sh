@@ -149,6 +149,8 @@ server-id=1
 binlog-format=ROW
 innodb-buffer-pool-size=1G
 innodb-log-file-size=512M
+innodb-io-capacity=10000
+innodb-io-capacity-max=20000
 CNF
 as_mysql=(); [ "$(id -u)" = 0 ] && as_mysql=(--user=mysql)
 mariadb-install-db --no-defaults --datadir="$tmp/my/data" --auth-root-authentication-method=normal \
@@ -270,8 +272,9 @@ enc = r.get("encryption")
 if enc and enc.get("keyFile"):
     enc["keyFile"] = absolute(enc["keyFile"])
 c["metrics"] = dict(c.get("metrics") or {}, port=int("$(free_port)"))
-# The stack's own app, /etc files, offsite copy and recovery targets are not this bench's.
-for k in ("applications", "configuration", "offsite", "servers"):
+# The stack's own app, /etc files, offsite copy, recovery targets and other engines' sources are
+# not this bench's.
+for k in ("applications", "configuration", "offsite", "servers", "opensearch", "files"):
     c.pop(k, None)
 if isinstance(c.get("drills"), dict):
     c["drills"].pop("serverTarget", None)
@@ -299,7 +302,7 @@ LIFEBOAT_LOG_LEVEL=INFO java -Dlifeboat.home="$ROOT" -Djava.io.tmpdir="$tmp/w" -
   --config "$config" > "$tmp/worker.log" 2>&1 &
 worker_pid=$!
 for i in $(seq 1 480); do
-  grep -q 'Worker started' "$tmp/worker.log" && break
+  grep -qs 'Worker started' "$tmp/worker.log" && break
   kill -0 "$worker_pid" 2>/dev/null || { echo "bench/engines.sh: the worker exited: $(tail -3 "$tmp/worker.log")" >&2; exit 1; }
   sleep 0.5
 done
