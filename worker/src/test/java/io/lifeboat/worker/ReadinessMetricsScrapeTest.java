@@ -55,8 +55,11 @@ class ReadinessMetricsScrapeTest {
               List.of(new ReadinessRequest.DatabasePath("farmtally_production", null)),
               List.of(), repo, repo, null, 15, null, null, null));
       Map<String, String> gap = Map.of("path", "db/farmtally_production/offsite", "check", "wal");
+      // The gauges are set one after the other: wait until the last of them is there too.
       Scrape scrape = env.scrapeUntil(s -> s.find(
-          io.lifeboat.readiness.ReadinessMetrics.OK, gap).isPresent());
+          io.lifeboat.readiness.ReadinessMetrics.OK, gap).isPresent()
+          && io.lifeboat.readiness.ReadinessMetrics.ALL.stream()
+              .allMatch(name -> s.find(name, Map.of()).isPresent()));
       ScrapedEnvironment.assertHelp(scrape, io.lifeboat.readiness.ReadinessMetrics.ALL,
           io.lifeboat.readiness.ReadinessMetrics.HELP);
       assertEquals(0.0, scrape.find(io.lifeboat.readiness.ReadinessMetrics.OK, gap)
