@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,18 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The applications: and configuration: sections: defaults, absolute paths, one-line errors. */
 class ApplicationConfigRulesTest {
   private static final Path EXAMPLE = Path.of("..", "examples", "farmtally", "lifeboat.yml");
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
+  private static final String BASE = YamlConfig.MINIMAL + """
       applications:
         - name: farmtally
           releaseRoot: srv/farmtally
@@ -38,9 +26,7 @@ class ApplicationConfigRulesTest {
   @TempDir Path dir;
 
   private LifeboatConfig load(String yaml) throws Exception {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, yaml);
-    return new ConfigLoader().load(f);
+    return YamlConfig.load(dir, yaml);
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -64,12 +63,9 @@ class CopyRepositoriesConfigTest {
       """;
 
   @TempDir Path dir;
-  private final ConfigLoader loader = new ConfigLoader();
 
   private LifeboatConfig load(String yaml) throws Exception {
-    Path f = dir.resolve("c.yml");
-    Files.writeString(f, yaml);
-    return loader.load(f);
+    return YamlConfig.load(dir, yaml);
   }
 
   @Test

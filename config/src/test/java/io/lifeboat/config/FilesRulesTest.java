@@ -2,47 +2,25 @@ package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** files: (issue 20): the engine per source, its defaults, and each mistake one line. */
 class FilesRulesTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
-      files:
-      """;
+  private static final String BASE = YamlConfig.MINIMAL + "files:\n";
 
   @TempDir Path dir;
 
   private FilesConfig load(String entry) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, BASE + entry);
-    return new ConfigLoader().load(f).files().get(0);
+    return YamlConfig.load(dir, BASE + entry).files().get(0);
   }
 
   private String fails(String entry) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, BASE + entry);
-    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
-        .getMessage();
-    assertEquals(1, msg.lines().count(), msg);
-    return msg;
+    return YamlConfig.refused(dir, BASE + entry);
   }
 
   @Test

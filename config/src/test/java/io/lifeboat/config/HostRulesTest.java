@@ -2,11 +2,9 @@ package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,18 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** hosts: and each source's host: (issue 17): optional, and each mistake one line. */
 class HostRulesTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
+  private static final String BASE = YamlConfig.MINIMAL + """
       applications:
         - name: farmtally
           releaseRoot: /opt/farmtally
@@ -45,17 +32,11 @@ class HostRulesTest {
   @TempDir Path dir;
 
   private LifeboatConfig load(String yaml) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, yaml);
-    return new ConfigLoader().load(f);
+    return YamlConfig.load(dir, yaml);
   }
 
   private String fails(String yaml) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, yaml);
-    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f)).getMessage();
-    assertEquals(1, msg.lines().count(), msg);
-    return msg;
+    return YamlConfig.refused(dir, yaml);
   }
 
   @Test

@@ -1,11 +1,9 @@
 package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,34 +11,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** mariadb: (issue 19): defaults, and each mistake one line. */
 class MariaDbRulesTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
-      """;
+  private static final String BASE = YamlConfig.MINIMAL;
 
   @TempDir Path dir;
 
   private Path write(String yaml) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, BASE + yaml);
-    return f;
+    return YamlConfig.write(dir, BASE + yaml);
   }
 
   private String fails(String yaml) throws IOException {
-    Path f = write(yaml);
-    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
-        .getMessage();
-    assertEquals(1, msg.lines().count(), msg);
-    return msg;
+    return YamlConfig.refused(dir, BASE + yaml);
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -43,9 +42,7 @@ class OffsiteConfigTest {
   private final ConfigLoader loader = new ConfigLoader();
 
   private LifeboatConfig load(String yaml) throws Exception {
-    Path f = dir.resolve("c.yml");
-    Files.writeString(f, yaml);
-    return loader.load(f);
+    return YamlConfig.load(dir, yaml);
   }
 
   /** An Azure primary named by its connection string has no endpoint: the S3 offsite loads. */

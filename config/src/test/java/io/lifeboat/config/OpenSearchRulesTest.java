@@ -1,47 +1,25 @@
 package io.lifeboat.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** opensearch: (issue 19): defaults, and each mistake one line naming its key. */
 class OpenSearchRulesTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
-      opensearch:
-      """;
+  private static final String BASE = YamlConfig.MINIMAL + "opensearch:\n";
 
   @TempDir Path dir;
 
   private LifeboatConfig load(String entry) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, BASE + entry);
-    return new ConfigLoader().load(f);
+    return YamlConfig.load(dir, BASE + entry);
   }
 
   private String fails(String entry) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, BASE + entry);
-    String msg = assertThrows(ConfigException.class, () -> new ConfigLoader().load(f))
-        .getMessage();
-    assertEquals(1, msg.lines().count(), msg);
-    return msg;
+    return YamlConfig.refused(dir, BASE + entry);
   }
 
   @Test

@@ -15,18 +15,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The servers: section: defaults, paths made absolute, and each mistake as one line. */
 class ServerTargetRulesTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
+  private static final String BASE = YamlConfig.MINIMAL + """
       applications:
         - name: farmtally
           releaseRoot: /opt/farmtally
@@ -45,9 +34,7 @@ class ServerTargetRulesTest {
   @TempDir Path dir;
 
   private LifeboatConfig load(String yaml) throws IOException {
-    Path f = dir.resolve("lifeboat.yml");
-    Files.writeString(f, yaml);
-    return new ConfigLoader().load(f);
+    return YamlConfig.load(dir, yaml);
   }
 
   @Test
