@@ -246,7 +246,8 @@ redis_ping() { [ "$(redis_cli "$1" "$2" "$3" PING 2>/dev/null)" = PONG ]; }
 opensearch_classpath() {
   local cache="$STATE/opensearch-node.classpath" f ok=1
   if [ -s "$cache" ]; then
-    IFS=: read -r -a _jars <"$cache"
+    # the plugin writes no newline at the end: read then returns 1 although it read the line
+    IFS=: read -r -a _jars <"$cache" || true
     for f in "${_jars[@]}"; do [ -f "$f" ] || { ok=0; break; }; done
     [ "$ok" = 1 ] && { OS_CP=$(cat "$cache"); return 0; }
   fi

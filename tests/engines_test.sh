@@ -176,9 +176,11 @@ if eng status_engines >"$TMP/status2.out" 2>&1 && [ ! -s "$TMP/status2.out" ]; t
 else not_ok "status after stop lists no engine" "$(cat "$TMP/status2.out")"; fi
 
 # ---- a restart keeps the data and loads nothing again
-if eng up_engines >"$TMP/up3.out" 2>&1 && ! grep -q 'created\|loaded' "$TMP/up3.out" && [ "$(counts)" = "$c1" ]; then
+# (not inside `if`: bash ignores set -e in a condition, and a failing step would pass unseen)
+eng up_engines >"$TMP/up3.out" 2>&1; rc=$?
+if [ "$rc" = 0 ] && ! grep -q 'created\|loaded' "$TMP/up3.out" && [ "$(counts)" = "$c1" ]; then
   ok "a restart keeps the data and loads nothing again"
-else not_ok "a restart keeps the data and loads nothing again" "$(cat "$TMP/up3.out"; counts)"; fi
+else not_ok "a restart keeps the data and loads nothing again" "exit $rc; $(cat "$TMP/up3.out"; counts)"; fi
 eng stop_engines >/dev/null 2>&1
 
 # ---- a port held by another process: one line, exit 4, nothing started
