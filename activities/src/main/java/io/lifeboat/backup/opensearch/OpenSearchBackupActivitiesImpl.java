@@ -5,6 +5,7 @@ import static io.lifeboat.failure.ActivityFailures.typed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lifeboat.config.CompressionConfig;
 import io.lifeboat.config.OpenSearchConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
@@ -14,6 +15,8 @@ import io.lifeboat.repository.LocalCopy;
 import io.lifeboat.repository.Retention;
 import io.lifeboat.storage.CommitMark;
 import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.PartUploader;
+import io.lifeboat.storage.SealedUpload;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.temporal.activity.Activity;
@@ -29,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,6 +173,9 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
     long stored = 0;
     long uploadedBytes = 0;
     int uploaded = 0;
+    // One compressor thread per file, as before the upload was shared: segment files are many
+    // and mostly small.
+    CompressionConfig perFile = new CompressionConfig(req.compression().level(), 0);
     for (String path : OpenSearchFiles.walk(repoDir)) {
       Path file = repoDir.resolve(path);
       long size;
@@ -189,17 +194,16 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
         String key = OpenSearchLayout.storedKey(prefix, o.name(), req.backupId(), path);
         // Never rewrite a stored blob another backup may list: its ciphertext would change.
         if (key.startsWith(blobs) && store.exists(key)) key = dir + "blobs/" + path;
-        String[] storedSha = new String[1];
-        long n;
+        PartUploader sink;
         try {
-          n = OpenSearchFiles.put(store, cipher, req.repository(), req.compression(), file, key,
-              storedSha, beat)[0];
+          sink = SealedUpload.file(store, cipher, req.repository(), perFile, key, file, beat);
         } catch (java.nio.file.NoSuchFileException gone) {
           continue;
         }
-        entry = new OpenSearchFiles.Entry(path, size, sha, key, n, storedSha[0]);
+        entry = new OpenSearchFiles.Entry(path, size, sha, key, sink.storedBytes(),
+            sink.sha256Hex());
         uploaded++;
-        uploadedBytes += n;
+        uploadedBytes += sink.storedBytes();
       }
       entries.add(entry);
       raw += size;

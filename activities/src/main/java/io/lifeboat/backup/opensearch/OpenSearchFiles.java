@@ -1,13 +1,9 @@
 package io.lifeboat.backup.opensearch;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.github.luben.zstd.ZstdOutputStream;
 import io.lifeboat.backup.redis.RedisBackupActivitiesImpl;
-import io.lifeboat.config.CompressionConfig;
-import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.failure.FailureKind;
 import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.storage.PartUploader;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * The files of an fs snapshot repository in Lifeboat's repository. Each file goes through the
- * same zstd, repository cipher and multipart upload as a dump stream ({@link PartUploader},
- * {@link RepositoryCipher}); it comes back through the same download and checks as a Redis
+ * same zstd, repository cipher and multipart upload as a dump stream
+ * ({@link io.lifeboat.storage.SealedUpload}); it comes back through the same download and checks as a Redis
  * snapshot ({@link RedisBackupActivitiesImpl#download}).
  */
 public final class OpenSearchFiles {
@@ -57,43 +53,6 @@ public final class OpenSearchFiles {
       in.transferTo(java.io.OutputStream.nullOutputStream());
     }
     return HexFormat.of().formatHex(sha.digest());
-  }
-
-  /** Uploads one file: zstd, sealed, multipart; returns stored bytes and their SHA-256. */
-  public static long[] put(ObjectStore store, RepositoryCipher cipher, RepositoryConfig repo,
-      CompressionConfig compression, Path file, String key, String[] storedSha, Runnable beat)
-      throws IOException {
-    String uploadId = store.startUpload(key);
-    boolean completed = false;
-    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
-        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
-    try {
-      ZstdOutputStream zstd = new ZstdOutputStream(cipher.seal(sink, key));
-      zstd.setLevel(compression.level());
-      zstd.setChecksum(true);
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] buf = new byte[1 << 20];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          zstd.write(buf, 0, n);
-          beat.run();
-        }
-      }
-      zstd.close();
-      store.completeUpload(key, uploadId, sink.finish());
-      completed = true;
-      storedSha[0] = sink.sha256Hex();
-      return new long[] {sink.storedBytes()};
-    } finally {
-      if (!completed) {
-        sink.cancel();
-        try {
-          store.abortUpload(key, uploadId);
-        } catch (RuntimeException e) {
-          // the retry aborts what is left under the backup's prefix
-        }
-      }
-    }
   }
 
   /**

@@ -1,13 +1,7 @@
 package io.lifeboat.backup.redis;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import io.lifeboat.config.RedisConfig;
-import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.storage.PartUploader;
-import io.lifeboat.storage.StoreFactory;
-import io.lifeboat.storage.crypt.RepositoryCipher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -185,44 +179,6 @@ final class RedisAof {
     if (r.exit() != 0) {
       throw FailureKind.BACKUP_CORRUPT.failure("stored AOF " + what + " is not a readable tar: "
           + RedisCli.lastLine(r.both()));
-    }
-  }
-
-  /** A file through zstd, the repository cipher and a multipart upload: its sink. */
-  static PartUploader upload(StoreFactory stores, ObjectStore store, RepositoryConfig repo,
-      io.lifeboat.config.CompressionConfig compression, String key, Path file, Runnable beat)
-      throws IOException {
-    String uploadId = store.startUpload(key);
-    boolean completed = false;
-    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
-        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
-    try {
-      RepositoryCipher cipher = stores.cipher(repo);
-      ZstdOutputStream zstd = new ZstdOutputStream(cipher.seal(sink, key));
-      zstd.setLevel(compression.level());
-      zstd.setWorkers(compression.workers());
-      zstd.setChecksum(true);
-      try (InputStream in = Files.newInputStream(file)) {
-        byte[] buf = new byte[CHUNK];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          zstd.write(buf, 0, n);
-          beat.run();
-        }
-      }
-      zstd.close();
-      store.completeUpload(key, uploadId, sink.finish());
-      completed = true;
-      return sink;
-    } finally {
-      if (!completed) {
-        sink.cancel();
-        try {
-          store.abortUpload(key, uploadId);
-        } catch (RuntimeException e) {
-          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
-        }
-      }
     }
   }
 }

@@ -5,6 +5,7 @@ import io.lifeboat.failure.FailureKind;
 import io.lifeboat.storage.CommitMark;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
+import io.lifeboat.storage.SealedUpload;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import java.io.IOException;
@@ -38,8 +39,8 @@ public final class RedisAofStore {
       RedisFacts after = cli.facts(r);
       Path tar = scratch.resolve("aof.tar");
       RedisAof.tar(scratch.resolve("copy"), names[0], tar);
-      PartUploader sink = RedisAof.upload(stores, store, req.repository(), req.compression(),
-          req.objectKey(), tar, beat);
+      PartUploader sink = SealedUpload.file(store, stores.cipher(req.repository()),
+          req.repository(), req.compression(), req.objectKey(), tar, beat);
       return new RedisAofResult(req.objectKey(), names[0], copy.files(), Files.size(tar),
           sink.storedBytes(), sink.sha256Hex(), copy.attempts(), copy.fixed(), before, after);
     } catch (IOException e) {

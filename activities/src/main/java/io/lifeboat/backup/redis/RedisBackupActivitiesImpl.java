@@ -5,7 +5,6 @@ import static io.lifeboat.failure.ActivityFailures.typed;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.github.luben.zstd.ZstdInputStream;
-import com.github.luben.zstd.ZstdOutputStream;
 import io.lifeboat.config.RedisConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
@@ -17,12 +16,12 @@ import io.lifeboat.storage.CommitMark;
 import io.lifeboat.storage.CountingInputStream;
 import io.lifeboat.storage.ObjectStore;
 import io.lifeboat.storage.PartUploader;
+import io.lifeboat.storage.SealedUpload;
 import io.lifeboat.storage.StoreFactory;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import io.temporal.activity.Activity;
 import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,36 +104,8 @@ public class RedisBackupActivitiesImpl implements RedisBackupActivities {
     RedisFacts after = cli.facts(r);
     long raw = Files.size(rdb);
     String key = req.objectKey();
-    String uploadId = store.startUpload(key);
-    boolean completed = false;
-    PartUploader sink = new PartUploader(store, key, uploadId, repo.partSizeMb() * 1024 * 1024,
-        repo.maxUploadMbPerSecond() * 1024L * 1024L, null, beat);
-    try {
-      ZstdOutputStream zstd = new ZstdOutputStream(stores.cipher(repo).seal(sink, key));
-      zstd.setLevel(req.compression().level());
-      zstd.setWorkers(req.compression().workers());
-      zstd.setChecksum(true);
-      try (InputStream in = Files.newInputStream(rdb)) {
-        byte[] buf = new byte[CHUNK];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          zstd.write(buf, 0, n);
-          beat.run();
-        }
-      }
-      zstd.close();
-      store.completeUpload(key, uploadId, sink.finish());
-      completed = true;
-    } finally {
-      if (!completed) {
-        sink.cancel();
-        try {
-          store.abortUpload(key, uploadId);
-        } catch (RuntimeException e) {
-          log.warn("could not abort upload {} of {}: {}", uploadId, key, e.getMessage());
-        }
-      }
-    }
+    PartUploader sink = SealedUpload.file(store, stores.cipher(repo), repo, req.compression(),
+        key, rdb, beat);
     String compression = "zstd level " + req.compression().level() + ", "
         + req.compression().workers() + " workers";
     return new RedisSnapshotResult(key, raw, sink.storedBytes(), sink.sha256Hex(), compression,
