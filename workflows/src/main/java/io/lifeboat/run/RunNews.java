@@ -30,6 +30,8 @@ import java.util.function.Supplier;
 public final class RunNews {
   /** The patch that introduced run notifications, projections and the status cadence. */
   public static final String CHANGE = "run-notifications";
+  /** The patch that shares the RTO net of the run's lead ({@link StepPlan#project}). */
+  public static final String NET_OF_LEAD_CHANGE = "projection-net-of-lead";
   public static final String EVENT_STARTED = "run-started";
   public static final String EVENT_STATUS = "run-status";
   public static final String EVENT_FINISHED = "run-finished";
@@ -53,6 +55,7 @@ public final class RunNews {
   private final ReportWriter report;
   private final Supplier<List<String>> planned;
   private final Map<String, Long> previous;
+  private boolean netOfLead;
   private boolean stopped;
   private int statusSent;
   private Projection first;
@@ -90,6 +93,8 @@ public final class RunNews {
     RunNews news = new RunNews(on, target, kind, subject, what, rto, steps, report, planned,
         previous);
     if (!on) return news;
+    // Decided once, in workflow code: a query's projection reads the field, never a version.
+    news.netOfLead = Workflow.getVersion(NET_OF_LEAD_CHANGE, Workflow.DEFAULT_VERSION, 1) >= 1;
     steps.onEachStep(step -> news.afterStep());
     news.first = news.projection();
     if (news.notifying()) {
@@ -124,7 +129,7 @@ public final class RunNews {
           elapsed > rto.rtoMillis(), "the finished run");
     }
     return plan().project(start, now, steps.steps(), steps.current(),
-        steps.currentStartedAt(start));
+        steps.currentStartedAt(start), netOfLead);
   }
 
   /**

@@ -44,8 +44,12 @@ public final class StepPlan {
   }
 
   public long estimate(String step) {
+    return estimate(step, rtoMillis);
+  }
+
+  private long estimate(String step, long splitMillis) {
     Long p = previous.get(step);
-    return p != null ? p : rtoMillis / Math.max(1, steps.size());
+    return p != null ? p : splitMillis / Math.max(1, steps.size());
   }
 
   /** Each planned step's estimate, in order (for the report). */
@@ -62,8 +66,25 @@ public final class StepPlan {
    */
   public Projection project(long startedAt, long now, List<StepTiming> done, String current,
       long currentStartedAt) {
+    return project(startedAt, now, done, current, currentStartedAt, false);
+  }
+
+  /**
+   * As above; with {@code netOfLead} the RTO split shares out the RTO less the time before the
+   * first step began (the run's own start: its first workflow task, the first activity's
+   * dispatch). Without it, a run with no previous run was projected over its RTO at its first
+   * look by exactly that lead, since its shares add up to the whole RTO: "over the RTO" in the
+   * "started" message of every first recovery.
+   */
+  public Projection project(long startedAt, long now, List<StepTiming> done, String current,
+      long currentStartedAt, boolean netOfLead) {
+    long firstStep = current != null ? currentStartedAt : now;
     Set<String> finished = new HashSet<>();
-    for (StepTiming t : done) finished.add(t.step());
+    for (StepTiming t : done) {
+      finished.add(t.step());
+      firstStep = Math.min(firstStep, t.startedAtMillis());
+    }
+    long split = netOfLead ? Math.max(0, rtoMillis - (firstStep - startedAt)) : rtoMillis;
     String running = current != null && current.startsWith("waiting: ")
         ? current.substring("waiting: ".length()) : current;
     long remaining = 0;
@@ -71,7 +92,7 @@ public final class StepPlan {
     boolean fromRto = false;
     for (String s : steps) {
       if (finished.contains(s)) continue;
-      long est = estimate(s);
+      long est = estimate(s, split);
       if (previous.containsKey(s)) fromPrevious = true; else fromRto = true;
       remaining += s.equals(running) ? Math.max(0, est - (now - currentStartedAt)) : est;
     }

@@ -44,4 +44,23 @@ class StepPlanTest {
     assertEquals(StepPlan.FROM_PREVIOUS, p.basis());
     assertTrue(p.describe().contains("over the RTO"), p.describe());
   }
+
+  @Test
+  void aFirstRunIsNotOverItsRtoByTheTimeBeforeItsFirstStep() {
+    StepPlan plan = StepPlan.of(STEPS, null, 30 * MIN);
+    // The first step began 253 ms after the run: the shares add up to the whole RTO.
+    assertTrue(plan.project(0, 253, List.of(), "a", 253, false).overRto(),
+        "the old rule: over by the lead");
+    Projection p = plan.project(0, 253, List.of(), "a", 253, true);
+    assertFalse(p.overRto(), p.describe());
+    assertTrue(p.totalMillis() <= 30 * MIN && p.totalMillis() > 30 * MIN - STEPS.size(),
+        "the RTO less the lead, shared out (rounded down): " + p.totalMillis());
+    // A step past its share still pushes the projection out.
+    Projection late = plan.project(0, 15 * MIN, List.of(), "a", 253, true);
+    assertTrue(late.overRto(), late.describe());
+    // The lead is counted to the first step, not to the current one.
+    Projection later = plan.project(0, 3 * MIN, List.of(new StepTiming("a", 253, 2 * MIN, "ok")),
+        "b", 2 * MIN, true);
+    assertFalse(later.overRto(), later.describe());
+  }
 }
