@@ -6,21 +6,14 @@ import io.lifeboat.config.FilesConfig;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.storage.ObjectStore;
-import io.lifeboat.storage.StoreFactory;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -29,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * duplicity 0.8 behind a files source: GPG-symmetric (PASSPHRASE) full and incremental chains
@@ -44,24 +35,18 @@ import java.util.regex.Pattern;
  * {@code remove-older-than} drops every chain none of them is in (whole chains only).
  */
 final class Duplicity implements FilesEngine {
-  private static final DateTimeFormatter SET_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
-  private static final Pattern MANIFEST = Pattern.compile(
-      "duplicity-(?:full\\.(\\d{8}T\\d{6}Z)|inc\\.(\\d{8}T\\d{6}Z)\\.to\\.(\\d{8}T\\d{6}Z))\\.manifest(?:\\.gpg)?");
-  private static final Pattern LISTED = Pattern.compile(
-      "^\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} (.*)$");
   private final FilesConfig f;
   private final RepositoryConfig repo;
   private final Secrets secrets;
   private final String url;
-
-  /** One backup set: its time (epoch seconds) and the start of its chain. */
-  record Set1(long time, long chain, boolean full) {}
+  private final DuplicityRecords recs;
 
   Duplicity(FilesConfig f, RepositoryConfig repo, Secrets secrets) {
     this.f = f;
     this.repo = repo;
     this.secrets = secrets;
     this.url = "boto3+s3://" + repo.bucket() + "/" + ResticTarget.keyPrefix(repo, f.name());
+    this.recs = new DuplicityRecords(f, repo, secrets);
   }
 
   @Override
@@ -154,75 +139,6 @@ final class Duplicity implements FilesEngine {
     return out;
   }
 
-  private ObjectStore store() {
-    return StoreFactory.open(repo, secrets);
-  }
-
-  private String recordPrefix() {
-    return repo.prefix() + "/files-generations/" + f.name() + "/";
-  }
-
-  /** The complete sets (those with a manifest), oldest first. */
-  List<Set1> sets() {
-    List<String> keys;
-    try (ObjectStore s = store()) {
-      keys = s.list(ResticTarget.keyPrefix(repo, f.name()) + "/");
-    } catch (Exception e) {
-      throw FailureKind.FILES_ENGINE_FAILED.failure("cannot list " + url + ": " + e.getMessage(), e);
-    }
-    TreeMap<Long, Long> prev = new TreeMap<>();
-    for (String k : keys) {
-      Matcher m = MANIFEST.matcher(k.substring(k.lastIndexOf('/') + 1));
-      if (!m.matches()) continue;
-      if (m.group(1) != null) {
-        prev.put(epoch(m.group(1)), -1L);
-      } else {
-        prev.put(epoch(m.group(3)), epoch(m.group(2)));
-      }
-    }
-    List<Set1> out = new ArrayList<>();
-    Map<Long, Long> chainOf = new HashMap<>();
-    for (Map.Entry<Long, Long> e : prev.entrySet()) {
-      boolean full = e.getValue() < 0;
-      long chain = full ? e.getKey() : chainOf.getOrDefault(e.getValue(), e.getValue());
-      chainOf.put(e.getKey(), chain);
-      out.add(new Set1(e.getKey(), chain, full));
-    }
-    return out;
-  }
-
-  static long epoch(String setTime) {
-    return LocalDateTime.parse(setTime, SET_TIME).toEpochSecond(ZoneOffset.UTC);
-  }
-
-  /** The generation records by name. */
-  private Map<String, JsonNode> records() {
-    Map<String, JsonNode> out = new HashMap<>();
-    try (ObjectStore s = store()) {
-      for (String k : s.list(recordPrefix())) {
-        if (!k.endsWith(".json")) continue;
-        try (InputStream in = s.get(k)) {
-          JsonNode n = FilesActivitiesImpl.JSON.readTree(in);
-          out.put(n.path("generation").asText(), n);
-        }
-      }
-    } catch (Exception e) {
-      throw FailureKind.FILES_ENGINE_FAILED.failure("cannot read the generation records of files"
-          + " source " + f.name() + ": " + e.getMessage(), e);
-    }
-    return out;
-  }
-
-  private void putRecord(ObjectNode n) {
-    try (ObjectStore s = store()) {
-      s.put(recordPrefix() + n.path("generation").asText() + ".json",
-          FilesActivitiesImpl.JSON.writeValueAsBytes(n), "application/json");
-    } catch (Exception e) {
-      throw FailureKind.FILES_ENGINE_FAILED.failure("cannot write the generation record of files"
-          + " source " + f.name() + ": " + e.getMessage(), e);
-    }
-  }
-
   @Override
   public boolean init() {
     return false; // the first full backup creates the chain; nothing to prepare
@@ -231,8 +147,8 @@ final class Duplicity implements FilesEngine {
   @Override
   public FilesSnapshot backup(String generation, String reason, Runnable tick) {
     String version = version();
-    List<Set1> sets = sets();
-    Map<String, JsonNode> records = records();
+    List<DuplicityRecords.Set1> sets = recs.sets();
+    Map<String, JsonNode> records = recs.records();
     JsonNode mine = records.get(generation);
     if (mine != null) {
       long t = mine.path("time").asLong(0);
@@ -243,7 +159,7 @@ final class Duplicity implements FilesEngine {
       Set<Long> claimed = new java.util.HashSet<>();
       records.values().forEach(r -> claimed.add(r.path("time").asLong(0)));
       long started = mine.path("started").asLong();
-      for (Set1 s : sets) {
+      for (DuplicityRecords.Set1 s : sets) {
         if (s.time() >= started && !claimed.contains(s.time())) {
           finish(generation, reason, started, s.time());
           return new FilesSnapshot(generation, 0, 0, 0, 0, 0, 0, 0, version, true);
@@ -254,7 +170,7 @@ final class Duplicity implements FilesEngine {
     ObjectNode rec = FilesActivitiesImpl.JSON.createObjectNode();
     rec.put("generation", generation);
     rec.put("started", started);
-    putRecord(rec);
+    recs.put(rec);
     boolean full = sets.isEmpty() || sets.stream()
         .filter(s -> s.chain() == sets.get(sets.size() - 1).chain()).count() >= f.fullEvery();
     List<String> args = new ArrayList<>(selection());
@@ -266,7 +182,7 @@ final class Duplicity implements FilesEngine {
       String[] w = line.strip().split("\\s+");
       if (w.length >= 2) stats.put(w[0], w[1]);
     }
-    Set1 made = sets().stream().filter(s -> s.time() >= started).reduce((a, b) -> b)
+    DuplicityRecords.Set1 made = recs.sets().stream().filter(s -> s.time() >= started).reduce((a, b) -> b)
         .orElseThrow(() -> failed("duplicity " + (full ? "full" : "incr") + " made no set", o));
     List<JsonNode> entries = finish(generation, reason, started, made.time());
     long files = 0;
@@ -293,63 +209,20 @@ final class Duplicity implements FilesEngine {
   private List<JsonNode> finish(String generation, String reason, long started, long time) {
     Restic.Output o = run("list-current-files", List.of("--time", "" + time, url), null);
     if (o.exit() != 0) throw failed("duplicity list-current-files", o);
-    List<JsonNode> entries = new ArrayList<>();
-    for (String line : o.stdout()) {
-      Matcher m = LISTED.matcher(line);
-      if (!m.matches() || m.group(1).equals(".")) continue;
-      String path = "/" + m.group(1);
-      boolean inside = f.paths().stream().anyMatch(p -> path.equals(p) || path.startsWith(p + "/"));
-      ObjectNode n;
-      if (inside) {
-        n = describe(Path.of(path));
-        if (n == null) continue; // gone since duplicity read it
-      } else {
-        n = FilesActivitiesImpl.JSON.createObjectNode();
-        n.put("struct_type", "node");
-        n.put("type", "dir");
-      }
-      n.put("path", path);
-      entries.add(n);
-    }
+    List<JsonNode> entries = DuplicityRecords.entries(f, o.stdout());
     ObjectNode rec = FilesActivitiesImpl.JSON.createObjectNode();
     rec.put("generation", generation);
     rec.put("started", started);
     rec.put("time", time);
     rec.put("reason", reason);
     rec.putArray("entries").addAll(entries);
-    putRecord(rec);
+    recs.put(rec);
     return entries;
-  }
-
-  private static ObjectNode describe(Path p) {
-    try {
-      ObjectNode n = FilesActivitiesImpl.JSON.createObjectNode();
-      n.put("struct_type", "node");
-      if (Files.isSymbolicLink(p)) {
-        n.put("type", "symlink");
-        n.put("linktarget", Files.readSymbolicLink(p).toString());
-        return n;
-      }
-      int mode = ((Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 07777;
-      n.put("mode", mode);
-      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-        n.put("type", "dir");
-      } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        n.put("type", "file");
-        n.put("size", Files.size(p));
-        n.put("sha256", RsyncMirror.sha256(p));
-      } else {
-        n.put("type", "other");
-      }
-      return n;
-    } catch (IOException e) {
-      return null;
-    }
   }
 
   @Override
   public FilesCheck check(Runnable tick) {
-    List<Set1> sets = sets();
+    List<DuplicityRecords.Set1> sets = recs.sets();
     Map<Long, Long> lastOfChain = new TreeMap<>();
     sets.forEach(s -> lastOfChain.put(s.chain(), s.time()));
     for (long last : lastOfChain.values()) {
@@ -388,7 +261,7 @@ final class Duplicity implements FilesEngine {
     if (f.keep().keepsEverything()) return new FilesRetention(names, List.of());
     Map<String, Instant> time = new HashMap<>();
     Map<String, Long> chain = new HashMap<>();
-    List<Set1> sets = sets();
+    List<DuplicityRecords.Set1> sets = recs.sets();
     for (String[] s : before) {
       long t = Long.parseLong(s[2]);
       time.put(s[0], Instant.ofEpochSecond(t));
@@ -403,12 +276,7 @@ final class Duplicity implements FilesEngine {
     List<String> after = snapshots().stream().map(s -> s[0]).toList();
     Set<String> removed = new LinkedHashSet<>(names);
     removed.removeAll(after);
-    try (ObjectStore s = store()) {
-      for (String r : removed) s.delete(recordPrefix() + r + ".json");
-    } catch (Exception e) {
-      throw FailureKind.FILES_ENGINE_FAILED.failure("cannot delete generation records of files"
-          + " source " + f.name() + ": " + e.getMessage(), e);
-    }
+    recs.delete(removed);
     return new FilesRetention(after, List.copyOf(removed));
   }
 
@@ -416,11 +284,11 @@ final class Duplicity implements FilesEngine {
   @Override
   public List<String[]> snapshots() {
     Map<Long, String> byTime = new HashMap<>();
-    records().values().forEach(r -> {
+    recs.records().values().forEach(r -> {
       if (r.path("time").asLong(0) > 0) byTime.put(r.path("time").asLong(), r.path("generation").asText());
     });
     List<String[]> out = new ArrayList<>();
-    for (Set1 s : sets()) {
+    for (DuplicityRecords.Set1 s : recs.sets()) {
       String iso = Instant.ofEpochSecond(s.time()).toString();
       out.add(new String[] {byTime.getOrDefault(s.time(), "duplicity-" + iso), iso, "" + s.time()});
     }
@@ -440,7 +308,7 @@ final class Duplicity implements FilesEngine {
 
   @Override
   public List<JsonNode> listing(String id) {
-    JsonNode rec = records().values().stream()
+    JsonNode rec = recs.records().values().stream()
         .filter(r -> id.equals("" + r.path("time").asLong(0))).findFirst()
         .orElseThrow(() -> FailureKind.FILES_ENGINE_FAILED.failure("duplicity set " + id
             + " of files source " + f.name() + " has no generation record to compare with"));
