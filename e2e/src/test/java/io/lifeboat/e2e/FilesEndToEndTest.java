@@ -50,6 +50,9 @@ class FilesEndToEndTest {
   void up() throws Exception {
     stack = new RealStack();
     env = RealStack.envWith(PASSWORD_ENV, "it-restic-" + stack.prefix.hashCode());
+    // duplicity's archive directory (its signature cache) in this test's directory, not the
+    // shared stack's state directory.
+    env.put("LIFEBOAT_DUPLICITY_STATE_DIR", stack.dir.resolve("duplicity-state").toString());
     stack.startWorker(env);
     tree = stack.dir.resolve("uploads");
     Files.createDirectories(tree.resolve("photos/2026"));

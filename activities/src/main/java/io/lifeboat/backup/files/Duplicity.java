@@ -60,7 +60,10 @@ final class Duplicity implements FilesEngine {
     return e;
   }
 
+  /** LIFEBOAT_DUPLICITY_STATE_DIR, else STATE/duplicity (LIFEBOAT_STATE_DIR, else the temp dir). */
   private Path stateDir() {
+    String own = secrets.optional("LIFEBOAT_DUPLICITY_STATE_DIR");
+    if (own != null && !own.isBlank()) return Path.of(own);
     String s = secrets.optional("LIFEBOAT_STATE_DIR");
     Path base = s == null || s.isBlank()
         ? Path.of(System.getProperty("java.io.tmpdir"), "lifeboat-state") : Path.of(s);

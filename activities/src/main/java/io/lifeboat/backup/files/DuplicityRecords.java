@@ -70,6 +70,11 @@ final class DuplicityRecords {
     } catch (Exception e) {
       throw FailureKind.FILES_ENGINE_FAILED.failure("cannot list " + url + ": " + e.getMessage(), e);
     }
+    return sets(keys);
+  }
+
+  /** The sets the object keys name, oldest first, each with the start of its chain. */
+  static List<Set1> sets(List<String> keys) {
     TreeMap<Long, Long> prev = new TreeMap<>();
     for (String k : keys) {
       Matcher m = MANIFEST.matcher(k.substring(k.lastIndexOf('/') + 1));
