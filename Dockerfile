@@ -10,8 +10,8 @@ FROM eclipse-temurin:17-jre
 #   node and npm (npm ci of a release) and PM2, pinned as the launcher pins it (PM2_PIN in
 #     launcher/common.bash; tests/docker_image_test.sh checks they agree);
 #   nginx and certbot (server recovery: services and TLS), ansible and openssh-client
-#     (provisioning playbooks over SSH), restic, borgbackup and rsync (files sources: the three
-#     engines), zstd and tar (archives).
+#     (provisioning playbooks over SSH), restic, borgbackup, rsync, duplicity and python3-boto3
+#     (files sources: the four engines; duplicity's S3 backend needs python3-boto3), zstd and tar (archives).
 ARG PM2_VERSION=6.0.14
 RUN set -eux; \
     apt-get update; \
@@ -28,7 +28,7 @@ RUN set -eux; \
       nodejs npm \
       nginx certbot \
       ansible openssh-client \
-      restic borgbackup rsync; \
+      restic borgbackup rsync duplicity python3-boto3; \
     npm install -g --no-audit --no-fund "pm2@${PM2_VERSION}"; \
     npm cache clean --force; \
     rm -rf /var/lib/apt/lists/*; \

@@ -133,7 +133,8 @@ ensure_tools() {
        && command -v java >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 \
        && command -v curl >/dev/null 2>&1 && [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1 \
        && command -v restic >/dev/null 2>&1 && command -v borg >/dev/null 2>&1 \
-       && command -v rsync >/dev/null 2>&1; then
+       && command -v rsync >/dev/null 2>&1 && command -v duplicity >/dev/null 2>&1 \
+       && [ -d /usr/lib/python3/dist-packages/boto3 ]; then
       export PATH="$SBIN:$PGBIN:$PATH" LIFEBOAT_PM2_BIN="$PM2_BIN"
       return 0
     fi
@@ -154,7 +155,8 @@ ensure_tools() {
 }
 
 # files sources (issue 20): Debian's restic 0.14 (the Go proxy has only an old version),
-# borgbackup 1.2 and rsync (the borg and rsync engines)
+# borgbackup 1.2, rsync and duplicity 0.8 with Debian's python3-boto3 for its S3 backend (it
+# runs on /usr/bin/python3; the borg, rsync and duplicity engines)
 ensure_restic() {
   command -v restic >/dev/null 2>&1 || apt_install "restic (files sources)" restic
   command -v restic >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install restic: not on PATH after apt-get install"
@@ -162,6 +164,11 @@ ensure_restic() {
   command -v borg >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install borgbackup: borg not on PATH after apt-get install"
   command -v rsync >/dev/null 2>&1 || apt_install "rsync (files sources, engine rsync)" rsync
   command -v rsync >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install rsync: not on PATH after apt-get install"
+  if ! command -v duplicity >/dev/null 2>&1 || [ ! -d /usr/lib/python3/dist-packages/boto3 ]; then
+    apt_install "duplicity and python3-boto3 (files sources, engine duplicity)" duplicity python3-boto3
+  fi
+  command -v duplicity >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install duplicity: not on PATH after apt-get install"
+  [ -d /usr/lib/python3/dist-packages/boto3 ] || die "$EX_CANNOT_INSTALL" "cannot install python3-boto3 (duplicity's S3 backend): /usr/lib/python3/dist-packages/boto3 missing after apt-get install"
 }
 
 ensure_pm2() {

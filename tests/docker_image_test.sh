@@ -19,7 +19,7 @@ finish() { printf '%s passed, %s failed\n' "$passed" "$failed"; [ "$failed" -eq 
 # The words of the RUN instruction(s) that apt-get install, continuation lines joined.
 installed=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$DF" | grep -E '^RUN ' | tr ';' '\n' \
   | grep -E 'apt-get install' | sed -E 's/.*apt-get install//' | tr -s ' ' '\n' | grep -v '^-' | sort -u)
-for pkg in postgresql-client-15 postgresql-15 nodejs npm nginx certbot ansible openssh-client restic borgbackup rsync zstd; do
+for pkg in postgresql-client-15 postgresql-15 nodejs npm nginx certbot ansible openssh-client restic borgbackup rsync duplicity python3-boto3 zstd; do
   if grep -qx -- "$pkg" <<<"$installed"; then ok "the image installs $pkg"
   else not_ok "the image installs $pkg" "apt-get install names: $(echo $installed)"; fi
 done

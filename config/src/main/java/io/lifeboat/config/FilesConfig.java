@@ -10,14 +10,16 @@ import java.util.List;
  * a workflow argument or a command line.
  *
  * @param host the host the paths are on (its agent runs the backup); null: the control worker
- * @param engine restic (default), borg or rsync
- * @param passwordEnv the variable holding restic's repository password or borg's passphrase
- *     (rsync: not used)
+ * @param engine restic (default), borg, rsync or duplicity
+ * @param passwordEnv the variable holding restic's repository password, borg's passphrase or
+ *     duplicity's GPG passphrase (rsync: not used)
  * @param keep retention: {@code restic forget --prune}, {@code borg prune}, or for rsync the
  *     generation directories kept; all zero: keep every snapshot
  * @param repositoryPath borg's repository, rsync's mirror (one directory per generation): an
  *     absolute path on the source's host (the control worker's when host is null); restic
- *     keeps its repository in the object store and takes none
+ *     and duplicity keep their repository in the object store and take none
+ * @param fullEvery duplicity: a new full chain every N generations (1: every backup is full;
+ *     default 7); the others: not used
  * @param checkReadDataPercent how much of the pack data {@code restic check
  *     --read-data-subset=N%} reads back after each backup (1 to 100; default 5)
  * @param restoreRoot when set, {@code restore files --to DIR} only writes below it
@@ -33,12 +35,24 @@ public record FilesConfig(
     Integer checkReadDataPercent,
     String restoreRoot,
     String backupSchedule,
-    String repositoryPath) {
+    String repositoryPath,
+    Integer fullEvery) {
 
   public static final String RESTIC = "restic";
   public static final String BORG = "borg";
   public static final String RSYNC = "rsync";
-  public static final java.util.List<String> ENGINES = java.util.List.of(RESTIC, BORG, RSYNC);
+  public static final String DUPLICITY = "duplicity";
+  public static final java.util.List<String> ENGINES =
+      java.util.List.of(RESTIC, BORG, RSYNC, DUPLICITY);
+  public static final int DEFAULT_FULL_EVERY = 7;
+
+  /** Without fullEvery (the shape before duplicity). */
+  public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
+      String engine, String passwordEnv, Keep keep, Integer checkReadDataPercent,
+      String restoreRoot, String backupSchedule, String repositoryPath) {
+    this(name, host, paths, excludes, engine, passwordEnv, keep, checkReadDataPercent, restoreRoot,
+        backupSchedule, repositoryPath, null);
+  }
 
   /** Without a schedule of its own (the nightly default). */
   public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
@@ -60,8 +74,18 @@ public record FilesConfig(
     return RESTIC.equals(engine);
   }
 
+  public boolean duplicity() {
+    return DUPLICITY.equals(engine);
+  }
+
+  /** restic and duplicity keep their repository in Lifeboat's object store, not on a path. */
+  public boolean inObjectStore() {
+    return restic() || duplicity();
+  }
+
   /** What the engine's secret is called in messages. */
   public String passwordPurpose() {
+    if (DUPLICITY.equals(engine)) return "duplicity GPG passphrase of files source " + name;
     return BORG.equals(engine) ? "borg passphrase of files source " + name
         : "restic repository password of files source " + name;
   }
@@ -72,6 +96,7 @@ public record FilesConfig(
     engine = engine != null ? engine : RESTIC;
     keep = keep != null ? keep : Keep.DEFAULT;
     checkReadDataPercent = checkReadDataPercent != null ? checkReadDataPercent : 5;
+    fullEvery = fullEvery != null ? fullEvery : DEFAULT_FULL_EVERY;
     backupSchedule = backupSchedule != null ? backupSchedule : DatabaseConfig.DEFAULT_BACKUP_SCHEDULE;
   }
 

@@ -25,14 +25,22 @@ final class FilesRules {
         throw new ConfigException(where + ": '" + key + ".name' repeats '" + f.name() + "'");
       }
       if (!FilesConfig.ENGINES.contains(f.engine())) {
-        throw new ConfigException(where + ": '" + key + ".engine' must be restic, borg or rsync,"
+        throw new ConfigException(where + ": '" + key + ".engine' must be restic, borg, rsync or duplicity,"
             + " not '" + f.engine() + "'");
       }
-      if (f.restic() && f.repositoryPath() != null) {
+      if (f.inObjectStore() && f.repositoryPath() != null) {
         throw new ConfigException(where + ": '" + key + ".repositoryPath' is for borg and rsync;"
-            + " restic keeps its repository in the object store (repository:)");
+            + " " + f.engine() + " keeps its repository in the object store (repository:)");
       }
-      if (!f.restic() && (f.repositoryPath() == null || !f.repositoryPath().startsWith("/"))) {
+      if (f.fullEvery() < 1) {
+        throw new ConfigException(where + ": '" + key + ".fullEvery' must be at least 1, not "
+            + f.fullEvery());
+      }
+      if (!f.duplicity() && f.fullEvery() != FilesConfig.DEFAULT_FULL_EVERY) {
+        throw new ConfigException(where + ": '" + key + ".fullEvery' is for engine duplicity"
+            + " only; remove it");
+      }
+      if (!f.inObjectStore() && (f.repositoryPath() == null || !f.repositoryPath().startsWith("/"))) {
         throw new ConfigException(where + ": '" + key + ".repositoryPath' must be set to an"
             + " absolute path for engine " + f.engine() + " (its repository on the source's host)"
             + (f.repositoryPath() == null ? "" : ", not '" + f.repositoryPath() + "'"));
@@ -51,7 +59,7 @@ final class FilesRules {
       if (needsPassword && (f.passwordEnv() == null || !ENV_NAME.matcher(f.passwordEnv()).matches())) {
         throw new ConfigException(where + ": '" + key + ".passwordEnv' must name the environment"
             + " variable that holds the " + (f.restic() ? "restic repository password"
-                : "borg passphrase"));
+                : f.duplicity() ? "duplicity GPG passphrase" : "borg passphrase"));
       }
       if (!needsPassword && f.passwordEnv() != null) {
         throw new ConfigException(where + ": '" + key + ".passwordEnv' is not used by engine"

@@ -45,9 +45,21 @@ class FilesRulesTest {
   }
 
   @Test
+  void duplicityKeepsItsRepositoryInTheObjectStoreWithFullChainsEveryNGenerations()
+      throws IOException {
+    FilesConfig d = load("  - {name: uploads, paths: [/srv/uploads], engine: duplicity,"
+        + " passwordEnv: DUP_PW, fullEvery: 3}\n");
+    assertTrue(d.duplicity() && d.inObjectStore());
+    assertEquals(3, d.fullEvery());
+    assertEquals("duplicity GPG passphrase of files source uploads", d.passwordPurpose());
+    assertEquals(FilesConfig.DEFAULT_FULL_EVERY, load("  - {name: uploads, paths: [/srv/uploads],"
+        + " engine: duplicity, passwordEnv: DUP_PW}\n").fullEvery());
+  }
+
+  @Test
   void mistakesAreOneLineEach() throws IOException {
     assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: tar,"
-        + " passwordEnv: P}\n").contains("'files[0].engine' must be restic, borg or rsync, not"
+        + " passwordEnv: P}\n").contains("'files[0].engine' must be restic, borg, rsync or duplicity, not"
         + " 'tar'"));
     assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: borg, passwordEnv: P}\n")
         .contains("'files[0].repositoryPath' must be set to an absolute path for engine borg"));
@@ -62,5 +74,16 @@ class FilesRulesTest {
         + " repositoryPath: /b}\n").contains("'files[0].repositoryPath' is for borg and rsync"));
     assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: rsync,"
         + " repositoryPath: /m, passwordEnv: P}\n").contains("is not used by engine rsync"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: duplicity,"
+        + " passwordEnv: P, repositoryPath: /d}\n").contains("'files[0].repositoryPath' is for"
+        + " borg and rsync; duplicity keeps its repository in the object store"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: duplicity,"
+        + " passwordEnv: P, fullEvery: 0}\n").contains("'files[0].fullEvery' must be at least 1,"
+        + " not 0"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: borg, passwordEnv: P,"
+        + " repositoryPath: /b, fullEvery: 2}\n").contains("'files[0].fullEvery' is for engine"
+        + " duplicity only"));
+    assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: duplicity}\n")
+        .contains("holds the duplicity GPG passphrase"));
   }
 }

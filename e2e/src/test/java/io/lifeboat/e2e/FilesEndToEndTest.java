@@ -35,7 +35,8 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * links, the empty directory, a unicode name), retention (forget --prune, borg prune, old
  * generations deleted), and one flipped byte in the engine's repository found by Lifeboat's
  * verification through the engine's own check (restic check --read-data-subset=100%, borg check
- * --verify-data, rsync's SHA-256 manifest).
+ * --verify-data, rsync's SHA-256 manifest), and duplicity (full and incremental chains in the
+ * object store, its generations mapped to set times; duplicity verify reads every volume back).
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class FilesEndToEndTest {
@@ -49,6 +50,9 @@ class FilesEndToEndTest {
   void up() throws Exception {
     stack = new RealStack();
     env = RealStack.envWith(PASSWORD_ENV, "it-restic-" + stack.prefix.hashCode());
+    // duplicity's archive directory (its signature cache) in this test's directory, not the
+    // shared stack's state directory.
+    env.put("LIFEBOAT_DUPLICITY_STATE_DIR", stack.dir.resolve("duplicity-state").toString());
     stack.startWorker(env);
     tree = stack.dir.resolve("uploads");
     Files.createDirectories(tree.resolve("photos/2026"));
@@ -85,7 +89,12 @@ class FilesEndToEndTest {
       f.putArray("paths").add(tree.toString());
       f.putArray("excludes").add("*.tmp");
       f.put("engine", engine);
-      if (!engine.equals("restic")) f.put("repositoryPath", repo().toString());
+      if (engine.equals("borg") || engine.equals("rsync")) {
+        f.put("repositoryPath", repo().toString());
+      }
+      // Full, incremental, full: the third generation starts a new chain, so keeping the last
+      // one can drop the first chain whole.
+      if (engine.equals("duplicity")) f.put("fullEvery", 2);
       if (!engine.equals("rsync")) f.put("passwordEnv", PASSWORD_ENV);
       f.put("checkReadDataPercent", 100);
       f.put("restoreRoot", stack.dir.toString());
@@ -101,7 +110,7 @@ class FilesEndToEndTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"restic", "borg", "rsync"})
+  @ValueSource(strings = {"restic", "borg", "rsync", "duplicity"})
   void backUpChangeRestoreTheFirstSnapshotExactlyPruneAndFindAFlippedByte(String engine)
       throws Exception {
     this.engine = engine;
@@ -164,6 +173,29 @@ class FilesEndToEndTest {
     assertEquals(List.of(snap1, snap2).stream().sorted().toList(),
         ids(third.path("removed")).stream().sorted().toList(), third.toString());
 
+    if (engine.equals("duplicity")) {
+      // One flipped byte in a GPG-encrypted volume of the chain that is left: duplicity verify
+      // reads every volume back and compares its hash with the manifest's.
+      String chain = stack.prefix + "/files/uploads/";
+      List<String> vols = stack.store().list(chain).stream()
+          .filter(k -> k.contains(".difftar")).toList();
+      assertFalse(vols.isEmpty(), "duplicity's volumes are in the object store under " + chain);
+      String victim = vols.stream().max((a, b) -> Long.compare(size(a), size(b))).orElseThrow();
+      byte[] bytes;
+      try (InputStream in = stack.store().get(victim)) {
+        bytes = in.readAllBytes();
+      }
+      bytes[bytes.length / 2] ^= 0x01;
+      stack.store().put(victim, bytes, "application/octet-stream");
+      RealStack.Run damaged = stack.cli(env, "backup", "files", "uploads", "--wait", "--config",
+          config("files-keep-1b", k -> k.put("last", 1)).toString());
+      assertEquals(1, damaged.exit(), damaged.out() + damaged.err());
+      String line = damaged.err().strip();
+      assertEquals(1, line.lines().count(), line);
+      assertTrue(line.contains("verification of files source uploads failed")
+          && line.contains("duplicity verify") && line.contains("hash mismatch"), line);
+      return;
+    }
     if (!engine.equals("restic")) {
       flipAByteInTheLargestFileUnder(repo().resolve(engine.equals("borg") ? "data" : "generations"));
       RealStack.Run damaged = stack.cli(env, "backup", "files", "uploads", "--wait", "--config",

@@ -45,7 +45,7 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   private FilesEngine engine(ResticTarget t) {
-    return t.files().restic() ? null : FilesEngine.of(t.files(), secrets);
+    return t.files().restic() ? null : FilesEngine.of(t.files(), t.repository(), secrets);
   }
 
   private static Runnable tick() {

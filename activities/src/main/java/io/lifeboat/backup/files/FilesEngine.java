@@ -2,13 +2,14 @@ package io.lifeboat.backup.files;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lifeboat.config.FilesConfig;
+import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * borg or rsync behind a files source (issue 20): the repository on a path of the source's
- * host. restic keeps its own code in {@link FilesActivitiesImpl} and {@link FilesRestore}.
+ * host; or duplicity, its chains in Lifeboat's object store. restic keeps its own code in {@link FilesActivitiesImpl} and {@link FilesRestore}.
  * Failures are typed {@code ApplicationFailure}s (FailureKind), one line each.
  */
 interface FilesEngine {
@@ -40,8 +41,9 @@ interface FilesEngine {
   /** Where the repository is, for the manifest. */
   String location();
 
-  static FilesEngine of(FilesConfig f, Secrets secrets) {
+  static FilesEngine of(FilesConfig f, RepositoryConfig repository, Secrets secrets) {
     return switch (f.engine()) {
+      case FilesConfig.DUPLICITY -> new Duplicity(f, repository, secrets);
       case FilesConfig.BORG -> new Borg(f, secrets);
       case FilesConfig.RSYNC -> new RsyncMirror(f);
       default -> throw new IllegalArgumentException("no engine class for " + f.engine());

@@ -94,7 +94,7 @@ public final class FilesRestore {
   }
 
   private FilesEngine engine() {
-    return files.restic() ? null : FilesEngine.of(files, secrets);
+    return files.restic() ? null : FilesEngine.of(files, repository, secrets);
   }
 
   /** An engine's failure as this class's: a config or missing repository refuses, others fail. */

@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** `restore files NAME [--snapshot ID|latest] --to DIR` (issue 20): runs here, not on a worker. */
 @Command(name = "files", description = "Restore a snapshot of a files source into DIR (restic"
-    + " restore --verify, borg extract, or a copy of an rsync generation), then compare DIR with"
-    + " the snapshot's listing: types, sizes, modes, link targets (rsync: SHA-256s), nothing"
+    + " restore --verify, borg extract, a copy of an rsync generation, or duplicity restore"
+    + " --time), then compare DIR with the snapshot's listing: types, sizes, modes, link targets"
+    + " (rsync and duplicity: SHA-256s), nothing"
     + " missing, nothing extra. Paths stay absolute (DIR/srv/uploads/...). DIR must be empty or"
     + " new, and never the source (unless --over-source). borg and rsync read the repository"
     + " path: run it on the host that has it.")

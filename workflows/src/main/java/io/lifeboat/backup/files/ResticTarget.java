@@ -14,10 +14,14 @@ public record ResticTarget(FilesConfig files, RepositoryConfig repository, Strin
     String reason) {
 
   /**
-   * restic's address of the repository: {@code s3:ENDPOINT/BUCKET/PREFIX/files/NAME}; borg's
+   * restic's address of the repository: {@code s3:ENDPOINT/BUCKET/PREFIX/files/NAME}; duplicity's
+   * {@code boto3+s3://BUCKET/PREFIX/files/NAME}; borg's
    * repository or rsync's mirror: its path (on the source's host).
    */
   public String url() {
+    if (files.duplicity()) {
+      return "boto3+s3://" + repository.bucket() + "/" + keyPrefix(repository, files.name());
+    }
     return files.restic() ? url(repository, files.name()) : files.repositoryPath();
   }
 
