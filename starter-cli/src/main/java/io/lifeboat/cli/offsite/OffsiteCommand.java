@@ -15,7 +15,7 @@ import io.lifeboat.cli.WorkflowWait;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.OffsiteConfig;
 import io.lifeboat.offsite.CopyRecord;
-import io.lifeboat.offsite.OffsiteBucket;
+import io.lifeboat.offsite.CopyBucket;
 import io.lifeboat.offsite.OffsiteCopyWorkflow;
 import io.lifeboat.offsite.OffsiteCopyWorkflowImpl;
 import io.lifeboat.offsite.OffsiteLayout;
@@ -228,7 +228,7 @@ public final class OffsiteCommand {
         Map<String, String> locks = new TreeMap<>(); // dir -> the manifest's lock, when locked
         long walObjects = 0;
         long walBytes = 0;
-        try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+        try (CopyBucket bucket = CopyBucket.open(o, s.secrets())) {
           for (var e : bucket.listSizes(op.isEmpty() ? "" : op + "/").entrySet()) {
             String rel = OffsiteLayout.relative(op, e.getKey());
             if (rel.startsWith(OffsiteLayout.RECORDS) || rel.startsWith("reports/")) continue;
@@ -270,11 +270,13 @@ public final class OffsiteCommand {
           rows.add(row);
         }
         if (json) {
-          out.println(Json.write(Map.of("repository", o.repositoryName(), "endpoint", o.endpoint(), "bucket", o.bucket(),
+          out.println(Json.write(Map.of("repository", o.repositoryName(), "type", o.type(),
+              "endpoint", String.valueOf(o.endpoint()), "bucket", o.bucket(),
               "prefix", op, "backups", rows, "walObjects", walObjects, "walBytes", walBytes)));
           return 0;
         }
-        out.println("offsite " + o.endpoint() + " bucket " + o.bucket() + " prefix " + op);
+        out.println("offsite " + ("s3".equals(o.type()) ? "" : o.type() + " ") + o.endpoint()
+            + " bucket " + o.bucket() + " prefix " + op);
         for (Map<String, Object> r : rows) {
           out.printf("  %-60s %10s  %s%s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
               (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY",
@@ -350,7 +352,7 @@ public final class OffsiteCommand {
       int bad = 0;
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("repository", o.repositoryName());
-      try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+      try (CopyBucket bucket = CopyBucket.open(o, s.secrets())) {
         io.lifeboat.offsite.OffsiteVerifier verifier =
             new io.lifeboat.offsite.OffsiteVerifier(bucket, c.repository().prefix(), repair);
         for (String scope : OffsiteScopes.all()) {
