@@ -84,6 +84,7 @@ class CloudCopiesEndToEndTest {
       a.put("name", "az").put("type", "azure").put("partSizeMb", 5);
       a.putObject("azure").put("connectionStringEnv", CloudRepository.AZURE_CONNECTION_ENV)
           .put("container", CloudRepository.BUCKET);
+      a.putObject("objectLock").put("days", 1); // Azurite has no immutability policies
     });
     RealStack.Run check = stack.cli(env, "config", "check", "--config", config.toString());
     assertEquals(0, check.exit(), check.out() + check.err());

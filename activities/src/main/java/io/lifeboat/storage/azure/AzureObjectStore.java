@@ -124,10 +124,13 @@ public final class AzureObjectStore implements CloudStore {
   @Override
   public Optional<Immutability> containerImmutability() {
     var p = call("get container properties", () -> container.getProperties());
-    boolean worm = p.hasImmutabilityPolicy() || p.isImmutableStorageWithVersioningEnabled();
-    if (!worm && !p.hasLegalHold()) return Optional.empty();
-    return Optional.of(new Immutability(p.hasLegalHold() ? "container legal hold"
-        : "container immutability policy", java.time.Instant.MAX, p.hasLegalHold(), 0));
+    // Azurite answers none of these (null): no immutability there.
+    boolean hold = Boolean.TRUE.equals(p.hasLegalHold());
+    boolean worm = Boolean.TRUE.equals(p.hasImmutabilityPolicy())
+        || Boolean.TRUE.equals(p.isImmutableStorageWithVersioningEnabled());
+    if (!worm && !hold) return Optional.empty();
+    return Optional.of(new Immutability(hold ? "container legal hold"
+        : "container immutability policy", java.time.Instant.MAX, hold, 0));
   }
 
   @Override
