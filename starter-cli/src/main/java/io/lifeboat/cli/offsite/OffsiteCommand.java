@@ -68,7 +68,13 @@ public final class OffsiteCommand {
 
   /** "offsite (http://127.0.0.1:9100 bucket farmtally-offsite)". */
   static String describe(OffsiteConfig o) {
-    return o.repositoryName() + " (" + o.endpoint() + " bucket " + o.bucket() + ")";
+    return o.repositoryName() + " (" + where(o) + ")";
+  }
+
+  /** "http://127.0.0.1:9100 bucket farmtally-offsite"; "azure bucket backups" (no endpoint). */
+  static String where(OffsiteConfig o) {
+    String type = "s3".equals(o.type()) ? "" : o.type() + " ";
+    return type + (o.endpoint() == null ? "" : o.endpoint() + " ") + "bucket " + o.bucket();
   }
 
   @Command(name = "sync", description = "Copy every committed"
@@ -104,7 +110,7 @@ public final class OffsiteCommand {
       String id = launch.workflowId();
       OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, launch.options(
           MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE)));
-      String where = o.named() ? describe(o) : o.endpoint() + " bucket " + o.bucket();
+      String where = o.named() ? describe(o) : where(o);
       return launch
           .start(() -> WorkflowClient.start(wf::copy, OffsiteCopyWorkflow.syncRequest(c, o)),
               "an offsite sync is already running (" + id + "); wait for it: " + launch.link())
@@ -275,8 +281,7 @@ public final class OffsiteCommand {
               "prefix", op, "backups", rows, "walObjects", walObjects, "walBytes", walBytes)));
           return 0;
         }
-        out.println("offsite " + ("s3".equals(o.type()) ? "" : o.type() + " ") + o.endpoint()
-            + " bucket " + o.bucket() + " prefix " + op);
+        out.println("offsite " + where(o) + " prefix " + op);
         for (Map<String, Object> r : rows) {
           out.printf("  %-60s %10s  %s%s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
               (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY",
