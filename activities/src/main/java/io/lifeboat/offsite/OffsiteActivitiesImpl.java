@@ -41,7 +41,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
 
   private final StoreFactory stores;
   private final Secrets secrets;
-  private final Map<OffsiteConfig, OffsiteBucket> buckets = new ConcurrentHashMap<>();
+  private final Map<OffsiteConfig, CopyBucket> buckets = new ConcurrentHashMap<>();
   private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** Object Lock absence is said once per bucket, not on every copy. */
   private final Map<String, Boolean> lockNoted = new ConcurrentHashMap<>();
@@ -51,8 +51,8 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
     this.secrets = secrets;
   }
 
-  OffsiteBucket bucket(OffsiteConfig offsite) {
-    return buckets.computeIfAbsent(offsite, o -> new OffsiteBucket(o, secrets));
+  CopyBucket bucket(OffsiteConfig offsite) {
+    return buckets.computeIfAbsent(offsite, o -> CopyBucket.open(o, secrets));
   }
 
   @Override
@@ -73,7 +73,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   public CopyResult copy(CopyRequest request) {
     return typed(() -> {
       var primary = stores.forRepository(request.primary());
-      OffsiteBucket offsite = bucket(request.offsite());
+      CopyBucket offsite = bucket(request.offsite());
       CopyResult r = new ScopeCopy(primary, offsite, request.primary().prefix(),
           request.scope(), request.lock(), heartbeat()).run();
       String database = OffsiteScopes.walDatabase(request.scope());
@@ -92,7 +92,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
    * {@link #copy}, under the bucket's Object Lock as probed now; throws on any failure.
    */
   public CopyResult copyNow(io.lifeboat.config.RepositoryConfig primary, OffsiteConfig offsite, String scope) {
-    OffsiteBucket bucket = bucket(offsite);
+    CopyBucket bucket = bucket(offsite);
     return new ScopeCopy(stores.forRepository(primary), bucket, primary.prefix(), scope,
         bucket.probeLock(), p -> { }).run();
   }
@@ -131,7 +131,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
         // check's job on the primary, and an offsite archive with a gap is worse than a big one.
         return new OffsiteRetentionResult(List.of(), List.of());
       }
-      OffsiteBucket dst = bucket(request.offsite());
+      CopyBucket dst = bucket(request.offsite());
       String op = request.offsite().prefixOr(request.primaryPrefix());
       Map<String, List<String>> objectsByDir = new TreeMap<>();
       for (String k : dst.list(OffsiteLayout.join(op, request.scope()))) {
@@ -161,7 +161,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
           // some deletes and leave a backup without its manifest. The lock is judged by this
           // machine's clock, the one nearest the server's (the request's "now" decides only
           // which copies the policy expires, and may be moved).
-          Optional<OffsiteBucket.Lock> lock = strictestLock(dst, op, objectsByDir.get(dir));
+          Optional<CopyBucket.Lock> lock = strictestLock(dst, op, objectsByDir.get(dir));
           if (lock.isPresent() && lock.get().retainUntil().isAfter(Instant.now())) {
             skipped.add(dir + ": kept by Object Lock (" + lock.get().describe() + ")");
             continue;
@@ -183,11 +183,11 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
   }
 
   /** The lock that holds longest over the objects (and their versions) of one copy. */
-  private static Optional<OffsiteBucket.Lock> strictestLock(OffsiteBucket dst, String prefix,
+  private static Optional<CopyBucket.Lock> strictestLock(CopyBucket dst, String prefix,
       List<String> objects) {
-    Optional<OffsiteBucket.Lock> strictest = Optional.empty();
+    Optional<CopyBucket.Lock> strictest = Optional.empty();
     for (String rel : objects) {
-      Optional<OffsiteBucket.Lock> l = dst.lock(OffsiteLayout.join(prefix, rel));
+      Optional<CopyBucket.Lock> l = dst.lock(OffsiteLayout.join(prefix, rel));
       if (l.isPresent() && (strictest.isEmpty()
           || l.get().retainUntil().isAfter(strictest.get().retainUntil()))) {
         strictest = l;
@@ -229,7 +229,7 @@ public class OffsiteActivitiesImpl implements OffsiteActivities, AutoCloseable {
 
   @Override
   public void close() {
-    buckets.values().forEach(OffsiteBucket::close);
+    buckets.values().forEach(CopyBucket::close);
     buckets.clear();
   }
 }

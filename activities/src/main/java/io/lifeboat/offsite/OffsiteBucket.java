@@ -30,18 +30,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * version of the key, so an expired copy really goes; a version the lock still protects is
  * refused by the server and reported as {@link FailureKind#OFFSITE_LOCKED}.
  */
-public final class OffsiteBucket extends S3ObjectStore {
+public final class OffsiteBucket extends S3ObjectStore implements CopyBucket {
   static final Role OFFSITE = new Role("offsite", "offsite", "offsite bucket",
       FailureKind.OFFSITE_REFUSED, FailureKind.OFFSITE_REFUSED, FailureKind.OFFSITE_UNAVAILABLE);
-
-  /** The strictest lock on any version of an object: its mode and when it runs out. */
-  public record Lock(String mode, Instant retainUntil, boolean legalHold) {
-    /** "GOVERNANCE until 2026-11-23T04:59:52Z", "legal hold" (no date: until lifted). */
-    public String describe() {
-      if (retainUntil.equals(Instant.MAX)) return "legal hold";
-      return (legalHold ? "legal hold, " : "") + mode + " until " + retainUntil;
-    }
-  }
 
   private final OffsiteConfig config;
   /** Whether the bucket keeps versions; asked once (null until then). */
@@ -53,6 +44,7 @@ public final class OffsiteBucket extends S3ObjectStore {
     this.config = config;
   }
 
+  @Override
   public OffsiteConfig config() {
     return config;
   }
@@ -61,6 +53,7 @@ public final class OffsiteBucket extends S3ObjectStore {
    * What the bucket says about Object Lock. A server without the API (s3proxy answers 501) or
    * a bucket created without it is "unavailable", not a failure: the copy goes on unlocked.
    */
+  @Override
   public LockStatus probeLock() {
     OffsiteConfig.ObjectLock wanted = config.objectLock();
     if (wanted == null) return LockStatus.off();
@@ -153,12 +146,8 @@ public final class OffsiteBucket extends S3ObjectStore {
     return Optional.ofNullable(strictest);
   }
 
-  /** When the object's lock runs out, or empty when it has none. */
-  public Optional<Instant> lockedUntil(String key) {
-    return lock(key).map(Lock::retainUntil);
-  }
-
   /** Unfinished uploads started before the instant (left by a crashed attempt). */
+  @Override
   public int abortUploadsStartedBefore(String prefix, Instant before) {
     int n = 0;
     for (MultipartUpload u : uploads(prefix)) {
@@ -223,6 +212,7 @@ public final class OffsiteBucket extends S3ObjectStore {
    * absent (the next sync copies it again) while its locked versions stay, noncurrent, until
    * the copy's retention removes every version after the lock.
    */
+  @Override
   public void hide(String key) {
     super.delete(key);
   }

@@ -30,7 +30,7 @@ public final class OffsiteVerifier {
   private static final Logger log = LoggerFactory.getLogger(OffsiteVerifier.class);
   private static final int CHUNK = 1 << 20;
 
-  private final OffsiteBucket dst;
+  private final CopyBucket dst;
   private final String primaryPrefix;
   private final String offsitePrefix;
   private final boolean discardBad;
@@ -40,7 +40,7 @@ public final class OffsiteVerifier {
    * @param discardBad delete a bad copy and its directory's manifest, so the next sync copies
    *     both again (after a copy); the deep check only reports
    */
-  public OffsiteVerifier(OffsiteBucket dst, String primaryPrefix, boolean discardBad) {
+  public OffsiteVerifier(CopyBucket dst, String primaryPrefix, boolean discardBad) {
     this.dst = dst;
     this.primaryPrefix = primaryPrefix;
     this.offsitePrefix = dst.config().prefixOr(primaryPrefix);

@@ -40,7 +40,7 @@ final class ScopeCopy {
   private static final Duration STALE_UPLOAD = Duration.ofHours(24);
 
   private final ObjectStore primary;
-  private final OffsiteBucket offsite;
+  private final CopyBucket offsite;
   private final String primaryPrefix;
   private final String offsitePrefix;
   private final String scope;
@@ -56,7 +56,7 @@ final class ScopeCopy {
   private final List<String> backupsCopied = new ArrayList<>();
   private final List<String> incomplete = new ArrayList<>();
 
-  ScopeCopy(ObjectStore primary, OffsiteBucket offsite, String primaryPrefix, String scope,
+  ScopeCopy(ObjectStore primary, CopyBucket offsite, String primaryPrefix, String scope,
       LockStatus lock, Consumer<CopyProgress> heartbeat) {
     this.primary = primary;
     this.offsite = offsite;

@@ -1,7 +1,5 @@
 package io.lifeboat.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-
 /**
  * The second repository of the 3-2-1 rule: another bucket, usually at another provider or in
  * another region, that receives a copy of every committed backup and of the WAL archive.
@@ -12,17 +10,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param retention the offsite copy's own policy (it usually keeps more and longer)
  * @param objectLock S3 Object Lock retention for every copied object, when the bucket has
  *     Object Lock enabled; ignored (and recorded as unavailable) where it has not
+ * @param type s3 (the default), gcs or azure, with the {@code gcs} or {@code azure} section
+ *     exactly as for the primary repository (issue 20)
  * @param verifyAfterCopy read every copied object back from the offsite bucket and compare
  *     its SHA-256 (on by default; off only for a link that is paid per byte read)
  */
 public record OffsiteConfig(
-    @JsonProperty(required = true) String endpoint,
-    @JsonProperty(required = true) String bucket,
+    String endpoint,
+    String bucket,
     String prefix,
     String region,
     Boolean pathStyle,
-    @JsonProperty(required = true) String accessKeyEnv,
-    @JsonProperty(required = true) String secretKeyEnv,
+    String accessKeyEnv,
+    String secretKeyEnv,
     Integer partSizeMb,
     Retention retention,
     ObjectLock objectLock,
@@ -30,10 +30,21 @@ public record OffsiteConfig(
     Integer walSyncMinutes,
     String name,
     String type,
-    java.util.List<OffsiteConfig> siblings) {
+    java.util.List<OffsiteConfig> siblings,
+    RepositoryConfig.GcsConfig gcs,
+    RepositoryConfig.AzureConfig azure) {
 
   /** The name of the one repository an {@code offsite:} section describes. */
   public static final String DEFAULT_NAME = "offsite";
+
+  /** The shape before gcs and azure copies: call sites that predate them keep compiling. */
+  public OffsiteConfig(String endpoint, String bucket, String prefix, String region,
+      Boolean pathStyle, String accessKeyEnv, String secretKeyEnv, Integer partSizeMb,
+      Retention retention, ObjectLock objectLock, Boolean verifyAfterCopy,
+      Integer walSyncMinutes, String name, String type, java.util.List<OffsiteConfig> siblings) {
+    this(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv, secretKeyEnv, partSizeMb,
+        retention, objectLock, verifyAfterCopy, walSyncMinutes, name, type, siblings, null, null);
+  }
 
   /** The shape before issue 20's repository list: call sites that predate it keep compiling. */
   public OffsiteConfig(String endpoint, String bucket, String prefix, String region,
@@ -56,6 +67,13 @@ public record OffsiteConfig(
     // Requests and histories recorded before issue 20 carry no name: they are "offsite".
     // (name stays null in the record; repositoryName() answers DEFAULT_NAME for it)
     type = type != null ? type : "s3";
+    // As for the primary: the Azure container may be given as azure.container, and a shared
+    // key's endpoint defaults to the account's.
+    if (bucket == null && azure != null) bucket = azure.container();
+    if ("azure".equals(type) && (endpoint == null || endpoint.isBlank()) && azure != null
+        && azure.account() != null && azure.connectionStringEnv() == null) {
+      endpoint = "https://" + azure.account() + ".blob.core.windows.net";
+    }
     siblings = siblings == null ? java.util.List.of() : java.util.List.copyOf(siblings);
     region = region != null ? region : "us-east-1";
     pathStyle = pathStyle != null ? pathStyle : Boolean.TRUE;
@@ -77,7 +95,7 @@ public record OffsiteConfig(
   public OffsiteConfig withSiblings(java.util.List<OffsiteConfig> others) {
     return new OffsiteConfig(endpoint, bucket, prefix, region, pathStyle, accessKeyEnv,
         secretKeyEnv, partSizeMb, retention, objectLock, verifyAfterCopy, walSyncMinutes, name,
-        type, others);
+        type, others, gcs, azure);
   }
 
   /**
@@ -130,13 +148,14 @@ public record OffsiteConfig(
    */
   public RepositoryConfig asRecoveryRepository(RepositoryConfig primary) {
     return new RepositoryConfig(endpoint, bucket, prefixOr(primary.prefix()), region, pathStyle,
-        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null, primary.encryption());
+        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null, primary.encryption(),
+        type, gcs, azure);
   }
 
   /** The offsite bucket as a repository, for the storage code that reads and lists. */
   public RepositoryConfig asRepository(String primaryPrefix) {
     return new RepositoryConfig(endpoint, bucket, prefixOr(primaryPrefix), region, pathStyle,
-        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null);
+        accessKeyEnv, secretKeyEnv, null, null, null, partSizeMb, null, null, type, gcs, azure);
   }
 
   /**

@@ -69,14 +69,41 @@ final class OffsiteRules {
   }
 
   static void validate(String where, String at, OffsiteConfig o, RepositoryConfig r) {
-    if (!"s3".equals(o.type())) {
-      throw new ConfigException(where + ": '" + at + ".type' must be s3 (gcs and azure copy"
-          + " repositories are not implemented yet), not '" + abbreviate(o.type()) + "'");
+    String prefix = o.prefixOr(r.prefix());
+    if (prefix.contains("..")) {
+      throw new ConfigException(where + ": '" + at + ".prefix' must not contain '..'");
+    }
+    switch (o.type()) {
+      case "s3" -> s3(where, at, o, r, prefix);
+      // The primary's own checks, naming this section: the same one-line errors.
+      case "gcs", "azure" -> RepositoryRules.validate(where, at, o.asRepository(r.prefix()));
+      default -> throw new ConfigException(where + ": '" + at + ".type' must be s3, gcs or"
+          + " azure, not '" + abbreviate(o.type()) + "'");
+    }
+    if (!"s3".equals(o.type()) && o.type().equals(r.type())
+        && o.bucket().equals(r.bucket()) && prefix.equals(r.prefix())
+        && java.util.Objects.equals(o.endpoint(), r.endpoint())) {
+      throw new ConfigException(where + ": '" + at + "' is the primary repository itself (same"
+          + " type, endpoint, bucket and prefix); give it another bucket or endpoint");
+    }
+    common(where, at, o);
+  }
+
+  private static void s3(String where, String at, OffsiteConfig o, RepositoryConfig r,
+      String prefix) {
+    // Absent keys read as before the keys became optional (types other than s3 need none).
+    for (String[] k : new String[][] {{"endpoint", o.endpoint()}, {"bucket", o.bucket()},
+        {"accessKeyEnv", o.accessKeyEnv()}, {"secretKeyEnv", o.secretKeyEnv()}}) {
+      if (k[1] == null) throw new ConfigException(where + ": missing key '" + at + "." + k[0] + "'");
     }
     requireValue(where, at + ".endpoint", o.endpoint());
     requireValue(where, at + ".bucket", o.bucket());
     requireValue(where, at + ".accessKeyEnv", o.accessKeyEnv());
     requireValue(where, at + ".secretKeyEnv", o.secretKeyEnv());
+    if (o.gcs() != null || o.azure() != null) {
+      throw new ConfigException(where + ": '" + at + "." + (o.gcs() != null ? "gcs" : "azure")
+          + "' is set but " + at + ".type is s3 (set type: gcs or azure)");
+    }
     if (!o.endpoint().matches("https?://[^\\s/]+(/.*)?")) {
       throw new ConfigException(where + ": '" + at + ".endpoint' must be an http(s) URL, not '"
           + abbreviate(o.endpoint()) + "'");
@@ -85,12 +112,7 @@ final class OffsiteRules {
       throw new ConfigException(where + ": '" + at + ".bucket' is not a valid S3 bucket name: '"
           + abbreviate(o.bucket()) + "'");
     }
-    String prefix = o.prefixOr(r.prefix());
-    if (prefix.contains("..")) {
-      throw new ConfigException(where + ": '" + at + ".prefix' must not contain '..'");
-    }
-    // A copy into the very place it is read from would be no copy at all. Only an S3 primary
-    // can be that place (the offsite is S3); a GCS or Azure one may have no endpoint at all.
+    // A copy into the very place it is read from would be no copy at all.
     if ("s3".equals(r.type()) && r.endpoint() != null
         && o.endpoint().replaceAll("/+$", "").equals(r.endpoint().replaceAll("/+$", ""))
         && o.bucket().equals(r.bucket()) && prefix.equals(r.prefix())) {
@@ -99,6 +121,9 @@ final class OffsiteRules {
     }
     requireEnvName(where, at + ".accessKeyEnv", o.accessKeyEnv());
     requireEnvName(where, at + ".secretKeyEnv", o.secretKeyEnv());
+  }
+
+  private static void common(String where, String at, OffsiteConfig o) {
     if (o.partSizeMb() < 5 || o.partSizeMb() > 512) {
       throw new ConfigException(where + ": '" + at + ".partSizeMb' must be between 5 and 512"
           + " (S3's smallest part is 5 MiB)");

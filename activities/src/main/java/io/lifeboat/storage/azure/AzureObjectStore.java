@@ -21,7 +21,7 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.CloudStore;
 import io.lifeboat.storage.StorageException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ import java.util.function.Supplier;
  *       this interface has no per-object lock. Azurite does not implement immutability policies.
  * </ul>
  */
-public final class AzureObjectStore implements ObjectStore {
+public final class AzureObjectStore implements CloudStore {
   private final BlobContainerClient container;
   private final String where;
 
@@ -83,6 +83,54 @@ public final class AzureObjectStore implements ObjectStore {
     call("put " + key, () -> container.getBlobClient(key).uploadWithResponse(
         new BlobParallelUploadOptions(BinaryData.fromBytes(content))
             .setHeaders(new BlobHttpHeaders().setContentType(contentType)), null, Context.NONE));
+  }
+
+  @Override
+  public void put(String key, byte[] content, String contentType, Map<String, String> metadata) {
+    call("put " + key, () -> container.getBlobClient(key).uploadWithResponse(
+        new BlobParallelUploadOptions(BinaryData.fromBytes(content))
+            .setHeaders(new BlobHttpHeaders().setContentType(contentType))
+            .setMetadata(encode(metadata)), null, Context.NONE));
+  }
+
+  @Override
+  public void setMetadata(String key, Map<String, String> metadata) {
+    call("set metadata of " + key, () -> {
+      container.getBlobClient(key).setMetadata(encode(metadata));
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Immutability> immutability(String key) {
+    BlobProperties p;
+    try {
+      p = container.getBlobClient(key).getProperties();
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 404) return Optional.empty();
+      throw classify("head " + key, e);
+    } catch (RuntimeException e) {
+      throw classify("head " + key, e);
+    }
+    boolean hold = Boolean.TRUE.equals(p.hasLegalHold());
+    var policy = p.getImmutabilityPolicy();
+    java.time.Instant until = policy == null || policy.getExpiryTime() == null ? null
+        : policy.getExpiryTime().toInstant();
+    if (until == null && !hold) return Optional.empty();
+    return Optional.of(new Immutability(hold ? "legal hold" : String.valueOf(
+        policy.getPolicyMode()), until == null ? java.time.Instant.MAX : until, hold, 0));
+  }
+
+  @Override
+  public Optional<Immutability> containerImmutability() {
+    var p = call("get container properties", () -> container.getProperties());
+    // Azurite answers none of these (null): no immutability there.
+    boolean hold = Boolean.TRUE.equals(p.hasLegalHold());
+    boolean worm = Boolean.TRUE.equals(p.hasImmutabilityPolicy())
+        || Boolean.TRUE.equals(p.isImmutableStorageWithVersioningEnabled());
+    if (!worm && !hold) return Optional.empty();
+    return Optional.of(new Immutability(hold ? "container legal hold"
+        : "container immutability policy", java.time.Instant.MAX, hold, 0));
   }
 
   @Override
@@ -137,6 +185,7 @@ public final class AzureObjectStore implements ObjectStore {
   }
 
   /** Keys with their sizes under a prefix (committed blobs only). */
+  @Override
   public Map<String, Long> listSizes(String prefix) {
     return call("list " + prefix, () -> {
       Map<String, Long> out = new LinkedHashMap<>();

@@ -11,7 +11,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.failure.FailureKind;
-import io.lifeboat.storage.ObjectStore;
+import io.lifeboat.storage.CloudStore;
 import io.lifeboat.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  *       GCS refuse deletes and overwrites before the period ends.
  * </ul>
  */
-public final class GcsObjectStore implements ObjectStore {
+public final class GcsObjectStore implements CloudStore {
   /** Where unfinished uploads keep their parts, outside every repository prefix. */
   public static final String UPLOADS = "_lifeboat-uploads/";
   private static final int COMPOSE_MAX = 32;
@@ -78,6 +78,44 @@ public final class GcsObjectStore implements ObjectStore {
   @Override
   public void put(String key, byte[] content, String contentType) {
     call("put " + key, () -> storage.create(info(key, contentType, Map.of()), content));
+  }
+
+  @Override
+  public void put(String key, byte[] content, String contentType, Map<String, String> metadata) {
+    call("put " + key, () -> storage.create(info(key, contentType, metadata), content));
+  }
+
+  @Override
+  public void setMetadata(String key, Map<String, String> metadata) {
+    call("set metadata of " + key, () -> storage.update(BlobInfo.newBuilder(BlobId.of(bucket, key))
+        .setMetadata(metadata.isEmpty() ? null : metadata).build()));
+  }
+
+  @Override
+  public Optional<Immutability> immutability(String key) {
+    Blob blob = call("head " + key, () -> storage.get(BlobId.of(bucket, key)));
+    if (blob == null) return Optional.empty();
+    boolean hold = Boolean.TRUE.equals(blob.getTemporaryHold())
+        || Boolean.TRUE.equals(blob.getEventBasedHold());
+    Instant until = blob.getRetentionExpirationTimeOffsetDateTime() == null ? null
+        : blob.getRetentionExpirationTimeOffsetDateTime().toInstant();
+    if (until == null && !hold) return Optional.empty();
+    return Optional.of(new Immutability(hold ? "object hold" : "retention policy",
+        until == null ? Instant.MAX : until, hold, 0));
+  }
+
+  @Override
+  public Optional<Immutability> containerImmutability() {
+    com.google.cloud.storage.Bucket b = call("get bucket", () -> storage.get(bucket));
+    if (b == null) {
+      throw new StorageException(FailureKind.S3_NO_SUCH_BUCKET,
+          "GCS bucket " + bucket + " does not exist (" + where + ")", null);
+    }
+    java.time.Duration period = b.getRetentionPeriodDuration();
+    if (period == null || period.isZero()) return Optional.empty();
+    return Optional.of(new Immutability(Boolean.TRUE.equals(b.retentionPolicyIsLocked())
+        ? "locked retention policy" : "retention policy", Instant.now().plus(period), false,
+        period.toDays()));
   }
 
   @Override
@@ -139,6 +177,7 @@ public final class GcsObjectStore implements ObjectStore {
   }
 
   /** Keys with their sizes under a prefix (unfinished uploads' parts are not listed). */
+  @Override
   public Map<String, Long> listSizes(String prefix) {
     return call("list " + prefix, () -> {
       Map<String, Long> out = new java.util.LinkedHashMap<>();

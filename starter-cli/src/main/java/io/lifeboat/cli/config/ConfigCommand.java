@@ -98,7 +98,9 @@ public final class ConfigCommand {
           out.println("PAYLOAD_KEYSET_ENV=" + (pe.keysetEnv() == null ? "" : pe.keysetEnv()));
         }
         out.println("RETENTION_FULL_DAYS=" + c.retention().fullDays());
-        if (c.offsite() != null) { // the launcher runs a local offsite endpoint too (issue #8)
+        // The launcher runs a local offsite endpoint too (issue #8): an S3 one only; a first copy
+        // repository on GCS or Azure is the operator's (or a test's) to run.
+        if (c.offsite() != null && "s3".equals(c.offsite().type())) {
           var o = c.offsite();
           out.println("OFFSITE_ENDPOINT=" + o.endpoint());
           out.println("OFFSITE_PORT=" + port(o.endpoint()));

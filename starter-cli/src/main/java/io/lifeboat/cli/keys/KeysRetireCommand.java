@@ -7,7 +7,7 @@ import io.lifeboat.cli.Session;
 import io.lifeboat.cli.UserError;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.OffsiteConfig;
-import io.lifeboat.offsite.OffsiteBucket;
+import io.lifeboat.offsite.CopyBucket;
 import io.lifeboat.storage.crypt.KeyUsage;
 import io.lifeboat.storage.crypt.RepositoryCipher;
 import java.util.List;
@@ -62,7 +62,7 @@ final class KeysRetireCommand implements Callable<Integer> {
           "s3://" + c.repository().bucket()).get(keyId);
       OffsiteConfig o = c.offsite();
       if (use == null && o != null) {
-        try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+        try (CopyBucket bucket = CopyBucket.open(o, s.secrets())) {
           use = KeyUsage.scan(bucket, o.prefixOr(prefix), true, "offsite s3://" + o.bucket())
               .get(keyId);
         }

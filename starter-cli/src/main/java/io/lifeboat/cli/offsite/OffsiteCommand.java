@@ -15,7 +15,7 @@ import io.lifeboat.cli.WorkflowWait;
 import io.lifeboat.config.LifeboatConfig;
 import io.lifeboat.config.OffsiteConfig;
 import io.lifeboat.offsite.CopyRecord;
-import io.lifeboat.offsite.OffsiteBucket;
+import io.lifeboat.offsite.CopyBucket;
 import io.lifeboat.offsite.OffsiteCopyWorkflow;
 import io.lifeboat.offsite.OffsiteCopyWorkflowImpl;
 import io.lifeboat.offsite.OffsiteLayout;
@@ -68,7 +68,13 @@ public final class OffsiteCommand {
 
   /** "offsite (http://127.0.0.1:9100 bucket farmtally-offsite)". */
   static String describe(OffsiteConfig o) {
-    return o.repositoryName() + " (" + o.endpoint() + " bucket " + o.bucket() + ")";
+    return o.repositoryName() + " (" + where(o) + ")";
+  }
+
+  /** "http://127.0.0.1:9100 bucket farmtally-offsite"; "azure bucket backups" (no endpoint). */
+  static String where(OffsiteConfig o) {
+    String type = "s3".equals(o.type()) ? "" : o.type() + " ";
+    return type + (o.endpoint() == null ? "" : o.endpoint() + " ") + "bucket " + o.bucket();
   }
 
   @Command(name = "sync", description = "Copy every committed"
@@ -104,7 +110,7 @@ public final class OffsiteCommand {
       String id = launch.workflowId();
       OffsiteCopyWorkflow wf = client.newWorkflowStub(OffsiteCopyWorkflow.class, launch.options(
           MonitoringPlans.options(c, id, OffsiteCopyWorkflowImpl.KIND_OFFSITE)));
-      String where = o.named() ? describe(o) : o.endpoint() + " bucket " + o.bucket();
+      String where = o.named() ? describe(o) : where(o);
       return launch
           .start(() -> WorkflowClient.start(wf::copy, OffsiteCopyWorkflow.syncRequest(c, o)),
               "an offsite sync is already running (" + id + "); wait for it: " + launch.link())
@@ -228,7 +234,7 @@ public final class OffsiteCommand {
         Map<String, String> locks = new TreeMap<>(); // dir -> the manifest's lock, when locked
         long walObjects = 0;
         long walBytes = 0;
-        try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+        try (CopyBucket bucket = CopyBucket.open(o, s.secrets())) {
           for (var e : bucket.listSizes(op.isEmpty() ? "" : op + "/").entrySet()) {
             String rel = OffsiteLayout.relative(op, e.getKey());
             if (rel.startsWith(OffsiteLayout.RECORDS) || rel.startsWith("reports/")) continue;
@@ -270,11 +276,12 @@ public final class OffsiteCommand {
           rows.add(row);
         }
         if (json) {
-          out.println(Json.write(Map.of("repository", o.repositoryName(), "endpoint", o.endpoint(), "bucket", o.bucket(),
+          out.println(Json.write(Map.of("repository", o.repositoryName(), "type", o.type(),
+              "endpoint", String.valueOf(o.endpoint()), "bucket", o.bucket(),
               "prefix", op, "backups", rows, "walObjects", walObjects, "walBytes", walBytes)));
           return 0;
         }
-        out.println("offsite " + o.endpoint() + " bucket " + o.bucket() + " prefix " + op);
+        out.println("offsite " + where(o) + " prefix " + op);
         for (Map<String, Object> r : rows) {
           out.printf("  %-60s %10s  %s%s%n", r.get("backup"), Bytes.human((Long) r.get("bytes")),
               (Boolean) r.get("inPrimary") ? "also in primary" : "OFFSITE ONLY",
@@ -350,7 +357,7 @@ public final class OffsiteCommand {
       int bad = 0;
       Map<String, Object> result = new LinkedHashMap<>();
       result.put("repository", o.repositoryName());
-      try (OffsiteBucket bucket = new OffsiteBucket(o, s.secrets())) {
+      try (CopyBucket bucket = CopyBucket.open(o, s.secrets())) {
         io.lifeboat.offsite.OffsiteVerifier verifier =
             new io.lifeboat.offsite.OffsiteVerifier(bucket, c.repository().prefix(), repair);
         for (String scope : OffsiteScopes.all()) {
