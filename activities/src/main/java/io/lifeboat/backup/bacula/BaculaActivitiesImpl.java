@@ -20,7 +20,7 @@ public class BaculaActivitiesImpl implements BaculaActivities {
   public long baculaStart(BaculaConfig b, String tag) {
     Bconsole console = new Bconsole(b.bconsoleConfig());
     // A retry of this activity: the job it started carries the run's tag as its comment.
-    for (Map<String, String> r : Bconsole.records(console.run("llist jobs job=" + b.job()))) {
+    for (Map<String, String> r : Bconsole.records(console.run("llist job=" + b.job()))) {
       if (tag.equals(r.get("Comment")) && b.job().equals(r.get("Name"))) {
         return Long.parseLong(r.get("JobId"));
       }
