@@ -32,7 +32,7 @@ final class Bconsole {
 
   /** The output of one session; BACULA_UNAVAILABLE when bconsole cannot reach the Director. */
   String run(String... commands) {
-    ProcessBuilder pb = new ProcessBuilder("bconsole", "-c", config).redirectErrorStream(true);
+    ProcessBuilder pb = new ProcessBuilder(executable(), "-c", config).redirectErrorStream(true);
     Process p;
     try {
       p = pb.start();
@@ -67,6 +67,20 @@ final class Bconsole {
           + " the Director (exit " + p.exitValue() + "): " + tail(text));
     }
     return text;
+  }
+
+  /** bconsole from PATH, else Debian's /usr/sbin (often not on a service user's PATH). */
+  static String executable() {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(":")) {
+        if (!dir.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(dir, "bconsole"))) {
+          return java.nio.file.Path.of(dir, "bconsole").toString();
+        }
+      }
+    }
+    return java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/bconsole"))
+        ? "/usr/sbin/bconsole" : "bconsole";
   }
 
   private static void copy(InputStream in, ByteArrayOutputStream out) {
