@@ -11,7 +11,8 @@ FROM eclipse-temurin:17-jre
 #     launcher/common.bash; tests/docker_image_test.sh checks they agree);
 #   nginx and certbot (server recovery: services and TLS), ansible and openssh-client
 #     (provisioning playbooks over SSH), restic, borgbackup, rsync, duplicity and python3-boto3
-#     (files sources: the four engines; duplicity's S3 backend needs python3-boto3), zstd and tar (archives).
+#     (files sources: the four engines; duplicity's S3 backend needs python3-boto3),
+#     bacula-console (bconsole: bacula: jobs of an existing Director), zstd and tar (archives).
 ARG PM2_VERSION=6.0.14
 RUN set -eux; \
     apt-get update; \
@@ -28,7 +29,8 @@ RUN set -eux; \
       nodejs npm \
       nginx certbot \
       ansible openssh-client \
-      restic borgbackup rsync duplicity python3-boto3; \
+      restic borgbackup rsync duplicity python3-boto3 \
+      bacula-console; \
     npm install -g --no-audit --no-fund "pm2@${PM2_VERSION}"; \
     npm cache clean --force; \
     rm -rf /var/lib/apt/lists/*; \

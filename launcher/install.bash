@@ -134,7 +134,7 @@ ensure_tools() {
        && command -v curl >/dev/null 2>&1 && [ -x "$PM2_BIN" ] && command -v node >/dev/null 2>&1 \
        && command -v restic >/dev/null 2>&1 && command -v borg >/dev/null 2>&1 \
        && command -v rsync >/dev/null 2>&1 && command -v duplicity >/dev/null 2>&1 \
-       && [ -d /usr/lib/python3/dist-packages/boto3 ]; then
+       && [ -d /usr/lib/python3/dist-packages/boto3 ] && has_bacula; then
       export PATH="$SBIN:$PGBIN:$PATH" LIFEBOAT_PM2_BIN="$PM2_BIN"
       return 0
     fi
@@ -145,6 +145,7 @@ ensure_tools() {
   ensure_pm2
   command -v curl >/dev/null 2>&1 || apt_install curl curl ca-certificates
   ensure_restic
+  ensure_bacula
   resolve_aws
   resolve_temporal
   resolve_s3proxy
@@ -169,6 +170,22 @@ ensure_restic() {
   fi
   command -v duplicity >/dev/null 2>&1 || die "$EX_CANNOT_INSTALL" "cannot install duplicity: not on PATH after apt-get install"
   [ -d /usr/lib/python3/dist-packages/boto3 ] || die "$EX_CANNOT_INSTALL" "cannot install python3-boto3 (duplicity's S3 backend): /usr/lib/python3/dist-packages/boto3 missing after apt-get install"
+}
+
+# Bacula jobs (issue 20): bconsole drives an existing Director; the Director, storage and file
+# daemons are the ones the end-to-end test starts on its own ports (Debian's 9.6.7; name the
+# sqlite3 catalog variant, or apt picks one; it pulls exim4, which nothing here starts). On an
+# ordinary Debian host apt would start bacula and exim4: see docs/operator/bacula.md.
+# (in /usr/sbin, which a user's PATH may lack; Lifeboat looks there too)
+has_bacula() {
+  { command -v bconsole >/dev/null 2>&1 || [ -x /usr/sbin/bconsole ]; } \
+    && { command -v bacula-dir >/dev/null 2>&1 || [ -x /usr/sbin/bacula-dir ]; }
+}
+
+ensure_bacula() {
+  has_bacula || apt_install "Bacula 9.6 (bacula: jobs)" bacula-director-sqlite3 bacula-director \
+    bacula-sd bacula-fd bacula-console
+  has_bacula || die "$EX_CANNOT_INSTALL" "cannot install Bacula: bconsole or bacula-dir missing after apt-get install"
 }
 
 ensure_pm2() {

@@ -2,7 +2,7 @@
 # The worker image's Dockerfile, without a Docker engine (there is none on the test machine):
 # a text check, not a build. It checks that the apt-get install of the Dockerfile names every
 # tool the worker runs (PostgreSQL 15 client and server binaries, node and npm, nginx, certbot,
-# ansible, openssh-client, restic, borgbackup, rsync, zstd), that each of those names is a
+# ansible, openssh-client, restic, borgbackup, rsync, bacula-console, zstd), that each of those names is a
 # package this machine's apt knows (Debian's names are the image's Ubuntu names for these), that PM2 is installed
 # with npm at the version the launcher pins (PM2_PIN), and that the image points the worker at
 # that pm2. With a Docker engine that answers it also builds the image and asks each tool for
@@ -19,7 +19,7 @@ finish() { printf '%s passed, %s failed\n' "$passed" "$failed"; [ "$failed" -eq 
 # The words of the RUN instruction(s) that apt-get install, continuation lines joined.
 installed=$(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$DF" | grep -E '^RUN ' | tr ';' '\n' \
   | grep -E 'apt-get install' | sed -E 's/.*apt-get install//' | tr -s ' ' '\n' | grep -v '^-' | sort -u)
-for pkg in postgresql-client-15 postgresql-15 nodejs npm nginx certbot ansible openssh-client restic borgbackup rsync duplicity python3-boto3 zstd; do
+for pkg in postgresql-client-15 postgresql-15 nodejs npm nginx certbot ansible openssh-client restic borgbackup rsync duplicity python3-boto3 bacula-console zstd; do
   if grep -qx -- "$pkg" <<<"$installed"; then ok "the image installs $pkg"
   else not_ok "the image installs $pkg" "apt-get install names: $(echo $installed)"; fi
 done

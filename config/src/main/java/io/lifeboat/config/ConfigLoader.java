@@ -57,6 +57,7 @@ public final class ConfigLoader {
     RedisRules.validate(where, config);
     MariaDbRules.validate(where, config);
     FilesRules.validate(where, config);
+    BaculaRules.validate(where, config);
     WorkerRules.validate(where, config);
     OpenSearchRules.validate(where, config);
     return absolutise(config, file.toAbsolutePath().getParent());
@@ -310,7 +311,7 @@ public final class ConfigLoader {
         ApplicationConfigRules.absolute(c.configuration()), c.wal(), drillsAbsolute(c.drills()),
         ServerTargetRules.absolute(c.servers()), c.offsite(), c.hosts(), c.redis(), c.files(),
         c.worker(), OpenSearchRules.absolute(c.opensearch(), configDir), c.readiness(), c.approvals(),
-        c.mariadb(), c.restorePoints(), c.repositories());
+        c.mariadb(), c.restorePoints(), c.repositories(), c.bacula());
   }
 
   private static String keyPath(Path configDir, String file) {

@@ -36,7 +36,26 @@ public record LifeboatConfig(
     ApprovalsConfig approvals,
     List<MariaDbConfig> mariadb,
     RestorePointsConfig restorePoints,
-    List<OffsiteConfig> repositories) {
+    List<OffsiteConfig> repositories,
+    List<BaculaConfig> bacula) {
+
+  /** The shape before issue 20's {@code bacula:} jobs. */
+  public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
+      List<DatabaseConfig> databases, RetentionConfig retention, SchedulesConfig schedules,
+      TargetsConfig targets, CompressionConfig compression, MetricsConfig metrics,
+      RetryConfig retries, VerificationConfig verification, ChecksConfig checks,
+      NotificationsConfig notifications, List<ApplicationConfig> applications,
+      ConfigurationBackupConfig configuration, WalConfig wal, DrillsConfig drills,
+      List<ServerTargetConfig> servers, OffsiteConfig offsite, List<HostConfig> hosts,
+      List<RedisConfig> redis, List<FilesConfig> files, WorkerConfig worker,
+      List<OpenSearchConfig> opensearch, ReadinessConfig readiness, ApprovalsConfig approvals,
+      List<MariaDbConfig> mariadb, RestorePointsConfig restorePoints,
+      List<OffsiteConfig> repositories) {
+    this(estate, temporal, repository, databases, retention, schedules, targets, compression,
+        metrics, retries, verification, checks, notifications, applications, configuration, wal,
+        drills, servers, offsite, hosts, redis, files, worker, opensearch, readiness, approvals,
+        mariadb, restorePoints, repositories, null);
+  }
 
   /** The shape before issue 20's {@code repositories:} list. */
   public LifeboatConfig(String estate, TemporalConfig temporal, RepositoryConfig repository,
@@ -52,7 +71,7 @@ public record LifeboatConfig(
     this(estate, temporal, repository, databases, retention, schedules, targets, compression,
         metrics, retries, verification, checks, notifications, applications, configuration, wal,
         drills, servers, offsite, hosts, redis, files, worker, opensearch, readiness, approvals,
-        mariadb, restorePoints, null);
+        mariadb, restorePoints, null, null);
   }
 
   public LifeboatConfig {
@@ -64,6 +83,7 @@ public record LifeboatConfig(
     restorePoints = restorePoints != null ? restorePoints : RestorePointsConfig.DEFAULT;
     redis = redis == null ? List.of() : List.copyOf(redis);
     files = files == null ? List.of() : List.copyOf(files);
+    bacula = bacula == null ? List.of() : List.copyOf(bacula);
     // offsite stays null when the section is absent: no second repository, nothing copied.
     // After loading (ConfigLoader), offsite is the first copy repository with the others as
     // its siblings, and repositories lists them all, whichever section the file used.
@@ -106,6 +126,11 @@ public record LifeboatConfig(
   /** The MariaDB server named so in {@code mariadb:}, or empty. */
   public java.util.Optional<MariaDbConfig> mariadbServer(String name) {
     return mariadb.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /** The Bacula job named so ({@code bacula:}), or empty. */
+  public java.util.Optional<BaculaConfig> baculaJob(String name) {
+    return bacula.stream().filter(b -> b.name().equals(name)).findFirst();
   }
 
   /** The files source named so ({@code files:}), or empty. */

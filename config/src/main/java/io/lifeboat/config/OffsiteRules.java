@@ -65,7 +65,8 @@ final class OffsiteRules {
         c.retention(), c.schedules(), c.targets(), c.compression(), c.metrics(), c.retries(),
         c.verification(), c.checks(), c.notifications(), c.applications(), c.configuration(),
         c.wal(), c.drills(), c.servers(), first, c.hosts(), c.redis(), c.files(), c.worker(),
-        c.opensearch(), c.readiness(), c.approvals(), c.mariadb(), c.restorePoints(), repos);
+        c.opensearch(), c.readiness(), c.approvals(), c.mariadb(), c.restorePoints(), repos,
+        c.bacula());
   }
 
   static void validate(String where, String at, OffsiteConfig o, RepositoryConfig r) {

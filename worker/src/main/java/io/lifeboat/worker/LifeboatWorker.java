@@ -134,6 +134,9 @@ public final class LifeboatWorker implements AutoCloseable {
     // File trees backed up by an engine (issue 20).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.files.FilesBackupWorkflowImpl.class);
+    // Jobs of an existing Bacula Director through bconsole (issue 20).
+    worker.registerWorkflowImplementationTypes(
+        io.lifeboat.backup.bacula.BaculaBackupWorkflowImpl.class);
     // OpenSearch / Elasticsearch snapshots (issue 19).
     worker.registerWorkflowImplementationTypes(
         io.lifeboat.backup.opensearch.OpenSearchBackupWorkflowImpl.class,
@@ -199,6 +202,7 @@ public final class LifeboatWorker implements AutoCloseable {
         offsite,
         // File trees with restic (issue 20).
         new io.lifeboat.backup.files.FilesActivitiesImpl(stores, secrets),
+        new io.lifeboat.backup.bacula.BaculaActivitiesImpl(),
         // OpenSearch / Elasticsearch snapshots (issue 19).
         new io.lifeboat.backup.opensearch.OpenSearchBackupActivitiesImpl(stores, secrets),
         new io.lifeboat.recover.opensearch.OpenSearchRecoveryActivitiesImpl(stores, secrets),

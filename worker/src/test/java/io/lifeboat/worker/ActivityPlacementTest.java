@@ -83,6 +83,7 @@ class ActivityPlacementTest {
         io.lifeboat.recover.redis.RedisRecoveryActivities.class,
         io.lifeboat.backup.redis.RedisBackupActivities.class,
         io.lifeboat.backup.files.FilesActivities.class,
+        io.lifeboat.backup.bacula.BaculaActivities.class,
         io.lifeboat.recover.mariadb.MariaDbPhysicalRecoveryActivities.class,
         io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class,
         io.lifeboat.recover.opensearch.OpenSearchRecoveryActivities.class,

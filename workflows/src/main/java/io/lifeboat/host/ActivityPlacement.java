@@ -152,6 +152,10 @@ public final class ActivityPlacement {
             + " rsync's init, check and retention go to the source's host, where their"
             + " repository path is)",
         "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
+    // Bacula (issue 20): bconsole runs where its config is (the job's host); the restore check
+    // compares the scratch restore with the tree on that host's disk.
+    whole(io.lifeboat.backup.bacula.BaculaActivities.class, Where.HOST_BOUND,
+        "bconsole reads its config on the job's host; the restore check reads that host's disk");
     // OpenSearch (issue 19): the REST API from anywhere; the fs repository on the node's host.
     group(io.lifeboat.backup.opensearch.OpenSearchBackupActivities.class, Where.HOST_BOUND,
         "reads the fs snapshot repository and writes scratch repositories under the node's"

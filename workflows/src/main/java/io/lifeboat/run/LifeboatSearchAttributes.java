@@ -26,6 +26,8 @@ public final class LifeboatSearchAttributes {
   public static final String KIND_CONFIG = "config";
   /** A file tree through an engine such as restic (issue 20). */
   public static final String KIND_FILES = "files";
+  /** A job of an existing Bacula Director run through bconsole (issue 20); its reports folder. */
+  public static final String KIND_BACULA = "bacula";
   /** Redis, MariaDB and OpenSearch backups (issue 19): the kind of their runs and checks. */
   public static final String KIND_REDIS = "redis";
   public static final String KIND_MARIADB = "mariadb";

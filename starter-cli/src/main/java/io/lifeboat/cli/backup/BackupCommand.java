@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {BackupCommand.Db.class, BaseBackupCommand.class, BackupAppCommand.class,
         BackupConfigCommand.class, BackupRedisCommand.class, BackupOpenSearchCommand.class,
         BackupMariaDbCommand.class, BackupMariaDbBinlogsCommand.class,
-        io.lifeboat.cli.files.BackupFilesCommand.class})
+        io.lifeboat.cli.files.BackupFilesCommand.class,
+        io.lifeboat.cli.bacula.BackupBaculaCommand.class})
 public final class BackupCommand {
   @ParentCommand LifeboatCli root;
 
