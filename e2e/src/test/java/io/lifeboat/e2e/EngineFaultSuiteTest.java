@@ -45,7 +45,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * started again. Each run must end completed with the right data: a backup committed once
  * (its stored object's sha256 the manifest's, no multipart upload left, nothing committed
  * while the killed attempt was in flight), a recovery equal to the source (a deterministic
- * mariadb-dump, or Redis key by key); no previously good object lost ({@link Ledger}). Rows go
+ * mariadb-dump, or Redis key by key); no previously good object lost ({@link Ledger}). The
+ * files entries (issue 20, {@link FilesFault}) kill the worker while restic, borg or rsync backs
+ * up a tree: the engine's process must die with it, and the retry make exactly one generation
+ * that the engine's own check passes and that restores equal to the tree. Rows go
  * to the same {@link FaultTable} as {@link FaultSuiteTest}'s; both classes write the whole
  * table when they end, so the file holds every row of the JVM whichever ends last.
  */
@@ -525,7 +528,8 @@ class EngineFaultSuiteTest {
   // helpers
 
   /**
-   * -Dlifeboat.faults.only=mariadb,redis runs only those entries (as FaultSuiteTest's names:
+   * -Dlifeboat.faults.only=mariadb,redis runs only those entries (also opensearch,
+   * files-borg, files-rsync, files-restic; as FaultSuiteTest's names:
    * an engine name here selects this class's entries, any other list skips them).
    */
   private static boolean selected(String entry) {

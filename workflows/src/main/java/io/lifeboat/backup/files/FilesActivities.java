@@ -16,13 +16,14 @@ import io.temporal.activity.ActivityInterface;
  *       answer ({@code reused}): restic's snapshot tagged with the run, borg's archive named
  *       after the backup id, rsync's generation directory with its manifest. Otherwise it backs
  *       up again: restic runs {@code unlock} first and takes a non-exclusive lock, so a killed
- *       attempt's stale lock never blocks it, and the packs it stored are reused; borg finds
+ *       attempt's stale lock never blocks it (the packs it stored without an index stay
+ *       unreferenced, which restic check does not count as an error, until a prune); borg finds
  *       the dead process's {@code lock.exclusive} stale (same host, no such process) and
  *       removes it, and rolls back its uncommitted segments; rsync copies again into the same
  *       {@code .partial-ID} directory (with {@code --delete}), which is never listed as a
  *       generation until its manifest is written and it is renamed.
- *   <li>{@code filesCheck}, {@code filesForget}: read-only or idempotent; restic's run
- *       {@code unlock} first (a killed check's exclusive lock is stale).
+ *   <li>{@code filesCheck}, {@code filesForget}: read-only or idempotent; restic's check runs
+ *       {@code unlock} first (a killed check's or prune's exclusive lock is stale).
  *   <li>{@code filesCommitManifest}: a conditional put; the same manifest already there is
  *       success, a different one {@code BACKUP_ID_TAKEN}.
  * </ul>
