@@ -45,7 +45,10 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  * started again. Each run must end completed with the right data: a backup committed once
  * (its stored object's sha256 the manifest's, no multipart upload left, nothing committed
  * while the killed attempt was in flight), a recovery equal to the source (a deterministic
- * mariadb-dump, or Redis key by key); no previously good object lost ({@link Ledger}). Rows go
+ * mariadb-dump, or Redis key by key); no previously good object lost ({@link Ledger}). The
+ * files entries (issue 20, {@link FilesFault}) kill the worker while restic, borg or rsync backs
+ * up a tree: the engine's process must die with it, and the retry make exactly one generation
+ * that the engine's own check passes and that restores equal to the tree. Rows go
  * to the same {@link FaultTable} as {@link FaultSuiteTest}'s; both classes write the whole
  * table when they end, so the file holds every row of the JVM whichever ends last.
  */
@@ -73,10 +76,15 @@ class EngineFaultSuiteTest {
   private Path config;
   private LifeboatConfig loaded;
   private int generation;
+  /** The files sources' tree ({@link FilesFault#makeTree}). */
+  private Path tree;
+  /** The files entries, in the order they run: borg and rsync leave nothing in S3 before restic's. */
+  static final List<String> FILES_ENGINES = List.of("borg", "rsync", "restic");
 
   @BeforeAll
   void up() throws Exception {
-    Assumptions.assumeTrue(selected("mariadb") || selected("redis") || selected("opensearch"),
+    Assumptions.assumeTrue(selected("mariadb") || selected("redis") || selected("opensearch")
+        || FILES_ENGINES.stream().anyMatch(e -> selected("files-" + e)),
         "no engine entry selected");
     faults = new FaultStack();
     stack = new RealStack(faults.baseConfig);
@@ -84,6 +92,8 @@ class EngineFaultSuiteTest {
     if (selected("mariadb")) mariadb = MariaDbServer.start(PW);
     if (selected("redis")) redis = RedisServer.start(stack.dir.resolve("redis-data"), PW, true);
     if (selected("opensearch")) opensearch = OpenSearchNode.start(stack.dir.resolve("opensearch"));
+    tree = stack.dir.resolve("uploads");
+    if (FILES_ENGINES.stream().anyMatch(e -> selected("files-" + e))) FilesFault.makeTree(tree);
     int metricsPort = ArchivingCluster.freePort();
     config = stack.config("engines", root -> {
       // Capped at 2 MB/s in 5 MB parts, an upload lasts several seconds: time to hit it.
@@ -100,6 +110,18 @@ class EngineFaultSuiteTest {
         root.putArray("redis").addObject().put("name", "cache").put("address", "127.0.0.1")
             .put("port", redis.port).put("passwordEnv", "LIFEBOAT_IT_REDIS_PW")
             .put("dataDir", redis.dataDir.toString()).put("appendonly", true);
+      }
+      var files = root.putArray("files");
+      for (String engine : FILES_ENGINES) {
+        if (!selected("files-" + engine)) continue;
+        ObjectNode f = files.addObject().put("name", "tree-" + engine).put("engine", engine);
+        f.putArray("paths").add(tree.toString());
+        if (!engine.equals("restic")) {
+          f.put("repositoryPath", stack.dir.resolve("repo-" + engine).toString());
+        }
+        if (!engine.equals("rsync")) f.put("passwordEnv", FilesFault.PASSWORD_ENV);
+        f.put("checkReadDataPercent", 100).put("restoreRoot", stack.dir.toString());
+        f.putObject("keep").put("last", 10);
       }
       if (opensearch != null) {
         root.putArray("opensearch").addObject().put("name", "search")
@@ -433,11 +455,81 @@ class EngineFaultSuiteTest {
         });
   }
 
+
+  // ---------------------------------------------------------------------------------------
+  // Files sources (issue 20): restic, borg, rsync, each SIGKILLed while its backup runs
+
+  @Test
+  @Order(7)
+  void filesBorgBackupWorkerKilledWhileBorgCreateRuns() throws Exception {
+    filesBackupWorkerKilled("borg");
+  }
+
+  @Test
+  @Order(8)
+  void filesRsyncBackupWorkerKilledWhileRsyncCopies() throws Exception {
+    filesBackupWorkerKilled("rsync");
+  }
+
+  @Test
+  @Order(9)
+  void filesResticBackupWorkerKilledWhileResticBacksUp() throws Exception {
+    filesBackupWorkerKilled("restic");
+  }
+
+  private void filesBackupWorkerKilled(String engine) throws Exception {
+    Assumptions.assumeTrue(selected("files-" + engine));
+    var source = loaded.filesSource("tree-" + engine).orElseThrow();
+    String id = io.lifeboat.run.WorkflowIds.manual(
+        io.lifeboat.cli.files.FilesPlans.backupId(loaded, source));
+    FilesFault ff = new FilesFault(engine, source, loaded.repository(), stack, workerEnv());
+    inject("SIGKILL worker while " + ff.tool() + " backs up the tree (its child process"
+        + " running), worker restarted", "FilesBackup (" + engine + ")", "FilesBackup",
+        () -> {
+          Ledger before = ledger();
+          Process w = startWorker();
+          cli("backup", "files", source.name());
+          List<ProcessHandle> children = new java.util.ArrayList<>();
+          awaitInFlight(id, "FilesBackup", () -> {
+            children.clear();
+            children.addAll(ff.engineChildren(w));
+            return !children.isEmpty() && ff.underWay();
+          });
+          WorkerJvm.kill(w);
+          String orphans = ff.awaitGone(children);
+          assertEquals("", orphans, "the killed worker's " + ff.tool() + " process kept running");
+          String left = ff.leftUnfinished(tree,
+              FilesFault.BIG_FILES + FilesFault.SMALL_FILES + 2);
+          startWorker();
+          var r = client().newUntypedWorkflowStub(id).getResult(RESULT_MINUTES,
+              TimeUnit.MINUTES, io.lifeboat.backup.files.FilesBackupResult.class);
+          int attempts = attempts(id).getOrDefault("FilesBackup", 0);
+          assertTrue(attempts >= 2, "FilesBackup was killed before its end and ran again: "
+              + attempts);
+          assertTrue(r.manifest().verification().startsWith("ok:"), r.manifest().toString());
+          Ledger after = ledger();
+          String mine = "/files-manifests/" + source.name() + "/";
+          assertEquals(1, after.manifests().stream().filter(k -> k.contains(mine)).count(),
+              "one files manifest for the source: " + after.manifests());
+          String generations = ff.exactlyOneGeneration(r.manifest().snapshotId(),
+              "lifeboat-run=" + id + "/" + r.manifest().backupId());
+          String check = ff.ownCheck();
+          String restored = ff.restoreMatches(tree, r.manifest().snapshotId(),
+              stack.dir.resolve("restored-" + engine), config);
+          return new Verdict(Outcome.COMPLETED, before.lostIn(after), children.size() + " "
+              + ff.tool() + " process(es) seen running, gone after the kill (no orphan);"
+              + " " + left + "; FilesBackup attempts: " + attempts + "; " + generations + "; "
+              + check + "; "
+              + restored + "; verified: " + r.manifest().verification());
+        });
+  }
+
   // ---------------------------------------------------------------------------------------
   // helpers
 
   /**
-   * -Dlifeboat.faults.only=mariadb,redis runs only those entries (as FaultSuiteTest's names:
+   * -Dlifeboat.faults.only=mariadb,redis runs only those entries (also opensearch,
+   * files-borg, files-rsync, files-restic; as FaultSuiteTest's names:
    * an engine name here selects this class's entries, any other list skips them).
    */
   private static boolean selected(String entry) {
@@ -471,6 +563,10 @@ class EngineFaultSuiteTest {
     Map<String, String> env = new HashMap<>();
     env.put("LIFEBOAT_IT_MARIADB_PW", PW);
     env.put("LIFEBOAT_IT_REDIS_PW", PW);
+    env.put(FilesFault.PASSWORD_ENV, PW);
+    if (tree != null) {
+      env.put("LIFEBOAT_RSYNC_BIN", FilesFault.throttledRsync(stack.dir).toString());
+    }
     return env;
   }
 

@@ -5,6 +5,29 @@ import io.temporal.activity.ActivityInterface;
 /**
  * The restic steps of a files backup (issue 20). {@code backup} reads the host's disk and runs
  * on its agent; the others work on the repository over S3 from anywhere.
+ *
+ * <p>Each method can be re-run after a worker died in it (SIGKILL, OOM, a host reboot). The
+ * engine's process dies with the worker (started behind {@code setpriv --pdeathsig KILL}), so
+ * no orphan runs on beside the retry. What the killed attempt left, the retry finds or cleans:
+ * <ul>
+ *   <li>{@code filesInit}: a repository that exists is left (restic "already initialized", a
+ *       borg {@code config} file, rsync's {@code generations/}).
+ *   <li>{@code filesBackup}: the run's generation, when a lost attempt finished it, is the
+ *       answer ({@code reused}): restic's snapshot tagged with the run, borg's archive named
+ *       after the backup id, rsync's generation directory with its manifest. Otherwise it backs
+ *       up again: restic runs {@code unlock} first and takes a non-exclusive lock, so a killed
+ *       attempt's stale lock never blocks it (the packs it stored without an index stay
+ *       unreferenced, which restic check does not count as an error, until a prune); borg finds
+ *       the dead process's {@code lock.exclusive} stale (same host, no such process) and
+ *       removes it, and rolls back its uncommitted segments; rsync copies again into the same
+ *       {@code .partial-ID} directory (with {@code --delete}), which is never listed as a
+ *       generation until its manifest is written and it is renamed.
+ *   <li>{@code filesCheck}, {@code filesForget}: read-only or idempotent; restic's check runs
+ *       {@code unlock} first (a killed check's or prune's exclusive lock is stale).
+ *   <li>{@code filesCommitManifest}: a conditional put; the same manifest already there is
+ *       success, a different one {@code BACKUP_ID_TAKEN}.
+ * </ul>
+ * The fault suite's files entries (EngineFaultSuiteTest) kill the worker mid-backup per engine.
  */
 @ActivityInterface
 public interface FilesActivities {
