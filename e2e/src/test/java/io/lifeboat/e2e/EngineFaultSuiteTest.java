@@ -78,8 +78,11 @@ class EngineFaultSuiteTest {
   private int generation;
   /** The files sources' tree ({@link FilesFault#makeTree}). */
   private Path tree;
-  /** The files entries, in the order they run: borg and rsync leave nothing in S3 before restic's. */
-  static final List<String> FILES_ENGINES = List.of("borg", "rsync", "restic");
+  /**
+   * The files entries, in the order they run (@Order): borg and rsync leave nothing in S3
+   * before restic's; duplicity's, in S3 too, runs last.
+   */
+  static final List<String> FILES_ENGINES = List.of("borg", "rsync", "restic", "duplicity");
 
   @BeforeAll
   void up() throws Exception {
@@ -116,7 +119,7 @@ class EngineFaultSuiteTest {
         if (!selected("files-" + engine)) continue;
         ObjectNode f = files.addObject().put("name", "tree-" + engine).put("engine", engine);
         f.putArray("paths").add(tree.toString());
-        if (!engine.equals("restic")) {
+        if (!engine.equals("restic") && !engine.equals("duplicity")) {
           f.put("repositoryPath", stack.dir.resolve("repo-" + engine).toString());
         }
         if (!engine.equals("rsync")) f.put("passwordEnv", FilesFault.PASSWORD_ENV);
@@ -477,6 +480,12 @@ class EngineFaultSuiteTest {
     filesBackupWorkerKilled("restic");
   }
 
+  @Test
+  @Order(10)
+  void filesDuplicityBackupWorkerKilledWhileAVolumeIsUploaded() throws Exception {
+    filesBackupWorkerKilled("duplicity");
+  }
+
   private void filesBackupWorkerKilled(String engine) throws Exception {
     Assumptions.assumeTrue(selected("files-" + engine));
     var source = loaded.filesSource("tree-" + engine).orElseThrow();
@@ -529,7 +538,7 @@ class EngineFaultSuiteTest {
 
   /**
    * -Dlifeboat.faults.only=mariadb,redis runs only those entries (also opensearch,
-   * files-borg, files-rsync, files-restic; as FaultSuiteTest's names:
+   * files-borg, files-rsync, files-restic, files-duplicity; as FaultSuiteTest's names:
    * an engine name here selects this class's entries, any other list skips them).
    */
   private static boolean selected(String entry) {
@@ -566,6 +575,8 @@ class EngineFaultSuiteTest {
     env.put(FilesFault.PASSWORD_ENV, PW);
     if (tree != null) {
       env.put("LIFEBOAT_RSYNC_BIN", FilesFault.throttledRsync(stack.dir).toString());
+      env.put("LIFEBOAT_DUPLICITY_BIN", FilesFault.smallVolumeDuplicity(stack.dir).toString());
+      env.put("LIFEBOAT_DUPLICITY_STATE_DIR", stack.dir.resolve("duplicity-state").toString());
     }
     return env;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -41,6 +42,8 @@ final class FilesFault {
   private final RepositoryConfig repository;
   private final RealStack stack;
   private final Map<String, String> env;
+  /** duplicity: the set time of the partial set the killed attempt left. */
+  private String partialSet;
 
   FilesFault(String engine, FilesConfig source, RepositoryConfig repository, RealStack stack,
       Map<String, String> env) {
@@ -95,6 +98,28 @@ final class FilesFault {
     return script;
   }
 
+  /** duplicity's volume size here, in MB: the tree is a dozen volumes, as a big tree is. */
+  static final int DUPLICITY_VOLSIZE_MB = 20;
+
+  /**
+   * duplicity with --volsize (LIFEBOAT_DUPLICITY_BIN): the real duplicity, volumes a tenth of
+   * its 200 MB default so the ~240 MB tree is many of them (what a big tree is at the default).
+   */
+  static Path smallVolumeDuplicity(Path dir) {
+    Path script = dir.resolve("duplicity-volsize");
+    try {
+      if (!Files.exists(script)) {
+        Files.writeString(script, "#!/bin/sh\nif [ \"$1\" = full ] || [ \"$1\" = incr ]; then a=$1;"
+            + " shift; exec duplicity \"$a\" --volsize " + DUPLICITY_VOLSIZE_MB + " \"$@\"; fi\n"
+            + "exec duplicity \"$@\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return script;
+  }
+
   /** The worker's children that are this engine's backup: restic backup, borg create, rsync. */
   List<ProcessHandle> engineChildren(Process worker) {
     return worker.toHandle().descendants().filter(h -> {
@@ -102,6 +127,8 @@ final class FilesFault {
       return switch (engine) {
         case "restic" -> line.contains("restic") && line.contains(" backup ");
         case "borg" -> line.contains("borg") && line.contains(" create ");
+        case "duplicity" -> line.contains("duplicity")
+            && (line.contains(" full ") || line.contains(" incr "));
         default -> line.contains("rsync") && line.contains(".partial-");
       };
     }).toList();
@@ -121,6 +148,11 @@ final class FilesFault {
       }
       case "borg" -> {
         return Files.exists(Path.of(source.repositoryPath()).resolve("lock.exclusive"));
+      }
+      case "duplicity" -> {
+        // Three volumes stored: duplicity counts the last one as possibly cut short, the two
+        // before it as done, so a retry resumes this set (same set time) rather than restarting.
+        return duplicityVolumes().size() >= 3;
       }
       default -> {
         Path gen = Path.of(source.repositoryPath()).resolve("generations");
@@ -182,6 +214,24 @@ final class FilesFault {
             "the killed borg's lock.exclusive is left for the retry to face");
         return "the killed borg left no archive and its lock.exclusive";
       }
+      case "duplicity" -> {
+        List<String> keys = stack.store().list(ResticTarget.keyPrefix(repository, source.name())
+            + "/");
+        assertEquals(List.of(), keys.stream().filter(k -> k.contains(".manifest")).toList(),
+            "no complete set (no manifest) made by the killed duplicity");
+        long vols = duplicityVolumes().size();
+        assertTrue(vols >= 3, "the killed duplicity left uploaded volumes: " + keys);
+        List<String> local;
+        try (Stream<Path> s = Files.walk(Path.of(env.get("LIFEBOAT_DUPLICITY_STATE_DIR"), "archive"))) {
+          local = s.map(p -> p.getFileName().toString()).toList();
+        }
+        assertTrue(local.stream().anyMatch(n -> n.endsWith(".manifest.part")),
+            "the killed duplicity's partial manifest is in its archive dir: " + local);
+        partialSet = duplicityVolumes().get(0).replaceAll(".*duplicity-full\\.([0-9TZ]+)\\..*", "$1");
+        return "the killed duplicity left no complete set, " + vols + " uploaded volume(s) and a"
+            + " partial manifest" + (local.contains("lockfile") ? " and its lockfile" : "")
+            + " in its archive dir";
+      }
       default -> {
         Path gen = Path.of(source.repositoryPath()).resolve("generations");
         List<String> names = names(gen);
@@ -197,6 +247,42 @@ final class FilesFault {
             + " files";
       }
     }
+  }
+
+  /** The duplicity volumes in the bucket under the source's prefix. */
+  private List<String> duplicityVolumes() throws Exception {
+    return stack.store().list(ResticTarget.keyPrefix(repository, source.name()) + "/").stream()
+        .filter(k -> k.matches(".*/duplicity-full\\.[0-9TZ]+\\.vol\\d+\\.difftar\\.gpg")).toList();
+  }
+
+  private String duplicityUrl() {
+    return "boto3+s3://" + repository.bucket() + "/" + ResticTarget.keyPrefix(repository,
+        source.name());
+  }
+
+  /** duplicity as a user runs it on another host: a fresh archive dir and gpg home. */
+  private String duplicity(String action, String... args) throws Exception {
+    Path scratch = Files.createTempDirectory("dup-check-");
+    Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx------"));
+    List<String> argv = new java.util.ArrayList<>(List.of("duplicity", action, "--archive-dir",
+        scratch.resolve("archive").toString(), "--s3-endpoint-url", repository.endpoint()));
+    argv.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    pb.environment().putAll(toolEnv());
+    pb.environment().put("PASSPHRASE", env.get(PASSWORD_ENV));
+    pb.environment().put("GNUPGHOME", scratch.toString());
+    pb.environment().put("TZ", "UTC");
+    pb.environment().put("LC_ALL", "C.UTF-8");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int exit = p.waitFor();
+    new ProcessBuilder("gpgconf", "--homedir", scratch.toString(), "--kill", "gpg-agent")
+        .start().waitFor();
+    // verify exits 1 when it reports differences; the caller judges them.
+    assertEquals(0, action.equals("verify") && exit == 1 ? 0 : exit,
+        String.join(" ", argv) + ": " + out);
+    return out;
   }
 
   private Map<String, String> toolEnv() {
@@ -244,6 +330,32 @@ final class FilesFault {
         assertTrue(!Files.exists(repo.resolve("lock.exclusive")), "no borg lock left");
         return "one borg archive (" + id + ", no .checkpoint), no lock.exclusive left";
       }
+      case "duplicity" -> {
+        String recs = repository.prefix() + "/files-generations/" + source.name() + "/";
+        List<String> keys = stack.store().list(recs);
+        assertEquals(List.of(recs + id + ".json"), keys, "one generation record, the run's");
+        JsonNode rec;
+        try (var in = stack.store().get(keys.get(0))) {
+          rec = JSON.readTree(in);
+        }
+        long time = rec.path("time").asLong(0);
+        assertTrue(time > 0, "the record names its set: " + rec.path("time"));
+        String status = duplicity("collection-status", duplicityUrl());
+        assertTrue(status.contains("No orphaned or incomplete backup sets found."), status);
+        assertTrue(status.contains("Number of contained backup sets: 1"), status);
+        String setTime = java.time.format.DateTimeFormatter.ofPattern("EEE MMM d HH:mm:ss yyyy",
+            java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC)
+            .format(java.time.Instant.ofEpochSecond(time));
+        assertTrue(status.replaceAll(" +", " ").contains(setTime), "the record's set (" + setTime
+            + ") is the complete one: " + status);
+        String set = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochSecond(time));
+        return "one generation record (" + id + ", started " + rec.path("started") + " -> set "
+            + setTime + ", " + (set.equals(partialSet) ? "the killed attempt's partial set, resumed"
+            : "a new set (the killed attempt's partial " + partialSet + " removed)")
+            + "), collection-status:"
+            + " one complete full set, no orphaned or incomplete set";
+      }
       default -> {
         Path repo = Path.of(source.repositoryPath());
         assertEquals(List.of(id), names(repo.resolve("generations")),
@@ -271,6 +383,21 @@ final class FilesFault {
       case "borg" -> {
         run("borg", "check", "--verify-data");
         return "borg check --verify-data: no problems";
+      }
+      case "duplicity" -> {
+        String tree = source.paths().get(0);
+        String out = duplicity("verify", "--compare-data", "--include", tree, "--exclude", "**",
+            duplicityUrl(), "/");
+        // Differences in the tree's parent directories (their mtimes move on) are not the set's.
+        List<String> inTree = out.lines().filter(l -> l.startsWith("Difference found: "))
+            .filter(l -> !java.util.regex.Pattern.compile("^Difference found: File (.*) has mtime .*")
+                .matcher(l).replaceAll("$1").transform(d -> (tree + "/").startsWith("/" + d + "/")))
+            .toList();
+        assertEquals(List.of(), inTree, out);
+        assertTrue(out.contains("Verify complete: "), out);
+        return "duplicity verify --compare-data: " + out.lines()
+            .filter(l -> l.startsWith("Verify complete")).findFirst().orElse("?")
+            + " (none inside the tree: only its parent directories' mtimes moved on)";
       }
       default -> {
         Path gen = Path.of(source.repositoryPath()).resolve("generations");

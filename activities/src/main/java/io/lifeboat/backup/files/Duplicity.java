@@ -169,7 +169,10 @@ final class Duplicity implements FilesEngine {
         }
       }
     }
-    long started = Instant.now().getEpochSecond();
+    // A retry keeps the first attempt's start: duplicity resumes a partial set under the set
+    // time of the attempt that began it, which is before this attempt's start.
+    long started = mine != null && mine.path("started").asLong(0) > 0
+        ? mine.path("started").asLong() : Instant.now().getEpochSecond();
     ObjectNode rec = FilesActivitiesImpl.JSON.createObjectNode();
     rec.put("generation", generation);
     rec.put("started", started);
