@@ -126,8 +126,8 @@ public enum FailureKind {
       + " pruned; run `restic check --read-data` (borg: `borg check --verify-data`) by hand, then"
       + " repair it or start a new repository (rsync: a new generation is a full copy again)"),
   FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths"),
-  FILES_ENGINE_FAILED(true, "borg or rsync failed; the message has the tail of its stderr (is it"
-      + " installed, the repository path writable, the repository locked by another run?)"),
+  FILES_ENGINE_FAILED(true, "borg, rsync or duplicity failed; the message has the tail of its"
+      + " stderr (is it installed, the repository path writable, the repository locked by another run?)"),
   // Jobs of an existing Bacula Director (issue 20).
   BACULA_UNAVAILABLE(true, "bconsole could not reach the Director or run the command; is"
       + " bacula-dir running, and do bacula[].bconsoleConfig's address, port and password match it?"),

@@ -116,6 +116,14 @@ final class Duplicity implements FilesEngine {
       throw FailureKind.FILES_ENGINE_FAILED.failure("cannot create " + stateDir() + ": " + e, e);
     }
     try {
+      // The agent up before duplicity's gpg processes start: they would each start it, racing,
+      // and on a loaded machine one gave up waiting for it (gpg_failed, exit 31).
+      try {
+        EngineProcess.run("gpgconf", List.of("gpgconf", "--homedir", gnupg.toString(), "--launch",
+            "gpg-agent"), Map.of(), List.of("GNUPGHOME"), null, l -> { }, null);
+      } catch (RuntimeException e) {
+        // gpg starts it itself, as before
+      }
       return EngineProcess.run("duplicity", cmd, env(gnupg),
           List.of("AWS_", "PASSPHRASE", "SIGN_PASSPHRASE", "GNUPGHOME"), null, l -> { }, tick);
     } finally {
@@ -169,8 +177,16 @@ final class Duplicity implements FilesEngine {
         }
       }
     }
-    // A retry keeps the first attempt's start: duplicity resumes a partial set under the set
-    // time of the attempt that began it, which is before this attempt's start.
+    if (mine != null) {
+      // An attempt of this generation failed or was killed before its set was complete: its
+      // partial set goes (cleanup removes the volumes of sets without a manifest), so this
+      // attempt makes a whole one. Resuming it is what duplicity would try, and it fails for
+      // good when the attempt broke inside gpg: the resume decrypts the partial set's first
+      // volume on every retry.
+      Restic.Output c = run("cleanup", List.of("--force", url), tick);
+      if (c.exit() != 0) throw failed("duplicity cleanup", c);
+    }
+    // A retry keeps the first attempt's start, so the set it makes is after it either way.
     long started = mine != null && mine.path("started").asLong(0) > 0
         ? mine.path("started").asLong() : Instant.now().getEpochSecond();
     ObjectNode rec = FilesActivitiesImpl.JSON.createObjectNode();
@@ -341,7 +357,11 @@ final class Duplicity implements FilesEngine {
       return FailureKind.CONFIG_INVALID.failure(what + " for files source " + f.name()
           + ": the passphrase in " + f.passwordEnv() + " is not the repository's");
     }
+    // duplicity ends a gpg failure with its GnuPG log, whose last line is its trailer: the
+    // last line gpg itself wrote says why.
+    String why = o.stderr().lines().map(String::strip).filter(l -> l.startsWith("gpg: "))
+        .reduce((a, b) -> b).orElse(o.lastLine());
     return FailureKind.FILES_ENGINE_FAILED.failure(what + " for files source " + f.name()
-        + " failed (exit " + o.exit() + "): " + o.lastLine());
+        + " failed (exit " + o.exit() + "): " + why);
   }
 }
