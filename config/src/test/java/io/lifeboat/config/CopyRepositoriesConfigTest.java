@@ -16,20 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Issue 20: {@code repositories:}, the list form of {@code offsite:}, and its mistakes. */
 class CopyRepositoriesConfigTest {
-  private static final String BASE = """
-      estate: farmtally
-      repository:
-        endpoint: http://127.0.0.1:9000
-        bucket: farmtally-backups
-        prefix: lifeboat
-        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
-        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
-      databases:
-        - name: farmtally_production
-          host: 127.0.0.1
-          port: 55432
-          user: lifeboat
-      """;
+  private static final String BASE = YamlConfig.PREFIXED;
 
   private static final String OFFSITE = """
       offsite:

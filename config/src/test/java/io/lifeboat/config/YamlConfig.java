@@ -24,6 +24,22 @@ final class YamlConfig {
           user: lifeboat
       """;
 
+  /** {@link #MINIMAL} with the repository's prefix spelled out (the copy-repository tests). */
+  static final String PREFIXED = """
+      estate: farmtally
+      repository:
+        endpoint: http://127.0.0.1:9000
+        bucket: farmtally-backups
+        prefix: lifeboat
+        accessKeyEnv: LIFEBOAT_S3_ACCESS_KEY
+        secretKeyEnv: LIFEBOAT_S3_SECRET_KEY
+      databases:
+        - name: farmtally_production
+          host: 127.0.0.1
+          port: 55432
+          user: lifeboat
+      """;
+
   private YamlConfig() {}
 
   /** Writes YAML as dir/lifeboat.yml and returns the file. */

@@ -10,16 +10,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -121,7 +118,7 @@ class FilesEndToEndTest {
     assertTrue(first.path("verification").asText().startsWith("ok:"), first.toString());
     assertEquals(5, first.path("totalFiles").asLong(), first.toString());
     assertTrue(first.path("bytesAdded").asLong() > 300_000, first.toString());
-    Map<String, String> before = describe(tree);
+    Map<String, String> before = Trees.describe(tree);
 
     // Change some, delete some, add one (and one that is excluded).
     Files.writeString(tree.resolve("readme.txt"), "farm uploads, edited\n");
@@ -145,7 +142,7 @@ class FilesEndToEndTest {
     JsonNode r = JSON.readTree(restore.out());
     assertEquals(0, r.path("differences").size(), r.toString());
     assertEquals(snap1, r.path("snapshotId").asText());
-    assertEquals(before, describe(to.resolve(tree.toString().substring(1))));
+    assertEquals(before, Trees.describe(to.resolve(tree.toString().substring(1))));
     // Never over the source, never outside restoreRoot, never into a non-empty directory.
     for (String bad : List.of(tree.resolve("x").toString(), "/var/tmp/lifeboat-files-x",
         to.toString())) {
@@ -248,28 +245,6 @@ class FilesEndToEndTest {
   private static List<String> ids(JsonNode arr) {
     List<String> out = new java.util.ArrayList<>();
     arr.forEach(n -> out.add(n.asText()));
-    return out;
-  }
-
-  /** Every entry below root: type, permission bits, and content digest or link target. */
-  private static Map<String, String> describe(Path root) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        String rel = root.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "link -> " + Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          out.put(rel, "dir " + PosixFilePermissions.toString(
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
-        } else {
-          out.put(rel, "file " + PosixFilePermissions.toString(
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)) + " "
-              + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(Files.readAllBytes(p))));
-        }
-      }
-    }
     return out;
   }
 }

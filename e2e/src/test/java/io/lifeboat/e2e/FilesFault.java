@@ -15,11 +15,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -420,30 +418,9 @@ final class FilesFault {
     assertEquals(0, r.exit(), r.out() + r.err());
     JsonNode j = JSON.readTree(r.out());
     assertEquals(0, j.path("differences").size(), j.toString());
-    Map<String, String> want = describe(tree);
-    assertEquals(want, describe(to.resolve(tree.toString().substring(1))),
+    Map<String, String> want = Trees.describe(tree);
+    assertEquals(want, Trees.describe(to.resolve(tree.toString().substring(1))),
         "the restored tree equals the source");
     return "restored " + want.size() + " entries equal to the tree (content, modes, links)";
-  }
-
-  static Map<String, String> describe(Path root) throws Exception {
-    Map<String, String> out = new TreeMap<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        String rel = root.relativize(p).toString();
-        if (Files.isSymbolicLink(p)) {
-          out.put(rel, "link -> " + Files.readSymbolicLink(p));
-        } else if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          out.put(rel, "dir " + PosixFilePermissions.toString(
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)));
-        } else {
-          out.put(rel, "file " + PosixFilePermissions.toString(
-              Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)) + " "
-              + HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(Files.readAllBytes(p))));
-        }
-      }
-    }
-    return out;
   }
 }
