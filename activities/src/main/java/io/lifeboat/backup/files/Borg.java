@@ -36,12 +36,7 @@ final class Borg implements FilesEngine {
 
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    String pass = secrets.optional(f.passwordEnv());
-    if (pass == null || pass.isEmpty()) {
-      throw FailureKind.CONFIG_INVALID.failure(f.passwordEnv() + " (" + f.passwordPurpose()
-          + ") is not set");
-    }
-    env.put("BORG_PASSPHRASE", pass);
+    env.put("BORG_PASSPHRASE", EngineSecrets.passphrase(secrets, f));
     env.put("BORG_REPO", repo);
     // Never a question on a terminal there is none of: a moved or unknown repository fails.
     env.put("BORG_RELOCATED_REPO_ACCESS_IS_OK", "no");
@@ -51,8 +46,7 @@ final class Borg implements FilesEngine {
   }
 
   private String bin() {
-    String bin = secrets.optional("LIFEBOAT_BORG_BIN");
-    return bin == null || bin.isBlank() ? "borg" : bin;
+    return EngineSecrets.bin(secrets, "LIFEBOAT_BORG_BIN", "borg");
   }
 
   Restic.Output run(List<String> args, Path workDir, Runnable tick) {

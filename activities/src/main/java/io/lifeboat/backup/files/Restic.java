@@ -50,11 +50,8 @@ public final class Restic {
     env.put("RESTIC_REPOSITORY", ResticTarget.url(repo, files.name()));
     env.put("RESTIC_PASSWORD", secrets.require(files.passwordEnv(),
         "restic repository password of files source " + files.name()));
-    env.put("AWS_ACCESS_KEY_ID", secrets.require(repo.accessKeyEnv(), "repository access key"));
-    env.put("AWS_SECRET_ACCESS_KEY", secrets.require(repo.secretKeyEnv(), "repository secret key"));
-    env.put("AWS_DEFAULT_REGION", repo.region());
-    String bin = secrets.optional("LIFEBOAT_RESTIC_BIN");
-    return new Restic(bin == null || bin.isBlank() ? "restic" : bin, env);
+    EngineSecrets.putS3(env, secrets, repo);
+    return new Restic(EngineSecrets.bin(secrets, "LIFEBOAT_RESTIC_BIN", "restic"), env);
   }
 
   /** Runs restic with these arguments, handing each stdout line to {@code onLine} as it comes. */
