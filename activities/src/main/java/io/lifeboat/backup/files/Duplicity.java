@@ -71,16 +71,9 @@ final class Duplicity implements FilesEngine {
   }
 
   private Map<String, String> env(Path gnupg) {
-    String pass = secrets.optional(f.passwordEnv());
-    if (pass == null || pass.isEmpty()) {
-      throw FailureKind.CONFIG_INVALID.failure(f.passwordEnv() + " (" + f.passwordPurpose()
-          + ") is not set");
-    }
     Map<String, String> env = new HashMap<>();
-    env.put("PASSPHRASE", pass);
-    env.put("AWS_ACCESS_KEY_ID", secrets.require(repo.accessKeyEnv(), "repository access key"));
-    env.put("AWS_SECRET_ACCESS_KEY", secrets.require(repo.secretKeyEnv(), "repository secret key"));
-    env.put("AWS_DEFAULT_REGION", repo.region());
+    env.put("PASSPHRASE", EngineSecrets.passphrase(secrets, f));
+    EngineSecrets.putS3(env, secrets, repo);
     env.put("GNUPGHOME", gnupg.toString());
     env.put("TZ", "UTC");
     env.put("LANG", "C.UTF-8");
@@ -90,8 +83,7 @@ final class Duplicity implements FilesEngine {
   }
 
   private String bin() {
-    String bin = secrets.optional("LIFEBOAT_DUPLICITY_BIN");
-    return bin == null || bin.isBlank() ? "duplicity" : bin;
+    return EngineSecrets.bin(secrets, "LIFEBOAT_DUPLICITY_BIN", "duplicity");
   }
 
   /** duplicity ACTION with its archive dir, a name of this source and target, and the endpoint. */
@@ -110,20 +102,17 @@ final class Duplicity implements FilesEngine {
     Path gnupg;
     try {
       Files.createDirectories(stateDir().resolve("archive"));
-      gnupg = Files.createTempDirectory(stateDir(), "gnupg-",
+      // In the temp dir, not the state dir: gpg-agent's sockets live in its home (this host has
+      // no /run/user/UID), and a socket's path must fit 107 bytes. Under a test's state dir
+      // ("/tmp/lifeboat-it<29 digits>/duplicity-state/gnupg-<up to 19 digits>/S.gpg-agent.browser")
+      // it sometimes did not, by the random names' lengths: gpg then found "No agent running"
+      // and duplicity failed with exit 31.
+      gnupg = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "lb-gpg-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw FailureKind.FILES_ENGINE_FAILED.failure("cannot create " + stateDir() + ": " + e, e);
     }
     try {
-      // The agent up before duplicity's gpg processes start: they would each start it, racing,
-      // and on a loaded machine one gave up waiting for it (gpg_failed, exit 31).
-      try {
-        EngineProcess.run("gpgconf", List.of("gpgconf", "--homedir", gnupg.toString(), "--launch",
-            "gpg-agent"), Map.of(), List.of("GNUPGHOME"), null, l -> { }, null);
-      } catch (RuntimeException e) {
-        // gpg starts it itself, as before
-      }
       return EngineProcess.run("duplicity", cmd, env(gnupg),
           List.of("AWS_", "PASSPHRASE", "SIGN_PASSPHRASE", "GNUPGHOME"), null, l -> { }, tick);
     } finally {
