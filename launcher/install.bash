@@ -215,6 +215,8 @@ ensure_test_tools() {
       && command -v mariadb-backup >/dev/null 2>&1; } \
     || apt_install "mariadb-server, mariadb-client and mariadb-backup (MariaDB end-to-end test)" \
       mariadb-server mariadb-client mariadb-backup
+  # the shell lane's test of the example Ansible role runs before anything else installs it
+  command -v ansible-playbook >/dev/null 2>&1 || apt_install "ansible (the example agent role's test)" ansible
   resolve_minio
   ensure_estate_tools
   resolve_fake_gcs

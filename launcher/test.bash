@@ -221,10 +221,10 @@ run_fault_suite() {
   local rc=0
   rm -f "$FAULT_TABLE"
   (cd "$ROOT" && LIFEBOAT_IT=1 LIFEBOAT_FAULTS=1 LIFEBOAT_TEMPORAL_BIN="$TEMPORAL" \
-    LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 1800 \
+    LIFEBOAT_S3PROXY_JAR="$S3PROXY_JAR" LIFEBOAT_PM2_BIN="$PM2_BIN" timeout -k 30 2700 \
     mvn -B -ntp -Dstyle.color=never -pl e2e "$@" -Dgroups=faults \
       -Dsurefire.failIfNoSpecifiedTests=false </dev/null) || rc=$?
-  [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 30 min"
+  [ "$rc" -eq 124 ] && note "faults: mvn test timed out after 45 min"
   if [ -f "$FAULT_TABLE" ]; then
     cat "$FAULT_TABLE"
   else
