@@ -122,6 +122,11 @@ public final class AgentMain {
     log.info("Agent {} started: host {}, task queue {} at {} namespace {}",
         LifeboatWorker.agentIdentity(host), host, queue, config.temporal().address(),
         config.temporal().namespace());
+    // A host's dump streams through the same cipher as the control worker's (see WorkerMain).
+    if (config.repository().encryption() != null
+        || config.temporal().payloadEncryption() != null) {
+      io.lifeboat.storage.crypt.CryptoWarmup.inBackground();
+    }
     Thread.currentThread().join();
   }
 }
