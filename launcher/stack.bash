@@ -106,6 +106,9 @@ load_stack_env() {
   rm -f "$errf"
   for k in "${STACK_KEYS[@]}"; do unset "SE_$k"; done
   parse_stack_env <<<"$out"
+  if [ "$SE_REPOSITORY_TYPE" != s3 ]; then   # stack-env gives no S3 settings then
+    SE_S3_ENDPOINT="" SE_S3_BUCKET="" SE_S3_REGION="" SE_S3_ACCESS_KEY="" SE_S3_SECRET_KEY=""
+  fi
   for k in "${STACK_KEYS[@]}"; do
     local n="SE_$k"
     # the S3 settings only for an S3 repository
