@@ -761,7 +761,7 @@ cmd_down() {
 stop_wal_shippers() {
   local spool="$PG_DIR/wal-spool" d cmd pids=() i
   for d in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue   # (2> first: a process gone meanwhile says nothing)
     case $cmd in *io.lifeboat.cli.LifeboatCli\ wal-ship*"$spool"*) pids+=("${d#/proc/}") ;; esac
   done
   [ ${#pids[@]} -gt 0 ] || return 0

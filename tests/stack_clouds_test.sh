@@ -41,7 +41,7 @@ listening() {
 ours() { # "pid argv" of every process that runs from this test's state directory
   local d c
   for d in /proc/[0-9]*; do
-    c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    c=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue
     [[ $c == *"$SD/"* || $c == *"$SD "* || $c == *"-Dlifeboat.state=$SD"* ]] && printf '%s %s\n' "${d#/proc/}" "$c"
   done
   return 0
