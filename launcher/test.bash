@@ -91,6 +91,8 @@ test_shell() {
   say "== lifeboat test shell: local stack (stops a running stack first)"
   "$ROOT/lifeboat" down >/dev/null </dev/null || true
   bash "$ROOT/tests/stack_test.sh" </dev/null || failed=1
+  say "== lifeboat test shell: the local stack on GCS and Azure (fake-gcs-server, Azurite; its own state directory)"
+  bash "$ROOT/tests/stack_clouds_test.sh" </dev/null || failed=1
   return "$failed"
 }
 

@@ -7,6 +7,7 @@ import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.config.DatabaseConfig;
 import io.lifeboat.config.DrPlan;
 import io.lifeboat.config.LifeboatConfig;
+import io.lifeboat.config.RepositoryConfig;
 import io.lifeboat.config.Secrets;
 import java.net.URI;
 import java.nio.file.Path;
@@ -69,12 +70,20 @@ public final class ConfigCommand {
         Secrets secrets = s.secrets();
         DatabaseConfig db = c.databases().get(0);
         var out = parent.root.spec.commandLine().getOut();
-        out.println("S3_ENDPOINT=" + c.repository().endpoint());
-        out.println("S3_PORT=" + port(c.repository().endpoint()));
-        out.println("S3_BUCKET=" + c.repository().bucket());
-        out.println("S3_REGION=" + c.repository().region());
-        out.println("S3_ACCESS_KEY=" + secrets.require(c.repository().accessKeyEnv(), "S3 key id"));
-        out.println("S3_SECRET_KEY=" + secrets.require(c.repository().secretKeyEnv(), "S3 secret"));
+        RepositoryConfig repo = c.repository();
+        out.println("REPOSITORY_TYPE=" + repo.type());
+        if ("s3".equals(repo.type())) {
+          out.println("S3_ENDPOINT=" + repo.endpoint());
+          out.println("S3_PORT=" + port(repo.endpoint()));
+          out.println("S3_BUCKET=" + repo.bucket());
+          out.println("S3_REGION=" + repo.region());
+          out.println("S3_ACCESS_KEY=" + secrets.require(repo.accessKeyEnv(), "S3 key id"));
+          out.println("S3_SECRET_KEY=" + secrets.require(repo.secretKeyEnv(), "S3 secret"));
+        } else if ("azure".equals(repo.type())) {
+          // what archive_command (wal-push, in PostgreSQL's environment) needs to reach it
+          out.println("REPOSITORY_SECRET_ENV=" + (repo.azure().connectionStringEnv() != null
+              ? repo.azure().connectionStringEnv() : repo.azure().accountKeyEnv()));
+        }
         out.println("PG_HOST=" + db.host());
         out.println("PG_PORT=" + db.port());
         out.println("PG_USER=" + db.user());
@@ -98,8 +107,8 @@ public final class ConfigCommand {
           out.println("PAYLOAD_KEYSET_ENV=" + (pe.keysetEnv() == null ? "" : pe.keysetEnv()));
         }
         out.println("RETENTION_FULL_DAYS=" + c.retention().fullDays());
-        // The launcher runs a local offsite endpoint too (issue #8): an S3 one only; a first copy
-        // repository on GCS or Azure is the operator's (or a test's) to run.
+        // The launcher runs a local offsite endpoint too (issue #8): an s3proxy for an S3 one;
+        // GCS and Azure copies on this machine are in the emulators' lines below.
         if (c.offsite() != null && "s3".equals(c.offsite().type())) {
           var o = c.offsite();
           out.println("OFFSITE_ENDPOINT=" + o.endpoint());
@@ -109,6 +118,7 @@ public final class ConfigCommand {
           out.println("OFFSITE_ACCESS_KEY=" + secrets.require(o.accessKeyEnv(), "offsite key id"));
           out.println("OFFSITE_SECRET_KEY=" + secrets.require(o.secretKeyEnv(), "offsite secret"));
         }
+        Emulators.of(c, secrets).print(out);
         return 0;
       }
     }
