@@ -30,8 +30,19 @@ import java.util.stream.Stream;
  */
 public final class FilesRestore {
   /** Refused before anything is written: one line for the operator. */
-  public static final class Refused extends RuntimeException {
+  public static class Refused extends RuntimeException {
     public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The snapshot asked for is not in the repository (or it has none): for {@code restore
+   * files} a refusal like the others; for a drill, whose manifest names the generation, a
+   * finding.
+   */
+  public static final class NoSuchSnapshot extends Refused {
+    public NoSuchSnapshot(String message) {
       super(message);
     }
   }
@@ -132,7 +143,7 @@ public final class FilesRestore {
     FilesEngine engine = engine();
     Restic restic = engine == null ? restic() : null;
     List<String[]> all = snapshots();
-    if (all.isEmpty()) throw new Refused("files source " + files.name() + " has no snapshots yet");
+    if (all.isEmpty()) throw new NoSuchSnapshot("files source " + files.name() + " has no snapshots yet");
     String[] chosen = null;
     if (snapshot == null || snapshot.equals("latest")) {
       chosen = all.get(all.size() - 1);
@@ -144,7 +155,7 @@ public final class FilesRestore {
       }
     }
     if (chosen == null) {
-      throw new Refused("no snapshot '" + snapshot + "' in files source " + files.name()
+      throw new NoSuchSnapshot("no snapshot '" + snapshot + "' in files source " + files.name()
           + " (it has " + all.stream().map(s -> s[0]).reduce((a, b) -> a + ", " + b).orElse("")
           + ")");
     }
