@@ -236,7 +236,8 @@ class FilesDrillEndToEndTest {
             .getResult(5, TimeUnit.MINUTES, DrillResult.class));
     String why = String.valueOf(failed.getCause());
     assertTrue(why.contains("DRILL_FAILED") && why.contains("files uploads: generation")
-        && why.contains("did not restore") && why.contains("files mirror: 1 differences")
+        && why.contains("did not restore") && why.contains("ciphertext verification failed")
+        && why.contains("files mirror: 1 differences")
         && why.contains("cow.jpg: content differs from the SHA-256"), why);
     assertEquals(List.of(), leftovers(), "the scratch directories are removed after a failure");
     RealStack.Run badReport = stack.cli(env, "report", bad, "--config", config.toString());

@@ -172,8 +172,13 @@ public final class FilesRestore {
     Restic.Output r = restic.run(List.of("restore", chosen[2], "--target", target.toString(),
         "--verify"));
     if (r.exit() != 0) {
+      // restic goes on past a damaged blob and ends with "There were N errors": the first of
+      // them names the file and the cause (e.g. "ciphertext verification failed").
+      String first = r.stderr().lines().map(String::strip)
+          .filter(l -> l.startsWith("ignoring error for ")).findFirst().orElse(null);
       throw new Failed("restic restore of " + chosen[0] + " into " + target + " failed (exit "
-          + r.exit() + "): " + r.lastLine());
+          + r.exit() + "): " + r.lastLine() + (first == null ? ""
+              : " (first: " + first.substring("ignoring ".length()) + ")"));
     }
     Restic.Output ls = restic.run(List.of("ls", "--json", chosen[2]));
     if (ls.exit() != 0) throw new Failed("restic ls " + chosen[0] + ": " + ls.lastLine());
