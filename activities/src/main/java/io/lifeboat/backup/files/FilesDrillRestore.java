@@ -107,9 +107,16 @@ final class FilesDrillRestore {
     });
   }
 
-  /** {@link FilesActivities#filesRemoveScratch}. */
+  /** {@link FilesActivities#filesRemoveScratch}; a directory the restore refused is left. */
   static String removeScratch(FilesScratchRestore r) {
-    Path dir = scratchDirectory(r);
+    Path dir;
+    try {
+      dir = scratchDirectory(r);
+    } catch (io.temporal.failure.ApplicationFailure refused) {
+      // The restore refused the same directory before creating it: nothing of ours is there,
+      // and nothing inside the source or its repository is ever removed.
+      return "nothing removed: " + refused.getOriginalMessage();
+    }
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return dir + " already removed by the restore step";
     }

@@ -64,8 +64,8 @@ public interface FilesActivities {
 
   /**
    * The drill's clean-up: removes the scratch directory if a restore left it (a worker killed
-   * mid-restore); says so either way. Refuses a directory that overlaps the source's paths or
-   * its repository.
+   * mid-restore); says so either way. Never removes a directory that overlaps the source's
+   * paths or its repository (the restore refused to create it there).
    */
   String filesRemoveScratch(FilesScratchRestore request);
 }
