@@ -202,11 +202,6 @@ class FilesDrillEndToEndTest {
     assertTrue(report.out().contains("sign-off-files"), report.out());
     assertTrue(report.out().contains("| data integrity | met |"), report.out());
     assertTrue(report.out().contains("already removed by the restore step"), report.out());
-    // The recorded history, for the workflows module's replay tests.
-    Path artifacts = Path.of("target", "artifacts");
-    Files.createDirectories(artifacts);
-    Files.writeString(artifacts.resolve("drill-files-completed.json"),
-        stack.temporal().client().fetchHistory(id).toJson(true));
 
     // One flipped byte in the largest restic pack (in the object store) and in the largest
     // file of the rsync generation (on disk, its modification time kept).
