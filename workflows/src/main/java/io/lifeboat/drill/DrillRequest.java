@@ -36,7 +36,25 @@ public record DrillRequest(
     io.lifeboat.config.OffsiteConfig reportsOffsite,
     List<io.lifeboat.config.MariaDbConfig> mariadb,
     List<io.lifeboat.config.RedisConfig> redis,
-    List<io.lifeboat.config.OpenSearchConfig> opensearch) {
+    List<io.lifeboat.config.OpenSearchConfig> opensearch,
+    List<io.lifeboat.config.FilesConfig> files) {
+
+  /**
+   * Without files sources (the shape before the files scenario): files are the config's files
+   * sources the files scenario restores from.
+   */
+  public DrillRequest(String estate, String kind, String scenario,
+      List<DatabaseConfig> databases, List<ApplicationConfig> applications,
+      RepositoryConfig repository, RetryConfig retry, TargetsConfig targets, DrillsConfig drills,
+      NotificationTarget notification, List<ServerTargetConfig> servers,
+      io.lifeboat.config.ApprovalsConfig approvals,
+      io.lifeboat.config.OffsiteConfig reportsOffsite,
+      List<io.lifeboat.config.MariaDbConfig> mariadb,
+      List<io.lifeboat.config.RedisConfig> redis,
+      List<io.lifeboat.config.OpenSearchConfig> opensearch) {
+    this(estate, kind, scenario, databases, applications, repository, retry, targets, drills,
+        notification, servers, approvals, reportsOffsite, mariadb, redis, opensearch, null);
+  }
 
   /**
    * Without the engines beyond PostgreSQL (issue 19; the shape before their drill scenarios):
@@ -86,5 +104,6 @@ public record DrillRequest(
     mariadb = mariadb == null ? List.of() : List.copyOf(mariadb);
     redis = redis == null ? List.of() : List.copyOf(redis);
     opensearch = opensearch == null ? List.of() : List.copyOf(opensearch);
+    files = files == null ? List.of() : List.copyOf(files);
   }
 }

@@ -23,9 +23,12 @@ public final class DrillScenarios {
   public static final String MARIADB = "mariadb";
   public static final String REDIS = "redis";
   public static final String OPENSEARCH = "opensearch";
-  public static final List<String> ENGINES = List.of(MARIADB, REDIS, OPENSEARCH);
+  /** File trees (issue 20; {@link FilesScenario}): run as the engines are. */
+  public static final String FILES = "files";
+  /** The source kinds beyond PostgreSQL, each a scenario run when the config has sources of it. */
+  public static final List<String> ENGINES = List.of(MARIADB, REDIS, OPENSEARCH, FILES);
   public static final List<String> NAMES = List.of(DATABASE, APPLICATION, FULL_SYSTEM, MARIADB,
-      REDIS, OPENSEARCH, ALL);
+      REDIS, OPENSEARCH, FILES, ALL);
   public static final List<String> KINDS = List.of(MONTHLY, QUARTERLY);
   /** What drills started before the full-system scenario was wired said (they replay so). */
   static final String FULL_SYSTEM_UNWIRED = "full-system scenario not available in this build"
@@ -102,6 +105,7 @@ public final class DrillScenarios {
       case REDIS -> r.redis().stream().map(io.lifeboat.config.RedisConfig::name).toList();
       case OPENSEARCH -> r.opensearch().stream()
           .map(io.lifeboat.config.OpenSearchConfig::name).toList();
+      case FILES -> r.files().stream().map(io.lifeboat.config.FilesConfig::name).toList();
       default -> List.of();
     };
   }
@@ -111,8 +115,9 @@ public final class DrillScenarios {
     return switch (scenario) {
       case DrillScenarios.DATABASE -> r.targets().databaseRtoMinutes() * 60_000L;
       case DrillScenarios.APPLICATION -> r.targets().applicationRtoMinutes() * 60_000L;
-      // A data store restored like a database: the database RTO.
-      case MARIADB, REDIS, OPENSEARCH -> r.targets().databaseRtoMinutes() * 60_000L;
+      // A data store restored like a database: the database RTO. File trees too: they are the
+      // estate's data (uploads), restored beside its database in a loss.
+      case MARIADB, REDIS, OPENSEARCH, FILES -> r.targets().databaseRtoMinutes() * 60_000L;
       default -> r.targets().serverRtoMinutes() * 60_000L;
     };
   }

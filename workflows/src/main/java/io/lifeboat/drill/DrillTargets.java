@@ -156,6 +156,24 @@ public final class DrillTargets {
         }
       }
     }
+    if (scenarios.contains(DrillScenarios.FILES)) {
+      // The scratch directory goes under restoreRoot when set (else the host's temp directory,
+      // which the activity checks the same way on the host): never into production's files.
+      for (io.lifeboat.config.FilesConfig f : r.files()) {
+        if (f.restoreRoot() == null) continue;
+        String root = strip(f.restoreRoot());
+        for (String p : f.paths()) {
+          if (inside(root, strip(p))) {
+            problems.add("files " + f.name() + ": the drill's scratch directory would be under"
+                + " restoreRoot " + root + ", inside the source path " + strip(p));
+          }
+        }
+        if (f.repositoryPath() != null && inside(root, strip(f.repositoryPath()))) {
+          problems.add("files " + f.name() + ": the drill's scratch directory would be under"
+              + " restoreRoot " + root + ", inside the repository " + strip(f.repositoryPath()));
+        }
+      }
+    }
     return problems.isEmpty() ? Optional.empty()
         : Optional.of("drill refused, nothing started: " + String.join("; ", problems));
   }
@@ -187,6 +205,11 @@ public final class DrillTargets {
 
   private static String sanitize(String s) {
     return s.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+  }
+
+  /** {@code path} is {@code dir} or lies below it. */
+  private static boolean inside(String path, String dir) {
+    return path.equals(dir) || "/".equals(dir) || path.startsWith(dir + "/");
   }
 
   private static String clip(String s) {
@@ -228,6 +251,7 @@ public final class DrillTargets {
         t.add(e + " " + n + " into " + switch (e) {
           case DrillScenarios.MARIADB -> "a scratch mariadbd on a free port";
           case DrillScenarios.REDIS -> "a scratch redis-server on a free port";
+          case DrillScenarios.FILES -> FilesScenario.scratchDescription(r, n, scratchKey);
           default -> "scratch indices lifeboat-verify-drill-* on its node";
         });
       }

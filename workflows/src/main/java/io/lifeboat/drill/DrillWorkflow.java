@@ -35,7 +35,7 @@ public interface DrillWorkflow extends Approvable {
   static DrillRequest request(LifeboatConfig c, String kind, String scenario, DrillsConfig drills) {
     return new DrillRequest(c.estate(), kind, scenario, c.databases(), c.applications(),
         c.repository(), c.retries(), c.targets(), drills, NotificationTarget.of(c), c.servers(),
-        c.approvals(), c.offsite(), c.mariadb(), c.redis(), c.opensearch());
+        c.approvals(), c.offsite(), c.mariadb(), c.redis(), c.opensearch(), c.files());
   }
 
   String START = "approve-start";

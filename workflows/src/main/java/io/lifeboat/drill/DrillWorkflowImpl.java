@@ -125,6 +125,7 @@ public class DrillWorkflowImpl implements DrillWorkflow {
                 FullSystemScenario.run(r, steps, comp, server, id -> childWorkflowId = id);
             case DrillScenarios.MARIADB, DrillScenarios.REDIS, DrillScenarios.OPENSEARCH ->
                 EngineScenario.run(s, r, steps, scratchKey, comp);
+            case DrillScenarios.FILES -> FilesScenario.run(r, steps, scratchKey, comp);
             default -> throw new IllegalStateException("unregistered scenario " + s);
           };
         } finally {

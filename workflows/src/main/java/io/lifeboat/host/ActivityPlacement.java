@@ -146,12 +146,15 @@ public final class ActivityPlacement {
     // steps are S3. borg's and rsync's repository is a path on that host: the workflow sends
     // their init, check and retention to the host's queue too (same activities, routed there).
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
-        "restic/borg/rsync backup reads the file tree on the host's disk", "filesBackup");
+        "restic/borg/rsync backup reads the file tree on the host's disk; a drill restores a"
+            + " generation into a scratch directory there (borg's and rsync's repository is a"
+            + " path on that host) and removes it", "filesBackup", "filesRestoreCompare",
+        "filesRemoveScratch");
     group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
         "restic init, check, forget and the manifest work on the repository over S3 (borg's and"
             + " rsync's init, check and retention go to the source's host, where their"
-            + " repository path is)",
-        "filesInit", "filesCheck", "filesForget", "filesCommitManifest");
+            + " repository path is); a drill reads the newest manifest over S3",
+        "filesInit", "filesCheck", "filesForget", "filesCommitManifest", "filesNewestManifest");
     // Bacula (issue 20): bconsole runs where its config is (the job's host); the restore check
     // compares the scratch restore with the tree on that host's disk.
     whole(io.lifeboat.backup.bacula.BaculaActivities.class, Where.HOST_BOUND,

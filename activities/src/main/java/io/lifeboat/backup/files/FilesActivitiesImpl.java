@@ -210,6 +210,24 @@ public final class FilesActivitiesImpl implements FilesActivities {
     });
   }
 
+  // A drill's restore (the files scenario): in FilesDrillRestore.
+
+  @Override
+  public FilesManifest filesNewestManifest(io.lifeboat.config.RepositoryConfig repository,
+      String name) {
+    return FilesDrillRestore.newestManifest(stores.forRepository(repository), repository, name);
+  }
+
+  @Override
+  public FilesRestoreCheck filesRestoreCompare(FilesScratchRestore r) {
+    return FilesDrillRestore.restoreCompare(r, secrets);
+  }
+
+  @Override
+  public String filesRemoveScratch(FilesScratchRestore r) {
+    return FilesDrillRestore.removeScratch(r);
+  }
+
   static String shortId(JsonNode s) {
     String id = s.path("short_id").asText("");
     if (!id.isEmpty()) return id;

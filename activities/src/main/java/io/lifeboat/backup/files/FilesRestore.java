@@ -30,8 +30,19 @@ import java.util.stream.Stream;
  */
 public final class FilesRestore {
   /** Refused before anything is written: one line for the operator. */
-  public static final class Refused extends RuntimeException {
+  public static class Refused extends RuntimeException {
     public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The snapshot asked for is not in the repository (or it has none): for {@code restore
+   * files} a refusal like the others; for a drill, whose manifest names the generation, a
+   * finding.
+   */
+  public static final class NoSuchSnapshot extends Refused {
+    public NoSuchSnapshot(String message) {
       super(message);
     }
   }
@@ -132,7 +143,7 @@ public final class FilesRestore {
     FilesEngine engine = engine();
     Restic restic = engine == null ? restic() : null;
     List<String[]> all = snapshots();
-    if (all.isEmpty()) throw new Refused("files source " + files.name() + " has no snapshots yet");
+    if (all.isEmpty()) throw new NoSuchSnapshot("files source " + files.name() + " has no snapshots yet");
     String[] chosen = null;
     if (snapshot == null || snapshot.equals("latest")) {
       chosen = all.get(all.size() - 1);
@@ -144,7 +155,7 @@ public final class FilesRestore {
       }
     }
     if (chosen == null) {
-      throw new Refused("no snapshot '" + snapshot + "' in files source " + files.name()
+      throw new NoSuchSnapshot("no snapshot '" + snapshot + "' in files source " + files.name()
           + " (it has " + all.stream().map(s -> s[0]).reduce((a, b) -> a + ", " + b).orElse("")
           + ")");
     }
@@ -161,8 +172,13 @@ public final class FilesRestore {
     Restic.Output r = restic.run(List.of("restore", chosen[2], "--target", target.toString(),
         "--verify"));
     if (r.exit() != 0) {
+      // restic goes on past a damaged blob and ends with "There were N errors": the first of
+      // them names the file and the cause (e.g. "ciphertext verification failed").
+      String first = r.stderr().lines().map(String::strip)
+          .filter(l -> l.startsWith("ignoring error for ")).findFirst().orElse(null);
       throw new Failed("restic restore of " + chosen[0] + " into " + target + " failed (exit "
-          + r.exit() + "): " + r.lastLine());
+          + r.exit() + "): " + r.lastLine() + (first == null ? ""
+              : " (first: " + first.substring("ignoring ".length()) + ")"));
     }
     Restic.Output ls = restic.run(List.of("ls", "--json", chosen[2]));
     if (ls.exit() != 0) throw new Failed("restic ls " + chosen[0] + ": " + ls.lastLine());

@@ -52,8 +52,8 @@ public final class DrillCommand {
     String kind;
 
     @Option(names = "--scenario", paramLabel = "NAME",
-        description = "database, application, full-system, mariadb, redis, opensearch or all"
-            + " (instead of the calendar; all adds the engines the config has sources of)")
+        description = "database, application, full-system, mariadb, redis, opensearch, files"
+            + " or all (instead of the calendar; all adds the engines the config has sources of)")
     String scenario;
 
     @Option(names = "--scratch-database", paramLabel = "NAME",

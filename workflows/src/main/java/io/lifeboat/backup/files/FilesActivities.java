@@ -45,4 +45,27 @@ public interface FilesActivities {
 
   /** Writes the manifest (conditional put: a committed one is never overwritten). */
   String filesCommitManifest(ResticTarget target, FilesManifest manifest);
+
+  /**
+   * The drill's choice: the newest committed manifest of source {@code name} whose check passed
+   * (the rule {@code lifeboat check} counts files backups by), read from
+   * {@code PREFIX/files-manifests/NAME/}; {@code BACKUP_NOT_FOUND} when there is none.
+   */
+  FilesManifest filesNewestManifest(io.lifeboat.config.RepositoryConfig repository, String name);
+
+  /**
+   * The files drill scenario: the generation restored into the scratch directory
+   * {@link FilesScratchRestore#directoryName()} on the source's host and compared with what the
+   * engine recorded (the code of {@code restore files}); the directory removed before it
+   * returns, also when the restore or the comparison failed. A leftover of a killed attempt is
+   * removed first. The source's paths are only read.
+   */
+  FilesRestoreCheck filesRestoreCompare(FilesScratchRestore request);
+
+  /**
+   * The drill's clean-up: removes the scratch directory if a restore left it (a worker killed
+   * mid-restore); says so either way. Never removes a directory that overlaps the source's
+   * paths or its repository (the restore refused to create it there).
+   */
+  String filesRemoveScratch(FilesScratchRestore request);
 }

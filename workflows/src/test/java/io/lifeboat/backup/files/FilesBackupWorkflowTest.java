@@ -63,6 +63,19 @@ class FilesBackupWorkflowTest {
       committed = m;
       return ResticTarget.manifestKey(t.repository(), t.files().name(), m.backupId());
     }
+
+    @Override public FilesManifest filesNewestManifest(io.lifeboat.config.RepositoryConfig r,
+        String name) {
+      throw new UnsupportedOperationException("a backup never restores (drills do)");
+    }
+
+    @Override public FilesRestoreCheck filesRestoreCompare(FilesScratchRestore request) {
+      throw new UnsupportedOperationException("a backup never restores (drills do)");
+    }
+
+    @Override public String filesRemoveScratch(FilesScratchRestore request) {
+      throw new UnsupportedOperationException("a backup never restores (drills do)");
+    }
   }
 
   private FilesBackupWorkflow start(Fake fake, Object... more) {
