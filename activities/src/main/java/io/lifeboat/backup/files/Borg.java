@@ -27,17 +27,19 @@ import java.util.Set;
  *
  * <p>Rerun rules. A retried backup first looks for the archive named by its backup id (a lost
  * attempt's result) and reuses it; a crashed {@code borg create} leaves at most a
- * {@code ID.checkpoint} archive, which prune removes. The repository's lock: on the source's
- * host a crashed borg's {@code lock.exclusive} names a process that no longer exists, and borg
- * removes it. Over ssh the lock is held by {@code borg serve} on the repository host; when the
- * client dies (killed with the worker, see {@link EngineProcess}) its ssh sees its pipe close,
- * the server sees the end of its input and releases the lock. A connection that breaks instead
- * (the network, the host) can leave that server running until sshd notices, so remote runs wait
- * {@link #REMOTE_LOCK_WAIT_SECONDS} for the lock instead of borg's one second, then fail
- * retryably; Lifeboat never breaks a lock itself (another client may hold it: a restore).
+ * {@code ID.checkpoint} archive, which prune removes. The repository's lock: a crashed borg's
+ * {@code lock.exclusive} names its host and process, and borg removes it as stale when it runs
+ * again on that host and the process is gone. Over ssh it is the same: borg 1.2's client hands
+ * its own host id and pid to {@code borg serve}, so the lock on the repository host names the
+ * source's host, and the retry (on that host, by its agent) finds the process dead and removes
+ * the lock (tried: a SIGKILLed {@code borg create} over ssh, then {@code borg list} went on at
+ * once with "Killed stale lock"); the server ends when its ssh connection closes. What a retry
+ * can meet is a live holder elsewhere (a restore or check from another machine), so remote runs
+ * wait {@link #REMOTE_LOCK_WAIT_SECONDS} for the lock instead of borg's one second, then fail
+ * retryably; Lifeboat never breaks a lock itself.
  */
 final class Borg implements FilesEngine {
-  /** How long a run over ssh waits for the repository's lock (a previous server ending). */
+  /** How long a run over ssh waits for the repository's lock (another client holding it). */
   static final int REMOTE_LOCK_WAIT_SECONDS = 120;
   private final FilesConfig f;
   private final Secrets secrets;

@@ -152,6 +152,54 @@ class RemoteRepositoryTest {
         damaged.line());
   }
 
+  /**
+   * The rerun rule over ssh: a borg create killed mid-backup (as the kernel kills it with its
+   * worker) leaves its lock on the repository host naming this host and a dead process; the
+   * retried attempt removes it as stale and makes the archive, without waiting for the lock.
+   */
+  @Test
+  void aKilledBorgCreatesLockOnTheRepositoryHostIsStaleForTheRetry() throws Exception {
+    FilesConfig f = source("borg", "borg", sshd.sshConfig, 1);
+    FilesEngine borg = engine(f);
+    borg.init();
+    byte[] chunk = new byte[1 << 20];
+    new java.util.Random(7).nextBytes(chunk);
+    try (var out = Files.newOutputStream(src.resolve("big.bin"))) {
+      for (int i = 0; i < 300; i++) {
+        chunk[i] ^= 1;
+        out.write(chunk);
+      }
+    }
+    Thread attempt = new Thread(() -> {
+      try {
+        borg.backup(GEN1, "manual", null);
+      } catch (RuntimeException expected) {
+        // killed below
+      }
+    });
+    attempt.start();
+    Path repo = Path.of(f.repositoryPath());
+    ProcessHandle create = null;
+    for (int i = 0; i < 600 && create == null; i++) {
+      Thread.sleep(100);
+      if (!Files.exists(repo.resolve("lock.exclusive"))) continue;
+      create = ProcessHandle.current().descendants().filter(p -> p.info().commandLine()
+          .map(c -> c.contains("borg") && c.contains(" create ")).orElse(false))
+          .findFirst().orElse(null);
+    }
+    assertTrue(create != null, "borg create ran and held the lock");
+    create.destroyForcibly();
+    attempt.join(60_000);
+    assertTrue(Files.exists(repo.resolve("lock.exclusive")), "the killed attempt left its lock");
+
+    long started = System.nanoTime();
+    assertFalse(borg.backup(GEN1, "manual", null).reused());
+    assertTrue((System.nanoTime() - started) / 1e9 < Borg.REMOTE_LOCK_WAIT_SECONDS,
+        "the stale lock was removed, not waited out");
+    assertEquals(List.of(GEN1), borg.snapshots().stream().map(s -> s[0])
+        .filter(n -> !n.endsWith(".checkpoint")).toList());
+  }
+
   @Test
   void aStoppedSshdIsUnreachableInOneRetryableLine() throws Exception {
     FilesEngine borg = engine(source("borg", "borg", sshd.sshConfig, 1));

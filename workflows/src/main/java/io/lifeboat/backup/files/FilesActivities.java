@@ -22,8 +22,9 @@ import io.temporal.activity.ActivityInterface;
  *       removes it, and rolls back its uncommitted segments; rsync copies again into the same
  *       {@code .partial-ID} directory (with {@code --delete}), which is never listed as a
  *       generation until its manifest is written and it is renamed. Over ssh (a repository
- *       host) borg waits for the lock a previous {@code borg serve} may still hold, and
- *       rsync's push finds a sealed generation by its manifest there (see Borg, RsyncMirror).
+ *       host) borg's lock still names the source's host and the dead process, so it is
+ *       removed the same way; rsync's push finds a sealed generation by its manifest there
+ *       and {@code filesSeal} a renamed one (see Borg, RsyncMirror).
  *   <li>{@code filesCheck}, {@code filesForget}: read-only or idempotent; restic's check runs
  *       {@code unlock} first (a killed check's or prune's exclusive lock is stale).
  *   <li>{@code filesCommitManifest}: a conditional put; the same manifest already there is
