@@ -80,6 +80,11 @@ final class LoopbackSshd implements AutoCloseable {
         + Files.readString(dir.resolve("sshd.out")));
   }
 
+  /** The processes sshd started for its sessions (a borg serve among them). */
+  java.util.stream.Stream<ProcessHandle> sessions() {
+    return sshd == null ? java.util.stream.Stream.empty() : sshd.toHandle().descendants();
+  }
+
   /** sshd is gone: the port refuses connections. */
   void stop() throws InterruptedException {
     if (sshd != null) {
