@@ -75,7 +75,7 @@ final class RsyncMirror implements FilesEngine {
   }
 
   private void requireRepository() {
-    if (ssh != null) return; // the listing over ssh says it (see remoteNames)
+    if (ssh != null) return; // the listing over ssh says it (RsyncOverSsh.list)
     if (!Files.isDirectory(generations())) {
       throw FailureKind.CONFIG_INVALID.failure("rsync mirror " + repo + " of files source "
           + f.name() + " does not exist on this host (files[].repositoryPath; the first backup"
