@@ -51,12 +51,15 @@ class FilesOverSshEstateEndToEndTest {
   private Estate estate;
   private Map<String, String> env;
   private Path sshConfig;
+  /** The control worker's metrics port: the stack's own worker holds the example's. */
+  private int metricsPort;
 
   @BeforeEach
   void up() throws Exception {
     stack = new RealStack();
     workers = new WorkerJvm(stack.dir);
     estate = new Estate(stack.dir, "app1", "backup1");
+    metricsPort = ArchivingCluster.freePort();
     env = RealStack.envWith(PASSWORD_ENV, "it-borg-ssh-" + stack.prefix.hashCode());
     // The harness's client key and pinned host keys; the user's ~/.ssh is left alone.
     sshConfig = stack.dir.resolve("ssh_config");
@@ -93,6 +96,7 @@ class FilesOverSshEstateEndToEndTest {
   private Path config(String engine, int keepLast) throws Exception {
     return stack.config("files-ssh-" + engine + "-" + keepLast, root -> {
       root.put("estate", stack.tag);
+      root.putObject("metrics").put("port", metricsPort);
       var hosts = root.putArray("hosts");
       for (var h : estate.hosts.entrySet()) {
         hosts.addObject().put("name", h.getKey()).put("address", h.getValue());
