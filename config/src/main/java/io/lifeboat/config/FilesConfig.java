@@ -20,6 +20,14 @@ import java.util.List;
  *     and duplicity keep their repository in the object store and take none
  * @param fullEvery duplicity: a new full chain every N generations (1: every backup is full;
  *     default 7); the others: not used
+ * @param repositoryHost borg and rsync: the host in {@code hosts:} that holds the repository
+ *     (then repositoryPath is a path on that host), reached at its address over ssh; null: the
+ *     repository is on the source's host
+ * @param repositoryUser the ssh user on repositoryHost; null: the user running the agent (or
+ *     an ssh config's User)
+ * @param repositorySshConfig an ssh client config file ({@code ssh -F}) for the connection to
+ *     repositoryHost (IdentityFile, UserKnownHostsFile, Port); null: the user's own
+ *     {@code ~/.ssh}. BatchMode and StrictHostKeyChecking are always on, whatever it says
  * @param checkReadDataPercent how much of the pack data {@code restic check
  *     --read-data-subset=N%} reads back after each backup (1 to 100; default 5)
  * @param restoreRoot when set, {@code restore files --to DIR} only writes below it
@@ -36,7 +44,10 @@ public record FilesConfig(
     String restoreRoot,
     String backupSchedule,
     String repositoryPath,
-    Integer fullEvery) {
+    Integer fullEvery,
+    String repositoryHost,
+    String repositoryUser,
+    String repositorySshConfig) {
 
   public static final String RESTIC = "restic";
   public static final String BORG = "borg";
@@ -45,6 +56,14 @@ public record FilesConfig(
   public static final java.util.List<String> ENGINES =
       java.util.List.of(RESTIC, BORG, RSYNC, DUPLICITY);
   public static final int DEFAULT_FULL_EVERY = 7;
+
+  /** Without a repository host (the shape before repositories over ssh). */
+  public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
+      String engine, String passwordEnv, Keep keep, Integer checkReadDataPercent,
+      String restoreRoot, String backupSchedule, String repositoryPath, Integer fullEvery) {
+    this(name, host, paths, excludes, engine, passwordEnv, keep, checkReadDataPercent, restoreRoot,
+        backupSchedule, repositoryPath, fullEvery, null, null, null);
+  }
 
   /** Without fullEvery (the shape before duplicity). */
   public FilesConfig(String name, String host, List<String> paths, List<String> excludes,
@@ -72,6 +91,21 @@ public record FilesConfig(
 
   public boolean restic() {
     return RESTIC.equals(engine);
+  }
+
+  /** borg's repository or rsync's mirror is on another host, reached over ssh. */
+  public boolean remoteRepository() {
+    return repositoryHost != null;
+  }
+
+  /**
+   * This source as seen from its repository host, where the mirror is a local path: the same
+   * source without repositoryHost, repositoryUser and repositorySshConfig (for the steps an
+   * rsync mirror's own host runs: seal, check, retention).
+   */
+  public FilesConfig onRepositoryHost() {
+    return new FilesConfig(name, host, paths, excludes, engine, passwordEnv, keep,
+        checkReadDataPercent, restoreRoot, backupSchedule, repositoryPath, fullEvery);
   }
 
   public boolean duplicity() {

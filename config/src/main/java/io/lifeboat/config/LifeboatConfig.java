@@ -148,6 +148,15 @@ public record LifeboatConfig(
     return hosts.stream().filter(h -> h.name().equals(name)).findFirst();
   }
 
+  /**
+   * The address of the host holding files source {@code f}'s repository ({@code
+   * files[].repositoryHost}), or null when the repository is on the source's own host.
+   */
+  public String repositoryAddress(FilesConfig f) {
+    return f.repositoryHost() == null ? null
+        : host(f.repositoryHost()).map(HostConfig::address).orElse(null);
+  }
+
   /** The database named so in this file, or empty. */
   public java.util.Optional<DatabaseConfig> database(String name) {
     return databases.stream().filter(d -> d.name().equals(name)).findFirst();

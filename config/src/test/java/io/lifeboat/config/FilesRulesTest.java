@@ -86,4 +86,79 @@ class FilesRulesTest {
     assertTrue(fails("  - {name: uploads, paths: [/srv/uploads], engine: duplicity}\n")
         .contains("holds the duplicity GPG passphrase"));
   }
+
+  private static final String HOSTS = YamlConfig.MINIMAL
+      + "hosts:\n  - {name: app1, address: 10.0.0.5}\n  - {name: backup1, address: 10.0.0.9}\n"
+      + "  - {name: vault, roles: [backup]}\n  - {name: odd, address: '-oProxyCommand=x'}\n"
+      + "files:\n";
+
+  private FilesConfig loadWithHosts(String entry) throws IOException {
+    LifeboatConfig c = YamlConfig.load(dir, HOSTS + entry);
+    return c.files().get(0);
+  }
+
+  private String failsWithHosts(String entry) throws IOException {
+    return YamlConfig.refused(dir, HOSTS + entry);
+  }
+
+  @Test
+  void aRepositoryOnABackupHostIsReachedAtItsAddressOverSsh() throws IOException {
+    String entry = "  - {name: etc, host: app1, paths: [/etc], engine: borg, passwordEnv: P,"
+        + " repositoryHost: backup1, repositoryUser: lifeboat, repositorySshConfig:"
+        + " /etc/lifeboat/ssh_config, repositoryPath: /srv/borg/etc}\n";
+    LifeboatConfig c = YamlConfig.load(dir, HOSTS + entry);
+    FilesConfig f = c.files().get(0);
+    assertTrue(f.remoteRepository());
+    assertEquals("backup1", f.repositoryHost());
+    assertEquals("lifeboat", f.repositoryUser());
+    assertEquals("/etc/lifeboat/ssh_config", f.repositorySshConfig());
+    assertEquals("10.0.0.9", c.repositoryAddress(f));
+    FilesConfig there = f.onRepositoryHost();
+    assertTrue(!there.remoteRepository() && there.repositoryUser() == null
+        && there.repositorySshConfig() == null);
+    assertEquals("/srv/borg/etc", there.repositoryPath());
+    assertEquals(f.paths(), there.paths());
+    FilesConfig local = loadWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryPath: /mnt/m}\n");
+    assertTrue(!local.remoteRepository());
+    assertNull(YamlConfig.load(dir, HOSTS + "  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryPath: /mnt/m}\n").repositoryAddress(local));
+  }
+
+  @Test
+  void repositoryHostMistakesAreOneLineEach() throws IOException {
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: borg, passwordEnv: P,"
+        + " repositoryHost: backup9, repositoryPath: /b}\n").contains("'files[0].repositoryHost'"
+        + " names host 'backup9', which is not in hosts: (app1, backup1, vault, odd)"));
+    assertTrue(fails("  - {name: etc, paths: [/etc], engine: borg, passwordEnv: P,"
+        + " repositoryHost: backup1, repositoryPath: /b}\n").contains("names host 'backup1',"
+        + " which is not in hosts: (the file has no 'hosts:' section)"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryHost: vault, repositoryPath: /b}\n").contains("names host 'vault', which"
+        + " has no address in hosts: (ssh reaches the repository at it)"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryHost: odd, repositoryPath: /b}\n").contains("whose address"
+        + " '-oProxyCommand=x' is not a host name or IP address ssh can dial"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], passwordEnv: P,"
+        + " repositoryHost: backup1}\n").contains("'files[0].repositoryHost' is for borg and"
+        + " rsync; restic keeps its repository in the object store"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryUser: lb, repositoryPath: /b}\n").contains("'files[0].repositoryUser' is"
+        + " only used with repositoryHost"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositorySshConfig: /etc/ssh_config, repositoryPath: /b}\n")
+        .contains("'files[0].repositorySshConfig' is only used with repositoryHost"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryHost: backup1, repositoryUser: '-lroot', repositoryPath: /b}\n")
+        .contains("'files[0].repositoryUser' must be a login name"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryHost: backup1, repositorySshConfig: 'my ssh config', repositoryPath: /b}\n")
+        .contains("'files[0].repositorySshConfig' must be an absolute path without blanks"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: rsync,"
+        + " repositoryHost: backup1, repositoryPath: '/b; rm -rf x'}\n")
+        .contains("'files[0].repositoryPath' on repositoryHost backup1 must be without blanks"));
+    assertTrue(failsWithHosts("  - {name: etc, paths: [/etc], engine: borg, passwordEnv: P,"
+        + " repositoryHost: backup1}\n").contains("'files[0].repositoryPath' must be set to an"
+        + " absolute path for engine borg (its repository on repositoryHost backup1)"));
+  }
 }

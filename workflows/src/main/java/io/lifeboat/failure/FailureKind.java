@@ -128,6 +128,14 @@ public enum FailureKind {
   FILES_RESTORE_DIFFERS(false, "the restored tree differs from the snapshot; see the listed paths"),
   FILES_ENGINE_FAILED(true, "borg, rsync or duplicity failed; the message has the tail of its"
       + " stderr (is it installed, the repository path writable, the repository locked by another run?)"),
+  // A borg repository or rsync mirror on another host (files[].repositoryHost), over ssh.
+  FILES_REPOSITORY_UNREACHABLE(true, "ssh could not reach files[].repositoryHost (connection"
+      + " refused, timed out, no route): is the host up, sshd running, its address in hosts:"
+      + " right? The run retries; then start it again"),
+  FILES_REPOSITORY_SSH_REFUSED(false, "ssh reached files[].repositoryHost but would not log in:"
+      + " its host key is not in the agent user's known_hosts (or changed), or the key is not"
+      + " authorized there; fix it by hand (ssh -o BatchMode=yes USER@ADDRESS true from the"
+      + " source's host), Lifeboat never accepts a host key itself"),
   // Jobs of an existing Bacula Director (issue 20).
   BACULA_UNAVAILABLE(true, "bconsole could not reach the Director or run the command; is"
       + " bacula-dir running, and do bacula[].bconsoleConfig's address, port and password match it?"),

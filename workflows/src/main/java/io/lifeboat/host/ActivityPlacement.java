@@ -145,15 +145,21 @@ public final class ActivityPlacement {
     // File trees (issue 20): the engine reads the paths on the source's host; restic's other
     // steps are S3. borg's and rsync's repository is a path on that host: the workflow sends
     // their init, check and retention to the host's queue too (same activities, routed there).
+    // An rsync mirror on a repository host (over ssh): seal, init, check and retention go to
+    // that host's queue, where the mirror's files are.
     group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
         "restic/borg/rsync backup reads the file tree on the host's disk; a drill restores a"
             + " generation into a scratch directory there (borg's and rsync's repository is a"
-            + " path on that host) and removes it", "filesBackup", "filesRestoreCompare",
-        "filesRemoveScratch");
+            + " path on that host, or reached from it over ssh) and removes it", "filesBackup",
+        "filesRestoreCompare", "filesRemoveScratch");
+    group(io.lifeboat.backup.files.FilesActivities.class, Where.HOST_BOUND,
+        "hashes and renames the generation an rsync push left on the mirror's own host (the"
+            + " repository host's agent)", "filesSeal");
     group(io.lifeboat.backup.files.FilesActivities.class, Where.ANYWHERE,
         "restic init, check, forget and the manifest work on the repository over S3 (borg's and"
             + " rsync's init, check and retention go to the source's host, where their"
-            + " repository path is); a drill reads the newest manifest over S3",
+            + " repository path is; an rsync mirror's on a repository host go to that host's"
+            + " agent); a drill reads the newest manifest over S3",
         "filesInit", "filesCheck", "filesForget", "filesCommitManifest", "filesNewestManifest");
     // Bacula (issue 20): bconsole runs where its config is (the job's host); the restore check
     // compares the scratch restore with the tree on that host's disk.

@@ -108,6 +108,10 @@ class FilesDrillScenarioTest {
       throw new UnsupportedOperationException("a drill restores instead");
     }
 
+    @Override public FilesSnapshot filesSeal(ResticTarget t) {
+      throw new UnsupportedOperationException("a drill never seals a generation");
+    }
+
     @Override public FilesRetention filesForget(ResticTarget t) {
       throw new UnsupportedOperationException("a drill never prunes");
     }

@@ -19,19 +19,39 @@ import java.util.Set;
 
 /**
  * borg 1.2 behind a files source: a repokey-encrypted repository on a path of the source's
- * host, {@code borg create} of the paths with the excludes, {@code borg check --verify-data}
- * as verification, {@code borg prune --keep-*} then {@code borg compact} as retention, and
- * {@code borg extract} for restores. The passphrase reaches borg in its environment only.
+ * host, or on a repository host over ssh ({@code ssh://[USER@]ADDRESS/PATH}, {@code borg serve}
+ * on the far side; every step still runs on the source's host), {@code borg create} of the
+ * paths with the excludes, {@code borg check --verify-data} as verification, {@code borg prune
+ * --keep-*} then {@code borg compact} as retention, and {@code borg extract} for restores. The
+ * passphrase reaches borg in its environment only.
+ *
+ * <p>Rerun rules. A retried backup first looks for the archive named by its backup id (a lost
+ * attempt's result) and reuses it; a crashed {@code borg create} leaves at most a
+ * {@code ID.checkpoint} archive, which prune removes. The repository's lock: a crashed borg's
+ * {@code lock.exclusive} names its host and process, and borg removes it as stale when it runs
+ * again on that host and the process is gone. Over ssh it is the same: borg 1.2's client hands
+ * its own host id and pid to {@code borg serve}, so the lock on the repository host names the
+ * source's host, and the retry (on that host, by its agent) finds the process dead and removes
+ * the lock (tried: a SIGKILLed {@code borg create} over ssh, then {@code borg list} went on at
+ * once with "Killed stale lock"); the server ends when its ssh connection closes. What a retry
+ * can meet is a live holder elsewhere (a restore or check from another machine), so remote runs
+ * wait {@link #REMOTE_LOCK_WAIT_SECONDS} for the lock instead of borg's one second, then fail
+ * retryably; Lifeboat never breaks a lock itself.
  */
 final class Borg implements FilesEngine {
+  /** How long a run over ssh waits for the repository's lock (another client holding it). */
+  static final int REMOTE_LOCK_WAIT_SECONDS = 120;
   private final FilesConfig f;
   private final Secrets secrets;
   private final String repo;
+  /** null: the repository is on this host. */
+  private final RepositorySsh ssh;
 
-  Borg(FilesConfig f, Secrets secrets) {
+  Borg(FilesConfig f, Secrets secrets, RepositorySsh ssh) {
     this.f = f;
     this.secrets = secrets;
-    this.repo = f.repositoryPath();
+    this.ssh = ssh;
+    this.repo = ssh == null ? f.repositoryPath() : ssh.borgUrl();
   }
 
   private Map<String, String> env() {
@@ -42,6 +62,7 @@ final class Borg implements FilesEngine {
     env.put("BORG_RELOCATED_REPO_ACCESS_IS_OK", "no");
     env.put("BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK", "no");
     env.put("BORG_DISPLAY_PASSPHRASE", "no");
+    if (ssh != null) env.put("BORG_RSH", ssh.rsh());
     return env;
   }
 
@@ -52,6 +73,7 @@ final class Borg implements FilesEngine {
   Restic.Output run(List<String> args, Path workDir, Runnable tick) {
     List<String> command = new ArrayList<>();
     command.add(bin());
+    if (ssh != null) command.addAll(List.of("--lock-wait", "" + REMOTE_LOCK_WAIT_SECONDS));
     command.addAll(args);
     return EngineProcess.run("borg", command, env(), List.of("BORG_"), workDir, l -> { }, tick);
   }
@@ -62,6 +84,8 @@ final class Borg implements FilesEngine {
   }
 
   private void requireRepository() {
+    // Over ssh borg's own "does not exist" says it (see failed).
+    if (ssh != null) return;
     if (!Files.isRegularFile(Path.of(repo, "config"))) {
       throw FailureKind.CONFIG_INVALID.failure("borg repository " + repo + " of files source "
           + f.name() + " does not exist on this host (files[].repositoryPath; the first backup"
@@ -71,6 +95,7 @@ final class Borg implements FilesEngine {
 
   @Override
   public boolean init() {
+    if (ssh != null) return initRemote();
     Path path = Path.of(repo);
     if (Files.isRegularFile(path.resolve("config"))) return false;
     if (path.getParent() != null && !Files.isDirectory(path.getParent())) {
@@ -88,6 +113,28 @@ final class Borg implements FilesEngine {
     Restic.Output o = run(List.of("init", "--encryption=repokey", repo), null, null);
     if (o.exit() != 0) throw failed("borg init", o);
     return true;
+  }
+
+  /**
+   * borg init over ssh; the same refusals as on this host, from borg's own words (there is no
+   * path here to look at). An existing repository is the common case: borg says so and ends.
+   */
+  private boolean initRemote() {
+    Restic.Output o = run(List.of("init", "--encryption=repokey", repo), null, null);
+    if (o.exit() == 0) return true;
+    String all = o.stderr() + "\n" + String.join("\n", o.stdout());
+    if (all.contains("A repository already exists at")) return false;
+    if (all.contains("The parent path of the repo directory")) {
+      throw FailureKind.CONFIG_INVALID.failure("files source " + f.name() + ": the directory"
+          + " above repositoryPath " + f.repositoryPath() + " does not exist on repository host "
+          + f.repositoryHost());
+    }
+    if (all.contains("There is already something at")) {
+      throw FailureKind.CONFIG_INVALID.failure("files source " + f.name() + ": repositoryPath "
+          + f.repositoryPath() + " on repository host " + f.repositoryHost() + " is a non-empty"
+          + " directory that is not a borg repository");
+    }
+    throw failed("borg init", o);
   }
 
   @Override
@@ -233,6 +280,25 @@ final class Borg implements FilesEngine {
     if (o.stderr().contains("passphrase supplied in BORG_PASSPHRASE")) {
       return FailureKind.CONFIG_INVALID.failure(what + " for files source " + f.name()
           + ": the passphrase in " + f.passwordEnv() + " is not the repository's");
+    }
+    if (ssh != null) {
+      String all = o.stderr() + "\n" + String.join("\n", o.stdout());
+      if (all.matches("(?s).*Repository \\S+ does not exist.*")
+          || all.contains("is not a valid repository")) {
+        return FailureKind.CONFIG_INVALID.failure("borg repository " + repo + " of files source "
+            + f.name() + " does not exist on repository host " + f.repositoryHost()
+            + " (files[].repositoryPath; the first backup creates it)");
+      }
+      if (all.contains("was previously located at")) {
+        return FailureKind.CONFIG_INVALID.failure(what + " for files source " + f.name()
+            + ": borg knew this repository under another address (repositoryHost's address or"
+            + " repositoryUser changed?); if it is the same repository, run once as this user:"
+            + " BORG_RELOCATED_REPO_ACCESS_IS_OK=yes borg list " + repo);
+      }
+      if (RepositorySsh.looksLikeConnection(o)) {
+        ApplicationFailure connection = ssh.probe(what);
+        if (connection != null) return connection;
+      }
     }
     return FailureKind.FILES_ENGINE_FAILED.failure(msg);
   }

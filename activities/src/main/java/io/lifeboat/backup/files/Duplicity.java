@@ -123,7 +123,7 @@ final class Duplicity implements FilesEngine {
         // no agent was started
       }
       try {
-        RsyncMirror.deleteTree(gnupg);
+        MirrorTree.deleteTree(gnupg);
       } catch (IOException ignored) {
         // a socket the agent has not removed yet; the next run makes its own home
       }

@@ -176,7 +176,7 @@ final class DuplicityRecords {
       } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         n.put("type", "file");
         n.put("size", Files.size(p));
-        n.put("sha256", RsyncMirror.sha256(p));
+        n.put("sha256", MirrorTree.sha256(p));
       } else {
         n.put("type", "other");
       }

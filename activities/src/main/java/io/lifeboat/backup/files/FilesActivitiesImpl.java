@@ -45,7 +45,8 @@ public final class FilesActivitiesImpl implements FilesActivities {
   }
 
   private FilesEngine engine(ResticTarget t) {
-    return t.files().restic() ? null : FilesEngine.of(t.files(), t.repository(), secrets);
+    return t.files().restic() ? null
+        : FilesEngine.of(t.files(), t.repository(), secrets, t.repositoryAddress());
   }
 
   private static Runnable tick() {
@@ -121,6 +122,17 @@ public final class FilesActivitiesImpl implements FilesActivities {
           s.path("files_changed").asLong(), s.path("files_unmodified").asLong(),
           s.path("total_files_processed").asLong(), s.path("total_bytes_processed").asLong(),
           s.path("data_added").asLong(), s.path("total_duration").asDouble(), version, false);
+    });
+  }
+
+  @Override
+  public FilesSnapshot filesSeal(ResticTarget t) {
+    return typed(t, () -> {
+      if (!(engine(t) instanceof RsyncMirror mirror) || t.files().remoteRepository()) {
+        throw FailureKind.CONFIG_INVALID.failure("files source " + t.files().name() + ": only an"
+            + " rsync mirror is sealed, on its own host");
+      }
+      return mirror.seal(FilesEngine.generation(t.runTag()), t.reason(), tick());
     });
   }
 

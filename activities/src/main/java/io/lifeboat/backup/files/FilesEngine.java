@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * borg or rsync behind a files source (issue 20): the repository on a path of the source's
- * host; or duplicity, its chains in Lifeboat's object store. restic keeps its own code in {@link FilesActivitiesImpl} and {@link FilesRestore}.
+ * host or of a repository host over ssh; or duplicity, its chains in Lifeboat's object store. restic keeps its own code in {@link FilesActivitiesImpl} and {@link FilesRestore}.
  * Failures are typed {@code ApplicationFailure}s (FailureKind), one line each.
  */
 interface FilesEngine {
@@ -41,11 +41,16 @@ interface FilesEngine {
   /** Where the repository is, for the manifest. */
   String location();
 
-  static FilesEngine of(FilesConfig f, RepositoryConfig repository, Secrets secrets) {
+  /**
+   * @param repositoryAddress the address of {@code f.repositoryHost()} (null: the repository is
+   *     on this host)
+   */
+  static FilesEngine of(FilesConfig f, RepositoryConfig repository, Secrets secrets,
+      String repositoryAddress) {
     return switch (f.engine()) {
       case FilesConfig.DUPLICITY -> new Duplicity(f, repository, secrets);
-      case FilesConfig.BORG -> new Borg(f, secrets);
-      case FilesConfig.RSYNC -> new RsyncMirror(f);
+      case FilesConfig.BORG -> new Borg(f, secrets, RepositorySsh.of(f, repositoryAddress));
+      case FilesConfig.RSYNC -> new RsyncMirror(f, RepositorySsh.of(f, repositoryAddress));
       default -> throw new IllegalArgumentException("no engine class for " + f.engine());
     };
   }

@@ -61,10 +61,24 @@ public final class FilesRestore {
   private final RepositoryConfig repository;
   private final Secrets secrets;
 
+  /** The address of files.repositoryHost() (null: the repository is on this host). */
+  private final String repositoryAddress;
+
   public FilesRestore(FilesConfig files, RepositoryConfig repository, Secrets secrets) {
+    this(files, repository, secrets, null);
+  }
+
+  /**
+   * @param repositoryAddress where {@code files.repositoryHost()} is reached over ssh ({@code
+   *     LifeboatConfig.repositoryAddress}); this machine's user's ssh key and known_hosts (or
+   *     repositorySshConfig's) must let it in, as the agent's do
+   */
+  public FilesRestore(FilesConfig files, RepositoryConfig repository, Secrets secrets,
+      String repositoryAddress) {
     this.files = files;
     this.repository = repository;
     this.secrets = secrets;
+    this.repositoryAddress = repositoryAddress;
   }
 
   /** The checks of the target alone, before any secret is read or anything is written. */
@@ -105,7 +119,7 @@ public final class FilesRestore {
   }
 
   private FilesEngine engine() {
-    return files.restic() ? null : FilesEngine.of(files, repository, secrets);
+    return files.restic() ? null : FilesEngine.of(files, repository, secrets, repositoryAddress);
   }
 
   /** An engine's failure as this class's: a config or missing repository refuses, others fail. */
@@ -240,7 +254,7 @@ public final class FilesRestore {
             diffs.add(path + ": " + Files.size(local) + " bytes, snapshot has "
                 + n.path("size").asLong());
           } else if (n.has("sha256")
-              && !RsyncMirror.sha256(local).equals(n.path("sha256").asText())) {
+              && !MirrorTree.sha256(local).equals(n.path("sha256").asText())) {
             diffs.add(path + ": content differs from the SHA-256 the manifest recorded");
           }
         }

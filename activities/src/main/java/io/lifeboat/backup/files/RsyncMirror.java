@@ -6,21 +6,15 @@ import io.lifeboat.config.FilesConfig;
 import io.lifeboat.failure.FailureKind;
 import io.temporal.failure.ApplicationFailure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,16 +25,40 @@ import java.util.stream.Stream;
  * {@code --link-dest}), each with a manifest ({@code REPO/manifests/ID.json}: every entry's
  * type, mode, size, link target and SHA-256) recorded at backup. Verification re-reads every
  * kept generation against its manifest; retention deletes old generation directories.
+ *
+ * <p>On a repository host ({@code files[].repositoryHost}) the work is split by where the data
+ * is. The source's host pushes over ssh ({@link #backup}: {@code rsync -e ssh ...
+ * --link-dest=../PREVIOUS PATHS USER@ADDRESS:REPO/generations/.partial-ID/}); the repository
+ * host's agent, to which the mirror is a local path again (an engine built from {@link
+ * FilesConfig#onRepositoryHost}), writes the manifest and renames ({@link #seal}), checks and
+ * applies retention; {@code restore files} pulls over ssh. Over ssh only rsync runs on the far
+ * side ({@code --list-only} lists generations and manifests): no shell commands.
+ *
+ * <p>Rerun rules over ssh: a retried push finds the run's manifest on the repository host (the
+ * generation is sealed: reused) or copies again into the same {@code .partial-ID} (rsync with
+ * {@code --delete} makes it match the source; a killed rsync's half-written temporary files
+ * there are removed by the next run's {@code --delete}, never listed); a retried seal finds the
+ * generation renamed with its manifest (reused) or walks the partial directory again.
  */
 final class RsyncMirror implements FilesEngine {
   private static final DateTimeFormatter ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
   private final FilesConfig f;
   private final Path repo;
+  /** null: the mirror is on this host. */
+  private final RepositorySsh ssh;
+  /** What is read from the mirror's host over ssh; null when it is on this host. */
+  private final RsyncOverSsh remote;
 
   RsyncMirror(FilesConfig f) {
+    this(f, null);
+  }
+
+  RsyncMirror(FilesConfig f, RepositorySsh ssh) {
     this.f = f;
     this.repo = Path.of(f.repositoryPath());
+    this.ssh = ssh;
+    this.remote = ssh == null ? null : new RsyncOverSsh(f, repo, ssh, this::failed);
   }
 
   private Path generations() {
@@ -53,10 +71,11 @@ final class RsyncMirror implements FilesEngine {
 
   @Override
   public String location() {
-    return repo.toString();
+    return ssh == null ? repo.toString() : ssh.rsyncPath(repo.toString());
   }
 
   private void requireRepository() {
+    if (ssh != null) return; // the listing over ssh says it (RsyncOverSsh.list)
     if (!Files.isDirectory(generations())) {
       throw FailureKind.CONFIG_INVALID.failure("rsync mirror " + repo + " of files source "
           + f.name() + " does not exist on this host (files[].repositoryPath; the first backup"
@@ -66,6 +85,10 @@ final class RsyncMirror implements FilesEngine {
 
   @Override
   public boolean init() {
+    if (ssh != null) {
+      // The repository host's agent creates it (an engine without ssh there).
+      throw new IllegalStateException("init of a remote rsync mirror runs on its host");
+    }
     if (Files.isDirectory(generations())) return false;
     if (repo.getParent() != null && !Files.isDirectory(repo.getParent())) {
       throw FailureKind.CONFIG_INVALID.failure("files source " + f.name() + ": the directory "
@@ -81,8 +104,20 @@ final class RsyncMirror implements FilesEngine {
     return true;
   }
 
+  /** The rsync command line of a push: archive, hard links, the source's absolute paths. */
+  private List<String> pushCommand(String linkDest) {
+    List<String> cmd = new ArrayList<>(List.of(bin(), "-aH", "--numeric-ids", "--relative",
+        "--delete", "--delete-excluded"));
+    if (ssh != null) cmd.addAll(List.of("-e", ssh.rsh()));
+    if (linkDest != null) cmd.add("--link-dest=" + linkDest);
+    for (String e : f.excludes()) cmd.add("--exclude=" + e);
+    cmd.addAll(f.paths());
+    return cmd;
+  }
+
   @Override
   public FilesSnapshot backup(String generation, String reason, Runnable tick) {
+    if (ssh != null) return push(generation, tick);
     requireRepository();
     Path done = generations().resolve(generation);
     try {
@@ -91,136 +126,122 @@ final class RsyncMirror implements FilesEngine {
       }
       List<String[]> before = snapshots();
       Path partial = generations().resolve(".partial-" + generation);
-      List<String> cmd = new ArrayList<>(List.of(bin(), "-aH", "--numeric-ids", "--relative",
-          "--delete", "--delete-excluded"));
-      if (!before.isEmpty()) {
-        cmd.add("--link-dest=" + generations().resolve(before.get(before.size() - 1)[0]));
-      }
-      for (String e : f.excludes()) cmd.add("--exclude=" + e);
-      cmd.addAll(f.paths());
+      List<String> cmd = pushCommand(before.isEmpty() ? null
+          : generations().resolve(before.get(before.size() - 1)[0]).toString());
       cmd.add(partial + "/");
       Files.createDirectories(partial);
       long started = System.nanoTime();
       Restic.Output o = EngineProcess.run("rsync", cmd, Map.of(), List.of(), null, l -> { }, tick);
       // 24: some files vanished while rsync ran; the generation holds the rest.
       if (o.exit() != 0 && o.exit() != 24) throw failed("rsync", o);
-      // Files linked to the previous generation keep the SHA-256 its manifest recorded: they are
-      // not re-read, and a byte flipped there since is still found by the check.
-      Map<String, String> inherited = new HashMap<>();
-      Path prev = null;
-      if (!before.isEmpty()) {
-        String p = before.get(before.size() - 1)[0];
-        prev = generations().resolve(p);
-        for (JsonNode n : entries(p)) {
-          if (n.has("sha256")) inherited.put(n.path("path").asText(), n.path("sha256").asText());
-        }
-      }
-      List<JsonNode> nodes = walk(partial, prev, inherited, tick);
-      long files = 0;
-      long bytes = 0;
-      long added = 0;
-      for (JsonNode n : nodes) {
-        if (!"file".equals(n.path("type").asText())) continue;
-        files++;
-        bytes += n.path("size").asLong();
-        if (n.path("links").asInt() <= 1) added += n.path("size").asLong();
-      }
-      ObjectNode m = FilesActivitiesImpl.JSON.createObjectNode();
-      m.put("generation", generation);
-      m.put("time", Instant.now().toString());
-      m.put("reason", reason);
-      m.putPOJO("paths", f.paths());
-      m.putArray("entries").addAll(nodes);
-      Path tmp = manifest(generation).resolveSibling(generation + ".json.tmp");
-      Files.write(tmp, FilesActivitiesImpl.JSON.writeValueAsBytes(m));
-      Files.move(tmp, manifest(generation), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      Files.move(partial, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return new FilesSnapshot(generation, 0, 0, 0, files, bytes, added,
-          (System.nanoTime() - started) / 1e9, version(), false);
+      return seal(generation, reason, partial, started, tick);
     } catch (IOException e) {
       throw FailureKind.FILES_ENGINE_FAILED.failure("rsync generation " + generation + " of files"
           + " source " + f.name() + ": " + e, e);
     }
   }
 
-  /** Every entry below {@code root}, as the manifest records it ("/" + the relative path). */
-  static List<JsonNode> walk(Path root, Runnable tick) throws IOException {
-    return walk(root, null, Map.of(), tick);
+  /**
+   * The source's host's half over ssh: the paths copied into {@code .partial-ID} on the
+   * repository host, hard-linked ({@code --link-dest}, relative to the destination) to the
+   * newest sealed generation. The generation is not complete until {@link #seal} ran there.
+   */
+  private FilesSnapshot push(String generation, Runnable tick) {
+    List<String> names = remote.names();
+    if (names.contains(generation)) {
+      return new FilesSnapshot(generation, 0, 0, 0, 0, 0, 0, 0, version(), true);
+    }
+    List<String> cmd = pushCommand(names.isEmpty() ? null
+        : "../" + names.get(names.size() - 1));
+    cmd.add(ssh.rsyncPath(generations() + "/.partial-" + generation + "/"));
+    long started = System.nanoTime();
+    Restic.Output o = EngineProcess.run("rsync", cmd, Map.of(), List.of(), null, l -> { }, tick);
+    if (o.exit() != 0 && o.exit() != 24) throw failed("rsync to " + ssh.host(), o);
+    return new FilesSnapshot(generation, 0, 0, 0, 0, 0, 0,
+        (System.nanoTime() - started) / 1e9, version(), false);
   }
 
   /**
-   * @param prev the previous generation; a file that is the same inode as its namesake there
-   *     takes the digest {@code inherited} has for its path instead of being read
+   * On the mirror's own host: the pushed {@code .partial-ID} gets its manifest and becomes
+   * generation ID. A retried seal finds it done (reused), or walks the partial directory again.
    */
-  static List<JsonNode> walk(Path root, Path prev, Map<String, String> inherited, Runnable tick)
-      throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    Map<Object, String> digests = new HashMap<>();
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) s.sorted()::iterator) {
-        if (p.equals(root)) continue;
-        ObjectNode n = FilesActivitiesImpl.JSON.createObjectNode();
-        n.put("struct_type", "node");
-        n.put("path", "/" + root.relativize(p));
-        if (Files.isSymbolicLink(p)) {
-          n.put("type", "symlink");
-          n.put("linktarget", Files.readSymbolicLink(p).toString());
-        } else {
-          Map<String, Object> a = Files.readAttributes(p, "unix:mode,nlink,size,ino,dev",
-              LinkOption.NOFOLLOW_LINKS);
-          n.put("mode", ((Integer) a.get("mode")) & 07777);
-          if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-            n.put("type", "dir");
-          } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-            n.put("type", "file");
-            n.put("size", (Long) a.get("size"));
-            n.put("links", (Integer) a.get("nlink"));
-            Object key = a.get("dev") + ":" + a.get("ino");
-            String d = digests.get(key);
-            String rel = "/" + root.relativize(p);
-            if (d == null && prev != null && inherited.containsKey(rel)) {
-              Path there = prev.resolve(root.relativize(p));
-              if (Files.exists(there, LinkOption.NOFOLLOW_LINKS) && Files.isSameFile(p, there)) {
-                d = inherited.get(rel);
-                digests.put(key, d);
-              }
-            }
-            if (d == null) {
-              d = sha256(p);
-              digests.put(key, d);
-              if (tick != null && digests.size() % 500 == 0) tick.run();
-            }
-            n.put("sha256", d);
-          } else {
-            n.put("type", "other");
-          }
-        }
-        out.add(n);
+  FilesSnapshot seal(String generation, String reason, Runnable tick) {
+    onThisHost("the seal");
+    requireRepository();
+    Path done = generations().resolve(generation);
+    try {
+      if (Files.isDirectory(done) && Files.isRegularFile(manifest(generation))) {
+        return new FilesSnapshot(generation, 0, 0, 0, 0, 0, 0, 0, version(), true);
       }
+      Path partial = generations().resolve(".partial-" + generation);
+      if (!Files.isDirectory(partial)) {
+        throw FailureKind.FILES_ENGINE_FAILED.failure("rsync generation " + generation + " of"
+            + " files source " + f.name() + ": " + partial + " is not on this host (the push"
+            + " from the source's host did not reach it); start the backup again");
+      }
+      return seal(generation, reason, partial, System.nanoTime(), tick);
+    } catch (IOException e) {
+      throw FailureKind.FILES_ENGINE_FAILED.failure("rsync generation " + generation + " of files"
+          + " source " + f.name() + ": " + e, e);
     }
-    return out;
   }
 
-  static String sha256(Path p) throws IOException {
-    try (InputStream in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /** The manifest of the copy in {@code partial}, then the rename to {@code generations/ID}. */
+  private FilesSnapshot seal(String generation, String reason, Path partial, long started,
+      Runnable tick) throws IOException {
+    Path done = generations().resolve(generation);
+    List<String[]> before = snapshots();
+    // Files linked to the previous generation keep the SHA-256 its manifest recorded: they are
+    // not re-read, and a byte flipped there since is still found by the check.
+    Map<String, String> inherited = new HashMap<>();
+    Path prev = null;
+    if (!before.isEmpty()) {
+      String p = before.get(before.size() - 1)[0];
+      prev = generations().resolve(p);
+      for (JsonNode n : entries(p)) {
+        if (n.has("sha256")) inherited.put(n.path("path").asText(), n.path("sha256").asText());
+      }
+    }
+    List<JsonNode> nodes = MirrorTree.walk(partial, prev, inherited, tick);
+    long files = 0;
+    long bytes = 0;
+    long added = 0;
+    for (JsonNode n : nodes) {
+      if (!"file".equals(n.path("type").asText())) continue;
+      files++;
+      bytes += n.path("size").asLong();
+      if (n.path("links").asInt() <= 1) added += n.path("size").asLong();
+    }
+    ObjectNode m = FilesActivitiesImpl.JSON.createObjectNode();
+    m.put("generation", generation);
+    m.put("time", Instant.now().toString());
+    m.put("reason", reason);
+    m.putPOJO("paths", f.paths());
+    m.putArray("entries").addAll(nodes);
+    Path tmp = manifest(generation).resolveSibling(generation + ".json.tmp");
+    Files.write(tmp, FilesActivitiesImpl.JSON.writeValueAsBytes(m));
+    Files.move(tmp, manifest(generation), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(partial, done, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return new FilesSnapshot(generation, 0, 0, 0, files, bytes, added,
+        (System.nanoTime() - started) / 1e9, version(), false);
+  }
+
+  /** Steps that read or change the mirror's files run where they are (the repository host). */
+  private void onThisHost(String what) {
+    if (ssh != null) {
+      throw new IllegalStateException(what + " of a remote rsync mirror runs on its host");
     }
   }
 
   @Override
   public FilesCheck check(Runnable tick) {
+    onThisHost("the check");
     requireRepository();
     List<String[]> all = snapshots();
     for (String[] g : all) {
       try {
         List<JsonNode> want = entries(g[0]);
-        List<JsonNode> have = walk(generations().resolve(g[0]), tick);
+        List<JsonNode> have = MirrorTree.walk(generations().resolve(g[0]), tick);
         Map<String, JsonNode> byPath = new HashMap<>();
         have.forEach(n -> byPath.put(n.path("path").asText(), n));
         for (JsonNode w : want) {
@@ -254,6 +275,7 @@ final class RsyncMirror implements FilesEngine {
   }
 
   private List<JsonNode> entries(String id) throws IOException {
+    if (ssh != null) return remote.entries(id);
     Path m = manifest(id);
     if (!Files.isRegularFile(m)) throw new IOException("its manifest " + m + " is missing");
     List<JsonNode> out = new ArrayList<>();
@@ -263,6 +285,7 @@ final class RsyncMirror implements FilesEngine {
 
   @Override
   public FilesRetention retention(Runnable tick) {
+    onThisHost("retention");
     requireRepository();
     List<String> names = new ArrayList<>(snapshots().stream().map(s -> s[0]).toList());
     List<String> keep = FilesKeep.keep(names, RsyncMirror::time, f.keep());
@@ -272,7 +295,7 @@ final class RsyncMirror implements FilesEngine {
       try {
         // The manifest goes first: a generation without one is not listed again.
         Files.deleteIfExists(manifest(n));
-        deleteTree(generations().resolve(n));
+        MirrorTree.deleteTree(generations().resolve(n));
       } catch (IOException e) {
         throw FailureKind.FILES_ENGINE_FAILED.failure("cannot delete rsync generation " + n
             + " of files source " + f.name() + ": " + e, e);
@@ -291,21 +314,12 @@ final class RsyncMirror implements FilesEngine {
     }
   }
 
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-        if (!Files.isSymbolicLink(q) && Files.isDirectory(q)) {
-          q.toFile().setWritable(true);
-        }
-        Files.delete(q);
-      }
-    }
-  }
-
   /** The complete generations (those with a manifest), oldest first. */
   @Override
   public List<String[]> snapshots() {
+    if (ssh != null) {
+      return remote.names().stream().map(n -> new String[] {n, time(n).toString(), n}).toList();
+    }
     requireRepository();
     List<String[]> out = new ArrayList<>();
     try (Stream<Path> s = Files.list(generations())) {
@@ -322,8 +336,13 @@ final class RsyncMirror implements FilesEngine {
 
   @Override
   public void extract(String id, Path target) {
-    List<String> cmd = List.of(bin(), "-aH", "--numeric-ids",
-        generations().resolve(id) + "/", target + "/");
+    List<String> cmd = new ArrayList<>(List.of(bin(), "-aH", "--numeric-ids"));
+    String from = generations().resolve(id) + "/";
+    if (ssh != null) {
+      cmd.addAll(List.of("-e", ssh.rsh()));
+      from = ssh.rsyncPath(from);
+    }
+    cmd.addAll(List.of(from, target + "/"));
     Restic.Output o = EngineProcess.run("rsync", cmd, Map.of(), List.of(), null, l -> { }, null);
     if (o.exit() != 0) throw failed("rsync of generation " + id + " into " + target, o);
   }
@@ -340,7 +359,7 @@ final class RsyncMirror implements FilesEngine {
     }
   }
 
-  private static String bin() {
+  static String bin() {
     String bin = System.getenv("LIFEBOAT_RSYNC_BIN");
     return bin == null || bin.isBlank() ? "rsync" : bin;
   }
@@ -357,7 +376,11 @@ final class RsyncMirror implements FilesEngine {
     }
   }
 
-  private ApplicationFailure failed(String what, Restic.Output o) {
+  ApplicationFailure failed(String what, Restic.Output o) {
+    if (ssh != null && RepositorySsh.looksLikeConnection(o)) {
+      ApplicationFailure connection = ssh.probe(what);
+      if (connection != null) return connection;
+    }
     return FailureKind.FILES_ENGINE_FAILED.failure(what + " for files source " + f.name()
         + " failed (exit " + o.exit() + "): " + o.lastLine());
   }

@@ -62,7 +62,7 @@ class DuplicityRecordsTest {
     assertEquals("/" + rel + "/Grüße.txt", file.path("path").asText());
     assertEquals(0600, file.path("mode").asInt());
     assertEquals(3, file.path("size").asLong());
-    assertEquals(RsyncMirror.sha256(src.resolve("Grüße.txt")), file.path("sha256").asText());
+    assertEquals(MirrorTree.sha256(src.resolve("Grüße.txt")), file.path("sha256").asText());
     assertEquals("symlink", entries.get(4).path("type").asText());
     assertEquals("Grüße.txt", entries.get(4).path("linktarget").asText());
   }

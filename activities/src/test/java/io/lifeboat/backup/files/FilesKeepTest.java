@@ -53,7 +53,7 @@ class FilesKeepTest {
     Files.writeString(dir.resolve("a/x.txt"), "x\n");
     Files.setPosixFilePermissions(dir.resolve("a/x.txt"), PosixFilePermissions.fromString("rw-------"));
     Files.createSymbolicLink(dir.resolve("a/l"), Path.of("x.txt"));
-    var nodes = RsyncMirror.walk(dir, null);
+    var nodes = MirrorTree.walk(dir, null);
     assertEquals(List.of("/a", "/a/empty", "/a/l", "/a/x.txt"),
         nodes.stream().map(n -> n.path("path").asText()).toList());
     assertEquals("symlink", nodes.get(2).path("type").asText());
@@ -61,6 +61,6 @@ class FilesKeepTest {
     assertEquals(0600, nodes.get(3).path("mode").asInt());
     assertEquals("2b50e57e3ae7c0f9db75b8ae1d7ac5dbd22929dc0da8c2d27f8cebb69a2d9d8c".length(),
         nodes.get(3).path("sha256").asText().length());
-    assertEquals(RsyncMirror.sha256(dir.resolve("a/x.txt")), nodes.get(3).path("sha256").asText());
+    assertEquals(MirrorTree.sha256(dir.resolve("a/x.txt")), nodes.get(3).path("sha256").asText());
   }
 }

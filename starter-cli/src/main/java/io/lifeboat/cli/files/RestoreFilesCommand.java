@@ -56,7 +56,8 @@ public final class RestoreFilesCommand implements Callable<Integer> {
     PrintWriter out = root.spec.commandLine().getOut();
     try (Session s = new Session(configOption.resolve(root.env), root.env)) {
       FilesConfig f = FilesPlans.source(s, name);
-      FilesRestore restore = new FilesRestore(f, s.config().repository(), s.secrets());
+      FilesRestore restore = new FilesRestore(f, s.config().repository(), s.secrets(),
+          s.config().repositoryAddress(f));
       FilesRestore.Restored r;
       try {
         restore.checkTarget(to, overSource);

@@ -21,7 +21,10 @@ import io.temporal.activity.ActivityInterface;
  *       the dead process's {@code lock.exclusive} stale (same host, no such process) and
  *       removes it, and rolls back its uncommitted segments; rsync copies again into the same
  *       {@code .partial-ID} directory (with {@code --delete}), which is never listed as a
- *       generation until its manifest is written and it is renamed.
+ *       generation until its manifest is written and it is renamed. Over ssh (a repository
+ *       host) borg's lock still names the source's host and the dead process, so it is
+ *       removed the same way; rsync's push finds a sealed generation by its manifest there
+ *       and {@code filesSeal} a renamed one (see Borg, RsyncMirror).
  *   <li>{@code filesCheck}, {@code filesForget}: read-only or idempotent; restic's check runs
  *       {@code unlock} first (a killed check's or prune's exclusive lock is stale).
  *   <li>{@code filesCommitManifest}: a conditional put; the same manifest already there is
@@ -36,6 +39,15 @@ public interface FilesActivities {
 
   /** {@code restic backup --json PATHS}, heartbeating restic's progress ({@link FilesProgress}). */
   FilesSnapshot filesBackup(ResticTarget target);
+
+  /**
+   * rsync's mirror on a repository host: on that host's agent, the manifest of the generation
+   * the source's host pushed into {@code .partial-ID} is written (SHA-256 of every file, the
+   * previous generation's for files hard-linked to it), then it is renamed to {@code ID}. A
+   * retried seal finds the generation done ({@code reused}) or walks the partial one again.
+   * {@code target.files()} is the source as seen from there ({@code onRepositoryHost()}).
+   */
+  FilesSnapshot filesSeal(ResticTarget target);
 
   /** {@code restic check --read-data-subset=N%}: a verdict, not an exception. */
   FilesCheck filesCheck(ResticTarget target);

@@ -11,7 +11,7 @@ public interface FilesBackupWorkflow {
   static FilesBackupRequest request(io.lifeboat.config.LifeboatConfig c,
       io.lifeboat.config.FilesConfig f, String trigger) {
     return new FilesBackupRequest(f, c.repository(), c.retries(), trigger,
-        io.lifeboat.notify.NotificationTarget.of(c));
+        io.lifeboat.notify.NotificationTarget.of(c), c.repositoryAddress(f));
   }
 
   @WorkflowMethod

@@ -25,6 +25,14 @@ import java.util.List;
  * FILES_CHECK_FAILED. borg and rsync take the same steps (borg check --verify-data and prune;
  * rsync's checksum manifest and old generations deleted); their repository is a path on the
  * source's host, so init, check and retention run there too.
+ *
+ * <p>A repository host ({@code files[].repositoryHost}, over ssh): borg still runs every step
+ * on the source's host ({@code borg serve} is the far side), so its commands are the ones of a
+ * local repository. rsync's mirror is split by where the data is: the push on the source's host,
+ * then seal (manifest, rename), check and retention on the repository host's agent, for which
+ * the run waits as for the source's. That branch is taken only by configs with
+ * repositoryHost, which no run before it had, so it needs no version marker: every recorded
+ * history replays through the unchanged commands.
  */
 public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
   static final Duration HEARTBEAT = Duration.ofSeconds(30);
@@ -42,7 +50,8 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
     BackupNews news = BackupNews.start(request.notifications(), KIND_FILES, "files backup",
         f.name(), f.host(), backupId);
     ResticTarget target = new ResticTarget(f, request.repository(),
-        "lifeboat-run=" + Workflow.getInfo().getWorkflowId() + "/" + backupId, request.reason());
+        "lifeboat-run=" + Workflow.getInfo().getWorkflowId() + "/" + backupId, request.reason(),
+        request.repositoryAddress());
     FilesActivities quick = ActivityStubs.of(FilesActivities.class, request.retry(),
         Duration.ofMinutes(10), null);
     FilesActivities long_ = ActivityStubs.of(FilesActivities.class, request.retry(),
@@ -54,20 +63,35 @@ public class FilesBackupWorkflowImpl implements FilesBackupWorkflow {
     // (No restic history changes: restic's steps keep their stubs.)
     FilesActivities repoQuick = f.restic() || queue == null ? quick : ActivityStubs.of(
         FilesActivities.class, request.retry(), Duration.ofMinutes(10), null, queue);
-    FilesActivities repoLong = f.restic() ? long_ : onHost;
+    FilesActivities repoLong0 = f.restic() ? long_ : onHost;
+    // rsync's mirror on a repository host: what reads or changes its files runs on that host.
+    boolean mirrorThere = FilesConfig.RSYNC.equals(f.engine()) && f.remoteRepository();
+    String repoQueue = mirrorThere ? HostRouting.queueFor(f.repositoryHost()) : null;
+    FilesActivities atRepoQuick = !mirrorThere ? repoQuick : ActivityStubs.of(
+        FilesActivities.class, request.retry(), Duration.ofMinutes(10), null, repoQueue);
+    FilesActivities repoLong = !mirrorThere ? repoLong0 : ActivityStubs.of(FilesActivities.class,
+        request.retry(), Duration.ofHours(6), HEARTBEAT, repoQueue);
+    ResticTarget there = !mirrorThere ? target : new ResticTarget(f.onRepositoryHost(),
+        request.repository(), target.runTag(), request.reason());
     try {
       // They wait for the host's agent before init; restic inits over S3 first, as it did.
       if (f.host() != null && !f.restic()) {
         news.agents(steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry())));
       }
-      steps.run("init", () -> repoQuick.filesInit(target));
+      if (mirrorThere) {
+        steps.run("repository-agent",
+            () -> HostRouting.awaitAgent(f.repositoryHost(), request.retry()));
+      }
+      steps.run("init", () -> atRepoQuick.filesInit(there));
       if (f.host() != null && f.restic()) {
         news.agents(steps.run("agent", () -> HostRouting.awaitAgent(f.host(), request.retry())));
       }
-      FilesSnapshot snap = steps.run("backup", () -> onHost.filesBackup(target));
-      FilesCheck check = steps.run("check", () -> repoLong.filesCheck(target));
+      FilesSnapshot pushed = steps.run("backup", () -> onHost.filesBackup(target));
+      FilesSnapshot snap = mirrorThere ? steps.run("seal", () -> repoLong.filesSeal(there))
+          : pushed;
+      FilesCheck check = steps.run("check", () -> repoLong.filesCheck(there));
       FilesRetention retention = check.ok()
-          ? steps.run("retention", () -> repoLong.filesForget(target))
+          ? steps.run("retention", () -> repoLong.filesForget(there))
           : new FilesRetention(List.of(), List.of());
       FilesManifest manifest = new FilesManifest(FilesManifest.FORMAT_VERSION, backupId,
           KIND_FILES, f.name(), f.engine(), f.host(), f.paths(), f.excludes(), target.url(),

@@ -47,6 +47,12 @@ class FilesBackupWorkflowTest {
       return new FilesSnapshot("abcd1234", 3, 0, 0, 3, 300, 120, 0.5, "restic 0.14.0", false);
     }
 
+    @Override public FilesSnapshot filesSeal(ResticTarget t) {
+      calls.add("seal");
+      assertTrue(!t.files().remoteRepository(), "sealed as a local mirror on its host");
+      return new FilesSnapshot("abcd1234", 0, 0, 0, 7, 700, 120, 0.5, "rsync 3.2.7", false);
+    }
+
     @Override public FilesCheck filesCheck(ResticTarget t) {
       calls.add("check");
       return damaged ? new FilesCheck(false, 100, "Pack ID does not match, want 1, got 2")

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class FilesPlacementTest {
   private static final String MAIN = TaskQueues.DEFAULT;
   private static final String APP1 = TaskQueues.forHost(MAIN, "app1");
+  private static final String BACKUP1 = TaskQueues.forHost(MAIN, "backup1");
   private TestWorkflowEnvironment env;
   private final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -55,6 +56,11 @@ class FilesPlacementTest {
       return super.filesBackup(t);
     }
 
+    @Override public FilesSnapshot filesSeal(ResticTarget t) {
+      at("seal");
+      return super.filesSeal(t);
+    }
+
     @Override public FilesCheck filesCheck(ResticTarget t) {
       at("check");
       return super.filesCheck(t);
@@ -77,6 +83,7 @@ class FilesPlacementTest {
     main.registerWorkflowImplementationTypes(FilesBackupWorkflowImpl.class);
     main.registerActivitiesImplementations(fake, PlacedFake.agentsPresent(new CopyOnWriteArrayList<>()));
     env.newWorker(APP1).registerActivitiesImplementations(fake);
+    env.newWorker(BACKUP1).registerActivitiesImplementations(fake);
     env.start();
     return env.getWorkflowClient().newWorkflowStub(FilesBackupWorkflow.class,
         WorkflowOptions.newBuilder().setWorkflowId("files-test").setTaskQueue(MAIN).build());
@@ -109,6 +116,33 @@ class FilesPlacementTest {
       env.close();
       env = null;
     }
+  }
+
+  /** The source on app1, its repository on backup1 (10.0.0.9) as lb over ssh. */
+  private static FilesBackupRequest overSsh(String engine) {
+    FilesConfig l = request(engine).files();
+    FilesConfig f = new FilesConfig(l.name(), l.host(), l.paths(), l.excludes(), l.engine(),
+        l.passwordEnv(), l.keep(), l.checkReadDataPercent(), null, null, l.repositoryPath(), null,
+        "backup1", "lb", null);
+    return new FilesBackupRequest(f, ApplicationRollbackWorkflowTest.repository(),
+        new RetryConfig(2, 1, 1), "manual", null, "10.0.0.9");
+  }
+
+  @Test
+  void borgOnARepositoryHostStillRunsEveryStepOnTheSourcesHost() {
+    FilesBackupResult r = start(new Where()).backup(overSsh("borg"));
+    assertEquals(List.of("init@" + APP1, "backup@" + APP1, "check@" + APP1, "forget@" + APP1,
+        "commit@" + MAIN), calls);
+    assertEquals("ssh://lb@10.0.0.9/var/backups/uploads", r.manifest().repository());
+  }
+
+  @Test
+  void rsyncPushesFromTheSourcesHostAndTheRepositoryHostsAgentSealsChecksAndPrunes() {
+    FilesBackupResult r = start(new Where()).backup(overSsh("rsync"));
+    assertEquals(List.of("init@" + BACKUP1, "backup@" + APP1, "seal@" + BACKUP1,
+        "check@" + BACKUP1, "forget@" + BACKUP1, "commit@" + MAIN), calls);
+    assertEquals("ssh://lb@10.0.0.9/var/backups/uploads", r.manifest().repository());
+    assertEquals(7, r.manifest().totalFiles(), "the totals are the seal's");
   }
 
   @Test
