@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -99,7 +100,7 @@ public class S3ObjectStore implements ObjectStore {
   /** A whole-object write with user metadata; {@code options} adds to the request (a lock). */
   protected void put(String key, byte[] content, String contentType, Map<String, String> metadata,
       Consumer<PutObjectRequest.Builder> options) {
-    call("put " + key, () -> s3.putObject(putRequest(key, contentType, metadata, options),
+    write("put " + key, () -> s3.putObject(putRequest(key, contentType, metadata, options),
         RequestBody.fromBytes(content)));
   }
 
@@ -129,7 +130,7 @@ public class S3ObjectStore implements ObjectStore {
       // HTTP client reports as a write error): if the object is there now, it exists, and the
       // caller compares its checksum; if not, the write failed and may be retried.
       if (head(key).isPresent()) return false;
-      throw classify("put " + key, e);
+      throw classify("put " + key, e instanceof SdkClientException lost ? answerBehind(lost) : e);
     }
   }
 
@@ -203,7 +204,7 @@ public class S3ObjectStore implements ObjectStore {
 
   @Override
   public String uploadPart(String key, String uploadId, int partNumber, byte[] data, int length) {
-    return call("upload part " + partNumber + " of " + key, () -> s3.uploadPart(
+    return write("upload part " + partNumber + " of " + key, () -> s3.uploadPart(
         b -> b.bucket(repo.bucket()).key(key).uploadId(uploadId).partNumber(partNumber),
         RequestBody.fromByteBuffer(java.nio.ByteBuffer.wrap(data, 0, length))).eTag());
   }
@@ -214,7 +215,7 @@ public class S3ObjectStore implements ObjectStore {
     for (int i = 0; i < etags.size(); i++) {
       parts.add(CompletedPart.builder().partNumber(i + 1).eTag(etags.get(i)).build());
     }
-    call("complete upload " + key, () -> s3.completeMultipartUpload(b -> b.bucket(repo.bucket())
+    write("complete upload " + key, () -> s3.completeMultipartUpload(b -> b.bucket(repo.bucket())
         .key(key).uploadId(uploadId)
         .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build())));
   }
@@ -281,6 +282,42 @@ public class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A request with a body. A server that refuses it on its headers (a bucket that does not
+   * exist, refused credentials) may answer at once and close the connection (s3proxy does, after
+   * a 100 Continue); the HTTP client then fails writing the body ("Error writing request body to
+   * server", "Broken pipe") and the answer is lost. So a write that fails in transit asks the
+   * bucket again without a body ({@link #answerBehind}): a refusal or a missing bucket is named
+   * as such (not retried); otherwise the write stays S3 not answering (retried).
+   */
+  protected final <T> T write(String what, Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (SdkClientException e) {
+      throw classify(what, answerBehind(e));
+    } catch (SdkException e) {
+      throw classify(what, e);
+    }
+  }
+
+  /**
+   * The server's answer to a bodiless HEAD of the bucket when a write failed in transit: that
+   * answer if it is an error (the lost one, the write's failure suppressed in it), else the
+   * write's own failure. One attempt, bounded: it runs only on a failure path.
+   */
+  private SdkException answerBehind(SdkClientException lost) {
+    try {
+      s3.headBucket(b -> b.bucket(repo.bucket())
+          .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(15))));
+      return lost;
+    } catch (S3Exception answer) {
+      answer.addSuppressed(lost);
+      return answer;
+    } catch (SdkException noAnswer) {
+      return lost;
+    }
+  }
+
   /** The error code of an S3 error; empty for a HEAD's, which has no body. */
   protected static String code(S3Exception e) {
     return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? ""
@@ -296,7 +333,7 @@ public class S3ObjectStore implements ObjectStore {
     if (e instanceof S3Exception s3e) {
       String code = code(s3e);
       int status = s3e.statusCode();
-      if ("NoSuchBucket".equals(code)) {
+      if ("NoSuchBucket".equals(code) || e instanceof NoSuchBucketException) {
         return new StorageException(role.noSuchBucket(),
             role.name() + " bucket " + repo.bucket() + " does not exist at " + repo.endpoint(), e);
       }
