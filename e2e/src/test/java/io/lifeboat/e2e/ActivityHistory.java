@@ -44,6 +44,15 @@ final class ActivityHistory {
     return ran;
   }
 
+  /** Activity type → the identities of the workers that completed it, in history order. */
+  static Map<String, List<String>> whoRan(WorkflowClient client, String workflowId) {
+    Map<String, List<String>> ran = new HashMap<>();
+    for (Ran r : whoRanWhat(client, workflowId)) {
+      ran.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(r.identity());
+    }
+    return ran;
+  }
+
   /** Activity type (Temporal's name, with the interface's prefix) → where it runs. */
   static Map<String, ActivityPlacement.Where> placements() {
     Map<String, ActivityPlacement.Where> m = new HashMap<>();

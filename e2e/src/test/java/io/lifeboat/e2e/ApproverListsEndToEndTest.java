@@ -3,14 +3,10 @@ package io.lifeboat.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.drill.DrillResult;
-import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class ApproverListsEndToEndTest {
-  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
   private RealStack stack;
 
   @BeforeEach
@@ -52,19 +47,14 @@ class ApproverListsEndToEndTest {
     RealStack.Run backup = stack.cli("backup", "db", db, "--wait", "--config", config.toString());
     assertEquals(0, backup.exit(), backup.err());
 
-    RealStack.Run started = stack.cli("drill", "start", "quarterly", "--scenario", "database",
-        "--config", config.toString());
-    assertEquals(0, started.exit(), started.out() + started.err());
-    Matcher m = STARTED.matcher(started.out());
-    assertTrue(m.find(), started.out());
-    String id = m.group(1);
+    String id = Drills.start(stack, stack.env, config, "quarterly", "--scenario", "database");
 
-    awaitWaiting(id, "approve-start");
+    Drills.awaitWaiting(stack, id, "approve-start");
     refused(approve(config, id, "approve-start", "ana"),
         "ana may not approve approve-start; approvers: dora, eve");
     assertEquals(0, approve(config, id, "approve-start", "dora").exit());
 
-    awaitWaiting(id, "sign-off-database");
+    Drills.awaitWaiting(stack, id, "sign-off-database");
     refused(approve(config, id, "sign-off-database", "dora"),
         "dora may not approve sign-off-database; approvers: eve");
     assertEquals(0, approve(config, id, "sign-off-database", "eve").exit());
@@ -85,21 +75,8 @@ class ApproverListsEndToEndTest {
     assertTrue(r.err().contains(phrase), r.err());
   }
 
+  /** Without --reason, unlike {@link Drills#approve}: approving needs no reason. */
   private RealStack.Run approve(Path config, String id, String step, String by) {
     return stack.cli("approve", id, step, "--by", by, "--config", config.toString());
-  }
-
-  private void awaitWaiting(String id, String step) throws InterruptedException {
-    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 1200; i++) {
-      try {
-        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
-        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
-      } catch (RuntimeException notYet) {
-        // the first workflow task may not have run yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(step + " of " + id + " never waited");
   }
 }

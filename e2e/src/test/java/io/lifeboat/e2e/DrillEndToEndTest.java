@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.drill.DrillResult;
 import io.lifeboat.run.RunReport;
-import io.temporal.client.WorkflowStub;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +29,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class DrillEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
   private RealStack stack;
   private SampleApp app;
 
@@ -55,34 +49,15 @@ class DrillEndToEndTest {
   }
 
   private String start(Path config, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("drill", "start", "quarterly"));
-    args.addAll(List.of(more));
-    args.addAll(List.of("--config", config.toString()));
-    RealStack.Run r = stack.cli(args.toArray(String[]::new));
-    assertEquals(0, r.exit(), r.out() + r.err());
-    Matcher m = STARTED.matcher(r.out());
-    assertTrue(m.find(), r.out());
-    return m.group(1);
+    return Drills.start(stack, stack.env, config, "quarterly", more);
   }
 
-  /** Polls the workflow's waiting steps (real time: the worker is doing the work). */
   private void awaitWaiting(String id, String step) throws InterruptedException {
-    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 1200; i++) {
-      try {
-        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
-        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
-      } catch (RuntimeException notYet) {
-        // the first workflow task may not have run yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(step + " of " + id + " never waited");
+    Drills.awaitWaiting(stack, id, step);
   }
 
   private RealStack.Run approve(Path config, String id, String step, String by) {
-    return stack.cli("approve", id, step, "--by", by, "--reason", "e2e", "--config",
-        config.toString());
+    return Drills.approve(stack, stack.env, config, id, step, by);
   }
 
   @Test

@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.approval.WaitingStep;
-import io.temporal.client.WorkflowStub;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +23,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class DrillStatsEndToEndTest {
-  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
   private RealStack stack;
 
   @BeforeEach
@@ -51,34 +46,9 @@ class DrillStatsEndToEndTest {
     });
   }
 
-  private void awaitWaiting(String id, String step) throws InterruptedException {
-    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 1200; i++) {
-      try {
-        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
-        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
-      } catch (RuntimeException notYet) {
-        // the first workflow task may not have run yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(step + " of " + id + " never waited");
-  }
-
   /** Starts a database drill, approves its two steps as the runbook says, waits for its end. */
   private String drill(Path config, String kind) throws Exception {
-    RealStack.Run r = stack.cli("drill", "start", kind, "--scenario", "database", "--config",
-        config.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-    Matcher m = STARTED.matcher(r.out());
-    assertTrue(m.find(), r.out());
-    String id = m.group(1);
-    for (String step : List.of("approve-start", "sign-off-database")) {
-      awaitWaiting(id, step);
-      RealStack.Run ok = stack.cli("approve", id, step, "--by", "ana", "--reason", "e2e",
-          "--config", config.toString());
-      assertEquals(0, ok.exit(), ok.out() + ok.err());
-    }
+    String id = Drills.startApproved(stack, stack.env, config, kind, "database", "ana");
     try {
       stack.temporal().client().newUntypedWorkflowStub(id).getResult(5, TimeUnit.MINUTES,
           Object.class);

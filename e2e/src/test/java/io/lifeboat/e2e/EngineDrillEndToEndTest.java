@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.drill.DrillResult;
 import io.lifeboat.drill.ScenarioResult;
 import io.lifeboat.run.RunReport;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowStub;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +32,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class EngineDrillEndToEndTest {
-  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
   private static final String PW = "s3cret pass";
   private RealStack stack;
   private RedisServer redis;
@@ -61,43 +56,9 @@ class EngineDrillEndToEndTest {
     return env;
   }
 
-  private String start(Path config, String scenario) {
-    RealStack.Run r = stack.cli(env(), "drill", "start", "monthly", "--scenario", scenario,
-        "--config", config.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-    Matcher m = STARTED.matcher(r.out());
-    assertTrue(m.find(), r.out());
-    return m.group(1);
-  }
-
-  private void awaitWaiting(String id, String step) throws InterruptedException {
-    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 1200; i++) {
-      try {
-        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
-        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
-      } catch (RuntimeException notYet) {
-        // the first workflow task may not have run yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(step + " of " + id + " never waited");
-  }
-
-  private void approve(Path config, String id, String step) {
-    RealStack.Run r = stack.cli(env(), "approve", id, step, "--by", "ana", "--reason", "e2e",
-        "--config", config.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-  }
-
   /** Starts the drill, approves its start and the scenario's sign-off; its id. */
   private String drill(Path config, String scenario) throws Exception {
-    String id = start(config, scenario);
-    awaitWaiting(id, "approve-start");
-    approve(config, id, "approve-start");
-    awaitWaiting(id, "sign-off-" + scenario);
-    approve(config, id, "sign-off-" + scenario);
-    return id;
+    return Drills.startApproved(stack, env(), config, "monthly", scenario, "ana");
   }
 
   @Test

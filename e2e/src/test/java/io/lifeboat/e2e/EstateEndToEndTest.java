@@ -10,14 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lifeboat.backup.artifact.ArtifactBackupResult;
 import io.lifeboat.run.LifeboatSearchAttributes;
 import io.temporal.api.enums.v1.PendingActivityState;
-import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +108,7 @@ class EstateEndToEndTest {
         ArtifactBackupResult.class);
     assertNull(configStub.describe().getTypedSearchAttributes()
         .get(LifeboatSearchAttributes.WAITING_STEP), "no longer waiting");
-    Map<String, List<String>> ran = whoRan(client, configId);
+    Map<String, List<String>> ran = ActivityHistory.whoRan(client, configId);
     String archiver = ran.get("ArchiveToRepository").get(0);
     assertEquals("agent@app1/" + agent.pid(), archiver, estate.log("agent-app1"));
     assertEquals(Estate.netnsOf("app1"), Estate.netnsOfPid(agent.pid()),
@@ -139,7 +137,7 @@ class EstateEndToEndTest {
     Process again = estate.startAgent("app1", config, stack.taskQueue, "agent-app1");
     ArtifactBackupResult appResult = client.newUntypedWorkflowStub(appId)
         .getResult(3, TimeUnit.MINUTES, ArtifactBackupResult.class);
-    Map<String, List<String>> appRan = whoRan(client, appId);
+    Map<String, List<String>> appRan = ActivityHistory.whoRan(client, appId);
     assertEquals("agent@app1/" + agent.pid(), appRan.get("InspectRelease").get(0));
     assertEquals(List.of("agent@app1/" + again.pid()), appRan.get("ArchiveToRepository"),
         "the restarted agent finished the archive: " + estate.log("agent-app1"));
@@ -194,23 +192,6 @@ class EstateEndToEndTest {
       Thread.sleep(100);
     }
     throw new AssertionError(type + " never started");
-  }
-
-  /** Activity type → the identities of the workers that completed it, in order. */
-  private static Map<String, List<String>> whoRan(WorkflowClient client, String workflowId) {
-    Map<Long, String> scheduled = new HashMap<>();
-    Map<String, List<String>> ran = new HashMap<>();
-    for (HistoryEvent e : client.fetchHistory(workflowId).getEvents()) {
-      if (e.hasActivityTaskScheduledEventAttributes()) {
-        scheduled.put(e.getEventId(),
-            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-      } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        var a = e.getActivityTaskCompletedEventAttributes();
-        ran.computeIfAbsent(scheduled.get(a.getScheduledEventId()), t -> new ArrayList<>())
-            .add(a.getIdentity());
-      }
-    }
-    return ran;
   }
 
   /** The stored archive's regular files (small ones: their text; big ones: their size). */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.config.Secrets;
 import io.lifeboat.drill.DrillResult;
 import io.lifeboat.drill.ScenarioResult;
@@ -14,18 +13,13 @@ import io.lifeboat.host.TaskQueues;
 import io.lifeboat.run.RunReport;
 import io.lifeboat.worker.LifeboatWorker;
 import io.temporal.client.WorkflowFailedException;
-import io.temporal.client.WorkflowStub;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +39,6 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
  */
 @EnabledIfEnvironmentVariable(named = "LIFEBOAT_IT", matches = "1")
 class FilesDrillEndToEndTest {
-  private static final Pattern STARTED = Pattern.compile("started drill \\w+: (\\S+)");
   private static final String PASSWORD_ENV = "LIFEBOAT_IT_RESTIC_PASSWORD";
   private RealStack stack;
   private Map<String, String> env;
@@ -60,21 +53,7 @@ class FilesDrillEndToEndTest {
     agent = LifeboatWorker.agent(stack.temporal().client(),
         TaskQueues.forHost(stack.taskQueue, "app1"), "app1", new Secrets(env)).start();
     tree = stack.dir.resolve("uploads");
-    Files.createDirectories(tree.resolve("photos/2026"));
-    Files.createDirectories(tree.resolve("empty"));
-    Files.writeString(tree.resolve("readme.txt"), "farm uploads\n");
-    byte[] blob = new byte[300_000];
-    new Random(21).nextBytes(blob);
-    Files.write(tree.resolve("photos/2026/cow.jpg"), blob);
-    Files.writeString(tree.resolve("photos/Grüße.txt"), "unicode name\n");
-    Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
-    Files.setPosixFilePermissions(tree.resolve("run.sh"),
-        PosixFilePermissions.fromString("rwxr-x---"));
-    Files.writeString(tree.resolve("secret.key"), "k\n");
-    Files.setPosixFilePermissions(tree.resolve("secret.key"),
-        PosixFilePermissions.fromString("rw-------"));
-    Files.createSymbolicLink(tree.resolve("latest.jpg"), Path.of("photos/2026/cow.jpg"));
-    Files.createSymbolicLink(tree.resolve("dangling"), Path.of("/nonexistent/target"));
+    Trees.writeSample(tree, 21, "photos/Grüße.txt");
   }
 
   @AfterEach
@@ -107,43 +86,9 @@ class FilesDrillEndToEndTest {
     });
   }
 
-  private String start(Path config) {
-    RealStack.Run r = stack.cli(env, "drill", "start", "monthly", "--scenario", "files",
-        "--config", config.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-    Matcher m = STARTED.matcher(r.out());
-    assertTrue(m.find(), r.out());
-    return m.group(1);
-  }
-
-  private void awaitWaiting(String id, String step) throws InterruptedException {
-    WorkflowStub stub = stack.temporal().client().newUntypedWorkflowStub(id);
-    for (int i = 0; i < 1200; i++) {
-      try {
-        WaitingStep[] w = stub.query("waitingSteps", WaitingStep[].class);
-        if (List.of(w).stream().anyMatch(x -> x.step().equals(step))) return;
-      } catch (RuntimeException notYet) {
-        // the first workflow task may not have run yet
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError(step + " of " + id + " never waited");
-  }
-
-  private void approve(Path config, String id, String step) {
-    RealStack.Run r = stack.cli(env, "approve", id, step, "--by", "ana", "--reason", "e2e",
-        "--config", config.toString());
-    assertEquals(0, r.exit(), r.out() + r.err());
-  }
-
   /** Starts the drill, approves its start and the files sign-off; its id. */
   private String drill(Path config) throws Exception {
-    String id = start(config);
-    awaitWaiting(id, "approve-start");
-    approve(config, id, "approve-start");
-    awaitWaiting(id, "sign-off-files");
-    approve(config, id, "sign-off-files");
-    return id;
+    return Drills.startApproved(stack, env, config, "monthly", "files", "ana");
   }
 
   /** The scratch directories a drill left under restoreRoot (none, when it cleaned up). */

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -52,20 +51,9 @@ class FilesEndToEndTest {
     env.put("LIFEBOAT_DUPLICITY_STATE_DIR", stack.dir.resolve("duplicity-state").toString());
     stack.startWorker(env);
     tree = stack.dir.resolve("uploads");
-    Files.createDirectories(tree.resolve("photos/2026"));
-    Files.createDirectories(tree.resolve("empty"));
-    Files.writeString(tree.resolve("readme.txt"), "farm uploads\n");
-    byte[] blob = new byte[300_000];
-    new Random(20).nextBytes(blob);
-    Files.write(tree.resolve("photos/2026/cow.jpg"), blob);
-    Files.writeString(tree.resolve("photos/Grüße-日本.txt"), "unicode name\n");
-    Files.writeString(tree.resolve("run.sh"), "#!/bin/sh\necho hi\n");
-    Files.setPosixFilePermissions(tree.resolve("run.sh"), PosixFilePermissions.fromString("rwxr-x---"));
-    Files.writeString(tree.resolve("secret.key"), "k\n");
-    Files.setPosixFilePermissions(tree.resolve("secret.key"), PosixFilePermissions.fromString("rw-------"));
+    Trees.writeSample(tree, 20, "photos/Grüße-日本.txt");
+    // A directory mode other than the default, which every restore must give back too.
     Files.setPosixFilePermissions(tree.resolve("photos"), PosixFilePermissions.fromString("rwx--x---"));
-    Files.createSymbolicLink(tree.resolve("latest.jpg"), Path.of("photos/2026/cow.jpg"));
-    Files.createSymbolicLink(tree.resolve("dangling"), Path.of("/nonexistent/target"));
   }
 
   @AfterEach

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.temporal.api.history.v1.HistoryEvent;
-import io.temporal.client.WorkflowClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +180,7 @@ class FilesOverSshEstateEndToEndTest {
       estate.exec("backup1", "test", "-d", BACKUPS + "/" + engine);
       estate.exec("app1", "test", "!", "-e", BACKUPS);
       assertFalse(Files.exists(Path.of(BACKUPS)));
-      Map<String, List<String>> ran = whoRan(stack.temporal().client(),
+      Map<String, List<String>> ran = ActivityHistory.whoRan(stack.temporal().client(),
           first.path("workflowId").asText());
       assertTrue(ran.get("FilesBackup").get(0).startsWith("agent@app1/"), ran.toString());
       if (engine.equals("rsync")) {
@@ -240,22 +237,5 @@ class FilesOverSshEstateEndToEndTest {
     List<String> out = new ArrayList<>();
     arr.forEach(n -> out.add(n.asText()));
     return out.stream().sorted().toList();
-  }
-
-  /** Activity type → the identities of the workers that completed it, in order. */
-  private static Map<String, List<String>> whoRan(WorkflowClient client, String workflowId) {
-    Map<Long, String> scheduled = new HashMap<>();
-    Map<String, List<String>> ran = new HashMap<>();
-    for (HistoryEvent e : client.fetchHistory(workflowId).getEvents()) {
-      if (e.hasActivityTaskScheduledEventAttributes()) {
-        scheduled.put(e.getEventId(),
-            e.getActivityTaskScheduledEventAttributes().getActivityType().getName());
-      } else if (e.hasActivityTaskCompletedEventAttributes()) {
-        var a = e.getActivityTaskCompletedEventAttributes();
-        ran.computeIfAbsent(scheduled.get(a.getScheduledEventId()), k -> new ArrayList<>())
-            .add(a.getIdentity());
-      }
-    }
-    return ran;
   }
 }

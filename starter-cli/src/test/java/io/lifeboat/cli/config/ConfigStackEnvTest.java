@@ -74,9 +74,9 @@ class ConfigStackEnvTest {
     return config;
   }
 
-  @Test
-  void anAzurePrimaryNamesItsKeyVariableForTheWalClient() throws Exception {
-    Run r = run(variant("""
+  /** The clouds example with its GCS primary replaced by a local Azure one on port. */
+  private Path azurePrimaryOnPort(int port) throws Exception {
+    return variant("""
         repository:
           type: gcs
           endpoint: http://127.0.0.1:4443      # fake-gcs-server locally; leave out for GCS itself
@@ -87,10 +87,15 @@ class ConfigStackEnvTest {
         """, """
         repository:
           type: azure
-          endpoint: http://127.0.0.1:10000/devstoreaccount1
+          endpoint: http://127.0.0.1:%d/devstoreaccount1
           azure: {account: devstoreaccount1, accountKeyEnv: LIFEBOAT_AZURE_KEY, container: farmtally-backups}
           prefix: lifeboat
-        """));
+        """.formatted(port));
+  }
+
+  @Test
+  void anAzurePrimaryNamesItsKeyVariableForTheWalClient() throws Exception {
+    Run r = run(azurePrimaryOnPort(10000));
     assertEquals(0, r.code(), r.err());
     assertEquals(List.of("REPOSITORY_TYPE=azure", "REPOSITORY_SECRET_ENV=LIFEBOAT_AZURE_KEY",
         "AZURE_ENDPOINT=http://127.0.0.1:10000", "AZURE_PORT=10000",
@@ -119,21 +124,7 @@ class ConfigStackEnvTest {
 
   @Test
   void twoLocalAzureRepositoriesOnDifferentPortsAreRefusedInOneLine() throws Exception {
-    Run r = run(variant("""
-        repository:
-          type: gcs
-          endpoint: http://127.0.0.1:4443      # fake-gcs-server locally; leave out for GCS itself
-          bucket: farmtally-backups
-          prefix: lifeboat
-          gcs:
-            projectId: farmtally
-        """, """
-        repository:
-          type: azure
-          endpoint: http://127.0.0.1:10001/devstoreaccount1
-          azure: {account: devstoreaccount1, accountKeyEnv: LIFEBOAT_AZURE_KEY, container: farmtally-backups}
-          prefix: lifeboat
-        """));
+    Run r = run(azurePrimaryOnPort(10001));
     assertEquals(2, r.code());
     assertEquals(1, r.err().lines().count(), r.err());
     assertTrue(r.err().contains("'repository.endpoint' and 'offsite.endpoint' are both on this"
