@@ -15,8 +15,6 @@ import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
@@ -37,19 +35,7 @@ class S3EarlyAnswersEndToEndTest {
     new Random(21).nextBytes(BODY);
   }
 
-  private RealStack stack;
-
-  @BeforeEach
-  void up() throws Exception {
-    stack = new RealStack();
-  }
-
-  @AfterEach
-  void down() throws Exception {
-    stack.close();
-  }
-
-  private S3ObjectStore store(String bucket, Map<String, String> env) {
+  private static S3ObjectStore store(RealStack stack, String bucket, Map<String, String> env) {
     RepositoryConfig r = stack.base.repository();
     return new S3ObjectStore(new RepositoryConfig(r.endpoint(), bucket, r.prefix(), r.region(),
         r.pathStyle(), r.accessKeyEnv(), r.secretKeyEnv(), null, null, null, null, null, null),
@@ -58,9 +44,15 @@ class S3EarlyAnswersEndToEndTest {
 
   @Test
   void aPutThatS3RefusesBeforeTheBodyIsNamedForWhatItIs() throws Exception {
+    try (RealStack stack = new RealStack()) {
+      refusedWritesAreNamed(stack);
+    }
+  }
+
+  private static void refusedWritesAreNamed(RealStack stack) throws Exception {
     RepositoryConfig r = stack.base.repository();
     String key = stack.prefix + "/early/object.bin";
-    try (S3ObjectStore missing = store("lifeboat-no-such-bucket", stack.env)) {
+    try (S3ObjectStore missing = store(stack, "lifeboat-no-such-bucket", stack.env)) {
       for (int i = 0; i < 3; i++) {
         StorageException e = assertThrows(StorageException.class,
             () -> missing.put(key, BODY, "application/octet-stream"));
@@ -71,7 +63,7 @@ class S3EarlyAnswersEndToEndTest {
     }
     Map<String, String> wrong = new HashMap<>(stack.env);
     wrong.put(r.secretKeyEnv(), "not-the-secret");
-    try (S3ObjectStore refused = store(r.bucket(), wrong)) {
+    try (S3ObjectStore refused = store(stack, r.bucket(), wrong)) {
       for (int i = 0; i < 3; i++) {
         StorageException e = assertThrows(StorageException.class,
             () -> refused.put(key, BODY, "application/octet-stream"));
@@ -79,7 +71,7 @@ class S3EarlyAnswersEndToEndTest {
         assertTrue(e.getMessage().contains("refused the credentials"), e.getMessage());
       }
     }
-    try (S3ObjectStore good = store(r.bucket(), stack.env)) {
+    try (S3ObjectStore good = store(stack, r.bucket(), stack.env)) {
       assertTrue(good.putIfAbsent(key, BODY, "application/octet-stream", Map.of()));
       byte[] other = BODY.clone();
       other[0] ^= 1;
