@@ -217,6 +217,11 @@ class PitrTargetsEndToEndTest {
       Thread.sleep(1000 - ms + 20);
       PitrFixture.PointInTime t = PitrFixture.pointInTime(cluster);
       if (commitsAfter) PitrFixture.pgbench(cluster, "-c", "1", "-j", "1", "-t", "20", "-N");
+      // WAL after T that commits nothing (a checkpoint record): T itself writes none, so after
+      // an earlier try's switch the insert position would sit on a segment boundary, where
+      // pg_walfile_name names the segment before it (archived by that try, before this T) and
+      // pg_switch_wal switches nothing; the checks below then met the old segment.
+      cluster.psql("checkpoint");
       String segment = cluster.psql("select pg_walfile_name(pg_current_wal_lsn())");
       cluster.psql("select pg_switch_wal()");
       cluster.awaitArchived(segment);
