@@ -284,20 +284,20 @@ public class S3ObjectStore implements ObjectStore {
 
   /**
    * A request with a body. A server that refuses it on its headers (a bucket that does not
-   * exist, refused credentials) may answer at once and close the connection (s3proxy does, after
-   * a 100 Continue); the HTTP client then fails writing the body ("Error writing request body to
+   * exist, refused credentials) may answer at once and close the connection (s3proxy does); the
+   * HTTP client then fails writing the body ("Error writing request body to
    * server", "Broken pipe") and the answer is lost. So a write that fails in transit asks the
    * bucket again without a body ({@link #answerBehind}): a refusal or a missing bucket is named
    * as such (not retried); otherwise the write stays S3 not answering (retried).
    */
   protected final <T> T write(String what, Supplier<T> body) {
-    try {
-      return body.get();
-    } catch (SdkClientException e) {
-      throw classify(what, answerBehind(e));
-    } catch (SdkException e) {
-      throw classify(what, e);
-    }
+    return call(what, () -> {
+      try {
+        return body.get();
+      } catch (SdkClientException lost) {
+        throw answerBehind(lost);
+      }
+    });
   }
 
   /**
