@@ -150,9 +150,19 @@ class BackupMetricsScrapeTest {
     // The SDK counts a workflow completed or failed after its last task, so a scrape can see
     // the run's own metrics a moment before those (a fresh clone's loaded machine did): wait for
     // both.
-    Scrape scrape = scrapeUntil(s -> s.find(BackupMetrics.SUCCESS, tags(GOOD)).isPresent()
-        && s.find(BackupMetrics.SUCCESS, tags(BROKEN)).isPresent()
-        && s.find(BackupMetrics.RUNS_TOTAL, failedRun).isPresent()
+    Map<String, String> succeededRun = new java.util.HashMap<>(tags(GOOD));
+    succeededRun.put("outcome", "succeeded");
+    Scrape scrape = scrapeUntil(s -> s.hasAll(List.of(
+            Map.entry(BackupMetrics.SUCCESS, tags(GOOD)),
+            Map.entry(BackupMetrics.SUCCESS, tags(BROKEN)),
+            Map.entry(BackupMetrics.RUNS_TOTAL, failedRun),
+            Map.entry(BackupMetrics.RUNS_TOTAL, succeededRun),
+            Map.entry(BackupMetrics.LAST_SUCCESS_TIMESTAMP, tags(GOOD)),
+            Map.entry(BackupMetrics.SIZE_BYTES, tags(GOOD)),
+            Map.entry(BackupMetrics.RAW_SIZE_BYTES, tags(GOOD)),
+            Map.entry(BackupMetrics.DURATION_SECONDS, tags(GOOD)),
+            Map.entry(BackupMetrics.DURATION_SECONDS, tags(BROKEN))))
+        && s.names("lifeboat_").containsAll(BackupMetrics.ALL)
         && s.names("temporal_").containsAll(
             Set.of("temporal_workflow_completed_total", "temporal_workflow_failed_total")));
 
@@ -186,8 +196,6 @@ class BackupMetricsScrapeTest {
     assertTrue(sample(scrape, BackupMetrics.DURATION_SECONDS, tags(GOOD)).value() >= 0);
     assertTrue(sample(scrape, BackupMetrics.DURATION_SECONDS, tags(BROKEN)).value() >= 0);
 
-    Map<String, String> succeededRun = new java.util.HashMap<>(tags(GOOD));
-    succeededRun.put("outcome", "succeeded");
     assertEquals(1.0, sample(scrape, BackupMetrics.RUNS_TOTAL, succeededRun).value(),
         "one run counted once, however often it was replayed");
     assertEquals(1.0, sample(scrape, BackupMetrics.RUNS_TOTAL, failedRun).value());

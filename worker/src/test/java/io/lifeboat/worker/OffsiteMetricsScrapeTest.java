@@ -90,13 +90,16 @@ class OffsiteMetricsScrapeTest {
               .build());
       walSync.copy(new OffsiteCopyRequest(primary, offsite, "wal", "farmtally_production",
           OffsiteScopes.walOf("farmtally_production"), false, new RetryConfig(1, 1, 1), null));
-      Scrape scrape = env.scrapeUntil(
-          s -> s.find(OffsiteMetrics.SUCCESS, Map.of("source", "broken")).isPresent()
-              && s.find(OffsiteMetrics.WAL_LAG, Map.of("source", "farmtally_production"))
-                  .isPresent());
-      ScrapedEnvironment.assertHelp(scrape, OffsiteMetrics.ALL, OffsiteMetrics.HELP);
       Map<String, String> good = Map.of("source", "farmtally_production", "kind", "db-full");
       Map<String, String> bad = Map.of("source", "broken", "kind", "db-full");
+      Map<String, String> walOfGood = Map.of("source", "farmtally_production");
+      Scrape scrape = env.scrapeUntil(s -> s.hasAll(List.of(
+          Map.entry(OffsiteMetrics.SUCCESS, good), Map.entry(OffsiteMetrics.SUCCESS, bad),
+          Map.entry(OffsiteMetrics.LAST_SUCCESS_TIMESTAMP, good),
+          Map.entry(OffsiteMetrics.COPIED_BYTES, good),
+          Map.entry(OffsiteMetrics.WAL_LAG, walOfGood),
+          Map.entry(OffsiteMetrics.WAL_NEWEST, walOfGood))));
+      ScrapedEnvironment.assertHelp(scrape, OffsiteMetrics.ALL, OffsiteMetrics.HELP);
       assertEquals(1.0, scrape.find(OffsiteMetrics.SUCCESS, good).orElseThrow().value());
       assertEquals(0.0, scrape.find(OffsiteMetrics.SUCCESS, bad).orElseThrow().value());
       assertTrue(scrape.find(OffsiteMetrics.LAST_SUCCESS_TIMESTAMP, good).orElseThrow().value()

@@ -58,6 +58,8 @@ class ReadinessMetricsScrapeTest {
       // The gauges are set one after the other: wait until the last of them is there too.
       Scrape scrape = env.scrapeUntil(s -> s.find(
           io.lifeboat.readiness.ReadinessMetrics.OK, gap).isPresent()
+          && s.find(io.lifeboat.readiness.ReadinessMetrics.OK,
+              Map.of("path", "db/farmtally_production/primary", "check", "wal")).isPresent()
           && io.lifeboat.readiness.ReadinessMetrics.ALL.stream()
               .allMatch(name -> s.find(name, Map.of()).isPresent()));
       ScrapedEnvironment.assertHelp(scrape, io.lifeboat.readiness.ReadinessMetrics.ALL,

@@ -48,6 +48,16 @@ record Scrape(String text, List<Sample> samples) {
     return samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).findFirst();
   }
 
+  /**
+   * Whether every series named is in this scrape. The workflows' series reach the registry when
+   * the SDK's metrics scope next reports, on its own thread, which can run in the middle of one
+   * workflow task's updates: a scrape that shows one of them need not show the next, so a test
+   * waits for every series it asserts on, not the first.
+   */
+  boolean hasAll(List<Map.Entry<String, Map<String, String>>> series) {
+    return series.stream().allMatch(e -> find(e.getKey(), e.getValue()).isPresent());
+  }
+
   /** Names of the samples whose name starts with {@code prefix}. */
   Set<String> names(String prefix) {
     Set<String> names = new TreeSet<>();

@@ -178,24 +178,33 @@ class ServerRecoveryMetricsScrapeTest {
       assertEquals(LifeboatSearchAttributes.RTO_MET, r.rtoStatus());
 
       Map<String, String> provision = Map.of("target", "dr", "step", "provision");
-      Scrape done = scrape(server, s -> s.find(ServerRecoveryMetrics.STEP_HUMAN, provision)
-          .isPresent() && s.find(ServerRecoveryMetrics.AT_RISK, dr).map(x -> x.value() == 0)
-          .orElse(false));
+      Map<String, String> server1 = Map.of("database", DB, "kind", ServerRecoveryMetrics.KIND);
+      List<String> steps = List.of("configure", "database", "application", "services", "tls",
+          "health");
+      List<Map.Entry<String, Map<String, String>>> expected = new java.util.ArrayList<>(List.of(
+          Map.entry(ServerRecoveryMetrics.STEP_HUMAN, provision),
+          Map.entry(RecoveryMetrics.DURATION, server1), Map.entry(RecoveryMetrics.RTO_MET, server1),
+          Map.entry(RecoveryMetrics.RTO_TARGET, Map.of("kind", ServerRecoveryMetrics.KIND))));
+      for (String step : steps) {
+        Map<String, String> tags = Map.of("target", "dr", "step", step);
+        expected.add(Map.entry(ServerRecoveryMetrics.STEP, tags));
+        expected.add(Map.entry(ServerRecoveryMetrics.STEP_HUMAN, tags));
+      }
+      Scrape done = scrape(server, s -> s.hasAll(expected)
+          && s.find(ServerRecoveryMetrics.AT_RISK, dr).map(x -> x.value() == 0).orElse(false));
       for (String name : ServerRecoveryMetrics.ALL) {
         assertTrue(done.text().contains("# HELP " + name + " "
             + ServerRecoveryMetrics.HELP.get(name)), "HELP of " + name + " in:\n" + done.text());
       }
       assertTrue(done.find(ServerRecoveryMetrics.STEP_HUMAN, provision).orElseThrow().value()
           >= 100 * 60, done.text());
-      for (String step : List.of("configure", "database", "application", "services", "tls",
-          "health")) {
+      for (String step : steps) {
         Map<String, String> tags = Map.of("target", "dr", "step", step);
         assertTrue(done.find(ServerRecoveryMetrics.STEP, tags).isPresent(), step + ":\n"
             + done.text());
         assertEquals(0.0, done.find(ServerRecoveryMetrics.STEP_HUMAN, tags).orElseThrow()
             .value(), step);
       }
-      Map<String, String> server1 = Map.of("database", DB, "kind", ServerRecoveryMetrics.KIND);
       assertTrue(done.find(RecoveryMetrics.DURATION, server1).orElseThrow().value() >= 100 * 60);
       assertEquals(1.0, done.find(RecoveryMetrics.RTO_MET, server1).orElseThrow().value());
       assertEquals(7200.0, done.find(RecoveryMetrics.RTO_TARGET,

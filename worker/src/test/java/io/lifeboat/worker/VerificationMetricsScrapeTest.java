@@ -143,6 +143,12 @@ class VerificationMetricsScrapeTest {
     }
   }
 
+  private static Map<String, String> withOutcome(Map<String, String> labels, String outcome) {
+    var m = new java.util.HashMap<>(labels);
+    m.put("outcome", outcome);
+    return m;
+  }
+
   /** Summed over events: one counter series per channel and event. */
   private static double sum(Scrape s, String name, String channel) {
     return s.samples().stream().filter(x -> x.name().equals(name)
@@ -168,10 +174,26 @@ class VerificationMetricsScrapeTest {
 
     Map<String, String> bad = Map.of("source", BAD, "kind", "db-full");
     Map<String, String> good = Map.of("source", GOOD, "kind", "db-full");
+    Map<String, String> cache = Map.of("source", "cache", "kind", "redis");
     // The notifications are counted by the notifier's activities, which may still be running
-    // (the email's retries) when the workflows have returned: wait for both runs' counts.
-    Scrape s = scrapeUntil(x -> x.find(VerificationMetrics.SUCCESS, bad).isPresent()
-        && x.find(CheckMetrics.FRESH, good).isPresent()
+    // (the email's retries) when the workflows have returned; every series asserted on below is
+    // waited for (see Scrape.hasAll: CI once served one source's check series, not the next's).
+    List<Map.Entry<String, Map<String, String>>> expected = List.of(
+        Map.entry(VerificationMetrics.SUCCESS, bad), Map.entry(VerificationMetrics.SUCCESS, good),
+        Map.entry(VerificationMetrics.LAST_TIMESTAMP, bad),
+        Map.entry(CheckMetrics.FRESH, good), Map.entry(CheckMetrics.RETENTION_COMPLIANT, good),
+        Map.entry(CheckMetrics.NEWEST_AGE_SECONDS, good),
+        Map.entry(CheckMetrics.NEWEST_TIMESTAMP, cache), Map.entry(CheckMetrics.NEWEST_BYTES, cache),
+        Map.entry(CheckMetrics.FRESH, cache),
+        Map.entry(io.lifeboat.drill.DrillMetrics.RUNS, Map.of()),
+        Map.entry(io.lifeboat.drill.DrillMetrics.SUCCESS_RATIO, Map.of()),
+        Map.entry(io.lifeboat.drill.DrillMetrics.ADHERENCE_RATIO, Map.of()),
+        Map.entry(io.lifeboat.drill.DrillMetrics.CADENCE_RATIO, Map.of("cadence", "monthly")),
+        Map.entry(io.lifeboat.drill.DrillMetrics.LAST_RTO_SECONDS, Map.of("scenario", "database")),
+        Map.entry(io.lifeboat.drill.DrillMetrics.RTO_TARGET_SECONDS,
+            Map.of("scenario", "database")));
+    Scrape s = scrapeUntil(x -> x.hasAll(expected)
+        && x.find(VerificationMetrics.RUNS_TOTAL, withOutcome(bad, "failed")).isPresent()
         && sum(x, Notifier.SENT_TOTAL, "webhook") >= 2
         && sum(x, Notifier.FAILED_TOTAL, "email") >= 2);
 
@@ -181,9 +203,8 @@ class VerificationMetricsScrapeTest {
     assertTrue(last >= START.getEpochSecond() && last < START.getEpochSecond() + 3600,
         "workflow time: " + last);
     assertTrue(s.find(VerificationMetrics.LAST_SUCCESS_TIMESTAMP, bad).isEmpty());
-    var failedRun = new java.util.HashMap<>(bad);
-    failedRun.put("outcome", "failed");
-    assertEquals(1.0, s.find(VerificationMetrics.RUNS_TOTAL, failedRun).orElseThrow().value());
+    assertEquals(1.0, s.find(VerificationMetrics.RUNS_TOTAL, withOutcome(bad, "failed"))
+        .orElseThrow().value());
     assertEquals(java.util.Set.of("source", "kind", "namespace", "task_queue", "workflow_type"),
         s.find(VerificationMetrics.SUCCESS, bad).orElseThrow().labels().keySet());
 
@@ -191,7 +212,6 @@ class VerificationMetricsScrapeTest {
     assertEquals(1.0, s.find(CheckMetrics.RETENTION_COMPLIANT, good).orElseThrow().value());
     assertEquals(56 * 3600.0, s.find(CheckMetrics.NEWEST_AGE_SECONDS, good).orElseThrow().value());
     assertTrue(s.find(CheckMetrics.NEWEST_BYTES, good).isEmpty(), "size unknown: no series");
-    Map<String, String> cache = Map.of("source", "cache", "kind", "redis");
     assertEquals(Instant.parse("2026-11-21T04:00:00Z").getEpochSecond(),
         s.find(CheckMetrics.NEWEST_TIMESTAMP, cache).orElseThrow().value());
     assertEquals(4096.0, s.find(CheckMetrics.NEWEST_BYTES, cache).orElseThrow().value());

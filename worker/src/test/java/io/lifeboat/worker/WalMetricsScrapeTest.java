@@ -49,11 +49,13 @@ class WalMetricsScrapeTest {
                 new RepositoryConfig("http://x:1", "bucket", null, null, null, "A", "B", null,
                     null, null, null, null), WalConfig.DEFAULT, 15, new RetryConfig(2, 1, 1)));
       }
-      Scrape scrape = env.scrapeUntil(
-          s -> s.find(WalMetrics.CONTINUOUS, Map.of("database", "broken")).isPresent());
-      ScrapedEnvironment.assertHelp(scrape, WalMetrics.ALL, WalMetrics.HELP);
       Map<String, String> good = Map.of("database", "farmtally_production");
       Map<String, String> bad = Map.of("database", "broken");
+      Scrape scrape = env.scrapeUntil(s -> s.hasAll(List.of(
+          Map.entry(WalMetrics.CONTINUOUS, good), Map.entry(WalMetrics.CONTINUOUS, bad),
+          Map.entry(WalMetrics.RPO_ACHIEVED, good), Map.entry(WalMetrics.RPO_ACHIEVED, bad),
+          Map.entry(WalMetrics.RPO_TARGET, good))));
+      ScrapedEnvironment.assertHelp(scrape, WalMetrics.ALL, WalMetrics.HELP);
       assertEquals(1.0, scrape.find(WalMetrics.CONTINUOUS, good).orElseThrow().value());
       assertEquals(0.0, scrape.find(WalMetrics.CONTINUOUS, bad).orElseThrow().value());
       assertEquals(3.0, scrape.find(WalMetrics.RPO_ACHIEVED, good).orElseThrow().value());
