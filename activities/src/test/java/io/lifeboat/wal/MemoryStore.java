@@ -90,35 +90,63 @@ public final class MemoryStore implements ObjectStore {
     objects.remove(key);
   }
 
+  /** Open multipart uploads: upload id to its parts by number. */
+  private final Map<String, java.util.TreeMap<Integer, byte[]>> uploads =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Open multipart uploads: upload id to its key. */
+  private final Map<String, String> uploadKeys = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Multipart completions left before each further one fails in transit; negative: no limit. */
+  public volatile int completionsLeft = -1;
+
   @Override
   public String startUpload(String key) {
-    throw new UnsupportedOperationException();
+    check();
+    String id = java.util.UUID.randomUUID().toString();
+    uploads.put(id, new java.util.TreeMap<>());
+    uploadKeys.put(id, key);
+    return id;
   }
 
   @Override
   public String uploadPart(String key, String uploadId, int partNumber, byte[] data, int length) {
-    throw new UnsupportedOperationException();
+    check();
+    uploads.get(uploadId).put(partNumber, java.util.Arrays.copyOf(data, length));
+    return "etag-" + partNumber;
   }
 
   @Override
   public void completeUpload(String key, String uploadId, List<String> etags) {
-    throw new UnsupportedOperationException();
+    check();
+    if (completionsLeft == 0) {
+      throw new StorageException(FailureKind.S3_UNAVAILABLE, "completion lost in transit", null);
+    }
+    if (completionsLeft > 0) completionsLeft--;
+    var body = new java.io.ByteArrayOutputStream();
+    uploadKeys.remove(uploadId);
+    uploads.remove(uploadId).values().forEach(body::writeBytes);
+    objects.put(key, new Obj(body.toByteArray(), Map.of()));
   }
 
   @Override
-  public void abortUpload(String key, String uploadId) {}
+  public void abortUpload(String key, String uploadId) {
+    uploads.remove(uploadId);
+    uploadKeys.remove(uploadId);
+  }
 
   @Override
   public int abortUploads(String prefix) {
     if (refuseUploadListing != null) {
       throw new StorageException(refuseUploadListing, "refused: " + refuseUploadListing, null);
     }
-    return 0;
+    List<PendingUpload> open = pendingUploads(prefix);
+    open.forEach(u -> abortUpload(u.key(), u.uploadId()));
+    return open.size();
   }
 
   @Override
   public List<PendingUpload> pendingUploads(String prefix) {
-    return List.of();
+    return uploadKeys.entrySet().stream().filter(e -> e.getValue().startsWith(prefix))
+        .map(e -> new PendingUpload(e.getValue(), e.getKey())).toList();
   }
 
   @Override

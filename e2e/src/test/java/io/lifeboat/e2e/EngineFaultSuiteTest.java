@@ -374,7 +374,12 @@ class EngineFaultSuiteTest {
           Ledger before = ledger();
           Process w = startWorker();
           cli("backup", "opensearch", "search");
-          awaitInFlight(id, "OpensearchShipFiles", uploading());
+          String blobs = io.lifeboat.backup.opensearch.OpenSearchLayout.blobsRoot(stack.prefix,
+              "search");
+          // Killed once some shared blobs are stored: the retry meets them.
+          awaitInFlight(id, "OpensearchShipFiles",
+              () -> uploading().holds() && !stack.store().list(blobs).isEmpty());
+          int storedByTheKilledAttempt = stack.store().list(blobs).size();
           WorkerJvm.kill(w);
           assertEquals(before.manifests(), ledger().manifests(),
               "nothing committed while the files were in flight");
@@ -389,12 +394,19 @@ class EngineFaultSuiteTest {
           for (var e : listed) {
             assertEquals(e.storedSha256(), Ledger.sha256(stack.store(), e.key()),
                 "stored file " + e.key() + " is what the file list says");
+            // The killed attempt's blobs are read back and kept, not copied under the backup
+            // (the next backup reuses shared blobs only: copies would all ship again).
+            assertTrue(!e.path().contains("/") || e.key().startsWith(blobs), e.key());
           }
+          assertTrue(r.manifest().uploadedBytes() < r.manifest().storedBytes(),
+              "the retry shipped only what the killed attempt had not: " + r.manifest());
           assertEquals(Map.of("farms", 20L, "tallies", (long) OPENSEARCH_DOCS),
               r.manifest().documents());
           return new Verdict(Outcome.COMPLETED, before.lostIn(ledger()), verdict + "; "
               + r.manifest().files() + " files, " + r.manifest().storedBytes()
-              + " bytes stored; verified: " + r.manifest().verification());
+              + " bytes stored, " + r.manifest().uploadedBytes() + " by the retry ("
+              + storedByTheKilledAttempt + " blobs kept from the killed attempt); verified: "
+              + r.manifest().verification());
         });
   }
 

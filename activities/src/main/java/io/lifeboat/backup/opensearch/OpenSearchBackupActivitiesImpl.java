@@ -5,6 +5,7 @@ import static io.lifeboat.failure.ActivityFailures.typed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.lifeboat.backup.redis.RedisBackupActivitiesImpl;
 import io.lifeboat.config.CompressionConfig;
 import io.lifeboat.config.OpenSearchConfig;
 import io.lifeboat.config.RepositoryConfig;
@@ -162,6 +163,15 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
           + " there?)");
     }
     String blobs = OpenSearchLayout.blobsRoot(prefix, o.name());
+    // Uploads of shared blobs left open by an attempt that died (the abort above covers only
+    // the backup's own directory): each is aborted when this attempt stores that key itself.
+    // An upload of the same key by a ship still running would otherwise complete over this
+    // one's blob (the list of one of them would then name the other's ciphertext); aborted,
+    // that ship fails loudly and its retry keeps this blob.
+    Map<String, List<String>> leftOpen = new HashMap<>();
+    for (ObjectStore.PendingUpload u : store.pendingUploads(blobs)) {
+      leftOpen.computeIfAbsent(u.key(), k -> new ArrayList<>()).add(u.uploadId());
+    }
     Map<String, OpenSearchFiles.Entry> previous = new HashMap<>();
     newest(store, prefix, o.name()).ifPresent(m -> {
       for (OpenSearchFiles.Entry e : OpenSearchFiles.readList(store, cipher, m.fileListKey())) {
@@ -192,18 +202,27 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
         entry = prev;
       } else {
         String key = OpenSearchLayout.storedKey(prefix, o.name(), req.backupId(), path);
-        // Never rewrite a stored blob another backup may list: its ciphertext would change.
-        if (key.startsWith(blobs) && store.exists(key)) key = dir + "blobs/" + path;
-        PartUploader sink;
-        try {
-          sink = SealedUpload.file(store, cipher, req.repository(), perFile, key, file, beat);
-        } catch (java.nio.file.NoSuchFileException gone) {
-          continue;
+        Optional<OpenSearchFiles.Entry> left = key.startsWith(blobs)
+            ? storedAlready(store, cipher, key, path, size, sha, beat) : Optional.empty();
+        if (left.isPresent()) {
+          entry = left.get();
+        } else {
+          // Never rewrite a stored blob another backup may list: its ciphertext would change.
+          if (key.startsWith(blobs) && store.exists(key)) key = dir + "blobs/" + path;
+          for (String uploadId : leftOpen.getOrDefault(key, List.of())) {
+            store.abortUpload(key, uploadId);
+          }
+          PartUploader sink;
+          try {
+            sink = SealedUpload.file(store, cipher, req.repository(), perFile, key, file, beat);
+          } catch (java.nio.file.NoSuchFileException gone) {
+            continue;
+          }
+          entry = new OpenSearchFiles.Entry(path, size, sha, key, sink.storedBytes(),
+              sink.sha256Hex());
+          uploaded++;
+          uploadedBytes += sink.storedBytes();
         }
-        entry = new OpenSearchFiles.Entry(path, size, sha, key, sink.storedBytes(),
-            sink.sha256Hex());
-        uploaded++;
-        uploadedBytes += sink.storedBytes();
       }
       entries.add(entry);
       raw += size;
@@ -216,6 +235,42 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
         entries.size(), uploaded, uploadedBytes);
     return new OpenSearchShipResult(listKey, entries.size(), uploaded, raw, stored,
         uploadedBytes, "zstd level " + req.compression().level() + " per file");
+  }
+
+  /**
+   * The shared blob at {@code key} when it is already this file, read back whole: a blob the
+   * newest backup does not list was stored by an attempt that failed after it (a killed worker,
+   * an outage mid-ship; the retry of that attempt meets it) or by a ship of the same node still
+   * running. Blobs never change under their name, so reading it back and finding the file's
+   * bytes makes it as good as a fresh upload, and the next backup, which reuses only shared
+   * blobs, ships it no more. Empty when there is no such object or it is not these bytes (then
+   * the caller stores the file under the backup's own directory, never over the blob, which
+   * another backup may list with its ciphertext's digest).
+   */
+  static Optional<OpenSearchFiles.Entry> storedAlready(ObjectStore store, RepositoryCipher cipher,
+      String key, String path, long size, String sha, Runnable beat) throws IOException {
+    if (!store.exists(key)) return Optional.empty();
+    Path tmp = Files.createTempFile("lifeboat-blob-", ".check");
+    try {
+      RedisBackupActivitiesImpl.Download d =
+          RedisBackupActivitiesImpl.download(store, cipher, key, tmp, beat);
+      if (d.rawBytes() == size && OpenSearchFiles.sha256(tmp).equals(sha)) {
+        log.info("{} was stored by an earlier attempt and reads back as the node's file: kept",
+            key);
+        return Optional.of(new OpenSearchFiles.Entry(path, size, sha, key, d.storedBytes(),
+            d.sha256()));
+      }
+      log.warn("{} is stored but is not the node's {}: stored under the backup instead", key,
+          path);
+      return Optional.empty();
+    } catch (io.temporal.failure.ApplicationFailure e) {
+      if (!FailureKind.BACKUP_CORRUPT.type().equals(e.getType())) throw e;
+      log.warn("{} is stored but does not read back ({}): stored under the backup instead", key,
+          e.getOriginalMessage());
+      return Optional.empty();
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   @Override
