@@ -90,11 +90,11 @@ public final class MemoryStore implements ObjectStore {
     objects.remove(key);
   }
 
-  /** Open multipart uploads: upload id to its parts by number. */
-  private final Map<String, java.util.TreeMap<Integer, byte[]>> uploads =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  /** Open multipart uploads: upload id to its key. */
-  private final Map<String, String> uploadKeys = new java.util.concurrent.ConcurrentHashMap<>();
+  /** An open multipart upload: its key and its parts by number. */
+  private record Open(String key, java.util.TreeMap<Integer, byte[]> parts) {}
+
+  /** Open multipart uploads by upload id. */
+  private final Map<String, Open> uploads = new java.util.concurrent.ConcurrentHashMap<>();
   /** Multipart completions left before each further one fails in transit; negative: no limit. */
   public volatile int completionsLeft = -1;
 
@@ -102,15 +102,14 @@ public final class MemoryStore implements ObjectStore {
   public String startUpload(String key) {
     check();
     String id = java.util.UUID.randomUUID().toString();
-    uploads.put(id, new java.util.TreeMap<>());
-    uploadKeys.put(id, key);
+    uploads.put(id, new Open(key, new java.util.TreeMap<>()));
     return id;
   }
 
   @Override
   public String uploadPart(String key, String uploadId, int partNumber, byte[] data, int length) {
     check();
-    uploads.get(uploadId).put(partNumber, java.util.Arrays.copyOf(data, length));
+    uploads.get(uploadId).parts().put(partNumber, java.util.Arrays.copyOf(data, length));
     return "etag-" + partNumber;
   }
 
@@ -122,15 +121,13 @@ public final class MemoryStore implements ObjectStore {
     }
     if (completionsLeft > 0) completionsLeft--;
     var body = new java.io.ByteArrayOutputStream();
-    uploadKeys.remove(uploadId);
-    uploads.remove(uploadId).values().forEach(body::writeBytes);
+    uploads.remove(uploadId).parts().values().forEach(body::writeBytes);
     objects.put(key, new Obj(body.toByteArray(), Map.of()));
   }
 
   @Override
   public void abortUpload(String key, String uploadId) {
     uploads.remove(uploadId);
-    uploadKeys.remove(uploadId);
   }
 
   @Override
@@ -145,8 +142,8 @@ public final class MemoryStore implements ObjectStore {
 
   @Override
   public List<PendingUpload> pendingUploads(String prefix) {
-    return uploadKeys.entrySet().stream().filter(e -> e.getValue().startsWith(prefix))
-        .map(e -> new PendingUpload(e.getValue(), e.getKey())).toList();
+    return uploads.entrySet().stream().filter(e -> e.getValue().key().startsWith(prefix))
+        .map(e -> new PendingUpload(e.getValue().key(), e.getKey())).toList();
   }
 
   @Override

@@ -202,13 +202,15 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
         entry = prev;
       } else {
         String key = OpenSearchLayout.storedKey(prefix, o.name(), req.backupId(), path);
-        Optional<OpenSearchFiles.Entry> left = key.startsWith(blobs)
-            ? storedAlready(store, cipher, key, path, size, sha, beat) : Optional.empty();
-        if (left.isPresent()) {
-          entry = left.get();
-        } else {
+        Optional<OpenSearchFiles.Entry> kept = Optional.empty();
+        if (key.startsWith(blobs) && store.exists(key)) {
+          kept = readsBackAs(store, cipher, key, path, size, sha, beat);
           // Never rewrite a stored blob another backup may list: its ciphertext would change.
-          if (key.startsWith(blobs) && store.exists(key)) key = dir + "blobs/" + path;
+          if (kept.isEmpty()) key = dir + "blobs/" + path;
+        }
+        if (kept.isPresent()) {
+          entry = kept.get();
+        } else {
           for (String uploadId : leftOpen.getOrDefault(key, List.of())) {
             store.abortUpload(key, uploadId);
           }
@@ -238,18 +240,17 @@ public class OpenSearchBackupActivitiesImpl implements OpenSearchBackupActivitie
   }
 
   /**
-   * The shared blob at {@code key} when it is already this file, read back whole: a blob the
+   * The stored shared blob at {@code key} when it is this file, read back whole: a blob the
    * newest backup does not list was stored by an attempt that failed after it (a killed worker,
    * an outage mid-ship; the retry of that attempt meets it) or by a ship of the same node still
    * running. Blobs never change under their name, so reading it back and finding the file's
    * bytes makes it as good as a fresh upload, and the next backup, which reuses only shared
-   * blobs, ships it no more. Empty when there is no such object or it is not these bytes (then
-   * the caller stores the file under the backup's own directory, never over the blob, which
-   * another backup may list with its ciphertext's digest).
+   * blobs, ships it no more. Empty when it is not these bytes or does not read back (then the
+   * caller stores the file under the backup's own directory, never over the blob, which another
+   * backup may list with its ciphertext's digest).
    */
-  static Optional<OpenSearchFiles.Entry> storedAlready(ObjectStore store, RepositoryCipher cipher,
+  static Optional<OpenSearchFiles.Entry> readsBackAs(ObjectStore store, RepositoryCipher cipher,
       String key, String path, long size, String sha, Runnable beat) throws IOException {
-    if (!store.exists(key)) return Optional.empty();
     Path tmp = Files.createTempFile("lifeboat-blob-", ".check");
     try {
       RedisBackupActivitiesImpl.Download d =
