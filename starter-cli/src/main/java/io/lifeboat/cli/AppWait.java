@@ -4,9 +4,9 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /** Waits for an application workflow, printing a line whenever its step changes. */
@@ -17,10 +17,11 @@ public final class AppWait {
       PrintWriter out, boolean show, String what, Function<WorkflowStub, String> progressLine) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     String last = "";
+    ResultWatch<R> result = new ResultWatch<>(stub, resultType);
     while (true) {
       try {
-        return stub.getResult(1, TimeUnit.SECONDS, resultType);
-      } catch (TimeoutException stillRunning) {
+        Optional<R> r = result.within(1, TimeUnit.SECONDS);
+        if (r.isPresent()) return r.get();
         if (!show) continue;
         try {
           String line = CompletableFuture.supplyAsync(() -> progressLine.apply(stub))

@@ -12,7 +12,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Optional;
 
 /**
  * Waits for a workflow's result, printing the running activity (and its retries) when it
@@ -27,13 +27,11 @@ public final class WorkflowWait {
     long started = System.currentTimeMillis();
     String last = "";
     long lastPrinted = 0;
-    // Without progress lines (--json) one long poll at a time is enough: a one-second loop
-    // costs the CLI CPU that the worker beside it needs (measured on a 2-core machine).
-    long pollSeconds = show ? 1 : 30;
+    ResultWatch<T> result = new ResultWatch<>(stub, type);
     while (true) {
       try {
-        return stub.getResult(pollSeconds, TimeUnit.SECONDS, type);
-      } catch (TimeoutException stillRunning) {
+        Optional<T> r = result.within(show ? 1 : 30, TimeUnit.SECONDS);
+        if (r.isPresent()) return r.get();
         if (!show) continue;
         try {
           String line = describe(client, workflowId);

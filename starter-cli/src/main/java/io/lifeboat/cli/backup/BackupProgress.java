@@ -1,5 +1,6 @@
 package io.lifeboat.cli.backup;
 
+import io.lifeboat.cli.ResultWatch;
 import io.lifeboat.backup.dump.BackupResult;
 import io.lifeboat.backup.dump.BackupStatus;
 import io.lifeboat.backup.dump.DumpProgress;
@@ -16,7 +17,6 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Waits for a backup while showing its step and a bar of bytes dumped. Bytes come from the
@@ -43,12 +43,14 @@ final class BackupProgress {
   BackupResult await() {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     long started = System.currentTimeMillis();
+    ResultWatch<BackupResult> result = new ResultWatch<>(stub, BackupResult.class);
     while (true) {
       try {
-        BackupResult r = stub.getResult(1, TimeUnit.SECONDS, BackupResult.class);
-        if (show && tty) out.println();
-        return r;
-      } catch (TimeoutException stillRunning) {
+        Optional<BackupResult> r = result.within(1, TimeUnit.SECONDS);
+        if (r.isPresent()) {
+          if (show && tty) out.println();
+          return r.get();
+        }
         if (show) {
           try {
             render(stub, System.currentTimeMillis() - started);

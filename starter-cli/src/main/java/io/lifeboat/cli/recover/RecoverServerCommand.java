@@ -1,5 +1,6 @@
 package io.lifeboat.cli.recover;
 
+import io.lifeboat.cli.ResultWatch;
 import io.lifeboat.approval.WaitingStep;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.ConfigOption;
@@ -32,6 +33,7 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
@@ -39,7 +41,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -177,10 +178,11 @@ final class RecoverServerCommand implements Callable<Integer> {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
     String lastStep = "";
     Set<String> announced = new HashSet<>();
+    ResultWatch<ServerRecoveryResult> result = new ResultWatch<>(stub, ServerRecoveryResult.class);
     while (true) {
       try {
-        return stub.getResult(2, TimeUnit.SECONDS, ServerRecoveryResult.class);
-      } catch (TimeoutException stillRunning) {
+        Optional<ServerRecoveryResult> r = result.within(2, TimeUnit.SECONDS);
+        if (r.isPresent()) return r.get();
         if (!show) continue;
         try {
           ServerRecoveryProgress p = CompletableFuture.supplyAsync(

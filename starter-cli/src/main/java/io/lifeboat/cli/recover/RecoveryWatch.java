@@ -1,5 +1,6 @@
 package io.lifeboat.cli.recover;
 
+import io.lifeboat.cli.ResultWatch;
 import io.lifeboat.cli.Bytes;
 import io.lifeboat.cli.OperationFailed;
 import io.lifeboat.cli.WorkflowWait;
@@ -8,10 +9,10 @@ import io.lifeboat.recover.db.RecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
+import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Waits for a recovery, printing each step as it starts and the time used against the RTO. */
 final class RecoveryWatch {
@@ -32,13 +33,14 @@ final class RecoveryWatch {
 
   RecoveryResult await() {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    ResultWatch<RecoveryResult> result = new ResultWatch<>(stub, RecoveryResult.class);
     while (true) {
       try {
         // Until the first step is shown, look often: a short recovery (seconds) would otherwise
         // end before the first look, and the operator would never see its projection.
         long waitMillis = show && lastStep.isEmpty() ? FIRST_LOOK_MILLIS : LOOK_MILLIS;
-        return stub.getResult(waitMillis, TimeUnit.MILLISECONDS, RecoveryResult.class);
-      } catch (TimeoutException stillRunning) {
+        Optional<RecoveryResult> r = result.within(waitMillis, TimeUnit.MILLISECONDS);
+        if (r.isPresent()) return r.get();
         if (show) render(stub);
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(WorkflowWait.explain("recovery", e));

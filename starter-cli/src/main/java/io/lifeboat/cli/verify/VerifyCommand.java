@@ -1,5 +1,6 @@
 package io.lifeboat.cli.verify;
 
+import io.lifeboat.cli.ResultWatch;
 import io.lifeboat.cli.ConfigOption;
 import io.lifeboat.cli.ExitCodes;
 import io.lifeboat.cli.Json;
@@ -27,7 +28,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -86,11 +86,12 @@ public final class VerifyCommand implements Callable<Integer> {
 
   private static VerificationReport await(WorkflowClient client, String workflowId) {
     WorkflowStub stub = client.newUntypedWorkflowStub(workflowId);
+    ResultWatch<VerificationReport> result = new ResultWatch<>(stub, VerificationReport.class);
     while (true) {
       try {
-        return stub.getResult(5, TimeUnit.SECONDS, VerificationReport.class);
-      } catch (TimeoutException stillRunning) {
         // keep waiting: a restore of a large database takes a while
+        Optional<VerificationReport> r = result.within(30, TimeUnit.SECONDS);
+        if (r.isPresent()) return r.get();
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(WorkflowWait.explain("verification", e));
       }
