@@ -110,23 +110,8 @@ SQL
 }
 
 seconds() { date +%s.%N; }
+. "$(dirname "$0")/lib/archive.sh"
 
-settle() {
-  # The stack's cluster archives its WAL through Lifeboat: creating a 2 GB database writes
-  # about as much WAL, which the shipper compresses, encrypts and uploads for a minute or two
-  # after. Measured 2026-12-07: timed while it ran, plain pg_dump took 14.4 s instead of 5.4 s.
-  # So each timed pair starts once the archive holds everything written so far.
-  local seg t0=$SECONDS
-  seg=$("$PGBIN/psql" -XtAc "select pg_walfile_name(pg_switch_wal())" postgres)
-  until [ "$("$PGBIN/psql" -XtAc "select coalesce(last_archived_wal >= '$seg', false) from pg_stat_archiver" postgres)" = t ]; do
-    if [ $((SECONDS - t0)) -gt 900 ]; then
-      echo "bench/backup.sh: the stack's archive did not reach $seg in 15 min (is the worker up?)" >&2; exit 1
-    fi
-    sleep 2
-  done
-  sleep 5 # the shipper's last upload and the load it left
-  echo "== archive caught up with $seg after $((SECONDS - t0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
-}
 
 report=$out/backup-$(date -u +%Y%m%dT%H%M%SZ).txt
 {
@@ -137,7 +122,7 @@ report=$out/backup-$(date -u +%Y%m%dT%H%M%SZ).txt
 for spec in "bench_pgbench:" "bench_md5:md5"; do
   db=${spec%%:*}; md5=${spec#*:}
   prepare "$db" "$md5"
-  settle
+  archive_settle bench/backup.sh
   size=$("$PGBIN/psql" -XtAc "select pg_size_pretty(pg_database_size('$db'))" postgres)
   sync
   rm -f "$out/$db.pgc"

@@ -44,6 +44,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# pgBackRest is what ours is compared with: installed here when missing (as the stack installs
+# its own tools), never a step done by hand.
+command -v pgbackrest >/dev/null || {
+  echo "== installing pgbackrest (apt-get)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q pgbackrest >/dev/null \
+    || { echo "bench/pitr.sh: apt-get install pgbackrest failed" >&2; exit 2; }
+}
 export LIFEBOAT_S3_ACCESS_KEY=${LIFEBOAT_S3_ACCESS_KEY:-lifeboat-local}
 export LIFEBOAT_S3_SECRET_KEY=${LIFEBOAT_S3_SECRET_KEY:-lifeboat-local-secret}
 PGBIN=${LIFEBOAT_PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -126,7 +133,7 @@ CONF
 }
 
 start_worker() {
-  LIFEBOAT_LOG_LEVEL=INFO java -cp "$CP" io.lifeboat.worker.WorkerMain --config "$CONFIG" --task-queue "$TQ" \
+  LIFEBOAT_LOG_LEVEL=INFO java ${LIFEBOAT_BENCH_WORKER_JAVA_OPTS:-} -cp "$CP" io.lifeboat.worker.WorkerMain --config "$CONFIG" --task-queue "$TQ" \
     > "$BENCH/worker.log" 2>&1 &
   WORKER_PID=$!
   for _ in $(seq 1 120); do grep -q 'Worker started' "$BENCH/worker.log" && return 0; sleep 0.5; done

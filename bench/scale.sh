@@ -145,6 +145,8 @@ t0=$(date +%s)
 } | "$PGBIN/psql" -Xq -v ON_ERROR_STOP=1 -d postgres >/dev/null
 total_mb=$("$PGBIN/psql" -XtAc "select round(sum(pg_database_size(datname)) / 1e6) from pg_database where datname like 'bench\\_scale\\_%'" postgres)
 echo "   $total_mb MB in $(( $(date +%s) - t0 )) s"
+. "$(dirname "$0")/lib/archive.sh"
+archive_settle bench/scale.sh
 
 echo "== starting $workers worker(s) on task queue $queue"
 for ((w = 1; w <= workers; w++)); do
@@ -187,6 +189,10 @@ list_runs() { # JSON lines of this bench's backup runs
   tctl workflow list --query "TaskQueue='$queue' AND WorkflowType='DatabaseBackupWorkflow'" -o jsonl --limit 10000 2>/dev/null || true
 }
 echo "== waiting for every backup to close"
+# The issue asks that the sample cluster's archiving keeps up meanwhile (lag under 2 segments):
+# sampled every 2 s until the last backup closes.
+( while :; do echo "$(date +%s) $(archive_lag)"; sleep 2; done ) > "$out/archive-lag.txt" 2>/dev/null &
+lag_pid=$!
 while :; do
   open=$(tctl workflow count --query "TaskQueue='$queue' AND WorkflowType='DatabaseBackupWorkflow' AND ExecutionStatus='Running'" 2>/dev/null | grep -oE '[0-9]+' | head -1)
   closed=$(tctl workflow count --query "TaskQueue='$queue' AND WorkflowType='DatabaseBackupWorkflow' AND ExecutionStatus!='Running'" 2>/dev/null | grep -oE '[0-9]+' | head -1)
@@ -194,6 +200,7 @@ while :; do
   [ "${open:-1}" = 0 ] && [ "${closed:-0}" -ge "$count" ] && break
   sleep 5
 done
+kill "$lag_pid" 2>/dev/null || true
 echo
 list_runs > "$out/runs.jsonl"
 python3 - "$out/runs.jsonl" > "$out/ids.txt" <<'PY'
@@ -281,6 +288,9 @@ print(f"activity timeouts   {timeouts}")
 if durations:
     print(f"total               {max(closes) - min(starts):.1f} s (first start to last close)")
     print(f"per backup          p50 {pct(durations, 50):.1f} s   p95 {pct(durations, 95):.1f} s   max {max(durations):.1f} s")
+lags = [int(l.split()[1]) for l in open(os.path.join(out, "archive-lag.txt")) if len(l.split()) == 2]
+if lags:
+    print(f"archive lag         max {max(lags)} segments, mean {statistics.mean(lags):.2f} ({len(lags)} samples every 2 s while the backups ran)")
 if alone_gaps:
     print(f"step overhead       median {statistics.median(alone_gaps) * 1000:.0f} ms between steps of a backup run alone ({len(alone_gaps)} gaps)")
 if loaded_gaps:
