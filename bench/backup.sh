@@ -3,7 +3,11 @@
 # S3 multipart, then read back, checksummed and pg_restore --list'ed) against plain
 # `pg_dump -Fc` to a local file, on the same database in the same run.
 #
-#   ./lifeboat up && bench/backup.sh [--scale 130] [--keep]
+#   ./lifeboat up && bench/backup.sh [--scale 130] [--keep] [--no-restore]
+#
+# Then the restore of the md5 database: `pg_restore -j2` of pg_dump's file into a new
+# database against `lifeboat recover db bench_md5 --latest --wait` (skipped with --no-restore).
+# Every timed run starts once the stack's archive has caught up (bench/lib/archive.sh).
 #
 # Two databases: pgbench as it comes (its filler is blanks: compresses ~50x) and the same with
 # pgbench_accounts.filler holding md5 text (~6x, closer to real data). Prints the ratio
@@ -14,11 +18,13 @@ cd "$(dirname "$0")/.."
 
 scale=130
 keep=0
+restore=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
-    *) echo "bench/backup.sh: unknown argument $1 (use --scale N, --keep)" >&2; exit 2 ;;
+    --no-restore) restore=0; shift ;;
+    *) echo "bench/backup.sh: unknown argument $1 (use --scale N, --keep, --no-restore)" >&2; exit 2 ;;
   esac
 done
 
@@ -133,12 +139,39 @@ for spec in "bench_pgbench:" "bench_md5:md5"; do
   ours_size=$(grep -E '^  size ' "$out/$db.lifeboat.txt" | grep -oE '[0-9.]+ [KMGT]?i?B stored' | cut -d' ' -f1-2 || true)
   ratio=$(echo "scale=2; $ours / $plain" | bc)
   printf '%-14s %10s %12.1f %12s %12.1f %12s %8s\n' "$db" "$size" "$plain" "$plain_size" "$ours" "$ours_size" "$ratio" >> "$report"
-  rm -f "$out/$db.pgc"
+  [ "$db" = bench_md5 ] && [ "$restore" = 1 ] || rm -f "$out/$db.pgc"
 done
+
+if [ "$restore" = 1 ]; then
+  # The restore of the md5 database: `pg_restore -j2` of pg_dump's own file into a new
+  # database against `lifeboat recover db NAME --latest --wait` (the dump just taken: download,
+  # decrypt, zstd, pg_restore into a scratch database, check, swap; the CLI's JVM included).
+  # Both write about 2 GB of WAL that the stack's shipper then archives: each starts settled.
+  archive_settle bench/backup.sh
+  "$PGBIN/dropdb" --if-exists bench_restore_plain
+  "$PGBIN/createdb" bench_restore_plain
+  t0=$(seconds); "$PGBIN/pg_restore" -j2 -d bench_restore_plain "$out/bench_md5.pgc"; t1=$(seconds)
+  plain=$(echo "$t1 - $t0" | bc)
+  "$PGBIN/dropdb" bench_restore_plain
+  rm -f "$out/bench_md5.pgc"
+  archive_settle bench/backup.sh
+  t0=$(seconds)
+  "$LIFEBOAT" recover db bench_md5 --latest --wait --config "$config" > "$out/bench_md5.recover.txt"
+  t1=$(seconds)
+  ours=$(echo "$t1 - $t0" | bc)
+  grep -E '^recovered|^    restore ' "$out/bench_md5.recover.txt" || true
+  # the replaced copy the recovery keeps (2 GB): not needed here
+  for kept in $("$PGBIN/psql" -XtAc "select datname from pg_database where datname like 'bench\_md5\_replaced\_%'" postgres); do
+    "$PGBIN/dropdb" "$kept"
+  done
+  printf '%-14s %10s %12.1f %12s %12.1f %12s %8s\n' "restore md5" "" "$plain" "-j2" "$ours" "recover" \
+    "$(echo "scale=2; $ours / $plain" | bc)" >> "$report"
+fi
 
 echo
 cat "$report"
-echo "(ratio = ours / plain; ours includes upload to S3, read-back sha256 and pg_restore --list)"
+echo "(ratio = ours / plain; ours includes upload to S3, read-back sha256 and pg_restore --list;"
+echo " restore: pg_restore -j2 of pg_dump's file against recover db --latest --wait)"
 if [ "$keep" = 0 ]; then
   for db in bench_pgbench bench_md5; do "$PGBIN/dropdb" --if-exists "$db"; done
 fi
