@@ -4,7 +4,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -20,8 +19,7 @@ public final class AppWait {
     ResultWatch<R> result = new ResultWatch<>(stub, resultType);
     while (true) {
       try {
-        Optional<R> r = result.within(1, TimeUnit.SECONDS);
-        if (r.isPresent()) return r.get();
+        if (result.closedWithin(1, TimeUnit.SECONDS)) return result.value();
         if (!show) continue;
         try {
           String line = CompletableFuture.supplyAsync(() -> progressLine.apply(stub))

@@ -1,7 +1,6 @@
 package io.lifeboat.cli;
 
 import io.temporal.client.WorkflowStub;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,12 +32,17 @@ public final class ResultWatch<T> {
     this.result = stub.getResultAsync(type);
   }
 
-  /** The result when the run has closed within {@code time}; empty while it still runs. */
-  public Optional<T> within(long time, TimeUnit unit) {
+  /**
+   * Whether the run has closed within {@code time} (then {@link #value()} answers at once);
+   * false while it still runs. A run may close with a null result, so closing is not told by
+   * the value.
+   */
+  public boolean closedWithin(long time, TimeUnit unit) {
     try {
-      return Optional.ofNullable(result.get(time, unit));
+      result.get(time, unit);
+      return true;
     } catch (TimeoutException stillRunning) {
-      return Optional.empty();
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the workflow", e);
@@ -47,7 +51,15 @@ public final class ResultWatch<T> {
           : new IllegalStateException(e.getCause());
       WorkflowWait.pauseIfBusy(cause); // rethrows anything but "busy"
       result = stub.getResultAsync(type);
-      return Optional.empty();
+      return false;
     }
+  }
+
+  /** The closed run's result (null when the workflow returned none). */
+  public T value() {
+    if (!result.isDone() || result.isCompletedExceptionally()) {
+      throw new IllegalStateException("value() before closedWithin(...) said the run closed");
+    }
+    return result.join();
   }
 }

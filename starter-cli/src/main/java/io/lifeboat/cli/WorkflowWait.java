@@ -12,7 +12,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
 import java.io.PrintWriter;
 import java.util.concurrent.TimeUnit;
-import java.util.Optional;
 
 /**
  * Waits for a workflow's result, printing the running activity (and its retries) when it
@@ -30,8 +29,7 @@ public final class WorkflowWait {
     ResultWatch<T> result = new ResultWatch<>(stub, type);
     while (true) {
       try {
-        Optional<T> r = result.within(show ? 1 : 30, TimeUnit.SECONDS);
-        if (r.isPresent()) return r.get();
+        if (result.closedWithin(show ? 1 : 30, TimeUnit.SECONDS)) return result.value();
         if (!show) continue;
         try {
           String line = describe(client, workflowId);

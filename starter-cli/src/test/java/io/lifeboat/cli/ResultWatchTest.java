@@ -1,6 +1,8 @@
 package io.lifeboat.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Looks at one result poll: empty while the run waits, its result or its failure after. */
+/** Looks at one result poll: open while the run waits; then its result (null too) or failure. */
 class ResultWatchTest {
   @WorkflowInterface
   public interface Gate {
@@ -40,7 +42,7 @@ class ResultWatchTest {
       if (outcome.equals("fail")) {
         throw ApplicationFailure.newNonRetryableFailure("the gate says no", "Refused");
       }
-      return "passed " + outcome;
+      return outcome.equals("nothing") ? null : "passed " + outcome;
     }
 
     @Override
@@ -79,20 +81,31 @@ class ResultWatchTest {
   void emptyWhileRunningThenTheResult() {
     WorkflowStub stub = started("gate-pass");
     ResultWatch<String> watch = new ResultWatch<>(stub, String.class);
-    assertTrue(watch.within(200, TimeUnit.MILLISECONDS).isEmpty());
-    assertTrue(watch.within(200, TimeUnit.MILLISECONDS).isEmpty(), "a second look, same poll");
+    assertFalse(watch.closedWithin(200, TimeUnit.MILLISECONDS));
+    assertFalse(watch.closedWithin(200, TimeUnit.MILLISECONDS), "a second look, same poll");
+    assertThrows(IllegalStateException.class, watch::value, "no value before it closed");
     stub.signal("open", "ok");
-    assertEquals("passed ok", watch.within(10, TimeUnit.SECONDS).orElseThrow());
+    assertTrue(watch.closedWithin(10, TimeUnit.SECONDS));
+    assertEquals("passed ok", watch.value());
+  }
+
+  @Test
+  void aNullResultIsAClosedRunToo() {
+    WorkflowStub stub = started("gate-null");
+    ResultWatch<String> watch = new ResultWatch<>(stub, String.class);
+    stub.signal("open", "nothing");
+    assertTrue(watch.closedWithin(10, TimeUnit.SECONDS), "closed, though its result is null");
+    assertNull(watch.value());
   }
 
   @Test
   void aFailedRunIsThrownAsGetResultWouldThrowIt() {
     WorkflowStub stub = started("gate-fail");
     ResultWatch<String> watch = new ResultWatch<>(stub, String.class);
-    assertTrue(watch.within(200, TimeUnit.MILLISECONDS).isEmpty());
+    assertFalse(watch.closedWithin(200, TimeUnit.MILLISECONDS));
     stub.signal("open", "fail");
     WorkflowFailedException e = assertThrows(WorkflowFailedException.class,
-        () -> watch.within(10, TimeUnit.SECONDS));
+        () -> watch.closedWithin(10, TimeUnit.SECONDS));
     assertEquals("the gate says no",
         ((ApplicationFailure) e.getCause()).getOriginalMessage());
   }

@@ -46,10 +46,9 @@ final class BackupProgress {
     ResultWatch<BackupResult> result = new ResultWatch<>(stub, BackupResult.class);
     while (true) {
       try {
-        Optional<BackupResult> r = result.within(1, TimeUnit.SECONDS);
-        if (r.isPresent()) {
+        if (result.closedWithin(1, TimeUnit.SECONDS)) {
           if (show && tty) out.println();
-          return r.get();
+          return result.value();
         }
         if (show) {
           try {

@@ -33,7 +33,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import io.temporal.failure.ApplicationFailure;
-import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
@@ -181,8 +180,7 @@ final class RecoverServerCommand implements Callable<Integer> {
     ResultWatch<ServerRecoveryResult> result = new ResultWatch<>(stub, ServerRecoveryResult.class);
     while (true) {
       try {
-        Optional<ServerRecoveryResult> r = result.within(2, TimeUnit.SECONDS);
-        if (r.isPresent()) return r.get();
+        if (result.closedWithin(2, TimeUnit.SECONDS)) return result.value();
         if (!show) continue;
         try {
           ServerRecoveryProgress p = CompletableFuture.supplyAsync(

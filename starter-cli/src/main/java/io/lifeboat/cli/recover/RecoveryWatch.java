@@ -9,7 +9,6 @@ import io.lifeboat.recover.db.RecoveryResult;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowStub;
-import java.util.Optional;
 import java.io.PrintWriter;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +38,7 @@ final class RecoveryWatch {
         // Until the first step is shown, look often: a short recovery (seconds) would otherwise
         // end before the first look, and the operator would never see its projection.
         long waitMillis = show && lastStep.isEmpty() ? FIRST_LOOK_MILLIS : LOOK_MILLIS;
-        Optional<RecoveryResult> r = result.within(waitMillis, TimeUnit.MILLISECONDS);
-        if (r.isPresent()) return r.get();
+        if (result.closedWithin(waitMillis, TimeUnit.MILLISECONDS)) return result.value();
         if (show) render(stub);
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(WorkflowWait.explain("recovery", e));

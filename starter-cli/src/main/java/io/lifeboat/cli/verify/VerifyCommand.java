@@ -90,8 +90,7 @@ public final class VerifyCommand implements Callable<Integer> {
     while (true) {
       try {
         // keep waiting: a restore of a large database takes a while
-        Optional<VerificationReport> r = result.within(30, TimeUnit.SECONDS);
-        if (r.isPresent()) return r.get();
+        if (result.closedWithin(30, TimeUnit.SECONDS)) return result.value();
       } catch (WorkflowFailedException e) {
         throw new OperationFailed(WorkflowWait.explain("verification", e));
       }
