@@ -2,7 +2,7 @@
 # Benchmark: point-in-time recovery's backup half (this file's functions are meant to be
 # extended with the restore half: see "restore half" below).
 #
-#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep] [--no-restore]
+#   ./lifeboat up && bench/pitr.sh [--scale 130] [--wal-mb 1024] [--keep] [--no-restore] [--base-only] [--tps-only]
 #
 # 1. A throwaway PostgreSQL 15 cluster (run as the postgres OS user, its own port) that archives
 #    through `lifeboat wal-push` exactly as the sample cluster does (asynchronous: spool +
@@ -15,10 +15,13 @@
 #    fresh, second, warm; LIFEBOAT_BENCH_OURS_RUNS), pgBackRest once with --archive-check=n
 #    (the cluster archives to ours) and once with its default archive-check=y (the cluster then
 #    archives into both). Prints both ratios ours/pgBackRest.
-# 3. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
+# 3. What archiving costs the database: pgbench TPS with ours against archive_command=/bin/true
+#    (--tps-only: just this, after the cluster is made), the archive lag and the shipper's and
+#    the local S3 server's CPU beside it.
+# 4. pgbench at full speed until about WAL_MB of WAL is written after the base backup, sampling
 #    pg_stat_archiver every second: archive lag in segments (current segment minus the last
 #    archived one, minus one) and failures.
-# 4. The restore half (below, skipped with --no-restore): PITR to a target after that WAL, ours
+# 5. The restore half (below, skipped with --no-restore): PITR to a target after that WAL, ours
 #    against pgbackrest restore --type=time with asynchronous archive-get.
 # LIFEBOAT_BENCH_ZSTD_WORKERS sets the server's zstd workers for ours (config compression.workers,
 # default 2; 1 was measured 2026-11-22 and was not faster).
@@ -33,6 +36,7 @@ wal_mb=1024
 keep=0
 restore=1
 base_only=0
+tps_only=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --scale) scale="$2"; shift 2 ;;
@@ -40,7 +44,8 @@ while [ $# -gt 0 ]; do
     --keep) keep=1; shift ;;
     --no-restore) restore=0; shift ;;
     --base-only) base_only=1; restore=0; shift ;;
-    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore, --base-only)" >&2; exit 2 ;;
+    --tps-only) tps_only=1; restore=0; shift ;;
+    *) echo "bench/pitr.sh: unknown argument $1 (use --scale N, --wal-mb N, --keep, --no-restore, --base-only, --tps-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -315,6 +320,46 @@ print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
   say "archive lag (${LAG_LABEL:-asynchronous wal-push}): max $lagmax segments, mean $(awk "BEGIN{printf \"%.2f\", $lagsum/$samples}") over $samples samples; archiver failures during the run: $((f1 - f0))"
 }
 
+# --- what archiving costs the database: pgbench TPS with ours against archive_command=/bin/true
+# The same pgbench (-c 4 -j 2 -N) for LIFEBOAT_BENCH_TPS_SECONDS (default 30) twice: first with
+# archiving that does nothing, then with ours (asynchronous wal-push: spool + shipper), the
+# archive lag sampled every second. The local S3 server's CPU is reported apart (in production
+# it is another machine), and so is the shipper's.
+lag_now() {
+  psql_b "select pg_walfile_name(pg_current_wal_lsn()) || ' ' || coalesce(last_archived_wal, '-') from pg_stat_archiver" \
+    | python3 -c '
+import sys
+c, l = sys.stdin.read().split()
+n = lambda s: int(s[8:16], 16) * 256 + int(s[16:24], 16)
+print(max(0, n(c) - n(l) - 1) if l != "-" else 0)'
+}
+run_tps() { # prints pgbench's tps
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 4 -j 2 -N -T "$1" "$DB" 2>/dev/null \
+    | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1
+}
+bench_tps() {
+  local secs=${LIFEBOAT_BENCH_TPS_SECONDS:-30} tps_true tps_ours lagmax=0 lag s3 s3a s3b sh sha shb
+  psql_b "alter system set archive_command = '/bin/true'" >/dev/null
+  psql_b "select pg_reload_conf()" >/dev/null
+  psql_b "select pg_switch_wal()" >/dev/null
+  tps_true=$(run_tps "$secs")
+  psql_b "alter system reset archive_command" >/dev/null
+  psql_b "select pg_reload_conf()" >/dev/null
+  psql_b "select pg_switch_wal()" >/dev/null
+  wait_archived
+  s3=$(pgrep -f 's3proxy|minio server' | head -1 || true)
+  sh=$(cat "$BENCH/spool/$DB/shipper.pid" 2>/dev/null || true)
+  s3a=$( [ -n "$s3" ] && cpu_ticks "$s3" || echo 0); sha=$( [ -n "$sh" ] && cpu_ticks "$sh" || echo 0)
+  ( while :; do lag_now; sleep 1; done ) > "$BENCH/tps-lag.txt" 2>/dev/null &
+  local sampler=$!
+  tps_ours=$(run_tps "$secs")
+  kill "$sampler" 2>/dev/null || true
+  s3b=$( [ -n "$s3" ] && cpu_ticks "$s3" || echo 0); shb=$( [ -n "$sh" ] && [ -r "/proc/$sh/stat" ] && cpu_ticks "$sh" || echo "$sha")
+  lagmax=$(sort -n "$BENCH/tps-lag.txt" | tail -1)
+  say "pgbench -c 4 -j 2 -N for $secs s: $tps_true tps with archive_command=/bin/true, $tps_ours tps archiving through ours: ratio $(awk "BEGIN{printf \"%.2f\", $tps_ours/$tps_true}") (target >= 0.9)"
+  say "archive lag meanwhile: max ${lagmax:-?} segments (target under 2); CPU in those $secs s: the shipper $(ticks_s $((shb - sha))) s, the local S3 server $(ticks_s $((s3b - s3a))) s (another machine in production)"
+}
+
 # --- restore half: point-in-time recovery to a target near the end of that WAL ---------------
 # Ours (`lifeboat recover db NAME --to T --wait`) against `pgbackrest restore --type=time` of
 # pgBackRest's own full backup with asynchronous archive-get (archive-async=y, process-max=2,
@@ -435,7 +480,6 @@ cleanup() {
 }
 
 main() {
-  command -v pgbackrest >/dev/null || { echo "bench/pitr.sh: needs pgbackrest (apt-get install pgbackrest)" >&2; exit 3; }
   [ -f "$ROOT/starter-cli/target/lifeboat-cli.jar" ] || { echo "bench/pitr.sh: build first (./lifeboat up builds)" >&2; exit 3; }
   say "bench/pitr.sh $TAG: scale $scale, $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
   stack_env
@@ -447,6 +491,12 @@ main() {
     --workflow-id "recover-db-bench-pitr-$DB" --reason "bench/pitr.sh restarted" >/dev/null 2>&1 || true
   setup_cluster
   start_worker
+  if [ "$tps_only" = 1 ]; then
+    wait_archived
+    bench_tps
+    say "results in $RESULTS"
+    return
+  fi
   # The load wrote ~1.6 GB of WAL in seconds; a base backup ends only once the WAL it needs is
   # archived, so timing it now would time the archive's backlog. Wait for the backlog, and let
   # the (long-running, in production) worker answer once: the archive check warms it up.
@@ -473,6 +523,7 @@ main() {
   say "ours, every run: $OURS_ALL s (the last is the warm figure)"
   bench_base_pgbackrest
   if [ "$base_only" = 0 ]; then
+    bench_tps
     bench_wal_lag_sync
     bench_wal_lag
   fi

@@ -205,7 +205,18 @@ final class FilesFault {
         return "the killed restic left no snapshot and " + locks + " stale lock(s)";
       }
       case "borg" -> {
-        JsonNode list = JSON.readTree(run("borg", "list", "--json", "--bypass-lock"));
+        // A cache of its own: listing archives reads only the repository, and the killed
+        // borg's lock on the shared cache (~/.cache/borg/ID/lock.exclusive) is for the retry
+        // to face, not this look (a fresh clone's run on 539717d had this list time out on
+        // it: "Failed to create/acquire the lock ... (timeout)").
+        Path cache = Files.createTempDirectory("lifeboat-borg-look-");
+        JsonNode list;
+        try {
+          list = JSON.readTree(run(Map.of("BORG_CACHE_DIR", cache.toString()),
+              "borg", "list", "--json", "--bypass-lock"));
+        } finally {
+          deleteTree(cache);
+        }
         assertEquals(0, list.path("archives").size(), "no archive made by the killed borg"
             + " (an orphan borg create ran to its end): " + list);
         assertTrue(Files.exists(Path.of(source.repositoryPath()).resolve("lock.exclusive")),
@@ -296,9 +307,14 @@ final class FilesFault {
   }
 
   private String run(String... argv) throws Exception {
+    return run(Map.of(), argv);
+  }
+
+  private String run(Map<String, String> extraEnv, String... argv) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().putAll(toolEnv());
+    pb.environment().putAll(extraEnv);
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
@@ -422,5 +438,13 @@ final class FilesFault {
     assertEquals(want, Trees.describe(to.resolve(tree.toString().substring(1))),
         "the restored tree equals the source");
     return "restored " + want.size() + " entries equal to the tree (content, modes, links)";
+  }
+
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
   }
 }

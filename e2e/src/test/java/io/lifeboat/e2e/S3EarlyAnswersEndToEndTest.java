@@ -72,7 +72,19 @@ class S3EarlyAnswersEndToEndTest {
       }
     }
     try (S3ObjectStore good = store(stack, r.bucket(), stack.env)) {
-      assertTrue(good.putIfAbsent(key, BODY, "application/octet-stream", Map.of()));
+      // The first write is true, or false with these very bytes stored: ObjectStore's contract
+      // for a write whose answer was lost in transit while its object landed (the SDK's retry
+      // then meets its own first attempt: 412); the caller compares what is there. A fresh
+      // clone's run on 539717d met that once (after the refused writes above), so the test
+      // holds the contract, not a transport that never loses an answer.
+      if (!good.putIfAbsent(key, BODY, "application/octet-stream", Map.of())) {
+        try (InputStream in = good.get(key)) {
+          assertArrayEquals(BODY, in.readAllBytes(),
+              "a first write reported present must have stored these bytes");
+        }
+        System.out.println("S3EarlyAnswersEndToEndTest: the first write's answer was lost;"
+            + " its object is there with the bytes written");
+      }
       byte[] other = BODY.clone();
       other[0] ^= 1;
       for (int i = 0; i < 3; i++) {
