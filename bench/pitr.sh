@@ -70,6 +70,7 @@ OUT="$ROOT/bench/out"
 RESULTS="$OUT/pitr-$TAG.txt"
 mkdir -p "$OUT"
 
+. "$(dirname "$0")/lib/archive.sh"   # segment_lag
 say() { printf '%s\n' "$*" | tee -a "$RESULTS"; }
 as_pg() { if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 psql_b() { "$PGBIN/psql" -X -q -t -A -h 127.0.0.1 -p "$PORT" -U postgres -d "${2:-postgres}" -c "$1"; }
@@ -302,10 +303,7 @@ bench_wal_lag() {
     read -r cur last written < <(psql_b "select pg_walfile_name(pg_current_wal_lsn()),
       coalesce(last_archived_wal, '-'), pg_wal_lsn_diff(pg_current_wal_lsn(), '$start_lsn')::bigint
       from pg_stat_archiver" | tr '|' ' ')
-    lag=$(python3 -c "
-c,l='$cur','$last'
-n=lambda s: int(s[8:16],16)*256+int(s[16:24],16)
-print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
+    lag=$(segment_lag "$cur" "$last")
     samples=$((samples + 1)); lagsum=$((lagsum + lag)); [ "$lag" -le "$lagmax" ] || lagmax=$lag
     [ "$written" -lt $((segs * 16 * 1048576)) ] || break
     [ -z "${LAG_MAX_SECONDS:-}" ] || [ $(( ($(now_ms) - t0) / 1000 )) -lt "$LAG_MAX_SECONDS" ] || break
@@ -326,12 +324,9 @@ print(max(0, n(c)-n(l)-1) if l != '-' else 0)")
 # archive lag sampled every second. The local S3 server's CPU is reported apart (in production
 # it is another machine), and so is the shipper's.
 lag_now() {
-  psql_b "select pg_walfile_name(pg_current_wal_lsn()) || ' ' || coalesce(last_archived_wal, '-') from pg_stat_archiver" \
-    | python3 -c '
-import sys
-c, l = sys.stdin.read().split()
-n = lambda s: int(s[8:16], 16) * 256 + int(s[16:24], 16)
-print(max(0, n(c) - n(l) - 1) if l != "-" else 0)'
+  local cur last
+  read -r cur last < <(psql_b "select pg_walfile_name(pg_current_wal_lsn()), coalesce(last_archived_wal, '-') from pg_stat_archiver" | tr '|' ' ')
+  segment_lag "$cur" "$last"
 }
 run_tps() { # prints pgbench's tps
   "$PGBIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -c 4 -j 2 -N -T "$1" "$DB" 2>/dev/null \

@@ -18,13 +18,18 @@ archive_settle() {
   echo "== archive caught up with $seg after $((SECONDS - t0)) s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# The archive lag now, in segments: the segment being written minus the last archived one,
-# minus one (0 when the archiver is keeping up).
+# Segments between the WAL file being written (CUR) and the last archived one (LAST), minus one:
+# 0 when the archiver keeps up, and 0 when nothing is archived yet (LAST empty or "-").
+segment_lag() {
+  local c=$1 l=$2
+  case "$l" in ''|-) echo 0; return ;; esac
+  local lag=$(( (16#${c:8:8} * 256 + 16#${c:16:8}) - (16#${l:8:8} * 256 + 16#${l:16:8}) - 1 ))
+  echo $(( lag < 0 ? 0 : lag ))
+}
+
+# The stack's archive lag now, in segments.
 archive_lag() {
-  "$PGBIN/psql" -XtAc "select pg_walfile_name(pg_current_wal_lsn()), coalesce(last_archived_wal, '') from pg_stat_archiver" postgres \
-    | python3 -c '
-import sys
-c, l = sys.stdin.read().strip().split("|")
-n = lambda s: int(s[8:16], 16) * 256 + int(s[16:24], 16)
-print(max(0, n(c) - n(l) - 1) if l else 0)'
+  local cur last
+  IFS='|' read -r cur last < <("$PGBIN/psql" -XtAc "select pg_walfile_name(pg_current_wal_lsn()), coalesce(last_archived_wal, '') from pg_stat_archiver" postgres)
+  segment_lag "$cur" "$last"
 }

@@ -215,7 +215,7 @@ final class FilesFault {
           list = JSON.readTree(run(Map.of("BORG_CACHE_DIR", cache.toString()),
               "borg", "list", "--json", "--bypass-lock"));
         } finally {
-          deleteTree(cache);
+          io.lifeboat.rollback.ReleaseDirs.deleteTree(cache);
         }
         assertEquals(0, list.path("archives").size(), "no archive made by the killed borg"
             + " (an orphan borg create ran to its end): " + list);
@@ -438,13 +438,5 @@ final class FilesFault {
     assertEquals(want, Trees.describe(to.resolve(tree.toString().substring(1))),
         "the restored tree equals the source");
     return "restored " + want.size() + " entries equal to the tree (content, modes, links)";
-  }
-
-  static void deleteTree(Path dir) throws java.io.IOException {
-    try (var paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }
